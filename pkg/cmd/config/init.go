@@ -1,0 +1,63 @@
+package config
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/config"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+)
+
+// InitOptions are the inputs of `config init`.
+type InitOptions struct {
+	IO     *iostreams.IOStreams
+	ConfigPath func() (string, error)
+	Force      bool
+}
+
+// NewCmdInit returns `config init`.
+func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *InitOptions) error) *cobra.Command {
+	opts := &InitOptions{IO: f.IOStreams, ConfigPath: f.ConfigPath}
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Write a commented starter tweetpay.yaml",
+		Long: `Write a commented starter tweetpay.yaml (mode 0600) at the config path: --config,
+$TWEETPAY_CONFIG, or ./tweetpay.yaml. An existing file is never overwritten
+without --force.
+
+Exit status: 4 if the file exists and --force is not given; 1 if it cannot be written.`,
+		Example: "  tweetpay config init\n  tweetpay config init --config ci/tweetpay.yaml --force",
+		Args:    cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return initRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVar(&opts.Force, "force", false, "Overwrite an existing file")
+	return cmd
+}
+
+func initRun(_ context.Context, opts *InitOptions) error {
+	path, err := opts.ConfigPath()
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(path); err == nil && !opts.Force {
+		return fmt.Errorf("%w: %s already exists; pass --force to overwrite it", config.ErrInvalid, path)
+	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err := config.WriteStarter(path); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "✓ Wrote %s\n", path)
+	return nil
+}

@@ -1,0 +1,53 @@
+package root
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/config"
+	"github.com/tweetpay/tweetpay/pkg/payment"
+)
+
+// ExitCode is the process exit status; the values are a public contract.
+type ExitCode int
+
+// The exit codes of CLI.md. Add new ones; never renumber.
+const (
+	ExitOK          ExitCode = 0
+	ExitError       ExitCode = 1
+	ExitUsage       ExitCode = 2
+	ExitRejected    ExitCode = 3
+	ExitConfig      ExitCode = 4
+	ExitDeclined    ExitCode = 5
+	ExitUnavailable ExitCode = 6
+	ExitExpectation ExitCode = 7
+	ExitInterrupted ExitCode = 130
+)
+
+// exitCodeFor maps an error onto the exit code table. It is the only place
+// that does.
+func exitCodeFor(ctx context.Context, err error) ExitCode {
+	var flagErr *cmdutil.FlagError
+	var exitErr *cmdutil.ExitError
+	switch {
+	case err == nil:
+		return ExitOK
+	case errors.As(err, &exitErr):
+		return ExitCode(exitErr.Code)
+	case ctx.Err() != nil || errors.Is(err, context.Canceled):
+		return ExitInterrupted
+	case errors.As(err, &flagErr), strings.HasPrefix(err.Error(), "unknown command"):
+		return ExitUsage // the one string match: cobra has no typed error for it
+	case errors.Is(err, config.ErrInvalid), errors.Is(err, payment.ErrAuth):
+		return ExitConfig
+	case errors.Is(err, payment.ErrDeclined):
+		return ExitDeclined
+	case errors.Is(err, payment.ErrUnavailable):
+		return ExitUnavailable
+	case isRejected(err):
+		return ExitRejected
+	}
+	return ExitError
+}

@@ -1,0 +1,206 @@
+// Package root assembles the tweetpay command tree, runs it, prints errors
+// and picks the exit code.
+package root
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/tweetpay/tweetpay/pkg/build"
+	configcmd "github.com/tweetpay/tweetpay/pkg/cmd/config"
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/config"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/payment"
+)
+
+// Main runs tweetpay with the process's arguments and returns the exit code.
+func Main() int {
+	ios := iostreams.System()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return int(Run(ctx, ios, os.Args[1:]))
+}
+
+// Run executes one command line with the given streams.
+func Run(ctx context.Context, ios *iostreams.IOStreams, args []string) ExitCode {
+	f := newFactory(ios)
+	cmd := NewCmdRoot(f)
+	f.flags = cmd.PersistentFlags()
+	cmd.SetArgs(args)
+	cmd.SetIn(ios.In)
+	cmd.SetOut(ios.Out)
+	cmd.SetErr(ios.ErrOut)
+
+	executed, err := cmd.ExecuteContextC(ctx)
+	if cerr := f.close(); err == nil && cerr != nil {
+		err = cerr
+	}
+	if err == nil {
+		return ExitOK
+	}
+	code := exitCodeFor(ctx, err)
+	if errors.Is(err, cmdutil.ErrSilent) {
+		return code
+	}
+	var exitErr *cmdutil.ExitError
+	if errors.As(err, &exitErr) && exitErr.Err == nil {
+		return code
+	}
+	msg := f.redact(errorMessage(err))
+	if wantsJSON(executed) {
+		line, _ := json.Marshal(struct {
+			Error    string `json:"error"`
+			ExitCode int    `json:"exit_code"`
+		}{msg, int(code)})
+		fmt.Fprintln(ios.ErrOut, string(line))
+		return code
+	}
+	fmt.Fprintf(ios.ErrOut, "error: %s\n", msg)
+	if code == ExitUsage && executed != nil {
+		fmt.Fprintf(ios.ErrOut, "\n%s", executed.UsageString())
+	}
+	return code
+}
+
+func errorMessage(err error) string {
+	msg := err.Error()
+	// Sentinel prefixes such as "invalid configuration: " say nothing the
+	// exit code does not; keep the part written for the user.
+	for _, p := range []string{config.ErrInvalid.Error() + ": "} {
+		msg = strings.TrimPrefix(msg, p)
+	}
+	return msg
+}
+
+func wantsJSON(cmd *cobra.Command) bool {
+	if cmd == nil {
+		return false
+	}
+	f := cmd.Flags().Lookup("output")
+	return f != nil && f.Value.String() == "json"
+}
+
+// NewCmdRoot builds the command tree.
+func NewCmdRoot(f *factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "tweetpay <command> <subcommand> [flags]",
+		Short: "Tweetable offers, simulated tweet purchases and their Stripe charges",
+		Long: `tweetpay lets a merchant declare tweetable offers (a purchase hashtag such as
+#BuyBlueMug, or a gift handle such as @tweetacoffee) in tweetpay.yaml, lets a
+tester simulate buyers' tweets end to end, and inspects the resulting Stripe
+charges. Payments go through stripe-go to the embedded emulator (the default,
+offline and persisted), to Stripe in test mode, or to any address.
+
+Exit status: see 'tweetpay help exit-codes'.`,
+		Version:       build.String(),
+		SilenceErrors: true,
+		SilenceUsage:  true,
+		Args:          cmdutil.NoSubcommand,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return cmd.Help()
+		},
+	}
+	cmd.SetVersionTemplate("tweetpay {{.Version}}\n")
+	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return cmdutil.FlagErrorWrap(err)
+	})
+	pf := cmd.PersistentFlags()
+	pf.String("config", "", "Config `file` (default ./tweetpay.yaml, then $XDG_CONFIG_HOME/tweetpay/config.yaml)")
+	pf.String("backend", "", "Where payments go: emulator or stripe (default emulator)")
+	pf.String("api-key", "", "Stripe secret `key` (prefer TWEETPAY_API_KEY)")
+	pf.String("api-base", "", "API address (default: Stripe's for stripe, in-process for emulator)")
+	pf.String("state-dir", "", "State `dir` of the emulator and the simulation")
+	pf.Bool("live", false, "Allow a live key (sk_live_, rk_live_)")
+
+	fac := &f.Factory
+	cmd.AddGroup(&cobra.Group{ID: "core", Title: "Commands:"}, &cobra.Group{ID: "help", Title: "Help topics:"})
+	for _, c := range []*cobra.Command{
+		configcmd.NewCmdConfig(fac),
+	} {
+		c.GroupID = "core"
+		cmd.AddCommand(c)
+	}
+	topic := newCmdExitCodes()
+	topic.GroupID = "help"
+	cmd.AddCommand(topic)
+	cmd.SetHelpCommandGroupID("help")
+	cmd.SetCompletionCommandGroupID("help")
+	return cmd
+}
+
+// factory is the root's implementation of cmdutil.Factory.
+type factory struct {
+	cmdutil.Factory
+	flags *pflag.FlagSet
+
+	cfg     *config.Config
+	cfgErr  error
+	loaded  bool
+	gw      payment.Gateway
+	gwErr   error
+	closers []func() error
+}
+
+func newFactory(ios *iostreams.IOStreams) *factory {
+	f := &factory{}
+	f.IOStreams = ios
+	f.Factory.Config = f.config
+	f.Factory.Gateway = f.gateway
+	f.Factory.ConfigPath = f.configPath
+	return f
+}
+
+func (f *factory) config() (*config.Config, error) {
+	if f.loaded {
+		return f.cfg, f.cfgErr
+	}
+	f.loaded = true
+	f.cfg, f.cfgErr = config.Load(config.Options{Flags: f.flags})
+	if f.cfgErr == nil {
+		for _, w := range f.cfg.Warnings {
+			fmt.Fprintf(f.IOStreams.ErrOut, "warning: %s\n", w)
+		}
+	}
+	return f.cfg, f.cfgErr
+}
+
+func (f *factory) close() error {
+	var first error
+	for i := len(f.closers) - 1; i >= 0; i-- {
+		if err := f.closers[i](); err != nil && first == nil {
+			first = err
+		}
+	}
+	f.closers = nil
+	return first
+}
+
+// redact masks the configured key wherever it appears in s.
+func (f *factory) redact(s string) string {
+	if f.cfg != nil {
+		s = config.Redact(s, f.cfg.APIKey)
+	}
+	if f.flags != nil {
+		if fl := f.flags.Lookup("api-key"); fl != nil {
+			s = config.Redact(s, fl.Value.String())
+		}
+	}
+	for _, name := range []string{"TWEETPAY_API_KEY", "STRIPE_API_KEY"} {
+		s = config.Redact(s, os.Getenv(name))
+	}
+	return s
+}
+
+func (f *factory) configPath() (string, error) {
+	return config.FindPath(config.Options{Flags: f.flags})
+}

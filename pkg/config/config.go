@@ -1,0 +1,550 @@
+// Package config finds, reads and validates tweetpay's configuration: the
+// tweetpay.yaml file, TWEETPAY_* environment variables and global flags, in
+// that order of increasing precedence. It is the only importer of viper.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"github.com/spf13/viper"
+	"gopkg.in/yaml.v3"
+)
+
+// ErrInvalid marks configuration and credential problems (exit 4).
+var ErrInvalid = errors.New("invalid configuration")
+
+// ErrLiveKey is returned when a live key is given without --live.
+var ErrLiveKey = fmt.Errorf("%w: live key given without --live", ErrInvalid)
+
+// MaxFileSize bounds the size of a config file tweetpay will read.
+const MaxFileSize = 4 << 20
+
+// Backends.
+const (
+	BackendEmulator = "emulator"
+	BackendStripe   = "stripe"
+)
+
+// EmulatorKey is the key sent to the embedded emulator when none is set.
+const EmulatorKey = "sk_test_emulator"
+
+// Source says where a setting's value came from.
+type Source string
+
+// Sources, from highest to lowest precedence.
+const (
+	SourceFlag    Source = "flag"
+	SourceEnv     Source = "env"
+	SourceFile    Source = "file"
+	SourceDefault Source = "default"
+)
+
+// Setting is one effective scalar setting with its origin.
+type Setting struct {
+	Key    string `json:"key"`
+	Value  string `json:"value"`
+	Source Source `json:"source"`
+	// Origin names the flag, variable or file the value came from.
+	Origin string `json:"origin,omitempty"`
+}
+
+// Merchant is the merchant section of the file.
+type Merchant struct {
+	Handle   string
+	Country  string
+	Currency string
+}
+
+// Config is the effective, validated configuration.
+type Config struct {
+	// Path is the config file in use, or where `config init` would write one.
+	Path string
+	// PathSource says how Path was chosen: flag, env, file (found in the
+	// working directory or XDG_CONFIG_HOME) or default.
+	PathSource Source
+	// Exists reports whether the file at Path exists.
+	Exists bool
+
+	Merchant Merchant
+	Backend  string
+	APIKey   string
+	APIBase  string
+	StateDir string
+	Live     bool
+
+	// Offers and Buyers are the raw entries of the file, in file order.
+	Offers []OfferEntry
+	Buyers []BuyerEntry
+
+	// Warnings are problems worth telling the user that do not stop a command.
+	Warnings []string
+
+	settings []Setting
+}
+
+// Settings returns the effective scalar settings in a stable order.
+func (c *Config) Settings() []Setting { return c.settings }
+
+// Options tells Load where to look.
+type Options struct {
+	// Flags holds the root command's persistent flags: config, backend,
+	// api-key, api-base, state-dir and live. Nil means no flags.
+	Flags *pflag.FlagSet
+	// LookupEnv defaults to os.LookupEnv.
+	LookupEnv func(string) (string, bool)
+	// Dir is the working directory; default os.Getwd.
+	Dir string
+}
+
+type binding struct {
+	key     string
+	flag    string
+	envs    []string
+	deflt   string
+	display string
+}
+
+var bindings = []binding{
+	{key: "merchant.handle", envs: []string{"TWEETPAY_MERCHANT_HANDLE"}, deflt: "@tweetpay"},
+	{key: "merchant.country", envs: []string{"TWEETPAY_MERCHANT_COUNTRY"}, deflt: "US"},
+	{key: "merchant.currency", envs: []string{"TWEETPAY_MERCHANT_CURRENCY"}, deflt: "usd"},
+	{key: "stripe.backend", flag: "backend", envs: []string{"TWEETPAY_BACKEND"}, deflt: BackendEmulator},
+	{key: "stripe.api_key", flag: "api-key", envs: []string{"TWEETPAY_API_KEY", "STRIPE_API_KEY"}},
+	{key: "stripe.api_base", flag: "api-base", envs: []string{"TWEETPAY_API_BASE"}},
+	{key: "state_dir", flag: "state-dir", envs: []string{"TWEETPAY_STATE_DIR"}},
+}
+
+type resolver struct {
+	env     func(string) (string, bool)
+	flagVal func(string) (string, bool)
+	dir     string
+}
+
+func newResolver(opts Options) (*resolver, error) {
+	lookup := opts.LookupEnv
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
+	r := &resolver{dir: opts.Dir}
+	r.env = func(k string) (string, bool) {
+		v, ok := lookup(k)
+		return v, ok && v != ""
+	}
+	if r.dir == "" {
+		var err error
+		if r.dir, err = os.Getwd(); err != nil {
+			return nil, fmt.Errorf("working directory: %w", err)
+		}
+	}
+	r.flagVal = func(name string) (string, bool) {
+		if opts.Flags == nil || name == "" {
+			return "", false
+		}
+		f := opts.Flags.Lookup(name)
+		if f == nil || !f.Changed {
+			return "", false
+		}
+		return f.Value.String(), true
+	}
+	return r, nil
+}
+
+// FindPath returns the config file that Load would read, or where
+// `config init` would write one, without reading it.
+func FindPath(opts Options) (string, error) {
+	r, err := newResolver(opts)
+	if err != nil {
+		return "", err
+	}
+	c := &Config{}
+	if err := c.findFile(r.dir, r.flagVal, r.env); err != nil {
+		return "", err
+	}
+	return c.Path, nil
+}
+
+// Load finds the config file, reads it and merges flags, environment and
+// defaults into a validated Config. Errors wrap ErrInvalid.
+func Load(opts Options) (*Config, error) {
+	r, err := newResolver(opts)
+	if err != nil {
+		return nil, err
+	}
+	env, flagVal, dir := r.env, r.flagVal, r.dir
+	c := &Config{}
+	if err := c.findFile(dir, flagVal, env); err != nil {
+		return nil, err
+	}
+
+	var data []byte
+	if c.Exists {
+		data, err = readFile(c.Path)
+		if err != nil {
+			return nil, err
+		}
+	}
+	root, err := parseFile(c.Path, data)
+	if err != nil {
+		return nil, err
+	}
+
+	v := viper.New()
+	v.SetConfigType("yaml")
+	inFile := map[string]bool{}
+	if root != nil {
+		if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, c.Path, err)
+		}
+	}
+	for _, b := range bindings {
+		v.SetDefault(b.key, b.deflt)
+		if b.flag != "" && opts.Flags != nil {
+			if f := opts.Flags.Lookup(b.flag); f != nil {
+				if err := v.BindPFlag(b.key, f); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if err := v.BindEnv(append([]string{b.key}, b.envs...)...); err != nil {
+			return nil, err
+		}
+		inFile[b.key] = root != nil && v.InConfig(b.key) && lookupScalar(root, b.key) != ""
+	}
+	for _, b := range bindings {
+		s := Setting{Key: b.key, Value: v.GetString(b.key)}
+		if val, ok := flagVal(b.flag); ok {
+			s.Source, s.Origin, s.Value = SourceFlag, "--"+b.flag, val
+		} else if name, ok := firstEnv(env, b.envs); ok {
+			s.Source, s.Origin = SourceEnv, name
+		} else if inFile[b.key] {
+			s.Source, s.Origin, s.Value = SourceFile, c.Path, lookupScalar(root, b.key)
+		} else {
+			s.Source, s.Value = SourceDefault, b.deflt
+		}
+		c.settings = append(c.settings, s)
+	}
+	get := func(key string) string {
+		for _, s := range c.settings {
+			if s.Key == key {
+				return strings.TrimSpace(s.Value)
+			}
+		}
+		return ""
+	}
+	c.Merchant = Merchant{
+		Handle:   get("merchant.handle"),
+		Country:  strings.ToUpper(get("merchant.country")),
+		Currency: strings.ToLower(get("merchant.currency")),
+	}
+	c.Backend = strings.ToLower(get("stripe.backend"))
+	c.APIKey = get("stripe.api_key")
+	c.APIBase = get("stripe.api_base")
+	c.StateDir = get("state_dir")
+	if live, ok := flagVal("live"); ok {
+		c.Live = live == "true"
+	}
+	stateSetting := &c.settings[len(c.settings)-1]
+	if c.StateDir == "" {
+		c.StateDir = c.defaultStateDir(env)
+	} else if !filepath.IsAbs(c.StateDir) {
+		base := dir
+		if stateSetting.Source == SourceFile {
+			base = filepath.Dir(c.Path) // relative to the file that names it
+		}
+		c.StateDir = filepath.Join(base, c.StateDir)
+	}
+	stateSetting.Value = c.StateDir
+
+	if root != nil {
+		if err := c.decodeLists(root); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	if c.Exists && c.fileHoldsKey() {
+		if fi, err := os.Stat(c.Path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			c.Warnings = append(c.Warnings, fmt.Sprintf(
+				"%s holds an API key and is readable by group or others (mode %04o); run: chmod 600 %s",
+				c.Path, fi.Mode().Perm(), c.Path))
+		}
+	}
+	return c, nil
+}
+
+func firstEnv(env func(string) (string, bool), names []string) (string, bool) {
+	for _, n := range names {
+		if _, ok := env(n); ok {
+			return n, true
+		}
+	}
+	return "", false
+}
+
+func (c *Config) fileHoldsKey() bool {
+	for _, s := range c.settings {
+		if s.Key == "stripe.api_key" {
+			return s.Source == SourceFile
+		}
+	}
+	return false
+}
+
+// findFile applies the discovery order: --config, $TWEETPAY_CONFIG,
+// ./tweetpay.yaml, $XDG_CONFIG_HOME/tweetpay/config.yaml.
+func (c *Config) findFile(dir string, flagVal func(string) (string, bool), env func(string) (string, bool)) error {
+	explicit := func(p string, src Source, origin string) error {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		c.Path, c.PathSource = p, src
+		fi, err := os.Stat(p)
+		switch {
+		case err == nil && fi.IsDir():
+			return fmt.Errorf("%w: config file %s (from %s) is a directory", ErrInvalid, p, origin)
+		case err == nil:
+			c.Exists = true
+		case errors.Is(err, fs.ErrNotExist):
+			c.Exists = false
+		default:
+			return fmt.Errorf("%w: config file %s: %v", ErrInvalid, p, err)
+		}
+		return nil
+	}
+	if p, ok := flagVal("config"); ok && p != "" {
+		return explicit(p, SourceFlag, "--config")
+	}
+	if p, ok := env("TWEETPAY_CONFIG"); ok {
+		return explicit(p, SourceEnv, "TWEETPAY_CONFIG")
+	}
+	local := filepath.Join(dir, "tweetpay.yaml")
+	if fi, err := os.Stat(local); err == nil && !fi.IsDir() {
+		c.Path, c.PathSource, c.Exists = local, SourceFile, true
+		return nil
+	}
+	if x := xdgDir(env, "XDG_CONFIG_HOME", ".config"); x != "" {
+		p := filepath.Join(x, "tweetpay", "config.yaml")
+		if fi, err := os.Stat(p); err == nil && !fi.IsDir() {
+			c.Path, c.PathSource, c.Exists = p, SourceFile, true
+			return nil
+		}
+	}
+	c.Path, c.PathSource = local, SourceDefault
+	return nil
+}
+
+func xdgDir(env func(string) (string, bool), name, homeRel string) string {
+	if v, ok := env(name); ok && filepath.IsAbs(v) {
+		return v
+	}
+	home, err := os.UserHomeDir()
+	if err != nil || home == "" {
+		return ""
+	}
+	return filepath.Join(home, homeRel)
+}
+
+func (c *Config) defaultStateDir(env func(string) (string, bool)) string {
+	if c.Exists {
+		return filepath.Join(filepath.Dir(c.Path), ".tweetpay")
+	}
+	if x := xdgDir(env, "XDG_STATE_HOME", filepath.Join(".local", "state")); x != "" {
+		return filepath.Join(x, "tweetpay")
+	}
+	return filepath.Join(os.TempDir(), "tweetpay-state")
+}
+
+func readFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%w: %s is %d bytes; a config file may be at most %d bytes", ErrInvalid, path, fi.Size(), MaxFileSize)
+	}
+	data := make([]byte, fi.Size())
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, fmt.Errorf("%w: read %s: %v", ErrInvalid, path, err)
+	}
+	return data, nil
+}
+
+// parseFile parses the YAML and checks every key and type against the
+// schema. It returns nil for an empty file.
+func parseFile(path string, data []byte) (*yaml.Node, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrInvalid, yamlErrorAt(path, err))
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	root := doc.Content[0]
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		return nil, nil
+	}
+	if err := checkNode(root, schema, ""); err != nil {
+		var le *lineError
+		if errors.As(err, &le) {
+			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, le.line, le.msg)
+		}
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
+	}
+	return root, nil
+}
+
+// yamlErrorAt turns yaml.v3's "yaml: line 3: msg" into "path:3: msg".
+func yamlErrorAt(path string, err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if i := strings.Index(rest, ": "); i > 0 {
+			return fmt.Sprintf("%s:%s: %s", path, rest[:i], rest[i+2:])
+		}
+	}
+	return path + ": " + msg
+}
+
+func lookupScalar(root *yaml.Node, key string) string {
+	n := root
+	for _, part := range strings.Split(key, ".") {
+		n = mapValue(n, part)
+		if n == nil {
+			return ""
+		}
+	}
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+		return ""
+	}
+	return n.Value
+}
+
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func (c *Config) validate() error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+	}
+	switch c.Backend {
+	case BackendEmulator, BackendStripe:
+	default:
+		return bad("backend %q is not one of emulator, stripe", c.Backend)
+	}
+	if c.APIBase != "" {
+		u, err := url.Parse(c.APIBase)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return bad("api base %q is not an http:// or https:// address", c.APIBase)
+		}
+	}
+	if c.APIKey != "" && !knownKeyPrefix(c.APIKey) {
+		return bad("API key %s is not a secret key: it should start with sk_test_ or rk_test_ (sk_live_ and rk_live_ need --live)", MaskKey(c.APIKey))
+	}
+	if len(c.Merchant.Country) != 2 || !isUpperAlpha(c.Merchant.Country) {
+		return bad("merchant.country %q is not a two-letter country code such as US", c.Merchant.Country)
+	}
+	if len(c.Merchant.Currency) != 3 || !isUpperAlpha(strings.ToUpper(c.Merchant.Currency)) {
+		return bad("merchant.currency %q is not a three-letter currency code such as usd", c.Merchant.Currency)
+	}
+	if err := validateMerchant(&c.Merchant); err != nil {
+		return err
+	}
+	return nil
+}
+
+func isUpperAlpha(s string) bool {
+	for _, r := range s {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func knownKeyPrefix(k string) bool {
+	for _, p := range []string{"sk_test_", "rk_test_", "sk_live_", "rk_live_"} {
+		if strings.HasPrefix(k, p) && len(k) > len(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsLiveKey reports whether key is a live-mode secret or restricted key.
+func IsLiveKey(key string) bool {
+	return strings.HasPrefix(key, "sk_live_") || strings.HasPrefix(key, "rk_live_")
+}
+
+// CheckCredentials returns the key to send and refuses what must not be
+// used: a live key without --live, a live key on the emulator, or no key for
+// Stripe. It makes no network call.
+func (c *Config) CheckCredentials() (string, error) {
+	key := c.APIKey
+	if IsLiveKey(key) {
+		if !c.Live {
+			return "", fmt.Errorf("%w (refusing %s; pass --live to use a live key)", ErrLiveKey, MaskKey(key))
+		}
+		if c.Backend == BackendEmulator {
+			return "", fmt.Errorf("%w: the emulator is test mode only; a live key is for --backend stripe", ErrInvalid)
+		}
+	}
+	if key == "" {
+		if c.Backend == BackendStripe {
+			return "", fmt.Errorf("%w: no API key for the stripe backend: set TWEETPAY_API_KEY (or STRIPE_API_KEY) or --api-key", ErrInvalid)
+		}
+		key = EmulatorKey
+	}
+	return key, nil
+}
+
+// MaskKey shows a key's kind and last four characters only: sk_test_…9f3a.
+func MaskKey(key string) string {
+	if key == "" {
+		return ""
+	}
+	prefix := ""
+	if i := strings.Index(key, "_"); i >= 0 {
+		if j := strings.Index(key[i+1:], "_"); j >= 0 {
+			prefix = key[:i+1+j+1]
+		}
+	}
+	rest := key[len(prefix):]
+	if len(rest) <= 8 {
+		return prefix + "…"
+	}
+	return prefix + "…" + rest[len(rest)-4:]
+}
+
+// Redact replaces every occurrence of key in s with its masked form.
+func Redact(s, key string) string {
+	if key == "" || len(key) < 8 {
+		return s
+	}
+	return strings.ReplaceAll(s, key, MaskKey(key))
+}

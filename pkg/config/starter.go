@@ -1,0 +1,80 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Starter is the commented file written by `config init`.
+const Starter = `# tweetpay.yaml: tweetable offers, test buyers and where payments go.
+# Reference: tweetpay config show (effective values and where they come from).
+
+merchant:
+  handle: "@bluemugco"        # who posts the offers and the replies
+  country: US                 # buyers elsewhere are refused unless an offer allows them
+  currency: usd               # default currency of offers
+
+stripe:
+  backend: emulator           # emulator (offline, the default) or stripe (test mode)
+  # api_key: ""               # prefer the TWEETPAY_API_KEY environment variable
+  # api_base: ""              # e.g. http://127.0.0.1:12111 for 'tweetpay emulator serve'
+
+offers:
+  - hashtag: BuyBlueMug       # a purchase by tweeting #BuyBlueMug
+    name: Blue Mug
+    price: "12.50"            # in major units of the currency
+    stock: 100                # optional
+    per_buyer_limit: 1        # optional
+    # countries: [US, CA]     # optional; default: the merchant's country
+    # confirm:                # optional: authorise, then capture on #ConfirmBlueMug
+    #   hashtag: ConfirmBlueMug
+    #   window: 15m
+  - gift_handle: tweetacoffee # a gift by tweeting "@tweetacoffee to @friend"
+    name: Coffee eGift
+    price: "5.00"
+
+buyers:
+  - handle: "@alice"
+    card: visa                # an alias (visa, mastercard, amex, declined, insufficient_funds, ...),
+    country: US               #   a test card number, or a pm_card_* token
+`
+
+// WriteStarter writes Starter to path with mode 0600, replacing any file
+// there atomically.
+func WriteStarter(path string) error {
+	return WriteFileAtomic(path, []byte(Starter), 0o600)
+}
+
+// WriteFileAtomic writes data to a temporary file beside path, syncs it and
+// renames it over path, so that a crash never leaves a half-written file.
+func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", dir, err)
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
