@@ -16,7 +16,7 @@ import (
 
 // InitOptions are the inputs of `config init`.
 type InitOptions struct {
-	IO     *iostreams.IOStreams
+	IO         *iostreams.IOStreams
 	ConfigPath func() (string, error)
 	Force      bool
 }
