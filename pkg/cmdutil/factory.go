@@ -4,6 +4,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/payment"
+	"github.com/tweetpay/tweetpay/pkg/shop"
 )
 
 // Factory gives commands lazy access to what they may need, so that --help
@@ -17,6 +18,7 @@ type Factory struct {
 	ConfigPath func() (string, error)
 	// Gateway builds the payment gateway for the configured backend once.
 	Gateway func() (payment.Gateway, error)
-	// Close releases what Gateway opened (the emulator's state file).
-	Close func() error
+	// Engine builds the purchase engine over the configured offers, buyers,
+	// gateway and simulation state once.
+	Engine func() (*shop.Engine, error)
 }

@@ -1,31 +1,66 @@
 package config
 
-import "gopkg.in/yaml.v3"
+import (
+	"fmt"
+	"strings"
 
-// OfferEntry is one entry of the offers list (temporary until pkg/offer lands).
-type OfferEntry = yaml.Node
+	"gopkg.in/yaml.v3"
 
-// BuyerEntry is one entry of the buyers list.
-type BuyerEntry = yaml.Node
+	"github.com/tweetpay/tweetpay/pkg/buyer"
+	"github.com/tweetpay/tweetpay/pkg/money"
+	"github.com/tweetpay/tweetpay/pkg/offer"
+	"github.com/tweetpay/tweetpay/pkg/tweet"
+)
+
+// OfferEntry is one entry of the offers list, as written in the file.
+type OfferEntry = offer.Offer
+
+// BuyerEntry is one entry of the buyers list, as written in the file.
+type BuyerEntry = buyer.Buyer
 
 func (c *Config) decodeLists(root *yaml.Node) error {
-	if n := mapValue(root, "offers"); n != nil {
-		for _, e := range n.Content {
-			c.Offers = append(c.Offers, *e)
+	if n := mapValue(root, "offers"); n != nil && n.Kind == yaml.SequenceNode {
+		if err := n.Decode(&c.Offers); err != nil {
+			return fmt.Errorf("%w: %s: offers: %s", ErrInvalid, c.Path, strings.TrimPrefix(err.Error(), "yaml: "))
 		}
 	}
-	if n := mapValue(root, "buyers"); n != nil {
-		for _, e := range n.Content {
-			c.Buyers = append(c.Buyers, *e)
+	if n := mapValue(root, "buyers"); n != nil && n.Kind == yaml.SequenceNode {
+		if err := n.Decode(&c.Buyers); err != nil {
+			return fmt.Errorf("%w: %s: buyers: %s", ErrInvalid, c.Path, strings.TrimPrefix(err.Error(), "yaml: "))
 		}
 	}
 	return nil
 }
 
-func validateMerchant(*Merchant) error { return nil }
+func validateMerchant(m *Merchant) error {
+	if !tweet.IsValidUsername(m.Handle) {
+		return fmt.Errorf("%w: merchant.handle %q is not a Twitter username (letters, digits and _, at most 20)", ErrInvalid, m.Handle)
+	}
+	if !money.IsSupported(m.Currency) {
+		return fmt.Errorf("%w: merchant.currency %q is not a currency Stripe supports", ErrInvalid, m.Currency)
+	}
+	return nil
+}
 
-// ResolveOffers is temporary.
-func (c *Config) ResolveOffers() ([]any, error) { return nil, nil }
+// OfferDefaults returns what offers inherit from the merchant.
+func (c *Config) OfferDefaults() offer.Defaults {
+	return offer.Defaults{Country: c.Merchant.Country, Currency: c.Merchant.Currency}
+}
 
-// ValidateBuyers is temporary.
-func (c *Config) ValidateBuyers() error { return nil }
+// ResolveOffers validates every offer of the file and returns their typed
+// form. Errors wrap both ErrInvalid and offer.ErrInvalid.
+func (c *Config) ResolveOffers() ([]offer.Resolved, error) {
+	rs, err := offer.ValidateAll(c.Offers, c.OfferDefaults())
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, c.Path, err)
+	}
+	return rs, nil
+}
+
+// ValidateBuyers checks every buyer of the file.
+func (c *Config) ValidateBuyers() error {
+	if err := buyer.ValidateAll(c.Buyers, c.Merchant.Country); err != nil {
+		return fmt.Errorf("%w: %s: %w", ErrInvalid, c.Path, err)
+	}
+	return nil
+}

@@ -17,10 +17,12 @@ import (
 
 	"github.com/tweetpay/tweetpay/pkg/build"
 	configcmd "github.com/tweetpay/tweetpay/pkg/cmd/config"
+	simulatecmd "github.com/tweetpay/tweetpay/pkg/cmd/simulate"
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/payment"
+	"github.com/tweetpay/tweetpay/pkg/shop"
 )
 
 // Main runs tweetpay with the process's arguments and returns the exit code.
@@ -126,6 +128,7 @@ Exit status: see 'tweetpay help exit-codes'.`,
 	cmd.AddGroup(&cobra.Group{ID: "core", Title: "Commands:"}, &cobra.Group{ID: "help", Title: "Help topics:"})
 	for _, c := range []*cobra.Command{
 		configcmd.NewCmdConfig(fac),
+		simulatecmd.NewCmdSimulate(fac),
 	} {
 		c.GroupID = "core"
 		cmd.AddCommand(c)
@@ -148,6 +151,8 @@ type factory struct {
 	loaded  bool
 	gw      payment.Gateway
 	gwErr   error
+	eng     *shop.Engine
+	engErr  error
 	closers []func() error
 }
 
@@ -157,6 +162,7 @@ func newFactory(ios *iostreams.IOStreams) *factory {
 	f.Factory.Config = f.config
 	f.Factory.Gateway = f.gateway
 	f.Factory.ConfigPath = f.configPath
+	f.Factory.Engine = f.engine
 	return f
 }
 

@@ -1,0 +1,127 @@
+// Package buyer describes the test buyers of tweetpay.yaml: a Twitter handle
+// linked to a Stripe test card (the "card sync" step), with a country.
+package buyer
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/tweetpay/tweetpay/pkg/tweet"
+)
+
+// ErrInvalid is wrapped by every error about a buyer, a handle or a card.
+var ErrInvalid = errors.New("invalid buyer")
+
+// Buyer is one entry of the buyers list of tweetpay.yaml, as written.
+type Buyer struct {
+	Handle  string `yaml:"handle"`
+	Card    string `yaml:"card"`
+	Country string `yaml:"country,omitempty"`
+	Name    string `yaml:"name,omitempty"`
+}
+
+// Resolved is a validated buyer.
+type Resolved struct {
+	// Handle is the username without '@', with the case as written.
+	Handle string
+	Card   Card
+	// Country is an upper-case ISO 3166-1 alpha-2 code, "" when neither the
+	// buyer nor the default names one.
+	Country string
+	Name    string
+}
+
+// NormalizeHandle checks a Twitter handle, with or without its '@' (or the
+// full-width '＠'), and returns it without the sign, keeping its case for
+// display; compare handles with SameHandle or Key. The rule is
+// twitter-text's (tweet.IsValidUsername): 1 to 20 ASCII letters, digits or
+// underscores. Twitter itself gives new accounts at most 15, but any name a
+// tweet can mention is accepted so that old and test accounts work.
+func NormalizeHandle(h string) (string, error) {
+	s := strings.TrimSpace(h)
+	name := s
+	if r, w := utf8.DecodeRuneInString(s); r == '@' || r == '＠' {
+		name = s[w:]
+	}
+	if name == "" {
+		return "", fmt.Errorf("%w: handle %q is empty: write a Twitter username such as @alice", ErrInvalid, h)
+	}
+	// IsValidUsername takes an optional sign itself: refuse a second one.
+	if strings.ContainsAny(name, "@＠") || !tweet.IsValidUsername(name) {
+		return "", fmt.Errorf("%w: handle %q is not a Twitter username: use 1 to 20 letters, digits or underscores, such as @alice_42", ErrInvalid, h)
+	}
+	return name, nil
+}
+
+// Key returns the form under which handles are compared and stored: without
+// '@' and in lower case. It does not validate.
+func Key(h string) string {
+	s := strings.TrimSpace(h)
+	if r, w := utf8.DecodeRuneInString(s); r == '@' || r == '＠' {
+		s = s[w:]
+	}
+	return strings.ToLower(s)
+}
+
+// SameHandle reports whether two handles name the same account: Twitter
+// usernames are case-insensitive, and the '@' is optional.
+func SameHandle(a, b string) bool { return Key(a) == Key(b) }
+
+var countryRe = regexp.MustCompile(`^[A-Z]{2}$`)
+
+// Resolve validates one buyer: the handle, the card (see ResolveCard) and the
+// country, defaultCountry when the buyer has none. Errors wrap ErrInvalid and
+// name the buyer.
+func Resolve(b Buyer, defaultCountry string) (Resolved, error) {
+	who := strings.TrimSpace(b.Handle)
+	if who == "" {
+		who = "without handle"
+	} else if !strings.HasPrefix(who, "@") {
+		who = "@" + who
+	}
+	fail := func(err error) error {
+		return fmt.Errorf("buyer %s: %w", who, err)
+	}
+	h, err := NormalizeHandle(b.Handle)
+	if err != nil {
+		return Resolved{}, fail(err)
+	}
+	card, err := ResolveCard(b.Card)
+	if err != nil {
+		return Resolved{}, fail(err)
+	}
+	cc := strings.TrimSpace(b.Country)
+	if cc == "" {
+		cc = strings.TrimSpace(defaultCountry)
+	}
+	up := strings.ToUpper(cc)
+	if cc != "" && !countryRe.MatchString(up) {
+		return Resolved{}, fail(fmt.Errorf("%w: country %q is not an ISO 3166-1 alpha-2 code: write two letters such as US or CA", ErrInvalid, cc))
+	}
+	return Resolved{Handle: h, Card: card, Country: up, Name: strings.TrimSpace(b.Name)}, nil
+}
+
+// ValidateAll resolves every buyer and checks that no handle appears twice
+// (compared case-insensitively). It returns every problem found, joined;
+// each wraps ErrInvalid.
+func ValidateAll(buyers []Buyer, defaultCountry string) error {
+	var errs []error
+	seen := map[string]string{}
+	for _, b := range buyers {
+		r, err := Resolve(b, defaultCountry)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		k := Key(r.Handle)
+		if prev, ok := seen[k]; ok {
+			errs = append(errs, fmt.Errorf("%w: buyer @%s: the handle is already used by buyer @%s: link each account once", ErrInvalid, r.Handle, prev))
+			continue
+		}
+		seen[k] = r.Handle
+	}
+	return errors.Join(errs...)
+}

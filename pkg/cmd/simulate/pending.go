@@ -1,0 +1,84 @@
+package simulate
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/output"
+	"github.com/tweetpay/tweetpay/pkg/shop"
+)
+
+// PendingOptions are the inputs of `simulate pending`.
+type PendingOptions struct {
+	IO     *iostreams.IOStreams
+	Engine func() (*shop.Engine, error)
+	Output output.Format
+}
+
+// NewCmdPending returns `simulate pending`.
+func NewCmdPending(f *cmdutil.Factory, runF func(context.Context, *PendingOptions) error) *cobra.Command {
+	opts := &PendingOptions{IO: f.IOStreams, Engine: f.Engine}
+	cmd := &cobra.Command{
+		Use:   "pending",
+		Short: "List purchases awaiting their confirmation hashtag",
+		Long: `List the authorised purchases that wait for the buyer's confirmation hashtag,
+soonest deadline first.`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return pendingRun(cmd.Context(), opts)
+		},
+	}
+	output.AddListFlag(cmd, &opts.Output)
+	return cmd
+}
+
+type pendingRow struct {
+	TweetID       string `json:"tweet_id"`
+	Buyer         string `json:"buyer"`
+	Offer         string `json:"offer"`
+	ConfirmTag    string `json:"confirm_hashtag"`
+	Amount        int64  `json:"amount"`
+	Currency      string `json:"currency"`
+	PaymentIntent string `json:"payment_intent"`
+	Charge        string `json:"charge"`
+	At            string `json:"at"`
+	ConfirmBy     string `json:"confirm_by"`
+}
+
+var pendingColumns = []output.Column[pendingRow]{
+	{Header: "TWEET", Value: func(p pendingRow) string { return p.TweetID }},
+	{Header: "BUYER", Value: func(p pendingRow) string { return p.Buyer }},
+	{Header: "OFFER", Value: func(p pendingRow) string { return p.Offer }},
+	{Header: "CONFIRM WITH", Value: func(p pendingRow) string { return "#" + p.ConfirmTag }},
+	{Header: "AMOUNT", Value: func(p pendingRow) string { return fmt.Sprintf("%d %s", p.Amount, p.Currency) }},
+	{Header: "PAYMENT", Value: func(p pendingRow) string { return p.PaymentIntent }},
+	{Header: "CONFIRM BY", Value: func(p pendingRow) string { return p.ConfirmBy }},
+}
+
+func pendingRun(_ context.Context, opts *PendingOptions) error {
+	eng, err := opts.Engine()
+	if err != nil {
+		return err
+	}
+	ps, err := eng.Pending()
+	if err != nil {
+		return err
+	}
+	rows := make([]pendingRow, 0, len(ps))
+	for _, p := range ps {
+		rows = append(rows, pendingRow{
+			TweetID: p.TweetID, Buyer: "@" + p.Buyer, Offer: p.Offer, ConfirmTag: p.ConfirmTag,
+			Amount: p.Amount, Currency: p.Currency, PaymentIntent: p.PaymentIntent, Charge: p.Charge,
+			At: p.At.Format(time.RFC3339), ConfirmBy: p.Deadline.Format(time.RFC3339),
+		})
+	}
+	return output.Print(opts.IO, opts.Output, rows, pendingColumns)
+}

@@ -1,0 +1,237 @@
+package simulate
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/output"
+	"github.com/tweetpay/tweetpay/pkg/shop"
+	"github.com/tweetpay/tweetpay/pkg/tweet"
+)
+
+// TweetOptions are the inputs of `simulate tweet`.
+type TweetOptions struct {
+	IO     *iostreams.IOStreams
+	Engine func() (*shop.Engine, error)
+
+	From   string
+	ID     string
+	At     string
+	Expect string
+	File   string
+	Text   string
+	Output output.Format
+}
+
+// NewCmdTweet returns `simulate tweet`.
+func NewCmdTweet(f *cmdutil.Factory, runF func(context.Context, *TweetOptions) error) *cobra.Command {
+	opts := &TweetOptions{IO: f.IOStreams, Engine: f.Engine}
+	cmd := &cobra.Command{
+		Use:   "tweet (--from @HANDLE TEXT | --file PAYLOAD)",
+		Short: "Run one tweet through the purchase engine",
+		Long: `Run one tweet through the purchase engine, as the merchant's bot would see it:
+a purchase hashtag charges a linked buyer's card; an offer with a confirmation
+hashtag authorises first and captures when the buyer confirms in time; a tweet
+that starts with a gift handle ("@tweetacoffee to @friend") buys a gift for
+each recipient. The tweet's time is --at (default: now) or the payload's
+created_at, never the clock during processing, so runs are reproducible.
+
+TEXT may be - to read it from standard input. With --file, the tweet is read
+from a Twitter API v2 Tweet, a v1.1 Tweet, an Account Activity payload
+(tweet_create_events) or a plain {"id","from","text","created_at"} object.
+
+The same tweet ID processed twice returns the first result with
+"duplicate": true and charges nothing. Without --id, the ID is derived from
+the author, text and time.
+
+Exit status: 0 when processed (purchased, rejected, ignored, ...); 5 when the
+card was declined and --expect was not given; 3 for a bad tweet; 7 when the
+outcome differs from --expect; 4 for a bad configuration; 6 when the provider
+is unavailable.`,
+		Example: `  tweetpay simulate tweet --from @alice "I want one #BuyBlueMug"
+  tweetpay simulate tweet --from @alice --at 2026-11-24T10:00:00Z --expect awaiting_confirmation "#BuyKindle"
+  tweetpay simulate tweet --file tweet_create_events.json -o json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return cmdutil.FlagErrorf("the tweet text must be one argument; quote it")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.Text = args[0]
+			}
+			switch {
+			case opts.File != "" && (len(args) > 0 || opts.From != ""):
+				return cmdutil.FlagErrorf("--file cannot be used with --from or a tweet text")
+			case opts.File == "" && len(args) == 0:
+				return cmdutil.FlagErrorf("a tweet text (or --file) is required")
+			case opts.File == "" && opts.From == "":
+				return cmdutil.FlagErrorf("--from is required with a tweet text")
+			}
+			if opts.Expect != "" && !slices.Contains(shop.Outcomes, opts.Expect) {
+				return cmdutil.FlagErrorf("--expect %q is not an outcome: %s", opts.Expect, strings.Join(shop.Outcomes, ", "))
+			}
+			if _, err := parseTime(opts.At); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return tweetRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.From, "from", "", "Author of the tweet (`@handle`)")
+	fl.StringVar(&opts.ID, "id", "", "Tweet `ID` (default: derived from author, text and time)")
+	fl.StringVar(&opts.At, "at", "", "Time of the tweet, RFC3339 (default now)")
+	fl.StringVar(&opts.Expect, "expect", "", "Exit 7 unless the outcome is this `outcome`")
+	fl.StringVar(&opts.File, "file", "", "Read the tweet from a JSON payload `file` (- for stdin)")
+	output.AddFlag(cmd, &opts.Output)
+	_ = cmd.RegisterFlagCompletionFunc("expect", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return shop.Outcomes, cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+// ErrExpectation is returned when an outcome differs from what was expected.
+var ErrExpectation = errors.New("expectation not met")
+
+func tweetRun(ctx context.Context, opts *TweetOptions) error {
+	tweets, err := readTweets(opts)
+	if err != nil {
+		return err
+	}
+	eng, err := opts.Engine()
+	if err != nil {
+		return err
+	}
+	var results []shop.Result
+	for _, tw := range tweets {
+		r, err := eng.Process(ctx, tw)
+		if err != nil {
+			return err
+		}
+		results = append(results, r)
+	}
+	for _, r := range results {
+		if opts.Output == output.JSON {
+			if err := output.WriteJSON(opts.IO.Out, r); err != nil {
+				return err
+			}
+		} else {
+			printResult(opts.IO.Out, r)
+		}
+	}
+	return exitFor(opts.Expect, results)
+}
+
+// exitFor turns outcomes into the exit status: 7 when an expectation is
+// not met, 5 for a decline nobody expected.
+func exitFor(expect string, results []shop.Result) error {
+	for _, r := range results {
+		if expect != "" && r.Outcome != expect {
+			return &cmdutil.ExitError{Code: 7, Err: fmt.Errorf("%w: tweet %s: outcome %s, expected %s", ErrExpectation, r.TweetID, r.Outcome, expect)}
+		}
+	}
+	if expect != "" {
+		return nil
+	}
+	for _, r := range results {
+		if r.Outcome == shop.Declined {
+			return &cmdutil.ExitError{Code: 5, Err: fmt.Errorf("tweet %s: payment declined (%s)", r.TweetID,
+				strings.Trim(shop.Str(r.ErrorCode)+", "+shop.Str(r.DeclineCode), ", "))}
+		}
+	}
+	return nil
+}
+
+func readTweets(opts *TweetOptions) ([]shop.Tweet, error) {
+	if opts.File == "" {
+		text := opts.Text
+		if text == "-" {
+			b, err := io.ReadAll(io.LimitReader(opts.IO.In, 1<<20+1))
+			if err != nil {
+				return nil, err
+			}
+			text = strings.TrimRight(string(b), "\n")
+		}
+		return []shop.Tweet{fromText(opts, text)}, nil
+	}
+	var data []byte
+	var err error
+	if opts.File == "-" {
+		data, err = io.ReadAll(io.LimitReader(opts.IO.In, 2<<20))
+	} else {
+		data, err = os.ReadFile(opts.File)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", shop.ErrBadTweet, err)
+	}
+	tws, err := tweet.ReadPayload(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", opts.File, err)
+	}
+	if len(tws) == 0 {
+		return nil, fmt.Errorf("%w: %s holds no tweet", shop.ErrBadTweet, opts.File)
+	}
+	out := make([]shop.Tweet, 0, len(tws))
+	for _, t := range tws {
+		st, err := FromPayload(t, opts.At)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+func fromText(opts *TweetOptions, text string) shop.Tweet {
+	at, _ := parseTime(opts.At) // checked in RunE
+	id := opts.ID
+	if id == "" {
+		id = DeriveID(opts.From, text, at)
+	}
+	return shop.Tweet{ID: id, From: opts.From, Text: text, At: at}
+}
+
+// DeriveID is the ID of a tweet given without one: the same author, text
+// and time give the same ID, so a repeated command is a duplicate.
+func DeriveID(from, text string, at time.Time) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimPrefix(from, "@")) + "\x00" + text + "\x00" + at.UTC().Format(time.RFC3339Nano)))
+	return "sim-" + hex.EncodeToString(sum[:8])
+}
+
+// FromPayload converts a tweet read from a payload; at overrides its time.
+func FromPayload(t tweet.Tweet, at string) (shop.Tweet, error) {
+	st := shop.Tweet{
+		ID: t.ID, From: t.From, Text: t.Text, At: t.CreatedAt, Retweet: t.Retweet,
+		Own: t.ForUserID != "" && t.AuthorID == t.ForUserID,
+	}
+	if at != "" {
+		ts, err := parseTime(at)
+		if err != nil {
+			return shop.Tweet{}, err
+		}
+		st.At = ts
+	}
+	if st.At.IsZero() {
+		return shop.Tweet{}, fmt.Errorf("%w: tweet %s has no created_at; pass --at", shop.ErrBadTweet, t.ID)
+	}
+	if st.ID == "" {
+		st.ID = DeriveID(st.From, st.Text, st.At)
+	}
+	return st, nil
+}

@@ -1,0 +1,31 @@
+package emulator
+
+import (
+	"testing"
+
+	stripe "github.com/stripe/stripe-go/v76"
+)
+
+// BenchmarkCreateConfirmParallel measures durable create-and-confirm of a
+// PaymentIntent for an existing customer (attached card, off_session) through
+// stripe-go and the in-process transport, with 32 concurrent callers.
+func BenchmarkCreateConfirmParallel(b *testing.B) {
+	em := openTest(b, Options{})
+	sc := clientFor(em.Transport(), testKey)
+	cus, pm := customerWithCard(b, sc, "pm_card_visa")
+	b.SetParallelism((32 + 1) / max(1, gomaxprocs()))
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(p *testing.PB) {
+		for p.Next() {
+			pi, err := sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(1250), Currency: stripe.String("usd"),
+				Customer: stripe.String(cus.ID), PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true),
+				OffSession: stripe.Bool(true), Params: stripe.Params{Metadata: map[string]string{"offer": "BuyBlueMug"}}})
+			if err != nil || pi.Status != stripe.PaymentIntentStatusSucceeded {
+				b.Errorf("create-confirm: %v", err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
+}

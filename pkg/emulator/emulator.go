@@ -1,0 +1,501 @@
+// Package emulator is a stateful, persisted emulator of the Stripe v1 API as
+// stripe-go v76 (API version 2023-10-16) uses it: products, prices, customers,
+// payment methods with Stripe's test cards, payment intents with declines and
+// manual capture, charges (list and search), refunds, idempotency and list
+// pagination. It is an http.Handler; Transport serves it in-process, so a
+// stripe-go client needs no socket. State lives in a bbolt file (through
+// pkg/statedb) and every write request is one transaction.
+//
+// Emulator extension: a request may carry a "Tweetpay-Now: <RFC3339>" header;
+// objects it creates then get that time as "created" (the simulation replays
+// tweets with their own timestamps). Without it the emulator's clock is used.
+package emulator
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/tweetpay/tweetpay/pkg/statedb"
+)
+
+// APIVersion is the Stripe API version the emulator speaks.
+const APIVersion = "2023-10-16"
+
+// NowHeader is the emulator's extension header setting the "created" time of
+// the objects a request creates (RFC3339).
+const NowHeader = "Tweetpay-Now"
+
+// FileName is the name of the state file inside the emulator's directory.
+const FileName = "emulator.db"
+
+// idempotencyTTL is how long idempotency keys are kept (Stripe: at least 24h).
+const idempotencyTTL = 24 * time.Hour
+
+// Options configure an Emulator. The zero value is ready to use.
+type Options struct {
+	// Now is the clock for "created" times and idempotency expiry;
+	// nil means time.Now.
+	Now func() time.Time
+	// Log, when set, receives one line per request: method, path, status
+	// and duration.
+	Log io.Writer
+	// LockTimeout is how long Open waits for another process holding the
+	// state file (0 means statedb.DefaultTimeout).
+	LockTimeout time.Duration
+	// MaxBatchDelay and MaxBatchSize tune group commit (see statedb.Options).
+	MaxBatchDelay time.Duration
+	MaxBatchSize  int
+}
+
+// Emulator is a Stripe-compatible API over a local state file.
+type Emulator struct {
+	db   *statedb.DB
+	bolt *bolt.DB
+	opts Options
+
+	writer     *committer
+	inflightMu sync.Mutex
+	inflight   map[string]struct{}
+	logMu      sync.Mutex
+
+	products  *table[product]
+	prices    *table[price]
+	customers *table[customer]
+	pms       *table[pmRecord]
+	pis       *table[piRecord]
+	charges   *table[charge]
+	refunds   *table[refund]
+}
+
+// Open opens (creating if needed) the emulator state in dir/emulator.db. If
+// another process holds it, Open waits up to opts.LockTimeout and then fails
+// with an error wrapping statedb.ErrLocked.
+func Open(dir string, opts Options) (*Emulator, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	db, err := statedb.Open(filepath.Join(dir, FileName), statedb.Options{
+		Timeout: opts.LockTimeout, MaxBatchDelay: opts.MaxBatchDelay, MaxBatchSize: opts.MaxBatchSize})
+	if err != nil {
+		return nil, fmt.Errorf("open emulator state: %w", err)
+	}
+	e := &Emulator{db: db, bolt: db.Bolt(), opts: opts, inflight: map[string]struct{}{}}
+	e.initTables()
+	if err := e.bolt.Update(e.createBuckets); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("initialise emulator state: %w", err)
+	}
+	e.writer = newCommitter(e.bolt)
+	return e, nil
+}
+
+func (e *Emulator) allBuckets() [][]byte {
+	bs := [][]byte{bucketMeta, bucketIdem, bucketIdemT}
+	bs = append(bs, e.products.buckets()...)
+	bs = append(bs, e.prices.buckets()...)
+	bs = append(bs, e.customers.buckets()...)
+	bs = append(bs, e.pms.buckets()...)
+	bs = append(bs, e.pis.buckets()...)
+	bs = append(bs, e.charges.buckets()...)
+	bs = append(bs, e.refunds.buckets()...)
+	return bs
+}
+
+func (e *Emulator) createBuckets(tx *bolt.Tx) error {
+	for _, b := range e.allBuckets() {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close waits for writes in progress and releases the state file.
+func (e *Emulator) Close() error {
+	e.writer.close()
+	return e.db.Close()
+}
+
+// Path returns the state file's path.
+func (e *Emulator) Path() string { return e.db.Path() }
+
+// Reset deletes every object and idempotency key in one transaction.
+func (e *Emulator) Reset() error {
+	return e.bolt.Update(func(tx *bolt.Tx) error {
+		for _, b := range e.allBuckets() {
+			if tx.Bucket(b) != nil {
+				if err := tx.DeleteBucket(b); err != nil {
+					return err
+				}
+			}
+		}
+		return e.createBuckets(tx)
+	})
+}
+
+// Stats describes what the state holds.
+type Stats struct {
+	// Path is the state file.
+	Path string `json:"path"`
+	// SizeBytes is the state file's size.
+	SizeBytes int64 `json:"size_bytes"`
+	// Objects counts objects per type ("charges", "customers", ...).
+	Objects map[string]int64 `json:"objects"`
+	// IdempotencyKeys counts stored idempotency records.
+	IdempotencyKeys int64 `json:"idempotency_keys"`
+}
+
+// Stats counts the stored objects per type.
+func (e *Emulator) Stats() (Stats, error) {
+	st := Stats{Path: e.db.Path(), Objects: map[string]int64{}}
+	err := e.bolt.View(func(tx *bolt.Tx) error {
+		for _, k := range []string{e.products.kind, e.prices.kind, e.customers.kind, e.pms.kind,
+			e.pis.kind, e.charges.kind, e.refunds.kind} {
+			st.Objects[k] = readCount(tx, []byte("count:"+k))
+		}
+		st.IdempotencyKeys = int64(tx.Bucket(bucketIdem).Stats().KeyN)
+		return nil
+	})
+	if err != nil {
+		return st, fmt.Errorf("read emulator stats: %w", err)
+	}
+	if fi, err := os.Stat(e.db.Path()); err == nil {
+		st.SizeBytes = fi.Size()
+	}
+	return st, nil
+}
+
+// request is one parsed API call.
+type request struct {
+	method string
+	path   string
+	segs   []string
+	params map[string]any
+	now    time.Time
+	apiKey string
+}
+
+type handlerFunc func(w *wtx, rq *request) (any, *apiError)
+
+// idemRecord is a stored first response.
+type idemRecord struct {
+	Hash      string `json:"h"`
+	Status    int    `json:"s"`
+	Body      []byte `json:"b"`
+	RequestID string `json:"r"`
+	At        int64  `json:"t"`
+}
+
+// ServeHTTP answers one Stripe API request.
+func (e *Emulator) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	reqID := newRequestID()
+	h := rw.Header()
+	h.Set("Request-Id", reqID)
+	h.Set("Content-Type", "application/json")
+	h.Set("Stripe-Version", APIVersion)
+	idemKey := strings.TrimSpace(r.Header.Get("Idempotency-Key"))
+	if idemKey != "" {
+		h.Set("Idempotency-Key", idemKey)
+	}
+	status := e.serve(rw, r, reqID, idemKey)
+	if e.opts.Log != nil {
+		e.logMu.Lock()
+		fmt.Fprintf(e.opts.Log, "%s %s %d %s\n", r.Method, r.URL.Path, status, time.Since(start).Round(time.Microsecond))
+		e.logMu.Unlock()
+	}
+}
+
+func writeJSON(rw http.ResponseWriter, status int, body []byte) int {
+	if status == http.StatusPaymentRequired {
+		rw.Header().Set("Stripe-Should-Retry", "false")
+	}
+	rw.WriteHeader(status)
+	_, _ = rw.Write(body)
+	return status
+}
+
+func writeError(rw http.ResponseWriter, aerr *apiError) int {
+	for k, v := range aerr.extraHeaders {
+		rw.Header()[k] = v
+	}
+	body, _ := json.Marshal(errorEnvelope{Error: aerr})
+	return writeJSON(rw, aerr.Status, body)
+}
+
+func (e *Emulator) serve(rw http.ResponseWriter, r *http.Request, reqID, idemKey string) int {
+	key, aerr := authenticate(r)
+	if aerr != nil {
+		return writeError(rw, aerr)
+	}
+	rq := &request{method: r.Method, path: r.URL.Path, apiKey: key}
+	if !strings.HasPrefix(r.URL.Path, "/v1/") {
+		return writeError(rw, errUnrecognizedURL(r))
+	}
+	rq.segs = strings.Split(strings.Trim(r.URL.Path[len("/v1/"):], "/"), "/")
+	handler, write := e.route(r.Method, rq.segs)
+	if handler == nil {
+		return writeError(rw, errUnrecognizedURL(r))
+	}
+	var values url.Values
+	if r.Method == http.MethodPost {
+		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			return writeError(rw, invalidRequest("", "", "Could not read the request body: %v", err))
+		}
+		values, err = url.ParseQuery(string(body))
+		if err != nil {
+			return writeError(rw, invalidRequest("", "", "Invalid request body: %v", err))
+		}
+	} else {
+		var err error
+		values, err = url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			return writeError(rw, invalidRequest("", "", "Invalid query string: %v", err))
+		}
+	}
+	params, err := DecodeForm(values)
+	if err != nil {
+		return writeError(rw, invalidRequest("", "", "Invalid request: %v", err))
+	}
+	rq.params = params
+	rq.now = e.opts.Now()
+	if v := r.Header.Get(NowHeader); v != "" {
+		t, err := time.Parse(time.RFC3339Nano, v)
+		if err != nil {
+			return writeError(rw, invalidRequest("", "", "Invalid %s header %q: want an RFC3339 time", NowHeader, v))
+		}
+		rq.now = t
+	}
+	if !write {
+		var body []byte
+		var aerr *apiError
+		err := e.bolt.View(func(tx *bolt.Tx) error {
+			w := &wtx{tx: tx, em: e, now: rq.now}
+			obj, herr := handler(w, rq)
+			if herr != nil {
+				aerr = herr
+				return nil
+			}
+			var merr error
+			body, merr = json.Marshal(obj)
+			return merr
+		})
+		if err != nil {
+			return writeError(rw, errAPI("An error occurred with our connection to the emulator's store."))
+		}
+		if aerr != nil {
+			return writeError(rw, aerr)
+		}
+		return writeJSON(rw, http.StatusOK, body)
+	}
+	return e.serveWrite(rw, rq, handler, reqID, idemKey, values)
+}
+
+func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handlerFunc, reqID, idemKey string, values url.Values) int {
+	var scope []byte
+	var hash string
+	useIdem := idemKey != "" && rq.method == http.MethodPost
+	if useIdem {
+		if len(idemKey) > 255 {
+			return writeError(rw, invalidRequest("", "", "Invalid idempotency key: it must be at most 255 characters long."))
+		}
+		scope = []byte(e.idemScope(rq.apiKey, rq.method, rq.path, idemKey))
+		ph := sha256.Sum256([]byte(values.Encode()))
+		hash = hex.EncodeToString(ph[:16])
+		e.inflightMu.Lock()
+		if _, busy := e.inflight[string(scope)]; busy {
+			e.inflightMu.Unlock()
+			aerr := &apiError{Status: http.StatusConflict, Type: "invalid_request_error", Code: "idempotency_key_in_use",
+				Message: "There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): " +
+					idemKey + ". Please try again later.", DocURL: docURL("idempotency_key_in_use")}
+			return writeError(rw, aerr)
+		}
+		e.inflight[string(scope)] = struct{}{}
+		e.inflightMu.Unlock()
+		defer func() {
+			e.inflightMu.Lock()
+			delete(e.inflight, string(scope))
+			e.inflightMu.Unlock()
+		}()
+	}
+	var (
+		status   int
+		body     []byte
+		aerrOut  *apiError
+		replayed bool
+		original string
+	)
+	err := e.writer.do(func(tx *bolt.Tx) error {
+		status, body, aerrOut, replayed, original = 0, nil, nil, false, reqID
+		w := &wtx{tx: tx, em: e, now: rq.now}
+		wall := e.opts.Now()
+		if useIdem {
+			if raw := tx.Bucket(bucketIdem).Get(scope); raw != nil {
+				var rec idemRecord
+				if err := json.Unmarshal(raw, &rec); err == nil && wall.Unix()-rec.At < int64(idempotencyTTL/time.Second) {
+					if rec.Hash != hash {
+						aerrOut = &apiError{Status: http.StatusBadRequest, Type: "idempotency_error",
+							Message: "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '" +
+								idemKey + "' if you meant to execute a different request."}
+						return nil
+					}
+					status, body, replayed, original = rec.Status, rec.Body, true, rec.RequestID
+					return nil
+				}
+			}
+		}
+		obj, herr := handler(w, rq)
+		if herr != nil && herr.Status != http.StatusPaymentRequired {
+			aerrOut = herr
+			if w.dirty {
+				return errRollback
+			}
+			return nil
+		}
+		if herr != nil {
+			status = herr.Status
+			b, err := json.Marshal(errorEnvelope{Error: herr})
+			if err != nil {
+				return err
+			}
+			body = b
+		} else {
+			status = http.StatusOK
+			b, err := json.Marshal(obj)
+			if err != nil {
+				return err
+			}
+			body = b
+		}
+		if useIdem {
+			return storeIdem(tx, scope, idemRecord{Hash: hash, Status: status, Body: body, RequestID: reqID, At: wall.Unix()}, wall)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errRollback) {
+		return writeError(rw, errAPI("An unexpected error occurred in the emulator's store: %v", err))
+	}
+	if aerrOut != nil {
+		return writeError(rw, aerrOut)
+	}
+	if useIdem {
+		rw.Header().Set("Original-Request", original)
+		if replayed {
+			rw.Header().Set("Idempotent-Replayed", "true")
+		}
+	}
+	return writeJSON(rw, status, body)
+}
+
+// storeIdem saves a first response and prunes a few expired records.
+func storeIdem(tx *bolt.Tx, scope []byte, rec idemRecord, wall time.Time) error {
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	ib, tb := tx.Bucket(bucketIdem), tx.Bucket(bucketIdemT)
+	if old := ib.Get(scope); old != nil {
+		var o idemRecord
+		if json.Unmarshal(old, &o) == nil {
+			_ = tb.Delete(append(orderKey(o.At, 0)[:8:8], scope...))
+		}
+	}
+	if err := ib.Put(scope, raw); err != nil {
+		return err
+	}
+	if err := tb.Put(append(orderKey(rec.At, 0)[:8:8], scope...), nil); err != nil {
+		return err
+	}
+	// Lazy pruning: at most a few expired keys per write keeps it O(1).
+	limit := orderKey(wall.Add(-idempotencyTTL).Unix(), 0)[:8]
+	c := tb.Cursor()
+	for i, k := 0, firstKey(c); i < 4 && k != nil && bytes.Compare(k[:8], limit) < 0; i++ {
+		if err := ib.Delete(k[8:]); err != nil {
+			return err
+		}
+		if err := c.Delete(); err != nil {
+			return err
+		}
+		k, _ = c.Seek(k)
+	}
+	return nil
+}
+
+func firstKey(c *bolt.Cursor) []byte {
+	k, _ := c.First()
+	return k
+}
+
+func errUnrecognizedURL(r *http.Request) *apiError {
+	e := invalidRequest("", "", "Unrecognized request URL (%s: %s). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.", r.Method, r.URL.Path)
+	e.Status = http.StatusNotFound
+	return e
+}
+
+// authenticate checks the secret key (Bearer, or Basic with the key as user).
+func authenticate(r *http.Request) (string, *apiError) {
+	auth := r.Header.Get("Authorization")
+	var key string
+	switch {
+	case strings.HasPrefix(auth, "Bearer "):
+		key = strings.TrimSpace(auth[len("Bearer "):])
+	case strings.HasPrefix(auth, "Basic "):
+		if u, _, ok := r.BasicAuth(); ok {
+			key = u
+		}
+	}
+	unauthorized := func(msg string) *apiError {
+		return &apiError{Status: http.StatusUnauthorized, Type: "invalid_request_error", Message: msg,
+			extraHeaders: http.Header{"Www-Authenticate": {`Basic realm="Stripe"`}}}
+	}
+	switch {
+	case key == "":
+		return "", unauthorized("You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY'). See https://stripe.com/docs/api#authentication for details, or we can help at https://support.stripe.com/.")
+	case strings.HasPrefix(key, "sk_live_"), strings.HasPrefix(key, "rk_live_"):
+		return "", unauthorized("The tweetpay Stripe emulator runs in test mode only: live keys are refused (" + RedactKey(key) + "). Use a test key (sk_test_...).")
+	case strings.HasPrefix(key, "pk_"):
+		return "", unauthorized("This API call cannot be made with a publishable API key. Please use a secret API key. You can find a list of your API keys at https://dashboard.stripe.com/account/apikeys.")
+	case (strings.HasPrefix(key, "sk_test_") || strings.HasPrefix(key, "rk_test_")) && len(key) > len("sk_test_"):
+		return key, nil
+	}
+	return "", unauthorized("Invalid API Key provided: " + RedactKey(key))
+}
+
+// RedactKey hides a key's secret part the way Stripe's messages do: the
+// prefix up to the mode ("sk_test_") and the last four characters stay.
+func RedactKey(key string) string {
+	prefix := ""
+	for _, p := range []string{"sk_test_", "sk_live_", "rk_test_", "rk_live_", "pk_test_", "pk_live_"} {
+		if strings.HasPrefix(key, p) {
+			prefix = p
+			break
+		}
+	}
+	rest := key[len(prefix):]
+	if len(rest) <= 8 {
+		return prefix + strings.Repeat("*", len(rest))
+	}
+	return prefix + "****" + rest[len(rest)-4:]
+}
+
+// idemScope is the stored key of an idempotency record: per API key, method
+// and path.
+func (e *Emulator) idemScope(apiKey, method, path, key string) string {
+	ks := sha256.Sum256([]byte(apiKey))
+	return hex.EncodeToString(ks[:8]) + "\x00" + method + " " + path + "\x00" + key
+}

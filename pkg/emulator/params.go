@@ -1,0 +1,333 @@
+package emulator
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Parameter specs: nil = a scalar, specHash = a hash of scalars with free keys
+// (metadata), specList = a list of scalars, specAny = anything, and a
+// map[string]any = a hash with the given keys.
+type specKind int
+
+const (
+	specHash specKind = iota + 1
+	specList
+	specAny
+)
+
+type spec map[string]any
+
+// checkParams rejects parameters the spec does not know, as Stripe does.
+func checkParams(params map[string]any, s spec) *apiError {
+	return checkNode(params, s, "")
+}
+
+func checkNode(params map[string]any, s spec, prefix string) *apiError {
+	keys := make([]string, 0, len(params))
+	for k := range params {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := params[k]
+		name := k
+		if prefix != "" {
+			name = prefix + "[" + k + "]"
+		}
+		want, ok := s[k]
+		if !ok {
+			return errUnknownParam(name)
+		}
+		switch w := want.(type) {
+		case nil:
+			if _, ok := v.(string); !ok {
+				return invalidRequest("", name, "Invalid %s: must be a string, not a hash or list", name)
+			}
+		case specKind:
+			switch w {
+			case specHash:
+				switch t := v.(type) {
+				case string:
+					if t != "" {
+						return invalidRequest("", name, "Invalid hash")
+					}
+				case map[string]any:
+					for mk, mv := range t {
+						if _, ok := mv.(string); !ok {
+							return invalidRequest("", name+"["+mk+"]", "Invalid %s[%s]: must be a string", name, mk)
+						}
+					}
+				default:
+					return invalidRequest("", name, "Invalid hash")
+				}
+			case specList:
+				switch t := v.(type) {
+				case string:
+				case []any:
+					for _, it := range t {
+						if _, ok := it.(string); !ok {
+							return invalidRequest("", name, "Invalid array")
+						}
+					}
+				default:
+					return invalidRequest("", name, "Invalid array")
+				}
+			}
+		case spec:
+			switch t := v.(type) {
+			case map[string]any:
+				if aerr := checkNode(t, w, name); aerr != nil {
+					return aerr
+				}
+			case string:
+				if t != "" {
+					return invalidRequest("", name, "Invalid object")
+				}
+			default:
+				return invalidRequest("", name, "Invalid object")
+			}
+		}
+	}
+	return nil
+}
+
+// merge combines specs (the later wins).
+func merge(specs ...spec) spec {
+	out := spec{}
+	for _, s := range specs {
+		for k, v := range s {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+var listSpec = spec{"limit": nil, "starting_after": nil, "ending_before": nil, "expand": specList,
+	"created": spec{"gt": nil, "gte": nil, "lt": nil, "lte": nil}}
+
+var expandSpec = spec{"expand": specList}
+
+// tree accessors; every path element but the last names a hash.
+
+func lookup(m map[string]any, path ...string) (any, bool) {
+	var cur any = m
+	for _, p := range path {
+		mm, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		cur, ok = mm[p]
+		if !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+func paramName(path []string) string {
+	s := path[0]
+	for _, p := range path[1:] {
+		s += "[" + p + "]"
+	}
+	return s
+}
+
+func (rq *request) has(path ...string) bool {
+	_, ok := lookup(rq.params, path...)
+	return ok
+}
+
+func (rq *request) str(path ...string) (string, bool) {
+	v, ok := lookup(rq.params, path...)
+	if !ok {
+		return "", false
+	}
+	s, ok := v.(string)
+	return s, ok
+}
+
+// optStr returns a pointer for a present value; "" clears (nil, true).
+func (rq *request) optStr(path ...string) (*string, bool) {
+	s, ok := rq.str(path...)
+	if !ok {
+		return nil, false
+	}
+	if s == "" {
+		return nil, true
+	}
+	return &s, true
+}
+
+func (rq *request) int(path ...string) (int64, bool, *apiError) {
+	s, ok := rq.str(path...)
+	if !ok {
+		return 0, false, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return 0, true, errInvalidInteger(paramName(path), s)
+	}
+	return n, true, nil
+}
+
+func (rq *request) bool(path ...string) (bool, bool, *apiError) {
+	s, ok := rq.str(path...)
+	if !ok {
+		return false, false, nil
+	}
+	switch s {
+	case "true":
+		return true, true, nil
+	case "false":
+		return false, true, nil
+	}
+	return false, true, errInvalidBoolean(paramName(path), s)
+}
+
+func (rq *request) list(path ...string) []string {
+	v, ok := lookup(rq.params, path...)
+	if !ok {
+		return nil
+	}
+	switch t := v.(type) {
+	case string:
+		if t == "" {
+			return nil
+		}
+		return []string{t}
+	case []any:
+		out := make([]string, 0, len(t))
+		for _, it := range t {
+			if s, ok := it.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func (rq *request) expand() []string { return rq.list("expand") }
+
+// applyMetadata sets and unsets metadata keys: an empty value deletes a key
+// and an empty "metadata" clears the hash, as on Stripe.
+func applyMetadata(md map[string]string, rq *request) (map[string]string, *apiError) {
+	if md == nil {
+		md = map[string]string{}
+	}
+	v, ok := rq.params["metadata"]
+	if !ok {
+		return md, nil
+	}
+	switch t := v.(type) {
+	case string:
+		if t == "" {
+			return map[string]string{}, nil
+		}
+		return nil, invalidRequest("", "metadata", "Invalid hash")
+	case map[string]any:
+		for k, val := range t {
+			s, _ := val.(string)
+			if len(k) > 40 {
+				return nil, invalidRequest("", "metadata["+k+"]", "Metadata keys can have up to 40 characters. The key %q has %d characters.", k, len(k))
+			}
+			if len(s) > 500 {
+				return nil, invalidRequest("", "metadata["+k+"]", "Metadata values can have up to 500 characters, but you passed in a value that is %d characters. Invalid value: %s", len(s), s[:40]+"...")
+			}
+			if s == "" {
+				delete(md, k)
+			} else {
+				md[k] = s
+			}
+		}
+	}
+	if len(md) > 50 {
+		return nil, invalidRequest("", "metadata", "You can specify up to 50 keys, with key names up to 40 characters long and values up to 500 characters long.")
+	}
+	return md, nil
+}
+
+// listParams reads limit, starting_after, ending_before and created[...].
+func (rq *request) listQuery() (listQuery, *apiError) {
+	q := listQuery{index: -1, limit: 10}
+	if n, ok, aerr := rq.int("limit"); aerr != nil {
+		return q, aerr
+	} else if ok {
+		if n < 1 || n > 100 {
+			return q, invalidRequest("", "limit", "Invalid limit: must be between 1 and 100")
+		}
+		q.limit = int(n)
+	}
+	q.startingAfter, _ = rq.str("starting_after")
+	q.endingBefore, _ = rq.str("ending_before")
+	if q.startingAfter != "" && q.endingBefore != "" {
+		return q, invalidRequest("", "ending_before", "You may only specify one of these parameters: ending_before, starting_after.")
+	}
+	if v, ok := rq.params["created"]; ok {
+		switch t := v.(type) {
+		case string:
+			n, err := strconv.ParseInt(t, 10, 64)
+			if err != nil {
+				return q, errInvalidInteger("created", t)
+			}
+			q.gte, q.lte = &n, int64p(n)
+		case map[string]any:
+			for op := range t {
+				n, _, aerr := rq.int("created", op)
+				if aerr != nil {
+					return q, aerr
+				}
+				switch op {
+				case "gte":
+					q.gte = maxp(q.gte, n)
+				case "gt":
+					q.gte = maxp(q.gte, n+1)
+				case "lte":
+					q.lte = minp(q.lte, n)
+				case "lt":
+					q.lte = minp(q.lte, n-1)
+				}
+			}
+		}
+	}
+	return q, nil
+}
+
+func maxp(p *int64, n int64) *int64 {
+	if p == nil || n > *p {
+		return &n
+	}
+	return p
+}
+
+func minp(p *int64, n int64) *int64 {
+	if p == nil || n < *p {
+		return &n
+	}
+	return p
+}
+
+// listOf builds a list object.
+func listOf[T any](items []*T, hasMore bool, url string, conv func(*T) any) *listObject {
+	data := make([]any, len(items))
+	for i, it := range items {
+		data[i] = conv(it)
+	}
+	return &listObject{Object: "list", Data: data, HasMore: hasMore, URL: url}
+}
+
+// splitExpand separates "data.x" expansions for list items.
+func splitExpand(exp []string, listPrefix bool) []string {
+	if !listPrefix {
+		return exp
+	}
+	var out []string
+	for _, e := range exp {
+		if strings.HasPrefix(e, "data.") {
+			out = append(out, e[len("data."):])
+		}
+	}
+	return out
+}

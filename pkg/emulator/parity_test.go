@@ -1,0 +1,799 @@
+package emulator
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	stripe "github.com/stripe/stripe-go/v76"
+	"github.com/stripe/stripe-go/v76/client"
+)
+
+// raw sends one form request through the in-process transport.
+func raw(t testing.TB, h http.Handler, method, path string, form url.Values, hdr map[string]string) (*http.Response, map[string]any) {
+	t.Helper()
+	var body io.Reader
+	target := "http://emulator" + path
+	if method == http.MethodPost {
+		body = strings.NewReader(form.Encode())
+	} else if form != nil {
+		target += "?" + form.Encode()
+	}
+	req, err := http.NewRequest(method, target, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+testKey)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range hdr {
+		if v == "" {
+			req.Header.Del(k)
+		} else {
+			req.Header.Set(k, v)
+		}
+	}
+	resp, err := NewTransport(h).RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%s %s: body %q: %v", method, path, b, err)
+	}
+	return resp, m
+}
+
+func errField(m map[string]any, k string) any {
+	e, _ := m["error"].(map[string]any)
+	return e[k]
+}
+
+type declineRow struct {
+	name, token, number, code, declineCode, message, param, outcomeType string
+}
+
+// The decline table of reference/stripe.md 1.2.
+var declineTable = []declineRow{
+	{"generic", "pm_card_visa_chargeDeclined", "4000000000000002", "card_declined", "generic_decline", "Your card was declined.", "", "issuer_declined"},
+	{"generic-short", "pm_card_chargeDeclined", "", "card_declined", "generic_decline", "Your card was declined.", "", "issuer_declined"},
+	{"insufficient", "pm_card_visa_chargeDeclinedInsufficientFunds", "4000000000009995", "card_declined", "insufficient_funds", "Your card has insufficient funds.", "", "issuer_declined"},
+	{"lost", "pm_card_visa_chargeDeclinedLostCard", "4000000000009987", "card_declined", "lost_card", "Your card was declined.", "", "issuer_declined"},
+	{"stolen", "pm_card_visa_chargeDeclinedStolenCard", "4000000000009979", "card_declined", "stolen_card", "Your card was declined.", "", "issuer_declined"},
+	{"expired", "pm_card_chargeDeclinedExpiredCard", "4000000000000069", "expired_card", "", "Your card has expired.", "exp_month", "issuer_declined"},
+	{"cvc", "pm_card_chargeDeclinedIncorrectCvc", "4000000000000127", "incorrect_cvc", "", "Your card's security code is incorrect.", "cvc", "issuer_declined"},
+	{"processing", "pm_card_chargeDeclinedProcessingError", "4000000000000119", "processing_error", "", "An error occurred while processing your card. Try again in a little bit.", "", "issuer_declined"},
+	{"velocity", "pm_card_visa_chargeDeclinedVelocityLimitExceeded", "4000000000006975", "card_declined", "card_velocity_exceeded", "Your card was declined for making repeated attempts too frequently or exceeding its amount limit.", "", "issuer_declined"},
+	{"fraudulent", "pm_card_radarBlock", "4100000000000019", "card_declined", "fraudulent", "Your card was declined.", "", "blocked"},
+	{"fraudulent-alias", "pm_card_chargeDeclinedFraudulent", "", "card_declined", "fraudulent", "Your card was declined.", "", "blocked"},
+	{"customer-fail", "pm_card_chargeCustomerFail", "4000000000000341", "card_declined", "generic_decline", "Your card was declined.", "", "issuer_declined"},
+}
+
+func checkDecline(t *testing.T, sc *client.API, err error, row declineRow, wantPM string) {
+	t.Helper()
+	se := stripeErr(t, err)
+	if se.HTTPStatusCode != 402 || se.Type != stripe.ErrorTypeCard || string(se.Code) != row.code ||
+		string(se.DeclineCode) != row.declineCode || se.Msg != row.message || se.Param != row.param {
+		t.Fatalf("error = %d %s %s %s %q param %q", se.HTTPStatusCode, se.Type, se.Code, se.DeclineCode, se.Msg, se.Param)
+	}
+	if _, ok := se.Err.(*stripe.CardError); !ok {
+		t.Errorf("Err = %T, want *stripe.CardError", se.Err)
+	}
+	if se.DocURL == "" || se.RequestLogURL == "" || !strings.HasPrefix(se.RequestID, "req_") {
+		t.Errorf("doc_url %q request_log_url %q request id %q", se.DocURL, se.RequestLogURL, se.RequestID)
+	}
+	if h := se.LastResponse.Header.Get("Stripe-Should-Retry"); h != "false" {
+		t.Errorf("Stripe-Should-Retry = %q", h)
+	}
+	if !strings.HasPrefix(se.ChargeID, "ch_") {
+		t.Fatalf("charge = %q", se.ChargeID)
+	}
+	pi := se.PaymentIntent
+	if pi == nil || pi.Status != stripe.PaymentIntentStatusRequiresPaymentMethod || pi.PaymentMethod != nil ||
+		pi.LatestCharge == nil || pi.LatestCharge.ID != se.ChargeID || pi.LastPaymentError == nil ||
+		pi.LastPaymentError.Code != se.Code || pi.LastPaymentError.DeclineCode != se.DeclineCode {
+		t.Fatalf("payment_intent in error = %+v", pi)
+	}
+	if se.PaymentMethod == nil || !strings.HasPrefix(se.PaymentMethod.ID, "pm_") || (wantPM != "" && se.PaymentMethod.ID != wantPM) {
+		t.Fatalf("payment_method in error = %+v", se.PaymentMethod)
+	}
+	// The PaymentIntent as stored says the same.
+	got := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.Get(pi.ID, nil))
+	if got.Status != stripe.PaymentIntentStatusRequiresPaymentMethod || got.LastPaymentError == nil ||
+		got.LastPaymentError.Code != se.Code || got.LatestCharge.ID != se.ChargeID || got.PaymentMethod != nil {
+		t.Fatalf("stored pi = %+v", got)
+	}
+	ch := must[*stripe.Charge](t)(sc.Charges.Get(se.ChargeID, nil))
+	if ch.Status != stripe.ChargeStatusFailed || ch.Paid || ch.Captured || ch.FailureCode != row.code ||
+		ch.FailureMessage != row.message || ch.Outcome == nil || string(ch.Outcome.Type) != row.outcomeType {
+		t.Fatalf("failed charge = %+v outcome %+v", ch, ch.Outcome)
+	}
+	wantReason := row.declineCode
+	if wantReason == "" {
+		wantReason = row.code
+	}
+	if row.outcomeType == "blocked" {
+		wantReason = "highest_risk_level"
+		if ch.Outcome.NetworkStatus != "not_sent_to_network" {
+			t.Errorf("network_status = %s", ch.Outcome.NetworkStatus)
+		}
+	} else if ch.Outcome.NetworkStatus != "declined_by_network" {
+		t.Errorf("network_status = %s", ch.Outcome.NetworkStatus)
+	}
+	if ch.Outcome.Reason != wantReason || ch.Outcome.SellerMessage == "" || ch.Outcome.RiskLevel == "" {
+		t.Errorf("outcome = %+v", ch.Outcome)
+	}
+	if ch.PaymentIntent == nil || ch.PaymentIntent.ID != pi.ID {
+		t.Errorf("charge.payment_intent = %+v", ch.PaymentIntent)
+	}
+}
+
+func TestDeclineTableTokens(t *testing.T) {
+	_, sc := newClient(t)
+	for _, row := range declineTable {
+		t.Run(row.name, func(t *testing.T) {
+			_, err := sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(2000), Currency: stripe.String("usd"),
+				PaymentMethod: stripe.String(row.token), Confirm: stripe.Bool(true)})
+			checkDecline(t, sc, err, row, "")
+		})
+	}
+}
+
+func TestDeclineTableCardNumbers(t *testing.T) {
+	_, sc := newClient(t)
+	for _, row := range declineTable {
+		if row.number == "" {
+			continue
+		}
+		t.Run(row.name, func(t *testing.T) {
+			pm := must[*stripe.PaymentMethod](t)(sc.PaymentMethods.New(&stripe.PaymentMethodParams{Type: stripe.String("card"),
+				Card: &stripe.PaymentMethodCardParams{Number: stripe.String(row.number), ExpMonth: stripe.Int64(12),
+					ExpYear: stripe.Int64(2040), CVC: stripe.String("123")}}))
+			if pm.Card.Last4 != row.number[12:] {
+				t.Fatalf("last4 = %s", pm.Card.Last4)
+			}
+			pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(2000),
+				Currency: stripe.String("usd"), PaymentMethod: stripe.String(pm.ID)}))
+			if pi.Status != stripe.PaymentIntentStatusRequiresConfirmation {
+				t.Fatalf("status = %s", pi.Status)
+			}
+			_, err := sc.PaymentIntents.Confirm(pi.ID, &stripe.PaymentIntentConfirmParams{})
+			checkDecline(t, sc, err, row, pm.ID)
+		})
+	}
+}
+
+func TestSuccessfulCharge(t *testing.T) {
+	_, sc := newClient(t)
+	cus, pm := customerWithCard(t, sc, "pm_card_mastercard")
+	params := &stripe.PaymentIntentParams{Amount: stripe.Int64(1250), Currency: stripe.String("usd"), Customer: stripe.String(cus.ID),
+		PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true), OffSession: stripe.Bool(true),
+		Description: stripe.String("Blue Mug")}
+	params.AddMetadata("offer", "BuyBlueMug")
+	params.AddExpand("latest_charge")
+	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(params))
+	if pi.Status != stripe.PaymentIntentStatusSucceeded || pi.AmountReceived != 1250 || !strings.HasPrefix(pi.ClientSecret, pi.ID+"_secret_") ||
+		pi.Customer.ID != cus.ID || pi.PaymentMethod.ID != pm.ID || pi.Livemode || pi.Created == 0 {
+		t.Fatalf("pi = %+v", pi)
+	}
+	ch := pi.LatestCharge
+	if ch == nil || ch.Amount != 1250 || ch.Status != "succeeded" || !ch.Paid || !ch.Captured || ch.AmountCaptured != 1250 ||
+		ch.Metadata["offer"] != "BuyBlueMug" || ch.Description != "Blue Mug" || ch.Customer.ID != cus.ID ||
+		ch.PaymentMethodDetails.Card.Brand != "mastercard" || ch.PaymentMethodDetails.Card.Last4 != "4444" ||
+		ch.Outcome.Type != "authorized" || ch.Outcome.NetworkStatus != "approved_by_network" || len(pi.ID) != len("pi_")+24 {
+		t.Fatalf("charge = %+v", ch)
+	}
+}
+
+func TestAttachTimeSplit(t *testing.T) {
+	_, sc := newClient(t)
+	cus := must[*stripe.Customer](t)(sc.Customers.New(&stripe.CustomerParams{Email: stripe.String("a@example.com")}))
+	for _, row := range declineTable {
+		attach := func(id string) (*stripe.PaymentMethod, error) {
+			return sc.PaymentMethods.Attach(id, &stripe.PaymentMethodAttachParams{Customer: stripe.String(cus.ID)})
+		}
+		pm, err := attach(row.token)
+		switch row.name {
+		case "velocity", "fraudulent", "fraudulent-alias", "customer-fail":
+			if err != nil {
+				t.Fatalf("%s: attach failed: %v", row.name, err)
+			}
+			if pm.Customer == nil || pm.Customer.ID != cus.ID {
+				t.Fatalf("%s: attached pm = %+v", row.name, pm)
+			}
+			if row.name != "customer-fail" {
+				continue
+			}
+			// Declines at charge time, with the generic decline.
+			_, err := sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500), Currency: stripe.String("usd"),
+				Customer: stripe.String(cus.ID), PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true), OffSession: stripe.Bool(true)})
+			checkDecline(t, sc, err, row, pm.ID)
+		default:
+			se := stripeErr(t, err)
+			if se.HTTPStatusCode != 402 || se.Type != stripe.ErrorTypeCard || string(se.Code) != row.code ||
+				string(se.DeclineCode) != row.declineCode || se.Msg != row.message || se.Param != row.param {
+				t.Fatalf("%s: attach error = %+v", row.name, se)
+			}
+		}
+	}
+	list := sc.PaymentMethods.List(&stripe.PaymentMethodListParams{Customer: stripe.String(cus.ID), Type: stripe.String("card")})
+	n := 0
+	for list.Next() {
+		n++
+	}
+	if list.Err() != nil || n != 4 {
+		t.Fatalf("attached PMs = %d (%v), want 4", n, list.Err())
+	}
+}
+
+func TestManualCapture(t *testing.T) {
+	_, sc := newClient(t)
+	cus, pm := customerWithCard(t, sc, "pm_card_visa")
+	newAuth := func() *stripe.PaymentIntent {
+		pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(1000),
+			Currency: stripe.String("eur"), Customer: stripe.String(cus.ID), PaymentMethod: stripe.String(pm.ID),
+			CaptureMethod: stripe.String("manual")}))
+		if pi.Status != stripe.PaymentIntentStatusRequiresConfirmation {
+			t.Fatalf("status = %s", pi.Status)
+		}
+		pi = must[*stripe.PaymentIntent](t)(sc.PaymentIntents.Confirm(pi.ID, &stripe.PaymentIntentConfirmParams{}))
+		if pi.Status != stripe.PaymentIntentStatusRequiresCapture || pi.AmountCapturable != 1000 {
+			t.Fatalf("after confirm: %s capturable %d", pi.Status, pi.AmountCapturable)
+		}
+		ch := must[*stripe.Charge](t)(sc.Charges.Get(pi.LatestCharge.ID, nil))
+		if ch.Status != "succeeded" || !ch.Paid || ch.Captured {
+			t.Fatalf("authorised charge = %+v", ch)
+		}
+		return pi
+	}
+	// Full capture.
+	pi := newAuth()
+	pi = must[*stripe.PaymentIntent](t)(sc.PaymentIntents.Capture(pi.ID, &stripe.PaymentIntentCaptureParams{}))
+	if pi.Status != stripe.PaymentIntentStatusSucceeded || pi.AmountReceived != 1000 || pi.AmountCapturable != 0 {
+		t.Fatalf("captured pi = %+v", pi)
+	}
+	ch := must[*stripe.Charge](t)(sc.Charges.Get(pi.LatestCharge.ID, nil))
+	if !ch.Captured || ch.AmountCaptured != 1000 || ch.AmountRefunded != 0 {
+		t.Fatalf("captured charge = %+v", ch)
+	}
+	// Capturing twice is a state error.
+	_, err := sc.PaymentIntents.Capture(pi.ID, &stripe.PaymentIntentCaptureParams{})
+	if se := stripeErr(t, err); se.HTTPStatusCode != 400 || se.Code != "payment_intent_unexpected_state" {
+		t.Fatalf("second capture: %+v", se)
+	}
+	// Partial capture refunds the rest.
+	pi = newAuth()
+	pi = must[*stripe.PaymentIntent](t)(sc.PaymentIntents.Capture(pi.ID, &stripe.PaymentIntentCaptureParams{AmountToCapture: stripe.Int64(600)}))
+	if pi.Status != stripe.PaymentIntentStatusSucceeded || pi.AmountReceived != 600 {
+		t.Fatalf("partial capture pi = %+v", pi)
+	}
+	ch = must[*stripe.Charge](t)(sc.Charges.Get(pi.LatestCharge.ID, nil))
+	if ch.AmountCaptured != 600 || ch.AmountRefunded != 400 || ch.Refunded {
+		t.Fatalf("partially captured charge = %+v", ch)
+	}
+	// Over-capture is refused.
+	pi = newAuth()
+	_, err = sc.PaymentIntents.Capture(pi.ID, &stripe.PaymentIntentCaptureParams{AmountToCapture: stripe.Int64(1001)})
+	if se := stripeErr(t, err); se.HTTPStatusCode != 400 || se.Param != "amount_to_capture" {
+		t.Fatalf("over-capture: %+v", se)
+	}
+	// Cancel of requires_capture refunds the charge fully.
+	pi = must[*stripe.PaymentIntent](t)(sc.PaymentIntents.Cancel(pi.ID, &stripe.PaymentIntentCancelParams{CancellationReason: stripe.String("abandoned")}))
+	if pi.Status != stripe.PaymentIntentStatusCanceled || pi.CancellationReason != "abandoned" || pi.CanceledAt == 0 {
+		t.Fatalf("canceled pi = %+v", pi)
+	}
+	ch = must[*stripe.Charge](t)(sc.Charges.Get(pi.LatestCharge.ID, nil))
+	if !ch.Refunded || ch.AmountRefunded != 1000 || ch.Captured {
+		t.Fatalf("canceled charge = %+v", ch)
+	}
+	_, err = sc.PaymentIntents.Cancel(pi.ID, &stripe.PaymentIntentCancelParams{})
+	if se := stripeErr(t, err); se.Code != "payment_intent_unexpected_state" {
+		t.Fatalf("second cancel: %+v", se)
+	}
+	_, err = sc.PaymentIntents.Cancel(newAuth().ID, &stripe.PaymentIntentCancelParams{CancellationReason: stripe.String("bored")})
+	if se := stripeErr(t, err); se.Param != "cancellation_reason" {
+		t.Fatalf("bad reason: %+v", se)
+	}
+}
+
+func TestRefunds(t *testing.T) {
+	_, sc := newClient(t)
+	cus, pm := customerWithCard(t, sc, "pm_card_visa")
+	pay := func() *stripe.PaymentIntent {
+		return must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(1000),
+			Currency: stripe.String("usd"), Customer: stripe.String(cus.ID), PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true)}))
+	}
+	pi := pay()
+	chID := pi.LatestCharge.ID
+	r := must[*stripe.Refund](t)(sc.Refunds.New(&stripe.RefundParams{Charge: stripe.String(chID), Amount: stripe.Int64(300),
+		Reason: stripe.String("requested_by_customer")}))
+	if r.Amount != 300 || r.Status != "succeeded" || r.Charge.ID != chID || r.PaymentIntent.ID != pi.ID || r.Reason != "requested_by_customer" {
+		t.Fatalf("refund = %+v", r)
+	}
+	_, err := sc.Refunds.New(&stripe.RefundParams{Charge: stripe.String(chID), Amount: stripe.Int64(800)})
+	se := stripeErr(t, err)
+	if se.HTTPStatusCode != 400 || se.Type != stripe.ErrorTypeInvalidRequest || se.Param != "amount" ||
+		se.Msg != "Refund amount ($8.00) is greater than unrefunded amount on charge ($7.00)" {
+		t.Fatalf("over-refund: %+v", se)
+	}
+	r2 := must[*stripe.Refund](t)(sc.Refunds.New(&stripe.RefundParams{PaymentIntent: stripe.String(pi.ID)}))
+	if r2.Amount != 700 {
+		t.Fatalf("rest refund = %d", r2.Amount)
+	}
+	ch := must[*stripe.Charge](t)(sc.Charges.Get(chID, nil))
+	if !ch.Refunded || ch.AmountRefunded != 1000 {
+		t.Fatalf("charge after refunds = %+v", ch)
+	}
+	_, err = sc.Refunds.New(&stripe.RefundParams{Charge: stripe.String(chID)})
+	if se := stripeErr(t, err); se.HTTPStatusCode != 400 || se.Code != "charge_already_refunded" {
+		t.Fatalf("already refunded: %+v", se)
+	}
+	it := sc.Refunds.List(&stripe.RefundListParams{Charge: stripe.String(chID)})
+	var ids []string
+	for it.Next() {
+		ids = append(ids, it.Refund().ID)
+	}
+	if len(ids) != 2 || ids[0] != r2.ID || ids[1] != r.ID {
+		t.Fatalf("refund list = %v", ids)
+	}
+	// A failed charge cannot be refunded.
+	_, err = sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(1000), Currency: stripe.String("usd"),
+		PaymentMethod: stripe.String("pm_card_chargeDeclined"), Confirm: stripe.Bool(true)})
+	failed := stripeErr(t, err).ChargeID
+	_, err = sc.Refunds.New(&stripe.RefundParams{Charge: stripe.String(failed)})
+	if se := stripeErr(t, err); se.HTTPStatusCode != 400 {
+		t.Fatalf("refund of failed charge: %+v", se)
+	}
+	// Expanding refunds on the charge.
+	p := &stripe.ChargeParams{}
+	p.AddExpand("refunds")
+	ch = must[*stripe.Charge](t)(sc.Charges.Get(chID, p))
+	if ch.Refunds == nil || len(ch.Refunds.Data) != 2 {
+		t.Fatalf("expanded refunds = %+v", ch.Refunds)
+	}
+}
+
+func TestIdempotency(t *testing.T) {
+	em, sc := newClient(t)
+	cus, pm := customerWithCard(t, sc, "pm_card_visa")
+	params := func(amount int64, key string) *stripe.PaymentIntentParams {
+		p := &stripe.PaymentIntentParams{Amount: stripe.Int64(amount), Currency: stripe.String("usd"), Customer: stripe.String(cus.ID),
+			PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true)}
+		p.SetIdempotencyKey(key)
+		return p
+	}
+	first := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(params(1000, "tweet-1")))
+	if first.LastResponse.Header.Get("Idempotent-Replayed") != "" || first.LastResponse.Header.Get("Idempotency-Key") != "tweet-1" {
+		t.Fatalf("first headers = %v", first.LastResponse.Header)
+	}
+	again := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(params(1000, "tweet-1")))
+	if again.ID != first.ID || again.LastResponse.Header.Get("Idempotent-Replayed") != "true" ||
+		again.LastResponse.Header.Get("Original-Request") != first.LastResponse.RequestID ||
+		string(again.LastResponse.RawJSON) != string(first.LastResponse.RawJSON) {
+		t.Fatalf("replay: id %s headers %v", again.ID, again.LastResponse.Header)
+	}
+	st := must[Stats](t)(em.Stats())
+	if st.Objects["charges"] != 1 || st.Objects["payment_intents"] != 1 {
+		t.Fatalf("replay charged again: %+v", st.Objects)
+	}
+	_, err := sc.PaymentIntents.New(params(2000, "tweet-1"))
+	se := stripeErr(t, err)
+	if se.HTTPStatusCode != 400 || se.Type != stripe.ErrorTypeIdempotency ||
+		se.Msg != "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than 'tweet-1' if you meant to execute a different request." {
+		t.Fatalf("mismatch: %+v", se)
+	}
+	if _, ok := se.Err.(*stripe.IdempotencyError); !ok {
+		t.Fatalf("Err = %T", se.Err)
+	}
+	// A decline is stored and replayed too.
+	dp := &stripe.PaymentIntentParams{Amount: stripe.Int64(1000), Currency: stripe.String("usd"),
+		PaymentMethod: stripe.String("pm_card_visa_chargeDeclinedInsufficientFunds"), Confirm: stripe.Bool(true)}
+	dp.SetIdempotencyKey("tweet-2")
+	_, err1 := sc.PaymentIntents.New(dp)
+	_, err2 := sc.PaymentIntents.New(dp)
+	se1, se2 := stripeErr(t, err1), stripeErr(t, err2)
+	if se1.ChargeID != se2.ChargeID || se2.LastResponse.Header.Get("Idempotent-Replayed") != "true" || se2.HTTPStatusCode != 402 {
+		t.Fatalf("decline replay: %+v / %+v", se1, se2)
+	}
+	// A validation failure is not stored: the same key works once fixed.
+	bad := params(10, "tweet-3")
+	_, err = sc.PaymentIntents.New(bad)
+	if se := stripeErr(t, err); se.Code != "amount_too_small" {
+		t.Fatalf("validation: %+v", se)
+	}
+	must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(params(1000, "tweet-3")))
+	// Keys are scoped per path: the same key on another endpoint is a new request.
+	cp := &stripe.CustomerParams{}
+	cp.SetIdempotencyKey("tweet-1")
+	must[*stripe.Customer](t)(sc.Customers.New(cp))
+	// Keys are scoped per API key.
+	other := clientFor(em.Transport(), "sk_test_another5678")
+	p2 := params(2000, "tweet-1")
+	if _, err := other.PaymentIntents.New(p2); err != nil {
+		t.Fatalf("other API key: %v", err)
+	}
+	// In flight: a second request with the key gets 409.
+	scope := em.idemScope(testKey, "POST", "/v1/payment_intents", "tweet-9")
+	em.inflight[scope] = struct{}{}
+	_, err = sc.PaymentIntents.New(params(1000, "tweet-9"))
+	if se := stripeErr(t, err); se.HTTPStatusCode != 409 || se.Code != stripe.ErrorCodeIdempotencyKeyInUse {
+		t.Fatalf("in flight: %+v", se)
+	}
+	delete(em.inflight, scope)
+	must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(params(1000, "tweet-9")))
+}
+
+func TestIdempotencyExpiry(t *testing.T) {
+	now := stripeNow()
+	em := openTest(t, Options{Now: func() (r timeT) { return *now }})
+	sc := clientFor(em.Transport(), testKey)
+	p := &stripe.CustomerParams{Email: stripe.String("x@example.com")}
+	p.SetIdempotencyKey("k")
+	c1 := must[*stripe.Customer](t)(sc.Customers.New(p))
+	*now = now.Add(25 * 3600e9)
+	c2 := must[*stripe.Customer](t)(sc.Customers.New(p))
+	if c1.ID == c2.ID {
+		t.Fatal("a key older than 24h still replayed")
+	}
+}
+
+func TestPagination(t *testing.T) {
+	_, sc := newClient(t)
+	cus, pm := customerWithCard(t, sc, "pm_card_visa")
+	var ids []string // newest first
+	for i := 0; i < 25; i++ {
+		pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(int64(100 + i)),
+			Currency: stripe.String("usd"), Customer: stripe.String(cus.ID), PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true)}))
+		ids = append([]string{pi.LatestCharge.ID}, ids...)
+	}
+	page := func(p *stripe.ChargeListParams) ([]string, bool) {
+		p.Single = true
+		it := sc.Charges.List(p)
+		var out []string
+		for it.Next() {
+			out = append(out, it.Charge().ID)
+		}
+		if it.Err() != nil {
+			t.Fatal(it.Err())
+		}
+		return out, it.Meta().HasMore
+	}
+	got, more := page(&stripe.ChargeListParams{})
+	if len(got) != 10 || !more || got[0] != ids[0] || got[9] != ids[9] {
+		t.Fatalf("default page = %v more=%v", got, more)
+	}
+	got, more = page(&stripe.ChargeListParams{ListParams: stripe.ListParams{Limit: stripe.Int64(10), StartingAfter: stripe.String(ids[19])}})
+	if len(got) != 5 || more || got[0] != ids[20] {
+		t.Fatalf("starting_after page = %v more=%v", got, more)
+	}
+	got, more = page(&stripe.ChargeListParams{ListParams: stripe.ListParams{Limit: stripe.Int64(3), EndingBefore: stripe.String(ids[10])}})
+	// stripe-go reverses ending_before pages; the closest older items come first.
+	if len(got) != 3 || !more || got[0] != ids[9] || got[2] != ids[7] {
+		t.Fatalf("ending_before page = %v more=%v", got, more)
+	}
+	// Auto-pagination walks all 25, newest first, by customer index.
+	it := sc.Charges.List(&stripe.ChargeListParams{Customer: stripe.String(cus.ID), ListParams: stripe.ListParams{Limit: stripe.Int64(7)}})
+	var all []string
+	for it.Next() {
+		all = append(all, it.Charge().ID)
+	}
+	if strings.Join(all, ",") != strings.Join(ids, ",") {
+		t.Fatalf("auto-pagination = %v", all)
+	}
+	// Limits out of range.
+	for _, l := range []int64{0, 101} {
+		_, more := func() ([]string, bool) {
+			p := &stripe.ChargeListParams{ListParams: stripe.ListParams{Limit: stripe.Int64(l), Single: true}}
+			it := sc.Charges.List(p)
+			it.Next()
+			se := stripeErr(t, it.Err())
+			if se.HTTPStatusCode != 400 || se.Param != "limit" {
+				t.Fatalf("limit %d: %+v", l, se)
+			}
+			return nil, false
+		}()
+		_ = more
+	}
+	// Unknown cursor.
+	it = sc.Charges.List(&stripe.ChargeListParams{ListParams: stripe.ListParams{StartingAfter: stripe.String("ch_nope")}})
+	it.Next()
+	if se := stripeErr(t, it.Err()); se.HTTPStatusCode != 404 || se.Param != "starting_after" {
+		t.Fatalf("bad cursor: %+v", se)
+	}
+	// Expand on lists.
+	lp := &stripe.PaymentIntentListParams{Customer: stripe.String(cus.ID)}
+	lp.AddExpand("data.latest_charge")
+	lp.Limit = stripe.Int64(2)
+	lp.Single = true
+	pit := sc.PaymentIntents.List(lp)
+	for pit.Next() {
+		if pit.PaymentIntent().LatestCharge == nil || pit.PaymentIntent().LatestCharge.Amount == 0 {
+			t.Fatalf("data.latest_charge not expanded: %+v", pit.PaymentIntent().LatestCharge)
+		}
+	}
+	if pit.Err() != nil {
+		t.Fatal(pit.Err())
+	}
+}
+
+func TestCreatedFilterAndClockHeader(t *testing.T) {
+	em, _ := newClient(t)
+	cus := map[string]any{}
+	_, cus = raw(t, em, "POST", "/v1/customers", url.Values{"email": {"c@example.com"}}, nil)
+	cusID := cus["id"].(string)
+	for i, ts := range []string{"2026-11-24T10:00:00Z", "2026-11-24T09:00:00Z", "2026-11-24T11:00:00Z"} {
+		resp, pi := raw(t, em, "POST", "/v1/payment_intents", url.Values{"amount": {fmt.Sprint(1000 + i)}, "currency": {"usd"},
+			"customer": {cusID}, "payment_method": {"pm_card_visa"}, "confirm": {"true"}}, map[string]string{NowHeader: ts})
+		if resp.StatusCode != 200 {
+			t.Fatalf("create: %v", pi)
+		}
+	}
+	// Newest first by created, not by insertion.
+	_, l := raw(t, em, "GET", "/v1/charges", url.Values{"customer": {cusID}}, nil)
+	var amounts []float64
+	for _, d := range l["data"].([]any) {
+		amounts = append(amounts, d.(map[string]any)["amount"].(float64))
+	}
+	if fmt.Sprint(amounts) != "[1002 1000 1001]" {
+		t.Fatalf("order = %v", amounts)
+	}
+	gte := fmt.Sprint(mustTime(t, "2026-11-24T09:30:00Z"))
+	lt := fmt.Sprint(mustTime(t, "2026-11-24T11:00:00Z"))
+	_, l = raw(t, em, "GET", "/v1/charges", url.Values{"created[gte]": {gte}, "created[lt]": {lt}}, nil)
+	if d := l["data"].([]any); len(d) != 1 || d[0].(map[string]any)["amount"].(float64) != 1000 {
+		t.Fatalf("created filter = %v", l["data"])
+	}
+}
+
+func TestCurrencies(t *testing.T) {
+	_, sc := newClient(t)
+	try := func(amount int64, cur string) *stripe.Error {
+		_, err := sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(amount), Currency: stripe.String(cur)})
+		if err == nil {
+			return nil
+		}
+		return stripeErr(t, err)
+	}
+	cases := []struct {
+		amount         int64
+		cur            string
+		code, param, m string
+	}{
+		{49, "usd", "amount_too_small", "amount", "Amount must be at least $0.50 usd"},
+		{50, "usd", "", "", ""},
+		{29, "gbp", "amount_too_small", "amount", "Amount must be at least £0.30 gbp"},
+		{49, "jpy", "amount_too_small", "amount", "Amount must be at least ¥50 jpy"},
+		{50, "jpy", "", "", ""},
+		{199, "aed", "amount_too_small", "amount", "Amount must be at least AED 2.00 aed"},
+		{1005, "kwd", "invalid_amount", "amount", ""},
+		{1000, "kwd", "", "", ""},
+		{1000, "xyz", "", "currency", ""},
+		{1000, "EUR", "", "", ""},
+	}
+	for _, c := range cases {
+		se := try(c.amount, c.cur)
+		if c.param == "" {
+			if se != nil {
+				t.Errorf("%d %s: %v", c.amount, c.cur, se)
+			}
+			continue
+		}
+		if se == nil || se.HTTPStatusCode != 400 || se.Type != stripe.ErrorTypeInvalidRequest || string(se.Code) != c.code ||
+			se.Param != c.param || (c.m != "" && se.Msg != c.m) {
+			t.Errorf("%d %s: %+v", c.amount, c.cur, se)
+		}
+	}
+}
+
+func TestValidationAndAuth(t *testing.T) {
+	em, sc := newClient(t)
+	resp, m := raw(t, em, "POST", "/v1/payment_intents", url.Values{"currency": {"usd"}}, nil)
+	if resp.StatusCode != 400 || errField(m, "code") != "parameter_missing" || errField(m, "param") != "amount" {
+		t.Fatalf("missing: %v", m)
+	}
+	resp, m = raw(t, em, "POST", "/v1/customers", url.Values{"emial": {"x"}}, nil)
+	if resp.StatusCode != 400 || errField(m, "code") != "parameter_unknown" || errField(m, "message") != "Received unknown parameter: emial" {
+		t.Fatalf("unknown: %v", m)
+	}
+	resp, m = raw(t, em, "POST", "/v1/payment_methods", url.Values{"type": {"card"}, "card[numbr]": {"4242"}}, nil)
+	if errField(m, "message") != "Received unknown parameter: card[numbr]" {
+		t.Fatalf("unknown nested: %v", m)
+	}
+	resp, m = raw(t, em, "GET", "/v1/payment_intents/pi_missing", nil, nil)
+	if resp.StatusCode != 404 || errField(m, "code") != "resource_missing" || errField(m, "message") != "No such payment_intent: 'pi_missing'" {
+		t.Fatalf("404: %v", m)
+	}
+	if !strings.HasPrefix(resp.Header.Get("Request-Id"), "req_") {
+		t.Fatalf("no Request-Id")
+	}
+	_, err := sc.Customers.Get("cus_nope", nil)
+	if se := stripeErr(t, err); se.HTTPStatusCode != 404 || se.Code != stripe.ErrorCodeResourceMissing {
+		t.Fatalf("stripe-go 404: %+v", se)
+	}
+	for _, c := range []struct{ key, want string }{
+		{"sk_test_wrongkeyabcd", ""},
+		{"", "You did not provide an API key"},
+		{"sk_live_0123456789abcdef", "test mode only"},
+		{"rk_live_0123456789abcdef", "test mode only"},
+		{"garbage_key_12345678abcd", "Invalid API Key provided: ****abcd"},
+	} {
+		if c.key == "sk_test_wrongkeyabcd" {
+			continue // any sk_test_ key is accepted
+		}
+		hdr := map[string]string{"Authorization": "Bearer " + c.key}
+		if c.key == "" {
+			hdr["Authorization"] = ""
+		}
+		resp, m := raw(t, em, "GET", "/v1/customers", nil, hdr)
+		msg, _ := errField(m, "message").(string)
+		if resp.StatusCode != 401 || errField(m, "type") != "invalid_request_error" || !strings.Contains(msg, c.want) {
+			t.Fatalf("key %q: %d %v", c.key, resp.StatusCode, m)
+		}
+		if c.key != "" && strings.Contains(msg, c.key) {
+			t.Fatalf("key echoed in full: %s", msg)
+		}
+	}
+	// Basic auth with the key as user works.
+	req, _ := http.NewRequest("GET", "http://emulator/v1/customers", nil)
+	req.SetBasicAuth(testKey, "")
+	if r, err := em.Transport().RoundTrip(req); err != nil || r.StatusCode != 200 {
+		t.Fatalf("basic auth: %v %v", r, err)
+	}
+	_, err = clientFor(em.Transport(), "sk_live_0123456789abcd").Customers.New(&stripe.CustomerParams{})
+	if se := stripeErr(t, err); se.HTTPStatusCode != 401 {
+		t.Fatalf("live key via stripe-go: %+v", se)
+	}
+}
+
+func TestMetadataSetUnset(t *testing.T) {
+	_, sc := newClient(t)
+	p := &stripe.CustomerParams{}
+	p.AddMetadata("a", "1")
+	p.AddMetadata("b", "2")
+	c := must[*stripe.Customer](t)(sc.Customers.New(p))
+	u := &stripe.CustomerParams{}
+	u.AddMetadata("a", "")
+	u.AddMetadata("c", "3")
+	c = must[*stripe.Customer](t)(sc.Customers.Update(c.ID, u))
+	if len(c.Metadata) != 2 || c.Metadata["b"] != "2" || c.Metadata["c"] != "3" {
+		t.Fatalf("metadata = %v", c.Metadata)
+	}
+	c = must[*stripe.Customer](t)(sc.Customers.Get(c.ID, nil))
+	if _, ok := c.Metadata["a"]; ok {
+		t.Fatalf("unset key kept: %v", c.Metadata)
+	}
+}
+
+func TestCatalog(t *testing.T) {
+	_, sc := newClient(t)
+	prod := must[*stripe.Product](t)(sc.Products.New(&stripe.ProductParams{ID: stripe.String("prod_BuyBlueMug"), Name: stripe.String("Blue Mug")}))
+	if prod.ID != "prod_BuyBlueMug" || !prod.Active {
+		t.Fatalf("product = %+v", prod)
+	}
+	_, err := sc.Products.New(&stripe.ProductParams{ID: stripe.String("prod_BuyBlueMug"), Name: stripe.String("again")})
+	if se := stripeErr(t, err); se.HTTPStatusCode != 400 {
+		t.Fatalf("duplicate product: %+v", se)
+	}
+	p1 := must[*stripe.Price](t)(sc.Prices.New(&stripe.PriceParams{Product: stripe.String(prod.ID), UnitAmount: stripe.Int64(1250),
+		Currency: stripe.String("usd"), LookupKey: stripe.String("bluemug")}))
+	_, err = sc.Prices.New(&stripe.PriceParams{Product: stripe.String(prod.ID), UnitAmount: stripe.Int64(1300),
+		Currency: stripe.String("usd"), LookupKey: stripe.String("bluemug")})
+	if se := stripeErr(t, err); se.HTTPStatusCode != 400 || se.Param != "lookup_key" {
+		t.Fatalf("lookup key taken: %+v", se)
+	}
+	p2 := must[*stripe.Price](t)(sc.Prices.New(&stripe.PriceParams{Product: stripe.String(prod.ID), UnitAmount: stripe.Int64(1300),
+		Currency: stripe.String("usd"), LookupKey: stripe.String("bluemug"), TransferLookupKey: stripe.Bool(true)}))
+	it := sc.Prices.List(&stripe.PriceListParams{LookupKeys: []*string{stripe.String("bluemug")}})
+	var got []string
+	for it.Next() {
+		got = append(got, it.Price().ID)
+	}
+	if len(got) != 1 || got[0] != p2.ID {
+		t.Fatalf("lookup_keys list = %v (err %v)", got, it.Err())
+	}
+	old := must[*stripe.Price](t)(sc.Prices.Get(p1.ID, nil))
+	if old.LookupKey != "" {
+		t.Fatalf("old price kept the key: %q", old.LookupKey)
+	}
+	must[*stripe.Price](t)(sc.Prices.Update(p1.ID, &stripe.PriceParams{Active: stripe.Bool(false)}))
+	it = sc.Prices.List(&stripe.PriceListParams{Product: stripe.String(prod.ID), Active: stripe.Bool(true)})
+	got = nil
+	for it.Next() {
+		got = append(got, it.Price().ID)
+	}
+	if len(got) != 1 || got[0] != p2.ID {
+		t.Fatalf("active prices = %v", got)
+	}
+	prod = must[*stripe.Product](t)(sc.Products.Update(prod.ID, &stripe.ProductParams{Active: stripe.Bool(false)}))
+	if prod.Active {
+		t.Fatal("product still active")
+	}
+	pp := &stripe.PriceParams{}
+	pp.AddExpand("product")
+	got2 := must[*stripe.Price](t)(sc.Prices.Get(p2.ID, pp))
+	if got2.Product == nil || got2.Product.Name != "Blue Mug" {
+		t.Fatalf("expanded product = %+v", got2.Product)
+	}
+	// Customers by email, default payment method.
+	cus, pm := customerWithCard(t, sc, "pm_card_visa")
+	cus = must[*stripe.Customer](t)(sc.Customers.Update(cus.ID, &stripe.CustomerParams{InvoiceSettings: &stripe.CustomerInvoiceSettingsParams{
+		DefaultPaymentMethod: stripe.String(pm.ID)}}))
+	if cus.InvoiceSettings.DefaultPaymentMethod.ID != pm.ID {
+		t.Fatalf("default pm = %+v", cus.InvoiceSettings)
+	}
+	cit := sc.Customers.List(&stripe.CustomerListParams{Email: stripe.String("buyer@example.com")})
+	n := 0
+	for cit.Next() {
+		n++
+	}
+	if n != 1 {
+		t.Fatalf("customers by email = %d", n)
+	}
+	must[*stripe.PaymentMethod](t)(sc.PaymentMethods.Detach(pm.ID, &stripe.PaymentMethodDetachParams{}))
+	cus = must[*stripe.Customer](t)(sc.Customers.Get(cus.ID, nil))
+	if cus.InvoiceSettings.DefaultPaymentMethod != nil {
+		t.Fatalf("detached pm still default")
+	}
+}
+
+func TestSearchCharges(t *testing.T) {
+	_, sc := newClient(t)
+	for i := 0; i < 5; i++ {
+		p := &stripe.PaymentIntentParams{Amount: stripe.Int64(500), Currency: stripe.String("usd"),
+			PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true)}
+		p.AddMetadata("hashtag", map[bool]string{true: "tweetacoffee", false: "BuyBlueMug"}[i%2 == 0])
+		p.AddMetadata("buyer", fmt.Sprintf("@b%d", i))
+		must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(p))
+	}
+	search := func(q string, limit int64) ([]*stripe.Charge, error) {
+		it := sc.Charges.Search(&stripe.ChargeSearchParams{SearchParams: stripe.SearchParams{Query: q, Limit: stripe.Int64(limit)}})
+		var out []*stripe.Charge
+		for it.Next() {
+			out = append(out, it.Charge())
+		}
+		return out, it.Err()
+	}
+	got, err := search("metadata['hashtag']:'tweetacoffee'", 2)
+	if err != nil || len(got) != 3 {
+		t.Fatalf("search = %d %v", len(got), err)
+	}
+	got, err = search("metadata['hashtag']:'tweetacoffee' AND metadata['buyer']:'@b2'", 10)
+	if err != nil || len(got) != 1 || got[0].Metadata["buyer"] != "@b2" {
+		t.Fatalf("AND search = %v %v", got, err)
+	}
+	got, err = search("status:'succeeded' AND amount>=500", 10)
+	if err != nil || len(got) != 5 {
+		t.Fatalf("status search = %d %v", len(got), err)
+	}
+	_, err = search("bogus", 10)
+	if se := stripeErr(t, err); se.HTTPStatusCode != 400 || se.Param != "query" {
+		t.Fatalf("bad query: %+v", se)
+	}
+}
+
+func TestThreeDSecure(t *testing.T) {
+	_, sc := newClient(t)
+	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500), Currency: stripe.String("usd"),
+		PaymentMethod: stripe.String("pm_card_authenticationRequired"), Confirm: stripe.Bool(true)}))
+	if pi.Status != stripe.PaymentIntentStatusRequiresAction || pi.NextAction == nil || pi.NextAction.Type != "use_stripe_sdk" || pi.LatestCharge != nil {
+		t.Fatalf("3DS on-session = %+v", pi)
+	}
+	cus, pm := customerWithCard(t, sc, "pm_card_authenticationRequiredOnSetup")
+	_, err := sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500), Currency: stripe.String("usd"),
+		Customer: stripe.String(cus.ID), PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true), OffSession: stripe.Bool(true)})
+	se := stripeErr(t, err)
+	if se.HTTPStatusCode != 402 || se.Code != stripe.ErrorCodeAuthenticationRequired || se.DeclineCode != stripe.DeclineCodeAuthenticationRequired {
+		t.Fatalf("3DS off-session = %+v", se)
+	}
+	// Luhn failure at PaymentMethod creation.
+	_, err = sc.PaymentMethods.New(&stripe.PaymentMethodParams{Type: stripe.String("card"), Card: &stripe.PaymentMethodCardParams{
+		Number: stripe.String("4242424242424241"), ExpMonth: stripe.Int64(1), ExpYear: stripe.Int64(2040)}})
+	if se := stripeErr(t, err); se.Code != stripe.ErrorCodeIncorrectNumber || se.Param != "number" || se.Type != stripe.ErrorTypeCard {
+		t.Fatalf("incorrect number = %+v", se)
+	}
+}

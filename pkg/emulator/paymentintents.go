@@ -1,0 +1,591 @@
+package emulator
+
+import (
+	"hash/fnv"
+	"net/http"
+	"strings"
+)
+
+var piCreateSpec = spec{"amount": nil, "currency": nil, "customer": nil, "payment_method": nil, "confirm": nil,
+	"off_session": nil, "capture_method": nil, "metadata": specHash, "description": nil, "expand": specList,
+	"payment_method_types": specList, "receipt_email": nil, "statement_descriptor": nil,
+	"statement_descriptor_suffix": nil, "setup_future_usage": nil, "return_url": nil, "error_on_requires_action": nil,
+	"automatic_payment_methods": spec{"enabled": nil, "allow_redirects": nil}, "confirmation_method": nil,
+	"use_stripe_sdk": nil, "shipping": specAny, "transfer_group": nil, "payment_method_options": specAny,
+	"mandate_data": specAny}
+
+var piConfirmSpec = spec{"payment_method": nil, "off_session": nil, "return_url": nil, "expand": specList,
+	"receipt_email": nil, "setup_future_usage": nil, "error_on_requires_action": nil, "use_stripe_sdk": nil,
+	"payment_method_options": specAny, "mandate_data": specAny, "capture_method": nil, "shipping": specAny}
+
+func (e *Emulator) createPaymentIntent(w *wtx, rq *request) (any, *apiError) {
+	if aerr := checkParams(rq.params, piCreateSpec); aerr != nil {
+		return nil, aerr
+	}
+	amount, ok, aerr := rq.int("amount")
+	if aerr != nil {
+		return nil, aerr
+	}
+	if !ok {
+		return nil, errMissing("amount")
+	}
+	curIn, ok := rq.str("currency")
+	if !ok || curIn == "" {
+		return nil, errMissing("currency")
+	}
+	cur, aerr := checkCurrency(curIn, "currency")
+	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := checkChargeAmount(amount, cur); aerr != nil {
+		return nil, aerr
+	}
+	pi := &piRecord{paymentIntent: paymentIntent{Object: "payment_intent", Amount: amount, Created: w.created(),
+		Currency: cur, CaptureMethod: "automatic", ConfirmationMethod: "automatic", Metadata: map[string]string{},
+		AmountDetails:        map[string]any{"tip": map[string]any{}},
+		PaymentMethodOptions: map[string]any{"card": map[string]any{"installments": nil, "mandate_options": nil, "network": nil, "request_three_d_secure": "automatic"}},
+		PaymentMethodTypes:   []string{"card"}, Status: "requires_payment_method"}}
+	if v, ok := rq.str("capture_method"); ok {
+		switch v {
+		case "automatic", "automatic_async", "manual":
+			pi.CaptureMethod = v
+		default:
+			return nil, invalidRequest("", "capture_method", "Invalid capture_method: must be one of automatic, automatic_async, or manual")
+		}
+	}
+	if v, ok := rq.str("confirmation_method"); ok {
+		switch v {
+		case "automatic", "manual":
+			pi.ConfirmationMethod = v
+		default:
+			return nil, invalidRequest("", "confirmation_method", "Invalid confirmation_method: must be one of automatic or manual")
+		}
+	}
+	if v, ok := rq.optStr("description"); ok {
+		pi.Description = v
+	}
+	if v, ok := rq.optStr("receipt_email"); ok {
+		pi.ReceiptEmail = v
+	}
+	if v, ok := rq.optStr("statement_descriptor"); ok {
+		pi.StatementDescriptor = v
+	}
+	if v, ok := rq.optStr("statement_descriptor_suffix"); ok {
+		pi.StatementDescriptorSuffix = v
+	}
+	if v, ok := rq.optStr("setup_future_usage"); ok {
+		pi.SetupFutureUsage = v
+	}
+	if v, ok := rq.optStr("transfer_group"); ok {
+		pi.TransferGroup = v
+	}
+	if types := rq.list("payment_method_types"); len(types) > 0 {
+		for _, t := range types {
+			if t != "card" {
+				return nil, invalidRequest("", "payment_method_types", "The payment method type %q is not supported by the emulator; use card.", t)
+			}
+		}
+	}
+	md, aerr := applyMetadata(pi.Metadata, rq)
+	if aerr != nil {
+		return nil, aerr
+	}
+	pi.Metadata = md
+	confirm, _, aerr := rq.bool("confirm")
+	if aerr != nil {
+		return nil, aerr
+	}
+	offSession, hasOff, aerr := rq.bool("off_session")
+	if aerr != nil {
+		return nil, aerr
+	}
+	if hasOff && !confirm {
+		return nil, invalidRequest("", "off_session", "You may only specify `off_session` when `confirm` is true.")
+	}
+	pi.OffSession = offSession
+	if cus, ok := rq.str("customer"); ok && cus != "" {
+		if _, _, ok := e.customers.getRaw(w.tx, cus); !ok {
+			return nil, errNoSuch("customer", "customer", cus)
+		}
+		pi.Customer = refTo(cus)
+	}
+	pmID, hasPM := rq.str("payment_method")
+	if hasPM && pmID != "" {
+		pm, aerr := e.resolvePM(w, pmID, "payment_method", true)
+		if aerr != nil {
+			return nil, aerr
+		}
+		if aerr := checkPMOwner(pm, pi); aerr != nil {
+			return nil, aerr
+		}
+	}
+	if confirm && (!hasPM || pmID == "") {
+		return nil, invalidRequest("payment_intent_unexpected_state", "",
+			"You cannot confirm this PaymentIntent because it's missing a payment method. To confirm the PaymentIntent with %s, specify a payment method attached to this customer along with the customer ID.", pi.Customer.ID)
+	}
+	// Writes start here.
+	seq, err := w.nextSeq()
+	if err != nil {
+		return nil, errAPI("%v", err)
+	}
+	pi.ID = newID("pi_", seq)
+	pi.ClientSecret = pi.ID + "_secret_" + randomToken(25)
+	var pm *pmRecord
+	if hasPM && pmID != "" {
+		if pm, aerr = e.resolvePM(w, pmID, "payment_method", false); aerr != nil {
+			return nil, aerr
+		}
+		pi.PaymentMethod = refTo(pm.ID)
+		pi.Status = "requires_confirmation"
+	}
+	var declined *apiError
+	if confirm {
+		declined = e.attemptCharge(w, pi, pm)
+		if declined != nil && declined.Status != http.StatusPaymentRequired {
+			return nil, declined
+		}
+	}
+	if err := e.pis.insert(w, pi, seq); err != nil {
+		return nil, errAPI("%v", err)
+	}
+	if declined != nil {
+		return nil, e.finishDecline(w, rq, declined, pi)
+	}
+	return e.respond(w, rq, &pi.paymentIntent)
+}
+
+func checkPMOwner(pm *pmRecord, pi *piRecord) *apiError {
+	if pm.Customer.ID != "" && pm.Customer.ID != pi.Customer.ID {
+		if pi.Customer.ID == "" {
+			return invalidRequest("", "payment_method",
+				"The provided PaymentMethod was previously attached to a Customer. To use a PaymentMethod attached to a Customer, you must also provide the Customer ID.")
+		}
+		return invalidRequest("", "payment_method",
+			"The provided PaymentMethod belongs to a different Customer (%s) than the one on this PaymentIntent (%s).", pm.Customer.ID, pi.Customer.ID)
+	}
+	return nil
+}
+
+// finishDecline fills the 402 error's payment_intent and payment_method.
+func (e *Emulator) finishDecline(w *wtx, rq *request, declined *apiError, pi *piRecord) *apiError {
+	piCopy := pi.paymentIntent
+	declined.PaymentIntent = &piCopy
+	if exp := rq.expand(); len(exp) > 0 {
+		_ = e.expand(w, declined.PaymentIntent, exp)
+	}
+	return declined
+}
+
+func riskScoreFor(id string) int64 {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(id))
+	return int64(h.Sum32()%54) + 5
+}
+
+// attemptCharge confirms pi with pm: it creates the charge (succeeded or
+// failed) and moves pi to its next status. It returns the 402 error of a
+// decline, which the caller returns after storing pi.
+func (e *Emulator) attemptCharge(w *wtx, pi *piRecord, pm *pmRecord) *apiError {
+	sc := scenarios[pm.Scenario]
+	pi.LastPaymentError = nil
+	pi.NextAction = nil
+	if sc.threeDS != "" {
+		if !pi.OffSession {
+			pi.Status = "requires_action"
+			pi.NextAction = &nextAction{Type: "use_stripe_sdk", UseStripeSDK: map[string]any{
+				"type": "three_d_secure_redirect", "stripe_js": "https://hooks.stripe.com/redirect/authenticate/src_emulated"}}
+			return nil
+		}
+		sc = scenario{code: "authentication_required", declineCode: "authentication_required",
+			message: "Your card was declined. This transaction requires authentication."}
+	}
+	declined := sc.code != ""
+	seq, err := w.nextSeq()
+	if err != nil {
+		return errAPI("%v", err)
+	}
+	ch := &charge{ID: newID("ch_", seq), Object: "charge", Amount: pi.Amount, BillingDetails: pm.BillingDetails,
+		Created: w.created(), Currency: pi.Currency, Customer: pi.Customer, Description: pi.Description,
+		FraudDetails: map[string]any{}, Metadata: copyMD(pi.Metadata), PaymentIntent: refTo(pi.ID),
+		PaymentMethod: strp(pm.ID), ReceiptEmail: pi.ReceiptEmail, StatementDescriptor: pi.StatementDescriptor,
+		StatementDescriptorSuffix: pi.StatementDescriptorSuffix, TransferGroup: pi.TransferGroup,
+		CalculatedStatementDescriptor: strp("TWEETPAY"), RadarOptions: map[string]any{}}
+	ch.Outcome = outcomeFor(sc, declined, riskScoreFor(ch.ID))
+	card := pm.Card
+	if card != nil {
+		ch.PaymentMethodDetails = &chargePMDetails{Type: "card", Card: &chargeCard{
+			Brand: card.Brand, Checks: card.Checks, Country: card.Country, ExpMonth: card.ExpMonth, ExpYear: card.ExpYear,
+			Fingerprint: card.Fingerprint, Funding: card.Funding, Last4: card.Last4, Network: card.Brand}}
+	}
+	if declined {
+		ch.Status = "failed"
+		ch.FailureCode = strp(sc.code)
+		ch.FailureMessage = strp(sc.message)
+		if err := e.charges.insert(w, ch, seq); err != nil {
+			return errAPI("%v", err)
+		}
+		aerr := cardError(sc.code, sc.declineCode, sc.message, sc.param)
+		aerr.Charge = ch.ID
+		aerr.RequestLogURL = "https://dashboard.stripe.com/test/logs/" + newRequestID() + "?t=" + itoa(w.now.Unix())
+		pmCopy := pm.paymentMethod
+		aerr.PaymentMethod = &pmCopy
+		last := *aerr
+		pi.LastPaymentError = &last
+		pi.Status = "requires_payment_method"
+		pi.PaymentMethod = ref{}
+		pi.LatestCharge = refTo(ch.ID)
+		return aerr
+	}
+	ch.Status = "succeeded"
+	ch.Paid = true
+	ch.BalanceTransaction = strp("txn_" + ch.ID[3:])
+	ch.ReceiptURL = strp("https://pay.stripe.com/receipts/emulated/" + ch.ID)
+	ch.PaymentMethodDetails.Card.AmountAuthorized = int64p(pi.Amount)
+	pi.LatestCharge = refTo(ch.ID)
+	pi.PaymentMethod = refTo(pm.ID)
+	if pi.CaptureMethod == "manual" {
+		capBefore := w.now.Unix() + 7*24*3600
+		ch.PaymentMethodDetails.Card.CaptureBefore = &capBefore
+		ch.BalanceTransaction = nil
+		pi.Status = "requires_capture"
+		pi.AmountCapturable = pi.Amount
+	} else {
+		ch.Captured = true
+		ch.AmountCaptured = pi.Amount
+		pi.Status = "succeeded"
+		pi.AmountReceived = pi.Amount
+	}
+	if err := e.charges.insert(w, ch, seq); err != nil {
+		return errAPI("%v", err)
+	}
+	return nil
+}
+
+func itoa(n int64) string {
+	var b [20]byte
+	i := len(b)
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	for {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			break
+		}
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
+
+func (e *Emulator) getPI(w *wtx, id string) (*piRecord, stored, *apiError) {
+	pi, pos, err := e.pis.get(w.tx, id)
+	if err != nil {
+		return nil, pos, notFound(err, "payment_intent", "intent", id)
+	}
+	return pi, pos, nil
+}
+
+func (e *Emulator) retrievePaymentIntent(w *wtx, rq *request) (any, *apiError) {
+	if aerr := checkParams(rq.params, merge(expandSpec, spec{"client_secret": nil})); aerr != nil {
+		return nil, aerr
+	}
+	pi, _, aerr := e.getPI(w, rq.segs[1])
+	if aerr != nil {
+		return nil, aerr
+	}
+	return e.respond(w, rq, &pi.paymentIntent)
+}
+
+func (e *Emulator) updatePaymentIntent(w *wtx, rq *request) (any, *apiError) {
+	if aerr := checkParams(rq.params, spec{"metadata": specHash, "description": nil, "expand": specList,
+		"amount": nil, "currency": nil, "customer": nil, "payment_method": nil, "receipt_email": nil,
+		"statement_descriptor": nil, "statement_descriptor_suffix": nil, "setup_future_usage": nil,
+		"capture_method": nil, "shipping": specAny, "transfer_group": nil, "payment_method_types": specList}); aerr != nil {
+		return nil, aerr
+	}
+	old, pos, aerr := e.getPI(w, rq.segs[1])
+	if aerr != nil {
+		return nil, aerr
+	}
+	pi := *old
+	pi.Metadata = copyMD(old.Metadata)
+	md, aerr := applyMetadata(pi.Metadata, rq)
+	if aerr != nil {
+		return nil, aerr
+	}
+	pi.Metadata = md
+	if v, ok := rq.optStr("description"); ok {
+		pi.Description = v
+	}
+	if v, ok := rq.optStr("receipt_email"); ok {
+		pi.ReceiptEmail = v
+	}
+	editable := pi.Status == "requires_payment_method" || pi.Status == "requires_confirmation" || pi.Status == "requires_action"
+	changesPayment := rq.has("amount") || rq.has("currency") || rq.has("customer") || rq.has("payment_method") || rq.has("capture_method")
+	if changesPayment && !editable {
+		return nil, errUnexpectedState("You cannot update this PaymentIntent because it has a status of %s. Only amount, currency, customer and payment_method can be updated while the status is requires_payment_method, requires_confirmation or requires_action.", pi.Status)
+	}
+	if v, ok := rq.str("currency"); ok {
+		c, aerr := checkCurrency(v, "currency")
+		if aerr != nil {
+			return nil, aerr
+		}
+		pi.Currency = c
+	}
+	if n, ok, aerr := rq.int("amount"); aerr != nil {
+		return nil, aerr
+	} else if ok {
+		pi.Amount = n
+	}
+	if rq.has("amount") || rq.has("currency") {
+		if aerr := checkChargeAmount(pi.Amount, pi.Currency); aerr != nil {
+			return nil, aerr
+		}
+	}
+	if v, ok := rq.str("capture_method"); ok {
+		if v != "automatic" && v != "automatic_async" && v != "manual" {
+			return nil, invalidRequest("", "capture_method", "Invalid capture_method: must be one of automatic, automatic_async, or manual")
+		}
+		pi.CaptureMethod = v
+	}
+	if v, ok := rq.str("customer"); ok {
+		if v != "" {
+			if _, _, ok := e.customers.getRaw(w.tx, v); !ok {
+				return nil, errNoSuch("customer", "customer", v)
+			}
+		}
+		pi.Customer = refTo(v)
+	}
+	if v, ok := rq.str("payment_method"); ok {
+		if v == "" {
+			pi.PaymentMethod = ref{}
+			pi.Status = "requires_payment_method"
+		} else {
+			pm, aerr := e.resolvePM(w, v, "payment_method", true)
+			if aerr != nil {
+				return nil, aerr
+			}
+			rec := &pi
+			if aerr := checkPMOwner(pm, rec); aerr != nil {
+				return nil, aerr
+			}
+			if pm, aerr = e.resolvePM(w, v, "payment_method", false); aerr != nil {
+				return nil, aerr
+			}
+			pi.PaymentMethod = refTo(pm.ID)
+			pi.Status = "requires_confirmation"
+		}
+	}
+	if err := e.pis.update(w, old, &pi, pos); err != nil {
+		return nil, errAPI("%v", err)
+	}
+	return e.respond(w, rq, &pi.paymentIntent)
+}
+
+func (e *Emulator) confirmPaymentIntent(w *wtx, rq *request) (any, *apiError) {
+	if aerr := checkParams(rq.params, piConfirmSpec); aerr != nil {
+		return nil, aerr
+	}
+	old, pos, aerr := e.getPI(w, rq.segs[1])
+	if aerr != nil {
+		return nil, aerr
+	}
+	switch old.Status {
+	case "requires_payment_method", "requires_confirmation", "requires_action":
+	case "succeeded":
+		return nil, errUnexpectedState("You cannot confirm this PaymentIntent because it has already succeeded after being previously confirmed.")
+	case "canceled":
+		return nil, errUnexpectedState("You cannot confirm this PaymentIntent because it has a status of canceled. Only a PaymentIntent with one of the following statuses may be confirmed: requires_confirmation, requires_payment_method, requires_action.")
+	default:
+		return nil, errUnexpectedState("You cannot confirm this PaymentIntent because it has a status of %s. Only a PaymentIntent with one of the following statuses may be confirmed: requires_confirmation, requires_payment_method, requires_action.", old.Status)
+	}
+	pi := *old
+	offSession, hasOff, aerr := rq.bool("off_session")
+	if aerr != nil {
+		return nil, aerr
+	}
+	if hasOff {
+		pi.OffSession = offSession
+	}
+	if v, ok := rq.str("capture_method"); ok {
+		if v != "automatic" && v != "automatic_async" && v != "manual" {
+			return nil, invalidRequest("", "capture_method", "Invalid capture_method: must be one of automatic, automatic_async, or manual")
+		}
+		pi.CaptureMethod = v
+	}
+	pmID, hasPM := rq.str("payment_method")
+	if !hasPM || pmID == "" {
+		pmID = pi.PaymentMethod.ID
+	}
+	if pmID == "" {
+		return nil, invalidRequest("payment_intent_unexpected_state", "",
+			"You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.")
+	}
+	pm, aerr := e.resolvePM(w, pmID, "payment_method", true)
+	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := checkPMOwner(pm, &pi); aerr != nil {
+		return nil, aerr
+	}
+	if pm, aerr = e.resolvePM(w, pmID, "payment_method", false); aerr != nil {
+		return nil, aerr
+	}
+	pi.PaymentMethod = refTo(pm.ID)
+	declined := e.attemptCharge(w, &pi, pm)
+	if declined != nil && declined.Status != http.StatusPaymentRequired {
+		return nil, declined
+	}
+	if err := e.pis.update(w, old, &pi, pos); err != nil {
+		return nil, errAPI("%v", err)
+	}
+	if declined != nil {
+		return nil, e.finishDecline(w, rq, declined, &pi)
+	}
+	return e.respond(w, rq, &pi.paymentIntent)
+}
+
+func (e *Emulator) capturePaymentIntent(w *wtx, rq *request) (any, *apiError) {
+	if aerr := checkParams(rq.params, spec{"amount_to_capture": nil, "final_capture": nil, "expand": specList,
+		"metadata": specHash, "statement_descriptor": nil, "statement_descriptor_suffix": nil,
+		"application_fee_amount": nil}); aerr != nil {
+		return nil, aerr
+	}
+	old, pos, aerr := e.getPI(w, rq.segs[1])
+	if aerr != nil {
+		return nil, aerr
+	}
+	if old.Status != "requires_capture" {
+		return nil, errUnexpectedState("This PaymentIntent could not be captured because it has a status of %s. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.", old.Status)
+	}
+	n, ok, aerr := rq.int("amount_to_capture")
+	if aerr != nil {
+		return nil, aerr
+	}
+	if !ok {
+		n = old.AmountCapturable
+	}
+	if n > old.AmountCapturable {
+		return nil, invalidRequest("amount_too_large", "amount_to_capture",
+			"The amount to capture (%d) must be less than or equal to the amount capturable (%d).", n, old.AmountCapturable)
+	}
+	if n < 1 {
+		return nil, invalidRequest("", "amount_to_capture", "This value must be greater than or equal to 1.")
+	}
+	pi := *old
+	pi.Metadata = copyMD(old.Metadata)
+	md, aerr := applyMetadata(pi.Metadata, rq)
+	if aerr != nil {
+		return nil, aerr
+	}
+	pi.Metadata = md
+	oldCh, cpos, err := e.charges.get(w.tx, pi.LatestCharge.ID)
+	if err != nil {
+		return nil, errAPI("the PaymentIntent's charge is missing: %v", err)
+	}
+	ch := *oldCh
+	ch.Captured = true
+	ch.AmountCaptured = n
+	ch.BalanceTransaction = strp("txn_" + ch.ID[3:])
+	if ch.PaymentMethodDetails != nil && ch.PaymentMethodDetails.Card != nil {
+		card := *ch.PaymentMethodDetails.Card
+		card.CaptureBefore = nil
+		ch.PaymentMethodDetails = &chargePMDetails{Type: "card", Card: &card}
+	}
+	if rest := ch.Amount - n; rest > 0 {
+		// The uncaptured remainder is released as a refund.
+		ch.AmountRefunded += rest
+		if aerr := e.newRefund(w, &ch, rest, nil, nil); aerr != nil {
+			return nil, aerr
+		}
+	}
+	ch.Refunded = ch.AmountRefunded >= ch.Amount
+	if err := e.charges.update(w, oldCh, &ch, cpos); err != nil {
+		return nil, errAPI("%v", err)
+	}
+	pi.Status = "succeeded"
+	pi.AmountReceived = n
+	pi.AmountCapturable = 0
+	if err := e.pis.update(w, old, &pi, pos); err != nil {
+		return nil, errAPI("%v", err)
+	}
+	return e.respond(w, rq, &pi.paymentIntent)
+}
+
+var cancellationReasons = setOf("abandoned", "duplicate", "fraudulent", "requested_by_customer")
+
+func (e *Emulator) cancelPaymentIntent(w *wtx, rq *request) (any, *apiError) {
+	if aerr := checkParams(rq.params, spec{"cancellation_reason": nil, "expand": specList}); aerr != nil {
+		return nil, aerr
+	}
+	old, pos, aerr := e.getPI(w, rq.segs[1])
+	if aerr != nil {
+		return nil, aerr
+	}
+	reason, hasReason := rq.str("cancellation_reason")
+	if hasReason && !cancellationReasons[reason] {
+		return nil, invalidRequest("", "cancellation_reason",
+			"Invalid cancellation_reason: must be one of abandoned, duplicate, fraudulent, or requested_by_customer")
+	}
+	switch old.Status {
+	case "requires_payment_method", "requires_capture", "requires_confirmation", "requires_action", "processing":
+	default:
+		return nil, errUnexpectedState("You cannot cancel this PaymentIntent because it has a status of %s. Only a PaymentIntent with one of the following statuses may be canceled: requires_payment_method, requires_capture, requires_confirmation, requires_action, processing.", old.Status)
+	}
+	pi := *old
+	if old.Status == "requires_capture" {
+		oldCh, cpos, err := e.charges.get(w.tx, pi.LatestCharge.ID)
+		if err != nil {
+			return nil, errAPI("the PaymentIntent's charge is missing: %v", err)
+		}
+		ch := *oldCh
+		rest := ch.Amount - ch.AmountRefunded
+		if rest > 0 {
+			if aerr := e.newRefund(w, &ch, rest, nil, nil); aerr != nil {
+				return nil, aerr
+			}
+		}
+		ch.AmountRefunded = ch.Amount
+		ch.Refunded = true
+		if err := e.charges.update(w, oldCh, &ch, cpos); err != nil {
+			return nil, errAPI("%v", err)
+		}
+	}
+	pi.Status = "canceled"
+	pi.AmountCapturable = 0
+	pi.CanceledAt = int64p(w.now.Unix())
+	if hasReason {
+		pi.CancellationReason = strp(reason)
+	}
+	pi.NextAction = nil
+	if err := e.pis.update(w, old, &pi, pos); err != nil {
+		return nil, errAPI("%v", err)
+	}
+	return e.respond(w, rq, &pi.paymentIntent)
+}
+
+func (e *Emulator) listPaymentIntents(w *wtx, rq *request) (any, *apiError) {
+	if aerr := checkParams(rq.params, merge(listSpec, spec{"customer": nil})); aerr != nil {
+		return nil, aerr
+	}
+	q, aerr := rq.listQuery()
+	if aerr != nil {
+		return nil, aerr
+	}
+	if cus, ok := rq.str("customer"); ok {
+		q.index, q.value = 0, cus
+	}
+	items, more, aerr := e.pis.page(w.tx, q, nil)
+	if aerr != nil {
+		return nil, aerr
+	}
+	return e.respondList(w, rq, listOf(items, more, "/v1/payment_intents", func(p *piRecord) any { return &p.paymentIntent }))
+}
+
+var _ = strings.HasPrefix

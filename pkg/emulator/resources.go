@@ -1,0 +1,328 @@
+package emulator
+
+import (
+	"net/http"
+	"strings"
+)
+
+func (e *Emulator) initTables() {
+	e.products = newTable("products", "prod_", func(p *product) string { return p.ID }, func(p *product) int64 { return p.Created })
+	e.prices = newTable("prices", "price_", func(p *price) string { return p.ID }, func(p *price) int64 { return p.Created },
+		indexSpec[price]{"lookup_key", func(p *price) []string {
+			if p.LookupKey == nil {
+				return nil
+			}
+			return []string{*p.LookupKey}
+		}},
+		indexSpec[price]{"product", func(p *price) []string { return []string{p.Product.ID} }})
+	e.customers = newTable("customers", "cus_", func(c *customer) string { return c.ID }, func(c *customer) int64 { return c.Created },
+		indexSpec[customer]{"email", func(c *customer) []string {
+			if c.Email == nil {
+				return nil
+			}
+			return []string{*c.Email}
+		}})
+	e.pms = newTable("payment_methods", "pm_", func(p *pmRecord) string { return p.ID }, func(p *pmRecord) int64 { return p.Created },
+		indexSpec[pmRecord]{"customer", func(p *pmRecord) []string { return nonEmpty(p.Customer.ID) }})
+	e.pis = newTable("payment_intents", "pi_", func(p *piRecord) string { return p.ID }, func(p *piRecord) int64 { return p.Created },
+		indexSpec[piRecord]{"customer", func(p *piRecord) []string { return nonEmpty(p.Customer.ID) }})
+	e.charges = newTable("charges", "ch_", func(c *charge) string { return c.ID }, func(c *charge) int64 { return c.Created },
+		indexSpec[charge]{"customer", func(c *charge) []string { return nonEmpty(c.Customer.ID) }},
+		indexSpec[charge]{"payment_intent", func(c *charge) []string { return nonEmpty(c.PaymentIntent.ID) }},
+		indexSpec[charge]{"metadata", func(c *charge) []string { return metadataKeys(c.Metadata) }})
+	e.refunds = newTable("refunds", "re_", func(r *refund) string { return r.ID }, func(r *refund) int64 { return r.Created },
+		indexSpec[refund]{"charge", func(r *refund) []string { return nonEmpty(r.Charge.ID) }},
+		indexSpec[refund]{"payment_intent", func(r *refund) []string { return nonEmpty(r.PaymentIntent.ID) }})
+}
+
+const mdSep = "\x1f"
+
+func metadataKeys(md map[string]string) []string {
+	if len(md) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(md))
+	for k, v := range md {
+		out = append(out, k+mdSep+v)
+	}
+	sortStrings(out)
+	return out
+}
+
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
+// route finds the handler for a request and whether it writes.
+func (e *Emulator) route(method string, s []string) (handlerFunc, bool) {
+	get, post, del := method == http.MethodGet, method == http.MethodPost, method == http.MethodDelete
+	n := len(s)
+	if n == 0 || n > 3 {
+		return nil, false
+	}
+	switch s[0] {
+	case "products":
+		switch {
+		case n == 1 && post:
+			return e.createProduct, true
+		case n == 1 && get:
+			return e.listProducts, false
+		case n == 2 && get:
+			return e.retrieveProduct, false
+		case n == 2 && post:
+			return e.updateProduct, true
+		case n == 2 && del:
+			return e.deleteProduct, true
+		}
+	case "prices":
+		switch {
+		case n == 1 && post:
+			return e.createPrice, true
+		case n == 1 && get:
+			return e.listPrices, false
+		case n == 2 && get:
+			return e.retrievePrice, false
+		case n == 2 && post:
+			return e.updatePrice, true
+		}
+	case "customers":
+		switch {
+		case n == 1 && post:
+			return e.createCustomer, true
+		case n == 1 && get:
+			return e.listCustomers, false
+		case n == 2 && get:
+			return e.retrieveCustomer, false
+		case n == 2 && post:
+			return e.updateCustomer, true
+		case n == 2 && del:
+			return e.deleteCustomer, true
+		case n == 3 && get && s[2] == "payment_methods":
+			return e.listCustomerPaymentMethods, false
+		}
+	case "payment_methods":
+		switch {
+		case n == 1 && post:
+			return e.createPaymentMethod, true
+		case n == 1 && get:
+			return e.listPaymentMethods, false
+		case n == 2 && get:
+			return e.retrievePaymentMethod, false
+		case n == 2 && post:
+			return e.updatePaymentMethod, true
+		case n == 3 && post && s[2] == "attach":
+			return e.attachPaymentMethod, true
+		case n == 3 && post && s[2] == "detach":
+			return e.detachPaymentMethod, true
+		}
+	case "payment_intents":
+		switch {
+		case n == 1 && post:
+			return e.createPaymentIntent, true
+		case n == 1 && get:
+			return e.listPaymentIntents, false
+		case n == 2 && get:
+			return e.retrievePaymentIntent, false
+		case n == 2 && post:
+			return e.updatePaymentIntent, true
+		case n == 3 && post && s[2] == "confirm":
+			return e.confirmPaymentIntent, true
+		case n == 3 && post && s[2] == "capture":
+			return e.capturePaymentIntent, true
+		case n == 3 && post && s[2] == "cancel":
+			return e.cancelPaymentIntent, true
+		}
+	case "charges":
+		switch {
+		case n == 1 && get:
+			return e.listCharges, false
+		case n == 2 && get && s[1] == "search":
+			return e.searchCharges, false
+		case n == 2 && get:
+			return e.retrieveCharge, false
+		case n == 2 && post:
+			return e.updateCharge, true
+		}
+	case "refunds":
+		switch {
+		case n == 1 && post:
+			return e.createRefund, true
+		case n == 1 && get:
+			return e.listRefunds, false
+		case n == 2 && get:
+			return e.retrieveRefund, false
+		case n == 2 && post:
+			return e.updateRefund, true
+		}
+	}
+	return nil, false
+}
+
+// expand replaces expandable IDs by objects for paths like "customer",
+// "latest_charge.customer" or "invoice_settings.default_payment_method".
+func (e *Emulator) expand(w *wtx, obj any, paths []string) *apiError {
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		if len(strings.Split(p, ".")) > 4 {
+			return invalidRequest("", "expand", "You cannot expand more than 4 levels of a property. Property: %s", p)
+		}
+		head, rest, _ := strings.Cut(p, ".")
+		if c, ok := obj.(*customer); ok && head == "invoice_settings" {
+			head, rest, _ = strings.Cut(rest, ".")
+			if head != "default_payment_method" {
+				return errNotExpandable(p)
+			}
+			child, aerr := e.loadPM(w, &c.InvoiceSettings.DefaultPaymentMethod)
+			if aerr != nil {
+				return aerr
+			}
+			if rest != "" && child != nil {
+				if aerr := e.expand(w, child, []string{rest}); aerr != nil {
+					return aerr
+				}
+			}
+			continue
+		}
+		child, aerr := e.expandOne(w, obj, head)
+		if aerr != nil {
+			return aerr
+		}
+		if rest != "" && child != nil {
+			if aerr := e.expand(w, child, []string{rest}); aerr != nil {
+				return aerr
+			}
+		}
+	}
+	return nil
+}
+
+func errNotExpandable(p string) *apiError {
+	return invalidRequest("", "expand", "This property cannot be expanded (%s).", p)
+}
+
+func (e *Emulator) expandOne(w *wtx, obj any, field string) (any, *apiError) {
+	switch o := obj.(type) {
+	case *paymentIntent:
+		switch field {
+		case "latest_charge":
+			return e.loadCharge(w, &o.LatestCharge)
+		case "customer":
+			return e.loadCustomer(w, &o.Customer)
+		case "payment_method":
+			return e.loadPM(w, &o.PaymentMethod)
+		}
+	case *charge:
+		switch field {
+		case "customer":
+			return e.loadCustomer(w, &o.Customer)
+		case "payment_intent":
+			return e.loadPI(w, &o.PaymentIntent)
+		case "refunds":
+			items, more, aerr := e.refunds.page(w.tx, listQuery{index: 0, value: o.ID, limit: 100}, nil)
+			if aerr != nil {
+				return nil, aerr
+			}
+			o.Refunds = listOf(items, more, "/v1/charges/"+o.ID+"/refunds", func(r *refund) any { return r })
+			return nil, nil
+		}
+	case *price:
+		if field == "product" {
+			return e.loadProduct(w, &o.Product)
+		}
+	case *product:
+		if field == "default_price" {
+			return e.loadPrice(w, &o.DefaultPrice)
+		}
+	case *paymentMethod:
+		if field == "customer" {
+			return e.loadCustomer(w, &o.Customer)
+		}
+	case *refund:
+		switch field {
+		case "charge":
+			return e.loadCharge(w, &o.Charge)
+		case "payment_intent":
+			return e.loadPI(w, &o.PaymentIntent)
+		}
+	case *apiError:
+		return nil, nil
+	}
+	return nil, errNotExpandable(field)
+}
+
+func loadInto[T any](w *wtx, t *table[T], r *ref, conv func(*T) any) (any, *apiError) {
+	if r.ID == "" {
+		return nil, nil
+	}
+	obj, _, err := t.get(w.tx, r.ID)
+	if err != nil {
+		if err == errNotStored {
+			return nil, nil
+		}
+		return nil, errAPI("%v", err)
+	}
+	r.Obj = conv(obj)
+	return r.Obj, nil
+}
+
+func (e *Emulator) loadCharge(w *wtx, r *ref) (any, *apiError) {
+	return loadInto(w, e.charges, r, func(c *charge) any { return c })
+}
+
+func (e *Emulator) loadCustomer(w *wtx, r *ref) (any, *apiError) {
+	return loadInto(w, e.customers, r, func(c *customer) any { return c })
+}
+
+func (e *Emulator) loadPM(w *wtx, r *ref) (any, *apiError) {
+	return loadInto(w, e.pms, r, func(p *pmRecord) any { return &p.paymentMethod })
+}
+
+func (e *Emulator) loadPI(w *wtx, r *ref) (any, *apiError) {
+	return loadInto(w, e.pis, r, func(p *piRecord) any { return &p.paymentIntent })
+}
+
+func (e *Emulator) loadProduct(w *wtx, r *ref) (any, *apiError) {
+	return loadInto(w, e.products, r, func(p *product) any { return p })
+}
+
+func (e *Emulator) loadPrice(w *wtx, r *ref) (any, *apiError) {
+	return loadInto(w, e.prices, r, func(p *price) any { return p })
+}
+
+// respond expands obj as the request asks.
+func (e *Emulator) respond(w *wtx, rq *request, obj any) (any, *apiError) {
+	if exp := rq.expand(); len(exp) > 0 {
+		if aerr := e.expand(w, obj, exp); aerr != nil {
+			return nil, aerr
+		}
+	}
+	return obj, nil
+}
+
+// respondList expands "data.x" paths on every item.
+func (e *Emulator) respondList(w *wtx, rq *request, l *listObject) (any, *apiError) {
+	if exp := splitExpand(rq.expand(), true); len(exp) > 0 {
+		for _, it := range l.Data {
+			if aerr := e.expand(w, it, exp); aerr != nil {
+				return nil, aerr
+			}
+		}
+	}
+	return l, nil
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+// created is the "created" time of objects made by this request.
+func (w *wtx) created() int64 { return w.now.Unix() }

@@ -1,0 +1,600 @@
+package shop
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tweetpay/tweetpay/pkg/offer"
+	"github.com/tweetpay/tweetpay/pkg/payment"
+	"github.com/tweetpay/tweetpay/pkg/tweet"
+)
+
+// ErrBadTweet marks a tweet the engine cannot process (exit 3).
+var ErrBadTweet = errors.New("bad tweet")
+
+// Tweet is one tweet as the engine sees it.
+type Tweet struct {
+	ID      string
+	From    string // username, with or without '@'
+	Text    string
+	At      time.Time
+	Retweet bool
+	// Own marks a tweet by the account an Account Activity payload was
+	// delivered for: the merchant's own.
+	Own bool
+}
+
+// Options build an Engine.
+type Options struct {
+	Gateway payment.Gateway
+	Store   *Store
+	Offers  []offer.Resolved
+	Buyers  []Account
+	// Merchant is the merchant's username; its own tweets are ignored.
+	Merchant string
+	// Namespace is prefixed to tweet IDs in idempotency keys, metadata and
+	// the state, so that a re-run against Stripe never collides.
+	Namespace string
+}
+
+// Engine processes tweets. It is safe for concurrent use: tweets from
+// different buyers run in parallel, tweets from one buyer in order.
+type Engine struct {
+	gw        payment.Gateway
+	store     *Store
+	offers    []offer.Resolved
+	buyers    map[string]Account
+	merchant  string
+	namespace string
+
+	locks keyedMutex
+
+	mu       sync.Mutex
+	reserved map[string]int // offer -> units held by tweets in flight
+	resBuyer map[string]int // offer \x00 buyer -> units held in flight
+	linked   map[string]*linkOnce
+}
+
+type linkOnce struct {
+	once sync.Once
+	l    Linked
+	err  error
+}
+
+// New returns an Engine.
+func New(o Options) *Engine {
+	e := &Engine{
+		gw: o.Gateway, store: o.Store, offers: o.Offers,
+		buyers:    map[string]Account{},
+		merchant:  strings.ToLower(strings.TrimPrefix(o.Merchant, "@")),
+		namespace: o.Namespace,
+		reserved:  map[string]int{},
+		resBuyer:  map[string]int{},
+		linked:    map[string]*linkOnce{},
+	}
+	for _, a := range o.Buyers {
+		e.buyers[a.key()] = a
+	}
+	return e
+}
+
+// Process runs one tweet through the engine and records the result. The
+// same tweet ID processed again returns the first result with Duplicate set
+// and charges nothing.
+func (e *Engine) Process(ctx context.Context, tw Tweet) (Result, error) {
+	if strings.TrimSpace(tw.ID) == "" {
+		return Result{}, fmt.Errorf("%w: a tweet needs an id", ErrBadTweet)
+	}
+	from := strings.TrimPrefix(strings.TrimSpace(tw.From), "@")
+	if !tweet.IsValidUsername(from) {
+		return Result{}, fmt.Errorf("%w: %q is not a Twitter username", ErrBadTweet, tw.From)
+	}
+	if tw.At.IsZero() {
+		return Result{}, fmt.Errorf("%w: tweet %s has no time", ErrBadTweet, tw.ID)
+	}
+	tw.From = from
+	id := e.namespace + tw.ID
+	defer e.locks.lock("t:" + id)()
+	defer e.locks.lock("b:" + strings.ToLower(from))()
+
+	if r, ok, err := e.store.Result(id); err != nil {
+		return Result{}, err
+	} else if ok {
+		r.Duplicate = true
+		return r, nil
+	}
+	r, ch, err := e.decide(ctx, id, tw)
+	if err != nil {
+		return Result{}, err
+	}
+	r.TweetID, r.From, r.At = tw.ID, "@"+from, tw.At.UTC()
+	ch.results = append(ch.results, withID(r, id))
+	if err := e.store.apply(ch); err != nil {
+		return Result{}, fmt.Errorf("record tweet %s: %w", tw.ID, err)
+	}
+	return r, nil
+}
+
+func withID(r Result, id string) Result {
+	r.TweetID = id
+	return r
+}
+
+// decide works out what the tweet means and does it.
+func (e *Engine) decide(ctx context.Context, id string, tw Tweet) (Result, change, error) {
+	if tw.Retweet || isRetweetText(tw.Text) {
+		return ignored(ReasonRetweet), change{}, nil
+	}
+	if tw.Own || strings.EqualFold(tw.From, e.merchant) {
+		return ignored(ReasonOwnTweet), change{}, nil
+	}
+	parsed := tweet.Parse(tw.Text)
+
+	// A gift: the first mention is a gift offer's handle.
+	if len(parsed.Mentions) > 0 {
+		if o, ok := e.findGift(parsed.Mentions[0].Value); ok {
+			return e.gift(ctx, id, tw, o, parsed)
+		}
+	}
+	// A confirmation hashtag, then a purchase hashtag, in tweet order.
+	for _, h := range parsed.Hashtags {
+		if o, ok := e.findConfirm(h.Value); ok {
+			return e.confirm(ctx, id, tw, o)
+		}
+		if o, ok := e.findPurchase(h.Value); ok {
+			return e.purchase(ctx, id, tw, o, h.Value)
+		}
+	}
+	return ignored(ReasonNoOffer), change{}, nil
+}
+
+func isRetweetText(text string) bool {
+	t := strings.TrimLeft(text, " \t\n")
+	return len(t) > 3 && strings.EqualFold(t[:3], "RT ") && (t[3] == '@' || strings.HasPrefix(t[3:], "＠"))
+}
+
+func (e *Engine) findPurchase(tag string) (offer.Resolved, bool) {
+	for _, o := range e.offers {
+		if o.Kind == offer.Hashtag && tweet.SameTag(o.Tag, tag) {
+			return o, true
+		}
+	}
+	return offer.Resolved{}, false
+}
+
+func (e *Engine) findConfirm(tag string) (offer.Resolved, bool) {
+	for _, o := range e.offers {
+		if o.Kind == offer.Hashtag && o.ConfirmTag != "" && tweet.SameTag(o.ConfirmTag, tag) {
+			return o, true
+		}
+	}
+	return offer.Resolved{}, false
+}
+
+func (e *Engine) findGift(handle string) (offer.Resolved, bool) {
+	for _, o := range e.offers {
+		if o.Kind == offer.Gift && strings.EqualFold(o.Tag, handle) {
+			return o, true
+		}
+	}
+	return offer.Resolved{}, false
+}
+
+// account returns the linked buyer, linking a buyer declared in the config
+// on first use.
+func (e *Engine) account(ctx context.Context, handle string) (Account, Linked, bool, error) {
+	a, ok := e.buyers[strings.ToLower(handle)]
+	if !ok {
+		return Account{}, Linked{}, false, nil
+	}
+	e.mu.Lock()
+	lo := e.linked[a.key()]
+	if lo == nil {
+		lo = &linkOnce{}
+		e.linked[a.key()] = lo
+	}
+	e.mu.Unlock()
+	lo.once.Do(func() { lo.l, lo.err = Link(ctx, e.gw, a) })
+	if lo.err != nil {
+		e.mu.Lock()
+		delete(e.linked, a.key()) // let a later tweet try again
+		e.mu.Unlock()
+	}
+	return a, lo.l, true, lo.err
+}
+
+// eligibility checks what can be checked before any payment.
+func (e *Engine) eligibility(ctx context.Context, tw Tweet, o offer.Resolved) (Account, Linked, string, error) {
+	if !o.Active(tw.At) {
+		return Account{}, Linked{}, ReasonOfferInactive, nil
+	}
+	a, l, ok, err := e.account(ctx, tw.From)
+	if err != nil {
+		return Account{}, Linked{}, "", err
+	}
+	if !ok {
+		return Account{}, Linked{}, ReasonNotLinked, nil
+	}
+	if !o.AllowsCountry(a.Country) {
+		return a, l, ReasonCountryNotAllowed, nil
+	}
+	return a, l, "", nil
+}
+
+// reserve holds one unit of the offer for the buyer if stock and the
+// per-buyer limit allow, counting what is already sold and what other tweets
+// in flight hold. release gives it back.
+func (e *Engine) reserve(o offer.Resolved, buyer string) (string, error) {
+	key := o.ProductID()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	sold, bought, err := e.store.Counts(key, strings.ToLower(buyer))
+	if err != nil {
+		return "", err
+	}
+	bk := string(pairKey(key, strings.ToLower(buyer)))
+	if o.Stock > 0 && sold+e.reserved[key] >= o.Stock {
+		return ReasonSoldOut, nil
+	}
+	if o.PerBuyerLimit > 0 && bought+e.resBuyer[bk] >= o.PerBuyerLimit {
+		return ReasonLimitReached, nil
+	}
+	e.reserved[key]++
+	e.resBuyer[bk]++
+	return "", nil
+}
+
+func (e *Engine) release(o offer.Resolved, buyer string) {
+	key := o.ProductID()
+	bk := string(pairKey(key, strings.ToLower(buyer)))
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.reserved[key]--; e.reserved[key] <= 0 {
+		delete(e.reserved, key)
+	}
+	if e.resBuyer[bk]--; e.resBuyer[bk] <= 0 {
+		delete(e.resBuyer, bk)
+	}
+}
+
+func (e *Engine) purchase(ctx context.Context, id string, tw Tweet, o offer.Resolved, typed string) (Result, change, error) {
+	a, l, reason, err := e.eligibility(ctx, tw, o)
+	if err != nil || reason != "" {
+		return rejected(o, reason, tw.From), change{}, err
+	}
+	if o.ConfirmTag != "" {
+		// A purchase already waiting for its confirmation is reused; one
+		// whose window has closed is cancelled first.
+		p, ok, err := e.store.PendingFor(a.key(), o.ProductID())
+		if err != nil {
+			return Result{}, change{}, err
+		}
+		var ch change
+		if ok {
+			if !tw.At.After(p.Deadline) {
+				r := pendingResult(o, p, ReasonAlreadyPending)
+				r.Reply = replyAwaiting(tw.From, o, p.Deadline.Sub(tw.At))
+				return r, change{}, nil
+			}
+			_, c, err := e.expire(ctx, p, o)
+			if err != nil {
+				return Result{}, change{}, err
+			}
+			ch = c
+		}
+		r, c, err := e.charge(ctx, id, tw, o, a, l, typed, true)
+		c.results = append(ch.results, c.results...)
+		c.units = append(ch.units, c.units...)
+		c.delPending = append(ch.delPending, c.delPending...)
+		return r, c, err
+	}
+	return e.charge(ctx, id, tw, o, a, l, typed, false)
+}
+
+// charge reserves a unit, makes the payment and says what to record.
+func (e *Engine) charge(ctx context.Context, id string, tw Tweet, o offer.Resolved, a Account, l Linked, typed string, manual bool) (Result, change, error) {
+	if reason, err := e.reserve(o, a.Handle); err != nil || reason != "" {
+		return rejected(o, reason, tw.From), change{}, err
+	}
+	defer e.release(o, a.Handle) // the durable count takes over once recorded
+
+	req := payment.PaymentRequest{
+		Amount:        o.Price.Minor,
+		Currency:      o.Price.Currency,
+		Customer:      l.Customer,
+		PaymentMethod: l.PaymentMethod,
+		Description:   fmt.Sprintf("%s via tweet %s", o.Name, tw.ID),
+		ManualCapture: manual,
+		OffSession:    true,
+		Metadata: map[string]string{
+			MetaTweetID: id, MetaOffer: o.Tag, MetaHashtag: typed, MetaBuyer: "@" + a.Handle,
+		},
+		IdempotencyKey: "tweetpay:" + o.ProductID() + ":" + id,
+	}
+	p, err := e.gw.CreatePayment(ctx, req)
+	r := Result{Offer: strp(o.Tag), Amount: o.Price.Minor, Currency: strp(o.Price.Currency)}
+	if err != nil {
+		var pe *payment.Error
+		if errors.As(err, &pe) && errors.Is(err, payment.ErrDeclined) {
+			r.Outcome = Declined
+			r.PaymentIntent, r.Charge = strp(pe.PaymentID), strp(pe.ChargeID)
+			r.ErrorCode, r.DeclineCode = strp(pe.Code), strp(pe.DeclineCode)
+			r.Message = pe.Message
+			r.Amount = 0
+			r.Reply = replyDeclined(tw.From, o, pe.Code, pe.DeclineCode)
+			return r, change{}, nil
+		}
+		return Result{}, change{}, fmt.Errorf("charge @%s for %s: %w", a.Handle, o.Tag, err)
+	}
+	r.PaymentIntent, r.Charge = strp(p.ID), strp(p.LatestCharge)
+	ch := change{units: []unit{{offer: o.ProductID(), buyer: a.key(), n: 1}}}
+	if manual {
+		deadline := tw.At.Add(o.Window)
+		pend := Pending{
+			TweetID: id, Buyer: a.key(), Offer: o.ProductID(), ConfirmTag: o.ConfirmTag,
+			Amount: o.Price.Minor, Currency: o.Price.Currency,
+			PaymentIntent: p.ID, Charge: p.LatestCharge, At: tw.At.UTC(), Deadline: deadline.UTC(),
+		}
+		ch.putPending = []Pending{pend}
+		r.Outcome = AwaitingConfirmation
+		r.ConfirmBy = strp(deadline.UTC().Format(time.RFC3339))
+		r.Reply = replyAwaiting(tw.From, o, o.Window)
+		return r, ch, nil
+	}
+	r.Outcome = Purchased
+	r.Reply = replyPurchased(tw.From, o)
+	return r, ch, nil
+}
+
+func (e *Engine) confirm(ctx context.Context, id string, tw Tweet, o offer.Resolved) (Result, change, error) {
+	if _, _, ok, err := e.account(ctx, tw.From); err != nil {
+		return Result{}, change{}, err
+	} else if !ok {
+		return rejected(o, ReasonNotLinked, tw.From), change{}, nil
+	}
+	p, ok, err := e.store.PendingFor(strings.ToLower(tw.From), o.ProductID())
+	if err != nil {
+		return Result{}, change{}, err
+	}
+	if !ok {
+		r := rejected(o, ReasonNoPending, tw.From)
+		return r, change{}, nil
+	}
+	if tw.At.After(p.Deadline) {
+		r, ch, err := e.expire(ctx, p, o)
+		if err != nil {
+			return Result{}, change{}, err
+		}
+		// The late confirmation is recorded as this tweet's result; the
+		// purchase tweet keeps its first result, as every tweet does.
+		r.Reason = strp(ReasonWindowClosed)
+		return r, ch, nil
+	}
+	pay, err := e.gw.CapturePayment(ctx, p.PaymentIntent, 0, "tweetpay:capture:"+p.PaymentIntent)
+	if err != nil {
+		return Result{}, change{}, fmt.Errorf("capture %s: %w", p.PaymentIntent, err)
+	}
+	r := pendingResult(o, p, "")
+	r.Outcome = Confirmed
+	r.Charge = strp(firstNonEmpty(pay.LatestCharge, p.Charge))
+	r.ConfirmBy = nil
+	r.Reply = replyConfirmed(tw.From, o)
+	return r, change{delPending: []Pending{p}}, nil
+}
+
+// expire cancels a pending purchase whose window has closed, releasing the
+// unit it held.
+func (e *Engine) expire(ctx context.Context, p Pending, o offer.Resolved) (Result, change, error) {
+	if _, err := e.gw.CancelPayment(ctx, p.PaymentIntent, "abandoned", "tweetpay:cancel:"+p.PaymentIntent); err != nil {
+		return Result{}, change{}, fmt.Errorf("cancel %s: %w", p.PaymentIntent, err)
+	}
+	r := pendingResult(o, p, ReasonWindowClosed)
+	r.Outcome = Expired
+	r.TweetID, r.From, r.At = p.TweetID, "@"+p.Buyer, p.At
+	r.Amount = 0
+	r.ConfirmBy = strp(p.Deadline.Format(time.RFC3339))
+	r.Reply = replyExpired(p.Buyer, o)
+	return r, change{delPending: []Pending{p}, units: []unit{{offer: p.Offer, buyer: p.Buyer, n: -1}}}, nil
+}
+
+// ExpireDue cancels every pending purchase whose window closed before at.
+func (e *Engine) ExpireDue(ctx context.Context, at time.Time) ([]Result, error) {
+	all, err := e.store.AllPending()
+	if err != nil {
+		return nil, err
+	}
+	out := []Result{}
+	for _, p := range all {
+		if !at.After(p.Deadline) {
+			continue
+		}
+		o, ok := e.offerByKey(p.Offer)
+		if !ok {
+			o = offer.Resolved{Kind: offer.Hashtag, Tag: p.Offer, Name: p.Offer, ConfirmTag: p.ConfirmTag}
+		}
+		unlock := e.locks.lock("b:" + p.Buyer)
+		r, ch, err := e.expire(ctx, p, o)
+		if err == nil {
+			err = e.store.apply(ch)
+		}
+		unlock()
+		if err != nil {
+			return out, err
+		}
+		r.TweetID = strings.TrimPrefix(r.TweetID, e.namespace)
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (e *Engine) offerByKey(key string) (offer.Resolved, bool) {
+	for _, o := range e.offers {
+		if o.ProductID() == key {
+			return o, true
+		}
+	}
+	return offer.Resolved{}, false
+}
+
+func (e *Engine) gift(ctx context.Context, id string, tw Tweet, o offer.Resolved, parsed tweet.Result) (Result, change, error) {
+	a, l, reason, err := e.eligibility(ctx, tw, o)
+	if err != nil || reason != "" {
+		return rejected(o, reason, tw.From), change{}, err
+	}
+	seen := map[string]bool{strings.ToLower(o.Tag): true, a.key(): true}
+	var recipients []string
+	for _, m := range parsed.Mentions[1:] {
+		k := strings.ToLower(m.Value)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		recipients = append(recipients, m.Value)
+	}
+	if len(recipients) == 0 {
+		return rejected(o, ReasonNoRecipient, tw.From), change{}, nil
+	}
+	r := Result{Outcome: Gifted, Offer: strp(o.Tag), Currency: strp(o.Price.Currency)}
+	var ch change
+	declined := 0
+	var sent []string
+	for _, to := range recipients {
+		g := Gift{To: "@" + to}
+		reason, err := e.reserve(o, a.Handle)
+		if err != nil {
+			return Result{}, change{}, err
+		}
+		if reason != "" {
+			g.Outcome, g.Reason = Rejected, strp(reason)
+			r.Gifts = append(r.Gifts, g)
+			continue
+		}
+		code := giftCode(id, to)
+		p, err := e.gw.CreatePayment(ctx, payment.PaymentRequest{
+			Amount: o.Price.Minor, Currency: o.Price.Currency, Customer: l.Customer, PaymentMethod: l.PaymentMethod,
+			Description: fmt.Sprintf("%s for @%s via tweet %s", o.Name, to, tw.ID),
+			OffSession:  true,
+			Metadata: map[string]string{
+				MetaTweetID: id, MetaOffer: o.Tag, MetaBuyer: "@" + a.Handle, MetaGiftTo: "@" + to, MetaGiftCode: code,
+			},
+			IdempotencyKey: "tweetpay:" + o.ProductID() + ":" + id + ":" + strings.ToLower(to),
+		})
+		e.release(o, a.Handle)
+		if err != nil {
+			var pe *payment.Error
+			if errors.As(err, &pe) && errors.Is(err, payment.ErrDeclined) {
+				g.Outcome = Declined
+				g.PaymentIntent, g.Charge = strp(pe.PaymentID), strp(pe.ChargeID)
+				g.ErrorCode, g.DeclineCode = strp(pe.Code), strp(pe.DeclineCode)
+				declined++
+				if r.ErrorCode == nil {
+					r.ErrorCode, r.DeclineCode, r.Message = g.ErrorCode, g.DeclineCode, pe.Message
+				}
+				r.Gifts = append(r.Gifts, g)
+				continue
+			}
+			return Result{}, change{}, fmt.Errorf("gift from @%s to @%s: %w", a.Handle, to, err)
+		}
+		g.Outcome, g.Amount = Purchased, o.Price.Minor
+		g.PaymentIntent, g.Charge, g.GiftCode = strp(p.ID), strp(p.LatestCharge), strp(code)
+		r.Amount += o.Price.Minor
+		ch.units = append(ch.units, unit{offer: o.ProductID(), buyer: a.key(), n: 1})
+		sent = append(sent, to)
+		r.Gifts = append(r.Gifts, g)
+	}
+	switch {
+	case len(sent) > 0:
+		r.Reply = replyGifted(tw.From, o, sent)
+	case declined > 0:
+		r.Outcome = Declined
+		r.Reply = replyDeclined(tw.From, o, Str(r.ErrorCode), Str(r.DeclineCode))
+	default:
+		r.Outcome = Rejected
+		r.Reason = r.Gifts[0].Reason
+		r.Reply = rejected(o, Str(r.Reason), tw.From).Reply
+	}
+	return r, ch, nil
+}
+
+// giftCode is the eGift code of one recipient of one tweet: derived, so a
+// replay gives the same code.
+func giftCode(tweetID, to string) string {
+	sum := sha256.Sum256([]byte(tweetID + "\x00" + strings.ToLower(to)))
+	return "GIFT-" + base32.StdEncoding.EncodeToString(sum[:])[:10]
+}
+
+func ignored(reason string) Result {
+	return Result{Outcome: Ignored, Reason: strp(reason)}
+}
+
+func rejected(o offer.Resolved, reason, from string) Result {
+	return Result{Outcome: Rejected, Reason: strp(reason), Offer: strp(o.Tag), Reply: replyRejected(from, o, reason)}
+}
+
+func pendingResult(o offer.Resolved, p Pending, reason string) Result {
+	return Result{
+		Outcome: AwaitingConfirmation, Reason: strp(reason), Offer: strp(o.Tag),
+		Amount: p.Amount, Currency: strp(p.Currency),
+		PaymentIntent: strp(p.PaymentIntent), Charge: strp(p.Charge),
+		ConfirmBy: strp(p.Deadline.UTC().Format(time.RFC3339)),
+	}
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// keyedMutex serialises work per key.
+type keyedMutex struct {
+	mu sync.Mutex
+	m  map[string]*keyLock
+}
+
+type keyLock struct {
+	mu   sync.Mutex
+	refs int
+}
+
+func (k *keyedMutex) lock(key string) func() {
+	k.mu.Lock()
+	if k.m == nil {
+		k.m = map[string]*keyLock{}
+	}
+	l := k.m[key]
+	if l == nil {
+		l = &keyLock{}
+		k.m[key] = l
+	}
+	l.refs++
+	k.mu.Unlock()
+	l.mu.Lock()
+	return func() {
+		l.mu.Unlock()
+		k.mu.Lock()
+		if l.refs--; l.refs == 0 {
+			delete(k.m, key)
+		}
+		k.mu.Unlock()
+	}
+}
+
+// Pending lists the purchases awaiting confirmation, with tweet IDs as the
+// user gave them.
+func (e *Engine) Pending() ([]Pending, error) {
+	ps, err := e.store.AllPending()
+	for i := range ps {
+		ps[i].TweetID = strings.TrimPrefix(ps[i].TweetID, e.namespace)
+	}
+	return ps, err
+}

@@ -1,0 +1,231 @@
+package shop
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/tweetpay/tweetpay/pkg/statedb"
+)
+
+// StoreFile is the simulation's state file inside the state directory.
+const StoreFile = "simulation.db"
+
+var (
+	bucketTweets  = []byte("tweets")  // tweet ID -> Result
+	bucketPending = []byte("pending") // buyer \x00 offer -> Pending
+	bucketSold    = []byte("sold")    // offer -> units sold or held
+	bucketBought  = []byte("bought")  // offer \x00 buyer -> units
+)
+
+// Pending is an authorised purchase waiting for its confirmation hashtag.
+type Pending struct {
+	TweetID       string    `json:"tweet_id"`
+	Buyer         string    `json:"buyer"`
+	Offer         string    `json:"offer"`
+	ConfirmTag    string    `json:"confirm_hashtag"`
+	Amount        int64     `json:"amount"`
+	Currency      string    `json:"currency"`
+	PaymentIntent string    `json:"payment_intent"`
+	Charge        string    `json:"charge"`
+	At            time.Time `json:"at"`
+	Deadline      time.Time `json:"confirm_by"`
+}
+
+// Store keeps the simulation's state in a bbolt file: processed tweets and
+// their results, pending confirmations, and units sold per offer and buyer.
+// Every update is one transaction.
+type Store struct {
+	db *statedb.DB
+}
+
+// OpenStore opens the simulation state in dir.
+func OpenStore(dir string, opts statedb.Options) (*Store, error) {
+	db, err := statedb.Open(filepath.Join(dir, StoreFile), opts)
+	if err != nil {
+		return nil, err
+	}
+	err = db.Bolt().Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketTweets, bucketPending, bucketSold, bucketBought} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("initialise %s: %w", db.Path(), err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close releases the state file.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Result returns the recorded result of a tweet.
+func (s *Store) Result(tweetID string) (Result, bool, error) {
+	var r Result
+	var found bool
+	err := s.db.Bolt().View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketTweets).Get([]byte(tweetID))
+		if v == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(v, &r)
+	})
+	return r, found, err
+}
+
+// Counts returns the units sold (or held) of an offer, and by one buyer.
+func (s *Store) Counts(offer, buyer string) (sold, bought int, err error) {
+	err = s.db.Bolt().View(func(tx *bolt.Tx) error {
+		sold = getCount(tx.Bucket(bucketSold), []byte(offer))
+		bought = getCount(tx.Bucket(bucketBought), pairKey(offer, buyer))
+		return nil
+	})
+	return sold, bought, err
+}
+
+// Sold returns the units sold or held of every offer.
+func (s *Store) Sold() (map[string]int, error) {
+	out := map[string]int{}
+	err := s.db.Bolt().View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketSold).ForEach(func(k, v []byte) error {
+			out[string(k)] = int(binary.BigEndian.Uint64(v))
+			return nil
+		})
+	})
+	return out, err
+}
+
+// PendingFor returns the pending purchase of a buyer for an offer.
+func (s *Store) PendingFor(buyer, offer string) (Pending, bool, error) {
+	var p Pending
+	var found bool
+	err := s.db.Bolt().View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketPending).Get(pairKey(buyer, offer))
+		if v == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(v, &p)
+	})
+	return p, found, err
+}
+
+// AllPending returns every pending purchase, oldest deadline first.
+func (s *Store) AllPending() ([]Pending, error) {
+	out := []Pending{}
+	err := s.db.Bolt().View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketPending).ForEach(func(_, v []byte) error {
+			var p Pending
+			if err := json.Unmarshal(v, &p); err != nil {
+				return err
+			}
+			out = append(out, p)
+			return nil
+		})
+	})
+	sort.Slice(out, func(i, j int) bool {
+		if !out[i].Deadline.Equal(out[j].Deadline) {
+			return out[i].Deadline.Before(out[j].Deadline)
+		}
+		return out[i].TweetID < out[j].TweetID
+	})
+	return out, err
+}
+
+// change is what one processed tweet does to the state, applied in one
+// transaction.
+type change struct {
+	results    []Result // recorded under their tweet IDs
+	units      []unit   // +n or -n units of an offer for a buyer
+	putPending []Pending
+	delPending []Pending
+}
+
+type unit struct {
+	offer, buyer string
+	n            int
+}
+
+var errCorrupt = errors.New("corrupt state record")
+
+// apply commits c. It uses bbolt's Batch so that concurrent tweets share
+// one fsync (group commit); the function is pure over the transaction, so a
+// retried batch applies it once.
+func (s *Store) apply(c change) error {
+	return s.db.Bolt().Batch(func(tx *bolt.Tx) error {
+		tb := tx.Bucket(bucketTweets)
+		for _, r := range c.results {
+			v, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			if err := tb.Put([]byte(r.TweetID), v); err != nil {
+				return err
+			}
+		}
+		sold, bought := tx.Bucket(bucketSold), tx.Bucket(bucketBought)
+		for _, u := range c.units {
+			if err := addCount(sold, []byte(u.offer), u.n); err != nil {
+				return err
+			}
+			if err := addCount(bought, pairKey(u.offer, u.buyer), u.n); err != nil {
+				return err
+			}
+		}
+		pb := tx.Bucket(bucketPending)
+		for _, p := range c.delPending {
+			if err := pb.Delete(pairKey(p.Buyer, p.Offer)); err != nil {
+				return err
+			}
+		}
+		for _, p := range c.putPending {
+			v, err := json.Marshal(p)
+			if err != nil {
+				return err
+			}
+			if err := pb.Put(pairKey(p.Buyer, p.Offer), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func pairKey(a, b string) []byte {
+	k := make([]byte, 0, len(a)+1+len(b))
+	k = append(k, a...)
+	k = append(k, 0)
+	return append(k, b...)
+}
+
+func getCount(b *bolt.Bucket, k []byte) int {
+	v := b.Get(k)
+	if len(v) != 8 {
+		return 0
+	}
+	return int(binary.BigEndian.Uint64(v))
+}
+
+func addCount(b *bolt.Bucket, k []byte, n int) error {
+	cur := getCount(b, k) + n
+	if cur < 0 {
+		return fmt.Errorf("%w: negative count for %q", errCorrupt, k)
+	}
+	if cur == 0 {
+		return b.Delete(k)
+	}
+	var v [8]byte
+	binary.BigEndian.PutUint64(v[:], uint64(cur))
+	return b.Put(k, v[:])
+}

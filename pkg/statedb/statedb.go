@@ -1,0 +1,142 @@
+// Package statedb opens the bbolt files in which tweetpay keeps its local state
+// (the emulator's objects, the simulation's progress). It adds what bbolt leaves
+// to the caller: creating the directory with private permissions, waiting for
+// another process's lock with a timeout that names the holder, and errors that
+// callers can map to clear messages.
+package statedb
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// ErrLocked is returned (wrapped) by Open when another process holds the
+// database's lock for longer than Options.Timeout.
+var ErrLocked = errors.New("state database is locked by another process")
+
+// ErrUnwritable is returned (wrapped, together with the OS error) by Open when
+// the database or its directory cannot be created or written.
+var ErrUnwritable = errors.New("state database is not writable")
+
+// DefaultTimeout is how long Open waits for another process's lock by default.
+const DefaultTimeout = 10 * time.Second
+
+// Options tune Open. The zero value is ready to use.
+type Options struct {
+	// Timeout is how long to wait for another process to release the file
+	// lock; 0 means DefaultTimeout, a negative value means do not wait.
+	Timeout time.Duration
+	// MaxBatchSize and MaxBatchDelay tune group commit for DB.Bolt().Batch;
+	// zero values mean 256 and 1ms.
+	MaxBatchSize  int
+	MaxBatchDelay time.Duration
+}
+
+// DB is an open state database holding the file lock until Close.
+type DB struct {
+	bolt     *bolt.DB
+	path     string
+	lockInfo string
+	once     sync.Once
+	closeErr error
+}
+
+// Open opens (creating if needed) the bbolt file at path. The directory is
+// created with mode 0700 and the file with mode 0600. If another process holds
+// the file, Open waits up to opts.Timeout and then fails with an error wrapping
+// ErrLocked that names the holder. Writes are always fsynced.
+func Open(path string, opts Options) (*DB, error) {
+	if path == "" {
+		return nil, fmt.Errorf("open state database: empty path")
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("create state directory %s: %w: %w", dir, ErrUnwritable, err)
+	}
+	timeout := opts.Timeout
+	switch {
+	case timeout == 0:
+		timeout = DefaultTimeout
+	case timeout < 0:
+		// bbolt treats 0 as "wait forever"; a tiny timeout means "try once".
+		timeout = time.Millisecond
+	}
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout})
+	if err != nil {
+		return nil, classify(path, err)
+	}
+	bdb.MaxBatchSize = opts.MaxBatchSize
+	if bdb.MaxBatchSize <= 0 {
+		bdb.MaxBatchSize = 256
+	}
+	bdb.MaxBatchDelay = opts.MaxBatchDelay
+	if bdb.MaxBatchDelay <= 0 {
+		bdb.MaxBatchDelay = time.Millisecond
+	}
+	db := &DB{bolt: bdb, path: path, lockInfo: path + ".lock-info"}
+	// The holder description is advisory: failing to write it must not stop
+	// the process that did get the lock.
+	_ = os.WriteFile(db.lockInfo, []byte(holderLine()), 0o600)
+	return db, nil
+}
+
+func classify(path string, err error) error {
+	switch {
+	case errors.Is(err, berrors.ErrTimeout):
+		holder := "unknown process"
+		if b, rerr := os.ReadFile(path + ".lock-info"); rerr == nil && len(strings.TrimSpace(string(b))) > 0 {
+			holder = describeHolder(strings.TrimSpace(string(b)))
+		}
+		return fmt.Errorf("open %s: %w (held by %s)", path, ErrLocked, holder)
+	case errors.Is(err, os.ErrPermission), errors.Is(err, errReadOnlyFS()), isNoSpace(err):
+		return fmt.Errorf("open %s: %w: %w", path, ErrUnwritable, err)
+	}
+	return fmt.Errorf("open %s: %w", path, err)
+}
+
+func describeHolder(line string) string {
+	f := strings.SplitN(line, " ", 4)
+	if len(f) < 4 {
+		return line
+	}
+	return fmt.Sprintf("pid %s on %s, %s, since %s", f[0], f[1], f[3], f[2])
+}
+
+func holderLine() string {
+	host, _ := os.Hostname()
+	if host == "" {
+		host = "unknown-host"
+	}
+	cmd := strings.Join(os.Args, " ")
+	if len(cmd) > 200 {
+		cmd = cmd[:200]
+	}
+	// Format: pid host started-at command (the command last: it may hold spaces).
+	return fmt.Sprintf("%d %s %s %s\n", os.Getpid(), strings.ReplaceAll(host, " ", "_"),
+		time.Now().UTC().Format(time.RFC3339), cmd)
+}
+
+// Bolt returns the underlying bbolt database.
+func (d *DB) Bolt() *bolt.DB { return d.bolt }
+
+// Path returns the database file's path.
+func (d *DB) Path() string { return d.path }
+
+// Close releases the lock and closes the file. It is safe to call twice.
+func (d *DB) Close() error {
+	d.once.Do(func() {
+		// Remove the holder note before releasing the lock, so that a
+		// waiting process never reads a stale one after it got the lock.
+		_ = os.Remove(d.lockInfo)
+		d.closeErr = d.bolt.Close()
+	})
+	return d.closeErr
+}

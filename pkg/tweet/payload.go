@@ -1,0 +1,455 @@
+package tweet
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Limits on payloads, checked before any decoding.
+const (
+	MaxPayloadBytes = 1 << 20 // 1 MiB
+	MaxPayloadDepth = 64      // nested objects and arrays
+)
+
+// Payload formats accepted by ReadPayloadFormat, and the values of
+// Tweet.Format.
+const (
+	FormatAuto     = "auto"
+	FormatPlain    = "plain"    // {"id","from","text","created_at"}
+	FormatV2       = "v2"       // Twitter API v2 Tweet (response or bare object)
+	FormatV1       = "v1"       // Twitter API v1.1 Tweet
+	FormatActivity = "activity" // Account Activity API tweet_create_events
+)
+
+// Tweet is one tweet read from a payload.
+type Tweet struct {
+	ID string
+	// From is the author's username, without '@'. It may be empty for a bare
+	// v2 tweet whose author is known only by AuthorID.
+	From     string
+	AuthorID string
+	// Text is the full text, HTML entities (&amp; &lt; &gt;) of v1.1 payloads
+	// unescaped, so that entity indices address it directly.
+	Text      string
+	CreatedAt time.Time // zero when the payload has none
+	// Retweet is set for v1.1 retweeted_status, v2
+	// referenced_tweets[type=retweeted], and text starting with "RT @".
+	Retweet bool
+	// InReplyTo is the ID of the tweet this one replies to, if any.
+	InReplyTo string
+	// InReplyToUserID is the ID of the account this one replies to, if any.
+	InReplyToUserID string
+	// Format is the shape the tweet was read from: plain, v2, v1 or activity.
+	Format string
+	// ForUserID is the subscribed account of an Account Activity payload:
+	// tweets whose AuthorID equals it are that account's own.
+	ForUserID string
+}
+
+// ReadPayload reads the tweets of a payload, detecting its shape; see
+// ReadPayloadFormat.
+func ReadPayload(data []byte) ([]Tweet, error) {
+	return ReadPayloadFormat(data, FormatAuto)
+}
+
+// ReadPayloadFormat reads the tweets of a payload of the given format: auto,
+// plain, v2, v1 or activity. A plain object, a v2 bare tweet and a v1.1 tweet
+// hold one tweet; a v2 response holds one or several ("data" may be an array)
+// and an Account Activity payload any number, possibly none. Errors wrap
+// ErrPayload and say what is wrong.
+func ReadPayloadFormat(data []byte, format string) ([]Tweet, error) {
+	switch format {
+	case "", FormatAuto, FormatPlain, FormatV2, FormatV1, FormatActivity:
+	default:
+		return nil, fmt.Errorf("%w: unknown format %q (want auto, plain, v2, v1 or activity)", ErrPayload, format)
+	}
+	if len(data) > MaxPayloadBytes {
+		return nil, fmt.Errorf("%w: payload is %d bytes, over the %d-byte limit", ErrPayload, len(data), MaxPayloadBytes)
+	}
+	if err := checkDepth(data, MaxPayloadDepth); err != nil {
+		return nil, err
+	}
+	trimmed := bytes.TrimSpace(data)
+	if len(trimmed) == 0 {
+		return nil, fmt.Errorf("%w: empty payload", ErrPayload)
+	}
+	if trimmed[0] != '{' {
+		if !json.Valid(trimmed) {
+			return nil, jsonError(trimmed)
+		}
+		return nil, fmt.Errorf("%w: wrong shape: want a JSON object", ErrPayload)
+	}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(trimmed, &top); err != nil {
+		return nil, jsonError(trimmed)
+	}
+	if format == "" || format == FormatAuto {
+		format = detectFormat(top)
+		if format == "" {
+			return nil, fmt.Errorf("%w: wrong shape: not a plain tweet, v2 tweet, v1.1 tweet or Account Activity payload", ErrPayload)
+		}
+	}
+	switch format {
+	case FormatPlain:
+		t, err := readPlain(top)
+		if err != nil {
+			return nil, err
+		}
+		return []Tweet{t}, nil
+	case FormatV2:
+		return readV2(top, trimmed)
+	case FormatV1:
+		t, err := readV1(trimmed, FormatV1)
+		if err != nil {
+			return nil, err
+		}
+		return []Tweet{t}, nil
+	default:
+		return readActivity(top)
+	}
+}
+
+func has(m map[string]json.RawMessage, key string) bool {
+	v, ok := m[key]
+	return ok && !bytes.Equal(v, []byte("null"))
+}
+
+func detectFormat(top map[string]json.RawMessage) string {
+	switch {
+	case has(top, "tweet_create_events") || has(top, "for_user_id"):
+		return FormatActivity
+	case has(top, "data"):
+		return FormatV2
+	case has(top, "id_str") || has(top, "user") || has(top, "full_text") || has(top, "extended_tweet") || has(top, "retweeted_status"):
+		return FormatV1
+	case has(top, "from"):
+		return FormatPlain
+	case has(top, "author_id") || has(top, "edit_history_tweet_ids") || has(top, "referenced_tweets"):
+		return FormatV2
+	}
+	return ""
+}
+
+// checkDepth rejects JSON nested deeper than max without decoding it.
+func checkDepth(data []byte, max int) error {
+	depth := 0
+	inString, escaped := false, false
+	for _, c := range data {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '{', '[':
+			depth++
+			if depth > max {
+				return fmt.Errorf("%w: nested deeper than %d levels", ErrPayload, max)
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return nil
+}
+
+// jsonError explains why data is not valid JSON.
+func jsonError(data []byte) error {
+	var v any
+	err := json.Unmarshal(data, &v)
+	var syn *json.SyntaxError
+	switch {
+	case err == nil:
+		return fmt.Errorf("%w: wrong shape", ErrPayload)
+	case strings.Contains(err.Error(), "unexpected end of JSON input"):
+		return fmt.Errorf("%w: truncated JSON (%d bytes)", ErrPayload, len(data))
+	case errors.As(err, &syn):
+		return fmt.Errorf("%w: malformed JSON at byte %d: %s", ErrPayload, syn.Offset, syn.Error())
+	}
+	return fmt.Errorf("%w: malformed JSON: %s", ErrPayload, err.Error())
+}
+
+// flexString decodes a JSON string or number (IDs come as both) into a
+// string, keeping every digit of large numbers.
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	if bytes.Equal(b, []byte("null")) {
+		return nil
+	}
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*f = flexString(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("want a string or a number, got %s", truncate(string(b), 20))
+	}
+	*f = flexString(n.String())
+	return nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
+
+func fieldError(field string, err error) error {
+	var ute *json.UnmarshalTypeError
+	if errors.As(err, &ute) {
+		return fmt.Errorf("%w: field %s: want %s, got JSON %s", ErrPayload, field, ute.Type, ute.Value)
+	}
+	return fmt.Errorf("%w: field %s: %s", ErrPayload, field, err.Error())
+}
+
+func decodeField(top map[string]json.RawMessage, key string, v any) error {
+	raw, ok := top[key]
+	if !ok {
+		return nil
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return fieldError(key, err)
+	}
+	return nil
+}
+
+func isRTText(text string) bool { return strings.HasPrefix(text, "RT @") }
+
+func readPlain(top map[string]json.RawMessage) (Tweet, error) {
+	var id flexString
+	var from, created string
+	var text *string
+	for _, f := range []struct {
+		key string
+		v   any
+	}{{"id", &id}, {"from", &from}, {"text", &text}, {"created_at", &created}} {
+		if err := decodeField(top, f.key, f.v); err != nil {
+			return Tweet{}, err
+		}
+	}
+	if text == nil {
+		return Tweet{}, fmt.Errorf("%w: missing text", ErrPayload)
+	}
+	from = strings.TrimSpace(from)
+	if from == "" {
+		return Tweet{}, fmt.Errorf("%w: missing author (from)", ErrPayload)
+	}
+	if !IsValidUsername(from) {
+		return Tweet{}, fmt.Errorf("%w: from %q is not a Twitter username", ErrPayload, from)
+	}
+	t := Tweet{ID: string(id), From: StripAt(from), Text: *text, Format: FormatPlain, Retweet: isRTText(*text)}
+	if created != "" {
+		ts, err := time.Parse(time.RFC3339, created)
+		if err != nil {
+			return Tweet{}, fmt.Errorf("%w: created_at %q is not an RFC 3339 time", ErrPayload, created)
+		}
+		t.CreatedAt = ts
+	}
+	return t, nil
+}
+
+// StripAt returns handle without its leading '@' or '＠', keeping its case.
+func StripAt(handle string) string {
+	if n := atSignAtSafe(handle); n > 0 {
+		return handle[n:]
+	}
+	return handle
+}
+
+type v2Tweet struct {
+	ID               flexString `json:"id"`
+	Text             *string    `json:"text"`
+	AuthorID         flexString `json:"author_id"`
+	CreatedAt        string     `json:"created_at"`
+	InReplyToUserID  flexString `json:"in_reply_to_user_id"`
+	ReferencedTweets []struct {
+		Type string     `json:"type"`
+		ID   flexString `json:"id"`
+	} `json:"referenced_tweets"`
+	NoteTweet *struct {
+		Text string `json:"text"`
+	} `json:"note_tweet"`
+}
+
+type v2User struct {
+	ID       flexString `json:"id"`
+	Username string     `json:"username"`
+}
+
+func readV2(top map[string]json.RawMessage, whole []byte) ([]Tweet, error) {
+	var tweets []v2Tweet
+	var users []v2User
+	if raw, ok := top["data"]; ok {
+		raw = bytes.TrimSpace(raw)
+		var err error
+		if len(raw) > 0 && raw[0] == '[' {
+			err = json.Unmarshal(raw, &tweets)
+		} else {
+			var one v2Tweet
+			err = json.Unmarshal(raw, &one)
+			tweets = []v2Tweet{one}
+		}
+		if err != nil {
+			return nil, fieldError("data", err)
+		}
+		var includes struct {
+			Users []v2User `json:"users"`
+		}
+		if err := decodeField(top, "includes", &includes); err != nil {
+			return nil, err
+		}
+		users = includes.Users
+	} else {
+		var one v2Tweet
+		if err := json.Unmarshal(whole, &one); err != nil {
+			return nil, fieldError("tweet", err)
+		}
+		tweets = []v2Tweet{one}
+	}
+	if len(tweets) == 0 {
+		return nil, fmt.Errorf("%w: v2 payload holds no tweet", ErrPayload)
+	}
+	out := make([]Tweet, 0, len(tweets))
+	for i, v := range tweets {
+		if v.Text == nil {
+			return nil, fmt.Errorf("%w: v2 tweet %d: missing text", ErrPayload, i)
+		}
+		if v.AuthorID == "" {
+			return nil, fmt.Errorf("%w: v2 tweet %d: missing author (author_id)", ErrPayload, i)
+		}
+		text := *v.Text
+		if v.NoteTweet != nil && v.NoteTweet.Text != "" {
+			text = v.NoteTweet.Text
+		}
+		t := Tweet{ID: string(v.ID), AuthorID: string(v.AuthorID), Text: text, Format: FormatV2,
+			InReplyToUserID: string(v.InReplyToUserID), Retweet: isRTText(text)}
+		for _, u := range users {
+			if u.ID == v.AuthorID {
+				t.From = StripAt(u.Username)
+				break
+			}
+		}
+		for _, r := range v.ReferencedTweets {
+			switch r.Type {
+			case "retweeted":
+				t.Retweet = true
+			case "replied_to":
+				t.InReplyTo = string(r.ID)
+			}
+		}
+		if v.CreatedAt != "" {
+			ts, err := time.Parse(time.RFC3339, v.CreatedAt)
+			if err != nil {
+				return nil, fmt.Errorf("%w: v2 tweet %d: created_at %q is not an RFC 3339 time", ErrPayload, i, v.CreatedAt)
+			}
+			t.CreatedAt = ts
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}
+
+type v1Tweet struct {
+	IDStr                flexString `json:"id_str"`
+	ID                   flexString `json:"id"`
+	CreatedAt            string     `json:"created_at"`
+	Text                 *string    `json:"text"`
+	FullText             *string    `json:"full_text"`
+	InReplyToStatusIDStr flexString `json:"in_reply_to_status_id_str"`
+	InReplyToUserIDStr   flexString `json:"in_reply_to_user_id_str"`
+	User                 *struct {
+		IDStr      flexString `json:"id_str"`
+		ID         flexString `json:"id"`
+		ScreenName string     `json:"screen_name"`
+	} `json:"user"`
+	ExtendedTweet *struct {
+		FullText string `json:"full_text"`
+	} `json:"extended_tweet"`
+	RetweetedStatus json.RawMessage `json:"retweeted_status"`
+}
+
+var htmlUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
+
+// readV1 reads one v1.1 tweet object.
+func readV1(raw []byte, format string) (Tweet, error) {
+	var v v1Tweet
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return Tweet{}, fieldError("tweet", err)
+	}
+	var text string
+	switch {
+	case v.ExtendedTweet != nil && v.ExtendedTweet.FullText != "":
+		text = v.ExtendedTweet.FullText
+	case v.FullText != nil:
+		text = *v.FullText
+	case v.Text != nil:
+		text = *v.Text
+	default:
+		return Tweet{}, fmt.Errorf("%w: v1.1 tweet: missing text", ErrPayload)
+	}
+	if v.User == nil || v.User.ScreenName == "" {
+		return Tweet{}, fmt.Errorf("%w: v1.1 tweet: missing author (user.screen_name)", ErrPayload)
+	}
+	text = htmlUnescaper.Replace(text)
+	t := Tweet{ID: string(v.IDStr), From: StripAt(v.User.ScreenName), AuthorID: string(v.User.IDStr),
+		Text: text, Format: format, InReplyTo: string(v.InReplyToStatusIDStr), InReplyToUserID: string(v.InReplyToUserIDStr)}
+	if t.ID == "" {
+		t.ID = string(v.ID)
+	}
+	if t.AuthorID == "" {
+		t.AuthorID = string(v.User.ID)
+	}
+	rs := bytes.TrimSpace(v.RetweetedStatus)
+	t.Retweet = (len(rs) > 0 && !bytes.Equal(rs, []byte("null"))) || isRTText(text)
+	if v.CreatedAt != "" {
+		ts, err := time.Parse(time.RubyDate, v.CreatedAt)
+		if err != nil {
+			return Tweet{}, fmt.Errorf("%w: v1.1 tweet: created_at %q is not like %q", ErrPayload, v.CreatedAt, time.RubyDate)
+		}
+		t.CreatedAt = ts
+	}
+	return t, nil
+}
+
+func readActivity(top map[string]json.RawMessage) ([]Tweet, error) {
+	var forUser flexString
+	if err := decodeField(top, "for_user_id", &forUser); err != nil {
+		return nil, err
+	}
+	raw, ok := top["tweet_create_events"]
+	if !ok {
+		return nil, fmt.Errorf("%w: Account Activity payload without tweet_create_events", ErrPayload)
+	}
+	var events []json.RawMessage
+	if err := json.Unmarshal(raw, &events); err != nil {
+		return nil, fieldError("tweet_create_events", err)
+	}
+	out := make([]Tweet, 0, len(events))
+	for i, e := range events {
+		t, err := readV1(e, FormatActivity)
+		if err != nil {
+			return nil, fmt.Errorf("tweet_create_events[%d]: %w", i, err)
+		}
+		t.ForUserID = string(forUser)
+		out = append(out, t)
+	}
+	return out, nil
+}

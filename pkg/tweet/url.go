@@ -1,0 +1,524 @@
+package tweet
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+const (
+	maxURLLength     = 4096 // counting an implied "https://"
+	maxTCOSlugLength = 40
+	maxLabelLength   = 63 // a DNS label after punycode
+	tldOrderCountry  = 1 << 16
+)
+
+// tldOrder maps each lower-case TLD to its position in twitter-text's
+// alternation (generic first, then country codes): when several TLDs could
+// match at the same place, the first alternative wins.
+var tldOrder = func() map[string]int {
+	m := make(map[string]int, len(genericTLDs)+len(countryTLDs))
+	for i, t := range genericTLDs {
+		m[t] = i
+	}
+	for i, t := range countryTLDs {
+		if _, dup := m[t]; !dup {
+			m[t] = tldOrderCountry + i
+		}
+	}
+	return m
+}()
+
+// tldFollowerOK is the lookahead after a TLD: the end or a character outside
+// [A-Za-z0-9@+-].
+func tldFollowerOK(s string, i int) bool {
+	if i >= len(s) {
+		return true
+	}
+	c := s[i]
+	return !(asciiIs(c, clsAlnum) || c == '@' || c == '+' || c == '-')
+}
+
+// tldAt returns the byte length of the TLD (or punycode label) that
+// twitter-text's domain pattern accepts at s[t:], or 0.
+func tldAt(s string, t int) int {
+	var buf [80]byte
+	low := buf[:0]
+	best, bestOrder := 0, -1
+	i := t
+	for n := 0; n < maxTLDRunes && i < len(s); n++ {
+		c := s[i]
+		var r rune
+		w := 1
+		if c < utf8.RuneSelf {
+			if !isASCIILetter(c) {
+				break
+			}
+			r = rune(c | 0x20)
+		} else {
+			r, w = utf8.DecodeRuneInString(s[i:])
+			if !unicode.IsLetter(r) && !unicode.IsMark(r) {
+				break
+			}
+			r = unicode.ToLower(r)
+		}
+		low = utf8.AppendRune(low, r)
+		i += w
+		if !tldFollowerOK(s, i) {
+			continue
+		}
+		if o, ok := tldOrder[string(low)]; ok && (bestOrder < 0 || o < bestOrder) {
+			best, bestOrder = i-t, o
+		}
+	}
+	if best > 0 {
+		return best
+	}
+	// Punycode: xn--[-0-9a-z]+ (no lookahead).
+	if len(s)-t > 4 && s[t]|0x20 == 'x' && s[t+1]|0x20 == 'n' && s[t+2] == '-' && s[t+3] == '-' {
+		j := t + 4
+		for j < len(s) && (asciiIs(s[j], clsAlnum) || s[j] == '-') {
+			j++
+		}
+		if j > t+4 {
+			return j - t
+		}
+	}
+	return 0
+}
+
+// domainLabel is one dot-terminated label of a candidate domain.
+type domainLabel struct {
+	end        int  // offset of the dot that ends it
+	sub, named bool // valid as a subdomain label / as the domain name label
+}
+
+// matchDomain matches twitter-text's validDomain at s[p:]: subdomains, a
+// domain name and a TLD, preferring as many labels as possible. It returns the
+// end of the domain, or 0. When no dot-terminated label starts at p, runEnd is
+// the end of the run of label characters from p: no domain can start inside it.
+func matchDomain(s string, p int) (end, runEnd int) {
+	var lb [8]domainLabel
+	labels := lb[:0]
+	pos := p
+	for {
+		q := pos
+		var first, last rune = -1, -1
+		underscore := false
+		for q < len(s) {
+			r, w := decodeAt(s, q)
+			if r == '-' || r == '_' {
+				underscore = underscore || r == '_'
+			} else if !isDomainChar(r) {
+				break
+			}
+			if first < 0 {
+				first = r
+			}
+			last = r
+			q += w
+		}
+		if q == pos || q >= len(s) || s[q] != '.' {
+			if len(labels) == 0 {
+				return 0, q
+			}
+			break
+		}
+		edgesOK := first != '-' && first != '_' && last != '-' && last != '_'
+		labels = append(labels, domainLabel{end: q, sub: edgesOK, named: edgesOK && !underscore})
+		pos = q + 1
+	}
+	kmax := 0
+	for kmax < len(labels) && labels[kmax].sub {
+		kmax++
+	}
+	if kmax > len(labels)-1 {
+		kmax = len(labels) - 1
+	}
+	for k := kmax; k >= 0; k-- {
+		if !labels[k].named {
+			continue
+		}
+		t := labels[k].end + 1
+		if n := tldAt(s, t); n > 0 {
+			return t + n, 0
+		}
+	}
+	return 0, 0
+}
+
+// matchBalancedParens matches validUrlBalancedParens at s[j] == '(' and
+// returns its end, or 0.
+func matchBalancedParens(s string, j int) int {
+	k := pathRun(s, j+1)
+	if k >= len(s) {
+		return 0
+	}
+	if s[k] == ')' && k > j+1 {
+		return k + 1
+	}
+	if s[k] != '(' {
+		return 0
+	}
+	k2 := pathRun(s, k+1)
+	if k2 == k+1 || k2 >= len(s) || s[k2] != ')' {
+		return 0
+	}
+	k3 := pathRun(s, k2+1)
+	if k3 >= len(s) || s[k3] != ')' {
+		return 0
+	}
+	return k3 + 1
+}
+
+// pathRun returns the end of the run of general path characters from i.
+func pathRun(s string, i int) int {
+	for i < len(s) {
+		r, w := decodeAt(s, i)
+		if !isURLPathChar(r) {
+			break
+		}
+		i += w
+	}
+	return i
+}
+
+// matchPath matches "/" and validUrlPath* at s[i] == '/': the longest run of
+// path characters and balanced parentheses that ends with an ending character
+// or a parenthesis group.
+func matchPath(s string, i int) int {
+	j := i + 1
+	best := j
+	for j < len(s) {
+		c := s[j]
+		if c < utf8.RuneSelf {
+			if c == '(' {
+				e := matchBalancedParens(s, j)
+				if e == 0 {
+					break
+				}
+				j, best = e, e
+				continue
+			}
+			if asciiClass[c]&clsPath == 0 {
+				break
+			}
+			j++
+			if asciiClass[c]&clsPathEnd != 0 {
+				best = j
+			}
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(s[j:])
+		if !isURLPathChar(r) {
+			break
+		}
+		j += w
+		if isURLPathEnd(r) {
+			best = j
+		}
+	}
+	return best
+}
+
+// matchQuery matches "?" plus query characters ending with a query ending
+// character at s[i] == '?', returning its end or i when there is none.
+func matchQuery(s string, i int) int {
+	best := i
+	for k := i + 1; k < len(s) && asciiIs(s[k], clsQuery); {
+		k++
+		if asciiClass[s[k-1]]&clsQueryEnd != 0 {
+			best = k
+		}
+	}
+	return best
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// urlMatch is one match of twitter-text's extractUrl pattern.
+type urlMatch struct {
+	start, end       int // the URL, without the preceding character
+	domStart, domEnd int
+	protocol         int // length of "http://" or "https://", or 0
+	hasPath          bool
+}
+
+// urlScanner finds URL matches left to right, remembering stretches where no
+// domain can start.
+type urlScanner struct {
+	s           string
+	noDomainEnd int
+}
+
+// matchAt matches the URL part of the pattern at s[u:].
+func (sc *urlScanner) matchAt(u int) (m urlMatch, ok bool) {
+	s := sc.s
+	if u >= len(s) {
+		return m, false
+	}
+	proto := 0
+	if c := s[u] | 0x20; c == 'h' {
+		if hasPrefixFold(s[u:], "http://") {
+			proto = 7
+		} else if hasPrefixFold(s[u:], "https://") {
+			proto = 8
+		}
+	}
+	dEnd := 0
+	if proto > 0 {
+		dEnd, _ = matchDomain(s, u+proto)
+	}
+	if dEnd == 0 {
+		proto = 0
+		if u < sc.noDomainEnd {
+			return m, false
+		}
+		var runEnd int
+		dEnd, runEnd = matchDomain(s, u)
+		if dEnd == 0 {
+			if runEnd > sc.noDomainEnd {
+				sc.noDomainEnd = runEnd
+			}
+			return m, false
+		}
+	}
+	end := dEnd
+	if end+1 < len(s) && s[end] == ':' && s[end+1] >= '0' && s[end+1] <= '9' {
+		end += 2
+		for end < len(s) && s[end] >= '0' && s[end] <= '9' {
+			end++
+		}
+	}
+	hasPath := false
+	if end < len(s) && s[end] == '/' {
+		end = matchPath(s, end)
+		hasPath = true
+	}
+	if end < len(s) && s[end] == '?' {
+		end = matchQuery(s, end)
+	}
+	return urlMatch{start: u, end: end, domStart: u + proto, domEnd: dEnd, protocol: proto, hasPath: hasPath}, true
+}
+
+// urlBeforeOK reports validUrlPrecedingChars for the code point r.
+func urlBeforeOK(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiClass[r]&clsURLBeforeBad == 0
+	}
+	return r != 0xFF20 && r != 0xFF03 && !isInvalidChar(r)
+}
+
+// next returns the leftmost match at or after from.
+func (sc *urlScanner) next(from int) (urlMatch, bool) {
+	s := sc.s
+	for i := from; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiClass[c]&clsURLBeforeBad == 0 {
+				if m, ok := sc.matchAt(i + 1); ok {
+					return m, true
+				}
+			}
+			if i == 0 {
+				if m, ok := sc.matchAt(0); ok {
+					return m, true
+				}
+			}
+			i++
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if urlBeforeOK(r) {
+			if m, ok := sc.matchAt(i + w); ok {
+				return m, true
+			}
+		}
+		if i == 0 {
+			if m, ok := sc.matchAt(0); ok {
+				return m, true
+			}
+		}
+		i += w
+	}
+	return urlMatch{}, false
+}
+
+// extractURLs appends the URLs of s to out, as twitter-text's
+// extractUrlsWithIndices does with extractUrlsWithoutProtocol on.
+func extractURLs(s string, out []span) []span {
+	sc := urlScanner{s: s}
+	pos := 0
+	for pos < len(s) {
+		m, ok := sc.next(pos)
+		if !ok {
+			break
+		}
+		pos = m.end
+		if !validHostAndLength(s[m.start:m.end], s[m.domStart:m.domEnd], m.protocol) {
+			continue
+		}
+		if m.protocol == 0 {
+			if m.start > 0 {
+				if c := s[m.start-1]; c == '-' || c == '_' || c == '.' || c == '/' {
+					continue
+				}
+			}
+			out = appendASCIIDomains(s, m, out)
+			continue
+		}
+		end := m.end
+		if n := tcoLength(s[m.start:m.end]); n != 0 {
+			if n < 0 {
+				continue
+			}
+			end = m.start + n
+		}
+		out = append(out, span{start: m.start, end: end, kind: kindURL, value: s[m.start:end]})
+	}
+	return out
+}
+
+// tcoLength returns the length of the t.co URL at the start of url (slug and
+// optional query only), 0 if url is not a t.co URL with a slug, or -1 if the
+// slug is too long.
+func tcoLength(url string) int {
+	p := 0
+	if hasPrefixFold(url, "https://t.co/") {
+		p = len("https://t.co/")
+	} else if hasPrefixFold(url, "http://t.co/") {
+		p = len("http://t.co/")
+	} else {
+		return 0
+	}
+	j := p
+	for j < len(url) && asciiIs(url[j], clsAlnum) {
+		j++
+	}
+	if j == p {
+		return 0
+	}
+	if j-p > maxTCOSlugLength {
+		return -1
+	}
+	if j < len(url) && url[j] == '?' {
+		j = matchQuery(url, j)
+	}
+	return j
+}
+
+// isASCIIDomainChar reports the label characters of validAsciiDomain.
+func isASCIIDomainChar(r rune) bool {
+	if r < utf8.RuneSelf {
+		return asciiIs(byte(r), clsAlnum) || r == '-'
+	}
+	return isLatinAccent(r)
+}
+
+// nextASCIIDomain finds the leftmost validAsciiDomain match in d at or after
+// from.
+func nextASCIIDomain(d string, from int) (int, int, bool) {
+	var eb [8]int
+	for a := from; a < len(d); {
+		r, w := decodeAt(d, a)
+		if !isASCIIDomainChar(r) {
+			a += w
+			continue
+		}
+		if a != from {
+			if pr, _ := decodeLast(d, a); isASCIIDomainChar(pr) {
+				a += w
+				continue
+			}
+		}
+		ends := eb[:0]
+		pos := a
+		for {
+			q := pos
+			for q < len(d) {
+				r, w := decodeAt(d, q)
+				if !isASCIIDomainChar(r) {
+					break
+				}
+				q += w
+			}
+			if q == pos || q >= len(d) || d[q] != '.' {
+				break
+			}
+			ends = append(ends, q)
+			pos = q + 1
+		}
+		for k := len(ends) - 1; k >= 0; k-- {
+			if n := tldAt(d, ends[k]+1); n > 0 {
+				return a, ends[k] + 1 + n, true
+			}
+		}
+		a += w
+	}
+	return 0, 0, false
+}
+
+// appendASCIIDomains handles a URL without protocol: each ASCII-only domain in
+// it becomes a URL, the last one keeping the path and query (twitter-text's
+// rule, so that "example.comこれは" and CJK text around domains work).
+func appendASCIIDomains(s string, m urlMatch, out []span) []span {
+	d := s[m.domStart:m.domEnd]
+	pos, endPos := 0, 0
+	first, last := len(out), -1
+	for pos < len(d) {
+		a, b, ok := nextASCIIDomain(d, pos)
+		if !ok {
+			break
+		}
+		pos = b
+		found := d[a:b]
+		start := endPos + strings.Index(d[endPos:], found)
+		endPos = start + len(found)
+		out = append(out, span{start: m.domStart + start, end: m.domStart + endPos, kind: kindURL})
+		last = len(out) - 1
+	}
+	if last < 0 {
+		return out
+	}
+	if m.hasPath {
+		out[last].end = m.end
+	}
+	for i := first; i < len(out); i++ {
+		out[i].value = s[out[i].start:out[i].end]
+	}
+	return out
+}
+
+// validHostAndLength is twitter-text's isValidUrl check on an extracted URL:
+// every label of the host fits in 63 characters after punycode, and the URL
+// with its protocol (https:// when it has none) fits in 4096 UTF-16 units.
+func validHostAndLength(url, domain string, protocol int) bool {
+	if strings.HasPrefix(domain, "xn--") {
+		if _, _, ok := nextASCIIDomain(domain, 0); !ok {
+			return false
+		}
+	}
+	for rest := domain; ; {
+		label, tail, more := strings.Cut(rest, ".")
+		n := len(label)
+		for i := 0; i < len(label); i++ {
+			if label[i] >= 0x7F {
+				n = 4 + punycodeLength(label)
+				break
+			}
+		}
+		if n < 1 || n > maxLabelLength {
+			return false
+		}
+		if !more {
+			break
+		}
+		rest = tail
+	}
+	if protocol == 0 {
+		protocol = len("https://")
+	}
+	return protocol+utf16Len(url) <= maxURLLength
+}

@@ -1,0 +1,283 @@
+// Package yamldoc edits a YAML file the way a person would: the entries of a
+// top-level sequence (such as offers or buyers in tweetpay.yaml) are
+// appended, replaced, updated or removed by splicing text into the original
+// bytes, so that comments, key order, blank lines, quoting and indentation of
+// everything that was not edited survive byte for byte. yaml.v3's node tree
+// is used to find what to edit and to render the new text; it is never used to
+// re-encode the whole file, since that would re-indent and re-flow it.
+package yamldoc
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+var (
+	// ErrNotFound is returned when no entry matches.
+	ErrNotFound = errors.New("no matching entry")
+	// ErrUnsupported is returned for layouts the text splicing cannot edit
+	// safely, such as a flow-style top-level mapping.
+	ErrUnsupported = errors.New("unsupported yaml layout")
+	// ErrInvalid is returned when the file is not YAML with a mapping at the top.
+	ErrInvalid = errors.New("invalid yaml document")
+)
+
+// Doc is a YAML document kept as its source bytes plus the node tree parsed
+// from them. It is not safe for concurrent use.
+type Doc struct {
+	src  []byte
+	t    *text
+	root *yaml.Node // the top-level mapping, or nil for an empty document
+	crlf bool       // the file's lines end in "\r\n"
+}
+
+// Parse reads a YAML document whose top level is a mapping (or empty).
+func Parse(b []byte) (*Doc, error) {
+	d := &Doc{}
+	if err := d.set(bytes.Clone(b)); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// Load reads a YAML file; a missing file gives an empty document that Save
+// will create.
+func Load(path string) (*Doc, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return Parse(nil)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	d, err := Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return d, nil
+}
+
+// set replaces the source and re-parses it; on error the Doc is unchanged.
+func (d *Doc) set(src []byte) error {
+	var n yaml.Node
+	if err := yaml.Unmarshal(src, &n); err != nil {
+		return fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	var root *yaml.Node
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		root = n.Content[0]
+		switch {
+		case root.Kind == yaml.ScalarNode && root.Tag == "!!null":
+			root = nil
+		case root.Kind != yaml.MappingNode:
+			return fmt.Errorf("%w: the top level must be a mapping of keys (line %d)", ErrInvalid, root.Line)
+		}
+	}
+	d.src, d.t, d.root = src, newText(src), root
+	if i := bytes.IndexByte(src, '\n'); i > 0 {
+		d.crlf = src[i-1] == '\r'
+	}
+	return nil
+}
+
+// Bytes returns the document's current text.
+func (d *Doc) Bytes() ([]byte, error) { return bytes.Clone(d.src), nil }
+
+// Root returns the top-level mapping node, or nil for an empty document. The
+// node reflects the current text; it must not be modified.
+func (d *Doc) Root() *yaml.Node { return d.root }
+
+// Decode decodes the whole document into v.
+func (d *Doc) Decode(v any) error {
+	if d.root == nil {
+		return nil
+	}
+	return d.root.Decode(v)
+}
+
+// Save writes the document to path atomically: a temporary file in the same
+// directory is written, synced and renamed over path, so readers see either
+// the old or the new file, never a part. The file gets mode 0600, or the
+// existing file's mode when that is stricter. A symbolic link at path is
+// followed, so the link survives.
+func (d *Doc) Save(path string) error {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	perm := os.FileMode(0o600)
+	if fi, err := os.Stat(path); err == nil {
+		perm = fi.Mode().Perm() & 0o600
+	}
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	tmp := f.Name()
+	ok := false
+	defer func() {
+		if !ok {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err := f.Chmod(perm); err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	if _, err := f.Write(d.src); err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("save %s: %w", path, err)
+	}
+	ok = true
+	if df, err := os.Open(dir); err == nil {
+		_ = df.Sync() // best effort: makes the rename durable where supported
+		df.Close()
+	}
+	return nil
+}
+
+// Field returns the value node of key name in mapping n, or nil.
+func Field(n *yaml.Node, name string) *yaml.Node {
+	_, v := field(n, name)
+	return v
+}
+
+// Scalar returns the value of the scalar field name in mapping n, or "".
+func Scalar(n *yaml.Node, name string) string {
+	if v := Field(n, name); v != nil && v.Kind == yaml.ScalarNode {
+		return v.Value
+	}
+	return ""
+}
+
+func field(n *yaml.Node, name string) (key, value *yaml.Node) {
+	if n == nil {
+		return nil, nil
+	}
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == name {
+			return n.Content[i], n.Content[i+1]
+		}
+	}
+	return nil, nil
+}
+
+// List returns the entries of the top-level sequence key, or nil when the key
+// is absent or not a sequence.
+func (d *Doc) List(key string) []*yaml.Node {
+	_, v := field(d.root, key)
+	if v == nil || v.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return v.Content
+}
+
+// splice replaces src[from:to] with s and re-parses the result. In a file
+// with "\r\n" line ends, the new text gets them too.
+func (d *Doc) splice(from, to int, s string) error {
+	if d.crlf {
+		s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\n", "\r\n")
+	}
+	out := make([]byte, 0, len(d.src)-(to-from)+len(s))
+	out = append(out, d.src[:from]...)
+	out = append(out, s...)
+	out = append(out, d.src[to:]...)
+	if err := d.set(out); err != nil {
+		return fmt.Errorf("edit produced invalid yaml (please report this): %w", err)
+	}
+	return nil
+}
+
+// seq returns the key node and the sequence node of a top-level key.
+func (d *Doc) seq(key string) (*yaml.Node, *yaml.Node, error) {
+	if d.root != nil && d.root.Style&yaml.FlowStyle != 0 {
+		return nil, nil, fmt.Errorf("%w: a flow-style top-level mapping", ErrUnsupported)
+	}
+	k, v := field(d.root, key)
+	if k == nil {
+		return nil, nil, nil
+	}
+	if v.Kind == yaml.ScalarNode && v.Tag == "!!null" {
+		return k, v, nil
+	}
+	if v.Kind != yaml.SequenceNode {
+		return nil, nil, fmt.Errorf("%w: %s (line %d) is not a list", ErrInvalid, key, k.Line)
+	}
+	return k, v, nil
+}
+
+func (d *Doc) find(key string, match func(*yaml.Node) bool) (*yaml.Node, int, error) {
+	_, v, err := d.seq(key)
+	if err != nil {
+		return nil, -1, err
+	}
+	if v != nil && v.Kind == yaml.SequenceNode {
+		for i, n := range v.Content {
+			if match(n) {
+				return v, i, nil
+			}
+		}
+	}
+	return v, -1, fmt.Errorf("%s: %w", key, ErrNotFound)
+}
+
+// off returns the byte offset where node n starts.
+func (d *Doc) off(n *yaml.Node) int { return d.t.offset(n.Line, n.Column) }
+
+// dash finds the '-' introducing a block sequence entry.
+func (d *Doc) dash(item *yaml.Node) (int, error) {
+	off := d.off(item)
+	line := d.t.lineOf(off)
+	before := strings.TrimRight(string(d.src[d.t.start[line]:off]), " \t")
+	if strings.HasSuffix(before, "-") {
+		return d.t.start[line] + len(before) - 1, nil
+	}
+	if strings.TrimSpace(before) == "" {
+		col := d.t.colOf(off)
+		for i := line - 1; i >= 0; i-- {
+			if d.t.blank(i) || d.t.comment(i) {
+				continue
+			}
+			if d.t.dashAt(i) && d.t.indent(i) < col {
+				return d.t.start[i] + d.t.indent(i), nil
+			}
+			break
+		}
+	}
+	return 0, fmt.Errorf("%w: entry at line %d has no '-' before it", ErrUnsupported, item.Line)
+}
+
+// entry locates a block sequence entry: its dash offset, column and last line.
+type entry struct {
+	dashOff, dashCol, first, last int
+}
+
+func (d *Doc) entry(item *yaml.Node) (entry, error) {
+	off, err := d.dash(item)
+	if err != nil {
+		return entry{}, err
+	}
+	line := d.t.lineOf(off)
+	col := d.t.colOf(off)
+	return entry{dashOff: off, dashCol: col, first: line, last: d.t.blockEnd(line, col, false)}, nil
+}
