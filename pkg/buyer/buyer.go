@@ -17,10 +17,14 @@ var ErrInvalid = errors.New("invalid buyer")
 
 // Buyer is one entry of the buyers list of tweetpay.yaml, as written.
 type Buyer struct {
-	Handle  string `yaml:"handle"`
-	Card    string `yaml:"card"`
+	// Handle is the buyer's Twitter username, '@' optional.
+	Handle string `yaml:"handle"`
+	// Card is a test card alias, a test card number or a pm_card_* token.
+	Card string `yaml:"card"`
+	// Country is an ISO 3166-1 alpha-2 code; default: the merchant's.
 	Country string `yaml:"country,omitempty"`
-	Name    string `yaml:"name,omitempty"`
+	// Name is an optional display name.
+	Name string `yaml:"name,omitempty"`
 }
 
 // Resolved is a validated buyer.

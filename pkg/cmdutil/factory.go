@@ -1,8 +1,10 @@
 package cmdutil
 
 import (
+	"github.com/tweetpay/tweetpay/pkg/buyer"
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/offer"
 	"github.com/tweetpay/tweetpay/pkg/payment"
 	"github.com/tweetpay/tweetpay/pkg/shop"
 )
@@ -21,4 +23,24 @@ type Factory struct {
 	// Engine builds the purchase engine over the configured offers, buyers,
 	// gateway and simulation state once.
 	Engine func() (*shop.Engine, error)
+	// EngineFor builds a separate engine, as a scenario run needs one: its
+	// own offers and buyers on top of the config's, and its own state. The
+	// returned func releases it.
+	EngineFor func(spec EngineSpec) (*shop.Engine, func() error, error)
+}
+
+// EngineSpec describes an engine built by Factory.EngineFor.
+type EngineSpec struct {
+	// StateDir holds the engine's simulation state and, with the in-process
+	// emulator, the emulator's state: a fresh directory gives a fresh run.
+	StateDir string
+	// Offers and Buyers are added to those of the config file; an entry with
+	// the same hashtag, gift handle or buyer handle replaces the file's.
+	Offers []offer.Offer
+	Buyers []buyer.Buyer
+	// Namespace is prefixed to tweet IDs (see shop.Options.Namespace).
+	Namespace string
+	// Standalone ignores the config file's offers, buyers and backend: the
+	// engine has only Offers and Buyers, over an in-process emulator.
+	Standalone bool
 }

@@ -41,25 +41,39 @@ const (
 // is authorised on the purchase tweet and captured only when the buyer tweets
 // Hashtag within Window (the 2013 American Express flow).
 type Confirm struct {
+	// Hashtag is the confirmation hashtag, '#' optional.
 	Hashtag string `yaml:"hashtag"`
-	Window  string `yaml:"window,omitempty"`
+	// Window is a duration ("15m", "2h", "1d"); "" means 15 minutes.
+	Window string `yaml:"window,omitempty"`
 }
 
 // Offer is one entry of the offers list of tweetpay.yaml, as written.
 type Offer struct {
-	Hashtag       string   `yaml:"hashtag,omitempty"`
-	GiftHandle    string   `yaml:"gift_handle,omitempty"`
-	Name          string   `yaml:"name"`
-	Description   string   `yaml:"description,omitempty"`
-	Price         string   `yaml:"price"`
-	Currency      string   `yaml:"currency,omitempty"`
-	Stock         *int     `yaml:"stock,omitempty"`
-	PerBuyerLimit *int     `yaml:"per_buyer_limit,omitempty"`
-	Countries     []string `yaml:"countries,omitempty,flow"`
-	Confirm       *Confirm `yaml:"confirm,omitempty"`
-	Starts        string   `yaml:"starts,omitempty"`
-	Ends          string   `yaml:"ends,omitempty"`
-	Archived      bool     `yaml:"archived,omitempty"`
+	// Hashtag is the purchase hashtag, '#' optional; set it or GiftHandle.
+	Hashtag string `yaml:"hashtag,omitempty"`
+	// GiftHandle is the gift account, '@' optional ("@tweetacoffee to @friend").
+	GiftHandle string `yaml:"gift_handle,omitempty"`
+	// Name is the product's name, required.
+	Name string `yaml:"name"`
+	// Description is optional and not part of the offer tweet.
+	Description string `yaml:"description,omitempty"`
+	// Price is in major units of the currency ("12.50", "500" for jpy).
+	Price string `yaml:"price"`
+	// Currency is a lowercase ISO 4217 code; default: the merchant's.
+	Currency string `yaml:"currency,omitempty"`
+	// Stock is how many can be sold in all; nil for no limit.
+	Stock *int `yaml:"stock,omitempty"`
+	// PerBuyerLimit is how many one buyer may buy; nil for no limit.
+	PerBuyerLimit *int `yaml:"per_buyer_limit,omitempty"`
+	// Countries are the buyers' countries allowed; default: the merchant's.
+	Countries []string `yaml:"countries,omitempty,flow"`
+	// Confirm asks for a confirmation hashtag before capture; nil for none.
+	Confirm *Confirm `yaml:"confirm,omitempty"`
+	// Starts and Ends are RFC 3339 times bounding the sale; "" for open.
+	Starts string `yaml:"starts,omitempty"`
+	Ends   string `yaml:"ends,omitempty"`
+	// Archived offers stay in the file but cannot be bought.
+	Archived bool `yaml:"archived,omitempty"`
 }
 
 // Defaults are the values an offer inherits from the merchant section.

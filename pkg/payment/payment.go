@@ -171,6 +171,7 @@ type Refund struct {
 	Status   string
 	Reason   string
 	Created  time.Time
+	Metadata map[string]string
 }
 
 // RefundRequest asks for a refund; Amount 0 refunds what is left.

@@ -84,6 +84,10 @@ func New(o Options) *Engine {
 	return e
 }
 
+// Namespace returns the prefix the engine puts before tweet IDs in
+// idempotency keys, payment metadata and its state ("" for none).
+func (e *Engine) Namespace() string { return e.namespace }
+
 // Process runs one tweet through the engine and records the result. The
 // same tweet ID processed again returns the first result with Duplicate set
 // and charges nothing.
@@ -337,7 +341,7 @@ func (e *Engine) charge(ctx context.Context, id string, tw Tweet, o offer.Resolv
 	if manual {
 		deadline := tw.At.Add(o.Window)
 		pend := Pending{
-			TweetID: id, Buyer: a.key(), Offer: o.ProductID(), ConfirmTag: o.ConfirmTag,
+			TweetID: id, Buyer: a.key(), Offer: o.ProductID(), OfferTag: o.Tag, ConfirmTag: o.ConfirmTag,
 			Amount: o.Price.Minor, Currency: o.Price.Currency,
 			PaymentIntent: p.ID, Charge: p.LatestCharge, At: tw.At.UTC(), Deadline: deadline.UTC(),
 		}
@@ -416,7 +420,7 @@ func (e *Engine) ExpireDue(ctx context.Context, at time.Time) ([]Result, error) 
 		}
 		o, ok := e.offerByKey(p.Offer)
 		if !ok {
-			o = offer.Resolved{Kind: offer.Hashtag, Tag: p.Offer, Name: p.Offer, ConfirmTag: p.ConfirmTag}
+			o = offer.Resolved{Kind: offer.Hashtag, Tag: p.OfferTag, Name: p.OfferTag, ConfirmTag: p.ConfirmTag}
 		}
 		unlock := e.locks.lock("b:" + p.Buyer)
 		r, ch, err := e.expire(ctx, p, o)
@@ -588,6 +592,9 @@ func (k *keyedMutex) lock(key string) func() {
 		k.mu.Unlock()
 	}
 }
+
+// Gateway returns the payment gateway the engine charges through.
+func (e *Engine) Gateway() payment.Gateway { return e.gw }
 
 // Pending lists the purchases awaiting confirmation, with tweet IDs as the
 // user gave them.

@@ -116,4 +116,3 @@ func fit(name string, build func(string) string) string {
 	}
 	return best
 }
-

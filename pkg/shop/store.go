@@ -29,6 +29,7 @@ type Pending struct {
 	TweetID       string    `json:"tweet_id"`
 	Buyer         string    `json:"buyer"`
 	Offer         string    `json:"offer"`
+	OfferTag      string    `json:"offer_tag"`
 	ConfirmTag    string    `json:"confirm_hashtag"`
 	Amount        int64     `json:"amount"`
 	Currency      string    `json:"currency"`

@@ -261,7 +261,7 @@ func readPlain(top map[string]json.RawMessage) (Tweet, error) {
 		if err != nil {
 			return Tweet{}, fmt.Errorf("%w: created_at %q is not an RFC 3339 time", ErrPayload, created)
 		}
-		t.CreatedAt = ts
+		t.CreatedAt = ts.UTC()
 	}
 	return t, nil
 }
@@ -360,7 +360,7 @@ func readV2(top map[string]json.RawMessage, whole []byte) ([]Tweet, error) {
 			if err != nil {
 				return nil, fmt.Errorf("%w: v2 tweet %d: created_at %q is not an RFC 3339 time", ErrPayload, i, v.CreatedAt)
 			}
-			t.CreatedAt = ts
+			t.CreatedAt = ts.UTC()
 		}
 		out = append(out, t)
 	}
@@ -424,7 +424,7 @@ func readV1(raw []byte, format string) (Tweet, error) {
 		if err != nil {
 			return Tweet{}, fmt.Errorf("%w: v1.1 tweet: created_at %q is not like %q", ErrPayload, v.CreatedAt, time.RubyDate)
 		}
-		t.CreatedAt = ts
+		t.CreatedAt = ts.UTC()
 	}
 	return t, nil
 }

@@ -244,23 +244,29 @@ type urlMatch struct {
 	domStart, domEnd int
 	protocol         int // length of "http://" or "https://", or 0
 	hasPath          bool
+	// afterSurrogate is set for a domain that twitter-text finds starting at
+	// the low surrogate of its first character (see next): what precedes it
+	// is then a high surrogate, never a character that cancels the URL.
+	afterSurrogate bool
 }
 
 // urlScanner finds URL matches left to right, remembering stretches where no
 // domain can start.
 type urlScanner struct {
-	s           string
-	noDomainEnd int
+	s string
+	// No domain can start in [noDomainStart, noDomainEnd).
+	noDomainStart, noDomainEnd int
 }
 
-// matchAt matches the URL part of the pattern at s[u:].
-func (sc *urlScanner) matchAt(u int) (m urlMatch, ok bool) {
+// matchAt matches the URL part of the pattern at s[u:] (without a protocol
+// when noProtocol is set).
+func (sc *urlScanner) matchAt(u int, noProtocol bool) (m urlMatch, ok bool) {
 	s := sc.s
 	if u >= len(s) {
 		return m, false
 	}
 	proto := 0
-	if c := s[u] | 0x20; c == 'h' {
+	if c := s[u] | 0x20; c == 'h' && !noProtocol {
 		if hasPrefixFold(s[u:], "http://") {
 			proto = 7
 		} else if hasPrefixFold(s[u:], "https://") {
@@ -273,14 +279,14 @@ func (sc *urlScanner) matchAt(u int) (m urlMatch, ok bool) {
 	}
 	if dEnd == 0 {
 		proto = 0
-		if u < sc.noDomainEnd {
+		if u >= sc.noDomainStart && u < sc.noDomainEnd {
 			return m, false
 		}
 		var runEnd int
 		dEnd, runEnd = matchDomain(s, u)
 		if dEnd == 0 {
-			if runEnd > sc.noDomainEnd {
-				sc.noDomainEnd = runEnd
+			if runEnd > u {
+				sc.noDomainStart, sc.noDomainEnd = u, runEnd
 			}
 			return m, false
 		}
@@ -300,7 +306,8 @@ func (sc *urlScanner) matchAt(u int) (m urlMatch, ok bool) {
 	if end < len(s) && s[end] == '?' {
 		end = matchQuery(s, end)
 	}
-	return urlMatch{start: u, end: end, domStart: u + proto, domEnd: dEnd, protocol: proto, hasPath: hasPath}, true
+	return urlMatch{start: u, end: end, domStart: u + proto, domEnd: dEnd, protocol: proto, hasPath: hasPath,
+		afterSurrogate: noProtocol}, true
 }
 
 // urlBeforeOK reports validUrlPrecedingChars for the code point r.
@@ -311,33 +318,45 @@ func urlBeforeOK(r rune) bool {
 	return r != 0xFF20 && r != 0xFF03 && !isInvalidChar(r)
 }
 
-// next returns the leftmost match at or after from.
+// next returns the leftmost match at or after from. The pattern consumes the
+// character before the URL, so a URL at u is tried when the character before
+// u may precede a URL, and at 0 for the start of the text.
+//
+// twitter-text's JavaScript runs on UTF-16 units: the high surrogate of a
+// supplementary character may "precede" a domain starting at its low
+// surrogate, whatever comes before the character. A domain without protocol
+// starting at a supplementary character is therefore tried even when the
+// character before it may not precede a URL.
 func (sc *urlScanner) next(from int) (urlMatch, bool) {
 	s := sc.s
+	triedAt := -1
 	for i := from; i < len(s); {
 		c := s[i]
+		w := 1
 		if c < utf8.RuneSelf {
 			if asciiClass[c]&clsURLBeforeBad == 0 {
-				if m, ok := sc.matchAt(i + 1); ok {
+				triedAt = i + 1
+				if m, ok := sc.matchAt(i+1, false); ok {
 					return m, true
 				}
 			}
-			if i == 0 {
-				if m, ok := sc.matchAt(0); ok {
+		} else {
+			var r rune
+			r, w = utf8.DecodeRuneInString(s[i:])
+			if w == 4 && triedAt != i {
+				if m, ok := sc.matchAt(i, true); ok {
 					return m, true
 				}
 			}
-			i++
-			continue
-		}
-		r, w := utf8.DecodeRuneInString(s[i:])
-		if urlBeforeOK(r) {
-			if m, ok := sc.matchAt(i + w); ok {
-				return m, true
+			if urlBeforeOK(r) {
+				triedAt = i + w
+				if m, ok := sc.matchAt(i+w, false); ok {
+					return m, true
+				}
 			}
 		}
 		if i == 0 {
-			if m, ok := sc.matchAt(0); ok {
+			if m, ok := sc.matchAt(0, false); ok {
 				return m, true
 			}
 		}
@@ -361,7 +380,7 @@ func extractURLs(s string, out []span) []span {
 			continue
 		}
 		if m.protocol == 0 {
-			if m.start > 0 {
+			if m.start > 0 && !m.afterSurrogate {
 				if c := s[m.start-1]; c == '-' || c == '_' || c == '.' || c == '/' {
 					continue
 				}

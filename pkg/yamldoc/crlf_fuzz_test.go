@@ -1,6 +1,9 @@
 package yamldoc
 
 import (
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -36,7 +39,9 @@ func TestCRLF(t *testing.T) {
 // FuzzEdits runs the edits on arbitrary documents: they must never panic,
 // and an edit that succeeds must leave YAML whose offers say what the edit did.
 func FuzzEdits(f *testing.F) {
-	f.Add(string(fixture(&testing.T{})), "BuyBlueMug")
+	if b, err := os.ReadFile(filepath.Join("testdata", "tweetpay.yaml")); err == nil {
+		f.Add(string(b), "BuyBlueMug")
+	}
 	for _, s := range []string{
 		"offers:\n- hashtag: A\n", "offers: [{hashtag: A}]\n", "offers:\n  -   hashtag: A  # c\n      name: x\n",
 		"offers:\n  - hashtag: 'A'\n    confirm: {hashtag: B}\n\n  - hashtag: \"C\"\n", "offers: ~\n", "",
@@ -76,4 +81,19 @@ func FuzzEdits(f *testing.F) {
 			t.Fatalf("Remove: %d entries, want %d:\n%s", len(d.List("offers")), before-1, d.src)
 		}
 	})
+}
+
+// TestEditRolledBack: a layout the splicing cannot handle (an explicit "?"
+// key) makes the edit fail with ErrUnsupported and leaves the text alone.
+func TestEditRolledBack(t *testing.T) {
+	for _, src := range []string{"?\n", "? [a]\n: 1\n"} {
+		d := mustParse(t, src)
+		err := d.Append("offers", map[string]string{"hashtag": "A"})
+		if !errors.Is(err, ErrUnsupported) {
+			t.Errorf("Append to %q: %v, want ErrUnsupported", src, err)
+		}
+		if got := out(t, d); got != src {
+			t.Errorf("failed edit left %q, want %q", got, src)
+		}
+	}
 }

@@ -178,6 +178,11 @@ func (d *Doc) Append(key string, v any) error {
 	if err != nil {
 		return err
 	}
+	return d.checked(key, func(l []any) []any { return append(l, decodeNode(n)) },
+		func() error { return d.appendNode(key, n) })
+}
+
+func (d *Doc) appendNode(key string, n *yaml.Node) error {
 	k, s, err := d.seq(key)
 	if err != nil {
 		return err
@@ -237,12 +242,16 @@ func (d *Doc) addKey(key string, n *yaml.Node) error {
 	if err != nil {
 		return err
 	}
-	dash := d.seqIndent()
+	col := 0 // the column of the top-level keys, normally 0
+	if d.root != nil && len(d.root.Content) > 0 {
+		col = d.t.colOf(d.off(d.root.Content[0]))
+	}
+	dash := col + d.seqIndent()
 	item, err := d.renderItem(n, dash, 2)
 	if err != nil {
 		return err
 	}
-	b.WriteString(ks + ":\n" + strings.Repeat(" ", dash) + item)
+	b.WriteString(strings.Repeat(" ", col) + ks + ":\n" + strings.Repeat(" ", dash) + item)
 	return d.splice(len(d.src), len(d.src), b.String())
 }
 
@@ -294,11 +303,22 @@ func (d *Doc) replaceFlow(s *yaml.Node, content []*yaml.Node) error {
 // match returns true with v. Only that entry's text changes; comments above
 // it stay. It returns an error wrapping ErrNotFound when nothing matches.
 func (d *Doc) Replace(key string, match func(*yaml.Node) bool, v any) error {
-	s, i, err := d.find(key, match)
+	_, i, err := d.find(key, match)
 	if err != nil {
 		return err
 	}
 	n, err := toNode(v)
+	if err != nil {
+		return err
+	}
+	return d.checked(key, func(l []any) []any {
+		l[i] = decodeNode(n)
+		return l
+	}, func() error { return d.replace(key, i, n) })
+}
+
+func (d *Doc) replace(key string, i int, n *yaml.Node) error {
+	_, s, err := d.seq(key)
 	if err != nil {
 		return err
 	}
@@ -322,35 +342,45 @@ func (d *Doc) Replace(key string, match func(*yaml.Node) bool, v any) error {
 // match returns true, with the comment lines directly above it. It reports
 // whether an entry was removed. Removing the last entry leaves "key: []".
 func (d *Doc) Remove(key string, match func(*yaml.Node) bool) (bool, error) {
-	s, i, err := d.find(key, match)
+	_, i, err := d.find(key, match)
 	if errors.Is(err, ErrNotFound) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
 	}
+	err = d.checked(key, func(l []any) []any { return slices.Delete(l, i, i+1) },
+		func() error { return d.remove(key, i) })
+	return err == nil, err
+}
+
+func (d *Doc) remove(key string, i int) error {
+	_, s, err := d.seq(key)
+	if err != nil {
+		return err
+	}
 	if s.Style&yaml.FlowStyle != 0 {
-		return true, d.replaceFlow(s, slices.Delete(slices.Clone(s.Content), i, i+1))
+		return d.replaceFlow(s, slices.Delete(slices.Clone(s.Content), i, i+1))
 	}
 	k, _ := field(d.root, key)
 	keyLine := d.t.lineOf(d.off(k))
 	e, err := d.entry(s.Content[i])
 	if err != nil {
-		return false, err
+		return err
 	}
 	first := d.t.headStart(e.first, e.dashCol)
 	from, to := d.t.start[first], d.t.next(e.last)
 	if len(s.Content) == 1 {
 		if err := d.splice(from, to, ""); err != nil {
-			return false, err
+			return err
 		}
 		// "key:" alone would mean null; say it is an empty list.
 		colon := strings.IndexByte(string(d.src[d.t.start[keyLine]:d.t.lineEnd(keyLine)]), ':')
 		if colon < 0 {
-			return true, nil
+			return nil
 		}
 		at := d.t.start[keyLine] + colon + 1
-		return true, d.splice(at, at, " []")
+		return d.splice(at, at, " []")
 	}
 	if first > 0 && (d.t.blank(first-1) || first-1 == keyLine) {
 		// Keep one blank line between the neighbours, not two.
@@ -362,7 +392,7 @@ func (d *Doc) Remove(key string, match func(*yaml.Node) bool) (bool, error) {
 			to = d.t.start[l]
 		}
 	}
-	return true, d.splice(from, to, "")
+	return d.splice(from, to, "")
 }
 
 // Update sets or removes fields of the first entry of the top-level sequence
@@ -386,24 +416,37 @@ func (d *Doc) Update(key string, match func(*yaml.Node) bool, fields map[string]
 		if err != nil {
 			return err
 		}
-		if err := d.updateField(s, s.Content[i], name, fields[name]); err != nil {
+		item := s.Content[i]
+		if item.Kind != yaml.MappingNode {
+			return fmt.Errorf("%w: entry at line %d is not a mapping", ErrInvalid, item.Line)
+		}
+		val := fields[name]
+		var n *yaml.Node
+		if !isNil(val) {
+			if n, err = toNode(val); err != nil {
+				return fmt.Errorf("%s: %w", name, err)
+			}
+		}
+		err = d.checked(key, func(l []any) []any {
+			m, ok := l[i].(map[string]any)
+			if !ok {
+				return nil // cannot happen for a mapping entry; fails the check
+			}
+			if n == nil {
+				delete(m, name)
+			} else {
+				m[name] = decodeNode(n)
+			}
+			return l
+		}, func() error { return d.updateField(s, item, name, n) })
+		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
 	}
 	return nil
 }
 
-func (d *Doc) updateField(s, item *yaml.Node, name string, val any) error {
-	if item.Kind != yaml.MappingNode {
-		return fmt.Errorf("%w: entry at line %d is not a mapping", ErrInvalid, item.Line)
-	}
-	var n *yaml.Node
-	if !isNil(val) {
-		var err error
-		if n, err = toNode(val); err != nil {
-			return err
-		}
-	}
+func (d *Doc) updateField(s, item *yaml.Node, name string, n *yaml.Node) error {
 	if s.Style&yaml.FlowStyle != 0 || item.Style&yaml.FlowStyle != 0 {
 		return d.updateFlowItem(item, name, n)
 	}

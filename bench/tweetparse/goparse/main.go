@@ -70,7 +70,7 @@ func main() {
 		start := time.Now()
 		for _, t := range texts {
 			r := tweet.Parse(t)
-			sink += r.WeightedLength + len(r.Hashtags)
+			sink += r.WeightedLength + len(r.Hashtags) + len(r.Mentions) + len(r.Cashtags) + len(r.URLs)
 		}
 		if d := time.Since(start); d < best {
 			best = d

@@ -2,6 +2,12 @@ package root
 
 import (
 	"fmt"
+	"strings"
+
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/offer"
+	"github.com/tweetpay/tweetpay/pkg/payment"
+	"github.com/tweetpay/tweetpay/pkg/tweet"
 
 	"github.com/tweetpay/tweetpay/pkg/buyer"
 	"github.com/tweetpay/tweetpay/pkg/config"
@@ -42,6 +48,98 @@ func (f *factory) newEngine() (*shop.Engine, error) {
 	return shop.New(shop.Options{
 		Gateway: gw, Store: store, Offers: offers, Buyers: accounts, Merchant: cfg.Merchant.Handle,
 	}), nil
+}
+
+func (f *factory) engineFor(spec cmdutil.EngineSpec) (*shop.Engine, func() error, error) {
+	base, err := f.config()
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := *base
+	cfg.Offers = mergeOffers(base.Offers, spec.Offers)
+	cfg.Buyers = mergeBuyers(base.Buyers, spec.Buyers)
+	if spec.Standalone {
+		cfg.Offers, cfg.Buyers = spec.Offers, spec.Buyers
+		cfg.Backend, cfg.APIBase, cfg.APIKey, cfg.Live = config.BackendEmulator, "", "", false
+	}
+	offers, err := cfg.ResolveOffers()
+	if err != nil {
+		return nil, nil, err
+	}
+	accounts, err := Accounts(&cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	var closers []func() error
+	closeAll := func() error {
+		var first error
+		for i := len(closers) - 1; i >= 0; i-- {
+			if err := closers[i](); err != nil && first == nil {
+				first = err
+			}
+		}
+		return first
+	}
+	var gw payment.Gateway
+	if inProcess(&cfg) {
+		g, c, err := openGateway(&cfg, spec.StateDir)
+		if err != nil {
+			return nil, nil, err
+		}
+		gw = g
+		closers = append(closers, c)
+	} else if gw, err = f.gateway(); err != nil {
+		return nil, nil, err
+	}
+	store, err := shop.OpenStore(spec.StateDir, statedb.Options{})
+	if err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	closers = append(closers, store.Close)
+	return shop.New(shop.Options{
+		Gateway: gw, Store: store, Offers: offers, Buyers: accounts,
+		Merchant: cfg.Merchant.Handle, Namespace: spec.Namespace,
+	}), closeAll, nil
+}
+
+func mergeOffers(base, extra []offer.Offer) []offer.Offer {
+	out := append([]offer.Offer(nil), base...)
+	for _, e := range extra {
+		replaced := false
+		for i, b := range out {
+			if offerKey(b) == offerKey(e) {
+				out[i], replaced = e, true
+			}
+		}
+		if !replaced {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func offerKey(o offer.Offer) string {
+	if o.GiftHandle != "" {
+		return "@" + buyer.Key(o.GiftHandle)
+	}
+	return "#" + tweet.NormalizeTag(strings.TrimLeft(o.Hashtag, "#＃"))
+}
+
+func mergeBuyers(base, extra []buyer.Buyer) []buyer.Buyer {
+	out := append([]buyer.Buyer(nil), base...)
+	for _, e := range extra {
+		replaced := false
+		for i, b := range out {
+			if buyer.SameHandle(b.Handle, e.Handle) {
+				out[i], replaced = e, true
+			}
+		}
+		if !replaced {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // Accounts resolves the buyers of the config into the engine's accounts.

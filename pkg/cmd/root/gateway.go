@@ -25,21 +25,40 @@ func (f *factory) newGateway() (payment.Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	key, err := cfg.CheckCredentials()
+	gw, closeFn, err := openGateway(cfg, cfg.StateDir)
 	if err != nil {
 		return nil, err
 	}
-	opts := stripegw.Options{Key: key, URL: cfg.APIBase}
-	if cfg.Backend == config.BackendEmulator && cfg.APIBase == "" {
-		em, err := emulator.Open(cfg.StateDir, emulator.Options{})
-		if err != nil {
-			return nil, err
-		}
-		f.closers = append(f.closers, em.Close)
-		opts.HTTPClient = &http.Client{Transport: em.Transport()}
-		opts.URL = "http://emulator.invalid"
-	} else {
-		opts.HTTPClient = &http.Client{Timeout: 80 * time.Second}
+	if closeFn != nil {
+		f.closers = append(f.closers, closeFn)
 	}
-	return stripegw.New(opts), nil
+	return gw, nil
+}
+
+// inProcess reports whether payments go to the embedded emulator without a
+// socket.
+func inProcess(cfg *config.Config) bool {
+	return cfg.Backend == config.BackendEmulator && cfg.APIBase == ""
+}
+
+// openGateway builds the stripe-go gateway for cfg; with the in-process
+// emulator, over the emulator state in stateDir. The returned func closes
+// what was opened.
+func openGateway(cfg *config.Config, stateDir string) (payment.Gateway, func() error, error) {
+	key, err := cfg.CheckCredentials()
+	if err != nil {
+		return nil, nil, err
+	}
+	opts := stripegw.Options{Key: key, URL: cfg.APIBase}
+	if !inProcess(cfg) {
+		opts.HTTPClient = &http.Client{Timeout: 80 * time.Second}
+		return stripegw.New(opts), nil, nil
+	}
+	em, err := emulator.Open(stateDir, emulator.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.HTTPClient = &http.Client{Transport: em.Transport()}
+	opts.URL = "http://emulator.invalid"
+	return stripegw.New(opts), em.Close, nil
 }

@@ -3,13 +3,24 @@ package root
 import (
 	"errors"
 
+	"github.com/tweetpay/tweetpay/pkg/buyer"
+	"github.com/tweetpay/tweetpay/pkg/money"
+	"github.com/tweetpay/tweetpay/pkg/offer"
 	"github.com/tweetpay/tweetpay/pkg/payment"
+	"github.com/tweetpay/tweetpay/pkg/shop"
+	"github.com/tweetpay/tweetpay/pkg/tweet"
 )
 
 // rejectedErrors are the sentinels of input that tweetpay refuses (exit 3).
 var rejectedErrors = []error{
 	payment.ErrNotFound,
 	payment.ErrInvalidRequest,
+	tweet.ErrParse,
+	tweet.ErrPayload,
+	shop.ErrBadTweet,
+	offer.ErrInvalid,
+	buyer.ErrInvalid,
+	money.ErrInvalid,
 }
 
 func isRejected(err error) bool {

@@ -17,7 +17,9 @@ import (
 
 	"github.com/tweetpay/tweetpay/pkg/build"
 	configcmd "github.com/tweetpay/tweetpay/pkg/cmd/config"
+	democmd "github.com/tweetpay/tweetpay/pkg/cmd/demo"
 	simulatecmd "github.com/tweetpay/tweetpay/pkg/cmd/simulate"
+	tweetcmd "github.com/tweetpay/tweetpay/pkg/cmd/tweet"
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
@@ -128,7 +130,9 @@ Exit status: see 'tweetpay help exit-codes'.`,
 	cmd.AddGroup(&cobra.Group{ID: "core", Title: "Commands:"}, &cobra.Group{ID: "help", Title: "Help topics:"})
 	for _, c := range []*cobra.Command{
 		configcmd.NewCmdConfig(fac),
+		democmd.NewCmdDemo(fac, nil),
 		simulatecmd.NewCmdSimulate(fac),
+		tweetcmd.NewCmdTweet(fac),
 	} {
 		c.GroupID = "core"
 		cmd.AddCommand(c)
@@ -163,6 +167,7 @@ func newFactory(ios *iostreams.IOStreams) *factory {
 	f.Factory.Gateway = f.gateway
 	f.Factory.ConfigPath = f.configPath
 	f.Factory.Engine = f.engine
+	f.Factory.EngineFor = f.engineFor
 	return f
 }
 

@@ -75,7 +75,7 @@ func pendingRun(_ context.Context, opts *PendingOptions) error {
 	rows := make([]pendingRow, 0, len(ps))
 	for _, p := range ps {
 		rows = append(rows, pendingRow{
-			TweetID: p.TweetID, Buyer: "@" + p.Buyer, Offer: p.Offer, ConfirmTag: p.ConfirmTag,
+			TweetID: p.TweetID, Buyer: "@" + p.Buyer, Offer: p.OfferTag, ConfirmTag: p.ConfirmTag,
 			Amount: p.Amount, Currency: p.Currency, PaymentIntent: p.PaymentIntent, Charge: p.Charge,
 			At: p.At.Format(time.RFC3339), ConfirmBy: p.Deadline.Format(time.RFC3339),
 		})

@@ -566,7 +566,7 @@ func (g *Gateway) ListRefunds(ctx context.Context, chargeID string) ([]payment.R
 }
 
 func refundOf(r *stripe.Refund) payment.Refund {
-	out := payment.Refund{ID: r.ID, Amount: r.Amount, Currency: string(r.Currency), Status: string(r.Status), Reason: string(r.Reason), Created: time.Unix(r.Created, 0).UTC()}
+	out := payment.Refund{ID: r.ID, Amount: r.Amount, Currency: string(r.Currency), Status: string(r.Status), Reason: string(r.Reason), Created: time.Unix(r.Created, 0).UTC(), Metadata: r.Metadata}
 	if r.Charge != nil {
 		out.Charge = r.Charge.ID
 	}

@@ -1,0 +1,237 @@
+// Package charges lists, filters, summarises and refunds the charges that
+// tweetpay's purchases leave at the payment provider. What the provider can
+// filter (customer, created range) is asked of it; the rest is read from the
+// tweetpay metadata on each charge (see pkg/shop). Lists are streamed: a
+// caller walking every charge holds one page at a time.
+package charges
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"strings"
+	"time"
+
+	"github.com/tweetpay/tweetpay/pkg/payment"
+	"github.com/tweetpay/tweetpay/pkg/shop"
+)
+
+// Sentinel errors.
+var (
+	// ErrBadTime: a --since or --until value that is neither a time nor a
+	// duration.
+	ErrBadTime = errors.New("invalid time")
+	// ErrBadFilter: a filter value that is not allowed, such as an unknown
+	// status.
+	ErrBadFilter = errors.New("invalid filter")
+	// ErrNotRefundable: the charge failed, is already fully refunded, or has
+	// less left than the amount asked for.
+	ErrNotRefundable = errors.New("charge cannot be refunded")
+)
+
+// The values of Query.Status. Succeeded, failed and pending are Stripe's
+// charge statuses; Refunded is tweetpay's: a charge with money given back
+// after capture, in full or in part (see Refunded).
+const (
+	StatusSucceeded = "succeeded"
+	StatusFailed    = "failed"
+	StatusPending   = "pending"
+	StatusRefunded  = "refunded"
+)
+
+// Statuses lists the accepted values of Query.Status.
+var Statuses = []string{StatusSucceeded, StatusFailed, StatusPending, StatusRefunded}
+
+// Query selects charges.
+type Query struct {
+	// Offer is an offer's hashtag or gift handle, with or without '#' or
+	// '@', matched case-insensitively against the charge's "offer" metadata.
+	Offer string
+	// Buyer is a buyer's handle ("@alice"); their Customer is looked up by
+	// e-mail and filtered on by the provider.
+	Buyer string
+	// Status is one of Statuses, or "" for any.
+	Status string
+	// Since and Until bound the creation time, inclusive; zero means open.
+	Since, Until time.Time
+	// Limit is the most charges returned after filtering; 0 means all.
+	Limit int
+}
+
+// Validate checks the values that do not need the provider.
+func (q Query) Validate() error {
+	if q.Status != "" && !isStatus(q.Status) {
+		return fmt.Errorf("%w: status %q is not one of %s", ErrBadFilter, q.Status, strings.Join(Statuses, ", "))
+	}
+	if !q.Since.IsZero() && !q.Until.IsZero() && q.Until.Before(q.Since) {
+		return fmt.Errorf("%w: until (%s) is before since (%s)", ErrBadFilter,
+			q.Until.UTC().Format(time.RFC3339), q.Since.UTC().Format(time.RFC3339))
+	}
+	if q.Limit < 0 {
+		return fmt.Errorf("%w: limit %d is negative", ErrBadFilter, q.Limit)
+	}
+	return nil
+}
+
+func isStatus(s string) bool {
+	for _, v := range Statuses {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// clientSide reports whether Match filters anything the provider did not.
+func (q Query) clientSide() bool {
+	return q.Offer != "" || q.Status != ""
+}
+
+// Match reports whether a charge passes the filters that the provider cannot
+// apply: the offer and the status. (Buyer and times are the provider's.)
+func (q Query) Match(c payment.Charge) bool {
+	if q.Offer != "" && !SameOffer(c.Metadata[shop.MetaOffer], q.Offer) {
+		return false
+	}
+	switch q.Status {
+	case "":
+	case StatusRefunded:
+		if Refunded(c) == 0 {
+			return false
+		}
+	default:
+		if c.Status != q.Status {
+			return false
+		}
+	}
+	return true
+}
+
+// SameOffer reports whether two offer names are the same offer: the sign
+// ('#', '@' or the full-width '＃') and the case do not matter.
+func SameOffer(a, b string) bool {
+	return strings.EqualFold(trimSign(a), trimSign(b))
+}
+
+func trimSign(s string) string {
+	return strings.TrimLeft(strings.TrimSpace(s), "#＃@")
+}
+
+// NormalizeHandle returns a handle with one leading '@'.
+func NormalizeHandle(h string) string {
+	return "@" + strings.TrimLeft(strings.TrimSpace(h), "@")
+}
+
+// Refunded returns the money given back on a charge after capture: Stripe's
+// amount_refunded less the part of an authorisation that was released
+// without being captured (a cancelled or partly captured payment), which
+// never left the buyer's account.
+func Refunded(c payment.Charge) int64 {
+	if !c.Captured {
+		return 0
+	}
+	released := c.Amount - c.AmountCaptured
+	if released < 0 {
+		released = 0
+	}
+	r := c.AmountRefunded - released
+	if r < 0 {
+		return 0
+	}
+	return r
+}
+
+// Captured returns the money taken by a charge: amount_captured of a
+// succeeded, captured charge, 0 otherwise.
+func Captured(c payment.Charge) int64 {
+	if c.Status != StatusSucceeded || !c.Captured {
+		return 0
+	}
+	if c.AmountCaptured == 0 {
+		// Providers that predate amount_captured report only amount.
+		return c.Amount
+	}
+	return c.AmountCaptured
+}
+
+// Failure returns why a charge failed: the decline code when the bank gave
+// one (insufficient_funds), else the failure code (expired_card), else "".
+func Failure(c payment.Charge) string {
+	if d := c.DeclineCode(); d != "" {
+		return d
+	}
+	if c.Status == StatusFailed {
+		return c.FailureCode
+	}
+	return ""
+}
+
+// Lister finds charges at a provider.
+type Lister struct {
+	Gateway payment.Gateway
+	// PageSize is the provider's page size (1-100); 0 means 100 when
+	// filtering locally, else the limit.
+	PageSize int
+}
+
+// List yields the charges selected by q, newest first. The buyer is resolved
+// to a Customer first; a buyer without one has no charges. Pages are fetched
+// as the caller iterates, so stopping early fetches no more.
+func (l Lister) List(ctx context.Context, q Query) iter.Seq2[payment.Charge, error] {
+	return func(yield func(payment.Charge, error) bool) {
+		if err := q.Validate(); err != nil {
+			yield(payment.Charge{}, err)
+			return
+		}
+		f, ok, err := l.filter(ctx, q)
+		if err != nil {
+			yield(payment.Charge{}, err)
+			return
+		}
+		if !ok {
+			return
+		}
+		n := 0
+		for c, err := range l.Gateway.ListCharges(ctx, f) {
+			if err != nil {
+				yield(payment.Charge{}, fmt.Errorf("list charges: %w", err))
+				return
+			}
+			if !q.Match(c) {
+				continue
+			}
+			if !yield(c, nil) {
+				return
+			}
+			n++
+			if q.Limit > 0 && n >= q.Limit {
+				return
+			}
+		}
+	}
+}
+
+// filter turns q into the provider's filter; ok is false when nothing can
+// match (a buyer without a Customer).
+func (l Lister) filter(ctx context.Context, q Query) (payment.ChargeFilter, bool, error) {
+	f := payment.ChargeFilter{CreatedGTE: q.Since, CreatedLTE: q.Until, PageSize: l.PageSize}
+	if !q.clientSide() {
+		// The provider can stop at the limit by itself.
+		f.Limit = q.Limit
+	} else if f.PageSize == 0 {
+		f.PageSize = 100
+	}
+	if q.Buyer != "" {
+		h := NormalizeHandle(q.Buyer)
+		c, found, err := l.Gateway.FindCustomer(ctx, shop.CustomerEmail(h))
+		if err != nil {
+			return f, false, fmt.Errorf("find customer of %s: %w", h, err)
+		}
+		if !found {
+			return f, false, nil
+		}
+		f.Customer = c.ID
+	}
+	return f, true, nil
+}

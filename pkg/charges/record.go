@@ -1,0 +1,151 @@
+package charges
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tweetpay/tweetpay/pkg/payment"
+	"github.com/tweetpay/tweetpay/pkg/shop"
+)
+
+// Record is a charge as `charges list -o json` prints it. The field names
+// are a public contract: add fields, never rename them.
+type Record struct {
+	ID             string `json:"id"`
+	Created        string `json:"created"`
+	Amount         int64  `json:"amount"`
+	AmountRefunded int64  `json:"amount_refunded"`
+	Currency       string `json:"currency"`
+	Status         string `json:"status"`
+	Paid           bool   `json:"paid"`
+	Refunded       bool   `json:"refunded"`
+	Offer          string `json:"offer"`
+	Hashtag        string `json:"hashtag"`
+	Buyer          string `json:"buyer"`
+	TweetID        string `json:"tweet_id"`
+	Customer       string `json:"customer"`
+	PaymentIntent  string `json:"payment_intent"`
+	FailureCode    string `json:"failure_code"`
+	DeclineCode    string `json:"decline_code"`
+}
+
+// RecordOf returns the Record of a charge. AmountRefunded and Refunded are
+// Stripe's own fields, as the provider reports them.
+func RecordOf(c payment.Charge) Record {
+	return Record{
+		ID:             c.ID,
+		Created:        c.Created.UTC().Format(time.RFC3339),
+		Amount:         c.Amount,
+		AmountRefunded: c.AmountRefunded,
+		Currency:       strings.ToLower(c.Currency),
+		Status:         c.Status,
+		Paid:           c.Paid,
+		Refunded:       c.Refunded,
+		Offer:          c.Metadata[shop.MetaOffer],
+		Hashtag:        c.Metadata[shop.MetaHashtag],
+		Buyer:          c.Metadata[shop.MetaBuyer],
+		TweetID:        c.Metadata[shop.MetaTweetID],
+		Customer:       c.Customer,
+		PaymentIntent:  c.PaymentIntent,
+		FailureCode:    c.FailureCode,
+		DeclineCode:    c.DeclineCode(),
+	}
+}
+
+// Detail is everything a merchant needs about one charge, as `charges show
+// -o json` prints it: the Record's fields plus the outcome, the tweet it
+// came from and the refunds.
+type Detail struct {
+	Record
+	AmountCaptured int64         `json:"amount_captured"`
+	Captured       bool          `json:"captured"`
+	Description    string        `json:"description"`
+	FailureMessage string        `json:"failure_message"`
+	Outcome        OutcomeDetail `json:"outcome"`
+	GiftTo         string        `json:"gift_to"`
+	GiftCode       string        `json:"gift_code"`
+	PaymentMethod  string        `json:"payment_method"`
+	Card           CardDetail    `json:"card"`
+	Refunds        []RefundInfo  `json:"refunds"`
+}
+
+// OutcomeDetail is the provider's verdict on a charge.
+type OutcomeDetail struct {
+	Type          string `json:"type"`
+	Reason        string `json:"reason"`
+	NetworkStatus string `json:"network_status"`
+	RiskLevel     string `json:"risk_level"`
+	SellerMessage string `json:"seller_message"`
+}
+
+// CardDetail names the card charged.
+type CardDetail struct {
+	Brand string `json:"brand"`
+	Last4 string `json:"last4"`
+}
+
+// RefundInfo is one refund of a charge.
+type RefundInfo struct {
+	ID       string `json:"id"`
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency"`
+	Status   string `json:"status"`
+	Reason   string `json:"reason"`
+	Created  string `json:"created"`
+}
+
+// Show returns the detail of a charge. id is a charge ID (ch_…) or a
+// payment intent ID (pi_…), which stands for its latest charge. An unknown
+// ID wraps payment.ErrNotFound.
+func Show(ctx context.Context, gw payment.Gateway, id string) (Detail, error) {
+	id = strings.TrimSpace(id)
+	chID := id
+	if strings.HasPrefix(id, "pi_") {
+		p, err := gw.GetPayment(ctx, id)
+		if err != nil {
+			return Detail{}, fmt.Errorf("payment %s: %w", id, err)
+		}
+		if p.LatestCharge == "" {
+			return Detail{}, fmt.Errorf("payment %s has no charge yet: %w", id, payment.ErrNotFound)
+		}
+		chID = p.LatestCharge
+	}
+	c, err := gw.GetCharge(ctx, chID)
+	if err != nil {
+		return Detail{}, fmt.Errorf("charge %s: %w", chID, err)
+	}
+	refunds, err := gw.ListRefunds(ctx, c.ID)
+	if err != nil {
+		return Detail{}, fmt.Errorf("refunds of charge %s: %w", c.ID, err)
+	}
+	return DetailOf(c, refunds), nil
+}
+
+// DetailOf assembles the Detail of a charge and its refunds.
+func DetailOf(c payment.Charge, refunds []payment.Refund) Detail {
+	d := Detail{
+		Record:         RecordOf(c),
+		AmountCaptured: c.AmountCaptured,
+		Captured:       c.Captured,
+		Description:    c.Description,
+		FailureMessage: c.FailureMessage,
+		Outcome: OutcomeDetail{
+			Type: c.Outcome.Type, Reason: c.Outcome.Reason, NetworkStatus: c.Outcome.NetworkStatus,
+			RiskLevel: c.Outcome.RiskLevel, SellerMessage: c.Outcome.SellerMessage,
+		},
+		GiftTo:        c.Metadata[shop.MetaGiftTo],
+		GiftCode:      c.Metadata[shop.MetaGiftCode],
+		PaymentMethod: c.PaymentMethod,
+		Card:          CardDetail{Brand: c.CardBrand, Last4: c.CardLast4},
+		Refunds:       make([]RefundInfo, 0, len(refunds)),
+	}
+	for _, r := range refunds {
+		d.Refunds = append(d.Refunds, RefundInfo{
+			ID: r.ID, Amount: r.Amount, Currency: strings.ToLower(r.Currency), Status: r.Status, Reason: r.Reason,
+			Created: r.Created.UTC().Format(time.RFC3339),
+		})
+	}
+	return d
+}

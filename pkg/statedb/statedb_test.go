@@ -1,0 +1,109 @@
+package statedb
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+func TestOpenCreatesPrivateFiles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "a", "b")
+	path := filepath.Join(dir, "state.db")
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for p, want := range map[string]os.FileMode{dir: 0o700, path: 0o600} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %v", p, fi.Mode().Perm(), want)
+		}
+	}
+	info, err := os.ReadFile(path + ".lock-info")
+	if err != nil || !strings.HasPrefix(string(info), strconv.Itoa(os.Getpid())+" ") {
+		t.Fatalf("lock-info = %q, %v", info, err)
+	}
+	if db.Bolt().NoSync {
+		t.Fatal("NoSync must stay off")
+	}
+	if err := db.Bolt().Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists([]byte("x"))
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte("k"), []byte("v"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	if _, err := os.Stat(path + ".lock-info"); !os.IsNotExist(err) {
+		t.Fatalf("lock-info left behind: %v", err)
+	}
+	db2, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db2.Close()
+	_ = db2.Bolt().View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket([]byte("x")).Get([]byte("k")); string(v) != "v" {
+			t.Fatalf("value after reopen = %q", v)
+		}
+		return nil
+	})
+}
+
+func TestLockedNamesHolder(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.db")
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = Open(path, Options{Timeout: 100 * time.Millisecond})
+	if !errors.Is(err, ErrLocked) {
+		t.Fatalf("want ErrLocked, got %v", err)
+	}
+	if !strings.Contains(err.Error(), "pid "+strconv.Itoa(os.Getpid())) {
+		t.Fatalf("error does not name the holder: %v", err)
+	}
+}
+
+func TestUnwritable(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root ignores directory permissions")
+	}
+	dir := filepath.Join(t.TempDir(), "ro")
+	if err := os.Mkdir(dir, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(filepath.Join(dir, "state.db"), Options{})
+	if !errors.Is(err, ErrUnwritable) || !errors.Is(err, os.ErrPermission) || !strings.Contains(err.Error(), dir) {
+		t.Fatalf("want ErrUnwritable wrapping the OS error, got %v", err)
+	}
+}
+
+func TestUnwritableParentIsAFile(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(f, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(filepath.Join(f, "sub", "state.db"), Options{})
+	if !errors.Is(err, ErrUnwritable) {
+		t.Fatalf("want ErrUnwritable, got %v", err)
+	}
+}

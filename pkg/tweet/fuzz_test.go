@@ -1,0 +1,136 @@
+package tweet
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"#BuyBlueMug please", "＃ＢｕｙＢｌｕｅＭｕｇ", "R&#BuyBlueMug", "🎁#BuyGift", "@tweetacoffee to @friend",
+		"RT @alice: $AAPL up http://t.co/abc?x=1", "example.comてすとtwitter.みんな", "@user/list-name #tag#tag",
+		"👨‍👩‍👧‍👦🇺🇸1️⃣☺︎", "\u2066\u202Ahttp://foobar.پاکستان/\u202C\u2069", "ab\uFFFE\xff", "http://a.b.cd/(x(y)z)",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		r := Parse(text)
+		if utf8.ValidString(text) && r.Text != text {
+			t.Fatalf("Text changed: %q -> %q", text, r.Text)
+		}
+		n := utf8.RuneCountInString(r.Text)
+		type ent struct {
+			Entity
+			kind string
+		}
+		var all []ent
+		for _, e := range r.Hashtags {
+			all = append(all, ent{e, "hashtag"})
+		}
+		for _, e := range r.Mentions {
+			all = append(all, ent{e, "mention"})
+		}
+		for _, e := range r.Cashtags {
+			all = append(all, ent{e, "cashtag"})
+		}
+		for _, e := range r.URLs {
+			all = append(all, ent{e, "url"})
+		}
+		covered := make([]bool, n)
+		for _, e := range all {
+			if e.Start < 0 || e.Start >= e.End || e.End > n {
+				t.Fatalf("%s %+v out of bounds (text has %d code points)", e.kind, e.Entity, n)
+			}
+			for i := e.Start; i < e.End; i++ {
+				if covered[i] {
+					t.Fatalf("%s %+v overlaps another entity in %q", e.kind, e.Entity, r.Text)
+				}
+				covered[i] = true
+			}
+			b0, b1 := RuneRange(r.Text, e.Start, e.End)
+			slice := r.Text[b0:b1]
+			var want string
+			switch e.kind {
+			case "hashtag":
+				want = strings.TrimPrefix(strings.TrimPrefix(slice, "#"), "＃")
+			case "mention":
+				want = strings.TrimPrefix(strings.TrimPrefix(slice, "@"), "＠")
+				want = strings.TrimSuffix(want, e.ListSlug)
+			case "cashtag":
+				want = strings.TrimPrefix(slice, "$")
+			case "url":
+				want = slice
+			}
+			if want != e.Value || len(want) == len(slice) && e.kind != "url" {
+				t.Fatalf("%s %+v does not match its slice %q", e.kind, e.Entity, slice)
+			}
+			// An entity's own text, alone, is that entity again. Not so for a
+			// URL without protocol: twitter-text may cut one out of a longer
+			// domain ("\"-0.AC" gives "-0.AC", which alone is no URL).
+			if e.kind == "url" && !hasPrefixFold(slice, "http") {
+				continue
+			}
+			again := Entities(slice, e.kind+"s")
+			if len(again) != 1 || again[0].Value != e.Value || again[0].Start != 0 || again[0].End != e.End-e.Start {
+				t.Fatalf("%s %+v: its slice %q alone gives %+v", e.kind, e.Entity, slice, again)
+			}
+		}
+		for kind, es := range map[string][]Entity{"hashtag": r.Hashtags, "mention": r.Mentions, "cashtag": r.Cashtags, "url": r.URLs} {
+			for i := 1; i < len(es); i++ {
+				if es[i].Start < es[i-1].End {
+					t.Fatalf("%ss out of order: %+v", kind, es)
+				}
+			}
+		}
+		u16 := utf16Len(r.Text)
+		if r.Text == "" {
+			if r.Valid || r.WeightedLength != 0 {
+				t.Fatalf("empty text: %+v", r)
+			}
+			return
+		}
+		if r.DisplayRange != [2]int{0, u16 - 1} {
+			t.Fatalf("display range %v for %d UTF-16 units", r.DisplayRange, u16)
+		}
+		if r.ValidRange[1] < 0 || r.ValidRange[1] > r.DisplayRange[1] {
+			t.Fatalf("valid range %v outside %v", r.ValidRange, r.DisplayRange)
+		}
+		if r.Valid && (r.WeightedLength > 280 || r.WeightedLength <= 0 || r.ValidRange != r.DisplayRange) {
+			t.Fatalf("valid tweet with length %d, ranges %v %v", r.WeightedLength, r.ValidRange, r.DisplayRange)
+		}
+		if r.Permillage != r.WeightedLength*1000/280 {
+			t.Fatalf("permillage %d for length %d", r.Permillage, r.WeightedLength)
+		}
+	})
+}
+
+func FuzzReadPayload(f *testing.F) {
+	for _, s := range []string{
+		`{"id":"1","from":"@alice","text":"#BuyBlueMug","created_at":"2026-11-24T10:00:00Z"}`,
+		`{"data":{"id":"1","text":"hi","author_id":"2"},"includes":{"users":[{"id":"2","username":"bob"}]}}`,
+		`{"id_str":"3","text":"a &amp; b","user":{"id_str":"8","screen_name":"eve"},"retweeted_status":null}`,
+		`{"for_user_id":"1","tweet_create_events":[{"id_str":"3","text":"x","user":{"screen_name":"e"}}]}`,
+		`{"data":[{"id":"1","text":"a","author_id":"5"}]}`, `[[[[`, `{"from":`, `null`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tweets, err := ReadPayload(data)
+		if err != nil {
+			if !errors.Is(err, ErrPayload) {
+				t.Fatalf("error %v does not wrap ErrPayload", err)
+			}
+			return
+		}
+		for _, tw := range tweets {
+			if tw.From == "" && tw.AuthorID == "" {
+				t.Fatalf("tweet without author: %+v", tw)
+			}
+			if tw.Format == "" || strings.HasPrefix(tw.From, "@") {
+				t.Fatalf("bad tweet %+v", tw)
+			}
+		}
+	})
+}

@@ -1,0 +1,137 @@
+package tweet
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func readTestdata(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestReadPayloadExamples(t *testing.T) {
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	tests := []struct {
+		file string
+		want []Tweet
+	}{
+		{"v2_purchase.json", []Tweet{{
+			ID: "1900000000000000501", From: "carol_t", AuthorID: "2900000000000000007",
+			Text: "@bluemugco one please 🎁 #BuyBlueMug", CreatedAt: at, InReplyTo: "1900000000000000400",
+			InReplyToUserID: "2900000000000000001", Format: FormatV2,
+		}}},
+		{"activity_purchase.json", []Tweet{{
+			ID: "1900000000000000501", From: "carol_t", AuthorID: "2900000000000000007",
+			Text: "@bluemugco one please & fast 🎁 #BuyBlueMug", CreatedAt: at, InReplyTo: "1900000000000000400",
+			InReplyToUserID: "2900000000000000001", Format: FormatActivity, ForUserID: "2900000000000000001",
+		}, {
+			ID: "1900000000000000502", From: "bluemugco", AuthorID: "2900000000000000001",
+			Text: "@carol_t Confirm Blue Mug $12.50: tweet #ConfirmBlueMug within 15 min", CreatedAt: at.Add(5 * time.Minute),
+			InReplyTo: "1900000000000000501", Format: FormatActivity, ForUserID: "2900000000000000001",
+		}}},
+		{"activity_gift.json", []Tweet{{
+			ID: "1900000000000000777", From: "carol_t", AuthorID: "2900000000000000007",
+			Text: "@tweetacoffee to @dave 🎉 happy birthday!", CreatedAt: at.Add(90 * time.Minute),
+			InReplyToUserID: "2900000000000000003", Format: FormatActivity, ForUserID: "2900000000000000003",
+		}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			got, err := ReadPayload(readTestdata(t, tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, got, tt.want)
+		})
+	}
+	// The entities of the payloads' texts are where the payloads say.
+	tw, _ := ReadPayload(readTestdata(t, "v2_purchase.json"))
+	r := Parse(tw[0].Text)
+	check(t, r.Hashtags, []Entity{{Value: "BuyBlueMug", Start: 24, End: 35}})
+	check(t, r.Mentions, []Entity{{Value: "bluemugco", Start: 0, End: 10}})
+	tw, _ = ReadPayload(readTestdata(t, "activity_gift.json"))
+	check(t, Parse(tw[0].Text).Mentions, []Entity{{Value: "tweetacoffee", Start: 0, End: 13}, {Value: "dave", Start: 17, End: 22}})
+}
+
+func TestReadPayloadShapes(t *testing.T) {
+	tests := []struct {
+		name, format, payload string
+		want                  []Tweet
+	}{
+		{"plain", "auto", `{"id":"1","from":"@alice","text":"#BuyBlueMug","created_at":"2026-11-24T10:00:00Z"}`,
+			[]Tweet{{ID: "1", From: "alice", Text: "#BuyBlueMug", CreatedAt: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC), Format: FormatPlain}}},
+		{"plain numeric id, no time", "plain", `{"id":42,"from":"bob","text":"hi"}`,
+			[]Tweet{{ID: "42", From: "bob", Text: "hi", Format: FormatPlain}}},
+		{"plain RT text", "auto", `{"from":"bob","text":"RT @alice: #BuyBlueMug"}`,
+			[]Tweet{{From: "bob", Text: "RT @alice: #BuyBlueMug", Format: FormatPlain, Retweet: true}}},
+		{"bare v2", "auto", `{"id":"7","text":"x &amp; y","author_id":"99","referenced_tweets":[{"type":"retweeted","id":"6"}]}`,
+			[]Tweet{{ID: "7", Text: "x &amp; y", AuthorID: "99", Format: FormatV2, Retweet: true}}},
+		{"v2 data array", "v2", `{"data":[{"id":"1","text":"a","author_id":"5"},{"id":"2","text":"b","author_id":"6"}],"includes":{"users":[{"id":"6","username":"six"}]}}`,
+			[]Tweet{{ID: "1", Text: "a", AuthorID: "5", Format: FormatV2}, {ID: "2", Text: "b", AuthorID: "6", From: "six", Format: FormatV2}}},
+		{"v1 retweet", "auto", `{"id_str":"3","text":"RT @x: #Buy","user":{"id_str":"8","screen_name":"eve"},"retweeted_status":{"id_str":"2"}}`,
+			[]Tweet{{ID: "3", Text: "RT @x: #Buy", From: "eve", AuthorID: "8", Format: FormatV1, Retweet: true}}},
+		{"v1 extended", "v1", `{"id_str":"3","text":"short…","truncated":true,"extended_tweet":{"full_text":"long &lt;3 #BuyBlueMug"},"user":{"id_str":"8","screen_name":"eve"},"created_at":"Wed Oct 10 20:19:24 +0000 2018"}`,
+			[]Tweet{{ID: "3", Text: "long <3 #BuyBlueMug", From: "eve", AuthorID: "8", Format: FormatV1, CreatedAt: time.Date(2018, 10, 10, 20, 19, 24, 0, time.UTC)}}},
+		{"v1 full_text, numeric id only", "auto", `{"id":1850000000000000101,"full_text":"a &amp;amp; b","user":{"id":12,"screen_name":"Jack"}}`,
+			[]Tweet{{ID: "1850000000000000101", Text: "a &amp; b", From: "Jack", AuthorID: "12", Format: FormatV1}}},
+		{"empty activity", "auto", `{"for_user_id":"2244994945","tweet_create_events":[]}`, []Tweet{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := ReadPayloadFormat([]byte(tt.payload), tt.format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check(t, got, tt.want)
+		})
+	}
+}
+
+func TestReadPayloadErrors(t *testing.T) {
+	deep := strings.Repeat(`{"a":`, 70) + "1" + strings.Repeat("}", 70)
+	big := `{"from":"a","text":"` + strings.Repeat("x", MaxPayloadBytes) + `"}`
+	tests := []struct {
+		name, format, payload, msg string
+	}{
+		{"truncated", "auto", `{"from":"alice","text":"#Buy`, "truncated JSON"},
+		{"malformed", "auto", `{"from":"alice" "text":"x"}`, "malformed JSON"},
+		{"empty", "auto", "  ", "empty payload"},
+		{"array", "auto", `[1,2]`, "want a JSON object"},
+		{"unknown shape", "auto", `{"hello":"world"}`, "wrong shape"},
+		{"plain no text", "auto", `{"from":"alice"}`, "missing text"},
+		{"plain no author", "plain", `{"text":"hi"}`, "missing author"},
+		{"plain bad author", "auto", `{"from":"not a name","text":"hi"}`, "not a Twitter username"},
+		{"plain bad time", "auto", `{"from":"a","text":"hi","created_at":"yesterday"}`, "RFC 3339"},
+		{"plain wrong type", "auto", `{"from":"a","text":5}`, "field text"},
+		{"v2 no author", "auto", `{"data":{"id":"1","text":"hi"}}`, "missing author"},
+		{"v2 no text", "auto", `{"data":{"id":"1","author_id":"2"}}`, "missing text"},
+		{"v1 no user", "v1", `{"id_str":"1","text":"hi"}`, "missing author"},
+		{"v1 bad time", "auto", `{"id_str":"1","text":"hi","user":{"screen_name":"a"},"created_at":"2018-10-10"}`, "created_at"},
+		{"activity without events", "auto", `{"for_user_id":"1","favorite_events":[]}`, "without tweet_create_events"},
+		{"activity bad event", "activity", `{"for_user_id":"1","tweet_create_events":[{"text":"hi"}]}`, "tweet_create_events[0]"},
+		{"too deep", "auto", deep, "nested deeper than 64"},
+		{"too big", "auto", big, "over the 1048576-byte limit"},
+		{"unknown format", "xml", `{}`, "unknown format"},
+		{"trailing data", "auto", `{"from":"a","text":"x"} {}`, "malformed JSON"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ReadPayloadFormat([]byte(tt.payload), tt.format)
+			if !errors.Is(err, ErrPayload) {
+				t.Fatalf("error = %v, want ErrPayload", err)
+			}
+			if !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("error %q does not say %q", err, tt.msg)
+			}
+		})
+	}
+}
