@@ -106,8 +106,7 @@ func Refund(ctx context.Context, gw payment.Gateway, in RefundInput) (RefundResu
 	})
 	if err != nil {
 		var pe *payment.Error
-		if errors.As(err, &pe) && (pe.Code == "charge_already_refunded" || pe.Code == "amount_too_large" ||
-			strings.Contains(pe.Message, "cannot be refunded")) {
+		if errors.As(err, &pe) && (pe.Code == "charge_already_refunded" || pe.Code == "amount_too_large") {
 			return RefundResult{}, fmt.Errorf("refund charge %s: %w: %w", c.ID, ErrNotRefundable, err)
 		}
 		return RefundResult{}, fmt.Errorf("refund charge %s: %w", c.ID, err)

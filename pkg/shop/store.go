@@ -10,6 +10,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/tweetpay/tweetpay/pkg/statedb"
 )
@@ -229,4 +230,29 @@ func addCount(b *bolt.Bucket, k []byte, n int) error {
 	var v [8]byte
 	binary.BigEndian.PutUint64(v[:], uint64(cur))
 	return b.Put(k, v[:])
+}
+
+// Reset wipes the simulation state in one transaction.
+func (s *Store) Reset() error {
+	return s.db.Bolt().Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketTweets, bucketPending, bucketSold, bucketBought} {
+			if err := tx.DeleteBucket(b); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
+				return err
+			}
+			if _, err := tx.CreateBucket(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Stats counts processed tweets and pending purchases.
+func (s *Store) Stats() (tweets, pending int, err error) {
+	err = s.db.Bolt().View(func(tx *bolt.Tx) error {
+		tweets = tx.Bucket(bucketTweets).Stats().KeyN
+		pending = tx.Bucket(bucketPending).Stats().KeyN
+		return nil
+	})
+	return tweets, pending, err
 }

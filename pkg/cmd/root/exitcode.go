@@ -8,6 +8,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/payment"
+	"github.com/tweetpay/tweetpay/pkg/statedb"
 )
 
 // ExitCode is the process exit status; the values are a public contract.
@@ -44,7 +45,9 @@ func exitCodeFor(ctx context.Context, err error) ExitCode {
 		return ExitConfig
 	case errors.Is(err, payment.ErrDeclined):
 		return ExitDeclined
-	case errors.Is(err, payment.ErrUnavailable):
+	case errors.Is(err, statedb.ErrUnwritable):
+		return ExitConfig
+	case errors.Is(err, payment.ErrUnavailable), errors.Is(err, statedb.ErrLocked):
 		return ExitUnavailable
 	case isRejected(err):
 		return ExitRejected

@@ -18,6 +18,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/build"
 	configcmd "github.com/tweetpay/tweetpay/pkg/cmd/config"
 	democmd "github.com/tweetpay/tweetpay/pkg/cmd/demo"
+	emulatorcmd "github.com/tweetpay/tweetpay/pkg/cmd/emulator"
 	simulatecmd "github.com/tweetpay/tweetpay/pkg/cmd/simulate"
 	tweetcmd "github.com/tweetpay/tweetpay/pkg/cmd/tweet"
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
@@ -131,6 +132,7 @@ Exit status: see 'tweetpay help exit-codes'.`,
 	for _, c := range []*cobra.Command{
 		configcmd.NewCmdConfig(fac),
 		democmd.NewCmdDemo(fac, nil),
+		emulatorcmd.NewCmdEmulator(fac),
 		simulatecmd.NewCmdSimulate(fac),
 		tweetcmd.NewCmdTweet(fac),
 	} {

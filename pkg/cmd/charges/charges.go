@@ -1,0 +1,122 @@
+// Package charges holds the `tweetpay charges` commands: list, show, refund
+// and summarise the charges that simulated purchases left at the provider.
+package charges
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tweetpay/tweetpay/pkg/charges"
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/money"
+)
+
+// NewCmdCharges returns the charges noun with its verbs.
+func NewCmdCharges(f *cmdutil.Factory) *cobra.Command {
+	return cmdutil.Group("charges", "Inspect, refund and summarise charges",
+		NewCmdList(f, nil),
+		NewCmdShow(f, nil),
+		NewCmdRefund(f, nil),
+		NewCmdSummary(f, nil),
+	)
+}
+
+// timeFlags parses --since and --until into q; now is the reference of
+// durations ("24h" ago).
+func timeFlags(q *charges.Query, since, until string, now time.Time) error {
+	if since != "" {
+		t, err := charges.ParseTime(since, now)
+		if err != nil {
+			return cmdutil.FlagErrorf("--since: %w", err)
+		}
+		q.Since = t
+	}
+	if until != "" {
+		t, err := charges.ParseTime(until, now)
+		if err != nil {
+			return cmdutil.FlagErrorf("--until: %w", err)
+		}
+		q.Until = t
+	}
+	if err := q.Validate(); err != nil {
+		return cmdutil.FlagErrorWrap(err)
+	}
+	return nil
+}
+
+// formatAmount writes minor units for people ("$12.50").
+func formatAmount(minor int64, currency string) string {
+	return money.Amount{Minor: minor, Currency: currency}.String()
+}
+
+// relative writes how long ago t was, for terminals.
+func relative(t, now time.Time) string {
+	d := now.Sub(t)
+	switch {
+	case d < 0:
+		return t.UTC().Format(time.RFC3339)
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm ago", int(d/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh ago", int(d/time.Hour))
+	case d < 60*24*time.Hour:
+		return fmt.Sprintf("%dd ago", int(d/(24*time.Hour)))
+	}
+	return t.UTC().Format(time.DateOnly)
+}
+
+// jsonArray writes a JSON array one element at a time, so that a long list
+// is never held in memory. The layout matches output.WriteJSON's.
+type jsonArray struct {
+	w   *bufio.Writer
+	buf bytes.Buffer
+	enc *json.Encoder
+	n   int
+	err error
+}
+
+func newJSONArray(w *bufio.Writer) *jsonArray {
+	a := &jsonArray{w: w}
+	a.enc = json.NewEncoder(&a.buf)
+	a.enc.SetIndent("  ", "  ")
+	a.enc.SetEscapeHTML(false)
+	return a
+}
+
+func (a *jsonArray) Write(v any) error {
+	if a.err != nil {
+		return a.err
+	}
+	a.buf.Reset()
+	if err := a.enc.Encode(v); err != nil {
+		a.err = err
+		return err
+	}
+	if a.n == 0 {
+		a.w.WriteString("[\n  ")
+	} else {
+		a.w.WriteString(",\n  ")
+	}
+	a.n++
+	_, a.err = a.w.Write(bytes.TrimSuffix(a.buf.Bytes(), []byte("\n")))
+	return a.err
+}
+
+func (a *jsonArray) Close() error {
+	if a.err != nil {
+		return a.err
+	}
+	if a.n == 0 {
+		_, a.err = a.w.WriteString("[]\n")
+	} else {
+		_, a.err = a.w.WriteString("\n]\n")
+	}
+	return a.err
+}

@@ -1,0 +1,214 @@
+package charges
+
+import (
+	"bufio"
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tweetpay/tweetpay/pkg/charges"
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/output"
+	"github.com/tweetpay/tweetpay/pkg/payment"
+	"github.com/tweetpay/tweetpay/pkg/shop"
+)
+
+// ListOptions are the inputs of `charges list`.
+type ListOptions struct {
+	IO      *iostreams.IOStreams
+	Gateway func() (payment.Gateway, error)
+	// Now is the clock for durations and relative times; nil means time.Now.
+	Now func() time.Time
+
+	Query  charges.Query
+	All    bool
+	Output output.Format
+}
+
+// NewCmdList returns `charges list`.
+func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
+	opts := &ListOptions{IO: f.IOStreams, Gateway: f.Gateway}
+	var since, until string
+	cmd := &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List charges, newest first",
+		Long: `List charges, newest first: by default the 30 newest, with --limit N the N
+newest, with --all every one (streamed page by page, never held in memory).
+
+Filters: --buyer and --since/--until are applied by the provider (the buyer's
+Customer, found by the e-mail tweetpay gives it, and the creation time);
+--offer and --status are read from each charge, so --limit counts the charges
+that pass them. --offer matches the charge's "offer" metadata (the hashtag or
+gift handle, with or without # or @, in any case).
+
+--status succeeded, failed or pending match Stripe's charge status (a
+refunded charge stays "succeeded" there); --status refunded matches charges
+with money given back after capture, in full or in part (amount_refunded > 0;
+a released, never captured authorisation is not a refund).
+
+--since and --until take an RFC3339 time (2026-11-24T10:00:00Z), a date
+(2026-11-24, midnight UTC) or a duration ago (24h, 90m, 7d); both ends are
+inclusive.
+
+Columns: ID, CREATED, BUYER, OFFER, AMOUNT, STATUS, REFUNDED, FAILURE (the
+decline code, else the failure code). STATUS is Stripe's, except that a
+succeeded charge not captured shows as "authorized" (awaiting its
+confirmation hashtag) or "released" (the authorisation was cancelled). Off a terminal the rows are
+tab-separated without a header; -o csv adds a header row; -o json prints an
+array of objects with the fields id, created, amount, amount_refunded,
+currency, status, paid, refunded, offer, hashtag, buyer, tweet_id, customer,
+payment_intent, failure_code and decline_code (amounts in minor units).
+
+Exit status: 0 on success, also when nothing matches; 2 for a bad flag; 4 for
+a bad configuration or key; 6 when the provider is unavailable.`,
+		Example: `  tweetpay charges list
+  tweetpay charges list --offer BuyBlueMug --status failed
+  tweetpay charges list --buyer @alice --since 24h -o json
+  tweetpay charges list --all -o csv > charges.csv`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := cmdutil.MutuallyExclusive("--all and --limit cannot be used together",
+				opts.All, cmd.Flags().Changed("limit")); err != nil {
+				return err
+			}
+			if opts.Query.Limit < 1 {
+				return cmdutil.FlagErrorf("--limit must be at least 1, got %d", opts.Query.Limit)
+			}
+			if opts.Query.Status != "" && !slices.Contains(charges.Statuses, opts.Query.Status) {
+				return cmdutil.FlagErrorf("--status %q is not one of %s", opts.Query.Status, strings.Join(charges.Statuses, ", "))
+			}
+			if err := timeFlags(&opts.Query, since, until, opts.now()); err != nil {
+				return err
+			}
+			if opts.All {
+				opts.Query.Limit = 0
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return listRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Query.Offer, "offer", "", "Only charges for this offer (`hashtag` or gift handle)")
+	fl.StringVar(&opts.Query.Buyer, "buyer", "", "Only charges of this buyer (`@handle`)")
+	fl.StringVar(&opts.Query.Status, "status", "", "Only charges with this `status`: "+strings.Join(charges.Statuses, ", "))
+	fl.StringVar(&since, "since", "", "Only charges created at or after `time` (RFC3339, date, or duration ago such as 24h)")
+	fl.StringVar(&until, "until", "", "Only charges created at or before `time` (RFC3339, date, or duration ago)")
+	fl.IntVarP(&opts.Query.Limit, "limit", "L", 30, "Maximum number of charges")
+	fl.BoolVar(&opts.All, "all", false, "List every charge, following pages")
+	output.AddListFlag(cmd, &opts.Output)
+	_ = cmd.RegisterFlagCompletionFunc("status", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return charges.Statuses, cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+func (o *ListOptions) now() time.Time {
+	if o.Now != nil {
+		return o.Now()
+	}
+	return time.Now()
+}
+
+// listColumns are the columns of the table, the tab-separated rows and CSV;
+// on a terminal, CREATED is relative ("2h ago").
+func listColumns(tty bool, now time.Time) []output.Column[payment.Charge] {
+	created := func(c payment.Charge) string { return c.Created.UTC().Format(time.RFC3339) }
+	if tty {
+		created = func(c payment.Charge) string { return relative(c.Created, now) }
+	}
+	return []output.Column[payment.Charge]{
+		{Header: "ID", Value: func(c payment.Charge) string { return c.ID }},
+		{Header: "CREATED", Value: created},
+		{Header: "BUYER", Value: func(c payment.Charge) string { return c.Metadata[shop.MetaBuyer] }},
+		{Header: "OFFER", Value: func(c payment.Charge) string { return c.Metadata[shop.MetaOffer] }},
+		{Header: "AMOUNT", Value: func(c payment.Charge) string { return formatAmount(c.Amount, c.Currency) }},
+		{Header: "STATUS", Value: status},
+		{Header: "REFUNDED", Value: func(c payment.Charge) string {
+			if r := charges.Refunded(c); r > 0 {
+				return formatAmount(r, c.Currency)
+			}
+			return ""
+		}},
+		{Header: "FAILURE", Value: charges.Failure},
+	}
+}
+
+// status is Stripe's status, told apart for an authorisation not captured.
+func status(c payment.Charge) string {
+	if c.Status == charges.StatusSucceeded && !c.Captured {
+		if c.Refunded {
+			return "released"
+		}
+		return "authorized"
+	}
+	return c.Status
+}
+
+func listRun(ctx context.Context, opts *ListOptions) error {
+	gw, err := opts.Gateway()
+	if err != nil {
+		return err
+	}
+	seq := charges.Lister{Gateway: gw}.List(ctx, opts.Query)
+	tty := opts.IO.IsStdoutTTY()
+	columns := listColumns(tty && opts.Output == output.Table, opts.now())
+
+	// A terminal table needs every row before it can size its columns; it
+	// is kept to bounded lists, and --all streams tab-separated rows.
+	if opts.Output == output.Table && tty && !opts.All {
+		var items []payment.Charge
+		for c, err := range seq {
+			if err != nil {
+				return err
+			}
+			items = append(items, c)
+		}
+		return output.Print(opts.IO, output.Table, items, columns)
+	}
+
+	w := bufio.NewWriterSize(opts.IO.Out, 64<<10)
+	err = stream(w, opts.Output, seq, columns)
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	return err
+}
+
+// stream writes charges as they come: a JSON array, CSV with a header, or
+// tab-separated rows.
+func stream(w *bufio.Writer, f output.Format, seq func(func(payment.Charge, error) bool), columns []output.Column[payment.Charge]) error {
+	if f == output.JSON {
+		arr := newJSONArray(w)
+		for c, err := range seq {
+			if err != nil {
+				return err
+			}
+			if err := arr.Write(charges.RecordOf(c)); err != nil {
+				return err
+			}
+		}
+		return arr.Close()
+	}
+	var rw output.RowWriter[payment.Charge]
+	if f == output.CSV {
+		rw = output.NewCSV(w, columns)
+	} else {
+		rw = output.NewTSV(w, columns)
+	}
+	for c, err := range seq {
+		if err != nil {
+			return err
+		}
+		if err := rw.Write(c); err != nil {
+			return err
+		}
+	}
+	return rw.Flush()
+}

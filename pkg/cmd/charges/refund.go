@@ -1,0 +1,110 @@
+package charges
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tweetpay/tweetpay/pkg/charges"
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/money"
+	"github.com/tweetpay/tweetpay/pkg/output"
+	"github.com/tweetpay/tweetpay/pkg/payment"
+)
+
+// RefundOptions are the inputs of `charges refund`.
+type RefundOptions struct {
+	IO      *iostreams.IOStreams
+	Gateway func() (payment.Gateway, error)
+
+	Input  charges.RefundInput
+	Output output.Format
+}
+
+// NewCmdRefund returns `charges refund`.
+func NewCmdRefund(f *cmdutil.Factory, runF func(context.Context, *RefundOptions) error) *cobra.Command {
+	opts := &RefundOptions{IO: f.IOStreams, Gateway: f.Gateway}
+	cmd := &cobra.Command{
+		Use:   "refund ID",
+		Short: "Refund a charge in full or in part",
+		Long: `Refund a charge: what is left of it, or --amount in major units of the
+charge's currency ("5.00", "500" for JPY).
+
+A refund is made once: the request carries an idempotency key derived from
+the charge and the amount (tweetpay:refund:<charge>:<minor units or "full">),
+and the refund keeps that key in its metadata, so running the same command
+again refunds nothing, says the refund was already made, and exits 0. To
+refund another part of a charge, give a different amount.
+
+A failed charge, a fully refunded charge, and an amount above what is left
+are refused before anything is sent, with what can still be refunded.
+
+With -o json, one object: id, charge, amount, currency, status, reason,
+created, duplicate (true when the refund had already been made),
+charge_amount, charge_amount_refunded and left (minor units).
+
+Exit status: 0 when refunded or already refunded; 3 for an unknown charge, a
+charge that cannot be refunded or an amount above what is left; 2 for a bad
+flag or amount; 4 for a bad configuration or key; 6 when the provider is
+unavailable.`,
+		Example: `  tweetpay charges refund ch_3Nabc
+  tweetpay charges refund ch_3Nabc --amount 5.00 --reason requested_by_customer`,
+		Args: cmdutil.ExactArgs(1, "a charge ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Input.Charge = strings.TrimSpace(args[0])
+			if opts.Input.Charge == "" {
+				return cmdutil.FlagErrorf("the charge ID is empty")
+			}
+			if opts.Input.Reason != "" && !slices.Contains(charges.RefundReasons, opts.Input.Reason) {
+				return cmdutil.FlagErrorf("--reason %q is not one of %s", opts.Input.Reason, strings.Join(charges.RefundReasons, ", "))
+			}
+			if cmd.Flags().Changed("amount") && strings.TrimSpace(opts.Input.Amount) == "" {
+				return cmdutil.FlagErrorf("--amount is empty; omit it to refund what is left")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return refundRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.Input.Amount, "amount", "", "Refund this `amount` in major units (default: what is left)")
+	cmd.Flags().StringVar(&opts.Input.Reason, "reason", "", "Reason: "+strings.Join(charges.RefundReasons, ", "))
+	output.AddFlag(cmd, &opts.Output)
+	_ = cmd.RegisterFlagCompletionFunc("reason", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return charges.RefundReasons, cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+func refundRun(ctx context.Context, opts *RefundOptions) error {
+	gw, err := opts.Gateway()
+	if err != nil {
+		return err
+	}
+	r, err := charges.Refund(ctx, gw, opts.Input)
+	if err != nil {
+		if errors.Is(err, money.ErrInvalid) {
+			// The amount is checked against the charge's currency, so it can
+			// only be judged here; it is still a bad flag value.
+			return cmdutil.FlagErrorf("--amount: %w", err)
+		}
+		return err
+	}
+	if opts.Output == output.JSON {
+		return output.WriteJSON(opts.IO.Out, r)
+	}
+	amt := formatAmount(r.Amount, r.Currency)
+	left := formatAmount(r.Left, r.Currency)
+	if r.Duplicate {
+		fmt.Fprintf(opts.IO.ErrOut, "✓ Already refunded: %s of charge %s by %s; nothing done (%s left)\n", amt, r.Charge, r.ID, left)
+	} else {
+		fmt.Fprintf(opts.IO.ErrOut, "✓ Refunded %s of charge %s (%s left)\n", amt, r.Charge, left)
+	}
+	fmt.Fprintln(opts.IO.Out, r.ID)
+	return nil
+}

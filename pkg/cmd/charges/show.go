@@ -1,0 +1,153 @@
+package charges
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tweetpay/tweetpay/pkg/charges"
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/output"
+	"github.com/tweetpay/tweetpay/pkg/payment"
+)
+
+// ShowOptions are the inputs of `charges show`.
+type ShowOptions struct {
+	IO      *iostreams.IOStreams
+	Gateway func() (payment.Gateway, error)
+
+	ID     string
+	Output output.Format
+}
+
+// NewCmdShow returns `charges show`.
+func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) error) *cobra.Command {
+	opts := &ShowOptions{IO: f.IOStreams, Gateway: f.Gateway}
+	cmd := &cobra.Command{
+		Use:   "show ID",
+		Short: "Show one charge: outcome, tweet and refunds",
+		Long: `Show everything about one charge: amount and status, the provider's outcome
+and seller message (why a card was declined), the tweet, offer and buyer it
+came from, the card, and its refunds. ID is a charge (ch_...) or a payment
+intent (pi_...), which stands for its latest charge.
+
+With -o json, one object with the fields of 'charges list -o json' plus
+amount_captured, captured, description, failure_message, outcome {type,
+reason, network_status, risk_level, seller_message}, gift_to, gift_code,
+payment_method, card {brand, last4} and refunds [{id, amount, currency,
+status, reason, created}].
+
+Exit status: 0 on success; 3 for an unknown ID; 2 for a bad flag; 4 for a bad
+configuration or key; 6 when the provider is unavailable.`,
+		Example: `  tweetpay charges show ch_3Nabc
+  tweetpay charges show pi_3Nabc -o json`,
+		Args: cmdutil.ExactArgs(1, "a charge ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.ID = args[0]
+			if strings.TrimSpace(opts.ID) == "" {
+				return cmdutil.FlagErrorf("the charge ID is empty")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return showRun(cmd.Context(), opts)
+		},
+	}
+	output.AddFlag(cmd, &opts.Output)
+	return cmd
+}
+
+func showRun(ctx context.Context, opts *ShowOptions) error {
+	gw, err := opts.Gateway()
+	if err != nil {
+		return err
+	}
+	d, err := charges.Show(ctx, gw, opts.ID)
+	if err != nil {
+		return err
+	}
+	if opts.Output == output.JSON {
+		return output.WriteJSON(opts.IO.Out, d)
+	}
+	printDetail(opts.IO.Out, d)
+	return nil
+}
+
+// printDetail writes a charge for people: label and value per line, empty
+// values left out.
+func printDetail(w io.Writer, d charges.Detail) {
+	var b strings.Builder
+	line := func(label, value string) {
+		if value != "" {
+			fmt.Fprintf(&b, "%-16s%s\n", label+":", value)
+		}
+	}
+	line("Charge", d.ID)
+	st := d.Status
+	if d.Status == charges.StatusSucceeded && !d.Captured {
+		st += ", not captured"
+	}
+	line("Status", st)
+	line("Amount", formatAmount(d.Amount, d.Currency))
+	if d.Captured && d.AmountCaptured != d.Amount {
+		line("Captured", formatAmount(d.AmountCaptured, d.Currency))
+	}
+	if d.AmountRefunded > 0 {
+		r := formatAmount(d.AmountRefunded, d.Currency)
+		if d.Refunded {
+			r += " (fully refunded)"
+		} else {
+			r += fmt.Sprintf(" (%s left)", formatAmount(d.Amount-d.AmountRefunded, d.Currency))
+		}
+		line("Refunded", r)
+	}
+	line("Created", d.Created)
+	line("Buyer", d.Buyer)
+	line("Offer", d.Offer)
+	if d.Hashtag != "" {
+		line("Hashtag", "#"+strings.TrimLeft(d.Hashtag, "#"))
+	}
+	line("Tweet", d.TweetID)
+	line("Gift to", d.GiftTo)
+	line("Gift code", d.GiftCode)
+	line("Description", d.Description)
+	line("Customer", d.Customer)
+	line("Payment", d.PaymentIntent)
+	if d.Card.Last4 != "" {
+		line("Card", strings.TrimSpace(d.Card.Brand+" ····"+d.Card.Last4))
+	}
+	o := d.Outcome
+	outcome := strings.Join(nonEmpty(o.Type, o.NetworkStatus, o.Reason), ", ")
+	line("Outcome", outcome)
+	line("Risk level", o.RiskLevel)
+	line("Seller message", o.SellerMessage)
+	if d.Status == charges.StatusFailed {
+		line("Failure", strings.Join(nonEmpty(d.FailureCode, d.DeclineCode), " / "))
+		line("Failure message", d.FailureMessage)
+	}
+	if len(d.Refunds) > 0 {
+		b.WriteString("Refunds:\n")
+		for _, r := range d.Refunds {
+			fmt.Fprintf(&b, "  %s  %s  %s  %s", r.ID, formatAmount(r.Amount, r.Currency), r.Status, r.Created)
+			if r.Reason != "" {
+				fmt.Fprintf(&b, "  %s", r.Reason)
+			}
+			b.WriteString("\n")
+		}
+	}
+	io.WriteString(w, b.String())
+}
+
+func nonEmpty(s ...string) []string {
+	out := s[:0:0]
+	for _, v := range s {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}

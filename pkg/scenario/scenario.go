@@ -1,0 +1,682 @@
+// Package scenario reads, runs and reports tweetpay scenario files: a list
+// of simulated tweets in order, each with expectations on its result, and
+// checks on the charges they made. The format is documented in
+// docs/scenarios.md and described by docs/scenario.schema.json.
+//
+// Loading checks the whole file before anything runs: unknown keys (with
+// the closest known key suggested), wrong types, bad times and payload
+// files are errors wrapping ErrInvalid that name the file and line. Running
+// executes every step, whatever failed before it, and returns a Report; a
+// step whose expectations were not met makes the run fail with
+// ErrExpectation. WriteJUnit renders reports as JUnit XML for CI systems.
+package scenario
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/tweetpay/tweetpay/pkg/buyer"
+	"github.com/tweetpay/tweetpay/pkg/offer"
+	"github.com/tweetpay/tweetpay/pkg/shop"
+	"github.com/tweetpay/tweetpay/pkg/tweet"
+)
+
+// ErrInvalid is wrapped by every error about a scenario file itself.
+var ErrInvalid = errors.New("invalid scenario")
+
+// ErrExpectation is wrapped when a step's expectations were not met.
+var ErrExpectation = errors.New("expectation not met")
+
+// DefaultEpoch is when the first step of a scenario happens when neither
+// the step (at) nor the scenario (start) says: a fixed time, so that every
+// run of a file sees the same tweet times, windows and generated IDs.
+var DefaultEpoch = time.Date(2026, time.January, 1, 12, 0, 0, 0, time.UTC)
+
+// DefaultGap is how long after the previous step a step without `at`
+// happens.
+const DefaultGap = time.Second
+
+// MaxFileSize bounds a scenario file and each payload file it names.
+const MaxFileSize = 4 << 20
+
+// Step kinds.
+const (
+	KindTweet   = "tweet"
+	KindCharges = "charges"
+	KindExpire  = "expire"
+)
+
+// Scenario is one loaded scenario file.
+type Scenario struct {
+	// Path is the file as given; Name the scenario's name (the file's base
+	// name when it has none).
+	Path string
+	Name string
+	// Offers and Buyers are the scenario's own, added to the config's for
+	// this run.
+	Offers []offer.Offer
+	Buyers []buyer.Buyer
+	Steps  []Step
+}
+
+// Step is one step of a scenario, with its times and IDs resolved.
+type Step struct {
+	// Index counts steps from 1; Line is where the step starts in the file.
+	Index int
+	Line  int
+	Name  string
+	Kind  string
+
+	// Tweet is the tweet to process (KindTweet).
+	Tweet shop.Tweet
+	// Filter selects the charges to check (KindCharges).
+	Filter ChargeFilter
+	// At is when an expire step cancels what is due (KindExpire).
+	At time.Time
+
+	Expect []Expectation
+}
+
+// ChargeFilter selects charges for a charges step. Empty fields match all.
+type ChargeFilter struct {
+	Offer    string `json:"offer,omitempty"`
+	Buyer    string `json:"buyer,omitempty"`
+	Status   string `json:"status,omitempty"`
+	Currency string `json:"currency,omitempty"`
+}
+
+// LoadFile reads and checks the scenario file at path. Payload files named
+// by steps are read relative to the scenario file's directory.
+func LoadFile(path string) (*Scenario, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	if fi.IsDir() {
+		return nil, fmt.Errorf("%w: %s is a directory", ErrInvalid, path)
+	}
+	if fi.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%w: %s: %d bytes, over the %d-byte limit", ErrInvalid, path, fi.Size(), MaxFileSize)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+	}
+	return Load(path, data, func(name string) ([]byte, error) {
+		p := name
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(filepath.Dir(path), name)
+		}
+		fi, err := os.Stat(p)
+		if err != nil {
+			return nil, err
+		}
+		if fi.Size() > MaxFileSize {
+			return nil, fmt.Errorf("%s: %d bytes, over the %d-byte limit", name, fi.Size(), MaxFileSize)
+		}
+		return os.ReadFile(p)
+	})
+}
+
+// Load parses a scenario held in data; path names it in errors, and
+// readFile reads the payload files its steps name (nil refuses them).
+func Load(path string, data []byte, readFile func(name string) ([]byte, error)) (*Scenario, error) {
+	l := &loader{path: path, readFile: readFile}
+	s, err := l.load(data)
+	if err != nil {
+		var le *lineError
+		if errors.As(err, &le) {
+			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, le.line, le.msg)
+		}
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
+	}
+	return s, nil
+}
+
+type loader struct {
+	path     string
+	readFile func(string) ([]byte, error)
+}
+
+type lineError struct {
+	line int
+	msg  string
+}
+
+func (e *lineError) Error() string { return e.msg }
+
+func lineErr(n *yaml.Node, format string, args ...any) error {
+	return &lineError{line: n.Line, msg: fmt.Sprintf(format, args...)}
+}
+
+var topKeys = []string{"name", "description", "start", "offers", "buyers", "steps"}
+
+func (l *loader) load(data []byte) (*Scenario, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, errors.New("the file is empty: a scenario needs steps")
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, yamlError(err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, errors.New("the file is empty: a scenario needs steps")
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return nil, lineErr(root, "expected a mapping with name, offers, buyers and steps, got %s", describe(root))
+	}
+	fields, err := mapping(root, "", topKeys)
+	if err != nil {
+		return nil, err
+	}
+	s := &Scenario{Path: l.path}
+	if n := fields["name"]; n != nil {
+		if s.Name, err = scalar(n, "name"); err != nil {
+			return nil, err
+		}
+	}
+	if strings.TrimSpace(s.Name) == "" {
+		s.Name = strings.TrimSuffix(filepath.Base(l.path), filepath.Ext(l.path))
+	}
+	if n := fields["description"]; n != nil {
+		if _, err := scalar(n, "description"); err != nil {
+			return nil, err
+		}
+	}
+	clock := DefaultEpoch
+	if n := fields["start"]; n != nil {
+		v, err := scalar(n, "start")
+		if err != nil {
+			return nil, err
+		}
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return nil, lineErr(n, "start: %q is not an RFC 3339 time such as 2026-11-24T10:00:00Z", v)
+		}
+		clock = t.UTC()
+	}
+	if n := fields["offers"]; n != nil {
+		if s.Offers, err = l.offers(n); err != nil {
+			return nil, err
+		}
+	}
+	if n := fields["buyers"]; n != nil {
+		if s.Buyers, err = l.buyers(n); err != nil {
+			return nil, err
+		}
+	}
+	n := fields["steps"]
+	if n == nil || isNull(n) {
+		return nil, lineErr(root, "steps: missing: a scenario needs at least one step")
+	}
+	if n.Kind != yaml.SequenceNode {
+		return nil, lineErr(n, "steps: expected a list, got %s", describe(n))
+	}
+	if len(n.Content) == 0 {
+		return nil, lineErr(n, "steps: empty: a scenario needs at least one step")
+	}
+	first := true
+	for i, sn := range n.Content {
+		st, err := l.step(sn, i+1, s.Name, &clock, &first)
+		if err != nil {
+			return nil, err
+		}
+		s.Steps = append(s.Steps, st)
+	}
+	return s, nil
+}
+
+func (l *loader) offers(n *yaml.Node) ([]offer.Offer, error) {
+	if n.Kind != yaml.SequenceNode {
+		return nil, lineErr(n, "offers: expected a list, got %s", describe(n))
+	}
+	var out []offer.Offer
+	for i, on := range n.Content {
+		path := fmt.Sprintf("offers[%d]", i)
+		if err := checkSchema(on, offerSchema, path); err != nil {
+			return nil, err
+		}
+		var o offer.Offer
+		if err := on.Decode(&o); err != nil {
+			return nil, lineErr(on, "%s: %v", path, err)
+		}
+		if _, err := offer.Resolve(o, offer.Defaults{}); err != nil {
+			return nil, lineErr(on, "%s", strings.TrimPrefix(err.Error(), offer.ErrInvalid.Error()+": "))
+		}
+		out = append(out, o)
+	}
+	if _, err := offer.ValidateAll(out, offer.Defaults{}); err != nil {
+		return nil, lineErr(n, "offers: %s", strings.ReplaceAll(err.Error(), offer.ErrInvalid.Error()+": ", ""))
+	}
+	return out, nil
+}
+
+func (l *loader) buyers(n *yaml.Node) ([]buyer.Buyer, error) {
+	if n.Kind != yaml.SequenceNode {
+		return nil, lineErr(n, "buyers: expected a list, got %s", describe(n))
+	}
+	var out []buyer.Buyer
+	for i, bn := range n.Content {
+		path := fmt.Sprintf("buyers[%d]", i)
+		if err := checkSchema(bn, buyerSchema, path); err != nil {
+			return nil, err
+		}
+		var b buyer.Buyer
+		if err := bn.Decode(&b); err != nil {
+			return nil, lineErr(bn, "%s: %v", path, err)
+		}
+		if _, err := buyer.Resolve(b, ""); err != nil {
+			return nil, lineErr(bn, "%s", strings.ReplaceAll(err.Error(), buyer.ErrInvalid.Error()+": ", ""))
+		}
+		out = append(out, b)
+	}
+	if err := buyer.ValidateAll(out, ""); err != nil {
+		return nil, lineErr(n, "buyers: %s", strings.ReplaceAll(err.Error(), buyer.ErrInvalid.Error()+": ", ""))
+	}
+	return out, nil
+}
+
+var stepKeys = []string{"name", "tweet", "file", "from", "id", "at", "expect", "charges", "expire"}
+
+func (l *loader) step(n *yaml.Node, index int, scenario string, clock *time.Time, first *bool) (Step, error) {
+	path := fmt.Sprintf("steps[%d]", index-1)
+	if n.Kind != yaml.MappingNode {
+		return Step{}, lineErr(n, "%s: expected a mapping with tweet, file, charges or expire, got %s", path, describe(n))
+	}
+	f, err := mapping(n, path, stepKeys)
+	if err != nil {
+		return Step{}, err
+	}
+	st := Step{Index: index, Line: n.Line}
+	if v := f["name"]; v != nil {
+		if st.Name, err = scalar(v, path+".name"); err != nil {
+			return Step{}, err
+		}
+	}
+	var kinds []string
+	for _, k := range []string{"tweet", "file", "charges", "expire"} {
+		if f[k] != nil {
+			kinds = append(kinds, k)
+		}
+	}
+	if len(kinds) != 1 {
+		if len(kinds) == 0 {
+			return Step{}, lineErr(n, "%s: a step needs one of tweet, file, charges or expire", path)
+		}
+		return Step{}, lineErr(f[kinds[1]], "%s: %s and %s cannot be in one step: split it into two steps", path, kinds[0], kinds[1])
+	}
+	only := func(kind string, allowed ...string) error {
+		for _, k := range []string{"from", "id", "at"} {
+			if f[k] != nil && !contains(allowed, k) {
+				return lineErr(f[k], "%s.%s: not allowed in a %s step", path, k, kind)
+			}
+		}
+		return nil
+	}
+	switch kinds[0] {
+	case "tweet", "file":
+		st.Kind = KindTweet
+		if err := l.tweetStep(f, path, &st, clock, first, scenario); err != nil {
+			return Step{}, err
+		}
+		st.Expect, err = parseExpect(f["expect"], path+".expect", tweetFields)
+	case "charges":
+		st.Kind = KindCharges
+		if err := only("charges"); err != nil {
+			return Step{}, err
+		}
+		if st.Filter, err = parseFilter(f["charges"], path+".charges"); err != nil {
+			return Step{}, err
+		}
+		st.Expect, err = parseExpect(f["expect"], path+".expect", chargeFields)
+		if err == nil && len(st.Expect) == 0 {
+			err = lineErr(n, "%s: a charges step needs expect, such as {count: 1, gross: 1250}", path)
+		}
+	case "expire":
+		st.Kind = KindExpire
+		if err := only("expire"); err != nil {
+			return Step{}, err
+		}
+		v, err := scalar(f["expire"], path+".expire")
+		if err != nil {
+			return Step{}, err
+		}
+		t, err := stepTime(f["expire"], path+".expire", v, *clock, *first)
+		if err != nil {
+			return Step{}, err
+		}
+		*clock, *first, st.At = t, false, t
+		st.Expect, err = parseExpect(f["expect"], path+".expect", expireFields)
+	}
+	if err != nil {
+		return Step{}, err
+	}
+	if st.Name == "" {
+		st.Name = defaultName(st)
+	}
+	return st, nil
+}
+
+func (l *loader) tweetStep(f map[string]*yaml.Node, path string, st *Step, clock *time.Time, first *bool, scenario string) error {
+	var at string
+	if n := f["at"]; n != nil {
+		v, err := scalar(n, path+".at")
+		if err != nil {
+			return err
+		}
+		at = v
+	}
+	var id string
+	if n := f["id"]; n != nil {
+		v, err := scalar(n, path+".id")
+		if err != nil {
+			return err
+		}
+		if strings.TrimSpace(v) == "" {
+			return lineErr(n, "%s.id: empty: leave it out to have one generated", path)
+		}
+		id = v
+	}
+	var tw shop.Tweet
+	if n := f["tweet"]; n != nil {
+		text, err := scalar(n, path+".tweet")
+		if err != nil {
+			return err
+		}
+		fn := f["from"]
+		if fn == nil {
+			return lineErr(n, "%s: a tweet needs from, the author's @handle", path)
+		}
+		from, err := scalar(fn, path+".from")
+		if err != nil {
+			return err
+		}
+		h, err := buyer.NormalizeHandle(from)
+		if err != nil {
+			return lineErr(fn, "%s.from: %s", path, strings.TrimPrefix(err.Error(), buyer.ErrInvalid.Error()+": "))
+		}
+		tw = shop.Tweet{From: "@" + h, Text: text}
+	} else {
+		n := f["file"]
+		name, err := scalar(n, path+".file")
+		if err != nil {
+			return err
+		}
+		if f["from"] != nil {
+			return lineErr(f["from"], "%s.from: not allowed with file: the payload names the author", path)
+		}
+		if l.readFile == nil {
+			return lineErr(n, "%s.file: payload files cannot be read here", path)
+		}
+		data, err := l.readFile(name)
+		if err != nil {
+			return lineErr(n, "%s.file: %v", path, err)
+		}
+		tws, err := tweet.ReadPayload(data)
+		if err != nil {
+			return lineErr(n, "%s.file: %s: %v", path, name, err)
+		}
+		if len(tws) != 1 {
+			return lineErr(n, "%s.file: %s holds %d tweets: a step takes exactly one", path, name, len(tws))
+		}
+		t := tws[0]
+		if t.From == "" {
+			return lineErr(n, "%s.file: %s: the tweet names no author username (a v2 tweet needs includes.users)", path, name)
+		}
+		tw = shop.Tweet{ID: t.ID, From: "@" + t.From, Text: t.Text, Retweet: t.Retweet,
+			Own: t.ForUserID != "" && t.AuthorID == t.ForUserID}
+		if at == "" && !t.CreatedAt.IsZero() {
+			tw.At = t.CreatedAt.UTC()
+		}
+	}
+	if at != "" {
+		t, err := stepTime(f["at"], path+".at", at, *clock, *first)
+		if err != nil {
+			return err
+		}
+		tw.At = t
+	}
+	if tw.At.IsZero() {
+		tw.At = *clock
+		if !*first {
+			tw.At = clock.Add(DefaultGap)
+		}
+	}
+	*clock, *first = tw.At, false
+	if id != "" {
+		tw.ID = id
+	}
+	if tw.ID == "" {
+		tw.ID = GenerateID(scenario, st.Index)
+	}
+	st.Tweet = tw
+	return nil
+}
+
+// GenerateID is the tweet ID of a step that gives none: the same scenario
+// name and step number always give the same ID.
+func GenerateID(scenario string, index int) string {
+	sum := sha256.Sum256([]byte(scenario))
+	return fmt.Sprintf("scn-%s-%d", hex.EncodeToString(sum[:4]), index)
+}
+
+// stepTime reads an `at`: an RFC 3339 time, or "+DURATION" after the
+// previous step (after the scenario's start for the first step).
+func stepTime(n *yaml.Node, path, v string, clock time.Time, first bool) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if rest, ok := strings.CutPrefix(v, "+"); ok {
+		d, err := time.ParseDuration(rest)
+		if err != nil || d < 0 {
+			return time.Time{}, lineErr(n, "%s: %q is not an offset such as +16m or +1h30m", path, v)
+		}
+		return clock.Add(d), nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, lineErr(n, "%s: %q is neither an RFC 3339 time (2026-11-24T10:00:00Z) nor an offset (+16m)", path, v)
+	}
+	return t.UTC(), nil
+}
+
+var filterKeys = []string{"offer", "buyer", "status", "currency"}
+
+func parseFilter(n *yaml.Node, path string) (ChargeFilter, error) {
+	var f ChargeFilter
+	if isNull(n) {
+		return f, nil
+	}
+	if n.Kind != yaml.MappingNode {
+		return f, lineErr(n, "%s: expected a mapping such as {offer: BuyBlueMug, buyer: \"@alice\"}, got %s", path, describe(n))
+	}
+	m, err := mapping(n, path, filterKeys)
+	if err != nil {
+		return f, err
+	}
+	get := func(k string) (string, error) {
+		if m[k] == nil || isNull(m[k]) {
+			return "", nil
+		}
+		return scalar(m[k], path+"."+k)
+	}
+	if f.Offer, err = get("offer"); err != nil {
+		return f, err
+	}
+	if f.Buyer, err = get("buyer"); err != nil {
+		return f, err
+	}
+	if f.Status, err = get("status"); err != nil {
+		return f, err
+	}
+	switch f.Status {
+	case "", "succeeded", "failed", "pending":
+	default:
+		return f, lineErr(m["status"], "%s.status: %q is not a charge status: succeeded, failed or pending", path, f.Status)
+	}
+	if f.Currency, err = get("currency"); err != nil {
+		return f, err
+	}
+	f.Currency = strings.ToLower(f.Currency)
+	return f, nil
+}
+
+func defaultName(st Step) string {
+	switch st.Kind {
+	case KindTweet:
+		text := strings.Join(strings.Fields(st.Tweet.Text), " ")
+		if r := []rune(text); len(r) > 50 {
+			text = string(r[:49]) + "…"
+		}
+		return fmt.Sprintf("%s: %q", st.Tweet.From, text)
+	case KindCharges:
+		var parts []string
+		for _, kv := range [][2]string{{"offer", st.Filter.Offer}, {"buyer", st.Filter.Buyer}, {"status", st.Filter.Status}, {"currency", st.Filter.Currency}} {
+			if kv[1] != "" {
+				parts = append(parts, kv[0]+"="+kv[1])
+			}
+		}
+		if len(parts) == 0 {
+			return "charges"
+		}
+		return "charges " + strings.Join(parts, " ")
+	}
+	return "expire at " + st.At.Format(time.RFC3339)
+}
+
+// mapping checks the keys of a mapping node against allowed and returns
+// the values by key.
+func mapping(n *yaml.Node, path string, allowed []string) (map[string]*yaml.Node, error) {
+	out := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if v.Kind == yaml.AliasNode {
+			v = v.Alias
+		}
+		child := join(path, k.Value)
+		if _, dup := out[k.Value]; dup {
+			return nil, lineErr(k, "%s: duplicate key", child)
+		}
+		if !contains(allowed, k.Value) {
+			return nil, unknownKey(k, child, allowed)
+		}
+		out[k.Value] = v
+	}
+	return out, nil
+}
+
+func unknownKey(k *yaml.Node, child string, allowed []string) error {
+	msg := fmt.Sprintf("unknown key %q", child)
+	if s := closest(k.Value, allowed); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	} else {
+		msg += fmt.Sprintf(" (known keys: %s)", strings.Join(allowed, ", "))
+	}
+	return &lineError{line: k.Line, msg: msg}
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+func scalar(n *yaml.Node, path string) (string, error) {
+	if n.Kind != yaml.ScalarNode {
+		return "", lineErr(n, "%s: expected a single value, got %s", path, describe(n))
+	}
+	if isNull(n) {
+		return "", nil
+	}
+	return n.Value, nil
+}
+
+func isNull(n *yaml.Node) bool {
+	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
+}
+
+func describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	if isNull(n) {
+		return "null"
+	}
+	v := n.Value
+	if r := []rune(v); len(r) > 40 {
+		v = string(r[:40]) + "…"
+	}
+	return fmt.Sprintf("%q", v)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// yamlError turns yaml.v3's "yaml: line 3: msg" into a line error.
+func yamlError(err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if i := strings.Index(rest, ": "); i > 0 {
+			var line int
+			if _, err := fmt.Sscanf(rest[:i], "%d", &line); err == nil {
+				return &lineError{line: line, msg: rest[i+2:]}
+			}
+		}
+	}
+	return errors.New(msg)
+}
+
+// closest returns the name nearest to key by edit distance, if it is near
+// enough to be a plausible typo.
+func closest(key string, names []string) string {
+	best, bestD := "", 1<<30
+	lk := strings.ToLower(key)
+	for _, name := range names {
+		if d := levenshtein(lk, name); d < bestD {
+			best, bestD = name, d
+		}
+	}
+	if bestD <= max(2, len(key)/3) {
+		return best
+	}
+	return ""
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
