@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -32,6 +36,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"exitcode": cmdExitCode,
+			"emuserve": cmdEmuServe,
 		},
 	})
 }
@@ -64,4 +69,71 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 	if got != want {
 		ts.Fatalf("exit status %d, want %d", got, want)
 	}
+}
+
+// cmdEmuServe starts `tweetpay emulator serve --addr 127.0.0.1:0 [args]` in
+// the background, waits for the URL it prints when listening and stores it
+// in the environment variable VAR: `emuserve URL --faults 429=0.1`. The
+// server is stopped with SIGINT when the script ends, and must exit 0.
+func cmdEmuServe(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: emuserve VAR [serve flags...]")
+	}
+	bin, err := exec.LookPath("tweetpay")
+	if err != nil {
+		// testscript puts the command on the script's PATH, not the test's.
+		for _, dir := range filepath.SplitList(ts.Getenv("PATH")) {
+			if p := filepath.Join(dir, "tweetpay"); fileExists(p) {
+				bin = p
+				break
+			}
+		}
+	}
+	cmd := exec.Command(bin, append([]string{"emulator", "serve", "--addr", "127.0.0.1:0"}, args[1:]...)...)
+	cmd.Dir = ts.Getenv("WORK")
+	for _, k := range []string{"PATH", "HOME", "TMPDIR", "TWEETPAY_STATE_DIR", "TWEETPAY_CONFIG", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "NO_COLOR"} {
+		cmd.Env = append(cmd.Env, k+"="+ts.Getenv(k))
+	}
+	stdout, err := cmd.StdoutPipe()
+	ts.Check(err)
+	logPath := filepath.Join(ts.Getenv("WORK"), "emuserve.log")
+	logf, err := os.Create(logPath)
+	ts.Check(err)
+	cmd.Stderr = logf
+	ts.Check(cmd.Start())
+	lines := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(stdout).ReadString('\n')
+		lines <- strings.TrimSpace(line)
+	}()
+	select {
+	case url := <-lines:
+		if !strings.HasPrefix(url, "http://127.0.0.1:") {
+			ts.Fatalf("emuserve: unexpected first line %q", url)
+		}
+		ts.Setenv(args[0], url)
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		ts.Fatalf("emuserve: no URL within 30s")
+	}
+	ts.Defer(func() {
+		_ = cmd.Process.Signal(syscall.SIGINT)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			logf.Close()
+			if err != nil {
+				ts.Logf("emuserve: server exited with %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			ts.Logf("emuserve: server did not stop on SIGINT")
+		}
+	})
+}
+
+func fileExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && !fi.IsDir()
 }

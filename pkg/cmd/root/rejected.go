@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/tweetpay/tweetpay/pkg/buyer"
+	"github.com/tweetpay/tweetpay/pkg/charges"
 	"github.com/tweetpay/tweetpay/pkg/money"
 	"github.com/tweetpay/tweetpay/pkg/offer"
 	"github.com/tweetpay/tweetpay/pkg/payment"
@@ -15,6 +16,7 @@ import (
 var rejectedErrors = []error{
 	payment.ErrNotFound,
 	payment.ErrInvalidRequest,
+	charges.ErrNotRefundable,
 	tweet.ErrParse,
 	tweet.ErrPayload,
 	shop.ErrBadTweet,

@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/tweetpay/tweetpay/pkg/build"
+	chargescmd "github.com/tweetpay/tweetpay/pkg/cmd/charges"
 	configcmd "github.com/tweetpay/tweetpay/pkg/cmd/config"
 	democmd "github.com/tweetpay/tweetpay/pkg/cmd/demo"
 	emulatorcmd "github.com/tweetpay/tweetpay/pkg/cmd/emulator"
@@ -134,6 +135,7 @@ Exit status: see 'tweetpay help exit-codes'.`,
 		democmd.NewCmdDemo(fac, nil),
 		emulatorcmd.NewCmdEmulator(fac),
 		simulatecmd.NewCmdSimulate(fac),
+		chargescmd.NewCmdCharges(fac),
 		tweetcmd.NewCmdTweet(fac),
 	} {
 		c.GroupID = "core"

@@ -20,6 +20,7 @@ func NewCmdSimulate(f *cmdutil.Factory) *cobra.Command {
 		NewCmdTweet(f, nil),
 		NewCmdPending(f, nil),
 		NewCmdExpire(f, nil),
+		NewCmdRun(f, nil),
 	)
 }
 

@@ -91,15 +91,20 @@ func parseRun(_ context.Context, opts *ParseOptions) error {
 	}
 	type row struct{ kind, value, span string }
 	var rows []row
-	add := func(kind, sign string, es []tweet.Entity) {
+	runes := []rune(r.Text)
+	add := func(kind string, es []tweet.Entity) {
 		for _, e := range es {
-			rows = append(rows, row{kind, sign + e.Value + e.ListSlug, strconv.Itoa(e.Start) + "-" + strconv.Itoa(e.End)})
+			v := e.Value + e.ListSlug
+			if e.Start >= 0 && e.End <= len(runes) && e.Start < e.End {
+				v = string(runes[e.Start:e.End]) // as typed, with its sign
+			}
+			rows = append(rows, row{kind, v, strconv.Itoa(e.Start) + "-" + strconv.Itoa(e.End)})
 		}
 	}
-	add("hashtag", "#", r.Hashtags)
-	add("mention", "@", r.Mentions)
-	add("cashtag", "$", r.Cashtags)
-	add("url", "", r.URLs)
+	add("hashtag", r.Hashtags)
+	add("mention", r.Mentions)
+	add("cashtag", r.Cashtags)
+	add("url", r.URLs)
 	cols := []output.Column[row]{
 		{Header: "ENTITY", Value: func(r row) string { return r.kind }},
 		{Header: "VALUE", Value: func(r row) string { return r.value }},
