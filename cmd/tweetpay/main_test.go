@@ -2,7 +2,12 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"errors"
+	"fmt"
+	"io"
+	"os/signal"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,10 +18,55 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/tweetpay/tweetpay/pkg/cmd/root"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
 )
 
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){"tweetpay": main})
+	testscript.Main(m, map[string]func(){"tweetpay": guardedMain})
+}
+
+// guardedMain is main with a guard on its output: every script runs with
+// TWEETPAY_TEST_KEY in its environment, and a command that prints that key
+// in full, on stdout or stderr, fails with exit status 99 whatever it did.
+func guardedMain() {
+	ios := iostreams.System()
+	leak := &leakGuard{key: []byte(testKey)}
+	ios.Out = &guardWriter{w: ios.Out, g: leak}
+	ios.ErrOut = &guardWriter{w: ios.ErrOut, g: leak}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := int(root.Run(ctx, ios, os.Args[1:]))
+	stop()
+	if leak.leaked {
+		fmt.Fprintln(os.Stderr, "TEST FAILURE: the API key was printed in full")
+		code = 99
+	}
+	os.Exit(code)
+}
+
+type leakGuard struct {
+	key    []byte
+	tail   []byte
+	leaked bool
+}
+
+type guardWriter struct {
+	w io.Writer
+	g *leakGuard
+}
+
+func (gw *guardWriter) Write(p []byte) (int, error) {
+	// Keep a tail across writes so a key split between two writes is found.
+	buf := append(gw.g.tail, p...)
+	if bytes.Contains(buf, gw.g.key) {
+		gw.g.leaked = true
+	}
+	if n := len(gw.g.key); len(buf) > n {
+		buf = buf[len(buf)-n:]
+	}
+	gw.g.tail = append(gw.g.tail[:0], buf...)
+	return gw.w.Write(p)
 }
 
 func TestScripts(t *testing.T) {
@@ -136,4 +186,35 @@ func cmdEmuServe(ts *testscript.TestScript, neg bool, args []string) {
 func fileExists(p string) bool {
 	fi, err := os.Stat(p)
 	return err == nil && !fi.IsDir()
+}
+
+func TestLeakGuard(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		writes []string
+		leaked bool
+	}{
+		{"masked", []string{"key sk_test_…9f3a\n"}, false},
+		{"whole", []string{"key " + testKey + "\n"}, true},
+		{"split across writes", []string{"key " + testKey[:20], testKey[20:] + "\n"}, true},
+		{"split across streams", []string{testKey[:10], testKey[10:]}, true},
+		{"prefix only", []string{testKey[:len(testKey)-1], "\n"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := &leakGuard{key: []byte(testKey)}
+			var out bytes.Buffer
+			w := &guardWriter{w: &out, g: g}
+			for _, s := range tc.writes {
+				if _, err := io.WriteString(w, s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if g.leaked != tc.leaked {
+				t.Errorf("leaked = %v, want %v", g.leaked, tc.leaked)
+			}
+			if out.String() != strings.Join(tc.writes, "") {
+				t.Errorf("output changed: %q", out.String())
+			}
+		})
+	}
 }

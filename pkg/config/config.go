@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -80,6 +81,9 @@ type Config struct {
 	APIBase  string
 	StateDir string
 	Live     bool
+	// LockTimeout is how long to wait for another process holding the
+	// state ($TWEETPAY_LOCK_TIMEOUT; 0 means the default, 10s).
+	LockTimeout time.Duration
 
 	// Offers and Buyers are the raw entries of the file, in file order.
 	Offers []OfferEntry
@@ -249,6 +253,13 @@ func Load(opts Options) (*Config, error) {
 	c.APIKey = get("stripe.api_key")
 	c.APIBase = get("stripe.api_base")
 	c.StateDir = get("state_dir")
+	if v, ok := env("TWEETPAY_LOCK_TIMEOUT"); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("%w: TWEETPAY_LOCK_TIMEOUT %q is not a positive duration such as 30s", ErrInvalid, v)
+		}
+		c.LockTimeout = d
+	}
 	if live, ok := flagVal("live"); ok {
 		c.Live = live == "true"
 	}

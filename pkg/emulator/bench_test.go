@@ -1,6 +1,9 @@
 package emulator
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
 	stripe "github.com/stripe/stripe-go/v76"
@@ -10,7 +13,16 @@ import (
 // PaymentIntent for an existing customer (attached card, off_session) through
 // stripe-go and the in-process transport, with 32 concurrent callers.
 func BenchmarkCreateConfirmParallel(b *testing.B) {
-	em := openTest(b, Options{})
+	dir := b.TempDir()
+	if d := os.Getenv("EMULATOR_BENCH_DIR"); d != "" { // e.g. a tmpfs, to separate CPU from fsync cost
+		dir = filepath.Join(d, fmt.Sprintf("bench-%d", os.Getpid()))
+		b.Cleanup(func() { _ = os.RemoveAll(dir) })
+	}
+	em, err := Open(dir, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = em.Close() })
 	sc := clientFor(em.Transport(), testKey)
 	cus, pm := customerWithCard(b, sc, "pm_card_visa")
 	b.SetParallelism((32 + 1) / max(1, gomaxprocs()))

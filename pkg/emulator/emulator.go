@@ -14,6 +14,7 @@ package emulator
 import (
 	"bytes"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -193,11 +194,45 @@ type handlerFunc func(w *wtx, rq *request) (any, *apiError)
 
 // idemRecord is a stored first response.
 type idemRecord struct {
-	Hash      string `json:"h"`
-	Status    int    `json:"s"`
-	Body      []byte `json:"b"`
-	RequestID string `json:"r"`
-	At        int64  `json:"t"`
+	Hash      string
+	Status    int
+	Body      []byte
+	RequestID string
+	At        int64
+}
+
+// Binary layout: at(8) status(2) len(hash)(1) hash len(reqID)(1) reqID body.
+func (r idemRecord) marshal() []byte {
+	b := make([]byte, 0, 12+len(r.Hash)+len(r.RequestID)+len(r.Body))
+	b = binary.BigEndian.AppendUint64(b, uint64(r.At))
+	b = binary.BigEndian.AppendUint16(b, uint16(r.Status))
+	b = append(b, byte(len(r.Hash)))
+	b = append(b, r.Hash...)
+	b = append(b, byte(len(r.RequestID)))
+	b = append(b, r.RequestID...)
+	return append(b, r.Body...)
+}
+
+func (r *idemRecord) unmarshal(b []byte) error {
+	bad := errors.New("corrupt idempotency record")
+	if len(b) < 11 {
+		return bad
+	}
+	r.At = int64(binary.BigEndian.Uint64(b))
+	r.Status = int(binary.BigEndian.Uint16(b[8:]))
+	b = b[10:]
+	n := int(b[0])
+	if len(b) < 1+n+1 {
+		return bad
+	}
+	r.Hash, b = string(b[1:1+n]), b[1+n:]
+	n = int(b[0])
+	if len(b) < 1+n {
+		return bad
+	}
+	r.RequestID = string(b[1 : 1+n])
+	r.Body = append([]byte(nil), b[1+n:]...)
+	return nil
 }
 
 // ServeHTTP answers one Stripe API request.
@@ -347,7 +382,7 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 		if useIdem {
 			if raw := tx.Bucket(bucketIdem).Get(scope); raw != nil {
 				var rec idemRecord
-				if err := json.Unmarshal(raw, &rec); err == nil && wall.Unix()-rec.At < int64(idempotencyTTL/time.Second) {
+				if err := rec.unmarshal(raw); err == nil && wall.Unix()-rec.At < int64(idempotencyTTL/time.Second) {
 					if rec.Hash != hash {
 						aerrOut = &apiError{Status: http.StatusBadRequest, Type: "idempotency_error",
 							Message: "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '" +
@@ -404,14 +439,11 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 
 // storeIdem saves a first response and prunes a few expired records.
 func storeIdem(tx *bolt.Tx, scope []byte, rec idemRecord, wall time.Time) error {
-	raw, err := json.Marshal(rec)
-	if err != nil {
-		return err
-	}
+	raw := rec.marshal()
 	ib, tb := tx.Bucket(bucketIdem), tx.Bucket(bucketIdemT)
 	if old := ib.Get(scope); old != nil {
 		var o idemRecord
-		if json.Unmarshal(old, &o) == nil {
+		if o.unmarshal(old) == nil {
 			_ = tb.Delete(append(orderKey(o.At, 0)[:8:8], scope...))
 		}
 	}

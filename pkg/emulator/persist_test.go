@@ -47,7 +47,15 @@ func childWriter(dir string) {
 	sc := clientFor(em.Transport(), testKey)
 	cus, err := sc.Customers.New(&stripe.CustomerParams{Email: stripe.String("crash@example.com")})
 	if err != nil {
+		fmt.Fprintln(os.Stderr, "child: create customer:", err)
 		os.Exit(4)
+	}
+	first := &stripe.PaymentIntentParams{Amount: stripe.Int64(1000), Currency: stripe.String("usd"), Customer: stripe.String(cus.ID),
+		PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true)}
+	first.SetIdempotencyKey("k-first-" + cus.ID)
+	if _, err := sc.PaymentIntents.New(first); err != nil {
+		fmt.Fprintln(os.Stderr, "child: first purchase:", err)
+		os.Exit(5)
 	}
 	fmt.Println("ready")
 	for i := 0; ; i++ {

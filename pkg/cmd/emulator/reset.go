@@ -63,7 +63,7 @@ func resetRun(_ context.Context, opts *ResetOptions) error {
 			return fmt.Errorf("%w: not confirmed", cmdutil.ErrCancelled)
 		}
 	}
-	em, err := emulator.Open(cfg.StateDir, emulator.Options{})
+	em, err := emulator.Open(cfg.StateDir, emulator.Options{LockTimeout: cfg.LockTimeout})
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func resetRun(_ context.Context, opts *ResetOptions) error {
 	if err != nil {
 		return err
 	}
-	store, err := shop.OpenStore(cfg.StateDir, statedb.Options{})
+	store, err := shop.OpenStore(cfg.StateDir, statedb.Options{Timeout: cfg.LockTimeout})
 	if err != nil {
 		return err
 	}

@@ -105,7 +105,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	if err != nil {
 		return err
 	}
-	eopts := emulator.Options{}
+	eopts := emulator.Options{LockTimeout: cfg.LockTimeout}
 	if opts.Verbose {
 		eopts.Log = opts.IO.ErrOut
 	}

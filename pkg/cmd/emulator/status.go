@@ -67,7 +67,7 @@ func statusRun(_ context.Context, opts *StatusOptions) error {
 	if err != nil {
 		return err
 	}
-	em, err := emulator.Open(cfg.StateDir, emulator.Options{})
+	em, err := emulator.Open(cfg.StateDir, emulator.Options{LockTimeout: cfg.LockTimeout})
 	if err != nil {
 		return err
 	}
@@ -76,7 +76,7 @@ func statusRun(_ context.Context, opts *StatusOptions) error {
 	if err != nil {
 		return err
 	}
-	store, err := shop.OpenStore(cfg.StateDir, statedb.Options{})
+	store, err := shop.OpenStore(cfg.StateDir, statedb.Options{Timeout: cfg.LockTimeout})
 	if err != nil {
 		return err
 	}

@@ -40,7 +40,7 @@ func (f *factory) newEngine() (*shop.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := shop.OpenStore(cfg.StateDir, statedb.Options{})
+	store, err := shop.OpenStore(cfg.StateDir, statedb.Options{Timeout: cfg.LockTimeout})
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +91,7 @@ func (f *factory) engineFor(spec cmdutil.EngineSpec) (*shop.Engine, func() error
 	} else if gw, err = f.gateway(); err != nil {
 		return nil, nil, err
 	}
-	store, err := shop.OpenStore(spec.StateDir, statedb.Options{})
+	store, err := shop.OpenStore(spec.StateDir, statedb.Options{Timeout: cfg.LockTimeout})
 	if err != nil {
 		closeAll()
 		return nil, nil, err

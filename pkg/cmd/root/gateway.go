@@ -54,7 +54,7 @@ func openGateway(cfg *config.Config, stateDir string) (payment.Gateway, func() e
 		opts.HTTPClient = &http.Client{Timeout: 80 * time.Second}
 		return stripegw.New(opts), nil, nil
 	}
-	em, err := emulator.Open(stateDir, emulator.Options{})
+	em, err := emulator.Open(stateDir, emulator.Options{LockTimeout: cfg.LockTimeout})
 	if err != nil {
 		return nil, nil, err
 	}

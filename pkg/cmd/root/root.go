@@ -16,10 +16,12 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/tweetpay/tweetpay/pkg/build"
+	buyercmd "github.com/tweetpay/tweetpay/pkg/cmd/buyer"
 	chargescmd "github.com/tweetpay/tweetpay/pkg/cmd/charges"
 	configcmd "github.com/tweetpay/tweetpay/pkg/cmd/config"
 	democmd "github.com/tweetpay/tweetpay/pkg/cmd/demo"
 	emulatorcmd "github.com/tweetpay/tweetpay/pkg/cmd/emulator"
+	offercmd "github.com/tweetpay/tweetpay/pkg/cmd/offer"
 	simulatecmd "github.com/tweetpay/tweetpay/pkg/cmd/simulate"
 	tweetcmd "github.com/tweetpay/tweetpay/pkg/cmd/tweet"
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
@@ -135,6 +137,8 @@ Exit status: see 'tweetpay help exit-codes'.`,
 		democmd.NewCmdDemo(fac, nil),
 		emulatorcmd.NewCmdEmulator(fac),
 		simulatecmd.NewCmdSimulate(fac),
+		offercmd.NewCmdOffer(fac),
+		buyercmd.NewCmdBuyer(fac),
 		chargescmd.NewCmdCharges(fac),
 		tweetcmd.NewCmdTweet(fac),
 	} {
