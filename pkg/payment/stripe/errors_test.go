@@ -1,0 +1,140 @@
+package stripe
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/tweetpay/tweetpay/pkg/payment"
+)
+
+// server answers with the given statuses and bodies in turn (the last one
+// repeats) and records the idempotency key of every attempt.
+type server struct {
+	mu      sync.Mutex
+	answers []answer
+	keys    []string
+}
+
+type answer struct {
+	status int
+	header map[string]string
+	body   string
+}
+
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.keys = append(s.keys, r.Header.Get("Idempotency-Key"))
+	a := s.answers[min(len(s.keys)-1, len(s.answers)-1)]
+	s.mu.Unlock()
+	for k, v := range a.header {
+		w.Header().Set(k, v)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(a.status)
+	_, _ = w.Write([]byte(a.body))
+}
+
+const okPI = `{"id":"pi_1","object":"payment_intent","status":"succeeded","amount":1250,"currency":"usd","latest_charge":"ch_1"}`
+
+func newGateway(t *testing.T, answers ...answer) (*Gateway, *server) {
+	s := &server{answers: answers}
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	return New(Options{Key: "sk_test_x", URL: ts.URL, NoRetrySleep: true}), s
+}
+
+func pay(g *Gateway) (payment.Payment, error) {
+	return g.CreatePayment(context.Background(), payment.PaymentRequest{
+		Amount: 1250, Currency: "usd", Customer: "cus_1", PaymentMethod: "pm_card_visa", OffSession: true,
+		IdempotencyKey: "tweetpay:offer:tweet-1",
+	})
+}
+
+func TestErrorMapping(t *testing.T) {
+	decline := `{"error":{"type":"card_error","code":"card_declined","decline_code":"insufficient_funds",
+		"message":"Your card has insufficient funds.","charge":"ch_9","payment_intent":{"id":"pi_9","object":"payment_intent"}}}`
+	for _, tc := range []struct {
+		name     string
+		answer   answer
+		sentinel error
+		check    func(*testing.T, *payment.Error)
+	}{
+		{"decline keeps Stripe's codes", answer{402, nil, decline}, payment.ErrDeclined, func(t *testing.T, e *payment.Error) {
+			if e.Code != "card_declined" || e.DeclineCode != "insufficient_funds" || e.ChargeID != "ch_9" || e.PaymentID != "pi_9" {
+				t.Errorf("lost fields: %+v", e)
+			}
+		}},
+		{"401 is an auth error", answer{401, nil, `{"error":{"type":"invalid_request_error","message":"Invalid API Key provided: sk_test_****x"}}`}, payment.ErrAuth, nil},
+		{"404 is not found", answer{404, nil, `{"error":{"type":"invalid_request_error","code":"resource_missing","param":"id","message":"No such payment_intent: 'pi_x'"}}`}, payment.ErrNotFound, nil},
+		{"400 is an invalid request", answer{400, nil, `{"error":{"type":"invalid_request_error","code":"amount_too_small","param":"amount","message":"Amount must be at least $0.50 usd"}}`}, payment.ErrInvalidRequest, func(t *testing.T, e *payment.Error) {
+			if e.Param != "amount" || e.Message != "Amount must be at least $0.50 usd" {
+				t.Errorf("lost fields: %+v", e)
+			}
+		}},
+		{"500 is unavailable", answer{500, nil, `{"error":{"type":"api_error","message":"boom"}}`}, payment.ErrUnavailable, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g, _ := newGateway(t, tc.answer)
+			_, err := pay(g)
+			if !errors.Is(err, tc.sentinel) {
+				t.Fatalf("err = %v, want %v", err, tc.sentinel)
+			}
+			var pe *payment.Error
+			if !errors.As(err, &pe) {
+				t.Fatalf("err %T is not a *payment.Error", err)
+			}
+			if tc.check != nil {
+				tc.check(t, pe)
+			}
+		})
+	}
+}
+
+// TestRetriesKeepTheKey: 429 (retried by the gateway) and 503 (retried by
+// stripe-go) are retried with the same idempotency key, so a retry can never
+// charge twice.
+func TestRetriesKeepTheKey(t *testing.T) {
+	rate := answer{429, nil, `{"error":{"type":"invalid_request_error","code":"rate_limit","message":"Too many requests"}}`}
+	unavail := answer{503, map[string]string{"Stripe-Should-Retry": "true"}, `{"error":{"type":"api_error","message":"unavailable"}}`}
+	g, s := newGateway(t, rate, unavail, rate, answer{200, nil, okPI})
+	p, err := pay(g)
+	if err != nil {
+		t.Fatalf("CreatePayment: %v", err)
+	}
+	if p.ID != "pi_1" || p.LatestCharge != "ch_1" {
+		t.Errorf("payment %+v", p)
+	}
+	if len(s.keys) != 4 {
+		t.Fatalf("%d attempts, want 4", len(s.keys))
+	}
+	for _, k := range s.keys {
+		if k != "tweetpay:offer:tweet-1" {
+			t.Errorf("attempt with key %q", k)
+		}
+	}
+}
+
+// TestRateLimitGivesUp: a 429 that never clears ends as ErrUnavailable.
+func TestRateLimitGivesUp(t *testing.T) {
+	g, s := newGateway(t, answer{429, nil, `{"error":{"type":"invalid_request_error","code":"rate_limit","message":"Too many requests"}}`})
+	_, err := pay(g)
+	if !errors.Is(err, payment.ErrUnavailable) {
+		t.Fatalf("err = %v, want ErrUnavailable", err)
+	}
+	if len(s.keys) < 2 {
+		t.Errorf("%d attempts; a 429 should be retried", len(s.keys))
+	}
+}
+
+// TestNetworkError: an unreachable server is ErrUnavailable.
+func TestNetworkError(t *testing.T) {
+	g := New(Options{Key: "sk_test_x", URL: "http://127.0.0.1:9", NoRetrySleep: true})
+	_, err := pay(g)
+	if !errors.Is(err, payment.ErrUnavailable) {
+		t.Fatalf("err = %v, want ErrUnavailable", err)
+	}
+}
