@@ -114,6 +114,11 @@ func (e *Engine) Process(ctx context.Context, tw Tweet) (Result, error) {
 		return r, nil
 	}
 	r, ch, err := e.decide(ctx, id, tw)
+	defer func() {
+		for _, rel := range ch.release {
+			rel()
+		}
+	}()
 	if err != nil {
 		return Result{}, err
 	}
@@ -296,6 +301,7 @@ func (e *Engine) purchase(ctx context.Context, id string, tw Tweet, o offer.Reso
 		c.results = append(ch.results, c.results...)
 		c.units = append(ch.units, c.units...)
 		c.delPending = append(ch.delPending, c.delPending...)
+		c.release = append(ch.release, c.release...)
 		return r, c, err
 	}
 	return e.charge(ctx, id, tw, o, a, l, typed, false)
@@ -306,7 +312,7 @@ func (e *Engine) charge(ctx context.Context, id string, tw Tweet, o offer.Resolv
 	if reason, err := e.reserve(o, a.Handle); err != nil || reason != "" {
 		return rejected(o, reason, tw.From), change{}, err
 	}
-	defer e.release(o, a.Handle) // the durable count takes over once recorded
+	held := change{release: []func(){func() { e.release(o, a.Handle) }}}
 
 	req := payment.PaymentRequest{
 		Amount:        o.Price.Minor,
@@ -332,12 +338,12 @@ func (e *Engine) charge(ctx context.Context, id string, tw Tweet, o offer.Resolv
 			r.Message = pe.Message
 			r.Amount = 0
 			r.Reply = replyDeclined(tw.From, o, pe.Code, pe.DeclineCode)
-			return r, change{}, nil
+			return r, held, nil
 		}
-		return Result{}, change{}, fmt.Errorf("charge @%s for %s: %w", a.Handle, o.Tag, err)
+		return Result{}, held, fmt.Errorf("charge @%s for %s: %w", a.Handle, o.Tag, err)
 	}
 	r.PaymentIntent, r.Charge = strp(p.ID), strp(p.LatestCharge)
-	ch := change{units: []unit{{offer: o.ProductID(), buyer: a.key(), n: 1}}}
+	ch := change{units: []unit{{offer: o.ProductID(), buyer: a.key(), n: 1}}, release: held.release}
 	if manual {
 		deadline := tw.At.Add(o.Window)
 		pend := Pending{
@@ -472,7 +478,7 @@ func (e *Engine) gift(ctx context.Context, id string, tw Tweet, o offer.Resolved
 		g := Gift{To: "@" + to}
 		reason, err := e.reserve(o, a.Handle)
 		if err != nil {
-			return Result{}, change{}, err
+			return Result{}, ch, err
 		}
 		if reason != "" {
 			g.Outcome, g.Reason = Rejected, strp(reason)
@@ -489,7 +495,7 @@ func (e *Engine) gift(ctx context.Context, id string, tw Tweet, o offer.Resolved
 			},
 			IdempotencyKey: "tweetpay:" + o.ProductID() + ":" + id + ":" + strings.ToLower(to),
 		})
-		e.release(o, a.Handle)
+		ch.release = append(ch.release, func() { e.release(o, a.Handle) })
 		if err != nil {
 			var pe *payment.Error
 			if errors.As(err, &pe) && errors.Is(err, payment.ErrDeclined) {
@@ -503,7 +509,7 @@ func (e *Engine) gift(ctx context.Context, id string, tw Tweet, o offer.Resolved
 				r.Gifts = append(r.Gifts, g)
 				continue
 			}
-			return Result{}, change{}, fmt.Errorf("gift from @%s to @%s: %w", a.Handle, to, err)
+			return Result{}, ch, fmt.Errorf("gift from @%s to @%s: %w", a.Handle, to, err)
 		}
 		g.Outcome, g.Amount = Purchased, o.Price.Minor
 		g.PaymentIntent, g.Charge, g.GiftCode = strp(p.ID), strp(p.LatestCharge), strp(code)

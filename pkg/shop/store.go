@@ -152,6 +152,10 @@ type change struct {
 	units      []unit   // +n or -n units of an offer for a buyer
 	putPending []Pending
 	delPending []Pending
+	// release gives back in-flight reservations once the change is durable
+	// (or abandoned): earlier, another tweet could see neither the
+	// reservation nor the recorded sale.
+	release []func()
 }
 
 type unit struct {

@@ -1,0 +1,225 @@
+package shop
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tweetpay/tweetpay/pkg/buyer"
+	"github.com/tweetpay/tweetpay/pkg/emulator"
+	"github.com/tweetpay/tweetpay/pkg/offer"
+	"github.com/tweetpay/tweetpay/pkg/payment"
+	stripegw "github.com/tweetpay/tweetpay/pkg/payment/stripe"
+	"github.com/tweetpay/tweetpay/pkg/statedb"
+	"github.com/tweetpay/tweetpay/pkg/tweet"
+)
+
+type fixture struct {
+	eng   *Engine
+	gw    payment.Gateway
+	store *Store
+}
+
+func intp(n int) *int { return &n }
+
+// newFixture builds an engine over a fresh in-process emulator.
+func newFixture(t *testing.T, offers []offer.Offer, buyers []buyer.Buyer) *fixture {
+	t.Helper()
+	dir := t.TempDir()
+	em, err := emulator.Open(dir, emulator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { em.Close() })
+	gw := stripegw.New(stripegw.Options{Key: "sk_test_shop", URL: "http://emulator.invalid",
+		HTTPClient: &http.Client{Transport: em.Transport()}, NoRetrySleep: true})
+	store, err := OpenStore(dir, statedb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	rs, err := offer.ValidateAll(offers, offer.Defaults{Country: "US", Currency: "usd"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var accounts []Account
+	for _, b := range buyers {
+		r, err := buyer.Resolve(b, "US")
+		if err != nil {
+			t.Fatal(err)
+		}
+		accounts = append(accounts, Account{Handle: r.Handle, Name: r.Name, Country: r.Country, Card: r.Card})
+	}
+	eng := New(Options{Gateway: gw, Store: store, Offers: rs, Buyers: accounts, Merchant: "@shop"})
+	return &fixture{eng: eng, gw: gw, store: store}
+}
+
+var t0 = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+
+func (f *fixture) tweet(t *testing.T, id, from, text string, at time.Time) Result {
+	t.Helper()
+	r, err := f.eng.Process(context.Background(), Tweet{ID: id, From: from, Text: text, At: at})
+	if err != nil {
+		t.Fatalf("tweet %s: %v", id, err)
+	}
+	return r
+}
+
+func (f *fixture) charges(t *testing.T) []payment.Charge {
+	t.Helper()
+	var out []payment.Charge
+	for c, err := range f.gw.ListCharges(context.Background(), payment.ChargeFilter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func TestLastUnitsUnderConcurrency(t *testing.T) {
+	var buyers []buyer.Buyer
+	for i := range 50 {
+		buyers = append(buyers, buyer.Buyer{Handle: fmt.Sprintf("@b%02d", i), Card: "visa"})
+	}
+	f := newFixture(t, []offer.Offer{{Hashtag: "BuyTen", Name: "Ten", Price: "1.00", Stock: intp(10)}}, buyers)
+	var wg sync.WaitGroup
+	results := make([]Result, 50)
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = f.tweet(t, fmt.Sprintf("t%d", i), fmt.Sprintf("@b%02d", i), "#BuyTen", t0)
+		}()
+	}
+	wg.Wait()
+	counts := map[string]int{}
+	for _, r := range results {
+		counts[r.Outcome+"/"+Str(r.Reason)]++
+	}
+	if counts["purchased/"] != 10 || counts["rejected/sold_out"] != 40 {
+		t.Fatalf("outcomes %v, want 10 purchased and 40 sold out", counts)
+	}
+	if n := len(f.charges(t)); n != 10 {
+		t.Fatalf("%d charges, want 10", n)
+	}
+	sold, err := f.store.Sold()
+	if err != nil || sold["tweetpay_buyten"] != 10 {
+		t.Fatalf("sold %v (%v), want 10", sold, err)
+	}
+}
+
+func TestSameTweetConcurrently(t *testing.T) {
+	f := newFixture(t, []offer.Offer{{Hashtag: "BuyMug", Name: "Mug", Price: "9.00"}}, []buyer.Buyer{{Handle: "@alice", Card: "visa"}})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	dups := 0
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := f.tweet(t, "same", "@alice", "#BuyMug", t0)
+			mu.Lock()
+			if r.Duplicate {
+				dups++
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if dups != 19 {
+		t.Errorf("%d duplicates, want 19", dups)
+	}
+	if n := len(f.charges(t)); n != 1 {
+		t.Fatalf("%d charges, want 1", n)
+	}
+}
+
+func TestChargeMetadataAndKey(t *testing.T) {
+	f := newFixture(t, []offer.Offer{{Hashtag: "BuyBlueMug", Name: "Blue Mug", Price: "12.50"}}, []buyer.Buyer{{Handle: "@Alice", Card: "visa"}})
+	r := f.tweet(t, "1001", "@alice", "#buybluemug", t0)
+	if r.Outcome != Purchased || r.Amount != 1250 || Str(r.Currency) != "usd" {
+		t.Fatalf("result %+v", r)
+	}
+	cs := f.charges(t)
+	if len(cs) != 1 {
+		t.Fatalf("%d charges", len(cs))
+	}
+	md := cs[0].Metadata
+	want := map[string]string{MetaTweetID: "1001", MetaOffer: "BuyBlueMug", MetaHashtag: "buybluemug", MetaBuyer: "@Alice"}
+	for k, v := range want {
+		if md[k] != v {
+			t.Errorf("metadata %s = %q, want %q", k, md[k], v)
+		}
+	}
+	if cs[0].Customer == "" || cs[0].PaymentIntent != Str(r.PaymentIntent) {
+		t.Errorf("charge %+v does not match result %+v", cs[0], r)
+	}
+}
+
+func TestRelinkAfterCardChange(t *testing.T) {
+	offers := []offer.Offer{{Hashtag: "BuyMug", Name: "Mug", Price: "9.00"}}
+	f := newFixture(t, offers, []buyer.Buyer{{Handle: "@alice", Card: "insufficient_funds"}})
+	if r := f.tweet(t, "1", "@alice", "#BuyMug", t0); r.Outcome != Declined || Str(r.DeclineCode) != "insufficient_funds" {
+		t.Fatalf("result %+v", r)
+	}
+	l1, err := Link(context.Background(), f.gw, Account{Handle: "alice", Card: mustCard(t, "insufficient_funds")})
+	if err != nil || l1.Changed {
+		t.Fatalf("second link changed something: %+v %v", l1, err)
+	}
+	l2, err := Link(context.Background(), f.gw, Account{Handle: "alice", Card: mustCard(t, "visa")})
+	if err != nil || !l2.Attached || l2.Created || l2.Customer != l1.Customer {
+		t.Fatalf("relink with a new card: %+v %v", l2, err)
+	}
+}
+
+func mustCard(t *testing.T, s string) buyer.Card {
+	c, err := buyer.ResolveCard(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestRepliesFitLongNames(t *testing.T) {
+	long := strings.Repeat("長い名前", 40)
+	o := offer.Resolved{Kind: offer.Hashtag, Tag: "BuyLong", Name: long, ConfirmTag: "ConfirmLong", Window: 15 * time.Minute,
+		Countries: []string{"US"}, PerBuyerLimit: 1}
+	for name, text := range map[string]string{
+		"purchased": replyPurchased("alice", o),
+		"awaiting":  replyAwaiting("alice", o, 15*time.Minute),
+		"confirmed": replyConfirmed("alice", o),
+		"expired":   replyExpired("alice", o),
+		"declined":  replyDeclined("alice", o, "card_declined", "insufficient_funds"),
+		"gifted":    replyGifted("alice", o, []string{"bob", "carol"}),
+		"rejected":  replyRejected("alice", o, ReasonSoldOut),
+	} {
+		p := tweet.Parse(text)
+		if !p.Valid {
+			t.Errorf("%s reply is not a valid tweet (%d): %s", name, p.WeightedLength, text)
+		}
+		if !strings.Contains(text, "…") {
+			t.Errorf("%s reply did not shorten the name: %s", name, text)
+		}
+		if !strings.HasPrefix(text, "@") {
+			t.Errorf("%s reply does not mention anyone: %s", name, text)
+		}
+	}
+}
+
+func TestBadTweets(t *testing.T) {
+	f := newFixture(t, []offer.Offer{{Hashtag: "BuyMug", Name: "Mug", Price: "9.00"}}, nil)
+	for _, tw := range []Tweet{
+		{ID: "", From: "alice", Text: "#BuyMug", At: t0},
+		{ID: "1", From: "not a user", Text: "#BuyMug", At: t0},
+		{ID: "2", From: "alice", Text: "#BuyMug"},
+	} {
+		if _, err := f.eng.Process(context.Background(), tw); err == nil {
+			t.Errorf("tweet %+v accepted", tw)
+		}
+	}
+}
