@@ -229,6 +229,7 @@ func Load(opts Options) (*Config, error) {
 			s.Source, s.Origin, s.Value = SourceFlag, "--"+b.flag, val
 		} else if name, ok := firstEnv(env, b.envs); ok {
 			s.Source, s.Origin = SourceEnv, name
+			s.Value, _ = env(name)
 		} else if inFile[b.key] {
 			s.Source, s.Origin, s.Value = SourceFile, c.Path, lookupScalar(root, b.key)
 		} else {

@@ -1,0 +1,214 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+)
+
+func load(t *testing.T, file string, env map[string]string, flags ...string) (*Config, error) {
+	t.Helper()
+	dir := t.TempDir()
+	if file != "" {
+		if err := os.WriteFile(filepath.Join(dir, "tweetpay.yaml"), []byte(file), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	for _, n := range []string{"config", "backend", "api-key", "api-base", "state-dir"} {
+		fs.String(n, "", "")
+	}
+	fs.Bool("live", false, "")
+	if err := fs.Parse(flags); err != nil {
+		t.Fatal(err)
+	}
+	lookup := func(k string) (string, bool) {
+		if k == "HOME" {
+			return dir, true
+		}
+		v, ok := env[k]
+		return v, ok
+	}
+	return Load(Options{Flags: fs, LookupEnv: lookup, Dir: dir})
+}
+
+func TestPrecedence(t *testing.T) {
+	file := "stripe:\n  backend: stripe\n  api_base: http://file.example\nmerchant:\n  currency: eur\n"
+	for _, tc := range []struct {
+		name  string
+		env   map[string]string
+		flags []string
+		key   string
+		want  string
+		src   Source
+	}{
+		{"file beats default", nil, nil, "stripe.backend", "stripe", SourceFile},
+		{"default", nil, nil, "merchant.country", "US", SourceDefault},
+		{"env beats file", map[string]string{"TWEETPAY_BACKEND": "emulator"}, nil, "stripe.backend", "emulator", SourceEnv},
+		{"flag beats env", map[string]string{"TWEETPAY_BACKEND": "emulator"}, []string{"--backend", "stripe"}, "stripe.backend", "stripe", SourceFlag},
+		{"empty env is unset", map[string]string{"TWEETPAY_API_BASE": ""}, nil, "stripe.api_base", "http://file.example", SourceFile},
+		{"TWEETPAY_API_KEY before STRIPE_API_KEY", map[string]string{"TWEETPAY_API_KEY": "sk_test_aaaa1111", "STRIPE_API_KEY": "sk_test_bbbb2222"}, nil, "stripe.api_key", "sk_test_aaaa1111", SourceEnv},
+		{"STRIPE_API_KEY alone", map[string]string{"STRIPE_API_KEY": "sk_test_bbbb2222"}, nil, "stripe.api_key", "sk_test_bbbb2222", SourceEnv},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := load(t, file, tc.env, tc.flags...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, s := range c.Settings() {
+				if s.Key == tc.key {
+					if s.Value != tc.want || s.Source != tc.src {
+						t.Fatalf("%s = %q from %s, want %q from %s", tc.key, s.Value, s.Source, tc.want, tc.src)
+					}
+					return
+				}
+			}
+			t.Fatalf("no setting %s", tc.key)
+		})
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, want string
+	}{
+		{"unknown key with suggestion", "stripe:\n  backnd: stripe\n", `tweetpay.yaml:2: unknown key "stripe.backnd" (did you mean "backend"?)`},
+		{"unknown top-level key", "offerz: []\n", `unknown key "offerz" (did you mean "offers"?)`},
+		{"far from any key", "zzzzzzzz: 1\n", `unknown key "zzzzzzzz"`},
+		{"malformed", "merchant: [\n", "tweetpay.yaml:"},
+		{"wrong type", "offers:\n  - stock: [1]\n", "offers[0].stock: expected a whole number"},
+		{"list expected", "offers: BuyBlueMug\n", "offers: expected a list"},
+		{"bool expected", "offers:\n  - archived: maybe\n", "offers[0].archived: expected true or false"},
+		{"duplicate key", "merchant:\n  country: US\n  country: CA\n", "merchant.country: duplicate key"},
+		{"bad country", "merchant:\n  country: USA\n", `merchant.country "USA" is not a two-letter country code`},
+		{"bad currency", "merchant:\n  currency: xyz\n", `merchant.currency "xyz" is not a currency Stripe supports`},
+		{"bad handle", "merchant:\n  handle: \"@not-valid\"\n", "merchant.handle"},
+		{"bad api base", "stripe:\n  api_base: ftp://x\n", "is not an http:// or https:// address"},
+		{"top level not a mapping", "- a\n- b\n", "expected a mapping"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := load(t, tc.file, nil)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("error %v does not wrap ErrInvalid", err)
+			}
+			if !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error %q does not contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestOversizedFile(t *testing.T) {
+	_, err := load(t, "# "+strings.Repeat("x", MaxFileSize)+"\n", nil)
+	if err == nil || !strings.Contains(err.Error(), "a config file may be at most") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestCheckCredentials(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		flags   []string
+		wantKey string
+		wantErr string
+	}{
+		{"emulator needs no key", nil, nil, EmulatorKey, ""},
+		{"stripe needs a key", map[string]string{"TWEETPAY_BACKEND": "stripe"}, nil, "", "no API key for the stripe backend"},
+		{"live key refused", map[string]string{"TWEETPAY_BACKEND": "stripe", "TWEETPAY_API_KEY": "sk_live_abcdefgh1234"}, nil, "", "live key given without --live"},
+		{"live key with --live", map[string]string{"TWEETPAY_BACKEND": "stripe", "TWEETPAY_API_KEY": "sk_live_abcdefgh1234"}, []string{"--live"}, "sk_live_abcdefgh1234", ""},
+		{"live key on the emulator", map[string]string{"TWEETPAY_API_KEY": "rk_live_abcdefgh1234"}, []string{"--live"}, "", "test mode only"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := load(t, "", tc.env, tc.flags...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			key, err := c.CheckCredentials()
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !errors.Is(err, ErrInvalid) {
+					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				}
+				if strings.Contains(err.Error(), "abcdefgh1234") {
+					t.Errorf("error shows the key: %v", err)
+				}
+				return
+			}
+			if err != nil || key != tc.wantKey {
+				t.Fatalf("key %q, err %v", key, err)
+			}
+		})
+	}
+}
+
+func TestMaskKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                               "",
+		"sk_test_51Habc0000000000009f3a": "sk_test_…9f3a",
+		"rk_live_abcdefghijkl":           "rk_live_…ijkl",
+		"sk_test_short":                  "sk_test_…",
+		"weird":                          "…",
+	} {
+		if got := MaskKey(in); got != want {
+			t.Errorf("MaskKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := Redact("key sk_test_51Habc0000000000009f3a refused", "sk_test_51Habc0000000000009f3a"); got != "key sk_test_…9f3a refused" {
+		t.Errorf("Redact = %q", got)
+	}
+}
+
+func TestStateDir(t *testing.T) {
+	c, err := load(t, "state_dir: run/state\n", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(filepath.Dir(c.Path), "run", "state"); c.StateDir != want {
+		t.Errorf("state dir %q, want %q (relative to the file)", c.StateDir, want)
+	}
+	c, err = load(t, "merchant: {country: US}\n", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(filepath.Dir(c.Path), ".tweetpay"); c.StateDir != want {
+		t.Errorf("state dir %q, want %q (beside the file)", c.StateDir, want)
+	}
+}
+
+// FuzzLoad: no input makes Load panic, and every failure wraps ErrInvalid.
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte(Starter))
+	f.Add([]byte("merchant:\n  handle: [x\n"))
+	f.Add([]byte("offers:\n  - hashtag: A\n    stock: lots\n"))
+	f.Add([]byte("a: &x [*x]\n"))
+	f.Add([]byte("stripe: {backend: stripe, api_key: sk_live_x}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		p := filepath.Join(dir, "tweetpay.yaml")
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		lookup := func(k string) (string, bool) {
+			if k == "HOME" {
+				return dir, true
+			}
+			return "", false
+		}
+		c, err := Load(Options{LookupEnv: lookup, Dir: dir})
+		if err != nil {
+			if !errors.Is(err, ErrInvalid) {
+				t.Fatalf("error %v does not wrap ErrInvalid", err)
+			}
+			return
+		}
+		_, _ = c.ResolveOffers()
+		_ = c.ValidateBuyers()
+	})
+}
