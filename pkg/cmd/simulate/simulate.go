@@ -21,6 +21,7 @@ func NewCmdSimulate(f *cmdutil.Factory) *cobra.Command {
 		NewCmdPending(f, nil),
 		NewCmdExpire(f, nil),
 		NewCmdRun(f, nil),
+		NewCmdStream(f, nil),
 	)
 }
 

@@ -1,0 +1,24 @@
+#!/bin/sh
+# Throughput and peak memory of `tweetpay simulate stream` on the embedded,
+# durable emulator. Usage: bench/stream/run.sh [TWEETS] [BUYERS] [CONCURRENCY] [MIX]
+#   bench/stream/run.sh 100000 1000 64 purchase
+# Prints tweets/s (from the command's own summary) and the peak RSS
+# measured by /usr/bin/time -v.
+set -eu
+n=${1:-100000}
+buyers=${2:-1000}
+conc=${3:-64}
+mix=${4:-purchase}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+go build -o "$work/tweetpay" "$root/cmd/tweetpay"
+go build -o "$work/gen" "$root/bench/stream/gen"
+cd "$work"
+./gen -n "$n" -buyers "$buyers" -mix "$mix" -config tweetpay.yaml > tweets.jsonl
+echo "input: $n $mix tweets, $buyers buyers, $(wc -c < tweets.jsonl) bytes; concurrency $conc"
+/usr/bin/time -v ./tweetpay simulate stream --concurrency "$conc" tweets.jsonl > /dev/null 2> run.err || true
+grep -E 'lines, .* tweets in|Maximum resident set size|Elapsed \(wall' run.err
+echo "re-run (every tweet a duplicate):"
+/usr/bin/time -v ./tweetpay simulate stream --concurrency "$conc" tweets.jsonl > /dev/null 2> rerun.err || true
+grep -E 'lines, .* tweets in|duplicates|Maximum resident set size' rerun.err

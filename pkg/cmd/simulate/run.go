@@ -1,0 +1,267 @@
+package simulate
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/config"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/output"
+	"github.com/tweetpay/tweetpay/pkg/scenario"
+	"github.com/tweetpay/tweetpay/pkg/shop"
+)
+
+// RunOptions are the inputs of `simulate run`.
+type RunOptions struct {
+	IO        *iostreams.IOStreams
+	Config    func() (*config.Config, error)
+	EngineFor func(cmdutil.EngineSpec) (*shop.Engine, func() error, error)
+
+	Files     []string
+	JUnit     string
+	KeepState bool
+	Output    output.Format
+}
+
+// NewCmdRun returns `simulate run`.
+func NewCmdRun(f *cmdutil.Factory, runF func(context.Context, *RunOptions) error) *cobra.Command {
+	opts := &RunOptions{IO: f.IOStreams, Config: f.Config, EngineFor: f.EngineFor}
+	cmd := &cobra.Command{
+		Use:   "run SCENARIO.yaml... [--junit FILE]",
+		Short: "Run scenario files: tweets in order, with expectations",
+		Long: `Run scenario files. A scenario declares its own offers and buyers (added to
+those of the config for this run) and ordered steps: tweets with
+expectations on their results, checks on the charges made so far, and
+expiries of pending purchases. See docs/scenarios.md for the format.
+
+Each scenario runs on a fresh state (a fresh embedded emulator and a fresh
+simulation state, removed afterwards unless --keep-state), so a run repeats
+exactly; steps without a time start at 2026-01-01T12:00:00Z and follow each
+other by one second. On the stripe backend, tweet IDs are prefixed with a
+new run ID so that a re-run never collides with an earlier one.
+
+Every step runs, whatever failed before it. The results table goes to
+standard output (-o json: one object with every scenario and step), a
+summary line and the failures to standard error, and --junit FILE writes a
+JUnit XML report (one testsuite per scenario, one testcase per step) that CI
+systems render.
+
+Exit status: 0 when every step passed; 7 when any step failed (an
+expectation not met, or a step that could not run); 3 when a scenario file
+is invalid (nothing runs then; the error names the file and line); 4 for a
+bad configuration; 130 when interrupted.`,
+		Example: `  tweetpay simulate run testdata/scenarios/amex_confirmation.yaml
+  tweetpay simulate run scenarios/*.yaml --junit junit.xml`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmdutil.FlagErrorf("at least one scenario file is required")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Files = args
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return runRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().StringVar(&opts.JUnit, "junit", "", "Write a JUnit XML report to `file`")
+	cmd.Flags().BoolVar(&opts.KeepState, "keep-state", false, "Keep each scenario's state directory and print where it is")
+	output.AddFlag(cmd, &opts.Output)
+	return cmd
+}
+
+type runRow struct {
+	scenario string
+	step     scenario.StepReport
+}
+
+var runColumns = []output.Column[runRow]{
+	{Header: "SCENARIO", Value: func(r runRow) string { return r.scenario }},
+	{Header: "STEP", Value: func(r runRow) string { return fmt.Sprint(r.step.Index) }},
+	{Header: "NAME", Value: func(r runRow) string { return r.step.Name }},
+	{Header: "GOT", Value: func(r runRow) string { return gotSummary(r.step) }},
+	{Header: "STATUS", Value: func(r runRow) string {
+		if r.step.Passed {
+			return "pass"
+		}
+		return "FAIL"
+	}},
+	{Header: "DETAIL", Value: func(r runRow) string { return strings.Join(r.step.Messages(), "; ") }},
+}
+
+func gotSummary(s scenario.StepReport) string {
+	switch {
+	case s.Result != nil:
+		out := s.Result.Outcome
+		if s.Result.Reason != nil {
+			out += " (" + *s.Result.Reason + ")"
+		}
+		if s.Result.Duplicate {
+			out += " duplicate"
+		}
+		return out
+	case s.Charges != nil:
+		return fmt.Sprintf("%d charges, gross %d", s.Charges.Count, s.Charges.Gross)
+	case s.Kind == scenario.KindExpire && s.Error == "":
+		return fmt.Sprintf("%d expired", len(s.Expired))
+	case s.Error != "":
+		return "error"
+	}
+	return ""
+}
+
+type runJSON struct {
+	Scenarios []scenario.Report `json:"scenarios"`
+	Summary   scenario.Summary  `json:"summary"`
+}
+
+func runRun(ctx context.Context, opts *RunOptions) error {
+	var scs []*scenario.Scenario
+	for _, f := range opts.Files {
+		s, err := scenario.LoadFile(f)
+		if err != nil {
+			return &cmdutil.ExitError{Code: 3, Err: err}
+		}
+		scs = append(scs, s)
+	}
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	runID := ""
+	if cfg.Backend != config.BackendEmulator || cfg.APIBase != "" {
+		// A shared provider keeps every earlier run's objects: a fresh
+		// prefix keeps this run's tweet IDs and idempotency keys apart.
+		var b [4]byte
+		_, _ = rand.Read(b[:])
+		runID = "run-" + hex.EncodeToString(b[:])
+	}
+	var reports []scenario.Report
+	var runErr error
+	for i, s := range scs {
+		rep, err := runScenario(ctx, opts, s, runID, i+1)
+		if rep != nil {
+			reports = append(reports, *rep)
+		}
+		if err != nil && !scenario.IsExpectation(err) {
+			runErr = err
+			break
+		}
+	}
+	sum := scenario.Summarize(reports)
+	if opts.JUnit != "" {
+		if err := writeJUnit(opts.JUnit, reports); err != nil {
+			return err
+		}
+	}
+	if opts.Output == output.JSON {
+		if reports == nil {
+			reports = []scenario.Report{}
+		}
+		if err := output.WriteJSON(opts.IO.Out, runJSON{Scenarios: reports, Summary: sum}); err != nil {
+			return err
+		}
+	} else {
+		var rows []runRow
+		for _, r := range reports {
+			for _, st := range r.Steps {
+				rows = append(rows, runRow{scenario: r.Name, step: st})
+			}
+		}
+		if err := output.Print(opts.IO, opts.Output, rows, runColumns); err != nil {
+			return err
+		}
+		for _, r := range reports {
+			for _, st := range r.Steps {
+				if st.Passed {
+					continue
+				}
+				for _, m := range st.Messages() {
+					fmt.Fprintf(opts.IO.ErrOut, "✗ %s:%d: %s: step %d (%s): %s\n", r.File, st.Line, r.Name, st.Index, st.Name, m)
+				}
+			}
+		}
+		switch {
+		case sum.Failed > 0:
+			fmt.Fprintf(opts.IO.ErrOut, "✗ %d of %d steps failed in %d of %d scenarios\n", sum.Failed, sum.Steps, failedScenarios(reports), sum.Scenarios)
+		default:
+			fmt.Fprintf(opts.IO.ErrOut, "✓ %d steps passed in %d scenarios\n", sum.Steps, sum.Scenarios)
+		}
+	}
+	if runErr != nil {
+		return runErr
+	}
+	if sum.Failed > 0 {
+		if opts.Output != output.JSON {
+			// The failures and the summary are on stderr already.
+			return &cmdutil.ExitError{Code: 7}
+		}
+		return &cmdutil.ExitError{Code: 7, Err: fmt.Errorf("%w: %d of %d steps failed", scenario.ErrExpectation, sum.Failed, sum.Steps)}
+	}
+	return nil
+}
+
+func failedScenarios(reports []scenario.Report) int {
+	n := 0
+	for _, r := range reports {
+		if !r.OK() {
+			n++
+		}
+	}
+	return n
+}
+
+func runScenario(ctx context.Context, opts *RunOptions, s *scenario.Scenario, runID string, n int) (_ *scenario.Report, err error) {
+	dir, err := os.MkdirTemp("", "tweetpay-scenario-")
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if opts.KeepState {
+			fmt.Fprintf(opts.IO.ErrOut, "state of %s kept in %s\n", s.Path, dir)
+			return
+		}
+		if rmErr := os.RemoveAll(dir); rmErr != nil && err == nil {
+			err = rmErr
+		}
+	}()
+	spec := cmdutil.EngineSpec{StateDir: filepath.Join(dir, "state"), Offers: s.Offers, Buyers: s.Buyers}
+	if runID != "" {
+		spec.Namespace = fmt.Sprintf("%s-%d:", runID, n)
+	}
+	eng, closeEng, err := opts.EngineFor(spec)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", s.Path, err)
+	}
+	rep, runErr := scenario.Run(ctx, eng, s)
+	if cerr := closeEng(); cerr != nil && runErr == nil {
+		runErr = cerr
+	}
+	return &rep, runErr
+}
+
+func writeJUnit(path string, reports []scenario.Report) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("junit report: %w", err)
+	}
+	werr := scenario.WriteJUnit(f, reports)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return errors.Join(fmt.Errorf("junit report %s", path), werr)
+	}
+	return nil
+}

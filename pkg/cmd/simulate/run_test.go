@@ -1,0 +1,126 @@
+package simulate_test
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tweetpay/tweetpay/pkg/cmd/root"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+)
+
+// moduleRoot walks up from the test's directory to the one holding go.mod.
+func moduleRoot(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("go.mod not found")
+		}
+		dir = parent
+	}
+}
+
+// run runs tweetpay in a fresh directory with a fresh state.
+func run(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	t.Chdir(dir)
+	t.Setenv("TWEETPAY_STATE_DIR", filepath.Join(dir, ".tweetpay"))
+	t.Setenv("TWEETPAY_BACKEND", "emulator")
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, ".config"))
+	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, ".state"))
+	t.Setenv("NO_COLOR", "1")
+	ios, _, out, errOut := iostreams.Test()
+	code := root.Run(context.Background(), ios, args)
+	return int(code), out.String(), errOut.String()
+}
+
+func TestRunExampleScenarios(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(moduleRoot(t), "testdata", "scenarios", "*.yaml"))
+	if err != nil || len(files) < 3 {
+		t.Fatalf("example scenarios: %v %v", files, err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			code, out, errOut := run(t, t.TempDir(), "simulate", "run", f, "-o", "json")
+			if code != 0 {
+				t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+			}
+			var res struct {
+				Summary struct{ Steps, Passed, Failed int }
+			}
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatal(err)
+			}
+			if res.Summary.Failed != 0 || res.Summary.Steps < 5 || res.Summary.Passed != res.Summary.Steps {
+				t.Errorf("summary %+v", res.Summary)
+			}
+		})
+	}
+}
+
+func TestRunFailingScenarioJUnit(t *testing.T) {
+	dir := t.TempDir()
+	scn := filepath.Join(dir, "fail.yaml")
+	if err := os.WriteFile(scn, []byte(`name: failing flow
+offers: [{hashtag: BuyMug, name: Mug, price: "3.00"}]
+buyers: [{handle: "@alice", card: visa}]
+steps:
+  - name: alice buys
+    tweet: "#BuyMug"
+    from: "@alice"
+    expect: {outcome: declined}
+  - charges: {offer: BuyMug}
+    expect: {count: 1, gross: 300}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	junit := filepath.Join(dir, "junit.xml")
+	code, out, errOut := run(t, dir, "simulate", "run", scn, "--junit", junit)
+	if code != 7 {
+		t.Fatalf("exit %d, want 7\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(errOut, `fail.yaml:5: failing flow: step 1 (alice buys): outcome: expected declined, got "purchased"`) {
+		t.Errorf("stderr %q", errOut)
+	}
+	data, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Suites []struct {
+			Name     string `xml:"name,attr"`
+			Failures int    `xml:"failures,attr"`
+			Cases    []struct {
+				Name    string `xml:"name,attr"`
+				Failure *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("junit report is not XML: %v", err)
+	}
+	if len(doc.Suites) != 1 || doc.Suites[0].Name != "failing flow" || doc.Suites[0].Failures != 1 || len(doc.Suites[0].Cases) != 2 {
+		t.Fatalf("junit %+v", doc)
+	}
+	c := doc.Suites[0].Cases[0]
+	if c.Name != "step 1: alice buys" || c.Failure == nil || c.Failure.Message != `outcome: expected declined, got "purchased"` {
+		t.Errorf("testcase %+v", c)
+	}
+	if doc.Suites[0].Cases[1].Failure != nil {
+		t.Errorf("the charges step should pass: %+v", doc.Suites[0].Cases[1])
+	}
+}

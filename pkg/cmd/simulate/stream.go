@@ -1,0 +1,321 @@
+package simulate
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/money"
+	"github.com/tweetpay/tweetpay/pkg/output"
+	"github.com/tweetpay/tweetpay/pkg/shop"
+	"github.com/tweetpay/tweetpay/pkg/stream"
+	"github.com/tweetpay/tweetpay/pkg/tweet"
+)
+
+// StreamOptions are the inputs of `simulate stream`.
+type StreamOptions struct {
+	IO     *iostreams.IOStreams
+	Engine func() (*shop.Engine, error)
+
+	File        string
+	Concurrency int
+	Rate        float64
+	Format      string
+	FailFast    bool
+	Output      output.Format
+}
+
+var streamFormats = []string{tweet.FormatAuto, tweet.FormatPlain, tweet.FormatV2, tweet.FormatV1, tweet.FormatActivity}
+
+// NewCmdStream returns `simulate stream`.
+func NewCmdStream(f *cmdutil.Factory, runF func(context.Context, *StreamOptions) error) *cobra.Command {
+	opts := &StreamOptions{IO: f.IOStreams, Engine: f.Engine}
+	var rate string
+	cmd := &cobra.Command{
+		Use:   "stream [FILE|-]",
+		Short: "Run a JSONL stream of tweets through the purchase engine",
+		Long: `Run a stream of tweets, one JSON object per line, through the purchase
+engine: each line a plain {"id","from","text","created_at"} object, a
+Twitter API v2 Tweet, a v1.1 Tweet or an Account Activity payload (the shape
+is detected per line unless --format says). Reads FILE, or standard input
+when FILE is - or absent.
+
+Tweets run --concurrency at a time (tweets of one buyer stay in order),
+at most --rate per second. A transient provider failure (429, 5xx, a reset
+connection) is retried with backoff, always with the same idempotency key,
+so nothing is charged twice. The same stream run again charges nothing: every
+tweet is a duplicate of its first result.
+
+Results go to standard output in input order: one tab-separated line per
+tweet, or with -o json one result object per line (as simulate tweet -o
+json). A progress bar goes to standard error when it is a terminal, and a
+summary (outcomes, amounts per currency, bad lines) at the end. A bad line
+(not JSON, not a tweet, over 1 MiB, no author or time) is reported on
+standard error with its line number and counted; --fail-fast stops there.
+On Ctrl-C the tweets in flight finish, the summary is printed and the
+command exits 130; run it again to continue.
+
+Exit status: 0 when every line was processed (declined cards are outcomes,
+not failures); 3 when any line was bad; 6 when the provider stayed
+unavailable for a tweet after the retries (the message says how far the
+stream got); 4 for a bad configuration; 130 when interrupted.`,
+		Example: `  tweetpay simulate stream tweets.jsonl
+  tweetpay simulate stream --concurrency 16 --rate 50/s -o json - < tweets.jsonl`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return cmdutil.FlagErrorf("at most one input file, got %d", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				opts.File = args[0]
+			}
+			if opts.Concurrency < 1 || opts.Concurrency > 256 {
+				return cmdutil.FlagErrorf("--concurrency must be between 1 and 256, got %d", opts.Concurrency)
+			}
+			r, err := parseRate(rate)
+			if err != nil {
+				return err
+			}
+			opts.Rate = r
+			if !slices.Contains(streamFormats, opts.Format) {
+				return cmdutil.FlagErrorf("--format %q is not one of %s", opts.Format, strings.Join(streamFormats, ", "))
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return streamRun(cmd.Context(), opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.IntVar(&opts.Concurrency, "concurrency", stream.DefaultConcurrency, "Tweets processed at once")
+	fl.StringVar(&rate, "rate", "", "At most this many tweets per second (`R/s`, or R/m)")
+	fl.StringVar(&opts.Format, "format", tweet.FormatAuto, "Payload `shape` of every line: "+strings.Join(streamFormats, ", "))
+	fl.BoolVar(&opts.FailFast, "fail-fast", false, "Stop at the first bad line")
+	output.AddFlag(cmd, &opts.Output)
+	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return streamFormats, cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+// parseRate reads --rate: "50/s", "50", "3000/m"; "" means no limit.
+func parseRate(s string) (float64, error) {
+	if s == "" {
+		return 0, nil
+	}
+	num, unit := s, "s"
+	if i := strings.IndexByte(s, '/'); i >= 0 {
+		num, unit = s[:i], s[i+1:]
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+	if err != nil || v <= 0 {
+		return 0, cmdutil.FlagErrorf("--rate %q: write a positive rate such as 50/s", s)
+	}
+	switch unit {
+	case "s":
+	case "m":
+		v /= 60
+	case "h":
+		v /= 3600
+	default:
+		return 0, cmdutil.FlagErrorf("--rate %q: the unit must be /s, /m or /h", s)
+	}
+	return v, nil
+}
+
+func streamRun(ctx context.Context, opts *StreamOptions) error {
+	var in io.Reader = opts.IO.In
+	var size int64
+	countRest := false
+	if opts.File != "" && opts.File != "-" {
+		f, err := os.Open(opts.File)
+		if err != nil {
+			return fmt.Errorf("%w: %w", tweet.ErrPayload, err)
+		}
+		defer f.Close()
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			size, countRest = fi.Size(), true
+		}
+		in = f
+	}
+	eng, err := opts.Engine()
+	if err != nil {
+		return err
+	}
+	jsonOut := opts.Output == output.JSON
+	out := bufio.NewWriterSize(opts.IO.Out, 64<<10)
+	lastFlush := time.Now()
+	var bar *stream.Bar
+	if opts.IO.IsStderrTTY() {
+		bar = stream.NewBar(opts.IO.ErrOut, size)
+	}
+	clearBar := func() {
+		if bar != nil {
+			bar.Clear()
+		}
+	}
+	so := stream.Options{
+		Concurrency: opts.Concurrency,
+		Rate:        opts.Rate,
+		Format:      opts.Format,
+		FailFast:    opts.FailFast,
+		Convert:     streamTweet,
+		CountRest:   countRest,
+		Emit: func(l stream.Line) error {
+			if l.Bad {
+				clearBar()
+				reportBadLine(opts.IO.ErrOut, jsonOut, l)
+			}
+			for _, r := range l.Results {
+				if jsonOut {
+					if err := output.WriteJSONLine(out, r); err != nil {
+						return err
+					}
+				} else {
+					writeStreamRow(out, r)
+				}
+			}
+			if time.Since(lastFlush) > 100*time.Millisecond {
+				lastFlush = time.Now()
+				if bar != nil && opts.IO.IsStdoutTTY() {
+					bar.Clear()
+				}
+				return out.Flush()
+			}
+			return nil
+		},
+	}
+	if bar != nil {
+		so.Progress = bar.Update
+	}
+	sum, runErr := stream.Run(ctx, in, eng, so)
+	clearBar()
+	if err := out.Flush(); err != nil && runErr == nil {
+		runErr = err
+	}
+	writeStreamSummary(opts.IO.ErrOut, jsonOut, sum)
+	switch {
+	case runErr == nil:
+		return nil
+	case ctx.Err() != nil:
+		return runErr
+	case errors.Is(runErr, stream.ErrBadLines), errors.Is(runErr, stream.ErrStopped):
+		return &cmdutil.ExitError{Code: 3, Err: runErr}
+	}
+	return runErr
+}
+
+// streamTweet converts a line's tweet for the engine; a tweet without an
+// author or a time is a bad line.
+func streamTweet(t tweet.Tweet) (shop.Tweet, error) {
+	if t.From == "" {
+		return shop.Tweet{}, fmt.Errorf("%w: tweet %s names no author username (a v2 tweet needs includes.users)", shop.ErrBadTweet, t.ID)
+	}
+	if t.CreatedAt.IsZero() {
+		return shop.Tweet{}, fmt.Errorf("%w: tweet %s has no created_at", shop.ErrBadTweet, t.ID)
+	}
+	return FromPayload(t, "")
+}
+
+func reportBadLine(w io.Writer, jsonOut bool, l stream.Line) {
+	if jsonOut {
+		_ = output.WriteJSONLine(w, struct {
+			Line  int    `json:"line"`
+			Error string `json:"error"`
+		}{l.N, l.Err.Error()})
+		return
+	}
+	fmt.Fprintf(w, "bad %s\n", l.Err)
+}
+
+func writeStreamRow(w io.Writer, r shop.Result) {
+	amount := ""
+	if r.Amount > 0 {
+		amount = fmt.Sprintf("%d %s", r.Amount, shop.Str(r.Currency))
+	}
+	dup := ""
+	if r.Duplicate {
+		dup = "duplicate"
+	}
+	detail := shop.Str(r.Reason)
+	if code := strings.Trim(shop.Str(r.ErrorCode)+"/"+shop.Str(r.DeclineCode), "/"); code != "" {
+		detail = code
+	}
+	fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.TweetID, r.From, r.Outcome, detail, shop.Str(r.Offer), amount, dup)
+}
+
+func writeStreamSummary(w io.Writer, jsonOut bool, s stream.Summary) {
+	if jsonOut {
+		_ = output.WriteJSONLine(w, struct {
+			Summary stream.Summary `json:"summary"`
+		}{s})
+		return
+	}
+	rate := 0.0
+	if s.Elapsed > 0 {
+		rate = float64(s.Tweets) / s.Elapsed.Seconds()
+	}
+	fmt.Fprintf(w, "%d lines, %d tweets in %s (%.0f tweets/s)", s.Lines, s.Tweets, s.Elapsed.Round(time.Millisecond), rate)
+	if s.BadLines > 0 {
+		fmt.Fprintf(w, "; %d bad lines", s.BadLines)
+	}
+	if s.Failed > 0 {
+		fmt.Fprintf(w, "; %d failed", s.Failed)
+	}
+	if s.Retries > 0 {
+		fmt.Fprintf(w, "; %d retries", s.Retries)
+	}
+	fmt.Fprintln(w)
+	var parts []string
+	for _, o := range shop.Outcomes {
+		if n := s.Outcomes[o]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", o, n))
+		}
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(w, "  %s", strings.Join(parts, ", "))
+		if s.Duplicates > 0 {
+			fmt.Fprintf(w, " (%d duplicates: charged before)", s.Duplicates)
+		}
+		fmt.Fprintln(w)
+	}
+	for _, m := range []struct {
+		label string
+		v     map[string]int64
+	}{{"charged", s.Charged}, {"authorised", s.Authorized}} {
+		if len(m.v) == 0 {
+			continue
+		}
+		curs := make([]string, 0, len(m.v))
+		for c := range m.v {
+			curs = append(curs, c)
+		}
+		sort.Strings(curs)
+		var amts []string
+		for _, c := range curs {
+			amts = append(amts, formatAmount(m.v[c], c))
+		}
+		fmt.Fprintf(w, "  %s %s\n", m.label, strings.Join(amts, ", "))
+	}
+}
+
+func formatAmount(minor int64, cur string) string {
+	if a, err := money.New(minor, cur); err == nil {
+		return a.String()
+	}
+	return fmt.Sprintf("%d %s", minor, cur)
+}

@@ -1,0 +1,291 @@
+package scenario
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"iter"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tweetpay/tweetpay/pkg/payment"
+	"github.com/tweetpay/tweetpay/pkg/shop"
+)
+
+const good = `name: demo
+start: 2026-11-24T10:00:00Z
+offers:
+  - {hashtag: BuyMug, name: Mug, price: "3.00"}
+buyers:
+  - {handle: "@alice", card: visa}
+steps:
+  - tweet: "#BuyMug"
+    from: "@alice"
+    expect: {outcome: purchased, amount: 300, reason: null, reply: "^@alice"}
+  - tweet: "#BuyMug again"
+    from: alice
+    at: "+16m"
+    id: "42"
+  - tweet: "third"
+    from: "@alice"
+  - file: p.json
+    expect: {outcome: ignored}
+  - charges: {offer: "#BuyMug", buyer: "@ALICE"}
+    expect: {count: 1, gross: 300}
+  - expire: "+1h"
+    expect: {count: 0}
+`
+
+func payloads(name string) ([]byte, error) {
+	if name == "p.json" {
+		return []byte(`{"id":"900","from":"@bob","text":"hello","created_at":"2026-11-24T11:00:00Z"}`), nil
+	}
+	return nil, errors.New("no such file")
+}
+
+func TestLoad(t *testing.T) {
+	s, err := Load("demo.yaml", []byte(good), payloads)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "demo" || len(s.Steps) != 6 || len(s.Offers) != 1 || len(s.Buyers) != 1 {
+		t.Fatalf("loaded %+v", s)
+	}
+	start := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	want := []struct {
+		id   string
+		from string
+		at   time.Time
+	}{
+		{GenerateID("demo", 1), "@alice", start},
+		{"42", "@alice", start.Add(16 * time.Minute)},
+		{GenerateID("demo", 3), "@alice", start.Add(16*time.Minute + time.Second)},
+		{"900", "@bob", time.Date(2026, 11, 24, 11, 0, 0, 0, time.UTC)},
+	}
+	for i, w := range want {
+		tw := s.Steps[i].Tweet
+		if tw.ID != w.id || tw.From != w.from || !tw.At.Equal(w.at) {
+			t.Errorf("step %d: tweet %+v, want %+v", i+1, tw, w)
+		}
+	}
+	if st := s.Steps[5]; st.Kind != KindExpire || !st.At.Equal(want[3].at.Add(time.Hour)) {
+		t.Errorf("expire step %+v", st)
+	}
+	if st := s.Steps[0]; st.Line != 8 || st.Expect[2].Field != "reason" || !st.Expect[2].Null {
+		t.Errorf("step 1: %+v", st)
+	}
+	if GenerateID("demo", 1) == GenerateID("other", 1) || GenerateID("demo", 1) != GenerateID("demo", 1) {
+		t.Error("generated IDs are not deterministic per scenario and index")
+	}
+}
+
+func TestLoadDefaults(t *testing.T) {
+	s, err := Load("dir/flow.yml", []byte("steps:\n  - {tweet: hi, from: \"@a\"}\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "flow" || !s.Steps[0].Tweet.At.Equal(DefaultEpoch) {
+		t.Errorf("got %+v", s)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	cases := []struct{ name, yaml, want string }{
+		{"empty", "", "f.yaml: the file is empty"},
+		{"syntax", "steps: [\n", "f.yaml:"},
+		{"unknown top", "stepz: []\n", `f.yaml:1: unknown key "stepz" (did you mean "steps"?)`},
+		{"unknown expect", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect: {outcom: purchased}\n", `f.yaml:4: unknown key "steps[0].expect.outcom" (did you mean "outcome"?)`},
+		{"unknown offer key", "offers:\n  - {hashtag: BuyX, name: X, price: \"1.00\", stok: 3}\nsteps: [{tweet: x, from: \"@a\"}]\n", `f.yaml:2: unknown key "offers[0].stok" (did you mean "stock"?)`},
+		{"bad offer", "offers:\n  - {hashtag: BuyX, name: X, price: \"abc\"}\nsteps: [{tweet: x, from: \"@a\"}]\n", "f.yaml:2: offer #BuyX"},
+		{"bad buyer", "buyers:\n  - {handle: \"@a\", card: nocard}\nsteps: [{tweet: x, from: \"@a\"}]\n", "f.yaml:2: buyer @a"},
+		{"no steps", "name: x\n", "f.yaml:1: steps: missing"},
+		{"no from", "steps:\n  - tweet: x\n", "f.yaml:2: steps[0]: a tweet needs from"},
+		{"two kinds", "steps:\n  - tweet: x\n    charges: {}\n", "f.yaml:3: steps[0]: tweet and charges cannot be in one step"},
+		{"bad outcome", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect: {outcome: bought}\n", `f.yaml:4: steps[0].expect.outcome: "bought" is not an outcome`},
+		{"bad at", "steps:\n  - tweet: x\n    from: \"@a\"\n    at: tomorrow\n", `f.yaml:4: steps[0].at: "tomorrow" is neither`},
+		{"bad regexp", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect: {reply: \"(\"}\n", "f.yaml:4: steps[0].expect.reply: bad regular expression"},
+		{"amount text", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect: {amount: \"12.50\"}\n", "f.yaml:4: steps[0].expect.amount: expected a whole number"},
+		{"charges expect", "steps:\n  - charges: {}\n    expect: {outcome: purchased}\n", `f.yaml:3: unknown key "steps[0].expect.outcome"`},
+		{"charges no expect", "steps:\n  - charges: {offer: X}\n", "f.yaml:2: steps[0]: a charges step needs expect"},
+		{"from with file", "steps:\n  - file: p.json\n    from: \"@a\"\n", "f.yaml:3: steps[0].from: not allowed with file"},
+		{"missing file", "steps:\n  - file: nope.json\n", "f.yaml:2: steps[0].file: no such file"},
+		{"bad handle", "steps:\n  - tweet: x\n    from: \"@a b\"\n", "f.yaml:3: steps[0].from: handle"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Load("f.yaml", []byte(c.yaml), payloads)
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("err = %v, want ErrInvalid containing %q", err, c.want)
+			}
+		})
+	}
+}
+
+func TestCheckTweet(t *testing.T) {
+	s, err := Load("f.yaml", []byte(`steps:
+  - tweet: x
+    from: "@a"
+    expect: {outcome: declined, decline_code: null, amount: null, reply: "sorry", duplicate: false, payment_intent: "^pi_"}
+  - tweet: x
+    from: "@a"
+    expect: {error: "no time"}
+  - tweet: x
+    from: "@a"
+    expect: {gifts: [{to: "@b", outcome: purchased}, {to: "@c", outcome: rejected, reason: sold_out}]}
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, pi := "insufficient_funds", "pi_1"
+	r := shop.Result{Outcome: shop.Declined, DeclineCode: &code, Reply: "@a sorry", PaymentIntent: &pi}
+	f := checkTweet(s.Steps[0].Expect, r, nil)
+	if len(f) != 1 || f[0].String() != `decline_code: expected null, got "insufficient_funds"` {
+		t.Errorf("failures %v", f)
+	}
+	r.DeclineCode, r.PaymentIntent, r.Amount = nil, nil, 5
+	f = checkTweet(s.Steps[0].Expect, r, nil)
+	if len(f) != 2 || f[0].String() != "amount: expected 0, got 5" || f[1].String() != "payment_intent: expected a match for /^pi_/, got null" {
+		t.Errorf("failures %v", f)
+	}
+	if f := checkTweet(s.Steps[1].Expect, shop.Result{}, errors.New("tweet 1 has no time")); len(f) != 0 {
+		t.Errorf("expected error not accepted: %v", f)
+	}
+	if f := checkTweet(s.Steps[1].Expect, shop.Result{Outcome: shop.Ignored}, nil); len(f) != 1 || f[0].Field != "error" {
+		t.Errorf("missing error not reported: %v", f)
+	}
+	if f := checkTweet(nil, shop.Result{}, errors.New("boom")); len(f) != 1 || f[0].Got != `"boom"` {
+		t.Errorf("unexpected error not reported: %v", f)
+	}
+	so := "sold_out"
+	gifts := []shop.Gift{{To: "@b", Outcome: shop.Purchased}, {To: "@c", Outcome: shop.Rejected, Reason: &so}}
+	if f := checkTweet(s.Steps[2].Expect, shop.Result{Gifts: gifts}, nil); len(f) != 0 {
+		t.Errorf("gifts: %v", f)
+	}
+	if f := checkTweet(s.Steps[2].Expect, shop.Result{Gifts: gifts[:1]}, nil); len(f) != 1 || f[0].String() != "gifts: expected 2 gifts, got 1 gifts" {
+		t.Errorf("gifts: %v", f)
+	}
+}
+
+// fakeEngine answers from a table, lists fixed charges and counts calls.
+type fakeEngine struct {
+	outcomes map[string]string
+	charges  []payment.Charge
+	calls    int
+}
+
+func (f *fakeEngine) Process(_ context.Context, tw shop.Tweet) (shop.Result, error) {
+	f.calls++
+	o, ok := f.outcomes[tw.Text]
+	if !ok {
+		return shop.Result{}, errors.New("engine exploded")
+	}
+	return shop.Result{TweetID: tw.ID, From: tw.From, Outcome: o}, nil
+}
+
+func (f *fakeEngine) ExpireDue(context.Context, time.Time) ([]shop.Result, error) { return nil, nil }
+func (f *fakeEngine) Gateway() payment.Gateway                                    { return fakeGateway{f: f} }
+func (f *fakeEngine) Namespace() string                                           { return "" }
+
+// fakeGateway lists the engine's charges; the rest of payment.Gateway is
+// not used by charge checks (calling it panics).
+type fakeGateway struct {
+	payment.Gateway
+	f *fakeEngine
+}
+
+func (g fakeGateway) ListCharges(context.Context, payment.ChargeFilter) iter.Seq2[payment.Charge, error] {
+	return func(yield func(payment.Charge, error) bool) {
+		for _, c := range g.f.charges {
+			if !yield(c, nil) {
+				return
+			}
+		}
+	}
+}
+
+func TestRunReportsEveryStepAndJUnit(t *testing.T) {
+	s, err := Load("flow.yaml", []byte(`name: flow <&>
+steps:
+  - tweet: buy
+    from: "@a"
+    expect: {outcome: declined}
+  - tweet: boom
+    from: "@a"
+  - tweet: buy
+    from: "@a"
+    expect: {outcome: purchased}
+  - charges: {offer: BuyMug}
+    expect: {count: 1, gross: 300, uncaptured: 1, authorized: 100}
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := func(offer string) map[string]string {
+		return map[string]string{shop.MetaTweetID: "1", shop.MetaOffer: offer}
+	}
+	eng := &fakeEngine{outcomes: map[string]string{"buy": shop.Purchased}, charges: []payment.Charge{
+		{Status: "succeeded", Captured: true, Amount: 300, AmountCaptured: 300, Metadata: md("BuyMug")},
+		{Status: "succeeded", Amount: 100, Metadata: md("BuyMug")},
+		{Status: "succeeded", Captured: true, Amount: 900, AmountCaptured: 900, Metadata: md("BuyHat")},
+		{Status: "succeeded", Captured: true, Amount: 900, AmountCaptured: 900, Metadata: map[string]string{}},
+	}}
+	rep, err := Run(context.Background(), eng, s)
+	if !errors.Is(err, ErrExpectation) {
+		t.Fatalf("err = %v, want ErrExpectation", err)
+	}
+	if eng.calls != 3 || len(rep.Steps) != 4 || rep.Passed != 1 || rep.Failed != 3 {
+		t.Fatalf("calls %d, report %+v", eng.calls, rep)
+	}
+	if msg := rep.Steps[0].Messages(); len(msg) != 1 || msg[0] != `outcome: expected declined, got "purchased"` {
+		t.Errorf("step 1 messages %v", msg)
+	}
+	if rep.Steps[1].Error != "engine exploded" {
+		t.Errorf("step 2 %+v", rep.Steps[1])
+	}
+	if c := rep.Steps[3].Charges; c == nil || c.Count != 2 || c.Gross != 300 || c.Uncaptured != 1 || c.Authorized != 100 {
+		t.Errorf("charges %+v", c)
+	}
+	if msg := rep.Steps[3].Messages(); len(msg) != 1 || msg[0] != "count: expected 1, got 2" {
+		t.Errorf("step 4 messages %v", msg)
+	}
+
+	var buf bytes.Buffer
+	if err := WriteJUnit(&buf, []Report{rep}); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Errors   int `xml:"errors,attr"`
+		Suites   []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				Name    string `xml:"name,attr"`
+				Line    int    `xml:"line,attr"`
+				Failure *struct {
+					Message string `xml:"message,attr"`
+					Text    string `xml:",chardata"`
+				} `xml:"failure"`
+				Error *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"error"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatalf("junit is not XML: %v\n%s", err, buf.String())
+	}
+	if doc.Tests != 4 || doc.Failures != 2 || doc.Errors != 1 || len(doc.Suites) != 1 || doc.Suites[0].Name != "flow <&>" {
+		t.Fatalf("junit %+v", doc)
+	}
+	c := doc.Suites[0].Cases
+	if c[0].Name != `step 1: @a: "buy"` || c[0].Line != 3 || c[0].Failure == nil ||
+		c[0].Failure.Message != `outcome: expected declined, got "purchased"` || !strings.Contains(c[0].Failure.Text, "flow.yaml:5: outcome") {
+		t.Errorf("case 1 %+v", c[0])
+	}
+	if c[1].Error == nil || c[2].Failure != nil || c[2].Error != nil || c[3].Failure == nil {
+		t.Errorf("cases %+v", c)
+	}
+}

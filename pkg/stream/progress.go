@@ -1,0 +1,69 @@
+package stream
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Bar draws a one-line progress bar with the rate and, when the input's
+// size is known, the share done and the time left. It is meant for a
+// terminal: it redraws its line with a carriage return.
+type Bar struct {
+	mu    sync.Mutex
+	w     io.Writer
+	total int64 // bytes; 0 when unknown
+	width int
+	drawn bool
+}
+
+// NewBar returns a bar writing to w for an input of total bytes (0 when
+// unknown, as for a pipe).
+func NewBar(w io.Writer, total int64) *Bar {
+	return &Bar{w: w, total: total, width: 24}
+}
+
+// Update redraws the bar for s.
+func (b *Bar) Update(s Summary) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	fmt.Fprintf(b.w, "\r\x1b[K%s", b.render(s))
+	b.drawn = true
+}
+
+// Clear removes the bar from its line, so that other output can be
+// written; the next Update draws it again.
+func (b *Bar) Clear() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.drawn {
+		io.WriteString(b.w, "\r\x1b[K")
+		b.drawn = false
+	}
+}
+
+func (b *Bar) render(s Summary) string {
+	rate := 0.0
+	if s.Elapsed > 0 {
+		rate = float64(s.Tweets) / s.Elapsed.Seconds()
+	}
+	var sb strings.Builder
+	if b.total > 0 {
+		frac := min(float64(s.BytesRead)/float64(b.total), 1)
+		fill := int(frac * float64(b.width))
+		sb.WriteString("[" + strings.Repeat("=", fill) + strings.Repeat(" ", b.width-fill) + "]")
+		fmt.Fprintf(&sb, " %3.0f%%", frac*100)
+		if frac > 0 && frac < 1 {
+			left := time.Duration(float64(s.Elapsed) * (1 - frac) / frac)
+			fmt.Fprintf(&sb, " ETA %s", left.Round(time.Second))
+		}
+		sb.WriteString("  ")
+	}
+	fmt.Fprintf(&sb, "%d lines, %d tweets, %.0f tweets/s", s.Lines, s.Tweets, rate)
+	if s.BadLines > 0 {
+		fmt.Fprintf(&sb, ", %d bad", s.BadLines)
+	}
+	return sb.String()
+}

@@ -1,0 +1,538 @@
+// Package stream runs a stream of tweets, one JSON payload per line, through
+// the purchase engine: with bounded concurrency, an optional rate limit,
+// retries of transient provider failures (always with the same idempotency
+// keys, which the engine derives from tweet IDs), results handed back in
+// input order through a reordering buffer bounded by the concurrency
+// window, and a summary. Memory stays flat: neither the input nor the
+// results are ever held whole.
+package stream
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tweetpay/tweetpay/pkg/payment"
+	"github.com/tweetpay/tweetpay/pkg/shop"
+	"github.com/tweetpay/tweetpay/pkg/tweet"
+)
+
+// Sentinel errors of Run.
+var (
+	// ErrBadLines: some lines could not be read as tweets (exit 3).
+	ErrBadLines = errors.New("bad lines in the stream")
+	// ErrStopped: --fail-fast stopped the stream at the first bad line.
+	ErrStopped = errors.New("stream stopped at the first bad line")
+)
+
+// Defaults of Options.
+const (
+	DefaultConcurrency = 8
+	DefaultRetries     = 5
+	DefaultBackoff     = 200 * time.Millisecond
+	MaxBackoff         = 5 * time.Second
+	// MaxLineBytes is the longest line read; a longer line is a bad line.
+	MaxLineBytes = tweet.MaxPayloadBytes
+)
+
+// Processor runs one tweet; shop.Engine is one. It must be safe for
+// concurrent use.
+type Processor interface {
+	Process(ctx context.Context, tw shop.Tweet) (shop.Result, error)
+}
+
+// Options tune Run. The zero value of each field means its default.
+type Options struct {
+	// Concurrency bounds the tweets processed at once (default 8).
+	Concurrency int
+	// Rate bounds the lines started per second; 0 means no limit.
+	Rate float64
+	// Format is the payload shape of every line: auto (per line), plain,
+	// v2, v1 or activity.
+	Format string
+	// FailFast stops the stream at the first bad line.
+	FailFast bool
+	// MaxLineBytes bounds a line (default MaxLineBytes).
+	MaxLineBytes int
+	// Retries is how many times a tweet is retried after a transient
+	// provider failure (default 5; negative: never), with exponential
+	// backoff from Backoff (default 200ms) up to MaxBackoff.
+	Retries int
+	Backoff time.Duration
+	// Convert turns a payload tweet into the engine's; it must fail for a
+	// tweet that cannot be processed (no author, no time).
+	Convert func(tweet.Tweet) (shop.Tweet, error)
+	// Emit receives every line, in input order, from one goroutine. An
+	// error stops the stream.
+	Emit func(Line) error
+	// CountRest makes Run read the rest of the input after a stop, only to
+	// count its lines for the "processed N of M lines" message. Set it for
+	// regular files, not for pipes that may never end.
+	CountRest bool
+	// Progress, when set, is called from the emitting goroutine with the
+	// running totals, at most every ProgressEvery (default 100ms), and once
+	// at the end.
+	Progress      func(Summary)
+	ProgressEvery time.Duration
+}
+
+// Line is the outcome of one input line.
+type Line struct {
+	// N is the line number, from 1, counting blank lines.
+	N int
+	// Results holds one result per tweet of the line (a payload may hold
+	// several, or none).
+	Results []shop.Result
+	// Err is why the line failed: a bad line (Bad set), a provider that
+	// stayed unavailable, or an engine failure.
+	Err error
+	Bad bool
+	// Interrupted is set for a line whose retries were cut short by
+	// cancellation: it was not processed.
+	Interrupted bool
+}
+
+// Summary totals a run.
+type Summary struct {
+	// Lines is the number of non-blank lines read; Processed those that ran
+	// to completion; Total, when known, the non-blank lines in the input.
+	Lines     int `json:"lines"`
+	Processed int `json:"processed"`
+	Total     int `json:"total,omitempty"`
+	Tweets    int `json:"tweets"`
+	BadLines  int `json:"bad_lines"`
+	// Failed counts lines that failed for another reason than their
+	// content (the provider stayed unavailable, an engine error).
+	Failed     int            `json:"failed"`
+	Outcomes   map[string]int `json:"outcomes"`
+	Duplicates int            `json:"duplicates"`
+	// Charged sums, per currency, what new purchased, confirmed and gifted
+	// results took; Authorized what new awaiting_confirmation results hold.
+	Charged    map[string]int64 `json:"charged"`
+	Authorized map[string]int64 `json:"authorized"`
+	Retries    int              `json:"retries"`
+	BytesRead  int64            `json:"-"`
+	Elapsed    time.Duration    `json:"-"`
+	Seconds    float64          `json:"seconds"`
+}
+
+type job struct {
+	seq  int
+	n    int
+	data []byte
+	bad  error
+}
+
+type done struct {
+	seq     int
+	line    Line
+	retries int
+}
+
+// Run reads lines from r and processes them with p. It returns when the
+// input is exhausted or the stream stopped, after every line in flight
+// finished, with the summary. The error is nil when every line was
+// processed; it wraps ErrBadLines (or ErrStopped with FailFast) when lines
+// were bad, payment.ErrUnavailable when the provider stayed unavailable for
+// a tweet, the context's error when ctx was cancelled, or the first engine
+// or Emit failure.
+func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, error) {
+	o := opts
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.MaxLineBytes <= 0 {
+		o.MaxLineBytes = MaxLineBytes
+	}
+	if o.Retries == 0 {
+		o.Retries = DefaultRetries
+	}
+	if o.Backoff <= 0 {
+		o.Backoff = DefaultBackoff
+	}
+	if o.ProgressEvery <= 0 {
+		o.ProgressEvery = 100 * time.Millisecond
+	}
+	if o.Format == "" {
+		o.Format = tweet.FormatAuto
+	}
+	if o.Convert == nil {
+		o.Convert = DefaultConvert
+	}
+	start := time.Now()
+	sum := Summary{Outcomes: map[string]int{}, Charged: map[string]int64{}, Authorized: map[string]int64{}}
+
+	var stopped atomic.Bool
+	var stopMu sync.Mutex
+	var stopErr error
+	stop := func(err error) {
+		stopMu.Lock()
+		if stopErr == nil {
+			stopErr = err
+		}
+		stopMu.Unlock()
+		stopped.Store(true)
+	}
+
+	var linesRead, bytesRead atomic.Int64
+	window := max(2*o.Concurrency, o.Concurrency+16)
+	slots := make(chan struct{}, window)
+	jobs := make(chan job, o.Concurrency)
+	results := make(chan done, window)
+
+	// Workers finish what they started even after a cancellation: the
+	// engine records a tweet's result with its payment, and a payment cut
+	// off half-way would only be retried on the next run.
+	work := context.WithoutCancel(ctx)
+	var wg sync.WaitGroup
+	for range o.Concurrency {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				results <- process(ctx, work, p, o, j)
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(results)
+	}()
+
+	// The emitter puts lines back in input order.
+	emitted := make(chan struct{})
+	var emitErr error
+	go func() {
+		defer close(emitted)
+		pending := map[int]done{}
+		next := 0
+		last := time.Now()
+		for d := range results {
+			pending[d.seq] = d
+			for {
+				cur, ok := pending[next]
+				if !ok {
+					break
+				}
+				delete(pending, next)
+				next++
+				<-slots
+				account(&sum, cur)
+				switch l := cur.line; {
+				case l.Interrupted:
+				case l.Bad && o.FailFast:
+					stop(fmt.Errorf("%w: line %d: %w", ErrStopped, l.N, l.Err))
+				case l.Err != nil && !l.Bad:
+					stop(l.Err)
+				}
+				if o.Emit != nil && emitErr == nil {
+					if err := o.Emit(cur.line); err != nil {
+						emitErr = err
+						stop(err)
+					}
+				}
+				if o.Progress != nil && time.Since(last) >= o.ProgressEvery {
+					last = time.Now()
+					s := sum
+					s.Lines = int(linesRead.Load())
+					s.BytesRead = bytesRead.Load()
+					s.Elapsed = time.Since(start)
+					o.Progress(s)
+				}
+			}
+		}
+	}()
+
+	br := bufio.NewReaderSize(r, 64<<10)
+	skipped := 0
+	readErr := read(ctx, br, o, &stopped, slots, jobs, &linesRead, &bytesRead, &skipped)
+	close(jobs)
+	<-emitted
+
+	sum.Lines = int(linesRead.Load())
+	sum.BytesRead = bytesRead.Load()
+	if readErr != nil {
+		stop(fmt.Errorf("read the stream: %w", readErr))
+	} else if stopped.Load() && ctx.Err() == nil && o.CountRest {
+		sum.Total = sum.Lines + skipped + countRest(br, o)
+	} else if !stopped.Load() && ctx.Err() == nil {
+		sum.Total = sum.Lines
+	}
+	sum.Elapsed = time.Since(start)
+	sum.Seconds = sum.Elapsed.Seconds()
+	if o.Progress != nil {
+		o.Progress(sum)
+	}
+
+	stopMu.Lock()
+	err := stopErr
+	stopMu.Unlock()
+	switch {
+	case ctx.Err() != nil && (err == nil || !errors.Is(err, ErrStopped)):
+		return sum, fmt.Errorf("interrupted after %d of %d lines read; re-run to continue: %w", sum.Processed, sum.Lines, ctx.Err())
+	case err != nil && errors.Is(err, payment.ErrUnavailable):
+		return sum, fmt.Errorf("processed %d of %s lines; re-run to continue: %w", sum.Processed, totalText(sum), err)
+	case err != nil:
+		return sum, err
+	case sum.BadLines > 0:
+		return sum, fmt.Errorf("%w: %d of %d lines", ErrBadLines, sum.BadLines, sum.Lines)
+	}
+	return sum, nil
+}
+
+func totalText(s Summary) string {
+	if s.Total > 0 {
+		return fmt.Sprint(s.Total)
+	}
+	return fmt.Sprintf("at least %d", s.Lines)
+}
+
+// read reads lines and hands them to the workers until the input ends or
+// the stream stops.
+func read(ctx context.Context, br *bufio.Reader, o Options, stopped *atomic.Bool, slots chan struct{}, jobs chan<- job, lines, bytes *atomic.Int64, skipped *int) error {
+	var interval time.Duration
+	if o.Rate > 0 {
+		interval = time.Duration(float64(time.Second) / o.Rate)
+	}
+	var next time.Time
+	seq, n := 0, 0
+	var buf []byte
+	for {
+		if stopped.Load() || ctx.Err() != nil {
+			return nil
+		}
+		line, tooLong, size, err := readLine(br, o.MaxLineBytes, buf[:0])
+		buf = line
+		bytes.Add(int64(size))
+		if size == 0 && err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+		n++
+		if !tooLong && isBlank(line) {
+			if err != nil {
+				if errors.Is(err, io.EOF) {
+					return nil
+				}
+				return err
+			}
+			continue
+		}
+		j := job{seq: seq, n: n}
+		if tooLong {
+			j.bad = fmt.Errorf("%w: line is over the %d-byte limit", tweet.ErrPayload, o.MaxLineBytes)
+		} else {
+			j.data = append([]byte(nil), line...)
+		}
+		// Wait for room in the reordering window, then for the rate.
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			*skipped++
+			return nil
+		}
+		if interval > 0 {
+			now := time.Now()
+			if next.After(now) {
+				t := time.NewTimer(next.Sub(now))
+				select {
+				case <-t.C:
+				case <-ctx.Done():
+					t.Stop()
+					<-slots
+					*skipped++
+					return nil
+				}
+				now = next
+			}
+			next = now.Add(interval)
+		}
+		if stopped.Load() {
+			<-slots
+			*skipped++
+			return nil
+		}
+		lines.Add(1)
+		seq++
+		jobs <- j
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+// readLine reads one line without its line ending. A line longer than max
+// is consumed whole but reported as tooLong, and not returned. size counts
+// the bytes consumed.
+func readLine(br *bufio.Reader, max int, buf []byte) (line []byte, tooLong bool, size int, err error) {
+	for {
+		frag, err := br.ReadSlice('\n')
+		size += len(frag)
+		if !tooLong {
+			if len(buf)+len(frag) > max+2 {
+				tooLong, buf = true, buf[:0]
+			} else {
+				buf = append(buf, frag...)
+			}
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		if !tooLong {
+			buf = trimEOL(buf)
+			if len(buf) > max {
+				tooLong, buf = true, buf[:0]
+			}
+		}
+		return buf, tooLong, size, err
+	}
+}
+
+func trimEOL(b []byte) []byte {
+	if len(b) > 0 && b[len(b)-1] == '\n' {
+		b = b[:len(b)-1]
+	}
+	if len(b) > 0 && b[len(b)-1] == '\r' {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+func isBlank(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			return false
+		}
+	}
+	return true
+}
+
+func countRest(br *bufio.Reader, o Options) int {
+	n := 0
+	for {
+		line, tooLong, size, err := readLine(br, o.MaxLineBytes, nil)
+		if size == 0 && err != nil {
+			return n
+		}
+		if tooLong || !isBlank(line) {
+			n++
+		}
+		if err != nil {
+			return n
+		}
+	}
+}
+
+// process runs the tweets of one line; work is the context payments run
+// under, ctx the one whose cancellation cuts retries short.
+func process(ctx, work context.Context, p Processor, o Options, j job) done {
+	d := done{seq: j.seq, line: Line{N: j.n}}
+	fail := func(err error) done {
+		d.line.Err = err
+		d.line.Bad = errors.Is(err, tweet.ErrPayload) || errors.Is(err, shop.ErrBadTweet)
+		return d
+	}
+	if j.bad != nil {
+		return fail(fmt.Errorf("line %d: %w", j.n, j.bad))
+	}
+	tws, err := tweet.ReadPayloadFormat(j.data, o.Format)
+	if err != nil {
+		return fail(fmt.Errorf("line %d: %w", j.n, err))
+	}
+	sts := make([]shop.Tweet, 0, len(tws))
+	for _, t := range tws {
+		st, err := o.Convert(t)
+		if err != nil {
+			return fail(fmt.Errorf("line %d: %w", j.n, err))
+		}
+		sts = append(sts, st)
+	}
+	for _, st := range sts {
+		backoff := o.Backoff
+		for attempt := 0; ; attempt++ {
+			r, err := p.Process(work, st)
+			if err == nil {
+				d.line.Results = append(d.line.Results, r)
+				break
+			}
+			if !errors.Is(err, payment.ErrUnavailable) || attempt >= o.Retries {
+				if errors.Is(err, payment.ErrUnavailable) {
+					err = fmt.Errorf("line %d: tweet %s: still unavailable after %d attempts: %w", j.n, st.ID, attempt+1, err)
+				} else {
+					err = fmt.Errorf("line %d: tweet %s: %w", j.n, st.ID, err)
+				}
+				return fail(err)
+			}
+			d.retries++
+			t := time.NewTimer(backoff)
+			select {
+			case <-t.C:
+			case <-ctx.Done():
+				t.Stop()
+				d.line.Interrupted = true
+				d.line.Err = fmt.Errorf("line %d: tweet %s: interrupted while waiting to retry: %w", j.n, st.ID, ctx.Err())
+				return d
+			}
+			backoff = min(2*backoff, MaxBackoff)
+		}
+	}
+	return d
+}
+
+// account adds a finished line to the summary.
+func account(s *Summary, d done) {
+	s.Retries += d.retries
+	l := d.line
+	switch {
+	case l.Interrupted:
+	case l.Bad:
+		s.BadLines++
+	case l.Err != nil:
+		s.Failed++
+	default:
+		s.Processed++
+	}
+	for _, r := range l.Results {
+		s.Tweets++
+		s.Outcomes[r.Outcome]++
+		if r.Duplicate {
+			s.Duplicates++
+			continue
+		}
+		cur := shop.Str(r.Currency)
+		switch r.Outcome {
+		case shop.Purchased, shop.Confirmed, shop.Gifted:
+			s.Charged[cur] += r.Amount
+		case shop.AwaitingConfirmation:
+			s.Authorized[cur] += r.Amount
+		}
+	}
+}
+
+// DefaultConvert converts a payload tweet for the engine: it needs an ID,
+// an author and a time.
+func DefaultConvert(t tweet.Tweet) (shop.Tweet, error) {
+	if t.From == "" {
+		return shop.Tweet{}, fmt.Errorf("%w: tweet %s names no author username", shop.ErrBadTweet, t.ID)
+	}
+	if t.CreatedAt.IsZero() {
+		return shop.Tweet{}, fmt.Errorf("%w: tweet %s has no created_at", shop.ErrBadTweet, t.ID)
+	}
+	if t.ID == "" {
+		return shop.Tweet{}, fmt.Errorf("%w: a tweet from @%s has no id", shop.ErrBadTweet, t.From)
+	}
+	return shop.Tweet{
+		ID: t.ID, From: t.From, Text: t.Text, At: t.CreatedAt, Retweet: t.Retweet,
+		Own: t.ForUserID != "" && t.AuthorID == t.ForUserID,
+	}, nil
+}

@@ -1,0 +1,261 @@
+package stream
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tweetpay/tweetpay/pkg/payment"
+	"github.com/tweetpay/tweetpay/pkg/shop"
+)
+
+// fakeEngine records processed tweet IDs; it sleeps a random short time so
+// that tweets finish out of order, and fails as told.
+type fakeEngine struct {
+	mu       sync.Mutex
+	seen     map[string]int
+	failures map[string]int // tweet ID -> transient failures before success
+	fatal    map[string]bool
+	inFlight atomic.Int32
+	maxSeen  atomic.Int32
+	delay    time.Duration
+}
+
+func newFake() *fakeEngine {
+	return &fakeEngine{seen: map[string]int{}, failures: map[string]int{}, fatal: map[string]bool{}}
+}
+
+func (f *fakeEngine) Process(ctx context.Context, tw shop.Tweet) (shop.Result, error) {
+	n := f.inFlight.Add(1)
+	defer f.inFlight.Add(-1)
+	for {
+		m := f.maxSeen.Load()
+		if n <= m || f.maxSeen.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	time.Sleep(time.Duration(rand.IntN(300)) * time.Microsecond)
+	time.Sleep(f.delay)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fatal[tw.ID] {
+		return shop.Result{}, errors.New("disk on fire")
+	}
+	if f.failures[tw.ID] > 0 {
+		f.failures[tw.ID]--
+		return shop.Result{}, fmt.Errorf("create payment: %w", payment.ErrUnavailable)
+	}
+	f.seen[tw.ID]++
+	cur := "usd"
+	return shop.Result{TweetID: tw.ID, From: "@" + tw.From, Outcome: shop.Purchased, Amount: 100, Currency: &cur,
+		Duplicate: f.seen[tw.ID] > 1}, nil
+}
+
+func plainLine(i int) string {
+	return fmt.Sprintf(`{"id":"t%d","from":"@u%d","text":"#BuyMug","created_at":"2026-01-01T00:00:00Z"}`, i, i%7)
+}
+
+func lines(n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		b.WriteString(plainLine(i) + "\n")
+	}
+	return b.String()
+}
+
+func collect(t *testing.T, input string, eng Processor, o Options) ([]Line, Summary, error) {
+	t.Helper()
+	var got []Line
+	o.Emit = func(l Line) error { got = append(got, l); return nil }
+	o.Backoff = time.Millisecond
+	sum, err := Run(context.Background(), strings.NewReader(input), eng, o)
+	return got, sum, err
+}
+
+func TestRunOrderAndConcurrency(t *testing.T) {
+	eng := newFake()
+	got, sum, err := collect(t, lines(500), eng, Options{Concurrency: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 500 || sum.Processed != 500 || sum.Tweets != 500 || sum.Lines != 500 || sum.Total != 500 {
+		t.Fatalf("got %d lines, summary %+v", len(got), sum)
+	}
+	for i, l := range got {
+		if want := fmt.Sprintf("t%d", i+1); l.N != i+1 || len(l.Results) != 1 || l.Results[0].TweetID != want {
+			t.Fatalf("line %d out of order: %+v", i+1, l)
+		}
+	}
+	if m := eng.maxSeen.Load(); m > 6 || m < 2 {
+		t.Errorf("max tweets in flight %d, want between 2 and 6", m)
+	}
+	if sum.Charged["usd"] != 50000 || sum.Outcomes[shop.Purchased] != 500 {
+		t.Errorf("summary %+v", sum)
+	}
+}
+
+func TestRunBadLines(t *testing.T) {
+	input := plainLine(1) + "\n" +
+		"not json\n" +
+		"\n" + // blank: skipped, still counted as a line number
+		`{"id":"t4","from":"@u1","text":"#BuyMug"}` + "\n" + // no created_at
+		`{"foo":1}` + "\n" +
+		`{"id":"t6","text":"x","from":"@u1","created_at":"2026-01-01T00:00:00Z"}` + "\r\n" +
+		`{"id":"t7","from":"@u1","text":"` + strings.Repeat("a", 2000) + `","created_at":"2026-01-01T00:00:00Z"}` + "\n" +
+		plainLine(8) // no final newline
+	got, sum, err := collect(t, input, newFake(), Options{Concurrency: 3, MaxLineBytes: 1000})
+	if !errors.Is(err, ErrBadLines) {
+		t.Fatalf("err = %v, want ErrBadLines", err)
+	}
+	var bad []int
+	for _, l := range got {
+		if l.Bad {
+			bad = append(bad, l.N)
+		}
+	}
+	if fmt.Sprint(bad) != "[2 4 5 7]" {
+		t.Errorf("bad lines %v, want [2 4 5 7]", bad)
+	}
+	if sum.BadLines != 4 || sum.Processed != 3 || sum.Lines != 7 {
+		t.Errorf("summary %+v", sum)
+	}
+	for _, l := range got {
+		if l.Bad && !strings.Contains(l.Err.Error(), fmt.Sprintf("line %d:", l.N)) {
+			t.Errorf("error of line %d does not name it: %v", l.N, l.Err)
+		}
+	}
+}
+
+func TestRunFailFast(t *testing.T) {
+	input := lines(3) + "garbage\n" + lines(200)
+	got, sum, err := collect(t, input, newFake(), Options{Concurrency: 2, FailFast: true})
+	if !errors.Is(err, ErrStopped) || !strings.Contains(err.Error(), "line 4") {
+		t.Fatalf("err = %v, want ErrStopped at line 4", err)
+	}
+	if sum.Lines >= 203 || len(got) != sum.Lines {
+		t.Errorf("read %d lines, emitted %d: fail-fast should stop early", sum.Lines, len(got))
+	}
+}
+
+func TestRunRetriesTransientFailures(t *testing.T) {
+	eng := newFake()
+	eng.failures["t3"] = 2
+	got, sum, err := collect(t, lines(5), eng, Options{Concurrency: 2, Retries: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Retries != 2 || sum.Processed != 5 || len(got) != 5 || eng.seen["t3"] != 1 {
+		t.Errorf("summary %+v, t3 processed %d times", sum, eng.seen["t3"])
+	}
+}
+
+func TestRunUnavailableStops(t *testing.T) {
+	eng := newFake()
+	eng.failures["t50"] = 100
+	o := Options{Concurrency: 4, Retries: 2, CountRest: true}
+	_, sum, err := collect(t, lines(1000), eng, o)
+	if !errors.Is(err, payment.ErrUnavailable) {
+		t.Fatalf("err = %v, want ErrUnavailable", err)
+	}
+	want := fmt.Sprintf("processed %d of 1000 lines; re-run to continue", sum.Processed)
+	if !strings.Contains(err.Error(), want) || sum.Total != 1000 || sum.Failed != 1 {
+		t.Errorf("err = %v; summary %+v", err, sum)
+	}
+	if sum.Lines >= 1000 {
+		t.Errorf("read every line (%d) after the provider stayed unavailable", sum.Lines)
+	}
+}
+
+func TestRunFatalError(t *testing.T) {
+	eng := newFake()
+	eng.fatal["t2"] = true
+	_, _, err := collect(t, lines(100), eng, Options{Concurrency: 2})
+	if err == nil || !strings.Contains(err.Error(), "line 2: tweet t2: disk on fire") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestRunCancelFinishesInFlight(t *testing.T) {
+	eng := newFake()
+	eng.delay = 2 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	var emitted int
+	o := Options{Concurrency: 4, Emit: func(l Line) error {
+		emitted++
+		if emitted == 20 {
+			cancel()
+		}
+		return nil
+	}}
+	sum, err := Run(ctx, strings.NewReader(lines(10000)), eng, o)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	eng.mu.Lock()
+	processed := len(eng.seen)
+	eng.mu.Unlock()
+	if sum.Processed != processed || sum.Lines != emitted || sum.Lines > 200 {
+		t.Errorf("summary %+v, engine processed %d, emitted %d", sum, processed, emitted)
+	}
+}
+
+func TestRunRate(t *testing.T) {
+	t0 := time.Now()
+	_, sum, err := collect(t, lines(11), newFake(), Options{Concurrency: 4, Rate: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 11 lines at 100/s: the last starts 100ms after the first.
+	if d := time.Since(t0); d < 95*time.Millisecond || sum.Processed != 11 {
+		t.Errorf("11 lines at 100/s took %s", d)
+	}
+}
+
+func TestRunDuplicatesNotCharged(t *testing.T) {
+	eng := newFake()
+	if _, _, err := collect(t, lines(10), eng, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	_, sum, err := collect(t, lines(10), eng, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Duplicates != 10 || len(sum.Charged) != 0 {
+		t.Errorf("second run: %+v", sum)
+	}
+}
+
+func TestReadLine(t *testing.T) {
+	long := strings.Repeat("x", 300)
+	br := bufio.NewReaderSize(strings.NewReader("a\r\n"+long+"\nb"), 16)
+	var got []string
+	for {
+		line, tooLong, size, err := readLine(br, 100, nil)
+		if size == 0 {
+			break
+		}
+		got = append(got, fmt.Sprintf("%q/%v", line, tooLong))
+		if err != nil {
+			break
+		}
+	}
+	if fmt.Sprint(got) != `["a"/false ""/true "b"/false]` {
+		t.Errorf("got %v", got)
+	}
+}
+
+func TestBarRender(t *testing.T) {
+	var b strings.Builder
+	bar := NewBar(&b, 1000)
+	bar.Update(Summary{Lines: 10, Tweets: 10, BytesRead: 250, Elapsed: time.Second})
+	if s := b.String(); !strings.Contains(s, " 25%") || !strings.Contains(s, "ETA 3s") || !strings.Contains(s, "10 tweets/s") {
+		t.Errorf("bar %q", s)
+	}
+}
