@@ -122,10 +122,10 @@ type Summary struct {
 }
 
 type job struct {
-	seq  int
-	n    int
-	data []byte
-	bad  error
+	seq    int
+	n      int
+	tweets []tweet.Tweet
+	bad    error
 }
 
 type done struct {
@@ -182,7 +182,14 @@ func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, 
 	var linesRead, bytesRead atomic.Int64
 	window := max(2*o.Concurrency, o.Concurrency+16)
 	slots := make(chan struct{}, window)
-	jobs := make(chan job, o.Concurrency)
+	// Each worker has its own queue and a tweet goes to the worker chosen by
+	// its author, so that one buyer's tweets (a purchase, then its
+	// confirmation) are processed in input order, and never wait on each
+	// other in the engine while other workers idle.
+	jobs := make([]chan job, o.Concurrency)
+	for i := range jobs {
+		jobs[i] = make(chan job, 4)
+	}
 	results := make(chan done, window)
 
 	// Workers finish what they started even after a cancellation: the
@@ -190,11 +197,11 @@ func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, 
 	// off half-way would only be retried on the next run.
 	work := context.WithoutCancel(ctx)
 	var wg sync.WaitGroup
-	for range o.Concurrency {
+	for i := range o.Concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range jobs {
+			for j := range jobs[i] {
 				results <- process(ctx, work, p, o, j)
 			}
 		}()
@@ -226,7 +233,7 @@ func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, 
 				switch l := cur.line; {
 				case l.Interrupted:
 				case l.Bad && o.FailFast:
-					stop(fmt.Errorf("%w: line %d: %w", ErrStopped, l.N, l.Err))
+					stop(fmt.Errorf("%w: %w", ErrStopped, l.Err))
 				case l.Err != nil && !l.Bad:
 					stop(l.Err)
 				}
@@ -251,7 +258,9 @@ func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, 
 	br := bufio.NewReaderSize(r, 64<<10)
 	skipped := 0
 	readErr := read(ctx, br, o, &stopped, slots, jobs, &linesRead, &bytesRead, &skipped)
-	close(jobs)
+	for _, q := range jobs {
+		close(q)
+	}
 	<-emitted
 
 	sum.Lines = int(linesRead.Load())
@@ -294,7 +303,7 @@ func totalText(s Summary) string {
 
 // read reads lines and hands them to the workers until the input ends or
 // the stream stops.
-func read(ctx context.Context, br *bufio.Reader, o Options, stopped *atomic.Bool, slots chan struct{}, jobs chan<- job, lines, bytes *atomic.Int64, skipped *int) error {
+func read(ctx context.Context, br *bufio.Reader, o Options, stopped *atomic.Bool, slots chan struct{}, jobs []chan job, lines, bytes *atomic.Int64, skipped *int) error {
 	var interval time.Duration
 	if o.Rate > 0 {
 		interval = time.Duration(float64(time.Second) / o.Rate)
@@ -328,8 +337,10 @@ func read(ctx context.Context, br *bufio.Reader, o Options, stopped *atomic.Bool
 		j := job{seq: seq, n: n}
 		if tooLong {
 			j.bad = fmt.Errorf("%w: line is over the %d-byte limit", tweet.ErrPayload, o.MaxLineBytes)
+		} else if tws, perr := tweet.ReadPayloadFormat(line, o.Format); perr != nil {
+			j.bad = perr
 		} else {
-			j.data = append([]byte(nil), line...)
+			j.tweets = tws
 		}
 		// Wait for room in the reordering window, then for the rate.
 		select {
@@ -361,7 +372,10 @@ func read(ctx context.Context, br *bufio.Reader, o Options, stopped *atomic.Bool
 		}
 		lines.Add(1)
 		seq++
-		jobs <- j
+		jobs[route(j, len(jobs))] <- j
+		if j.bad != nil && o.FailFast {
+			return nil // read no further than the first bad line
+		}
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil
@@ -369,6 +383,26 @@ func read(ctx context.Context, br *bufio.Reader, o Options, stopped *atomic.Bool
 			return err
 		}
 	}
+}
+
+// route picks the worker of a line from its first tweet's author.
+func route(j job, n int) int {
+	if len(j.tweets) == 0 || n == 1 {
+		return j.seq % n
+	}
+	key := j.tweets[0].From
+	if key == "" {
+		key = j.tweets[0].AuthorID
+	}
+	var h uint32 = 2166136261 // FNV-1a, case-insensitive
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		h = (h ^ uint32(c)) * 16777619
+	}
+	return int(h % uint32(n))
 }
 
 // readLine reads one line without its line ending. A line longer than max
@@ -445,12 +479,8 @@ func process(ctx, work context.Context, p Processor, o Options, j job) done {
 	if j.bad != nil {
 		return fail(fmt.Errorf("line %d: %w", j.n, j.bad))
 	}
-	tws, err := tweet.ReadPayloadFormat(j.data, o.Format)
-	if err != nil {
-		return fail(fmt.Errorf("line %d: %w", j.n, err))
-	}
-	sts := make([]shop.Tweet, 0, len(tws))
-	for _, t := range tws {
+	sts := make([]shop.Tweet, 0, len(j.tweets))
+	for _, t := range j.tweets {
 		st, err := o.Convert(t)
 		if err != nil {
 			return fail(fmt.Errorf("line %d: %w", j.n, err))
