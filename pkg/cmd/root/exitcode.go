@@ -8,6 +8,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/payment"
+	"github.com/tweetpay/tweetpay/pkg/scenario"
 	"github.com/tweetpay/tweetpay/pkg/statedb"
 )
 
@@ -43,6 +44,8 @@ func exitCodeFor(ctx context.Context, err error) ExitCode {
 		return ExitUsage // the one string match: cobra has no typed error for it
 	case errors.Is(err, config.ErrInvalid), errors.Is(err, payment.ErrAuth):
 		return ExitConfig
+	case errors.Is(err, scenario.ErrExpectation):
+		return ExitExpectation
 	case errors.Is(err, payment.ErrDeclined):
 		return ExitDeclined
 	case errors.Is(err, statedb.ErrUnwritable):

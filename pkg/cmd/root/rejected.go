@@ -8,7 +8,9 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/money"
 	"github.com/tweetpay/tweetpay/pkg/offer"
 	"github.com/tweetpay/tweetpay/pkg/payment"
+	"github.com/tweetpay/tweetpay/pkg/scenario"
 	"github.com/tweetpay/tweetpay/pkg/shop"
+	"github.com/tweetpay/tweetpay/pkg/stream"
 	"github.com/tweetpay/tweetpay/pkg/tweet"
 )
 
@@ -23,6 +25,9 @@ var rejectedErrors = []error{
 	offer.ErrInvalid,
 	buyer.ErrInvalid,
 	money.ErrInvalid,
+	scenario.ErrInvalid,
+	stream.ErrBadLines,
+	stream.ErrStopped,
 }
 
 func isRejected(err error) bool {

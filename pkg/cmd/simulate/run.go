@@ -131,7 +131,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	for _, f := range opts.Files {
 		s, err := scenario.LoadFile(f)
 		if err != nil {
-			return &cmdutil.ExitError{Code: 3, Err: err}
+			return err
 		}
 		scs = append(scs, s)
 	}
@@ -207,7 +207,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 			// The failures and the summary are on stderr already.
 			return &cmdutil.ExitError{Code: 7}
 		}
-		return &cmdutil.ExitError{Code: 7, Err: fmt.Errorf("%w: %d of %d steps failed", scenario.ErrExpectation, sum.Failed, sum.Steps)}
+		return fmt.Errorf("%w: %d of %d steps failed", scenario.ErrExpectation, sum.Failed, sum.Steps)
 	}
 	return nil
 }

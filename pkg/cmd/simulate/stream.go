@@ -3,7 +3,6 @@ package simulate
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -208,14 +207,6 @@ func streamRun(ctx context.Context, opts *StreamOptions) error {
 		runErr = err
 	}
 	writeStreamSummary(opts.IO.ErrOut, jsonOut, sum)
-	switch {
-	case runErr == nil:
-		return nil
-	case ctx.Err() != nil:
-		return runErr
-	case errors.Is(runErr, stream.ErrBadLines), errors.Is(runErr, stream.ErrStopped):
-		return &cmdutil.ExitError{Code: 3, Err: runErr}
-	}
 	return runErr
 }
 

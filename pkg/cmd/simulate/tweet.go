@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -17,6 +16,8 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/output"
+	"github.com/tweetpay/tweetpay/pkg/payment"
+	"github.com/tweetpay/tweetpay/pkg/scenario"
 	"github.com/tweetpay/tweetpay/pkg/shop"
 	"github.com/tweetpay/tweetpay/pkg/tweet"
 )
@@ -106,9 +107,6 @@ is unavailable.`,
 	return cmd
 }
 
-// ErrExpectation is returned when an outcome differs from what was expected.
-var ErrExpectation = errors.New("expectation not met")
-
 func tweetRun(ctx context.Context, opts *TweetOptions) error {
 	tweets, err := readTweets(opts)
 	if err != nil {
@@ -143,7 +141,7 @@ func tweetRun(ctx context.Context, opts *TweetOptions) error {
 func exitFor(expect string, results []shop.Result) error {
 	for _, r := range results {
 		if expect != "" && r.Outcome != expect {
-			return &cmdutil.ExitError{Code: 7, Err: fmt.Errorf("%w: tweet %s: outcome %s, expected %s", ErrExpectation, r.TweetID, r.Outcome, expect)}
+			return fmt.Errorf("%w: tweet %s: outcome %s, expected %s", scenario.ErrExpectation, r.TweetID, r.Outcome, expect)
 		}
 	}
 	if expect != "" {
@@ -151,8 +149,8 @@ func exitFor(expect string, results []shop.Result) error {
 	}
 	for _, r := range results {
 		if r.Outcome == shop.Declined {
-			return &cmdutil.ExitError{Code: 5, Err: fmt.Errorf("tweet %s: payment declined (%s)", r.TweetID,
-				strings.Trim(shop.Str(r.ErrorCode)+", "+shop.Str(r.DeclineCode), ", "))}
+			return fmt.Errorf("tweet %s: %w (%s)", r.TweetID, payment.ErrDeclined,
+				strings.Trim(shop.Str(r.ErrorCode)+", "+shop.Str(r.DeclineCode), ", "))
 		}
 	}
 	return nil

@@ -1,0 +1,125 @@
+// Package buyer holds the `tweetpay buyer` commands: link test buyers (a
+// Twitter handle with a Stripe test card) to Stripe Customers, and manage
+// them in tweetpay.yaml.
+package buyer
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tweetpay/tweetpay/pkg/buyer"
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/config"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/payment"
+	"github.com/tweetpay/tweetpay/pkg/yamldoc"
+)
+
+// NewCmdBuyer returns the buyer noun with its verbs.
+func NewCmdBuyer(f *cmdutil.Factory) *cobra.Command {
+	return cmdutil.Group("buyer", "Link and manage test buyers",
+		NewCmdLink(f, nil),
+		NewCmdList(f, nil),
+		NewCmdShow(f, nil),
+		NewCmdUnlink(f, nil),
+	)
+}
+
+// ErrNotFound is matched (errors.Is) by the error for a buyer that the file
+// does not have. That error also matches payment.ErrNotFound, so it exits 3.
+var ErrNotFound = errors.New("buyer not found")
+
+// notFoundError says which buyer is missing and what the file has instead.
+type notFoundError struct{ msg string }
+
+func (e *notFoundError) Error() string { return e.msg }
+
+func (e *notFoundError) Is(target error) bool {
+	return target == ErrNotFound || target == payment.ErrNotFound
+}
+
+// buyersKey is the top-level list of tweetpay.yaml that holds the buyers.
+const buyersKey = "buyers"
+
+// buyerDoc is tweetpay.yaml opened for an edit of its buyers.
+type buyerDoc struct {
+	cfg    *config.Config
+	doc    *yamldoc.Doc
+	buyers []buyer.Buyer
+}
+
+func openBuyers(cfg *config.Config) (*buyerDoc, error) {
+	doc, err := yamldoc.Load(cfg.Path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", config.ErrInvalid, err)
+	}
+	bd := &buyerDoc{cfg: cfg, doc: doc}
+	for _, n := range doc.List(buyersKey) {
+		var b buyer.Buyer
+		if err := n.Decode(&b); err != nil {
+			return nil, fmt.Errorf("%w: %s:%d: %v", config.ErrInvalid, cfg.Path, n.Line, err)
+		}
+		bd.buyers = append(bd.buyers, b)
+	}
+	return bd, nil
+}
+
+// index returns the position of the buyer with handle h, or -1.
+func (bd *buyerDoc) index(h string) int {
+	for i, b := range bd.buyers {
+		if buyer.SameHandle(b.Handle, h) {
+			return i
+		}
+	}
+	return -1
+}
+
+func notFoundErr(path, h string, buyers []buyer.Buyer) error {
+	names := make([]string, 0, len(buyers))
+	for _, b := range buyers {
+		names = append(names, at(b.Handle))
+	}
+	known := "it has none"
+	if len(names) > 0 {
+		known = "it has " + strings.Join(names, ", ")
+	}
+	return &notFoundError{fmt.Sprintf("no buyer %s in %s (%s)", at(h), path, known)}
+}
+
+// at writes a handle with one '@'.
+func at(h string) string {
+	return "@" + strings.TrimLeft(strings.TrimSpace(h), "@＠")
+}
+
+func editErr(path string, err error) error {
+	if errors.Is(err, yamldoc.ErrUnsupported) || errors.Is(err, yamldoc.ErrInvalid) {
+		return fmt.Errorf("%w: %s: %w", config.ErrInvalid, path, err)
+	}
+	return err
+}
+
+// confirm asks a yes/no question on the terminal; the default is no.
+func confirm(ios *iostreams.IOStreams, question string) bool {
+	fmt.Fprintf(ios.ErrOut, "%s [y/N] ", question)
+	line, _ := bufio.NewReader(ios.In).ReadString('\n')
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true
+	}
+	return false
+}
+
+// cardInfo describes a resolved card for people: "visa …4242".
+func cardInfo(c buyer.Card) string {
+	s := c.Input
+	if c.Brand != "" && c.Last4 != "" && !strings.EqualFold(c.Input, c.Brand) {
+		s += " (" + c.Brand + " …" + c.Last4 + ")"
+	} else if c.Last4 != "" {
+		s += " …" + c.Last4
+	}
+	return s
+}

@@ -1,0 +1,274 @@
+package buyer
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tweetpay/tweetpay/pkg/buyer"
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/config"
+	"github.com/tweetpay/tweetpay/pkg/emulator"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/output"
+	"github.com/tweetpay/tweetpay/pkg/payment"
+	stripegw "github.com/tweetpay/tweetpay/pkg/payment/stripe"
+	"github.com/tweetpay/tweetpay/pkg/shop"
+)
+
+type testEnv struct {
+	dir, path string
+}
+
+func newEnv(t *testing.T, yaml string) *testEnv {
+	t.Helper()
+	dir := t.TempDir()
+	e := &testEnv{dir: dir, path: filepath.Join(dir, "tweetpay.yaml")}
+	if err := os.WriteFile(e.path, []byte(yaml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func (e *testEnv) config() (*config.Config, error) {
+	return config.Load(config.Options{Dir: e.dir, LookupEnv: func(k string) (string, bool) {
+		if k == "TWEETPAY_STATE_DIR" {
+			return filepath.Join(e.dir, ".tweetpay"), true
+		}
+		return "", false
+	}})
+}
+
+func (e *testEnv) read(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(e.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// writeCounter counts the write requests the gateway sends.
+type writeCounter struct {
+	next http.RoundTripper
+	mu   sync.Mutex
+	n    int
+}
+
+func (w *writeCounter) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Method != http.MethodGet {
+		w.mu.Lock()
+		w.n++
+		w.mu.Unlock()
+	}
+	return w.next.RoundTrip(req)
+}
+
+func (w *writeCounter) take() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n := w.n
+	w.n = 0
+	return n
+}
+
+func emulatorGateway(t *testing.T) (payment.Gateway, *writeCounter) {
+	t.Helper()
+	em, err := emulator.Open(t.TempDir(), emulator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = em.Close() })
+	wc := &writeCounter{next: em.Transport()}
+	return stripegw.New(stripegw.Options{Key: "sk_test_buyercmd", URL: "http://emulator.invalid",
+		HTTPClient: &http.Client{Transport: wc}, NoRetrySleep: true}), wc
+}
+
+func TestNewCmdLink(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	var got *LinkOptions
+	cmd := NewCmdLink(&cmdutil.Factory{IOStreams: ios}, func(_ context.Context, o *LinkOptions) error {
+		got = o
+		return nil
+	})
+	cmd.SetArgs([]string{"@alice", "--card", "visa", "--country", "ca"})
+	if err := cmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Handle != "@alice" || got.Card != "visa" || got.Country != "ca" || !got.CountrySet || got.NameSet {
+		t.Errorf("options = %+v", got)
+	}
+	for args, want := range map[string]string{
+		"@alice":              "--card is required",
+		"--card visa":         "a buyer's @handle required",
+		"@a @b --card visa":   `too many arguments: ["@b"]`,
+		"@a --card visa -o x": "valid formats are table, json",
+	} {
+		cmd := NewCmdLink(&cmdutil.Factory{IOStreams: ios}, func(context.Context, *LinkOptions) error { return nil })
+		cmd.SetArgs(strings.Fields(args))
+		cmd.SetOut(&bytes.Buffer{})
+		cmd.SetErr(&bytes.Buffer{})
+		cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return cmdutil.FlagErrorWrap(err) })
+		err := cmd.Execute()
+		var fe *cmdutil.FlagError
+		if !errors.As(err, &fe) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error = %v, want a FlagError containing %q", args, err, want)
+		}
+	}
+}
+
+func link(t *testing.T, e *testEnv, gw payment.Gateway, args ...string) (LinkResult, string, error) {
+	t.Helper()
+	ios, _, stdout, stderr := iostreams.Test()
+	opts := &LinkOptions{IO: ios, Config: e.config, Gateway: func() (payment.Gateway, error) { return gw, nil },
+		Handle: args[0], Card: args[1], Output: output.JSON}
+	if len(args) > 2 {
+		opts.Country, opts.CountrySet = args[2], true
+	}
+	err := linkRun(context.Background(), opts)
+	var res LinkResult
+	if err == nil {
+		if jerr := json.Unmarshal(stdout.Bytes(), &res); jerr != nil {
+			t.Fatalf("output %q: %v", stdout, jerr)
+		}
+	}
+	return res, stderr.String(), err
+}
+
+func TestLinkRun(t *testing.T) {
+	const start = "# buyers for CI\nmerchant:\n  country: US\n"
+	e := newEnv(t, start)
+	gw, wc := emulatorGateway(t)
+
+	res, msg, err := link(t, e, gw, "@alice", "visa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.CustomerCreated || !res.CardAttached || !res.Changed || !res.FileChanged ||
+		!strings.HasPrefix(res.Customer, "cus_") || !strings.HasPrefix(res.PaymentMethod, "pm_") {
+		t.Errorf("first link = %+v", res)
+	}
+	if !strings.Contains(msg, "✓ Linked @alice to "+res.Customer) {
+		t.Errorf("message %q", msg)
+	}
+	if got, want := e.read(t), start+"buyers:\n  - handle: \"@alice\"\n    card: visa\n"; got != want {
+		t.Errorf("file = %q, want %q", got, want)
+	}
+	if wc.take() == 0 {
+		t.Error("the first link sent no write")
+	}
+	c, found, err := gw.FindCustomer(context.Background(), shop.CustomerEmail("alice"))
+	if err != nil || !found || c.ID != res.Customer || c.DefaultPaymentMethod != res.PaymentMethod {
+		t.Errorf("customer = %+v, %v, %v", c, found, err)
+	}
+
+	// The second link, in another case, sends no write and leaves the file.
+	before := e.read(t)
+	again, msg, err := link(t, e, gw, "ALICE", "visa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := wc.take(); n != 0 {
+		t.Errorf("second link sent %d writes", n)
+	}
+	if again.Customer != res.Customer || again.CustomerCreated || again.Changed || again.FileChanged {
+		t.Errorf("second link = %+v", again)
+	}
+	if !strings.Contains(msg, "already linked") || e.read(t) != before {
+		t.Errorf("second link: message %q, file %q", msg, e.read(t))
+	}
+
+	// Bad input is buyer.ErrInvalid (exit 3) and sends nothing.
+	for _, args := range [][]string{{"@a-b", "visa"}, {"@bob", "nope"}, {"@bob", "visa", "USA"}} {
+		_, _, err := link(t, e, gw, args...)
+		if !errors.Is(err, buyer.ErrInvalid) || errors.Is(err, config.ErrInvalid) {
+			t.Errorf("%v: error = %v, want buyer.ErrInvalid", args, err)
+		}
+	}
+	if n := wc.take(); n != 0 || e.read(t) != before {
+		t.Errorf("refused links sent %d writes or changed the file", n)
+	}
+
+	// A declining card links with its token kept for purchases.
+	res, _, err = link(t, e, gw, "@bob", "insufficient_funds", "ca")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.CardAttached || res.PaymentMethod != "pm_card_visa_chargeDeclinedInsufficientFunds" || res.DeclinesWith == nil ||
+		*res.DeclinesWith != "insufficient_funds" || res.Country != "CA" {
+		t.Errorf("declining link = %+v", res)
+	}
+	if !strings.Contains(e.read(t), "  - handle: \"@bob\"\n    card: insufficient_funds\n    country: CA\n") {
+		t.Errorf("file = %q", e.read(t))
+	}
+}
+
+func TestUnlinkRunKeepsCustomer(t *testing.T) {
+	e := newEnv(t, "buyers:\n  - handle: \"@alice\"\n    card: visa\n  # bob\n  - handle: \"@bob\"\n    card: amex\n")
+	gw, _ := emulatorGateway(t)
+	first, _, err := link(t, e, gw, "@bob", "amex")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ios, _, _, stderr := iostreams.Test()
+	if err := unlinkRun(context.Background(), &UnlinkOptions{IO: ios, Config: e.config, Handle: "bob", Yes: true}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := e.read(t), "buyers:\n  - handle: \"@alice\"\n    card: visa\n"; got != want {
+		t.Errorf("file = %q, want %q", got, want)
+	}
+	if !strings.Contains(stderr.String(), "Stripe Customer is kept") {
+		t.Errorf("message %q", stderr)
+	}
+	c, found, err := gw.FindCustomer(context.Background(), shop.CustomerEmail("bob"))
+	if err != nil || !found || c.ID != first.Customer {
+		t.Errorf("customer after unlink = %+v, %v, %v", c, found, err)
+	}
+	err = unlinkRun(context.Background(), &UnlinkOptions{IO: ios, Config: e.config, Handle: "@bob", Yes: true})
+	if !errors.Is(err, ErrNotFound) || !errors.Is(err, payment.ErrNotFound) {
+		t.Errorf("second unlink = %v, want ErrNotFound", err)
+	}
+}
+
+func TestShowRun(t *testing.T) {
+	e := newEnv(t, "buyers:\n  - handle: \"@alice\"\n    card: visa\n    name: Alice\n")
+	gw, wc := emulatorGateway(t)
+	show := func() Shown {
+		t.Helper()
+		ios, _, stdout, _ := iostreams.Test()
+		if err := showRun(context.Background(), &ShowOptions{IO: ios, Config: e.config,
+			Gateway: func() (payment.Gateway, error) { return gw, nil }, Handle: "@Alice", Output: output.JSON}); err != nil {
+			t.Fatal(err)
+		}
+		var s Shown
+		if err := json.Unmarshal(stdout.Bytes(), &s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if s := show(); s.Linked || s.Customer != nil || s.InSync || s.CardToken != "pm_card_visa" || s.Name != "Alice" {
+		t.Errorf("unlinked show = %+v", s)
+	}
+	res, _, err := link(t, e, gw, "@alice", "visa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wc.take()
+	s := show()
+	if !s.Linked || s.Customer == nil || *s.Customer != res.Customer || s.PaymentMethod == nil ||
+		*s.PaymentMethod != res.PaymentMethod || !s.InSync {
+		t.Errorf("linked show = %+v", s)
+	}
+	if n := wc.take(); n != 0 {
+		t.Errorf("show sent %d writes", n)
+	}
+}

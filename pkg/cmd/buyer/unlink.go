@@ -1,0 +1,84 @@
+package buyer
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tweetpay/tweetpay/pkg/buyer"
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/config"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+)
+
+// UnlinkOptions are the inputs of `buyer unlink`.
+type UnlinkOptions struct {
+	IO     *iostreams.IOStreams
+	Config func() (*config.Config, error)
+	Handle string
+	Yes    bool
+}
+
+// NewCmdUnlink returns `buyer unlink`.
+func NewCmdUnlink(f *cmdutil.Factory, runF func(context.Context, *UnlinkOptions) error) *cobra.Command {
+	opts := &UnlinkOptions{IO: f.IOStreams, Config: f.Config}
+	cmd := &cobra.Command{
+		Use:   "unlink @HANDLE",
+		Short: "Remove a test buyer from tweetpay.yaml",
+		Long: `Remove a buyer, with the comment lines directly above it, from the config
+file; the rest of the file is kept byte for byte. The buyer's tweets are then
+rejected as not_linked. The Stripe Customer and its card are kept, with their
+charges: 'tweetpay buyer link' finds the same Customer again.
+
+Asks for confirmation on a terminal; otherwise --yes is required.
+
+Exit status: 0 when removed; 2 without --yes when not interactive; 3 when no
+buyer has HANDLE; 4 when the config file is invalid.`,
+		Example: "  tweetpay buyer unlink @alice --yes",
+		Args:    cmdutil.ExactArgs(1, "a buyer's @handle"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Handle = args[0]
+			if err := cmdutil.ConfirmFlag(opts.Yes, opts.IO.CanPrompt(), "buyer unlink"); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return unlinkRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Remove without asking")
+	return cmd
+}
+
+func unlinkRun(_ context.Context, opts *UnlinkOptions) error {
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	bd, err := openBuyers(cfg)
+	if err != nil {
+		return err
+	}
+	i := bd.index(opts.Handle)
+	if i < 0 {
+		if _, err := buyer.NormalizeHandle(opts.Handle); err != nil {
+			return err
+		}
+		return notFoundErr(cfg.Path, opts.Handle, bd.buyers)
+	}
+	name := at(bd.buyers[i].Handle)
+	if !opts.Yes && !confirm(opts.IO, fmt.Sprintf("Remove buyer %s from %s?", name, cfg.Path)) {
+		fmt.Fprintln(opts.IO.ErrOut, "Nothing removed.")
+		return nil
+	}
+	if _, err := bd.doc.Remove(buyersKey, buyer.MatchNode(opts.Handle)); err != nil {
+		return editErr(cfg.Path, err)
+	}
+	if err := bd.doc.Save(cfg.Path); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "✓ Removed buyer %s from %s; its Stripe Customer is kept (buyer link finds it again)\n", name, cfg.Path)
+	return nil
+}

@@ -1,0 +1,49 @@
+package offer
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/config"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/offer"
+)
+
+// ArchiveOptions are the inputs of `offer archive`.
+type ArchiveOptions struct {
+	IO     *iostreams.IOStreams
+	Config func() (*config.Config, error)
+	Tag    string
+}
+
+// NewCmdArchive returns `offer archive`.
+func NewCmdArchive(f *cmdutil.Factory, runF func(context.Context, *ArchiveOptions) error) *cobra.Command {
+	opts := &ArchiveOptions{IO: f.IOStreams, Config: f.Config}
+	cmd := &cobra.Command{
+		Use:   "archive TAG",
+		Short: "Stop selling an offer, keeping it in tweetpay.yaml",
+		Long: `Set archived: true on an offer. Tweets of its hashtag are then rejected with
+the reason offer_inactive, its hashtags stay reserved, and 'tweetpay offer
+sync' deactivates its Stripe Product. 'tweetpay offer update TAG --unarchive'
+undoes it.
+
+Exit status: 0 when archived (or already archived); 3 when no offer has TAG;
+4 when the config file is invalid.`,
+		Example: "  tweetpay offer archive BuyBlueMug && tweetpay offer sync",
+		Args:    cmdutil.ExactArgs(1, "an offer's hashtag or gift handle"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Tag = args[0]
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return archiveRun(cmd.Context(), opts)
+		},
+	}
+	return cmd
+}
+
+func archiveRun(_ context.Context, opts *ArchiveOptions) error {
+	return editOffer(opts.IO, opts.Config, opts.Tag, "Archived", func(o *offer.Offer) { o.Archived = true })
+}

@@ -1,0 +1,103 @@
+package offer
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/config"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/offer"
+)
+
+// DeleteOptions are the inputs of `offer delete`.
+type DeleteOptions struct {
+	IO     *iostreams.IOStreams
+	Config func() (*config.Config, error)
+	Tag    string
+	Yes    bool
+}
+
+// NewCmdDelete returns `offer delete`.
+func NewCmdDelete(f *cmdutil.Factory, runF func(context.Context, *DeleteOptions) error) *cobra.Command {
+	opts := &DeleteOptions{IO: f.IOStreams, Config: f.Config}
+	cmd := &cobra.Command{
+		Use:   "delete TAG",
+		Short: "Remove an offer from tweetpay.yaml",
+		Long: `Remove an offer, with the comment lines directly above it, from the config
+file. The rest of the file is kept byte for byte. Its Stripe Product and
+Prices are left as they are: to stop selling and deactivate the product,
+use 'tweetpay offer archive' and 'tweetpay offer sync' instead.
+
+Asks for confirmation on a terminal; otherwise --yes is required.
+
+Exit status: 0 when deleted; 2 without --yes when not interactive; 3 when
+no offer has TAG; 4 when the config file is invalid.`,
+		Example: "  tweetpay offer delete BuyBlueMug --yes",
+		Args:    cmdutil.ExactArgs(1, "an offer's hashtag or gift handle"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Tag = args[0]
+			if err := cmdutil.ConfirmFlag(opts.Yes, opts.IO.CanPrompt(), "offer delete"); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return deleteRun(cmd.Context(), opts)
+		},
+	}
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Delete without asking")
+	return cmd
+}
+
+func deleteRun(_ context.Context, opts *DeleteOptions) error {
+	cfg, err := opts.Config()
+	if err != nil {
+		return err
+	}
+	od, err := openOffers(cfg)
+	if err != nil {
+		return err
+	}
+	i, err := od.index(opts.Tag)
+	if err != nil {
+		return err
+	}
+	name := label(od.offers[i])
+	if !opts.Yes {
+		ok, err := confirm(opts.IO, fmt.Sprintf("Delete offer %s from %s?", name, cfg.Path))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			fmt.Fprintln(opts.IO.ErrOut, "Nothing deleted.")
+			return nil
+		}
+	}
+	if _, err := od.doc.Remove(offersKey, offer.MatchNode(opts.Tag)); err != nil {
+		return editErr(cfg.Path, err)
+	}
+	if err := od.save(); err != nil {
+		return err
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "✓ Deleted offer %s from %s; its Stripe product, if synced, is unchanged\n", name, cfg.Path)
+	return nil
+}
+
+// confirm asks a yes/no question on the terminal; the default is no.
+func confirm(ios *iostreams.IOStreams, question string) (bool, error) {
+	fmt.Fprintf(ios.ErrOut, "%s [y/N] ", question)
+	line, err := bufio.NewReader(ios.In).ReadString('\n')
+	if err != nil && line == "" {
+		return false, nil
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true, nil
+	}
+	return false, nil
+}

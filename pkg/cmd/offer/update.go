@@ -1,0 +1,229 @@
+package offer
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/config"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/offer"
+)
+
+// UpdateOptions are the inputs of `offer update`.
+type UpdateOptions struct {
+	IO     *iostreams.IOStreams
+	Config func() (*config.Config, error)
+
+	Tag    string
+	Fields Fields
+	// Clear names the optional fields to remove: description, currency,
+	// stock, per-buyer-limit, countries, confirm, starts, ends.
+	Clear     []string
+	Unarchive bool
+}
+
+var clearable = []string{flagDescription, flagCurrency, flagStock, flagPerBuyer, flagCountries, "confirm", flagStarts, flagEnds}
+
+// NewCmdUpdate returns `offer update`.
+func NewCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *UpdateOptions) error) *cobra.Command {
+	opts := &UpdateOptions{IO: f.IOStreams, Config: f.Config}
+	clear := map[string]*bool{}
+	cmd := &cobra.Command{
+		Use:   "update TAG [flags]",
+		Short: "Change fields of an offer in tweetpay.yaml",
+		Long: `Change the fields of one offer that are given as flags; every other field, and
+every other byte of the file, stays as it is (comments on changed lines too).
+TAG is the purchase hashtag or the gift handle ('#' and '@' optional). The
+--clear-* flags remove an optional field, which brings back its default (no
+limit, the merchant's currency or country, no confirmation step, open dates).
+The whole resulting offer list is validated before anything is written.
+
+A changed name or price reaches Stripe with 'tweetpay offer sync'.
+
+Exit status: 0 when updated (or already as asked); 2 for bad or conflicting
+flags; 3 when no offer has TAG or the result is invalid; 4 when the config
+file is invalid.`,
+		Example: `  tweetpay offer update BuyBlueMug --price 15.00 --stock 200
+  tweetpay offer update BuyKindle --clear-confirm
+  tweetpay offer update tweetacoffee --countries US,CA,MX`,
+		Args: cmdutil.ExactArgs(1, "an offer's hashtag or gift handle"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Tag = args[0]
+			opts.Fields.collect(cmd)
+			opts.Clear = nil
+			for _, name := range clearable {
+				if *clear[name] {
+					if opts.Fields.Set[name] {
+						return cmdutil.FlagErrorf("--%s and --clear-%s cannot be used together", name, name)
+					}
+					if name == "confirm" && (opts.Fields.Set[flagConfirmTag] || opts.Fields.Set[flagConfirmWindow]) {
+						return cmdutil.FlagErrorf("--clear-confirm cannot be used with --confirm-hashtag or --confirm-window")
+					}
+					opts.Clear = append(opts.Clear, name)
+				}
+			}
+			if len(opts.Fields.Set) == 0 && len(opts.Clear) == 0 && !opts.Unarchive {
+				return cmdutil.FlagErrorf("nothing to update: give at least one field flag, such as --price")
+			}
+			if runF != nil {
+				return runF(cmd.Context(), opts)
+			}
+			return updateRun(cmd.Context(), opts)
+		},
+	}
+	addFieldFlags(cmd.Flags(), &opts.Fields)
+	for _, name := range clearable {
+		clear[name] = new(bool)
+		cmd.Flags().BoolVar(clear[name], "clear-"+name, false, "Remove the offer's "+name)
+	}
+	cmd.Flags().BoolVar(&opts.Unarchive, "unarchive", false, "Make an archived offer buyable again")
+	return cmd
+}
+
+func updateRun(_ context.Context, opts *UpdateOptions) error {
+	return editOffer(opts.IO, opts.Config, opts.Tag, "Updated", func(o *offer.Offer) {
+		opts.Fields.apply(o)
+		for _, name := range opts.Clear {
+			switch name {
+			case flagDescription:
+				o.Description = ""
+			case flagCurrency:
+				o.Currency = ""
+			case flagStock:
+				o.Stock = nil
+			case flagPerBuyer:
+				o.PerBuyerLimit = nil
+			case flagCountries:
+				o.Countries = nil
+			case "confirm":
+				o.Confirm = nil
+			case flagStarts:
+				o.Starts = ""
+			case flagEnds:
+				o.Ends = ""
+			}
+		}
+		if opts.Unarchive {
+			o.Archived = false
+		}
+	})
+}
+
+// editOffer changes the offer with tag through change, validates the whole
+// resulting list, and writes only the fields that differ.
+func editOffer(ios *iostreams.IOStreams, getCfg func() (*config.Config, error), tag, done string, change func(*offer.Offer)) error {
+	cfg, err := getCfg()
+	if err != nil {
+		return err
+	}
+	od, err := openOffers(cfg)
+	if err != nil {
+		return err
+	}
+	i, err := od.index(tag)
+	if err != nil {
+		return err
+	}
+	old := od.offers[i]
+	next := old
+	next.Countries = slices.Clone(old.Countries)
+	if old.Confirm != nil {
+		c := *old.Confirm
+		next.Confirm = &c
+	}
+	change(&next)
+	fields := diff(old, next)
+	if len(fields) == 0 {
+		fmt.Fprintf(ios.ErrOut, "✓ Offer %s already as asked; %s not changed\n", label(old), cfg.Path)
+		return nil
+	}
+	after := slices.Clone(od.offers)
+	after[i] = next
+	rs, err := od.check(after, i)
+	if err != nil {
+		return err
+	}
+	if err := od.doc.Update(offersKey, offer.MatchNode(tag), fields); err != nil {
+		return editErr(cfg.Path, err)
+	}
+	if err := od.save(); err != nil {
+		return err
+	}
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	fmt.Fprintf(ios.ErrOut, "✓ %s offer %s in %s (%s)\n", done, rs[i].Label(), cfg.Path, joinKeys(keys))
+	return nil
+}
+
+func joinKeys(keys []string) string {
+	s := ""
+	for i, k := range keys {
+		if i > 0 {
+			s += ", "
+		}
+		s += k
+	}
+	return s
+}
+
+// diff returns the YAML fields of next that differ from old, keyed by their
+// YAML name; a nil value removes the field.
+func diff(old, next offer.Offer) map[string]any {
+	out := map[string]any{}
+	str := func(key, a, b string) {
+		if a == b {
+			return
+		}
+		if b == "" {
+			out[key] = nil
+		} else {
+			out[key] = b
+		}
+	}
+	str("name", old.Name, next.Name)
+	str("description", old.Description, next.Description)
+	str("price", old.Price, next.Price)
+	str("currency", old.Currency, next.Currency)
+	str("starts", old.Starts, next.Starts)
+	str("ends", old.Ends, next.Ends)
+	num := func(key string, a, b *int) {
+		switch {
+		case a == nil && b == nil:
+		case b == nil:
+			out[key] = nil
+		case a == nil || *a != *b:
+			out[key] = *b
+		}
+	}
+	num("stock", old.Stock, next.Stock)
+	num("per_buyer_limit", old.PerBuyerLimit, next.PerBuyerLimit)
+	if !slices.Equal(old.Countries, next.Countries) {
+		if len(next.Countries) == 0 {
+			out["countries"] = nil
+		} else {
+			out["countries"] = scalarSeq(next.Countries)
+		}
+	}
+	switch oc, nc := old.Confirm, next.Confirm; {
+	case oc == nil && nc == nil:
+	case nc == nil:
+		out["confirm"] = nil
+	case oc == nil || *oc != *nc:
+		out["confirm"] = *nc
+	}
+	if old.Archived != next.Archived {
+		if next.Archived {
+			out["archived"] = true
+		} else {
+			out["archived"] = nil
+		}
+	}
+	return out
+}
