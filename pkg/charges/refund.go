@@ -79,10 +79,10 @@ func Refund(ctx context.Context, gw payment.Gateway, in RefundInput) (RefundResu
 	if strings.TrimSpace(in.Amount) != "" {
 		a, err := money.Parse(in.Amount, c.Currency)
 		if err != nil {
-			return RefundResult{}, fmt.Errorf("refund amount: %w", err)
+			return RefundResult{}, fmt.Errorf("amount: %w", err)
 		}
 		if a.Minor <= 0 {
-			return RefundResult{}, fmt.Errorf("refund amount: %w: %q: a refund must be more than 0", money.ErrInvalid, in.Amount)
+			return RefundResult{}, fmt.Errorf("amount: %w: %q: a refund must be more than 0", money.ErrInvalid, in.Amount)
 		}
 		amount = a.Minor
 	}

@@ -26,27 +26,34 @@ func NewCmdCharges(f *cmdutil.Factory) *cobra.Command {
 	)
 }
 
-// timeFlags parses --since and --until into q; now is the reference of
-// durations ("24h" ago).
-func timeFlags(q *charges.Query, since, until string, now time.Time) error {
+// timeFlags checks --since and --until, and the query they complete, while
+// flags are parsed, so that a bad value is a usage error.
+func timeFlags(q charges.Query, since, until string, now time.Time) error {
+	_, err := withTimes(q, since, until, now)
+	return err
+}
+
+// withTimes returns q with Since and Until parsed from the flags' values;
+// now is the reference of durations ("24h" ago).
+func withTimes(q charges.Query, since, until string, now time.Time) (charges.Query, error) {
 	if since != "" {
 		t, err := charges.ParseTime(since, now)
 		if err != nil {
-			return cmdutil.FlagErrorf("--since: %w", err)
+			return q, cmdutil.FlagErrorf("--since: %w", err)
 		}
 		q.Since = t
 	}
 	if until != "" {
 		t, err := charges.ParseTime(until, now)
 		if err != nil {
-			return cmdutil.FlagErrorf("--until: %w", err)
+			return q, cmdutil.FlagErrorf("--until: %w", err)
 		}
 		q.Until = t
 	}
 	if err := q.Validate(); err != nil {
-		return cmdutil.FlagErrorWrap(err)
+		return q, cmdutil.FlagErrorWrap(err)
 	}
-	return nil
+	return q, nil
 }
 
 // formatAmount writes minor units for people ("$12.50").
@@ -90,6 +97,7 @@ func newJSONArray(w *bufio.Writer) *jsonArray {
 	return a
 }
 
+// Write adds one element.
 func (a *jsonArray) Write(v any) error {
 	if a.err != nil {
 		return a.err
@@ -109,6 +117,7 @@ func (a *jsonArray) Write(v any) error {
 	return a.err
 }
 
+// Close ends the array; an empty one is written "[]".
 func (a *jsonArray) Close() error {
 	if a.err != nil {
 		return a.err

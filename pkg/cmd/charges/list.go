@@ -24,15 +24,17 @@ type ListOptions struct {
 	// Now is the clock for durations and relative times; nil means time.Now.
 	Now func() time.Time
 
-	Query  charges.Query
-	All    bool
-	Output output.Format
+	// Query holds the filters; its Since and Until are set from the Since
+	// and Until flags when the command runs.
+	Query        charges.Query
+	Since, Until string
+	All          bool
+	Output       output.Format
 }
 
 // NewCmdList returns `charges list`.
 func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) error) *cobra.Command {
 	opts := &ListOptions{IO: f.IOStreams, Gateway: f.Gateway}
-	var since, until string
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
@@ -82,7 +84,7 @@ a bad configuration or key; 6 when the provider is unavailable.`,
 			if opts.Query.Status != "" && !slices.Contains(charges.Statuses, opts.Query.Status) {
 				return cmdutil.FlagErrorf("--status %q is not one of %s", opts.Query.Status, strings.Join(charges.Statuses, ", "))
 			}
-			if err := timeFlags(&opts.Query, since, until, opts.now()); err != nil {
+			if err := timeFlags(opts.Query, opts.Since, opts.Until, opts.now()); err != nil {
 				return err
 			}
 			if opts.All {
@@ -98,8 +100,8 @@ a bad configuration or key; 6 when the provider is unavailable.`,
 	fl.StringVar(&opts.Query.Offer, "offer", "", "Only charges for this offer (`hashtag` or gift handle)")
 	fl.StringVar(&opts.Query.Buyer, "buyer", "", "Only charges of this buyer (`@handle`)")
 	fl.StringVar(&opts.Query.Status, "status", "", "Only charges with this `status`: "+strings.Join(charges.Statuses, ", "))
-	fl.StringVar(&since, "since", "", "Only charges created at or after `time` (RFC3339, date, or duration ago such as 24h)")
-	fl.StringVar(&until, "until", "", "Only charges created at or before `time` (RFC3339, date, or duration ago)")
+	fl.StringVar(&opts.Since, "since", "", "Only charges created at or after `time` (RFC3339, date, or duration ago such as 24h)")
+	fl.StringVar(&opts.Until, "until", "", "Only charges created at or before `time` (RFC3339, date, or duration ago)")
 	fl.IntVarP(&opts.Query.Limit, "limit", "L", 30, "Maximum number of charges")
 	fl.BoolVar(&opts.All, "all", false, "List every charge, following pages")
 	output.AddListFlag(cmd, &opts.Output)
@@ -152,11 +154,15 @@ func status(c payment.Charge) string {
 }
 
 func listRun(ctx context.Context, opts *ListOptions) error {
+	q, err := withTimes(opts.Query, opts.Since, opts.Until, opts.now())
+	if err != nil {
+		return err
+	}
 	gw, err := opts.Gateway()
 	if err != nil {
 		return err
 	}
-	seq := charges.Lister{Gateway: gw}.List(ctx, opts.Query)
+	seq := charges.Lister{Gateway: gw}.List(ctx, q)
 	tty := opts.IO.IsStdoutTTY()
 	columns := listColumns(tty && opts.Output == output.Table, opts.now())
 

@@ -73,7 +73,7 @@ unavailable.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Input.Amount, "amount", "", "Refund this `amount` in major units (default: what is left)")
-	cmd.Flags().StringVar(&opts.Input.Reason, "reason", "", "Reason: "+strings.Join(charges.RefundReasons, ", "))
+	cmd.Flags().StringVar(&opts.Input.Reason, "reason", "", "The `reason`: "+strings.Join(charges.RefundReasons, ", "))
 	output.AddFlag(cmd, &opts.Output)
 	_ = cmd.RegisterFlagCompletionFunc("reason", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return charges.RefundReasons, cobra.ShellCompDirectiveNoFileComp
@@ -91,7 +91,7 @@ func refundRun(ctx context.Context, opts *RefundOptions) error {
 		if errors.Is(err, money.ErrInvalid) {
 			// The amount is checked against the charge's currency, so it can
 			// only be judged here; it is still a bad flag value.
-			return cmdutil.FlagErrorf("--amount: %w", err)
+			return cmdutil.FlagErrorWrap(err)
 		}
 		return err
 	}

@@ -83,7 +83,7 @@ func printDetail(w io.Writer, d charges.Detail) {
 	var b strings.Builder
 	line := func(label, value string) {
 		if value != "" {
-			fmt.Fprintf(&b, "%-16s%s\n", label+":", value)
+			fmt.Fprintf(&b, "%-17s %s\n", label+":", value)
 		}
 	}
 	line("Charge", d.ID)

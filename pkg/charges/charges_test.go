@@ -1,0 +1,241 @@
+package charges
+
+import (
+	"context"
+	"errors"
+	"iter"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/tweetpay/tweetpay/pkg/payment"
+)
+
+func TestParseTime(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Time
+		err  bool
+	}{
+		{in: "2026-11-24T10:00:00Z", want: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)},
+		{in: "2026-11-24T11:00:00+01:00", want: time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)},
+		{in: "2026-11-24T10:00:00.5Z", want: time.Date(2026, 11, 24, 10, 0, 0, 5e8, time.UTC)},
+		{in: "2026-11-20", want: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)},
+		{in: "24h", want: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)},
+		{in: " 90m ", want: time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC)},
+		{in: "1h30m", want: time.Date(2026, 11, 24, 10, 30, 0, 0, time.UTC)},
+		{in: "7d", want: time.Date(2026, 11, 17, 12, 0, 0, 0, time.UTC)},
+		{in: "2w", want: time.Date(2026, 11, 10, 12, 0, 0, 0, time.UTC)},
+		{in: "0s", want: now},
+		{in: "", err: true},
+		{in: "yesterday", err: true},
+		{in: "-24h", err: true},
+		{in: "+1h", err: true},
+		{in: "-3d", err: true},
+		{in: "1.5d", err: true},
+		{in: "d", err: true},
+		{in: "99999999d", err: true},
+		{in: "2026-13-01", err: true},
+		{in: "2026-11-24 10:00", err: true},
+	}
+	for _, tt := range tests {
+		got, err := ParseTime(tt.in, now)
+		if tt.err {
+			if !errors.Is(err, ErrBadTime) {
+				t.Errorf("ParseTime(%q) = %v, %v; want an ErrBadTime", tt.in, got, err)
+			}
+			continue
+		}
+		if err != nil || !got.Equal(tt.want) || got.Location() != time.UTC {
+			t.Errorf("ParseTime(%q) = %v, %v; want %v in UTC", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func TestQueryValidate(t *testing.T) {
+	t0 := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		q    Query
+		ok   bool
+	}{
+		{"empty", Query{}, true},
+		{"every status", Query{Status: StatusRefunded}, true},
+		{"bad status", Query{Status: "paid"}, false},
+		{"range", Query{Since: t0, Until: t0.Add(time.Hour)}, true},
+		{"same instant", Query{Since: t0, Until: t0}, true},
+		{"reversed range", Query{Since: t0.Add(time.Hour), Until: t0}, false},
+		{"negative limit", Query{Limit: -1}, false},
+	}
+	for _, tt := range tests {
+		err := tt.q.Validate()
+		if tt.ok != (err == nil) || (err != nil && !errors.Is(err, ErrBadFilter)) {
+			t.Errorf("%s: Validate() = %v, want ok=%v", tt.name, err, tt.ok)
+		}
+	}
+}
+
+func TestQueryMatch(t *testing.T) {
+	mk := func(offer, status string, captured bool, amount, capturedAmt, refunded int64) payment.Charge {
+		return payment.Charge{Status: status, Captured: captured, Amount: amount, AmountCaptured: capturedAmt,
+			AmountRefunded: refunded, Metadata: map[string]string{"offer": offer}}
+	}
+	paid := mk("BuyBlueMug", "succeeded", true, 1250, 1250, 0)
+	partly := mk("BuyBlueMug", "succeeded", true, 1250, 1250, 500)
+	released := mk("BuyKindle", "succeeded", false, 7900, 0, 7900)
+	failed := mk("tweetacoffee", "failed", false, 500, 0, 0)
+	tests := []struct {
+		q    Query
+		c    payment.Charge
+		want bool
+	}{
+		{Query{}, failed, true},
+		{Query{Offer: "BuyBlueMug"}, paid, true},
+		{Query{Offer: "#buybluemug"}, paid, true},
+		{Query{Offer: "＃BUYBLUEMUG"}, paid, true},
+		{Query{Offer: "BuyBlue"}, paid, false},
+		{Query{Offer: "@tweetacoffee"}, failed, true},
+		{Query{Status: StatusSucceeded}, paid, true},
+		{Query{Status: StatusSucceeded}, failed, false},
+		{Query{Status: StatusFailed}, failed, true},
+		{Query{Status: StatusPending}, paid, false},
+		{Query{Status: StatusRefunded}, paid, false},
+		{Query{Status: StatusRefunded}, partly, true},
+		// A released authorisation gave no money back: it is not a refund.
+		{Query{Status: StatusRefunded}, released, false},
+		{Query{Offer: "BuyBlueMug", Status: StatusFailed}, paid, false},
+	}
+	for i, tt := range tests {
+		if got := tt.q.Match(tt.c); got != tt.want {
+			t.Errorf("%d: %+v.Match(%+v) = %v, want %v", i, tt.q, tt.c, got, tt.want)
+		}
+	}
+}
+
+func TestRefundedAndCaptured(t *testing.T) {
+	tests := []struct {
+		name               string
+		c                  payment.Charge
+		captured, refunded int64
+		failure            string
+	}{
+		{"paid", payment.Charge{Status: "succeeded", Captured: true, Amount: 1000, AmountCaptured: 1000}, 1000, 0, ""},
+		{"partly refunded", payment.Charge{Status: "succeeded", Captured: true, Amount: 1000, AmountCaptured: 1000, AmountRefunded: 300}, 1000, 300, ""},
+		{"partial capture", payment.Charge{Status: "succeeded", Captured: true, Amount: 1000, AmountCaptured: 600, AmountRefunded: 400}, 600, 0, ""},
+		{"partial capture then refund", payment.Charge{Status: "succeeded", Captured: true, Amount: 1000, AmountCaptured: 600, AmountRefunded: 500}, 600, 100, ""},
+		{"authorised", payment.Charge{Status: "succeeded", Amount: 1000}, 0, 0, ""},
+		{"released", payment.Charge{Status: "succeeded", Amount: 1000, AmountRefunded: 1000, Refunded: true}, 0, 0, ""},
+		{"declined", payment.Charge{Status: "failed", Amount: 1000, FailureCode: "card_declined", Outcome: payment.Outcome{Reason: "insufficient_funds"}}, 0, 0, "insufficient_funds"},
+		{"expired card", payment.Charge{Status: "failed", Amount: 1000, FailureCode: "expired_card"}, 0, 0, "expired_card"},
+	}
+	for _, tt := range tests {
+		if got := Captured(tt.c); got != tt.captured {
+			t.Errorf("%s: Captured = %d, want %d", tt.name, got, tt.captured)
+		}
+		if got := Refunded(tt.c); got != tt.refunded {
+			t.Errorf("%s: Refunded = %d, want %d", tt.name, got, tt.refunded)
+		}
+		if got := Failure(tt.c); got != tt.failure {
+			t.Errorf("%s: Failure = %q, want %q", tt.name, got, tt.failure)
+		}
+	}
+}
+
+func TestListFilters(t *testing.T) {
+	w := newWorld(t)
+	day := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	a1 := w.buy(day, "@alice", "BuyBlueMug", 1250, "usd", "pm_card_visa")
+	b1 := w.buy(day.Add(time.Hour), "@bob", "BuyBlueMug", 1250, "usd", "pm_card_visa_chargeDeclinedInsufficientFunds")
+	a2 := w.buy(day.Add(24*time.Hour), "@alice", "BuyTeaPot", 3000, "usd", "pm_card_visa")
+	c1 := w.buy(day.Add(48*time.Hour), "@carol", "BuyBlueMug", 1000, "eur", "pm_card_mastercard")
+	w.customer("@dave") // a buyer without charges
+
+	l := Lister{Gateway: w.gw}
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		q    Query
+		want []string
+	}{
+		{"all, newest first", Query{}, []string{c1, a2, b1, a1}},
+		{"limit", Query{Limit: 2}, []string{c1, a2}},
+		{"offer", Query{Offer: "#buybluemug"}, []string{c1, b1, a1}},
+		{"offer and limit counts matches", Query{Offer: "BuyBlueMug", Limit: 2}, []string{c1, b1}},
+		{"buyer", Query{Buyer: "@alice"}, []string{a2, a1}},
+		{"buyer without @", Query{Buyer: "ALICE"}, []string{a2, a1}},
+		{"buyer without charges", Query{Buyer: "@dave"}, nil},
+		{"unknown buyer", Query{Buyer: "@nobody"}, nil},
+		{"failed", Query{Status: StatusFailed}, []string{b1}},
+		{"succeeded", Query{Status: StatusSucceeded}, []string{c1, a2, a1}},
+		{"since", Query{Since: day.Add(time.Hour)}, []string{c1, a2, b1}},
+		{"until", Query{Until: day.Add(time.Hour)}, []string{b1, a1}},
+		{"range", Query{Since: day.Add(time.Minute), Until: day.Add(47 * time.Hour)}, []string{a2, b1}},
+		{"buyer and offer", Query{Buyer: "@alice", Offer: "BuyTeaPot"}, []string{a2}},
+	}
+	for _, tt := range tests {
+		got := ids(collect(t, l.List(ctx, tt.q)))
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
+		}
+	}
+
+	// Pages are followed: a page size of 1 still yields every charge.
+	got := ids(collect(t, Lister{Gateway: w.gw, PageSize: 1}.List(ctx, Query{Offer: "BuyBlueMug"})))
+	if !slices.Equal(got, []string{c1, b1, a1}) {
+		t.Errorf("page size 1: got %v", got)
+	}
+
+	// A bad query fails before any request.
+	for _, err := range l.List(ctx, Query{Status: "paid"}) {
+		if !errors.Is(err, ErrBadFilter) {
+			t.Errorf("bad status: got %v, want ErrBadFilter", err)
+		}
+	}
+}
+
+// countingGateway counts the charges the provider returned.
+type countingGateway struct {
+	payment.Gateway
+	fetched int
+	filter  payment.ChargeFilter
+}
+
+func (g *countingGateway) ListCharges(ctx context.Context, f payment.ChargeFilter) iter.Seq2[payment.Charge, error] {
+	g.filter = f
+	return func(yield func(payment.Charge, error) bool) {
+		for c, err := range g.Gateway.ListCharges(ctx, f) {
+			g.fetched++
+			if !yield(c, err) {
+				return
+			}
+		}
+	}
+}
+
+func TestListAsksProviderForLimit(t *testing.T) {
+	w := newWorld(t)
+	at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	for i := range 5 {
+		w.buy(at.Add(time.Duration(i)*time.Minute), "@alice", "BuyBlueMug", 1250, "usd", "pm_card_visa")
+	}
+	g := &countingGateway{Gateway: w.gw}
+	got := collect(t, Lister{Gateway: g}.List(context.Background(), Query{Limit: 2}))
+	if len(got) != 2 || g.filter.Limit != 2 || g.fetched != 2 {
+		t.Errorf("limit 2: got %d charges, provider limit %d, fetched %d", len(got), g.filter.Limit, g.fetched)
+	}
+	// With a local filter the provider cannot stop at the limit.
+	g = &countingGateway{Gateway: w.gw}
+	got = collect(t, Lister{Gateway: g}.List(context.Background(), Query{Limit: 2, Status: StatusSucceeded}))
+	if len(got) != 2 || g.filter.Limit != 0 || g.filter.PageSize != 100 {
+		t.Errorf("limit 2 + status: got %d charges, provider filter %+v", len(got), g.filter)
+	}
+	// Stopping early fetches no more than was consumed.
+	g = &countingGateway{Gateway: w.gw}
+	for range (Lister{Gateway: g}).List(context.Background(), Query{}) {
+		break
+	}
+	if g.fetched != 1 {
+		t.Errorf("break after one: fetched %d", g.fetched)
+	}
+}

@@ -1,0 +1,191 @@
+package charges
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/tweetpay/tweetpay/pkg/money"
+	"github.com/tweetpay/tweetpay/pkg/payment"
+)
+
+func TestRefundKey(t *testing.T) {
+	if got := RefundKey("ch_1", 0); got != "tweetpay:refund:ch_1:full" {
+		t.Errorf("full: %q", got)
+	}
+	if got := RefundKey("ch_1", 500); got != "tweetpay:refund:ch_1:500" {
+		t.Errorf("500: %q", got)
+	}
+}
+
+func TestRefund(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	ch := w.buy(at, "@alice", "BuyTeaPot", 3000, "usd", "pm_card_visa")
+	failed := w.buy(at, "@bob", "BuyBlueMug", 1250, "usd", "pm_card_visa_chargeDeclinedInsufficientFunds")
+
+	// A partial refund, then the same command again: refunded once.
+	r1, err := Refund(ctx, w.gw, RefundInput{Charge: ch, Amount: "5", Reason: "requested_by_customer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r1.Duplicate || r1.Amount != 500 || r1.Left != 2500 || r1.ChargeAmountRefunded != 500 || r1.Reason != "requested_by_customer" {
+		t.Errorf("first refund: %+v", r1)
+	}
+	r2, err := Refund(ctx, w.gw, RefundInput{Charge: ch, Amount: "5.00", Reason: "requested_by_customer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r2.Duplicate || r2.ID != r1.ID || r2.Left != 2500 {
+		t.Errorf("repeated refund: %+v, want a duplicate of %s", r2, r1.ID)
+	}
+	// A different reason does not make it another refund.
+	if r, err := Refund(ctx, w.gw, RefundInput{Charge: ch, Amount: "5"}); err != nil || !r.Duplicate {
+		t.Errorf("same amount, no reason: %+v, %v", r, err)
+	}
+
+	// More than is left is refused before the provider is asked.
+	_, err = Refund(ctx, w.gw, RefundInput{Charge: ch, Amount: "25.01"})
+	if !errors.Is(err, ErrNotRefundable) || errors.Is(err, payment.ErrInvalidRequest) {
+		t.Errorf("over-refund: %v", err)
+	}
+
+	// Bad amounts.
+	for _, a := range []string{"abc", "5.001", "0", "-1", "0.00"} {
+		if _, err := Refund(ctx, w.gw, RefundInput{Charge: ch, Amount: a}); !errors.Is(err, money.ErrInvalid) {
+			t.Errorf("amount %q: %v", a, err)
+		}
+	}
+	if _, err := Refund(ctx, w.gw, RefundInput{Charge: ch, Reason: "bored"}); !errors.Is(err, ErrBadFilter) {
+		t.Errorf("bad reason: %v", err)
+	}
+
+	// The rest, then again: once.
+	r3, err := Refund(ctx, w.gw, RefundInput{Charge: ch})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r3.Duplicate || r3.Amount != 2500 || r3.Left != 0 {
+		t.Errorf("rest: %+v", r3)
+	}
+	if r, err := Refund(ctx, w.gw, RefundInput{Charge: ch}); err != nil || !r.Duplicate || r.ID != r3.ID {
+		t.Errorf("rest again: %+v, %v", r, err)
+	}
+	// Another amount on a fully refunded charge.
+	if _, err := Refund(ctx, w.gw, RefundInput{Charge: ch, Amount: "1"}); !errors.Is(err, ErrNotRefundable) {
+		t.Errorf("fully refunded: %v", err)
+	}
+	d, err := Show(ctx, w.gw, ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.Refunded || d.AmountRefunded != 3000 || len(d.Refunds) != 2 {
+		t.Errorf("after refunds: %+v", d)
+	}
+
+	// A failed charge has nothing to refund.
+	if _, err := Refund(ctx, w.gw, RefundInput{Charge: failed}); !errors.Is(err, ErrNotRefundable) {
+		t.Errorf("failed charge: %v", err)
+	}
+	// An unknown charge.
+	if _, err := Refund(ctx, w.gw, RefundInput{Charge: "ch_nope"}); !errors.Is(err, payment.ErrNotFound) {
+		t.Errorf("unknown charge: %v", err)
+	}
+}
+
+// TestRefundFindsEarlierRefund checks that a refund made with the same key in
+// its metadata counts as done, even when the provider no longer knows the
+// idempotency key.
+func TestRefundFindsEarlierRefund(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	ch := w.buy(time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC), "@alice", "BuyTeaPot", 3000, "usd", "pm_card_visa")
+	first, err := w.gw.Refund(ctx, payment.RefundRequest{Charge: ch, Amount: 700,
+		Metadata: map[string]string{MetaRefundKey: RefundKey(ch, 700)}, IdempotencyKey: "another-key"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Refund(ctx, w.gw, RefundInput{Charge: ch, Amount: "7"})
+	if err != nil || !r.Duplicate || r.ID != first.ID {
+		t.Errorf("got %+v, %v; want a duplicate of %s", r, err, first.ID)
+	}
+}
+
+func TestRefundUncaptured(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	p, err := w.gw.CreatePayment(ctx, payment.PaymentRequest{Amount: 7900, Currency: "usd", Customer: w.customer("@alice"),
+		PaymentMethod: "pm_card_visa", ManualCapture: true, IdempotencyKey: "test:manual"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Refund(ctx, w.gw, RefundInput{Charge: p.LatestCharge, Amount: "10"}); !errors.Is(err, ErrNotRefundable) {
+		t.Errorf("partial refund of an authorisation: %v", err)
+	}
+	r, err := Refund(ctx, w.gw, RefundInput{Charge: p.LatestCharge})
+	if err != nil || r.Amount != 7900 || r.Left != 0 {
+		t.Errorf("release: %+v, %v", r, err)
+	}
+	d, err := Show(ctx, w.gw, p.ID) // a payment intent ID stands for its charge
+	if err != nil || d.ID != p.LatestCharge || d.Captured || !d.Refunded {
+		t.Errorf("show %s: %+v, %v", p.ID, d, err)
+	}
+	if Refunded(payment.Charge{Status: d.Status, Captured: d.Captured, Amount: d.Amount, AmountRefunded: d.AmountRefunded}) != 0 {
+		t.Errorf("a released authorisation counts as refunded money")
+	}
+}
+
+// fakeRefunds is a gateway whose charge always looks refundable but whose
+// provider refuses the refund, as when another process refunded it between
+// the check and the request. (The emulator cannot be made to race.)
+type fakeRefunds struct {
+	payment.Gateway
+	charge payment.Charge
+	err    error
+	got    payment.RefundRequest
+}
+
+func (f *fakeRefunds) GetCharge(context.Context, string) (payment.Charge, error) {
+	return f.charge, nil
+}
+func (f *fakeRefunds) ListRefunds(context.Context, string) ([]payment.Refund, error) {
+	return []payment.Refund{}, nil
+}
+func (f *fakeRefunds) Refund(_ context.Context, req payment.RefundRequest) (payment.Refund, error) {
+	f.got = req
+	if f.err != nil {
+		return payment.Refund{}, f.err
+	}
+	return payment.Refund{ID: "re_1", Charge: req.Charge, Amount: req.Amount, Currency: "usd", Status: "succeeded"}, nil
+}
+
+func TestRefundMapsProviderErrors(t *testing.T) {
+	ch := payment.Charge{ID: "ch_1", Status: "succeeded", Captured: true, Amount: 1000, AmountCaptured: 1000, Currency: "usd"}
+	tests := []struct {
+		code       string
+		refundable bool // true: the error is not ErrNotRefundable
+	}{
+		{"charge_already_refunded", false},
+		{"amount_too_large", false},
+		{"parameter_invalid_integer", true},
+	}
+	for _, tt := range tests {
+		f := &fakeRefunds{charge: ch, err: &payment.Error{Kind: payment.ErrInvalidRequest, Code: tt.code, HTTPStatus: 400, Message: "refused"}}
+		_, err := Refund(context.Background(), f, RefundInput{Charge: "ch_1", Amount: "2.50", Reason: "duplicate"})
+		if !errors.Is(err, payment.ErrInvalidRequest) || errors.Is(err, ErrNotRefundable) == tt.refundable {
+			t.Errorf("%s: %v", tt.code, err)
+		}
+	}
+	f := &fakeRefunds{charge: ch}
+	if _, err := Refund(context.Background(), f, RefundInput{Charge: "ch_1", Amount: "2.50", Reason: "duplicate"}); err != nil {
+		t.Fatal(err)
+	}
+	want := payment.RefundRequest{Charge: "ch_1", Amount: 250, Reason: "duplicate",
+		Metadata: map[string]string{MetaRefundKey: "tweetpay:refund:ch_1:250"}, IdempotencyKey: "tweetpay:refund:ch_1:250"}
+	if f.got.Charge != want.Charge || f.got.Amount != want.Amount || f.got.Reason != want.Reason ||
+		f.got.IdempotencyKey != want.IdempotencyKey || f.got.Metadata[MetaRefundKey] != want.Metadata[MetaRefundKey] {
+		t.Errorf("request: %+v, want %+v", f.got, want)
+	}
+}
