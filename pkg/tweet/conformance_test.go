@@ -232,9 +232,9 @@ func TestConformanceValidate(t *testing.T) {
 			tag, ok := strings.CutPrefix(s, "#")
 			return ok && IsValidHashtag(tag)
 		}),
-		"urls":                  boolCase(func(s string) bool { return IsValidURL(s, true, true) }),
-		"urls_without_protocol": boolCase(func(s string) bool { return IsValidURL(s, true, false) }),
-		"WeightedTweetsCounterTest":                    weighted(ConfigV2()),
+		"urls":                      boolCase(func(s string) bool { return IsValidURL(s, true, true) }),
+		"urls_without_protocol":     boolCase(func(s string) bool { return IsValidURL(s, true, false) }),
+		"WeightedTweetsCounterTest": weighted(ConfigV2()),
 		"WeightedTweetsWithDiscountedEmojiCounterTest": weighted(ConfigV3()),
 		"UnicodeDirectionalMarkerCounterTest":          weighted(ConfigV3()),
 	}

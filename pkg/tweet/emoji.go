@@ -69,6 +69,9 @@ func emojiAt(s string, i int) int {
 		return 0
 	}
 	r, w := utf8.DecodeRuneInString(s[i:])
+	if r < 0xA9 || (r > 0x3299 && r < 0x1F000) {
+		return 0 // no pictograph, modifier or regional indicator there
+	}
 	if isRegionalIndicator(r) {
 		if r2, w2 := decodeAt(s, i+w); isRegionalIndicator(r2) {
 			return w + w2

@@ -124,9 +124,43 @@ func parseLength(text string, cfg *Config, urls []span, haveURLs bool) Length {
 	weighted, idx16, validIdx16 := 0, 0, 0
 	valid := true
 	ui := 0
+	// Printable ASCII (but digits, '#' and '*', which may start a keycap)
+	// usually all weigh the same: then runs of them are counted at once.
+	asciiW, uniform := cfg.uniformASCIIWeight()
 	for i := 0; i < len(n); {
 		for ui < len(urls) && urls[ui].start < i {
 			ui++
+		}
+		nextURL := len(n)
+		if ui < len(urls) {
+			nextURL = urls[ui].start
+		}
+		if uniform && i < nextURL {
+			j := i
+			for j < nextURL && asciiPlain[n[j]] {
+				j++
+			}
+			if j > i {
+				// Count the run in one step, but find the last position that
+				// still fits, as the per-character loop would.
+				run := j - i
+				if valid {
+					fit := run
+					if room := maxScaled - weighted; room < run*asciiW {
+						fit = 0
+						if room >= 0 {
+							fit = room / asciiW
+						}
+					}
+					if fit > 0 {
+						validIdx16 = idx16 + fit - 1
+					}
+				}
+				weighted += run * asciiW
+				idx16 += run
+				i = j
+				continue
+			}
 		}
 		c := n[i]
 		if ui < len(urls) && urls[ui].start == i {
@@ -172,6 +206,29 @@ func parseLength(text string, cfg *Config, urls []span, haveURLs bool) Length {
 	l.DisplayRange = [2]int{0, len16 - 1}
 	l.ValidRange = [2]int{0, validIdx16 + len16 - idx16}
 	return l
+}
+
+// asciiPlain marks the ASCII bytes that never start an emoji sequence.
+var asciiPlain = func() (t [256]bool) {
+	for c := 0; c < utf8.RuneSelf; c++ {
+		t[c] = (c < '0' || c > '9') && c != '#' && c != '*'
+	}
+	return t
+}()
+
+// uniformASCIIWeight returns the weight shared by all ASCII code points, if
+// they share one (true for v1, v2 and v3).
+func (c *Config) uniformASCIIWeight() (int, bool) {
+	w := c.weight(0)
+	for _, rg := range c.Ranges {
+		if rg.Start <= 0 && rg.End >= 0x7F {
+			return w, w > 0
+		}
+		if rg.Start <= 0x7F && rg.End >= 0 {
+			return 0, false
+		}
+	}
+	return w, w > 0
 }
 
 func emojiLen(cfg *Config, s string, i int) int {

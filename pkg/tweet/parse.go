@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -56,14 +57,14 @@ func ParseStrict(text string) (Result, error) {
 // ParseWith is Parse with another length configuration.
 func ParseWith(text string, cfg Config) Result {
 	text = sanitize(text)
-	var buf [16]span
-	es := buf[:0]
+	bufs := spanPool.Get().(*spanBuffers)
+	defer bufs.release()
+	es := bufs.entities[:0]
 	if strings.IndexByte(text, '.') >= 0 {
 		es = extractURLs(text, es)
 	}
 	nURL := len(es)
-	var ub [8]span
-	urls := append(ub[:0], es...)
+	urls := append(bufs.urls[:0], es...)
 	if strings.IndexByte(text, '@') >= 0 || strings.Contains(text, fullwidthAt) {
 		es = extractMentions(text, es)
 	}
@@ -86,7 +87,22 @@ func ParseWith(text string, cfg Config) Result {
 		ValidRange:     l.ValidRange,
 	}
 	toEntities(text, es, &r)
+	bufs.entities, bufs.urls = es, urls
 	return r
+}
+
+// spanBuffers are scratch buffers for one parse, recycled through spanPool.
+type spanBuffers struct {
+	entities, urls []span
+}
+
+var spanPool = sync.Pool{New: func() any { return new(spanBuffers) }}
+
+func (b *spanBuffers) release() {
+	clear(b.entities)
+	clear(b.urls)
+	b.entities, b.urls = b.entities[:0], b.urls[:0]
+	spanPool.Put(b)
 }
 
 // sanitize replaces each byte of invalid UTF-8 with U+FFFD.

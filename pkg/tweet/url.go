@@ -1,7 +1,9 @@
 package tweet
 
 import (
+	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -89,62 +91,144 @@ func tldAt(s string, t int) int {
 
 // domainLabel is one dot-terminated label of a candidate domain.
 type domainLabel struct {
-	end        int  // offset of the dot that ends it
-	sub, named bool // valid as a subdomain label / as the domain name label
+	start, end     int  // end is the offset of the dot that ends it
+	firstOK        bool // starts with a domain character (not '-' or '_')
+	lastOK         bool // ends with a domain character
+	lastUnderscore int  // offset of its last '_', or -1
 }
 
-// matchDomain matches twitter-text's validDomain at s[p:]: subdomains, a
-// domain name and a TLD, preferring as many labels as possible. It returns the
-// end of the domain, or 0. When no dot-terminated label starts at p, runEnd is
-// the end of the run of label characters from p: no domain can start inside it.
-func matchDomain(s string, p int) (end, runEnd int) {
-	var lb [8]domainLabel
-	labels := lb[:0]
+// domainChain caches the analysis of a run of dot-terminated labels, so that
+// trying a domain at every position inside it (twitter-text's pattern is
+// tried at each start) costs O(1) per position instead of a rescan:
+// "a.a.a.a…" would otherwise take quadratic time.
+type domainChain struct {
+	labels []domainLabel
+	// tld[k] is the length of the TLD right after label k, or 0.
+	tld []int
+	// nextNonSub[k] is the first index >= k of a label that cannot be a
+	// subdomain, or len(labels).
+	nextNonSub []int
+	// prevGood[k] is the last index <= k of a label that can be the domain
+	// name and is followed by a TLD, or -1.
+	prevGood []int
+}
+
+func (l *domainLabel) sub() bool   { return l.firstOK && l.lastOK }
+func (l *domainLabel) named() bool { return l.sub() && l.lastUnderscore < 0 }
+
+// scanLabels collects the dot-terminated labels from p. When there is none,
+// runEnd is the end of the run of label characters from p.
+func scanLabels(s string, p int, labels []domainLabel) (_ []domainLabel, runEnd int) {
 	pos := p
 	for {
 		q := pos
-		var first, last rune = -1, -1
-		underscore := false
+		l := domainLabel{start: pos, lastUnderscore: -1}
+		var last rune = -1
 		for q < len(s) {
 			r, w := decodeAt(s, q)
-			if r == '-' || r == '_' {
-				underscore = underscore || r == '_'
-			} else if !isDomainChar(r) {
+			if r == '_' {
+				l.lastUnderscore = q
+			} else if r != '-' && !isDomainChar(r) {
 				break
 			}
-			if first < 0 {
-				first = r
+			if last < 0 {
+				l.firstOK = r != '-' && r != '_'
 			}
 			last = r
 			q += w
 		}
 		if q == pos || q >= len(s) || s[q] != '.' {
-			if len(labels) == 0 {
-				return 0, q
-			}
-			break
+			return labels, q
 		}
-		edgesOK := first != '-' && first != '_' && last != '-' && last != '_'
-		labels = append(labels, domainLabel{end: q, sub: edgesOK, named: edgesOK && !underscore})
+		l.end = q
+		l.lastOK = last != '-' && last != '_'
+		labels = append(labels, l)
 		pos = q + 1
 	}
-	kmax := 0
-	for kmax < len(labels) && labels[kmax].sub {
-		kmax++
+}
+
+// analyze fills the chain's tables for its labels.
+func (c *domainChain) analyze(s string) {
+	n := len(c.labels)
+	c.tld = c.tld[:0]
+	c.nextNonSub = c.nextNonSub[:0]
+	for k := 0; k <= n; k++ {
+		c.nextNonSub = append(c.nextNonSub, 0)
 	}
-	if kmax > len(labels)-1 {
-		kmax = len(labels) - 1
+	c.prevGood = c.prevGood[:0]
+	for k := range c.labels {
+		c.tld = append(c.tld, tldAt(s, c.labels[k].end+1))
 	}
-	for k := kmax; k >= 0; k-- {
-		if !labels[k].named {
-			continue
+	c.nextNonSub[n] = n
+	for k := n - 1; k >= 0; k-- {
+		if c.labels[k].sub() {
+			c.nextNonSub[k] = c.nextNonSub[k+1]
+		} else {
+			c.nextNonSub[k] = k
 		}
-		t := labels[k].end + 1
-		if n := tldAt(s, t); n > 0 {
-			return t + n, 0
+	}
+	g := -1
+	for k := range c.labels {
+		if c.labels[k].named() && c.tld[k] > 0 {
+			g = k
+		}
+		c.prevGood = append(c.prevGood, g)
+	}
+}
+
+// domainFrom answers for a domain starting at u inside label j of the chain
+// (u may be inside the label: the first label is then the rest of it). The
+// pattern prefers the most subdomains, so the answer is the last label that
+// can be the domain name, reachable through valid subdomain labels.
+func (c *domainChain) domainFrom(s string, j, u int) int {
+	l := c.labels[j]
+	if u != l.start {
+		r, _ := decodeAt(s, u)
+		l.start = u
+		l.firstOK = r != '-' && r != '_'
+		if l.lastUnderscore < u {
+			l.lastUnderscore = -1
 		}
 	}
-	return 0, 0
+	if !l.sub() {
+		return 0
+	}
+	n := len(c.labels)
+	if j+1 < n {
+		if hi := c.nextNonSub[j+1]; hi-1 >= j+1 {
+			if g := c.prevGood[hi-1]; g >= j+1 {
+				return c.labels[g].end + 1 + c.tld[g]
+			}
+		}
+	}
+	if l.named() && c.tld[j] > 0 {
+		return l.end + 1 + c.tld[j]
+	}
+	return 0
+}
+
+// matchDomain matches twitter-text's validDomain at s[u:]: subdomains, a
+// domain name and a TLD, preferring as many labels as possible. It returns the
+// end of the domain, or 0. When no dot-terminated label starts at u, runEnd is
+// the end of the run of label characters from u: no domain can start inside
+// it.
+func (sc *urlScanner) matchDomain(u int) (end, runEnd int) {
+	s := sc.s
+	c := sc.chain
+	if n := len(c.labels); n > 0 && u >= c.labels[0].start && u <= c.labels[n-1].end {
+		j := sort.Search(n, func(k int) bool { return c.labels[k].end >= u })
+		if u == c.labels[j].end {
+			return 0, 0 // at a dot
+		}
+		return c.domainFrom(s, j, u), 0
+	}
+	labels, runEnd := scanLabels(s, u, c.labels[:0])
+	if len(labels) == 0 {
+		return 0, runEnd
+	}
+	c.labels = labels
+	c.analyze(s)
+	return c.domainFrom(s, 0, u), 0
 }
 
 // matchBalancedParens matches validUrlBalancedParens at s[j] == '(' and
@@ -238,6 +322,9 @@ func hasPrefixFold(s, prefix string) bool {
 	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
 }
 
+// chainPool recycles the domain analysis buffers between calls.
+var chainPool = sync.Pool{New: func() any { return new(domainChain) }}
+
 // urlMatch is one match of twitter-text's extractUrl pattern.
 type urlMatch struct {
 	start, end       int // the URL, without the preceding character
@@ -253,7 +340,9 @@ type urlMatch struct {
 // urlScanner finds URL matches left to right, remembering stretches where no
 // domain can start.
 type urlScanner struct {
-	s string
+	s       string
+	lastDot int // no URL starts after the last '.'
+	chain   *domainChain
 	// No domain can start in [noDomainStart, noDomainEnd).
 	noDomainStart, noDomainEnd int
 }
@@ -262,7 +351,7 @@ type urlScanner struct {
 // when noProtocol is set).
 func (sc *urlScanner) matchAt(u int, noProtocol bool) (m urlMatch, ok bool) {
 	s := sc.s
-	if u >= len(s) {
+	if u >= len(s) || u > sc.lastDot {
 		return m, false
 	}
 	proto := 0
@@ -275,7 +364,7 @@ func (sc *urlScanner) matchAt(u int, noProtocol bool) (m urlMatch, ok bool) {
 	}
 	dEnd := 0
 	if proto > 0 {
-		dEnd, _ = matchDomain(s, u+proto)
+		dEnd, _ = sc.matchDomain(u + proto)
 	}
 	if dEnd == 0 {
 		proto = 0
@@ -283,7 +372,7 @@ func (sc *urlScanner) matchAt(u int, noProtocol bool) (m urlMatch, ok bool) {
 			return m, false
 		}
 		var runEnd int
-		dEnd, runEnd = matchDomain(s, u)
+		dEnd, runEnd = sc.matchDomain(u)
 		if dEnd == 0 {
 			if runEnd > u {
 				sc.noDomainStart, sc.noDomainEnd = u, runEnd
@@ -330,7 +419,7 @@ func urlBeforeOK(r rune) bool {
 func (sc *urlScanner) next(from int) (urlMatch, bool) {
 	s := sc.s
 	triedAt := -1
-	for i := from; i < len(s); {
+	for i := from; i < len(s) && i <= sc.lastDot; {
 		c := s[i]
 		w := 1
 		if c < utf8.RuneSelf {
@@ -368,7 +457,14 @@ func (sc *urlScanner) next(from int) (urlMatch, bool) {
 // extractURLs appends the URLs of s to out, as twitter-text's
 // extractUrlsWithIndices does with extractUrlsWithoutProtocol on.
 func extractURLs(s string, out []span) []span {
-	sc := urlScanner{s: s}
+	lastDot := strings.LastIndexByte(s, '.')
+	if lastDot < 0 {
+		return out
+	}
+	chain := chainPool.Get().(*domainChain)
+	chain.labels = chain.labels[:0]
+	defer chainPool.Put(chain)
+	sc := urlScanner{s: s, lastDot: lastDot, chain: chain}
 	pos := 0
 	for pos < len(s) {
 		m, ok := sc.next(pos)
@@ -437,7 +533,9 @@ func isASCIIDomainChar(r rune) bool {
 }
 
 // nextASCIIDomain finds the leftmost validAsciiDomain match in d at or after
-// from.
+// from. Its labels have no rule on their first or last character, so when a
+// run of labels holds no match from its first label, it holds none from a
+// later one either, and the search goes on after the run.
 func nextASCIIDomain(d string, from int) (int, int, bool) {
 	var eb [8]int
 	for a := from; a < len(d); {
@@ -445,12 +543,6 @@ func nextASCIIDomain(d string, from int) (int, int, bool) {
 		if !isASCIIDomainChar(r) {
 			a += w
 			continue
-		}
-		if a != from {
-			if pr, _ := decodeLast(d, a); isASCIIDomainChar(pr) {
-				a += w
-				continue
-			}
 		}
 		ends := eb[:0]
 		pos := a
@@ -464,6 +556,7 @@ func nextASCIIDomain(d string, from int) (int, int, bool) {
 				q += w
 			}
 			if q == pos || q >= len(d) || d[q] != '.' {
+				pos = q
 				break
 			}
 			ends = append(ends, q)
@@ -474,7 +567,10 @@ func nextASCIIDomain(d string, from int) (int, int, bool) {
 				return a, ends[k] + 1 + n, true
 			}
 		}
-		a += w
+		if pos <= a {
+			pos = a + w
+		}
+		a = pos
 	}
 	return 0, 0, false
 }

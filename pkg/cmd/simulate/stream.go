@@ -33,7 +33,10 @@ type StreamOptions struct {
 	Rate        float64
 	Format      string
 	FailFast    bool
-	Output      output.Format
+	// Retries is how many times a tweet is retried while the provider is
+	// unavailable.
+	Retries int
+	Output  output.Format
 }
 
 var streamFormats = []string{tweet.FormatAuto, tweet.FormatPlain, tweet.FormatV2, tweet.FormatV1, tweet.FormatActivity}
@@ -85,6 +88,9 @@ stream got); 4 for a bad configuration; 130 when interrupted.`,
 			if opts.Concurrency < 1 || opts.Concurrency > 256 {
 				return cmdutil.FlagErrorf("--concurrency must be between 1 and 256, got %d", opts.Concurrency)
 			}
+			if opts.Retries < 0 || opts.Retries > 100 {
+				return cmdutil.FlagErrorf("--retries must be between 0 and 100, got %d", opts.Retries)
+			}
 			r, err := parseRate(rate)
 			if err != nil {
 				return err
@@ -104,6 +110,7 @@ stream got); 4 for a bad configuration; 130 when interrupted.`,
 	fl.StringVar(&rate, "rate", "", "At most this many tweets per second (`R/s`, or R/m)")
 	fl.StringVar(&opts.Format, "format", tweet.FormatAuto, "Payload `shape` of every line: "+strings.Join(streamFormats, ", "))
 	fl.BoolVar(&opts.FailFast, "fail-fast", false, "Stop at the first bad line")
+	fl.IntVar(&opts.Retries, "retries", stream.DefaultRetries, "Retries of a tweet while the provider is unavailable, with backoff")
 	output.AddFlag(cmd, &opts.Output)
 	_ = cmd.RegisterFlagCompletionFunc("format", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return streamFormats, cobra.ShellCompDirectiveNoFileComp
@@ -172,6 +179,7 @@ func streamRun(ctx context.Context, opts *StreamOptions) error {
 		Rate:        opts.Rate,
 		Format:      opts.Format,
 		FailFast:    opts.FailFast,
+		Retries:     retries(opts.Retries),
 		Convert:     streamTweet,
 		CountRest:   countRest,
 		Emit: func(l stream.Line) error {
@@ -309,4 +317,13 @@ func formatAmount(minor int64, cur string) string {
 		return a.String()
 	}
 	return fmt.Sprintf("%d %s", minor, cur)
+}
+
+// retries maps the --retries flag onto stream.Options, where 0 means the
+// default and a negative value none.
+func retries(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
 }
