@@ -18,6 +18,8 @@ import (
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
 	"gopkg.in/yaml.v3"
+
+	"github.com/tweetpay/tweetpay/internal/yamlcheck"
 )
 
 // ErrInvalid marks configuration and credential problems (exit 4).
@@ -402,9 +404,12 @@ func parseFile(path string, data []byte) (*yaml.Node, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("%w: %s", ErrInvalid, yamlErrorAt(path, err))
+	doc, err := yamlcheck.Parse(data)
+	if err != nil {
+		if line, msg, ok := yamlcheck.At(err); ok {
+			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, line, msg)
+		}
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
@@ -413,25 +418,13 @@ func parseFile(path string, data []byte) (*yaml.Node, error) {
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		return nil, nil
 	}
-	if err := checkNode(root, schema, ""); err != nil {
-		var le *lineError
-		if errors.As(err, &le) {
-			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, le.line, le.msg)
+	if err := yamlcheck.Check(root, schema, ""); err != nil {
+		if line, msg, ok := yamlcheck.At(err); ok {
+			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, line, msg)
 		}
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
 	}
 	return root, nil
-}
-
-// yamlErrorAt turns yaml.v3's "yaml: line 3: msg" into "path:3: msg".
-func yamlErrorAt(path string, err error) string {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if i := strings.Index(rest, ": "); i > 0 {
-			return fmt.Sprintf("%s:%s: %s", path, rest[:i], rest[i+2:])
-		}
-	}
-	return path + ": " + msg
 }
 
 func lookupScalar(root *yaml.Node, key string) string {

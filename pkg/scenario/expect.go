@@ -10,6 +10,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/tweetpay/tweetpay/internal/yamlcheck"
 	"github.com/tweetpay/tweetpay/pkg/shop"
 )
 
@@ -104,13 +105,13 @@ func keysOf(m map[string]fieldKind) []string {
 }
 
 func parseExpect(n *yaml.Node, path string, fields map[string]fieldKind) ([]Expectation, error) {
-	if isNull(n) {
+	if yamlcheck.IsNull(n) {
 		return nil, nil
 	}
 	if n.Kind != yaml.MappingNode {
-		return nil, lineErr(n, "%s: expected a mapping such as {outcome: purchased}, got %s", path, describe(n))
+		return nil, yamlcheck.Errorf(n, "%s: expected a mapping such as {outcome: purchased}, got %s", path, yamlcheck.Describe(n))
 	}
-	m, err := mapping(n, path, keysOf(fields))
+	m, err := yamlcheck.Mapping(n, path, keysOf(fields))
 	if err != nil {
 		return nil, err
 	}
@@ -130,24 +131,24 @@ func parseExpect(n *yaml.Node, path string, fields map[string]fieldKind) ([]Expe
 
 func parseValue(v *yaml.Node, path, key string, kind fieldKind) (Expectation, error) {
 	e := Expectation{Field: key, kind: kind}
-	if isNull(v) {
+	if yamlcheck.IsNull(v) {
 		if kind == kOutcome || kind == kBool {
-			return e, lineErr(v, "%s: cannot be null", path)
+			return e, yamlcheck.Errorf(v, "%s: cannot be null", path)
 		}
 		e.Null = true
 		return e, nil
 	}
 	if kind == kGifts {
 		if v.Kind != yaml.SequenceNode {
-			return e, lineErr(v, "%s: expected a list of gifts such as [{to: \"@bob\", outcome: purchased}], got %s", path, describe(v))
+			return e, yamlcheck.Errorf(v, "%s: expected a list of gifts such as [{to: \"@bob\", outcome: purchased}], got %s", path, yamlcheck.Describe(v))
 		}
 		for i, g := range v.Content {
 			ge, err := parseExpect(g, fmt.Sprintf("%s[%d]", path, i), giftFields)
 			if err != nil {
 				return e, err
 			}
-			if isNull(g) {
-				return e, lineErr(g, "%s[%d]: expected a mapping, got null", path, i)
+			if yamlcheck.IsNull(g) {
+				return e, yamlcheck.Errorf(g, "%s[%d]: expected a mapping, got null", path, i)
 			}
 			e.gifts = append(e.gifts, ge)
 		}
@@ -162,27 +163,27 @@ func parseValue(v *yaml.Node, path, key string, kind fieldKind) (Expectation, er
 		e.text = s
 	case kOutcome:
 		if !slices.Contains(shop.Outcomes, s) {
-			return e, lineErr(v, "%s: %q is not an outcome: %s", path, s, strings.Join(shop.Outcomes, ", "))
+			return e, yamlcheck.Errorf(v, "%s: %q is not an outcome: %s", path, s, strings.Join(shop.Outcomes, ", "))
 		}
 		e.text = s
 	case kPattern:
 		re, err := regexp.Compile(s)
 		if err != nil {
-			return e, lineErr(v, "%s: bad regular expression: %v", path, err)
+			return e, yamlcheck.Errorf(v, "%s: bad regular expression: %v", path, err)
 		}
 		e.text, e.re = s, re
 	case kNumber:
 		if v.Tag != "!!int" {
-			return e, lineErr(v, "%s: expected a whole number (amounts in minor units: 1250 for $12.50), got %s", path, describe(v))
+			return e, yamlcheck.Errorf(v, "%s: expected a whole number (amounts in minor units: 1250 for $12.50), got %s", path, yamlcheck.Describe(v))
 		}
 		n, err := strconv.ParseInt(s, 0, 64)
 		if err != nil {
-			return e, lineErr(v, "%s: %v", path, err)
+			return e, yamlcheck.Errorf(v, "%s: %v", path, err)
 		}
 		e.num = n
 	case kBool:
 		if v.Tag != "!!bool" {
-			return e, lineErr(v, "%s: expected true or false, got %s", path, describe(v))
+			return e, yamlcheck.Errorf(v, "%s: expected true or false, got %s", path, yamlcheck.Describe(v))
 		}
 		e.flag = s == "true"
 	}

@@ -19,10 +19,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/tweetpay/tweetpay/internal/yamlcheck"
 
 	"github.com/tweetpay/tweetpay/pkg/buyer"
 	"github.com/tweetpay/tweetpay/pkg/offer"
@@ -133,9 +136,8 @@ func Load(path string, data []byte, readFile func(name string) ([]byte, error)) 
 	l := &loader{path: path, readFile: readFile}
 	s, err := l.load(data)
 	if err != nil {
-		var le *lineError
-		if errors.As(err, &le) {
-			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, le.line, le.msg)
+		if line, msg, ok := yamlcheck.At(err); ok {
+			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, line, msg)
 		}
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
 	}
@@ -147,35 +149,24 @@ type loader struct {
 	readFile func(string) ([]byte, error)
 }
 
-type lineError struct {
-	line int
-	msg  string
-}
-
-func (e *lineError) Error() string { return e.msg }
-
-func lineErr(n *yaml.Node, format string, args ...any) error {
-	return &lineError{line: n.Line, msg: fmt.Sprintf(format, args...)}
-}
-
 var topKeys = []string{"name", "description", "start", "offers", "buyers", "steps"}
 
 func (l *loader) load(data []byte) (*Scenario, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errors.New("the file is empty: a scenario needs steps")
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlError(err)
+	doc, err := yamlcheck.Parse(data)
+	if err != nil {
+		return nil, err
 	}
 	if len(doc.Content) == 0 {
 		return nil, errors.New("the file is empty: a scenario needs steps")
 	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
-		return nil, lineErr(root, "expected a mapping with name, offers, buyers and steps, got %s", describe(root))
+		return nil, yamlcheck.Errorf(root, "expected a mapping with name, offers, buyers and steps, got %s", yamlcheck.Describe(root))
 	}
-	fields, err := mapping(root, "", topKeys)
+	fields, err := yamlcheck.Mapping(root, "", topKeys)
 	if err != nil {
 		return nil, err
 	}
@@ -201,7 +192,7 @@ func (l *loader) load(data []byte) (*Scenario, error) {
 		}
 		t, err := time.Parse(time.RFC3339, v)
 		if err != nil {
-			return nil, lineErr(n, "start: %q is not an RFC 3339 time such as 2026-11-24T10:00:00Z", v)
+			return nil, yamlcheck.Errorf(n, "start: %q is not an RFC 3339 time such as 2026-11-24T10:00:00Z", v)
 		}
 		clock = t.UTC()
 	}
@@ -216,14 +207,14 @@ func (l *loader) load(data []byte) (*Scenario, error) {
 		}
 	}
 	n := fields["steps"]
-	if n == nil || isNull(n) {
-		return nil, lineErr(root, "steps: missing: a scenario needs at least one step")
+	if n == nil || yamlcheck.IsNull(n) {
+		return nil, yamlcheck.Errorf(root, "steps: missing: a scenario needs at least one step")
 	}
 	if n.Kind != yaml.SequenceNode {
-		return nil, lineErr(n, "steps: expected a list, got %s", describe(n))
+		return nil, yamlcheck.Errorf(n, "steps: expected a list, got %s", yamlcheck.Describe(n))
 	}
 	if len(n.Content) == 0 {
-		return nil, lineErr(n, "steps: empty: a scenario needs at least one step")
+		return nil, yamlcheck.Errorf(n, "steps: empty: a scenario needs at least one step")
 	}
 	first := true
 	for i, sn := range n.Content {
@@ -238,50 +229,50 @@ func (l *loader) load(data []byte) (*Scenario, error) {
 
 func (l *loader) offers(n *yaml.Node) ([]offer.Offer, error) {
 	if n.Kind != yaml.SequenceNode {
-		return nil, lineErr(n, "offers: expected a list, got %s", describe(n))
+		return nil, yamlcheck.Errorf(n, "offers: expected a list, got %s", yamlcheck.Describe(n))
 	}
 	var out []offer.Offer
 	for i, on := range n.Content {
 		path := fmt.Sprintf("offers[%d]", i)
-		if err := checkSchema(on, offerSchema, path); err != nil {
+		if err := yamlcheck.Check(on, yamlcheck.Offer, path); err != nil {
 			return nil, err
 		}
 		var o offer.Offer
 		if err := on.Decode(&o); err != nil {
-			return nil, lineErr(on, "%s: %v", path, err)
+			return nil, yamlcheck.Errorf(on, "%s: %v", path, err)
 		}
 		if _, err := offer.Resolve(o, offer.Defaults{}); err != nil {
-			return nil, lineErr(on, "%s", strings.TrimPrefix(err.Error(), offer.ErrInvalid.Error()+": "))
+			return nil, yamlcheck.Errorf(on, "%s", strings.TrimPrefix(err.Error(), offer.ErrInvalid.Error()+": "))
 		}
 		out = append(out, o)
 	}
 	if _, err := offer.ValidateAll(out, offer.Defaults{}); err != nil {
-		return nil, lineErr(n, "offers: %s", strings.ReplaceAll(err.Error(), offer.ErrInvalid.Error()+": ", ""))
+		return nil, yamlcheck.Errorf(n, "offers: %s", strings.ReplaceAll(err.Error(), offer.ErrInvalid.Error()+": ", ""))
 	}
 	return out, nil
 }
 
 func (l *loader) buyers(n *yaml.Node) ([]buyer.Buyer, error) {
 	if n.Kind != yaml.SequenceNode {
-		return nil, lineErr(n, "buyers: expected a list, got %s", describe(n))
+		return nil, yamlcheck.Errorf(n, "buyers: expected a list, got %s", yamlcheck.Describe(n))
 	}
 	var out []buyer.Buyer
 	for i, bn := range n.Content {
 		path := fmt.Sprintf("buyers[%d]", i)
-		if err := checkSchema(bn, buyerSchema, path); err != nil {
+		if err := yamlcheck.Check(bn, yamlcheck.Buyer, path); err != nil {
 			return nil, err
 		}
 		var b buyer.Buyer
 		if err := bn.Decode(&b); err != nil {
-			return nil, lineErr(bn, "%s: %v", path, err)
+			return nil, yamlcheck.Errorf(bn, "%s: %v", path, err)
 		}
 		if _, err := buyer.Resolve(b, ""); err != nil {
-			return nil, lineErr(bn, "%s", strings.ReplaceAll(err.Error(), buyer.ErrInvalid.Error()+": ", ""))
+			return nil, yamlcheck.Errorf(bn, "%s", strings.ReplaceAll(err.Error(), buyer.ErrInvalid.Error()+": ", ""))
 		}
 		out = append(out, b)
 	}
 	if err := buyer.ValidateAll(out, ""); err != nil {
-		return nil, lineErr(n, "buyers: %s", strings.ReplaceAll(err.Error(), buyer.ErrInvalid.Error()+": ", ""))
+		return nil, yamlcheck.Errorf(n, "buyers: %s", strings.ReplaceAll(err.Error(), buyer.ErrInvalid.Error()+": ", ""))
 	}
 	return out, nil
 }
@@ -291,9 +282,9 @@ var stepKeys = []string{"name", "tweet", "file", "from", "id", "at", "expect", "
 func (l *loader) step(n *yaml.Node, index int, scenario string, clock *time.Time, first *bool) (Step, error) {
 	path := fmt.Sprintf("steps[%d]", index-1)
 	if n.Kind != yaml.MappingNode {
-		return Step{}, lineErr(n, "%s: expected a mapping with tweet, file, charges or expire, got %s", path, describe(n))
+		return Step{}, yamlcheck.Errorf(n, "%s: expected a mapping with tweet, file, charges or expire, got %s", path, yamlcheck.Describe(n))
 	}
-	f, err := mapping(n, path, stepKeys)
+	f, err := yamlcheck.Mapping(n, path, stepKeys)
 	if err != nil {
 		return Step{}, err
 	}
@@ -311,14 +302,14 @@ func (l *loader) step(n *yaml.Node, index int, scenario string, clock *time.Time
 	}
 	if len(kinds) != 1 {
 		if len(kinds) == 0 {
-			return Step{}, lineErr(n, "%s: a step needs one of tweet, file, charges or expire", path)
+			return Step{}, yamlcheck.Errorf(n, "%s: a step needs one of tweet, file, charges or expire", path)
 		}
-		return Step{}, lineErr(f[kinds[1]], "%s: %s and %s cannot be in one step: split it into two steps", path, kinds[0], kinds[1])
+		return Step{}, yamlcheck.Errorf(f[kinds[1]], "%s: %s and %s cannot be in one step: split it into two steps", path, kinds[0], kinds[1])
 	}
 	only := func(kind string, allowed ...string) error {
 		for _, k := range []string{"from", "id", "at"} {
-			if f[k] != nil && !contains(allowed, k) {
-				return lineErr(f[k], "%s.%s: not allowed in a %s step", path, k, kind)
+			if f[k] != nil && !slices.Contains(allowed, k) {
+				return yamlcheck.Errorf(f[k], "%s.%s: not allowed in a %s step", path, k, kind)
 			}
 		}
 		return nil
@@ -340,7 +331,7 @@ func (l *loader) step(n *yaml.Node, index int, scenario string, clock *time.Time
 		}
 		st.Expect, err = parseExpect(f["expect"], path+".expect", chargeFields)
 		if err == nil && len(st.Expect) == 0 {
-			err = lineErr(n, "%s: a charges step needs expect, such as {count: 1, gross: 1250}", path)
+			err = yamlcheck.Errorf(n, "%s: a charges step needs expect, such as {count: 1, gross: 1250}", path)
 		}
 	case "expire":
 		st.Kind = KindExpire
@@ -383,7 +374,7 @@ func (l *loader) tweetStep(f map[string]*yaml.Node, path string, st *Step, clock
 			return err
 		}
 		if strings.TrimSpace(v) == "" {
-			return lineErr(n, "%s.id: empty: leave it out to have one generated", path)
+			return yamlcheck.Errorf(n, "%s.id: empty: leave it out to have one generated", path)
 		}
 		id = v
 	}
@@ -395,7 +386,7 @@ func (l *loader) tweetStep(f map[string]*yaml.Node, path string, st *Step, clock
 		}
 		fn := f["from"]
 		if fn == nil {
-			return lineErr(n, "%s: a tweet needs from, the author's @handle", path)
+			return yamlcheck.Errorf(n, "%s: a tweet needs from, the author's @handle", path)
 		}
 		from, err := scalar(fn, path+".from")
 		if err != nil {
@@ -403,7 +394,7 @@ func (l *loader) tweetStep(f map[string]*yaml.Node, path string, st *Step, clock
 		}
 		h, err := buyer.NormalizeHandle(from)
 		if err != nil {
-			return lineErr(fn, "%s.from: %s", path, strings.TrimPrefix(err.Error(), buyer.ErrInvalid.Error()+": "))
+			return yamlcheck.Errorf(fn, "%s.from: %s", path, strings.TrimPrefix(err.Error(), buyer.ErrInvalid.Error()+": "))
 		}
 		tw = shop.Tweet{From: "@" + h, Text: text}
 	} else {
@@ -413,25 +404,25 @@ func (l *loader) tweetStep(f map[string]*yaml.Node, path string, st *Step, clock
 			return err
 		}
 		if f["from"] != nil {
-			return lineErr(f["from"], "%s.from: not allowed with file: the payload names the author", path)
+			return yamlcheck.Errorf(f["from"], "%s.from: not allowed with file: the payload names the author", path)
 		}
 		if l.readFile == nil {
-			return lineErr(n, "%s.file: payload files cannot be read here", path)
+			return yamlcheck.Errorf(n, "%s.file: payload files cannot be read here", path)
 		}
 		data, err := l.readFile(name)
 		if err != nil {
-			return lineErr(n, "%s.file: %v", path, err)
+			return yamlcheck.Errorf(n, "%s.file: %v", path, err)
 		}
 		tws, err := tweet.ReadPayload(data)
 		if err != nil {
-			return lineErr(n, "%s.file: %s: %v", path, name, err)
+			return yamlcheck.Errorf(n, "%s.file: %s: %v", path, name, err)
 		}
 		if len(tws) != 1 {
-			return lineErr(n, "%s.file: %s holds %d tweets: a step takes exactly one", path, name, len(tws))
+			return yamlcheck.Errorf(n, "%s.file: %s holds %d tweets: a step takes exactly one", path, name, len(tws))
 		}
 		t := tws[0]
 		if t.From == "" {
-			return lineErr(n, "%s.file: %s: the tweet names no author username (a v2 tweet needs includes.users)", path, name)
+			return yamlcheck.Errorf(n, "%s.file: %s: the tweet names no author username (a v2 tweet needs includes.users)", path, name)
 		}
 		tw = shop.Tweet{ID: t.ID, From: "@" + t.From, Text: t.Text, Retweet: t.Retweet,
 			Own: t.ForUserID != "" && t.AuthorID == t.ForUserID}
@@ -477,13 +468,13 @@ func stepTime(n *yaml.Node, path, v string, clock time.Time, first bool) (time.T
 	if rest, ok := strings.CutPrefix(v, "+"); ok {
 		d, err := time.ParseDuration(rest)
 		if err != nil || d < 0 {
-			return time.Time{}, lineErr(n, "%s: %q is not an offset such as +16m or +1h30m", path, v)
+			return time.Time{}, yamlcheck.Errorf(n, "%s: %q is not an offset such as +16m or +1h30m", path, v)
 		}
 		return clock.Add(d), nil
 	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		return time.Time{}, lineErr(n, "%s: %q is neither an RFC 3339 time (2026-11-24T10:00:00Z) nor an offset (+16m)", path, v)
+		return time.Time{}, yamlcheck.Errorf(n, "%s: %q is neither an RFC 3339 time (2026-11-24T10:00:00Z) nor an offset (+16m)", path, v)
 	}
 	return t.UTC(), nil
 }
@@ -492,18 +483,18 @@ var filterKeys = []string{"offer", "buyer", "status", "currency"}
 
 func parseFilter(n *yaml.Node, path string) (ChargeFilter, error) {
 	var f ChargeFilter
-	if isNull(n) {
+	if yamlcheck.IsNull(n) {
 		return f, nil
 	}
 	if n.Kind != yaml.MappingNode {
-		return f, lineErr(n, "%s: expected a mapping such as {offer: BuyBlueMug, buyer: \"@alice\"}, got %s", path, describe(n))
+		return f, yamlcheck.Errorf(n, "%s: expected a mapping such as {offer: BuyBlueMug, buyer: \"@alice\"}, got %s", path, yamlcheck.Describe(n))
 	}
-	m, err := mapping(n, path, filterKeys)
+	m, err := yamlcheck.Mapping(n, path, filterKeys)
 	if err != nil {
 		return f, err
 	}
 	get := func(k string) (string, error) {
-		if m[k] == nil || isNull(m[k]) {
+		if m[k] == nil || yamlcheck.IsNull(m[k]) {
 			return "", nil
 		}
 		return scalar(m[k], path+"."+k)
@@ -520,7 +511,7 @@ func parseFilter(n *yaml.Node, path string) (ChargeFilter, error) {
 	switch f.Status {
 	case "", "succeeded", "failed", "pending":
 	default:
-		return f, lineErr(m["status"], "%s.status: %q is not a charge status: succeeded, failed or pending", path, f.Status)
+		return f, yamlcheck.Errorf(m["status"], "%s.status: %q is not a charge status: succeeded, failed or pending", path, f.Status)
 	}
 	if f.Currency, err = get("currency"); err != nil {
 		return f, err
@@ -552,131 +543,12 @@ func defaultName(st Step) string {
 	return "expire at " + st.At.Format(time.RFC3339)
 }
 
-// mapping checks the keys of a mapping node against allowed and returns
-// the values by key.
-func mapping(n *yaml.Node, path string, allowed []string) (map[string]*yaml.Node, error) {
-	out := map[string]*yaml.Node{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if v.Kind == yaml.AliasNode {
-			v = v.Alias
-		}
-		child := join(path, k.Value)
-		if _, dup := out[k.Value]; dup {
-			return nil, lineErr(k, "%s: duplicate key", child)
-		}
-		if !contains(allowed, k.Value) {
-			return nil, unknownKey(k, child, allowed)
-		}
-		out[k.Value] = v
-	}
-	return out, nil
-}
-
-func unknownKey(k *yaml.Node, child string, allowed []string) error {
-	msg := fmt.Sprintf("unknown key %q", child)
-	if s := closest(k.Value, allowed); s != "" {
-		msg += fmt.Sprintf(" (did you mean %q?)", s)
-	} else {
-		msg += fmt.Sprintf(" (known keys: %s)", strings.Join(allowed, ", "))
-	}
-	return &lineError{line: k.Line, msg: msg}
-}
-
-func join(path, key string) string {
-	if path == "" {
-		return key
-	}
-	return path + "." + key
-}
-
 func scalar(n *yaml.Node, path string) (string, error) {
 	if n.Kind != yaml.ScalarNode {
-		return "", lineErr(n, "%s: expected a single value, got %s", path, describe(n))
+		return "", yamlcheck.Errorf(n, "%s: expected a single value, got %s", path, yamlcheck.Describe(n))
 	}
-	if isNull(n) {
+	if yamlcheck.IsNull(n) {
 		return "", nil
 	}
 	return n.Value, nil
-}
-
-func isNull(n *yaml.Node) bool {
-	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
-}
-
-func describe(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	}
-	if isNull(n) {
-		return "null"
-	}
-	v := n.Value
-	if r := []rune(v); len(r) > 40 {
-		v = string(r[:40]) + "…"
-	}
-	return fmt.Sprintf("%q", v)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
-}
-
-// yamlError turns yaml.v3's "yaml: line 3: msg" into a line error.
-func yamlError(err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	if rest, ok := strings.CutPrefix(msg, "line "); ok {
-		if i := strings.Index(rest, ": "); i > 0 {
-			var line int
-			if _, err := fmt.Sscanf(rest[:i], "%d", &line); err == nil {
-				return &lineError{line: line, msg: rest[i+2:]}
-			}
-		}
-	}
-	return errors.New(msg)
-}
-
-// closest returns the name nearest to key by edit distance, if it is near
-// enough to be a plausible typo.
-func closest(key string, names []string) string {
-	best, bestD := "", 1<<30
-	lk := strings.ToLower(key)
-	for _, name := range names {
-		if d := levenshtein(lk, name); d < bestD {
-			best, bestD = name, d
-		}
-	}
-	if bestD <= max(2, len(key)/3) {
-		return best
-	}
-	return ""
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

@@ -1,0 +1,279 @@
+// Package yamlcheck checks YAML documents against a small schema of known
+// keys and value kinds, with errors that name the line, the path of the key
+// and, for an unknown key, the closest known one. tweetpay.yaml and scenario
+// files share it, and the shapes of their offers and buyers.
+package yamlcheck
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Error is a problem at a line of the document.
+type Error struct {
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Errorf returns an Error at n's line.
+func Errorf(n *yaml.Node, format string, args ...any) error {
+	return &Error{Line: n.Line, Msg: fmt.Sprintf(format, args...)}
+}
+
+// At returns the line and message of an Error in err's chain.
+func At(err error) (line int, msg string, ok bool) {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Line, e.Msg, true
+	}
+	return 0, "", false
+}
+
+// Kind is the expected kind of a value.
+type Kind int
+
+// The kinds of values.
+const (
+	KindString Kind = iota // any scalar, read as text
+	KindInt
+	KindBool
+	KindMap
+	KindSeq
+)
+
+// Field is the schema of one value.
+type Field struct {
+	Kind   Kind
+	Fields map[string]*Field // for KindMap
+	Elem   *Field            // for KindSeq
+}
+
+// Scalar schemas.
+var (
+	String = &Field{Kind: KindString}
+	Int    = &Field{Kind: KindInt}
+	Bool   = &Field{Kind: KindBool}
+)
+
+// Map is a mapping with these keys.
+func Map(fields map[string]*Field) *Field { return &Field{Kind: KindMap, Fields: fields} }
+
+// Seq is a list of elem.
+func Seq(elem *Field) *Field { return &Field{Kind: KindSeq, Elem: elem} }
+
+// Offer is the shape of one offer, in tweetpay.yaml and in scenarios.
+var Offer = Map(map[string]*Field{
+	"hashtag":         String,
+	"gift_handle":     String,
+	"name":            String,
+	"description":     String,
+	"price":           String,
+	"currency":        String,
+	"stock":           Int,
+	"per_buyer_limit": Int,
+	"countries":       Seq(String),
+	"confirm":         Map(map[string]*Field{"hashtag": String, "window": String}),
+	"starts":          String,
+	"ends":            String,
+	"archived":        Bool,
+})
+
+// Buyer is the shape of one test buyer.
+var Buyer = Map(map[string]*Field{
+	"handle":  String,
+	"card":    String,
+	"country": String,
+	"name":    String,
+})
+
+// IsNull reports whether n is absent or an explicit null.
+func IsNull(n *yaml.Node) bool {
+	return n == nil || (n.Kind == yaml.ScalarNode && n.Tag == "!!null")
+}
+
+// Join appends a key to a path: "offers[0]" + "price".
+func Join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// Check walks n against f and returns the first problem found. A null
+// value is the same as no value.
+func Check(n *yaml.Node, f *Field, path string) error {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if IsNull(n) {
+		return nil
+	}
+	switch f.Kind {
+	case KindString:
+		if n.Kind != yaml.ScalarNode {
+			return Errorf(n, "%s: expected a single value, got %s", path, Describe(n))
+		}
+	case KindInt:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
+			return Errorf(n, "%s: expected a whole number, got %s", path, Describe(n))
+		}
+	case KindBool:
+		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
+			return Errorf(n, "%s: expected true or false, got %s", path, Describe(n))
+		}
+	case KindSeq:
+		if n.Kind != yaml.SequenceNode {
+			return Errorf(n, "%s: expected a list, got %s", path, Describe(n))
+		}
+		for i, c := range n.Content {
+			if err := Check(c, f.Elem, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	case KindMap:
+		if n.Kind != yaml.MappingNode {
+			where := path
+			if where == "" {
+				where = "the file"
+			}
+			return Errorf(n, "%s: expected a mapping of keys to values, got %s", where, Describe(n))
+		}
+		names := make([]string, 0, len(f.Fields))
+		for k := range f.Fields {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		fields, err := Mapping(n, path, names)
+		if err != nil {
+			return err
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i].Value
+			if err := Check(fields[k], f.Fields[k], Join(path, k)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Mapping returns the values of a mapping by key, refusing duplicate keys
+// and keys not in allowed.
+func Mapping(n *yaml.Node, path string, allowed []string) (map[string]*yaml.Node, error) {
+	out := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if v.Kind == yaml.AliasNode {
+			v = v.Alias
+		}
+		child := Join(path, k.Value)
+		if _, dup := out[k.Value]; dup {
+			return nil, Errorf(k, "%s: duplicate key", child)
+		}
+		known := false
+		for _, a := range allowed {
+			if a == k.Value {
+				known = true
+				break
+			}
+		}
+		if !known {
+			return nil, UnknownKey(k, child, allowed)
+		}
+		out[k.Value] = v
+	}
+	return out, nil
+}
+
+// UnknownKey is the error for key k at path child, suggesting the closest
+// allowed key, or listing them when none is close.
+func UnknownKey(k *yaml.Node, child string, allowed []string) error {
+	msg := fmt.Sprintf("unknown key %q", child)
+	if s := Closest(k.Value, allowed); s != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", s)
+	} else {
+		msg += fmt.Sprintf(" (known keys: %s)", strings.Join(allowed, ", "))
+	}
+	return Errorf(k, "%s", msg)
+}
+
+// Describe names a value in messages: a mapping, a list, null, or the
+// value quoted (cut at 40 characters).
+func Describe(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	}
+	if IsNull(n) {
+		return "null"
+	}
+	v := n.Value
+	if r := []rune(v); len(r) > 40 {
+		v = string(r[:40]) + "…"
+	}
+	return fmt.Sprintf("%q", v)
+}
+
+// Closest returns the name nearest to key by edit distance, if it is near
+// enough to be a plausible typo.
+func Closest(key string, names []string) string {
+	best, bestD := "", 1<<30
+	lk := strings.ToLower(key)
+	for _, name := range names {
+		if d := levenshtein(lk, name); d < bestD {
+			best, bestD = name, d
+		}
+	}
+	if bestD <= max(2, len(key)/3) {
+		return best
+	}
+	return ""
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// Parse unmarshals data into a node tree; a syntax error becomes an Error
+// at its line, without yaml.v3's "yaml: line N:" prefix.
+func Parse(data []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		msg := strings.TrimPrefix(err.Error(), "yaml: ")
+		if rest, ok := strings.CutPrefix(msg, "line "); ok {
+			if i := strings.Index(rest, ": "); i > 0 {
+				var line int
+				if _, serr := fmt.Sscanf(rest[:i], "%d", &line); serr == nil {
+					return nil, &Error{Line: line, Msg: rest[i+2:]}
+				}
+			}
+		}
+		return nil, errors.New(msg)
+	}
+	return &doc, nil
+}
