@@ -4,16 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tweetpay/tweetpay/internal/stripemock"
 
 	"github.com/tweetpay/tweetpay/pkg/emulator"
 	"github.com/tweetpay/tweetpay/pkg/payment"
@@ -92,84 +90,6 @@ func TestStripeBackendOverHTTP(t *testing.T) {
 	}
 }
 
-// moduleRoot walks up from the working directory to the directory of go.mod.
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the working directory")
-		}
-		dir = parent
-	}
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// startStripeMock runs stripe-mock (pinned in go.mod as a tool) and returns
-// its HTTP address. Without it the test is skipped, unless CI is set.
-func startStripeMock(t *testing.T) string {
-	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("stripe-mock needs the go command: %v", err)
-		}
-		t.Skipf("no go command to run stripe-mock: %v", err)
-	}
-	root := moduleRoot(t)
-	build := exec.Command(goBin, "build", "-o", filepath.Join(t.TempDir(), "stripe-mock"), "github.com/stripe/stripe-mock")
-	build.Dir = root
-	bin := build.Args[3]
-	if out, err := build.CombinedOutput(); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("build stripe-mock: %v\n%s", err, out)
-		}
-		t.Skipf("stripe-mock unavailable: %v\n%s", err, out)
-	}
-	port, tlsPort := freePort(t), freePort(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin, "-http-addr", fmt.Sprintf("127.0.0.1:%d", port), "-https-addr", fmt.Sprintf("127.0.0.1:%d", tlsPort))
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		cancel()
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		_ = cmd.Wait()
-	})
-	addr := fmt.Sprintf("http://127.0.0.1:%d", port)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", fmt.Sprintf("127.0.0.1:%d", port), time.Second)
-		if err == nil {
-			c.Close()
-			return addr
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("stripe-mock did not start: %v\n%s", err, out.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // TestStripeMockAcceptsRequests sends the requests of list, show and refund
 // to stripe-mock, which rejects any request that Stripe's OpenAPI spec would
 // reject, and checks that every answer was 2xx.
@@ -177,7 +97,7 @@ func TestStripeMockAcceptsRequests(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts stripe-mock")
 	}
-	addr := startStripeMock(t)
+	addr := stripemock.Start(t)
 	rec := &recorder{next: http.DefaultTransport}
 	gw := stripegw.New(stripegw.Options{Key: "sk_test_123", URL: addr,
 		HTTPClient: &http.Client{Transport: rec, Timeout: 10 * time.Second}, NoRetrySleep: true})

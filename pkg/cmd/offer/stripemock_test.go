@@ -7,16 +7,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tweetpay/tweetpay/internal/stripemock"
 
 	buyercmd "github.com/tweetpay/tweetpay/pkg/cmd/buyer"
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
@@ -24,88 +21,6 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/payment"
 	stripegw "github.com/tweetpay/tweetpay/pkg/payment/stripe"
 )
-
-// moduleRoot walks up from the working directory to the one holding go.mod.
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = parent
-	}
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
-}
-
-// startStripeMock runs `go tool stripe-mock` (pinned in go.mod) on free
-// loopback ports and returns its HTTP address. It fails the test under CI
-// when stripe-mock cannot start, and skips it elsewhere.
-func startStripeMock(t *testing.T) string {
-	t.Helper()
-	unavailable := func(format string, args ...any) {
-		t.Helper()
-		if os.Getenv("CI") != "" {
-			t.Fatalf("stripe-mock: "+format, args...)
-		}
-		t.Skipf("stripe-mock unavailable: "+format, args...)
-	}
-	if _, err := exec.LookPath("go"); err != nil {
-		unavailable("%v", err)
-	}
-	httpAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	httpsAddr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
-	var logs bytes.Buffer
-	cmd := exec.Command("go", "tool", "stripe-mock", "-http-addr", httpAddr, "-https-addr", httpsAddr)
-	cmd.Dir = moduleRoot(t)
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	// Its own process group, so that cleanup ends the tool binary that
-	// `go tool` starts, not only the go command.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		unavailable("%v", err)
-	}
-	exited := make(chan struct{})
-	go func() {
-		_ = cmd.Wait()
-		close(exited)
-	}()
-	t.Cleanup(func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		<-exited
-	})
-	deadline := time.Now().Add(90 * time.Second) // the first `go tool` run builds it
-	for {
-		if c, err := net.DialTimeout("tcp", httpAddr, 200*time.Millisecond); err == nil {
-			c.Close()
-			return "http://" + httpAddr
-		}
-		select {
-		case <-exited:
-			unavailable("exited before listening:\n%s", logs.String())
-		case <-time.After(100 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			unavailable("not listening on %s after 90s:\n%s", httpAddr, logs.String())
-		}
-	}
-}
 
 // mockRecorder records what reached stripe-mock. stripe-mock finds every
 // object it is asked for, so when notFound is set the recorder answers a
@@ -175,7 +90,7 @@ func TestStripeMock(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts stripe-mock")
 	}
-	base := startStripeMock(t)
+	base := stripemock.Start(t)
 	rec := &mockRecorder{next: http.DefaultTransport, notFound: true}
 	gw := stripegw.New(stripegw.Options{Key: "sk_test_123", URL: base,
 		HTTPClient: &http.Client{Transport: rec, Timeout: 30 * time.Second}, NoRetrySleep: true})
