@@ -64,8 +64,6 @@ func IsValidList(s string) bool {
 	return k == len(s)
 }
 
-var folder = cases.Fold()
-
 // NormalizeTag returns the key under which a hashtag is compared and stored:
 // NFKC (so full-width ＢｕｙＭｕｇ equals BuyMug) and Unicode case folding,
 // without a leading '#' or '＃'.
@@ -75,7 +73,9 @@ func NormalizeTag(tag string) string {
 	if isASCII(t) {
 		return strings.ToLower(t)
 	}
-	return norm.NFKC.String(folder.String(t))
+	// A Caser is stateful and must not be shared between goroutines: one
+	// per call, on this path for non-ASCII tags only.
+	return norm.NFKC.String(cases.Fold().String(t))
 }
 
 // SameTag reports whether two hashtags are the same for purchase matching:

@@ -17,8 +17,9 @@ const (
 
 // tldOrder maps each lower-case TLD to its position in twitter-text's
 // alternation (generic first, then country codes): when several TLDs could
-// match at the same place, the first alternative wins.
-var tldOrder = func() map[string]int {
+// match at the same place, the first alternative wins. It is built on first
+// use, so that commands that never read a URL do not pay for it at start-up.
+var tldOrder = sync.OnceValue(func() map[string]int {
 	m := make(map[string]int, len(genericTLDs)+len(countryTLDs))
 	for i, t := range genericTLDs {
 		m[t] = i
@@ -29,7 +30,7 @@ var tldOrder = func() map[string]int {
 		}
 	}
 	return m
-}()
+})
 
 // tldFollowerOK is the lookahead after a TLD: the end or a character outside
 // [A-Za-z0-9@+-].
@@ -69,7 +70,7 @@ func tldAt(s string, t int) int {
 		if !tldFollowerOK(s, i) {
 			continue
 		}
-		if o, ok := tldOrder[string(low)]; ok && (bestOrder < 0 || o < bestOrder) {
+		if o, ok := tldOrder()[string(low)]; ok && (bestOrder < 0 || o < bestOrder) {
 			best, bestOrder = i-t, o
 		}
 	}
