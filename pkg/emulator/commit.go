@@ -3,6 +3,7 @@ package emulator
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -32,6 +33,9 @@ type committer struct {
 	mu      sync.RWMutex // held for reading by senders, for writing by close
 	closed  bool
 	stopped chan struct{}
+	// commits and requests count transactions and the requests they served
+	// (for benchmarks: requests per commit).
+	commits, requests atomic.Int64
 }
 
 func newCommitter(db *bolt.DB) *committer {
@@ -107,7 +111,9 @@ func (c *committer) run(group []*writeReq) {
 			}
 			return nil
 		})
+		c.commits.Add(1)
 		if failed < 0 {
+			c.requests.Add(int64(len(group)))
 			for _, r := range group {
 				r.done <- err
 			}

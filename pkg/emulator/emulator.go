@@ -12,9 +12,7 @@
 package emulator
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -43,6 +41,10 @@ const NowHeader = "Tweetpay-Now"
 // FileName is the name of the state file inside the emulator's directory.
 const FileName = "emulator.db"
 
+// initialMmapSize maps the state file's first 256 MiB up front (address
+// space only), so that a growing file does not remap under load.
+const initialMmapSize = 256 << 20
+
 // idempotencyTTL is how long idempotency keys are kept (Stripe: at least 24h).
 const idempotencyTTL = 24 * time.Hour
 
@@ -69,6 +71,7 @@ type Emulator struct {
 	opts Options
 
 	writer     *committer
+	idem       idemIndex
 	inflightMu sync.Mutex
 	inflight   map[string]struct{}
 	logMu      sync.Mutex
@@ -90,30 +93,54 @@ func Open(dir string, opts Options) (*Emulator, error) {
 		opts.Now = time.Now
 	}
 	db, err := statedb.Open(filepath.Join(dir, FileName), statedb.Options{
-		Timeout: opts.LockTimeout, MaxBatchDelay: opts.MaxBatchDelay, MaxBatchSize: opts.MaxBatchSize})
+		Timeout: opts.LockTimeout, MaxBatchDelay: opts.MaxBatchDelay, MaxBatchSize: opts.MaxBatchSize,
+		InitialMmapSize: initialMmapSize})
 	if err != nil {
 		return nil, fmt.Errorf("open emulator state: %w", err)
 	}
 	e := &Emulator{db: db, bolt: db.Bolt(), opts: opts, inflight: map[string]struct{}{}}
 	e.initTables()
-	if err := e.bolt.Update(e.createBuckets); err != nil {
+	if err := e.bolt.Update(e.upgrade); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("initialise emulator state: %w", err)
+	}
+	if err := e.bolt.View(func(tx *bolt.Tx) error { e.idem.load(tx); return nil }); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("load emulator state: %w", err)
 	}
 	e.writer = newCommitter(e.bolt)
 	return e, nil
 }
 
 func (e *Emulator) allBuckets() [][]byte {
-	bs := [][]byte{bucketMeta, bucketIdem, bucketIdemT}
-	bs = append(bs, e.products.buckets()...)
-	bs = append(bs, e.prices.buckets()...)
-	bs = append(bs, e.customers.buckets()...)
-	bs = append(bs, e.pms.buckets()...)
-	bs = append(bs, e.pis.buckets()...)
-	bs = append(bs, e.charges.buckets()...)
-	bs = append(bs, e.refunds.buckets()...)
-	return bs
+	return [][]byte{bucketMeta, bucketObjects, bucketIndex, bucketIdem}
+}
+
+// formatKey holds, in the meta bucket, the version of the storage layout.
+var formatKey = []byte("format")
+
+// formatVersion is the storage layout described in store.go.
+const formatVersion = "2"
+
+// upgrade prepares a state file for this version: a file written in an
+// older layout (emulated test data, nothing else) is emptied first, since
+// its objects would not be found and its counters would be wrong.
+func (e *Emulator) upgrade(tx *bolt.Tx) error {
+	if meta := tx.Bucket(bucketMeta); meta != nil && string(meta.Get(formatKey)) != formatVersion {
+		var names [][]byte
+		if err := tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+			names = append(names, append([]byte(nil), name...))
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, name := range names {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+	}
+	return e.createBuckets(tx)
 }
 
 func (e *Emulator) createBuckets(tx *bolt.Tx) error {
@@ -122,7 +149,11 @@ func (e *Emulator) createBuckets(tx *bolt.Tx) error {
 			return err
 		}
 	}
-	return nil
+	meta := tx.Bucket(bucketMeta)
+	if string(meta.Get(formatKey)) == formatVersion {
+		return nil
+	}
+	return meta.Put(formatKey, []byte(formatVersion))
 }
 
 // Close waits for writes in progress and releases the state file.
@@ -136,7 +167,7 @@ func (e *Emulator) Path() string { return e.db.Path() }
 
 // Reset deletes every object and idempotency key in one transaction.
 func (e *Emulator) Reset() error {
-	return e.bolt.Update(func(tx *bolt.Tx) error {
+	err := e.bolt.Update(func(tx *bolt.Tx) error {
 		for _, b := range e.allBuckets() {
 			if tx.Bucket(b) != nil {
 				if err := tx.DeleteBucket(b); err != nil {
@@ -146,6 +177,10 @@ func (e *Emulator) Reset() error {
 		}
 		return e.createBuckets(tx)
 	})
+	if err == nil {
+		e.idem.clear()
+	}
+	return err
 }
 
 // Stats describes what the state holds.
@@ -191,49 +226,6 @@ type request struct {
 }
 
 type handlerFunc func(w *wtx, rq *request) (any, *apiError)
-
-// idemRecord is a stored first response.
-type idemRecord struct {
-	Hash      string
-	Status    int
-	Body      []byte
-	RequestID string
-	At        int64
-}
-
-// Binary layout: at(8) status(2) len(hash)(1) hash len(reqID)(1) reqID body.
-func (r idemRecord) marshal() []byte {
-	b := make([]byte, 0, 12+len(r.Hash)+len(r.RequestID)+len(r.Body))
-	b = binary.BigEndian.AppendUint64(b, uint64(r.At))
-	b = binary.BigEndian.AppendUint16(b, uint16(r.Status))
-	b = append(b, byte(len(r.Hash)))
-	b = append(b, r.Hash...)
-	b = append(b, byte(len(r.RequestID)))
-	b = append(b, r.RequestID...)
-	return append(b, r.Body...)
-}
-
-func (r *idemRecord) unmarshal(b []byte) error {
-	bad := errors.New("corrupt idempotency record")
-	if len(b) < 11 {
-		return bad
-	}
-	r.At = int64(binary.BigEndian.Uint64(b))
-	r.Status = int(binary.BigEndian.Uint16(b[8:]))
-	b = b[10:]
-	n := int(b[0])
-	if len(b) < 1+n+1 {
-		return bad
-	}
-	r.Hash, b = string(b[1:1+n]), b[1+n:]
-	n = int(b[0])
-	if len(b) < 1+n {
-		return bad
-	}
-	r.RequestID = string(b[1 : 1+n])
-	r.Body = append([]byte(nil), b[1+n:]...)
-	return nil
-}
 
 // ServeHTTP answers one Stripe API request.
 func (e *Emulator) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
@@ -327,7 +319,7 @@ func (e *Emulator) serve(rw http.ResponseWriter, r *http.Request, reqID, idemKey
 				return nil
 			}
 			var merr error
-			body, merr = json.Marshal(obj)
+			body, merr = encodeBody(obj)
 			return merr
 		})
 		if err != nil {
@@ -342,14 +334,19 @@ func (e *Emulator) serve(rw http.ResponseWriter, r *http.Request, reqID, idemKey
 }
 
 func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handlerFunc, reqID, idemKey string, values url.Values) int {
-	var scope []byte
-	var hash string
+	var (
+		scope  []byte
+		hash   string
+		sh     scopeHash
+		idemCh []idemChange
+	)
 	useIdem := idemKey != "" && rq.method == http.MethodPost
 	if useIdem {
 		if len(idemKey) > 255 {
 			return writeError(rw, invalidRequest("", "", "Invalid idempotency key: it must be at most 255 characters long."))
 		}
 		scope = []byte(e.idemScope(rq.apiKey, rq.method, rq.path, idemKey))
+		sh = hashScope(scope)
 		ph := sha256.Sum256([]byte(values.Encode()))
 		hash = hex.EncodeToString(ph[:16])
 		e.inflightMu.Lock()
@@ -376,11 +373,11 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 		original string
 	)
 	err := e.writer.do(func(tx *bolt.Tx) error {
-		status, body, aerrOut, replayed, original = 0, nil, nil, false, reqID
+		status, body, aerrOut, replayed, original, idemCh = 0, nil, nil, false, reqID, nil
 		w := &wtx{tx: tx, em: e, now: rq.now}
 		wall := e.opts.Now()
 		if useIdem {
-			if raw := tx.Bucket(bucketIdem).Get(scope); raw != nil {
+			if raw, _, ok := e.getIdem(tx, scope, sh); ok {
 				var rec idemRecord
 				if err := rec.unmarshal(raw); err == nil && wall.Unix()-rec.At < int64(idempotencyTTL/time.Second) {
 					if rec.Hash != hash {
@@ -411,19 +408,26 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 			body = b
 		} else {
 			status = http.StatusOK
-			b, err := json.Marshal(obj)
+			b, err := encodeBody(obj)
 			if err != nil {
 				return err
 			}
 			body = b
 		}
 		if useIdem {
-			return storeIdem(tx, scope, idemRecord{Hash: hash, Status: status, Body: body, RequestID: reqID, At: wall.Unix()}, wall)
+			var err error
+			idemCh, err = e.storeIdem(tx, scope, sh, idemRecord{Hash: hash, Status: status, Body: body, RequestID: reqID, At: wall.Unix()}, wall)
+			return err
 		}
 		return nil
 	})
 	if err != nil && !errors.Is(err, errRollback) {
 		return writeError(rw, errAPI("An unexpected error occurred in the emulator's store: %v", err))
+	}
+	if err == nil {
+		// Committed: the records stored are now findable (the scope is still
+		// held in e.inflight, so no request with it can look in between).
+		e.idem.apply(idemCh)
 	}
 	if aerrOut != nil {
 		return writeError(rw, aerrOut)
@@ -437,40 +441,15 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 	return writeJSON(rw, status, body)
 }
 
-// storeIdem saves a first response and prunes a few expired records.
-func storeIdem(tx *bolt.Tx, scope []byte, rec idemRecord, wall time.Time) error {
-	raw := rec.marshal()
-	ib, tb := tx.Bucket(bucketIdem), tx.Bucket(bucketIdemT)
-	if old := ib.Get(scope); old != nil {
-		var o idemRecord
-		if o.unmarshal(old) == nil {
-			_ = tb.Delete(append(orderKey(o.At, 0)[:8:8], scope...))
-		}
-	}
-	if err := ib.Put(scope, raw); err != nil {
-		return err
-	}
-	if err := tb.Put(append(orderKey(rec.At, 0)[:8:8], scope...), nil); err != nil {
-		return err
-	}
-	// Lazy pruning: at most a few expired keys per write keeps it O(1).
-	limit := orderKey(wall.Add(-idempotencyTTL).Unix(), 0)[:8]
-	c := tb.Cursor()
-	for i, k := 0, firstKey(c); i < 4 && k != nil && bytes.Compare(k[:8], limit) < 0; i++ {
-		if err := ib.Delete(k[8:]); err != nil {
-			return err
-		}
-		if err := c.Delete(); err != nil {
-			return err
-		}
-		k, _ = c.Seek(k)
-	}
-	return nil
-}
+// rawBody is a handler's answer that is already JSON.
+type rawBody []byte
 
-func firstKey(c *bolt.Cursor) []byte {
-	k, _ := c.First()
-	return k
+// encodeBody is a handler answer's JSON.
+func encodeBody(obj any) ([]byte, error) {
+	if b, ok := obj.(rawBody); ok {
+		return b, nil
+	}
+	return json.Marshal(obj)
 }
 
 func errUnrecognizedURL(r *http.Request) *apiError {

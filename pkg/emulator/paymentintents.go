@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"bytes"
 	"hash/fnv"
 	"net/http"
 	"strings"
@@ -110,9 +111,9 @@ func (e *Emulator) createPaymentIntent(w *wtx, rq *request) (any, *apiError) {
 		pi.Customer = refTo(cus)
 	}
 	pmID, hasPM := rq.str("payment_method")
+	var pm *pmRecord
 	if hasPM && pmID != "" {
-		pm, aerr := e.resolvePM(w, pmID, "payment_method", true)
-		if aerr != nil {
+		if pm, aerr = e.resolvePM(w, pmID, "payment_method", true); aerr != nil {
 			return nil, aerr
 		}
 		if aerr := checkPMOwner(pm, pi); aerr != nil {
@@ -130,9 +131,8 @@ func (e *Emulator) createPaymentIntent(w *wtx, rq *request) (any, *apiError) {
 	}
 	pi.ID = newID("pi_", seq)
 	pi.ClientSecret = pi.ID + "_secret_" + randomToken(25)
-	var pm *pmRecord
-	if hasPM && pmID != "" {
-		if pm, aerr = e.resolvePM(w, pmID, "payment_method", false); aerr != nil {
+	if pm != nil {
+		if pm, aerr = e.keepPM(w, pmID, pm); aerr != nil {
 			return nil, aerr
 		}
 		pi.PaymentMethod = refTo(pm.ID)
@@ -150,6 +150,26 @@ func (e *Emulator) createPaymentIntent(w *wtx, rq *request) (any, *apiError) {
 	}
 	if declined != nil {
 		return nil, e.finishDecline(w, rq, declined, pi)
+	}
+	return e.respondPI(w, rq, pi)
+}
+
+// offSessionSuffix ends a stored PaymentIntent's JSON when x_off_session is
+// set: the private field is the last one piRecord adds.
+var offSessionSuffix = []byte(`,"x_off_session":true}`)
+
+// respondPI answers with the PaymentIntent pi that this request wrote last,
+// reusing the JSON stored for it (without the private field) unless the
+// request expands fields.
+func (e *Emulator) respondPI(w *wtx, rq *request, pi *piRecord) (any, *apiError) {
+	if w.lastObj == any(pi) && !rq.has("expand") {
+		raw := w.lastRaw
+		if !pi.OffSession {
+			return rawBody(raw), nil
+		}
+		if bytes.HasSuffix(raw, offSessionSuffix) {
+			return rawBody(append(raw[:len(raw)-len(offSessionSuffix)], '}')), nil
+		}
 	}
 	return e.respond(w, rq, &pi.paymentIntent)
 }
@@ -375,7 +395,7 @@ func (e *Emulator) updatePaymentIntent(w *wtx, rq *request) (any, *apiError) {
 			if aerr := checkPMOwner(pm, rec); aerr != nil {
 				return nil, aerr
 			}
-			if pm, aerr = e.resolvePM(w, v, "payment_method", false); aerr != nil {
+			if pm, aerr = e.keepPM(w, v, pm); aerr != nil {
 				return nil, aerr
 			}
 			pi.PaymentMethod = refTo(pm.ID)
@@ -434,7 +454,7 @@ func (e *Emulator) confirmPaymentIntent(w *wtx, rq *request) (any, *apiError) {
 	if aerr := checkPMOwner(pm, &pi); aerr != nil {
 		return nil, aerr
 	}
-	if pm, aerr = e.resolvePM(w, pmID, "payment_method", false); aerr != nil {
+	if pm, aerr = e.keepPM(w, pmID, pm); aerr != nil {
 		return nil, aerr
 	}
 	pi.PaymentMethod = refTo(pm.ID)
@@ -448,7 +468,7 @@ func (e *Emulator) confirmPaymentIntent(w *wtx, rq *request) (any, *apiError) {
 	if declined != nil {
 		return nil, e.finishDecline(w, rq, declined, &pi)
 	}
-	return e.respond(w, rq, &pi.paymentIntent)
+	return e.respondPI(w, rq, &pi)
 }
 
 func (e *Emulator) capturePaymentIntent(w *wtx, rq *request) (any, *apiError) {

@@ -79,6 +79,16 @@ func (e *Emulator) resolvePM(w *wtx, id, param string, dryRun bool) (*pmRecord, 
 	return pm, nil
 }
 
+// keepPM follows a dry-run resolvePM of id that returned pm: a test token's
+// PaymentMethod is now stored; a stored one is returned as it was loaded (it
+// cannot have changed in between), which spares decoding it twice.
+func (e *Emulator) keepPM(w *wtx, id string, pm *pmRecord) (*pmRecord, *apiError) {
+	if _, isTok := tokenNumber(id); isTok {
+		return e.resolvePM(w, id, "payment_method", false)
+	}
+	return pm, nil
+}
+
 // attachError is what attaching pm to a customer fails with, if anything.
 func attachError(pm *pmRecord, cusID string) *apiError {
 	if pm.Customer.ID != "" && pm.Customer.ID != cusID {

@@ -183,20 +183,25 @@ func checkInvariants(t *testing.T, dir string) {
 			return fmt.Errorf("bbolt check: %w", err)
 		}
 		chargeIDs := map[string]*charge{}
-		c := tx.Bucket(em.charges.objB).Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			ch, _, err := em.charges.get(tx, string(k))
+		var decodeErr error
+		em.charges.each(tx, func(id string, _ []byte) bool {
+			ch, _, err := em.charges.get(tx, id)
 			if err != nil {
-				return err
+				decodeErr = err
+				return false
 			}
 			chargeIDs[ch.ID] = ch
 			charges++
+			return true
+		})
+		if decodeErr != nil {
+			return decodeErr
 		}
-		c = tx.Bucket(em.pis.objB).Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			pi, _, err := em.pis.get(tx, string(k))
+		em.pis.each(tx, func(id string, _ []byte) bool {
+			pi, _, err := em.pis.get(tx, id)
 			if err != nil {
-				return err
+				decodeErr = err
+				return false
 			}
 			pis++
 			ch := chargeIDs[pi.LatestCharge.ID]
@@ -204,13 +209,17 @@ func checkInvariants(t *testing.T, dir string) {
 			case "succeeded":
 				succeeded++
 				if ch == nil || ch.Status != "succeeded" || ch.PaymentIntent.ID != pi.ID {
-					return fmt.Errorf("succeeded %s without its charge", pi.ID)
+					decodeErr = fmt.Errorf("succeeded %s without its charge", pi.ID)
 				}
 			case "requires_payment_method":
 				if ch == nil || ch.Status != "failed" {
-					return fmt.Errorf("declined %s without its failed charge", pi.ID)
+					decodeErr = fmt.Errorf("declined %s without its failed charge", pi.ID)
 				}
 			}
+			return decodeErr == nil
+		})
+		if decodeErr != nil {
+			return decodeErr
 		}
 		if n := readCount(tx, em.pis.countKey); n != pis {
 			return fmt.Errorf("payment_intents count %d, stored %d", n, pis)
@@ -218,14 +227,17 @@ func checkInvariants(t *testing.T, dir string) {
 		if n := readCount(tx, em.charges.countKey); n != charges {
 			return fmt.Errorf("charges count %d, stored %d", n, charges)
 		}
-		if n := tx.Bucket(em.charges.ordB).Stats().KeyN; int64(n) != charges {
+		if n := em.charges.indexLen(tx, -1); int64(n) != charges {
 			return fmt.Errorf("charge order index %d, stored %d", n, charges)
 		}
-		if n := tx.Bucket(em.charges.idxB[1]).Stats().KeyN; int64(n) != charges {
+		if n := em.charges.indexLen(tx, 1); int64(n) != charges {
 			return fmt.Errorf("charge payment_intent index %d, stored %d", n, charges)
 		}
 		if n := tx.Bucket(bucketIdem).Stats().KeyN; int64(n) < pis {
 			return fmt.Errorf("%d idempotency records for %d payment intents", n, pis)
+		}
+		if n := em.idem.len(); int64(n) < pis {
+			return fmt.Errorf("%d idempotency keys indexed for %d payment intents", n, pis)
 		}
 		return nil
 	})
@@ -245,7 +257,8 @@ func checkInvariants(t *testing.T, dir string) {
 	// k-1 was sent first after k-0 (a decline); k-1 is a success if stored.
 	var found bool
 	_ = em.bolt.View(func(tx *bolt.Tx) error {
-		found = tx.Bucket(bucketIdem).Get([]byte(em.idemScope(testKey, "POST", "/v1/payment_intents", "k-1"))) != nil
+		scope := []byte(em.idemScope(testKey, "POST", "/v1/payment_intents", "k-1"))
+		_, _, found = em.getIdem(tx, scope, hashScope(scope))
 		return nil
 	})
 	if found {

@@ -2,12 +2,13 @@ package emulator
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 )
 
 func (e *Emulator) initTables() {
-	e.products = newTable("products", "prod_", func(p *product) string { return p.ID }, func(p *product) int64 { return p.Created })
-	e.prices = newTable("prices", "price_", func(p *price) string { return p.ID }, func(p *price) int64 { return p.Created },
+	e.products = newTable(1, "products", "prod_", func(p *product) string { return p.ID }, func(p *product) int64 { return p.Created })
+	e.prices = newTable(2, "prices", "price_", func(p *price) string { return p.ID }, func(p *price) int64 { return p.Created },
 		indexSpec[price]{"lookup_key", func(p *price) []string {
 			if p.LookupKey == nil {
 				return nil
@@ -15,24 +16,39 @@ func (e *Emulator) initTables() {
 			return []string{*p.LookupKey}
 		}},
 		indexSpec[price]{"product", func(p *price) []string { return []string{p.Product.ID} }})
-	e.customers = newTable("customers", "cus_", func(c *customer) string { return c.ID }, func(c *customer) int64 { return c.Created },
+	e.customers = newTable(3, "customers", "cus_", func(c *customer) string { return c.ID }, func(c *customer) int64 { return c.Created },
 		indexSpec[customer]{"email", func(c *customer) []string {
 			if c.Email == nil {
 				return nil
 			}
 			return []string{*c.Email}
 		}})
-	e.pms = newTable("payment_methods", "pm_", func(p *pmRecord) string { return p.ID }, func(p *pmRecord) int64 { return p.Created },
-		indexSpec[pmRecord]{"customer", func(p *pmRecord) []string { return nonEmpty(p.Customer.ID) }})
-	e.pis = newTable("payment_intents", "pi_", func(p *piRecord) string { return p.ID }, func(p *piRecord) int64 { return p.Created },
+	e.pms = newTable(4, "payment_methods", "pm_", func(p *pmRecord) string { return p.ID }, func(p *pmRecord) int64 { return p.Created },
+		indexSpec[pmRecord]{"customer", func(p *pmRecord) []string { return nonEmpty(p.Customer.ID) }}).withCache(clonePM)
+	e.pis = newTable(5, "payment_intents", "pi_", func(p *piRecord) string { return p.ID }, func(p *piRecord) int64 { return p.Created },
 		indexSpec[piRecord]{"customer", func(p *piRecord) []string { return nonEmpty(p.Customer.ID) }})
-	e.charges = newTable("charges", "ch_", func(c *charge) string { return c.ID }, func(c *charge) int64 { return c.Created },
+	e.charges = newTable(6, "charges", "ch_", func(c *charge) string { return c.ID }, func(c *charge) int64 { return c.Created },
 		indexSpec[charge]{"customer", func(c *charge) []string { return nonEmpty(c.Customer.ID) }},
 		indexSpec[charge]{"payment_intent", func(c *charge) []string { return nonEmpty(c.PaymentIntent.ID) }},
 		indexSpec[charge]{"metadata", func(c *charge) []string { return metadataKeys(c.Metadata) }})
-	e.refunds = newTable("refunds", "re_", func(r *refund) string { return r.ID }, func(r *refund) int64 { return r.Created },
+	e.refunds = newTable(7, "refunds", "re_", func(r *refund) string { return r.ID }, func(r *refund) int64 { return r.Created },
 		indexSpec[refund]{"charge", func(r *refund) []string { return nonEmpty(r.Charge.ID) }},
 		indexSpec[refund]{"payment_intent", func(r *refund) []string { return nonEmpty(r.PaymentIntent.ID) }})
+}
+
+// clonePM copies a PaymentMethod deep enough for handlers to change its
+// fields, card and metadata (pointers to strings are replaced, not written).
+func clonePM(p *pmRecord) *pmRecord {
+	c := *p
+	if p.Card != nil {
+		card := *p.Card
+		card.Networks.Available = slices.Clone(p.Card.Networks.Available)
+		c.Card = &card
+	}
+	if p.Metadata != nil {
+		c.Metadata = copyMD(p.Metadata)
+	}
+	return &c
 }
 
 const mdSep = "\x1f"

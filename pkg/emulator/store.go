@@ -6,25 +6,45 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
 
-// Storage layout (one bbolt file):
+// Storage layout (one bbolt file, four buckets, so that a commit dirties few
+// pages: each bucket costs its own root and branch pages):
 //
-//	"obj:<kind>"        id -> seq(8) created(8) JSON
-//	"ord:<kind>"        created(8) seq(8) -> id             newest first = reverse scan
-//	"idx:<kind>:<name>" value 0x00 created(8) seq(8) -> id  secondary indexes
-//	"meta"              counters; the bucket's sequence numbers every object
-//	"idem", "idem_t"    idempotency records and their expiry order
+//	"meta"    counters; the bucket's sequence numbers every object
+//	"objects" tag(1) id -> seq(8) created(8) JSON   one key range per kind
+//	"index"   tag(1) created(8) seq(8) -> id         order, newest = last
+//	          tag(1) value 0x00 created(8) seq(8) -> id   secondary indexes
+//	"idem"    at(8) seq(8) -> idempotency record     in order of storage
+//
+// IDs grow with the sequence and "created" with time, so a batch of inserts
+// appends to the right-most leaf of each key range instead of dirtying
+// leaves all over the tree. Idempotency records are found through an
+// in-memory index (idemIndex) for the same reason: keyed by their random
+// keys they would land on a different leaf each.
 var (
-	bucketMeta   = []byte("meta")
-	bucketIdem   = []byte("idem")
-	bucketIdemT  = []byte("idem_t")
-	errRollback  = errors.New("emulator: roll back")
-	errNotStored = errors.New("object not found")
+	bucketMeta    = []byte("meta")
+	bucketObjects = []byte("objects")
+	bucketIndex   = []byte("index")
+	bucketIdem    = []byte("idem")
+	errRollback   = errors.New("emulator: roll back")
+	errNotStored  = errors.New("object not found")
 )
+
+// appendFill is the fill percent of buckets written mostly at the end of
+// their key ranges: splitting a node there leaves full pages behind.
+const appendFill = 0.9
+
+// wbucket returns a bucket of a write transaction, set up for appends.
+func wbucket(tx *bolt.Tx, name []byte) *bolt.Bucket {
+	b := tx.Bucket(name)
+	b.FillPercent = appendFill
+	return b
+}
 
 // wtx is one request's transaction.
 type wtx struct {
@@ -34,6 +54,10 @@ type wtx struct {
 	dirty bool
 	// lastRefund is the refund newRefund stored last.
 	lastRefund *refund
+	// lastObj is the object written last and lastRaw its JSON, so that a
+	// response can reuse the encoding instead of marshalling it again.
+	lastObj any
+	lastRaw []byte
 }
 
 func (w *wtx) nextSeq() (uint64, error) {
@@ -47,29 +71,101 @@ type indexSpec[T any] struct {
 }
 
 // table stores objects of one kind with their order and secondary indexes.
+// Its keys in the shared buckets start with its tag byte; an index's tag is
+// tag<<4 | position, the order's tag<<4.
 type table[T any] struct {
 	kind    string
 	prefix  string
+	tag     byte
 	created func(*T) int64
 	id      func(*T) string
 	indexes []indexSpec[T]
 
-	objB, ordB []byte
-	idxB       [][]byte
-	countKey   []byte
+	countKey []byte
+	// cache, when set, keeps decoded objects of a kind that is read far more
+	// often than written (see withCache).
+	cache *objCache[T]
 }
 
-func newTable[T any](kind, prefix string, id func(*T) string, created func(*T) int64, idx ...indexSpec[T]) *table[T] {
-	t := &table[T]{kind: kind, prefix: prefix, id: id, created: created, indexes: idx,
-		objB: []byte("obj:" + kind), ordB: []byte("ord:" + kind), countKey: []byte("count:" + kind)}
-	for _, ix := range idx {
-		t.idxB = append(t.idxB, []byte("idx:"+kind+":"+ix.name))
-	}
+// objCache maps IDs to decoded objects and the JSON they were decoded from.
+// An entry is used only when the stored JSON is still byte for byte the
+// same, so it never needs invalidating (not on commit, rollback or Reset).
+type objCache[T any] struct {
+	mu    sync.Mutex
+	m     map[string]cachedObj[T]
+	clone func(*T) *T
+}
+
+type cachedObj[T any] struct {
+	raw []byte
+	obj *T
+}
+
+// maxCached bounds an objCache; when full it starts again empty.
+const maxCached = 4096
+
+// withCache makes get serve repeated reads of unchanged objects from memory.
+// clone must copy whatever of an object its readers may modify in place.
+func (t *table[T]) withCache(clone func(*T) *T) *table[T] {
+	t.cache = &objCache[T]{m: make(map[string]cachedObj[T]), clone: clone}
 	return t
 }
 
-func (t *table[T]) buckets() [][]byte {
-	return append([][]byte{t.objB, t.ordB}, t.idxB...)
+func (c *objCache[T]) get(id string, raw []byte) *T {
+	c.mu.Lock()
+	e, ok := c.m[id]
+	c.mu.Unlock()
+	if !ok || !bytes.Equal(e.raw, raw) {
+		return nil
+	}
+	return c.clone(e.obj)
+}
+
+func (c *objCache[T]) put(id string, raw []byte, obj *T) {
+	e := cachedObj[T]{raw: bytes.Clone(raw), obj: c.clone(obj)}
+	c.mu.Lock()
+	if len(c.m) >= maxCached {
+		clear(c.m)
+	}
+	c.m[id] = e
+	c.mu.Unlock()
+}
+
+func newTable[T any](tag byte, kind, prefix string, id func(*T) string, created func(*T) int64, idx ...indexSpec[T]) *table[T] {
+	if tag == 0 || tag > 15 || len(idx) > 15 {
+		panic("emulator: bad table tag")
+	}
+	return &table[T]{kind: kind, prefix: prefix, tag: tag, id: id, created: created, indexes: idx,
+		countKey: []byte("count:" + kind)}
+}
+
+// objKey is an object's key in the objects bucket.
+func (t *table[T]) objKey(id string) []byte {
+	k := make([]byte, 0, 1+len(id))
+	k = append(k, t.tag)
+	return append(k, id...)
+}
+
+// idxTag is the first byte of an index's keys: -1 is the creation order.
+func (t *table[T]) idxTag(index int) byte { return t.tag<<4 | byte(index+1) }
+
+// orderKey is the key of an object in the creation order.
+func (t *table[T]) orderKey(created int64, seq uint64) []byte {
+	k := make([]byte, 17)
+	k[0] = t.idxTag(-1)
+	binary.BigEndian.PutUint64(k[1:9], encTime(created))
+	binary.BigEndian.PutUint64(k[9:], seq)
+	return k
+}
+
+// indexKey is the key of an object under one value of a secondary index.
+func (t *table[T]) indexKey(index int, val string, created int64, seq uint64) []byte {
+	k := make([]byte, 0, 1+len(val)+17)
+	k = append(k, t.idxTag(index))
+	k = append(k, val...)
+	k = append(k, 0)
+	k = binary.BigEndian.AppendUint64(k, encTime(created))
+	return binary.BigEndian.AppendUint64(k, seq)
 }
 
 func encTime(created int64) uint64 { return uint64(created) ^ (1 << 63) }
@@ -81,13 +177,6 @@ func orderKey(created int64, seq uint64) []byte {
 	return k[:]
 }
 
-func indexKey(val string, created int64, seq uint64) []byte {
-	k := make([]byte, 0, len(val)+17)
-	k = append(k, val...)
-	k = append(k, 0)
-	return append(k, orderKey(created, seq)...)
-}
-
 // stored is an object's position: what its index keys are built from.
 type stored struct {
 	seq     uint64
@@ -95,7 +184,7 @@ type stored struct {
 }
 
 func (t *table[T]) getRaw(tx *bolt.Tx, id string) (stored, []byte, bool) {
-	v := tx.Bucket(t.objB).Get([]byte(id))
+	v := tx.Bucket(bucketObjects).Get(t.objKey(id))
 	if len(v) < 16 {
 		return stored{}, nil, false
 	}
@@ -107,9 +196,17 @@ func (t *table[T]) get(tx *bolt.Tx, id string) (*T, stored, error) {
 	if !ok {
 		return nil, pos, errNotStored
 	}
+	if t.cache != nil {
+		if obj := t.cache.get(id, raw); obj != nil {
+			return obj, pos, nil
+		}
+	}
 	obj := new(T)
 	if err := json.Unmarshal(raw, obj); err != nil {
 		return nil, pos, fmt.Errorf("decode %s %s: %w", t.kind, id, err)
+	}
+	if t.cache != nil {
+		t.cache.put(id, raw, obj)
 	}
 	return obj, pos, nil
 }
@@ -119,16 +216,16 @@ func (t *table[T]) insert(w *wtx, obj *T, seq uint64) error {
 	w.dirty = true
 	id := t.id(obj)
 	created := t.created(obj)
-	if err := t.write(w.tx, id, seq, created, obj); err != nil {
+	if err := t.write(w, id, seq, created, obj); err != nil {
 		return err
 	}
-	if err := w.tx.Bucket(t.ordB).Put(orderKey(created, seq), []byte(id)); err != nil {
+	ib := wbucket(w.tx, bucketIndex)
+	if err := ib.Put(t.orderKey(created, seq), []byte(id)); err != nil {
 		return err
 	}
 	for i, ix := range t.indexes {
-		b := w.tx.Bucket(t.idxB[i])
 		for _, v := range ix.keys(obj) {
-			if err := b.Put(indexKey(v, created, seq), []byte(id)); err != nil {
+			if err := ib.Put(t.indexKey(i, v, created, seq), []byte(id)); err != nil {
 				return err
 			}
 		}
@@ -141,7 +238,7 @@ func (t *table[T]) insert(w *wtx, obj *T, seq uint64) error {
 func (t *table[T]) update(w *wtx, old, obj *T, pos stored) error {
 	w.dirty = true
 	id := t.id(obj)
-	if err := t.write(w.tx, id, pos.seq, pos.created, obj); err != nil {
+	if err := t.write(w, id, pos.seq, pos.created, obj); err != nil {
 		return err
 	}
 	for i, ix := range t.indexes {
@@ -149,14 +246,14 @@ func (t *table[T]) update(w *wtx, old, obj *T, pos stored) error {
 		if equalStrings(before, after) {
 			continue
 		}
-		b := w.tx.Bucket(t.idxB[i])
+		ib := wbucket(w.tx, bucketIndex)
 		for _, v := range before {
-			if err := b.Delete(indexKey(v, pos.created, pos.seq)); err != nil {
+			if err := ib.Delete(t.indexKey(i, v, pos.created, pos.seq)); err != nil {
 				return err
 			}
 		}
 		for _, v := range after {
-			if err := b.Put(indexKey(v, pos.created, pos.seq), []byte(id)); err != nil {
+			if err := ib.Put(t.indexKey(i, v, pos.created, pos.seq), []byte(id)); err != nil {
 				return err
 			}
 		}
@@ -167,16 +264,16 @@ func (t *table[T]) update(w *wtx, old, obj *T, pos stored) error {
 func (t *table[T]) remove(w *wtx, obj *T, pos stored) error {
 	w.dirty = true
 	id := t.id(obj)
-	if err := w.tx.Bucket(t.objB).Delete([]byte(id)); err != nil {
+	if err := wbucket(w.tx, bucketObjects).Delete(t.objKey(id)); err != nil {
 		return err
 	}
-	if err := w.tx.Bucket(t.ordB).Delete(orderKey(pos.created, pos.seq)); err != nil {
+	ib := wbucket(w.tx, bucketIndex)
+	if err := ib.Delete(t.orderKey(pos.created, pos.seq)); err != nil {
 		return err
 	}
 	for i, ix := range t.indexes {
-		b := w.tx.Bucket(t.idxB[i])
 		for _, v := range ix.keys(obj) {
-			if err := b.Delete(indexKey(v, pos.created, pos.seq)); err != nil {
+			if err := ib.Delete(t.indexKey(i, v, pos.created, pos.seq)); err != nil {
 				return err
 			}
 		}
@@ -184,7 +281,7 @@ func (t *table[T]) remove(w *wtx, obj *T, pos stored) error {
 	return addCount(w.tx, t.countKey, -1)
 }
 
-func (t *table[T]) write(tx *bolt.Tx, id string, seq uint64, created int64, obj *T) error {
+func (t *table[T]) write(w *wtx, id string, seq uint64, created int64, obj *T) error {
 	raw, err := json.Marshal(obj)
 	if err != nil {
 		return fmt.Errorf("encode %s %s: %w", t.kind, id, err)
@@ -193,7 +290,30 @@ func (t *table[T]) write(tx *bolt.Tx, id string, seq uint64, created int64, obj 
 	binary.BigEndian.PutUint64(v[:8], seq)
 	binary.BigEndian.PutUint64(v[8:16], uint64(created))
 	copy(v[16:], raw)
-	return tx.Bucket(t.objB).Put([]byte(id), v)
+	w.lastObj, w.lastRaw = obj, raw
+	return wbucket(w.tx, bucketObjects).Put(t.objKey(id), v)
+}
+
+// each calls fn with the ID and JSON of every object of the table, in ID
+// order, until fn returns false.
+func (t *table[T]) each(tx *bolt.Tx, fn func(id string, raw []byte) bool) {
+	c := tx.Bucket(bucketObjects).Cursor()
+	for k, v := c.Seek([]byte{t.tag}); k != nil && k[0] == t.tag; k, v = c.Next() {
+		if len(v) >= 16 && !fn(string(k[1:]), v[16:]) {
+			return
+		}
+	}
+}
+
+// indexLen counts the entries of an index (-1: the creation order).
+func (t *table[T]) indexLen(tx *bolt.Tx, index int) int {
+	tag := t.idxTag(index)
+	n := 0
+	c := tx.Bucket(bucketIndex).Cursor()
+	for k, _ := c.Seek([]byte{tag}); k != nil && k[0] == tag; k, _ = c.Next() {
+		n++
+	}
+	return n
 }
 
 func equalStrings(a, b []string) bool {
@@ -240,13 +360,10 @@ type listQuery struct {
 // page runs q and returns up to q.limit objects accepted by keep (nil keeps
 // all), newest first, and whether more exist in that direction.
 func (t *table[T]) page(tx *bolt.Tx, q listQuery, keep func(*T) bool) ([]*T, bool, *apiError) {
-	var b *bolt.Bucket
-	var prefix []byte
-	if q.index < 0 {
-		b = tx.Bucket(t.ordB)
-	} else {
-		b = tx.Bucket(t.idxB[q.index])
-		prefix = append([]byte(q.value), 0)
+	b := tx.Bucket(bucketIndex)
+	prefix := []byte{t.idxTag(q.index)}
+	if q.index >= 0 {
+		prefix = append(append(prefix, q.value...), 0)
 	}
 	lo := append(append([]byte{}, prefix...), make([]byte, 16)...)
 	var hi []byte // exclusive; nil = end of prefix range
@@ -340,17 +457,13 @@ func (t *table[T]) page(tx *bolt.Tx, q listQuery, keep func(*T) bool) ([]*T, boo
 			k, v = c.Prev()
 		}
 	} else {
-		if prefix == nil {
+		end := append([]byte{}, prefix...)
+		end[len(end)-1]++ // just past every key holding prefix (tags and the 0x00 separator are < 0xff)
+		k, v = c.Seek(end)
+		if k == nil {
 			k, v = c.Last()
 		} else {
-			end := append([]byte{}, prefix...)
-			end[len(end)-1] = 1 // just past every key holding prefix (value 0x00 ...)
-			k, v = c.Seek(end)
-			if k == nil {
-				k, v = c.Last()
-			} else {
-				k, v = c.Prev()
-			}
+			k, v = c.Prev()
 		}
 	}
 	hasMore := false

@@ -38,6 +38,10 @@ type Options struct {
 	// zero values mean 256 and 1ms.
 	MaxBatchSize  int
 	MaxBatchDelay time.Duration
+	// InitialMmapSize is how much of the file to map up front (0: bbolt's
+	// default). A mapping larger than the file lets it grow without a remap,
+	// which would block readers and the next writer.
+	InitialMmapSize int
 }
 
 // DB is an open state database holding the file lock until Close.
@@ -69,7 +73,16 @@ func Open(path string, opts Options) (*DB, error) {
 		// bbolt treats 0 as "wait forever"; a tiny timeout means "try once".
 		timeout = time.Millisecond
 	}
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout})
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{
+		Timeout: timeout,
+		// The freelist is not written at each commit but rebuilt when the
+		// file is opened: fewer pages to write and sync per commit, and no
+		// loss of durability (every commit still syncs its data and meta
+		// pages before it returns).
+		NoFreelistSync:  true,
+		FreelistType:    bolt.FreelistMapType,
+		InitialMmapSize: opts.InitialMmapSize,
+	})
 	if err != nil {
 		return nil, classify(path, err)
 	}

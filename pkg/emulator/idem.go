@@ -1,0 +1,203 @@
+package emulator
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// errCorruptIdem reports an idempotency record that cannot be decoded.
+var errCorruptIdem = errors.New("corrupt idempotency record")
+
+// idemRecord is a stored first response.
+type idemRecord struct {
+	Scope     string
+	Hash      string
+	Status    int
+	Body      []byte
+	RequestID string
+	At        int64
+}
+
+// Binary layout: len(scope)(2) scope at(8) status(2) len(hash)(1) hash
+// len(reqID)(1) reqID body.
+func (r idemRecord) marshal() []byte {
+	b := make([]byte, 0, 14+len(r.Scope)+len(r.Hash)+len(r.RequestID)+len(r.Body))
+	b = binary.BigEndian.AppendUint16(b, uint16(len(r.Scope)))
+	b = append(b, r.Scope...)
+	b = binary.BigEndian.AppendUint64(b, uint64(r.At))
+	b = binary.BigEndian.AppendUint16(b, uint16(r.Status))
+	b = append(b, byte(len(r.Hash)))
+	b = append(b, r.Hash...)
+	b = append(b, byte(len(r.RequestID)))
+	b = append(b, r.RequestID...)
+	return append(b, r.Body...)
+}
+
+// recordScope is the scope a marshalled record belongs to (nil if corrupt).
+func recordScope(b []byte) []byte {
+	if len(b) < 2 || len(b) < 2+int(binary.BigEndian.Uint16(b)) {
+		return nil
+	}
+	return b[2 : 2+int(binary.BigEndian.Uint16(b))]
+}
+
+func (r *idemRecord) unmarshal(b []byte) error {
+	scope := recordScope(b)
+	if scope == nil {
+		return errCorruptIdem
+	}
+	r.Scope = string(scope)
+	b = b[2+len(scope):]
+	if len(b) < 11 {
+		return errCorruptIdem
+	}
+	r.At = int64(binary.BigEndian.Uint64(b))
+	r.Status = int(binary.BigEndian.Uint16(b[8:]))
+	b = b[10:]
+	n := int(b[0])
+	if len(b) < 1+n+1 {
+		return errCorruptIdem
+	}
+	r.Hash, b = string(b[1:1+n]), b[1+n:]
+	n = int(b[0])
+	if len(b) < 1+n {
+		return errCorruptIdem
+	}
+	r.RequestID = string(b[1 : 1+n])
+	r.Body = append([]byte(nil), b[1+n:]...)
+	return nil
+}
+
+type scopeHash [16]byte
+
+func hashScope(scope []byte) scopeHash {
+	s := sha256.Sum256(scope)
+	return scopeHash(s[:16])
+}
+
+// idemKey is a record's key in the idem bucket: its time, then the bucket's
+// sequence, so that records are appended in the order they are stored.
+type idemKey [16]byte
+
+// idemIndex maps idempotency scopes to their records' keys. It is rebuilt
+// from the idem bucket when the state is opened (this process holds the
+// file's lock, so nobody else writes it) and changed only after the
+// transaction that changed the bucket has committed. Lookups check the
+// record's scope, so a stale entry is only ever a miss.
+type idemIndex struct {
+	mu sync.Mutex
+	m  map[scopeHash]idemKey
+}
+
+func (ix *idemIndex) load(tx *bolt.Tx) {
+	m := make(map[scopeHash]idemKey)
+	c := tx.Bucket(bucketIdem).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if scope := recordScope(v); scope != nil && len(k) == len(idemKey{}) {
+			m[hashScope(scope)] = idemKey(k)
+		}
+	}
+	ix.mu.Lock()
+	ix.m = m
+	ix.mu.Unlock()
+}
+
+func (ix *idemIndex) clear() {
+	ix.mu.Lock()
+	ix.m = make(map[scopeHash]idemKey)
+	ix.mu.Unlock()
+}
+
+func (ix *idemIndex) len() int {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return len(ix.m)
+}
+
+func (ix *idemIndex) lookup(h scopeHash) (idemKey, bool) {
+	ix.mu.Lock()
+	k, ok := ix.m[h]
+	ix.mu.Unlock()
+	return k, ok
+}
+
+// idemChange is one change to the index, applied after its commit: a set,
+// or a removal that applies only if the scope still maps to key.
+type idemChange struct {
+	h      scopeHash
+	key    idemKey
+	remove bool
+}
+
+func (ix *idemIndex) apply(changes []idemChange) {
+	if len(changes) == 0 {
+		return
+	}
+	ix.mu.Lock()
+	for _, c := range changes {
+		if !c.remove {
+			ix.m[c.h] = c.key
+		} else if cur, ok := ix.m[c.h]; ok && cur == c.key {
+			delete(ix.m, c.h)
+		}
+	}
+	ix.mu.Unlock()
+}
+
+// getIdem returns the stored record of scope, if any.
+func (e *Emulator) getIdem(tx *bolt.Tx, scope []byte, h scopeHash) ([]byte, idemKey, bool) {
+	key, ok := e.idem.lookup(h)
+	if !ok {
+		return nil, key, false
+	}
+	raw := tx.Bucket(bucketIdem).Get(key[:])
+	if raw == nil || !bytes.Equal(recordScope(raw), scope) {
+		return nil, key, false
+	}
+	return raw, key, true
+}
+
+// storeIdem saves a first response and prunes a few expired records. It
+// returns the index changes to apply once the transaction has committed.
+func (e *Emulator) storeIdem(tx *bolt.Tx, scope []byte, h scopeHash, rec idemRecord, wall time.Time) ([]idemChange, error) {
+	b := wbucket(tx, bucketIdem)
+	var changes []idemChange
+	if _, old, ok := e.getIdem(tx, scope, h); ok {
+		if err := b.Delete(old[:]); err != nil {
+			return nil, err
+		}
+	}
+	seq, err := b.NextSequence()
+	if err != nil {
+		return nil, err
+	}
+	var key idemKey
+	binary.BigEndian.PutUint64(key[:8], encTime(rec.At))
+	binary.BigEndian.PutUint64(key[8:], seq)
+	rec.Scope = string(scope)
+	if err := b.Put(key[:], rec.marshal()); err != nil {
+		return nil, err
+	}
+	changes = append(changes, idemChange{h: h, key: key})
+	// Lazy pruning: at most a few expired keys per write keeps it O(1).
+	var limit [8]byte
+	binary.BigEndian.PutUint64(limit[:], encTime(wall.Add(-idempotencyTTL).Unix()))
+	c := b.Cursor()
+	k, v := c.First()
+	for i := 0; i < 4 && k != nil && bytes.Compare(k[:8], limit[:]) < 0; i++ {
+		if scope := recordScope(v); scope != nil && len(k) == len(idemKey{}) {
+			changes = append(changes, idemChange{h: hashScope(scope), key: idemKey(k), remove: true})
+		}
+		if err := c.Delete(); err != nil {
+			return nil, err
+		}
+		k, v = c.First()
+	}
+	return changes, nil
+}

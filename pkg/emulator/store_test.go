@@ -1,0 +1,182 @@
+package emulator
+
+import (
+	"encoding/json"
+	"testing"
+
+	stripe "github.com/stripe/stripe-go/v76"
+	bolt "go.etcd.io/bbolt"
+)
+
+// Expired idempotency records are pruned from the file and from the
+// in-memory index, and their keys then start afresh.
+func TestIdempotencyPruning(t *testing.T) {
+	now := stripeNow()
+	em := openTest(t, Options{Now: func() (r timeT) { return *now }})
+	sc := clientFor(em.Transport(), testKey)
+	create := func(key string) *stripe.Customer {
+		p := &stripe.CustomerParams{Email: stripe.String("x@example.com")}
+		p.SetIdempotencyKey(key)
+		return must[*stripe.Customer](t)(sc.Customers.New(p))
+	}
+	first := map[string]string{}
+	for _, k := range []string{"a", "b", "c"} {
+		first[k] = create(k).ID
+	}
+	if got := create("a"); got.ID != first["a"] || got.LastResponse.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("replay of a: %s, replayed=%q", got.ID, got.LastResponse.Header.Get("Idempotent-Replayed"))
+	}
+	*now = now.Add(25 * 3600e9)
+	create("d") // prunes a, b and c
+	st := must[Stats](t)(em.Stats())
+	if st.IdempotencyKeys != 1 || em.idem.len() != 1 {
+		t.Fatalf("after pruning: %d stored, %d indexed, want 1 and 1", st.IdempotencyKeys, em.idem.len())
+	}
+	if got := create("b"); got.ID == first["b"] || got.LastResponse.Header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("expired key b replayed %s", got.ID)
+	}
+	if got := create("d"); got.LastResponse.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatal("fresh key d not replayed")
+	}
+}
+
+// After Reset no idempotency key replays.
+func TestIdempotencyAfterReset(t *testing.T) {
+	em, sc := newClient(t)
+	p := &stripe.CustomerParams{Email: stripe.String("x@example.com")}
+	p.SetIdempotencyKey("k")
+	c1 := must[*stripe.Customer](t)(sc.Customers.New(p))
+	if err := em.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if em.idem.len() != 0 {
+		t.Fatalf("%d keys indexed after reset", em.idem.len())
+	}
+	c2 := must[*stripe.Customer](t)(sc.Customers.New(p))
+	if c2.LastResponse.Header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("replayed after reset: %s (first %s)", c2.ID, c1.ID)
+	}
+}
+
+// Objects of different kinds share buckets but never each other's keys:
+// a product may be given any ID, even a customer's.
+func TestKindsDoNotClash(t *testing.T) {
+	_, sc := newClient(t)
+	cus := must[*stripe.Customer](t)(sc.Customers.New(&stripe.CustomerParams{Email: stripe.String("x@example.com")}))
+	prod := must[*stripe.Product](t)(sc.Products.New(&stripe.ProductParams{ID: stripe.String(cus.ID), Name: stripe.String("Mug")}))
+	if prod.ID != cus.ID {
+		t.Fatalf("product id %s", prod.ID)
+	}
+	got := must[*stripe.Customer](t)(sc.Customers.Get(cus.ID, nil))
+	if got.Email != "x@example.com" {
+		t.Fatalf("customer overwritten: %+v", got)
+	}
+	if _, err := sc.PaymentIntents.Get(cus.ID, nil); stripeErr(t, err).HTTPStatusCode != 404 {
+		t.Fatalf("a customer's id found as a payment intent: %v", err)
+	}
+	n := 0
+	for it := sc.Products.List(&stripe.ProductListParams{}); it.Next(); n++ {
+	}
+	if n != 1 {
+		t.Fatalf("%d products listed", n)
+	}
+}
+
+// The PaymentMethod cache answers exactly what decoding would, and a
+// caller changing what it got does not change what the next caller gets.
+func TestPaymentMethodCache(t *testing.T) {
+	em, sc := newClient(t)
+	_, pm := customerWithCard(t, sc, "pm_card_visa")
+	var fresh []byte
+	get := func() *pmRecord {
+		var out *pmRecord
+		err := em.bolt.View(func(tx *bolt.Tx) error {
+			obj, _, err := em.pms.get(tx, pm.ID)
+			out = obj
+			if fresh == nil {
+				_, raw, _ := em.pms.getRaw(tx, pm.ID)
+				var dec pmRecord
+				if err := json.Unmarshal(raw, &dec); err != nil {
+					return err
+				}
+				fresh, _ = json.Marshal(&dec)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	a := get()
+	a.Metadata["x"] = "y"
+	a.Card.Last4 = "0000"
+	a.Card.Networks.Available[0] = "amex"
+	a.Customer = ref{}
+	for i := 0; i < 2; i++ {
+		b, _ := json.Marshal(get())
+		if string(b) != string(fresh) {
+			t.Fatalf("read %d:\n%s\nwant\n%s", i, b, fresh)
+		}
+	}
+	// An update is seen at once.
+	must[*stripe.PaymentMethod](t)(sc.PaymentMethods.Update(pm.ID, &stripe.PaymentMethodParams{
+		Params: stripe.Params{Metadata: map[string]string{"k": "v"}}}))
+	if got := get(); got.Metadata["k"] != "v" {
+		t.Fatalf("stale cache: %+v", got.Metadata)
+	}
+}
+
+// A state file in an older layout is emptied on open, counters included.
+func TestOldFormatIsReset(t *testing.T) {
+	dir := t.TempDir()
+	em, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := clientFor(em.Transport(), testKey)
+	must[*stripe.Customer](t)(sc.Customers.New(&stripe.CustomerParams{Email: stripe.String("x@example.com")}))
+	// Make it look like the first layout: no format key, a bucket per index.
+	if err := em.bolt.Update(func(tx *bolt.Tx) error {
+		if _, err := tx.CreateBucket([]byte("obj:customers")); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Delete(formatKey)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := em.Close(); err != nil {
+		t.Fatal(err)
+	}
+	em, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer em.Close()
+	st := must[Stats](t)(em.Stats())
+	if st.Objects["customers"] != 0 {
+		t.Fatalf("stats after upgrade: %+v", st.Objects)
+	}
+	_ = em.bolt.View(func(tx *bolt.Tx) error {
+		if tx.Bucket([]byte("obj:customers")) != nil {
+			t.Error("old bucket kept")
+		}
+		if string(tx.Bucket(bucketMeta).Get(formatKey)) != formatVersion {
+			t.Error("format not recorded")
+		}
+		return nil
+	})
+	// A current file is left alone.
+	must[*stripe.Customer](t)(clientFor(em.Transport(), testKey).Customers.New(&stripe.CustomerParams{}))
+	if err := em.Close(); err != nil {
+		t.Fatal(err)
+	}
+	em2, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer em2.Close()
+	if n := must[Stats](t)(em2.Stats()).Objects["customers"]; n != 1 {
+		t.Fatalf("customers after reopen = %d, want 1", n)
+	}
+}
