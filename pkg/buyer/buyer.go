@@ -5,7 +5,6 @@ package buyer
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -74,8 +73,6 @@ func Key(h string) string {
 // usernames are case-insensitive, and the '@' is optional.
 func SameHandle(a, b string) bool { return Key(a) == Key(b) }
 
-var countryRe = regexp.MustCompile(`^[A-Z]{2}$`)
-
 // Resolve validates one buyer: the handle, the card (see ResolveCard) and the
 // country, defaultCountry when the buyer has none. Errors wrap ErrInvalid and
 // name the buyer.
@@ -102,7 +99,7 @@ func Resolve(b Buyer, defaultCountry string) (Resolved, error) {
 		cc = strings.TrimSpace(defaultCountry)
 	}
 	up := strings.ToUpper(cc)
-	if cc != "" && !countryRe.MatchString(up) {
+	if cc != "" && !isCountryCode(up) {
 		return Resolved{}, fail(fmt.Errorf("%w: country %q is not an ISO 3166-1 alpha-2 code: write two letters such as US or CA", ErrInvalid, cc))
 	}
 	return Resolved{Handle: h, Card: card, Country: up, Name: strings.TrimSpace(b.Name)}, nil
@@ -128,4 +125,10 @@ func ValidateAll(buyers []Buyer, defaultCountry string) error {
 		seen[k] = r.Handle
 	}
 	return errors.Join(errs...)
+}
+
+// isCountryCode reports whether s has the form of an ISO 3166-1 alpha-2
+// code: two upper-case ASCII letters.
+func isCountryCode(s string) bool {
+	return len(s) == 2 && 'A' <= s[0] && s[0] <= 'Z' && 'A' <= s[1] && s[1] <= 'Z'
 }

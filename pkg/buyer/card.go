@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Card is a Stripe test card resolved from what a tester typed.
@@ -81,30 +82,32 @@ var testCards = []testCard{
 		token: "pm_card_authenticationRequiredOnSetup", brand: "visa", decline: "authentication_required"},
 }
 
-var (
-	byAlias  = map[string]*testCard{}
-	byNumber = map[string]*testCard{}
-	byToken  = map[string]*testCard{}
-)
+// cardIndex looks test cards up by alias, number and token. It is built on
+// first use rather than at start-up.
+type cardIndex struct {
+	byAlias, byNumber, byToken map[string]*testCard
+}
 
-func init() {
+var cards = sync.OnceValue(func() cardIndex {
+	ix := cardIndex{byAlias: map[string]*testCard{}, byNumber: map[string]*testCard{}, byToken: map[string]*testCard{}}
 	for i := range testCards {
 		c := &testCards[i]
 		for _, a := range c.aliases {
-			byAlias[a] = c
+			ix.byAlias[a] = c
 		}
-		byNumber[c.number] = c
-		byToken[c.token] = c
+		ix.byNumber[c.number] = c
+		ix.byToken[c.token] = c
 		for _, tok := range c.otherTokens {
-			byToken[tok] = c
+			ix.byToken[tok] = c
 		}
 	}
-}
+	return ix
+})
 
 // Aliases returns the card aliases ResolveCard accepts, canonical ones first
 // in table order.
 func Aliases() []string {
-	out := make([]string, 0, len(byAlias))
+	out := make([]string, 0, len(cards().byAlias))
 	for _, c := range testCards {
 		out = append(out, c.aliases[0])
 	}
@@ -135,7 +138,7 @@ func ResolveCard(s string) (Card, error) {
 		if len(in) == len("pm_card_") || strings.ContainsAny(in, " \t/?#&") {
 			return Card{}, fmt.Errorf("%w: card %q is not a token: write one such as pm_card_visa", ErrInvalid, s)
 		}
-		if c, ok := byToken[in]; ok {
+		if c, ok := cards().byToken[in]; ok {
 			return c.card(in), nil
 		}
 		return Card{Input: in, Token: in}, nil
@@ -147,7 +150,7 @@ func ResolveCard(s string) (Card, error) {
 		return resolveNumber(s, in)
 	}
 	alias := strings.ReplaceAll(strings.ToLower(in), "-", "_")
-	if c, ok := byAlias[alias]; ok {
+	if c, ok := cards().byAlias[alias]; ok {
 		return c.card(in), nil
 	}
 	return Card{}, fmt.Errorf("%w: unknown card %q: write one of %s, a Stripe test card number, or a pm_card_* token",
@@ -189,7 +192,7 @@ func resolveNumber(orig, in string) (Card, error) {
 	if !luhn(num) {
 		return Card{}, fmt.Errorf("%w: card number %q is incorrect (it fails the Luhn check, Stripe answers incorrect_number): check the digits, e.g. 4242 4242 4242 4242", ErrInvalid, orig)
 	}
-	if c, ok := byNumber[num]; ok {
+	if c, ok := cards().byNumber[num]; ok {
 		return c.card(orig), nil
 	}
 	known := make([]string, 0, len(testCards))

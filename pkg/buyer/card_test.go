@@ -77,7 +77,7 @@ func TestTestCardTable(t *testing.T) {
 			t.Errorf("%s: token %s", c.aliases[0], c.token)
 		}
 		for _, a := range c.aliases {
-			if byAlias[a] != nil && byAlias[a].number != c.number {
+			if cards().byAlias[a] != nil && cards().byAlias[a].number != c.number {
 				t.Errorf("alias %s used twice", a)
 			}
 		}
@@ -96,8 +96,8 @@ func TestTestCardTable(t *testing.T) {
 			t.Errorf("ResolveCard(%q): %v", want, err)
 		}
 	}
-	if len(aliases) != len(byAlias) {
-		t.Errorf("Aliases() has %d entries, table %d", len(aliases), len(byAlias))
+	if len(aliases) != len(cards().byAlias) {
+		t.Errorf("Aliases() has %d entries, table %d", len(aliases), len(cards().byAlias))
 	}
 }
 

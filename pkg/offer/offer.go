@@ -10,7 +10,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -160,8 +159,6 @@ func invalid(o Offer, format string, args ...any) error {
 	return fmt.Errorf("%w: offer %s: %s", ErrInvalid, label(o), fmt.Sprintf(format, args...))
 }
 
-var countryRe = regexp.MustCompile(`^[A-Z]{2}$`)
-
 // Resolve validates one offer and fills in the defaults: the currency and
 // country of d (usd and every country when d leaves them empty) and a 15
 // minute confirmation window. Errors wrap ErrInvalid, name the offer
@@ -231,7 +228,7 @@ func Resolve(o Offer, d Defaults) (Resolved, error) {
 	}
 	for _, c := range countries {
 		cc := strings.ToUpper(strings.TrimSpace(c))
-		if !countryRe.MatchString(cc) {
+		if !isCountryCode(cc) {
 			return r, invalid(o, "country %q is not an ISO 3166-1 alpha-2 code: write two letters such as US or CA", c)
 		}
 		if !slices.Contains(r.Countries, cc) {
@@ -459,4 +456,10 @@ func Find(offers []Resolved, tag string) (Resolved, bool) {
 		}
 	}
 	return Resolved{}, false
+}
+
+// isCountryCode reports whether s has the form of an ISO 3166-1 alpha-2
+// code: two upper-case ASCII letters.
+func isCountryCode(s string) bool {
+	return len(s) == 2 && 'A' <= s[0] && s[0] <= 'Z' && 'A' <= s[1] && s[1] <= 'Z'
 }
