@@ -23,12 +23,12 @@ const (
 	clsURLBeforeBad             // may not precede a URL: [A-Za-z0-9@$#]
 )
 
-var asciiClass [128]uint16
-
-func init() {
+// asciiClass holds the character classes of each ASCII byte: a 256-byte
+// table filled once as the package loads (a few hundred operations).
+var asciiClass = func() (t [128]uint16) {
 	set := func(chars string, f uint16) {
 		for i := 0; i < len(chars); i++ {
-			asciiClass[chars[i]] |= f
+			t[chars[i]] |= f
 		}
 	}
 	const alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -42,7 +42,8 @@ func init() {
 	set("!?*'@();:&=+$/%#[]-_.,~|", clsQuery)
 	set("-_&=#/", clsQueryEnd)
 	set("@$#", clsURLBeforeBad)
-}
+	return t
+}()
 
 func asciiIs(b byte, f uint16) bool { return b < utf8.RuneSelf && asciiClass[b]&f != 0 }
 
