@@ -3,6 +3,7 @@ package tweet
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // The URL validation patterns of twitter-text (validateUrl*.js, RFC 3986).
@@ -10,15 +11,20 @@ import (
 // leftmost-first matching picks the same match as JavaScript's backtracking
 // engine, which matters because twitter-text compares that match with the
 // whole component.
-var (
-	vuUnencoded = regexp.MustCompile(`^(?:([^:/?#]+)://)?([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#(.*))?$`)
-	vuScheme    = regexp.MustCompile(`(?i)(?:[a-z][a-z0-9+\-.]*)`)
-	vuPath      = regexp.MustCompile(`(?i)(/(?:` + vuPchar + `)*)*`)
-	vuQuery     = regexp.MustCompile(`(?i)((?:` + vuPchar + `)|/|\?)*`)
-	vuFragment  = vuQuery
-	vuAuthority = regexp.MustCompile(`(?i)(?:(` + vuUserinfo + `)@)?(` + vuIP + `|` + vuDomain + `)(?::([0-9]{1,5}))?`)
-	vuUniAuth   = regexp.MustCompile(`(?i)(?:(` + vuUserinfo + `)@)?(` + vuIP + `|` + vuUniDomain + `)(?::([0-9]{1,5}))?`)
-)
+//
+// They are compiled on first use: only URL validation needs them, and
+// compiling them at start-up would slow every command.
+var vu = sync.OnceValue(func() (r struct {
+	unencoded, scheme, path, query, authority, uniAuth *regexp.Regexp
+}) {
+	r.unencoded = regexp.MustCompile(`^(?:([^:/?#]+)://)?([^/?#]*)([^?#]*)(?:\?([^#]*))?(?:#(.*))?$`)
+	r.scheme = regexp.MustCompile(`(?i)(?:[a-z][a-z0-9+\-.]*)`)
+	r.path = regexp.MustCompile(`(?i)(/(?:` + vuPchar + `)*)*`)
+	r.query = regexp.MustCompile(`(?i)((?:` + vuPchar + `)|/|\?)*`)
+	r.authority = regexp.MustCompile(`(?i)(?:(` + vuUserinfo + `)@)?(` + vuIP + `|` + vuDomain + `)(?::([0-9]{1,5}))?`)
+	r.uniAuth = regexp.MustCompile(`(?i)(?:(` + vuUserinfo + `)@)?(` + vuIP + `|` + vuUniDomain + `)(?::([0-9]{1,5}))?`)
+	return r
+})
 
 const (
 	vuUnreserved = `[a-z\x{0400}-\x{04FF}0-9\-._~]`
@@ -51,7 +57,7 @@ func IsValidURL(url string, unicodeDomains, requireProtocol bool) bool {
 	if url == "" {
 		return false
 	}
-	p := vuUnencoded.FindStringSubmatchIndex(url)
+	p := vu().unencoded.FindStringSubmatchIndex(url)
 	if p == nil || p[0] != 0 || p[1] != len(url) {
 		return false
 	}
@@ -67,24 +73,24 @@ func IsValidURL(url string, unicodeDomains, requireProtocol bool) bool {
 	query, _ := part(4)
 	fragment, _ := part(5)
 	if requireProtocol {
-		if !hasScheme || !wholeMatch(vuScheme, scheme) {
+		if !hasScheme || !wholeMatch(vu().scheme, scheme) {
 			return false
 		}
 		if l := strings.ToLower(scheme); l != "http" && l != "https" {
 			return false
 		}
 	}
-	if !wholeMatch(vuPath, path) {
+	if !wholeMatch(vu().path, path) {
 		return false
 	}
-	if query != "" && !wholeMatch(vuQuery, query) {
+	if query != "" && !wholeMatch(vu().query, query) {
 		return false
 	}
-	if fragment != "" && !wholeMatch(vuFragment, fragment) {
+	if fragment != "" && !wholeMatch(vu().query, fragment) {
 		return false
 	}
 	if unicodeDomains {
-		return wholeMatch(vuUniAuth, authority)
+		return wholeMatch(vu().uniAuth, authority)
 	}
-	return wholeMatch(vuAuthority, authority)
+	return wholeMatch(vu().authority, authority)
 }
