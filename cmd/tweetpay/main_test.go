@@ -36,6 +36,7 @@ func guardedMain() {
 	ios.Out = &guardWriter{w: ios.Out, g: leak}
 	ios.ErrOut = &guardWriter{w: ios.ErrOut, g: leak}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	signal.Ignore(syscall.SIGXFSZ)
 	code := int(root.Run(ctx, ios, os.Args[1:]))
 	stop()
 	if leak.leaked {

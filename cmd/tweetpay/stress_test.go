@@ -317,3 +317,33 @@ func asExit(err error, target **exec.ExitError) bool {
 	}
 	return ok
 }
+
+// TestFullStateDir: a state that cannot grow (a file-size limit stands in
+// for a full disk) fails with exit 4 and a clear message, and leaves a
+// state that opens once there is room again.
+func TestFullStateDir(t *testing.T) {
+	e := newEnv(t, 1)
+	e.run("simulate", "tweet", "--from", "@b000", "--id", "first", "--at", "2026-11-24T10:00:00Z", "#BuyBlueMug")
+	var b strings.Builder
+	for i := range 400 {
+		fmt.Fprintf(&b, `{"id":"full-%d","from":"@b000","text":"#BuyBlueMug","created_at":"2026-11-24T10:00:00Z"}`+"\n", i)
+	}
+	if err := os.WriteFile(filepath.Join(e.dir, "many.jsonl"), []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := e.cmd()
+	cmd.Path, cmd.Args = "/bin/sh", []string{"sh", "-c", "ulimit -f 600; exec tweetpay simulate stream --retries 0 many.jsonl"}
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if err == nil || !asExit(err, &ee) || ee.ExitCode() != 4 {
+		t.Fatalf("stream into a full state: %v, want exit 4\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "the state directory is full") {
+		t.Errorf("no clear message:\n%s", out)
+	}
+	// With room again, the state opens and a re-run completes every tweet once.
+	e.run("simulate", "stream", "many.jsonl")
+	if c, tw := e.status(); c != 401 || tw != 401 {
+		t.Fatalf("%d charges and %d tweets, want 401 of each", c, tw)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"syscall"
 
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/config"
@@ -48,7 +49,7 @@ func exitCodeFor(ctx context.Context, err error) ExitCode {
 		return ExitExpectation
 	case errors.Is(err, payment.ErrDeclined):
 		return ExitDeclined
-	case errors.Is(err, statedb.ErrUnwritable):
+	case errors.Is(err, statedb.ErrUnwritable), diskFull(err):
 		return ExitConfig
 	case errors.Is(err, payment.ErrUnavailable), errors.Is(err, statedb.ErrLocked):
 		return ExitUnavailable
@@ -56,4 +57,21 @@ func exitCodeFor(ctx context.Context, err error) ExitCode {
 		return ExitRejected
 	}
 	return ExitError
+}
+
+// diskFull reports a write refused for lack of space or over a file-size
+// limit. bbolt formats some of these errors with %s, dropping the errno, so
+// the message is matched too: the one other string match, for a library
+// that leaves no typed error.
+func diskFull(err error) bool {
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EFBIG) || errors.Is(err, syscall.EDQUOT) {
+		return true
+	}
+	msg := err.Error()
+	for _, m := range []string{"no space left on device", "file too large", "disk quota exceeded"} {
+		if strings.Contains(msg, m) {
+			return true
+		}
+	}
+	return false
 }

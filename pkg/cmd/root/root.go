@@ -36,6 +36,9 @@ func Main() int {
 	ios := iostreams.System()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Over a file-size limit a write should fail with an error that says
+	// so, not kill the process half-way.
+	signal.Ignore(syscall.SIGXFSZ)
 	return int(Run(ctx, ios, os.Args[1:]))
 }
 
@@ -65,6 +68,9 @@ func Run(ctx context.Context, ios *iostreams.IOStreams, args []string) ExitCode 
 		return code
 	}
 	msg := f.redact(errorMessage(err))
+	if diskFull(err) {
+		msg = "the state directory is full or over a size limit: " + msg
+	}
 	if wantsJSON(executed) {
 		line, _ := json.Marshal(struct {
 			Error    string `json:"error"`
