@@ -33,13 +33,15 @@ type committer struct {
 	mu      sync.RWMutex // held for reading by senders, for writing by close
 	closed  bool
 	stopped chan struct{}
+	// after, when set, is called after each commit (see statedb.MaybeTrim).
+	after func()
 	// commits and requests count transactions and the requests they served
 	// (for benchmarks: requests per commit).
 	commits, requests atomic.Int64
 }
 
-func newCommitter(db *bolt.DB) *committer {
-	c := &committer{db: db, ch: make(chan *writeReq, maxGroup), stopped: make(chan struct{})}
+func newCommitter(db *bolt.DB, after func()) *committer {
+	c := &committer{db: db, ch: make(chan *writeReq, maxGroup), stopped: make(chan struct{}), after: after}
 	go c.loop()
 	return c
 }
@@ -94,6 +96,10 @@ func (c *committer) loop() {
 			}
 		}
 		c.run(group)
+		clear(group)
+		if c.after != nil {
+			c.after()
+		}
 	}
 }
 

@@ -99,21 +99,18 @@ func Open(dir string, opts Options) (*Emulator, error) {
 		return nil, fmt.Errorf("open emulator state: %w", err)
 	}
 	e := &Emulator{db: db, bolt: db.Bolt(), opts: opts, inflight: map[string]struct{}{}}
+	e.idem.db = e.bolt
 	e.initTables()
 	if err := e.bolt.Update(e.upgrade); err != nil {
 		_ = db.Close()
 		return nil, fmt.Errorf("initialise emulator state: %w", err)
 	}
-	if err := e.bolt.View(func(tx *bolt.Tx) error { e.idem.load(tx); return nil }); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("load emulator state: %w", err)
-	}
-	e.writer = newCommitter(e.bolt)
+	e.writer = newCommitter(e.bolt, db.MaybeTrim)
 	return e, nil
 }
 
 func (e *Emulator) allBuckets() [][]byte {
-	return [][]byte{bucketMeta, bucketObjects, bucketIndex, bucketIdem}
+	return [][]byte{bucketMeta, bucketObjects, bucketIndex, bucketIdem, bucketIdemIdx}
 }
 
 // formatKey holds, in the meta bucket, the version of the storage layout.
@@ -140,7 +137,14 @@ func (e *Emulator) upgrade(tx *bolt.Tx) error {
 			}
 		}
 	}
-	return e.createBuckets(tx)
+	indexed := tx.Bucket(bucketIdemIdx) != nil
+	if err := e.createBuckets(tx); err != nil {
+		return err
+	}
+	if !indexed { // written before idempotency records were indexed in the file
+		return buildIdemIndex(tx)
+	}
+	return nil
 }
 
 func (e *Emulator) createBuckets(tx *bolt.Tx) error {
@@ -177,9 +181,6 @@ func (e *Emulator) Reset() error {
 		}
 		return e.createBuckets(tx)
 	})
-	if err == nil {
-		e.idem.clear()
-	}
 	return err
 }
 
@@ -322,6 +323,7 @@ func (e *Emulator) serve(rw http.ResponseWriter, r *http.Request, reqID, idemKey
 			body, merr = encodeBody(obj)
 			return merr
 		})
+		e.db.MaybeTrim()
 		if err != nil {
 			return writeError(rw, errAPI("An error occurred with our connection to the emulator's store."))
 		}
@@ -335,10 +337,9 @@ func (e *Emulator) serve(rw http.ResponseWriter, r *http.Request, reqID, idemKey
 
 func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handlerFunc, reqID, idemKey string, values url.Values) int {
 	var (
-		scope  []byte
-		hash   string
-		sh     scopeHash
-		idemCh []idemChange
+		scope []byte
+		hash  string
+		sh    scopeHash
 	)
 	useIdem := idemKey != "" && rq.method == http.MethodPost
 	if useIdem {
@@ -373,7 +374,7 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 		original string
 	)
 	err := e.writer.do(func(tx *bolt.Tx) error {
-		status, body, aerrOut, replayed, original, idemCh = 0, nil, nil, false, reqID, nil
+		status, body, aerrOut, replayed, original = 0, nil, nil, false, reqID
 		w := &wtx{tx: tx, em: e, now: rq.now}
 		wall := e.opts.Now()
 		if useIdem {
@@ -415,19 +416,12 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 			body = b
 		}
 		if useIdem {
-			var err error
-			idemCh, err = e.storeIdem(tx, scope, sh, idemRecord{Hash: hash, Status: status, Body: body, RequestID: reqID, At: wall.Unix()}, wall)
-			return err
+			return e.storeIdem(tx, scope, sh, idemRecord{Hash: hash, Status: status, Body: body, RequestID: reqID, At: wall.Unix()}, wall)
 		}
 		return nil
 	})
 	if err != nil && !errors.Is(err, errRollback) {
 		return writeError(rw, errAPI("An unexpected error occurred in the emulator's store: %v", err))
-	}
-	if err == nil {
-		// Committed: the records stored are now findable (the scope is still
-		// held in e.inflight, so no request with it can look in between).
-		e.idem.apply(idemCh)
 	}
 	if aerrOut != nil {
 		return writeError(rw, aerrOut)

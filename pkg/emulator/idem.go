@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"errors"
-	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -85,77 +84,49 @@ func hashScope(scope []byte) scopeHash {
 // sequence, so that records are appended in the order they are stored.
 type idemKey [16]byte
 
-// idemIndex maps idempotency scopes to their records' keys. It is rebuilt
-// from the idem bucket when the state is opened (this process holds the
-// file's lock, so nobody else writes it) and changed only after the
-// transaction that changed the bucket has committed. Lookups check the
-// record's scope, so a stale entry is only ever a miss.
+// idemIndex finds idempotency records by scope: the idemidx bucket maps
+// the hash of a scope to its record's key in the idem bucket. It lives in
+// the file, not in memory, so that memory and start-up time stay flat
+// however many records are kept. Lookups check the record's scope, so an
+// entry left behind is only ever a miss.
 type idemIndex struct {
-	mu sync.Mutex
-	m  map[scopeHash]idemKey
+	db *bolt.DB
 }
 
-func (ix *idemIndex) load(tx *bolt.Tx) {
-	m := make(map[scopeHash]idemKey)
+// len counts the indexed scopes.
+func (ix *idemIndex) len() int {
+	n := 0
+	_ = ix.db.View(func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketIdemIdx).Stats().KeyN
+		return nil
+	})
+	return n
+}
+
+// buildIdemIndex fills an empty idemidx bucket from the idem bucket (for a
+// state file written before the bucket existed).
+func buildIdemIndex(tx *bolt.Tx) error {
+	ib := tx.Bucket(bucketIdemIdx)
 	c := tx.Bucket(bucketIdem).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if scope := recordScope(v); scope != nil && len(k) == len(idemKey{}) {
-			m[hashScope(scope)] = idemKey(k)
+			h := hashScope(scope)
+			if err := ib.Put(h[:], k); err != nil {
+				return err
+			}
 		}
 	}
-	ix.mu.Lock()
-	ix.m = m
-	ix.mu.Unlock()
-}
-
-func (ix *idemIndex) clear() {
-	ix.mu.Lock()
-	ix.m = make(map[scopeHash]idemKey)
-	ix.mu.Unlock()
-}
-
-func (ix *idemIndex) len() int {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	return len(ix.m)
-}
-
-func (ix *idemIndex) lookup(h scopeHash) (idemKey, bool) {
-	ix.mu.Lock()
-	k, ok := ix.m[h]
-	ix.mu.Unlock()
-	return k, ok
-}
-
-// idemChange is one change to the index, applied after its commit: a set,
-// or a removal that applies only if the scope still maps to key.
-type idemChange struct {
-	h      scopeHash
-	key    idemKey
-	remove bool
-}
-
-func (ix *idemIndex) apply(changes []idemChange) {
-	if len(changes) == 0 {
-		return
-	}
-	ix.mu.Lock()
-	for _, c := range changes {
-		if !c.remove {
-			ix.m[c.h] = c.key
-		} else if cur, ok := ix.m[c.h]; ok && cur == c.key {
-			delete(ix.m, c.h)
-		}
-	}
-	ix.mu.Unlock()
+	return nil
 }
 
 // getIdem returns the stored record of scope, if any.
 func (e *Emulator) getIdem(tx *bolt.Tx, scope []byte, h scopeHash) ([]byte, idemKey, bool) {
-	key, ok := e.idem.lookup(h)
-	if !ok {
+	var key idemKey
+	v := tx.Bucket(bucketIdemIdx).Get(h[:])
+	if len(v) != len(key) {
 		return nil, key, false
 	}
+	copy(key[:], v)
 	raw := tx.Bucket(bucketIdem).Get(key[:])
 	if raw == nil || !bytes.Equal(recordScope(raw), scope) {
 		return nil, key, false
@@ -163,41 +134,48 @@ func (e *Emulator) getIdem(tx *bolt.Tx, scope []byte, h scopeHash) ([]byte, idem
 	return raw, key, true
 }
 
-// storeIdem saves a first response and prunes a few expired records. It
-// returns the index changes to apply once the transaction has committed.
-func (e *Emulator) storeIdem(tx *bolt.Tx, scope []byte, h scopeHash, rec idemRecord, wall time.Time) ([]idemChange, error) {
+// storeIdem saves a first response, indexes it, and prunes a few expired
+// records.
+func (e *Emulator) storeIdem(tx *bolt.Tx, scope []byte, h scopeHash, rec idemRecord, wall time.Time) error {
 	b := wbucket(tx, bucketIdem)
-	var changes []idemChange
+	ib := tx.Bucket(bucketIdemIdx)
 	if _, old, ok := e.getIdem(tx, scope, h); ok {
 		if err := b.Delete(old[:]); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	seq, err := b.NextSequence()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	var key idemKey
 	binary.BigEndian.PutUint64(key[:8], encTime(rec.At))
 	binary.BigEndian.PutUint64(key[8:], seq)
 	rec.Scope = string(scope)
 	if err := b.Put(key[:], rec.marshal()); err != nil {
-		return nil, err
+		return err
 	}
-	changes = append(changes, idemChange{h: h, key: key})
+	if err := ib.Put(h[:], key[:]); err != nil {
+		return err
+	}
 	// Lazy pruning: at most a few expired keys per write keeps it O(1).
 	var limit [8]byte
 	binary.BigEndian.PutUint64(limit[:], encTime(wall.Add(-idempotencyTTL).Unix()))
 	c := b.Cursor()
 	k, v := c.First()
 	for i := 0; i < 4 && k != nil && bytes.Compare(k[:8], limit[:]) < 0; i++ {
-		if scope := recordScope(v); scope != nil && len(k) == len(idemKey{}) {
-			changes = append(changes, idemChange{h: hashScope(scope), key: idemKey(k), remove: true})
+		if scope := recordScope(v); scope != nil {
+			ph := hashScope(scope)
+			if cur := ib.Get(ph[:]); bytes.Equal(cur, k) {
+				if err := ib.Delete(ph[:]); err != nil {
+					return err
+				}
+			}
 		}
 		if err := c.Delete(); err != nil {
-			return nil, err
+			return err
 		}
 		k, v = c.First()
 	}
-	return changes, nil
+	return nil
 }

@@ -318,6 +318,28 @@ func listOf[T any](items []*T, hasMore bool, url string, conv func(*T) any) *lis
 	return &listObject{Object: "list", Data: data, HasMore: hasMore, URL: url}
 }
 
+// rawList is a list object's JSON around items already encoded, as
+// encoding listObject would write it.
+func rawList(items [][]byte, hasMore bool, url string) rawBody {
+	n := 64 + len(url)
+	for _, it := range items {
+		n += len(it) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, `{"object":"list","data":[`...)
+	for i, it := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, it...)
+	}
+	b = append(b, `],"has_more":`...)
+	b = strconv.AppendBool(b, hasMore)
+	b = append(b, `,"url":`...)
+	b = strconv.AppendQuote(b, url)
+	return rawBody(append(b, '}'))
+}
+
 // splitExpand separates "data.x" expansions for list items.
 func splitExpand(exp []string, listPrefix bool) []string {
 	if !listPrefix {

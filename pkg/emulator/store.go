@@ -20,17 +20,19 @@ import (
 //	"index"   tag(1) created(8) seq(8) -> id         order, newest = last
 //	          tag(1) value 0x00 created(8) seq(8) -> id   secondary indexes
 //	"idem"    at(8) seq(8) -> idempotency record     in order of storage
+//	"idemidx" sha256(scope)[:16] -> at(8) seq(8)      finds a record
 //
 // IDs grow with the sequence and "created" with time, so a batch of inserts
 // appends to the right-most leaf of each key range instead of dirtying
-// leaves all over the tree. Idempotency records are found through an
-// in-memory index (idemIndex) for the same reason: keyed by their random
-// keys they would land on a different leaf each.
+// leaves all over the tree. Idempotency records are appended in the order
+// they are stored (pruning takes the oldest first); only their small
+// lookup entries land at random places.
 var (
 	bucketMeta    = []byte("meta")
 	bucketObjects = []byte("objects")
 	bucketIndex   = []byte("index")
 	bucketIdem    = []byte("idem")
+	bucketIdemIdx = []byte("idemidx")
 	errRollback   = errors.New("emulator: roll back")
 	errNotStored  = errors.New("object not found")
 )
@@ -360,6 +362,18 @@ type listQuery struct {
 // page runs q and returns up to q.limit objects accepted by keep (nil keeps
 // all), newest first, and whether more exist in that direction.
 func (t *table[T]) page(tx *bolt.Tx, q listQuery, keep func(*T) bool) ([]*T, bool, *apiError) {
+	out, _, more, aerr := t.pageWith(tx, q, keep, false)
+	return out, more, aerr
+}
+
+// pageRaw is page without a filter, returning the stored JSON of each
+// object (copied out of the transaction) instead of decoding it.
+func (t *table[T]) pageRaw(tx *bolt.Tx, q listQuery) ([][]byte, bool, *apiError) {
+	_, raws, more, aerr := t.pageWith(tx, q, nil, true)
+	return raws, more, aerr
+}
+
+func (t *table[T]) pageWith(tx *bolt.Tx, q listQuery, keep func(*T) bool, raw bool) ([]*T, [][]byte, bool, *apiError) {
 	b := tx.Bucket(bucketIndex)
 	prefix := []byte{t.idxTag(q.index)}
 	if q.index >= 0 {
@@ -390,8 +404,18 @@ func (t *table[T]) page(tx *bolt.Tx, q listQuery, keep func(*T) bool) ([]*T, boo
 		return hi == nil || bytes.Compare(k, hi) < 0
 	}
 	var out []*T
+	var raws [][]byte
 	var decodeErr *apiError
-	take := func(v []byte) bool { // returns false when the page is full
+	take := func(v []byte) bool { // returns false on a failure
+		if raw {
+			_, r, ok := t.getRaw(tx, string(v))
+			if !ok {
+				decodeErr = errAPI("%v", fmt.Errorf("read %s %s: %w", t.kind, v, errNotStored))
+				return false
+			}
+			raws = append(raws, bytes.Clone(r))
+			return true
+		}
 		obj, _, err := t.get(tx, string(v))
 		if err != nil {
 			decodeErr = errAPI("%v", err)
@@ -407,7 +431,7 @@ func (t *table[T]) page(tx *bolt.Tx, q listQuery, keep func(*T) bool) ([]*T, boo
 	if q.endingBefore != "" {
 		start, aerr := cursorKey("ending_before", q.endingBefore)
 		if aerr != nil {
-			return nil, false, aerr
+			return nil, nil, false, aerr
 		}
 		k, v := c.Seek(start)
 		if k != nil && bytes.Equal(k, start) {
@@ -415,7 +439,7 @@ func (t *table[T]) page(tx *bolt.Tx, q listQuery, keep func(*T) bool) ([]*T, boo
 		}
 		hasMore := false
 		for ; k != nil && inRange(k); k, v = c.Next() {
-			if len(out) == q.limit {
+			if len(out)+len(raws) == q.limit {
 				if keep == nil {
 					hasMore = true
 					break
@@ -432,18 +456,21 @@ func (t *table[T]) page(tx *bolt.Tx, q listQuery, keep func(*T) bool) ([]*T, boo
 			}
 		}
 		if decodeErr != nil {
-			return nil, false, decodeErr
+			return nil, nil, false, decodeErr
 		}
 		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
 			out[i], out[j] = out[j], out[i]
 		}
-		return out, hasMore, nil
+		for i, j := 0, len(raws)-1; i < j; i, j = i+1, j-1 {
+			raws[i], raws[j] = raws[j], raws[i]
+		}
+		return out, raws, hasMore, nil
 	}
 	var k, v []byte
 	if q.startingAfter != "" {
 		start, aerr := cursorKey("starting_after", q.startingAfter)
 		if aerr != nil {
-			return nil, false, aerr
+			return nil, nil, false, aerr
 		}
 		if hi == nil || bytes.Compare(start, hi) < 0 {
 			hi = start
@@ -468,7 +495,7 @@ func (t *table[T]) page(tx *bolt.Tx, q listQuery, keep func(*T) bool) ([]*T, boo
 	}
 	hasMore := false
 	for ; k != nil && inRange(k); k, v = c.Prev() {
-		if len(out) == q.limit {
+		if len(out)+len(raws) == q.limit {
 			if keep == nil {
 				hasMore = true
 				break
@@ -485,9 +512,9 @@ func (t *table[T]) page(tx *bolt.Tx, q listQuery, keep func(*T) bool) ([]*T, boo
 		}
 	}
 	if decodeErr != nil {
-		return nil, false, decodeErr
+		return nil, nil, false, decodeErr
 	}
-	return out, hasMore, nil
+	return out, raws, hasMore, nil
 }
 
 // kindName is the resource name Stripe uses in "No such ..." messages.

@@ -180,3 +180,36 @@ func TestOldFormatIsReset(t *testing.T) {
 		t.Fatalf("customers after reopen = %d, want 1", n)
 	}
 }
+
+// A state file written before idempotency records were indexed in the file
+// (no idemidx bucket) gets its index built when opened: its keys replay.
+func TestIdempotencyIndexBuiltForOlderFile(t *testing.T) {
+	dir := t.TempDir()
+	em, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := clientFor(em.Transport(), testKey)
+	p := &stripe.CustomerParams{Email: stripe.String("x@example.com")}
+	p.SetIdempotencyKey("old-key")
+	first := must[*stripe.Customer](t)(sc.Customers.New(p))
+	if err := em.bolt.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketIdemIdx) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := em.Close(); err != nil {
+		t.Fatal(err)
+	}
+	em, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer em.Close()
+	if n := em.idem.len(); n != 1 {
+		t.Fatalf("%d keys indexed after the upgrade, want 1", n)
+	}
+	sc = clientFor(em.Transport(), testKey)
+	again := must[*stripe.Customer](t)(sc.Customers.New(p))
+	if again.ID != first.ID || again.LastResponse.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("replay after the upgrade: %s (first %s), replayed=%q", again.ID, first.ID, again.LastResponse.Header.Get("Idempotent-Replayed"))
+	}
+}

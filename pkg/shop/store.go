@@ -45,6 +45,8 @@ type Pending struct {
 // Every update is one transaction.
 type Store struct {
 	db *statedb.DB
+	// writer groups the updates of concurrent tweets into shared commits.
+	writer *statedb.Committer
 }
 
 // OpenStore opens the simulation state in dir.
@@ -65,11 +67,14 @@ func OpenStore(dir string, opts statedb.Options) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("initialise %s: %w", db.Path(), err)
 	}
-	return &Store{db: db}, nil
+	return &Store{db: db, writer: statedb.NewCommitter(db)}, nil
 }
 
-// Close releases the state file.
-func (s *Store) Close() error { return s.db.Close() }
+// Close waits for updates in progress and releases the state file.
+func (s *Store) Close() error {
+	s.writer.Close()
+	return s.db.Close()
+}
 
 // Result returns the recorded result of a tweet.
 func (s *Store) Result(tweetID string) (Result, bool, error) {
@@ -83,6 +88,7 @@ func (s *Store) Result(tweetID string) (Result, bool, error) {
 		found = true
 		return json.Unmarshal(v, &r)
 	})
+	s.db.MaybeTrim()
 	return r, found, err
 }
 
@@ -165,11 +171,11 @@ type unit struct {
 
 var errCorrupt = errors.New("corrupt state record")
 
-// apply commits c. It uses bbolt's Batch so that concurrent tweets share
-// one fsync (group commit); the function is pure over the transaction, so a
-// retried batch applies it once.
+// apply commits c. Concurrent tweets share one commit and its fsync (group
+// commit); the function is pure over the transaction, so a retried group
+// applies it once.
 func (s *Store) apply(c change) error {
-	return s.db.Bolt().Batch(func(tx *bolt.Tx) error {
+	return s.writer.Do(func(tx *bolt.Tx) error {
 		tb := tx.Bucket(bucketTweets)
 		for _, r := range c.results {
 			v, err := json.Marshal(r)

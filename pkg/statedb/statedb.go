@@ -51,6 +51,7 @@ type DB struct {
 	lockInfo string
 	once     sync.Once
 	closeErr error
+	trim     trimState
 }
 
 // Open opens (creating if needed) the bbolt file at path. The directory is
@@ -75,11 +76,10 @@ func Open(path string, opts Options) (*DB, error) {
 	}
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{
 		Timeout: timeout,
-		// The freelist is not written at each commit but rebuilt when the
-		// file is opened: fewer pages to write and sync per commit, and no
-		// loss of durability (every commit still syncs its data and meta
-		// pages before it returns).
-		NoFreelistSync:  true,
+		// The freelist is written at each commit (a page or two): rebuilding
+		// it when the file is opened would read every page of the file, which
+		// takes time and memory in proportion to the file.
+		NoFreelistSync:  false,
 		FreelistType:    bolt.FreelistMapType,
 		InitialMmapSize: opts.InitialMmapSize,
 	})
@@ -95,6 +95,8 @@ func Open(path string, opts Options) (*DB, error) {
 		bdb.MaxBatchDelay = time.Millisecond
 	}
 	db := &DB{bolt: bdb, path: path, lockInfo: path + ".lock-info"}
+	// A file written without a freelist had every page read to rebuild it.
+	_ = db.TrimMapped()
 	// The holder description is advisory: failing to write it must not stop
 	// the process that did get the lock.
 	_ = os.WriteFile(db.lockInfo, []byte(holderLine()), 0o600)
@@ -149,6 +151,7 @@ func (d *DB) Close() error {
 		// Remove the holder note before releasing the lock, so that a
 		// waiting process never reads a stale one after it got the lock.
 		_ = os.Remove(d.lockInfo)
+		d.trim.wg.Wait()
 		d.closeErr = d.bolt.Close()
 	})
 	return d.closeErr

@@ -5,6 +5,7 @@ package stripe
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
 	"net"
@@ -14,6 +15,7 @@ import (
 
 	stripe "github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/client"
+	"github.com/stripe/stripe-go/v76/form"
 
 	"github.com/tweetpay/tweetpay/pkg/payment"
 )
@@ -459,11 +461,11 @@ func (g *Gateway) GetCharge(ctx context.Context, id string) (payment.Charge, err
 }
 
 // ListCharges yields charges newest first, following pages lazily so that a
-// long list is never held in memory.
+// long list is never held in memory: the next page is fetched while the
+// current one is consumed (at most two pages are held), and pages are
+// decoded into only the fields a payment.Charge needs.
 func (g *Gateway) ListCharges(ctx context.Context, f payment.ChargeFilter) iter.Seq2[payment.Charge, error] {
 	return func(yield func(payment.Charge, error) bool) {
-		lp := &stripe.ChargeListParams{}
-		lp.Context = ctx
 		page := int64(100)
 		if f.PageSize > 0 && f.PageSize <= 100 {
 			page = int64(f.PageSize)
@@ -471,12 +473,13 @@ func (g *Gateway) ListCharges(ctx context.Context, f payment.ChargeFilter) iter.
 		if f.Limit > 0 && int64(f.Limit) < page {
 			page = int64(f.Limit)
 		}
-		lp.Limit = stripe.Int64(page)
+		base := stripe.ChargeListParams{}
+		base.Limit = stripe.Int64(page)
 		if f.Customer != "" {
-			lp.Customer = stripe.String(f.Customer)
+			base.Customer = stripe.String(f.Customer)
 		}
 		if f.PaymentIntent != "" {
-			lp.PaymentIntent = stripe.String(f.PaymentIntent)
+			base.PaymentIntent = stripe.String(f.PaymentIntent)
 		}
 		if !f.CreatedGTE.IsZero() || !f.CreatedLTE.IsZero() {
 			r := &stripe.RangeQueryParams{}
@@ -486,23 +489,150 @@ func (g *Gateway) ListCharges(ctx context.Context, f payment.ChargeFilter) iter.
 			if !f.CreatedLTE.IsZero() {
 				r.LesserThanOrEqual = f.CreatedLTE.Unix()
 			}
-			lp.CreatedRange = r
+			base.CreatedRange = r
 		}
-		it := g.sc.Charges.List(lp)
+		ctx, cancel := context.WithCancel(ctx)
+		pages := make(chan chargePage, 1)
+		done := make(chan struct{})
+		defer func() {
+			cancel()
+			<-done
+		}()
+		go func() {
+			defer close(done)
+			defer close(pages)
+			after := ""
+			for {
+				lp := base
+				lp.Context = ctx
+				if after != "" {
+					lp.StartingAfter = stripe.String(after)
+				}
+				var l chargeList
+				fv := &form.Values{}
+				form.AppendTo(fv, &lp)
+				err := g.sc.Charges.B.CallRaw(http.MethodGet, "/v1/charges", g.sc.Charges.Key, fv, lp.ListParams.ToParams(), &l)
+				p := chargePage{list: l, err: err}
+				select {
+				case pages <- p:
+				case <-ctx.Done():
+					return
+				}
+				if err != nil || !l.HasMore || len(l.Data) == 0 {
+					return
+				}
+				after = l.Data[len(l.Data)-1].ID
+			}
+		}()
 		n := 0
-		for it.Next() {
-			if !yield(chargeOf(it.Charge()), nil) {
+		for p := range pages {
+			if p.err != nil {
+				yield(payment.Charge{}, translate(p.err))
 				return
 			}
-			n++
-			if f.Limit > 0 && n >= f.Limit {
-				return
+			for i := range p.list.Data {
+				if !yield(p.list.Data[i].charge(), nil) {
+					return
+				}
+				n++
+				if f.Limit > 0 && n >= f.Limit {
+					return
+				}
 			}
-		}
-		if err := it.Err(); err != nil {
-			yield(payment.Charge{}, translate(err))
 		}
 	}
+}
+
+type chargePage struct {
+	list chargeList
+	err  error
+}
+
+// chargeList is a page of charges decoded into only what payment.Charge
+// holds: decoding stripe-go's full Charge costs several times more.
+type chargeList struct {
+	stripe.APIResource
+	Data    []chargeJSON `json:"data"`
+	HasMore bool         `json:"has_more"`
+}
+
+type chargeJSON struct {
+	ID             string            `json:"id"`
+	Created        int64             `json:"created"`
+	Amount         int64             `json:"amount"`
+	AmountCaptured int64             `json:"amount_captured"`
+	AmountRefunded int64             `json:"amount_refunded"`
+	Currency       string            `json:"currency"`
+	Status         string            `json:"status"`
+	Paid           bool              `json:"paid"`
+	Captured       bool              `json:"captured"`
+	Refunded       bool              `json:"refunded"`
+	Description    string            `json:"description"`
+	FailureCode    string            `json:"failure_code"`
+	FailureMessage string            `json:"failure_message"`
+	Metadata       map[string]string `json:"metadata"`
+	Customer       expandableID      `json:"customer"`
+	PaymentIntent  expandableID      `json:"payment_intent"`
+	PaymentMethod  string            `json:"payment_method"`
+	Outcome        *struct {
+		Type          string `json:"type"`
+		Reason        string `json:"reason"`
+		NetworkStatus string `json:"network_status"`
+		RiskLevel     string `json:"risk_level"`
+		SellerMessage string `json:"seller_message"`
+	} `json:"outcome"`
+	PaymentMethodDetails *struct {
+		Card *struct {
+			Brand string `json:"brand"`
+			Last4 string `json:"last4"`
+		} `json:"card"`
+	} `json:"payment_method_details"`
+}
+
+// expandableID is the ID of an expandable field: a string, or an object
+// with an "id" when expanded.
+type expandableID string
+
+func (e *expandableID) UnmarshalJSON(b []byte) error {
+	switch {
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*e = expandableID(s)
+	case len(b) > 0 && b[0] == '{':
+		var o struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal(b, &o); err != nil {
+			return err
+		}
+		*e = expandableID(o.ID)
+	default:
+		*e = ""
+	}
+	return nil
+}
+
+func (c *chargeJSON) charge() payment.Charge {
+	out := payment.Charge{
+		ID: c.ID, Created: time.Unix(c.Created, 0).UTC(), Amount: c.Amount, AmountCaptured: c.AmountCaptured,
+		AmountRefunded: c.AmountRefunded, Currency: c.Currency, Status: c.Status,
+		Paid: c.Paid, Captured: c.Captured, Refunded: c.Refunded, Description: c.Description,
+		FailureCode: c.FailureCode, FailureMessage: c.FailureMessage, Metadata: c.Metadata,
+		Customer: string(c.Customer), PaymentIntent: string(c.PaymentIntent), PaymentMethod: c.PaymentMethod,
+	}
+	if o := c.Outcome; o != nil {
+		out.Outcome = payment.Outcome{Type: o.Type, Reason: o.Reason, NetworkStatus: o.NetworkStatus, RiskLevel: o.RiskLevel, SellerMessage: o.SellerMessage}
+	}
+	if d := c.PaymentMethodDetails; d != nil && d.Card != nil {
+		out.CardBrand, out.CardLast4 = d.Card.Brand, d.Card.Last4
+	}
+	if out.Metadata == nil {
+		out.Metadata = map[string]string{}
+	}
+	return out
 }
 
 func chargeOf(ch *stripe.Charge) payment.Charge {

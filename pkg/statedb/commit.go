@@ -1,0 +1,143 @@
+package statedb
+
+import (
+	"errors"
+	"sync"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// ErrClosed is returned by Committer.Do after Close.
+var ErrClosed = errors.New("state database is closed")
+
+// errSolo marks a function that failed inside a group: it is re-run alone.
+var errSolo = errors.New("statedb: run alone")
+
+// MaxGroup bounds how many functions share one transaction of a Committer.
+const MaxGroup = 512
+
+type groupReq struct {
+	fn   func(*bolt.Tx) error
+	done chan error
+}
+
+// Committer is a group-commit loop over a DB: one goroutine takes every
+// function queued while the previous transaction was being written and
+// synced, and runs them all in the next transaction, so that one fsync
+// serves many callers without the fixed wait of bbolt's DB.Batch (which
+// cuts a batch every MaxBatchDelay however long a commit takes). As with
+// DB.Batch, a function may run more than once and must be idempotent over
+// its transaction: when one fails, the group is retried without it and it
+// is run alone, so its error is its own.
+type Committer struct {
+	d       *DB
+	db      *bolt.DB
+	ch      chan *groupReq
+	mu      sync.RWMutex // held for reading by senders, for writing by Close
+	closed  bool
+	stopped chan struct{}
+}
+
+// NewCommitter starts a Committer over d. Close stops it.
+func NewCommitter(d *DB) *Committer {
+	c := &Committer{d: d, db: d.bolt, ch: make(chan *groupReq, MaxGroup), stopped: make(chan struct{})}
+	go c.loop()
+	return c
+}
+
+var groupReqPool = sync.Pool{New: func() any { return &groupReq{done: make(chan error, 1)} }}
+
+// Do runs fn in a shared, durable write transaction and returns its error
+// once the transaction is committed (or fn has failed).
+func (c *Committer) Do(fn func(*bolt.Tx) error) error {
+	c.mu.RLock()
+	if c.closed {
+		c.mu.RUnlock()
+		return ErrClosed
+	}
+	r := groupReqPool.Get().(*groupReq)
+	r.fn = fn
+	c.ch <- r
+	c.mu.RUnlock()
+	err := <-r.done
+	r.fn = nil
+	groupReqPool.Put(r)
+	if errors.Is(err, errSolo) {
+		err = c.db.Update(fn)
+	}
+	return err
+}
+
+// Close waits for the queued functions to be committed and stops the loop.
+// It is safe to call twice.
+func (c *Committer) Close() {
+	c.mu.Lock()
+	if !c.closed {
+		c.closed = true
+		close(c.ch)
+	}
+	c.mu.Unlock()
+	<-c.stopped
+}
+
+func (c *Committer) loop() {
+	defer close(c.stopped)
+	group := make([]*groupReq, 0, MaxGroup)
+	for first := range c.ch {
+		group = append(group[:0], first)
+	fill:
+		for len(group) < MaxGroup {
+			select {
+			case r, ok := <-c.ch:
+				if !ok {
+					break fill
+				}
+				group = append(group, r)
+			default:
+				break fill
+			}
+		}
+		c.run(group)
+		clear(group)
+		c.d.MaybeTrim()
+	}
+}
+
+// run commits group; a function that fails is handed back to run alone and
+// the others are retried without it.
+func (c *Committer) run(group []*groupReq) {
+	for len(group) > 0 {
+		failed := -1
+		err := c.db.Update(func(tx *bolt.Tx) error {
+			for i, r := range group {
+				if err := call(r.fn, tx); err != nil {
+					failed = i
+					return err
+				}
+			}
+			return nil
+		})
+		if failed < 0 {
+			for _, r := range group {
+				r.done <- err
+			}
+			return
+		}
+		group[failed].done <- errSolo
+		group = append(group[:failed], group[failed+1:]...)
+	}
+}
+
+// call runs fn, turning a panic into an error so that the loop survives;
+// the function is then re-run alone in its caller's goroutine, where the
+// panic happens again.
+func call(fn func(*bolt.Tx) error, tx *bolt.Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = errPanic
+		}
+	}()
+	return fn(tx)
+}
+
+var errPanic = errors.New("statedb: panic in a grouped transaction")

@@ -1,0 +1,164 @@
+package statedb
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+func openTestDB(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(filepath.Join(t.TempDir(), "state.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Bolt().Update(func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucket([]byte("b"))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// Concurrent callers share commits; a failing function gets its own error
+// and leaves nothing behind, while the others of its group are committed.
+func TestCommitterGroupsAndIsolatesFailures(t *testing.T) {
+	db := openTestDB(t)
+	c := NewCommitter(db)
+	errBad := errors.New("bad")
+	var wg sync.WaitGroup
+	errs := make([]error, 200)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = c.Do(func(tx *bolt.Tx) error {
+				if err := tx.Bucket([]byte("b")).Put([]byte(strconv.Itoa(i)), []byte("v")); err != nil {
+					return err
+				}
+				if i%50 == 7 {
+					return errBad
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	c.Close()
+	if err := c.Do(func(*bolt.Tx) error { return nil }); !errors.Is(err, ErrClosed) {
+		t.Fatalf("Do after Close: %v", err)
+	}
+	err := db.Bolt().View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("b"))
+		for i, err := range errs {
+			stored := b.Get([]byte(strconv.Itoa(i))) != nil
+			switch {
+			case i%50 == 7 && !errors.Is(err, errBad):
+				return fmt.Errorf("call %d: error %v, want errBad", i, err)
+			case i%50 == 7 && stored:
+				return fmt.Errorf("call %d failed but its write was committed", i)
+			case i%50 != 7 && (err != nil || !stored):
+				return fmt.Errorf("call %d: error %v, stored %v", i, err, stored)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A panicking function does not stop the loop: it panics in its caller.
+func TestCommitterPanicReachesCaller(t *testing.T) {
+	db := openTestDB(t)
+	c := NewCommitter(db)
+	defer c.Close()
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("no panic in the caller")
+			}
+		}()
+		_ = c.Do(func(*bolt.Tx) error { panic("boom") })
+	}()
+	if err := c.Do(func(tx *bolt.Tx) error { return tx.Bucket([]byte("b")).Put([]byte("k"), []byte("v")) }); err != nil {
+		t.Fatalf("after a panic: %v", err)
+	}
+}
+
+// TrimMapped drops the pages a scan mapped (on Linux, where it is
+// implemented), and the data reads the same afterwards.
+func TestTrimMapped(t *testing.T) {
+	db := openTestDB(t)
+	val := strings.Repeat("x", 3000)
+	for i := 0; i < 4; i++ {
+		if err := db.Bolt().Update(func(tx *bolt.Tx) error {
+			b := tx.Bucket([]byte("b"))
+			for j := 0; j < 1000; j++ {
+				if err := b.Put([]byte(fmt.Sprintf("%d-%05d", i, j)), []byte(val)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	scan := func() int {
+		n := 0
+		_ = db.Bolt().View(func(tx *bolt.Tx) error {
+			return tx.Bucket([]byte("b")).ForEach(func(_, v []byte) error {
+				if string(v) == val {
+					n++
+				}
+				return nil
+			})
+		})
+		return n
+	}
+	if n := scan(); n != 4000 {
+		t.Fatalf("scan found %d values", n)
+	}
+	before := mappedKB(t, db.Path())
+	if err := db.TrimMapped(); err != nil {
+		t.Fatal(err)
+	}
+	after := mappedKB(t, db.Path())
+	if before >= 0 && (before < 8000 || after > before-8000) {
+		t.Errorf("mapped %d KiB of the file before the trim, %d KiB after", before, after)
+	}
+	if n := scan(); n != 4000 {
+		t.Fatalf("after the trim the scan found %d values", n)
+	}
+}
+
+// mappedKB is the resident size of the mappings of path (-1 where
+// /proc/self/smaps is not available).
+func mappedKB(t *testing.T, path string) int {
+	b, err := os.ReadFile("/proc/self/smaps")
+	if err != nil {
+		return -1
+	}
+	in, kb := false, 0
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 6 && strings.Contains(f[0], "-") {
+			in = f[len(f)-1] == path
+			continue
+		}
+		if in && len(f) >= 2 && f[0] == "Rss:" {
+			n, _ := strconv.Atoi(f[1])
+			kb += n
+		}
+	}
+	return kb
+}

@@ -1,0 +1,73 @@
+package stream_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/tweetpay/tweetpay/pkg/buyer"
+	"github.com/tweetpay/tweetpay/pkg/emulator"
+	"github.com/tweetpay/tweetpay/pkg/offer"
+	stripegw "github.com/tweetpay/tweetpay/pkg/payment/stripe"
+	"github.com/tweetpay/tweetpay/pkg/shop"
+	"github.com/tweetpay/tweetpay/pkg/statedb"
+	"github.com/tweetpay/tweetpay/pkg/stream"
+)
+
+// BenchmarkPipeline runs b.N purchase tweets from 1,000 buyers through the
+// whole stream: the stream processor with 64 workers, shop.Engine, the
+// stripe-go gateway and the durable in-process emulator, as `simulate
+// stream` does. It reports tweets/s.
+func BenchmarkPipeline(b *testing.B) {
+	const buyers = 1000
+	dir := b.TempDir()
+	em, err := emulator.Open(dir, emulator.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer em.Close()
+	gw := stripegw.New(stripegw.Options{Key: "sk_test_bench", URL: "http://emulator.invalid",
+		HTTPClient: &http.Client{Transport: em.Transport()}})
+	store, err := shop.OpenStore(dir, statedb.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer store.Close()
+	rs, err := offer.ValidateAll([]offer.Offer{{Hashtag: "BuyBlueMug", Name: "Blue Mug", Price: "12.50"}},
+		offer.Defaults{Country: "US", Currency: "usd"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var accounts []shop.Account
+	for i := range buyers {
+		r, err := buyer.Resolve(buyer.Buyer{Handle: fmt.Sprintf("@buyer%d", i), Card: "visa"}, "US")
+		if err != nil {
+			b.Fatal(err)
+		}
+		accounts = append(accounts, shop.Account{Handle: r.Handle, Country: r.Country, Card: r.Card})
+	}
+	eng := shop.New(shop.Options{Gateway: gw, Store: store, Offers: rs, Buyers: accounts, Merchant: "@shop"})
+	var in bytes.Buffer
+	t0 := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+	for i := range b.N {
+		line, _ := json.Marshal(map[string]string{"id": fmt.Sprint(1700000000000 + i), "from": fmt.Sprintf("@buyer%d", (i*7919)%buyers),
+			"text": "I'll take one #BuyBlueMug", "created_at": t0.Add(time.Duration(i) * 100 * time.Millisecond).Format(time.RFC3339Nano)})
+		in.Write(line)
+		in.WriteByte('\n')
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	sum, err := stream.Run(context.Background(), &in, eng, stream.Options{Concurrency: 64})
+	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if sum.Outcomes[shop.Purchased] != b.N {
+		b.Fatalf("purchased %d of %d: %v", sum.Outcomes[shop.Purchased], b.N, sum.Outcomes)
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tweets/s")
+}
