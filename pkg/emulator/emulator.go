@@ -101,9 +101,13 @@ func Open(dir string, opts Options) (*Emulator, error) {
 	e := &Emulator{db: db, bolt: db.Bolt(), opts: opts, inflight: map[string]struct{}{}}
 	e.idem.db = e.bolt
 	e.initTables()
-	if err := e.bolt.Update(e.upgrade); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("initialise emulator state: %w", err)
+	// A write transaction is synced even when it changes nothing: open
+	// read-only when the file is already in this layout.
+	if err := e.bolt.View(e.ready); err != nil {
+		if err := e.bolt.Update(e.upgrade); err != nil {
+			_ = db.Close()
+			return nil, fmt.Errorf("initialise emulator state: %w", err)
+		}
 	}
 	e.writer = newCommitter(e.bolt, db.MaybeTrim)
 	return e, nil
@@ -118,6 +122,22 @@ var formatKey = []byte("format")
 
 // formatVersion is the storage layout described in store.go.
 const formatVersion = "2"
+
+// errNotReady is returned by ready for a file that needs upgrade.
+var errNotReady = errors.New("state file needs initialising")
+
+// ready reports, without writing, whether the file is in this layout.
+func (e *Emulator) ready(tx *bolt.Tx) error {
+	for _, b := range e.allBuckets() {
+		if tx.Bucket(b) == nil {
+			return errNotReady
+		}
+	}
+	if string(tx.Bucket(bucketMeta).Get(formatKey)) != formatVersion {
+		return errNotReady
+	}
+	return nil
+}
 
 // upgrade prepares a state file for this version: a file written in an
 // older layout (emulated test data, nothing else) is emptied first, since

@@ -55,14 +55,27 @@ func OpenStore(dir string, opts statedb.Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = db.Bolt().Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketTweets, bucketPending, bucketSold, bucketBought} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
+	buckets := [][]byte{bucketTweets, bucketPending, bucketSold, bucketBought}
+	// A write transaction is synced even when it changes nothing: write
+	// only when a bucket is missing.
+	err = db.Bolt().View(func(tx *bolt.Tx) error {
+		for _, b := range buckets {
+			if tx.Bucket(b) == nil {
+				return bolterrors.ErrBucketNotFound
 			}
 		}
 		return nil
 	})
+	if err != nil {
+		err = db.Bolt().Update(func(tx *bolt.Tx) error {
+			for _, b := range buckets {
+				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("initialise %s: %w", db.Path(), err)
