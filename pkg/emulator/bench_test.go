@@ -33,7 +33,7 @@ func BenchmarkCreateConfirmParallel(b *testing.B) {
 	cus, pm := customerWithCard(b, sc, "pm_card_visa")
 	b.SetParallelism((32 + 1) / max(1, gomaxprocs()))
 	b.ReportAllocs()
-	commits0, requests0 := em.writer.commits.Load(), em.writer.requests.Load()
+	commits0, requests0 := em.writer.Stats()
 	st0 := em.bolt.Stats()
 	writes0 := st0.TxStats.GetWrite()
 	cpu0 := cpuTime()
@@ -52,8 +52,8 @@ func BenchmarkCreateConfirmParallel(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
 	b.ReportMetric(float64(cpuTime()-cpu0)/float64(time.Microsecond)/float64(b.N), "cpu-µs/op")
-	if n := em.writer.commits.Load() - commits0; n > 0 {
-		b.ReportMetric(float64(em.writer.requests.Load()-requests0)/float64(n), "req/commit")
+	if commits, requests := em.writer.Stats(); commits > commits0 {
+		b.ReportMetric(float64(requests-requests0)/float64(commits-commits0), "req/commit")
 	}
 	st := em.bolt.Stats()
 	b.ReportMetric(float64(st.TxStats.GetWrite()-writes0)/float64(b.N), "pages/op")

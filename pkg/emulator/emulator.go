@@ -70,7 +70,7 @@ type Emulator struct {
 	bolt *bolt.DB
 	opts Options
 
-	writer     *committer
+	writer     *statedb.Committer
 	idem       idemIndex
 	inflightMu sync.Mutex
 	inflight   map[string]struct{}
@@ -109,7 +109,7 @@ func Open(dir string, opts Options) (*Emulator, error) {
 			return nil, fmt.Errorf("initialise emulator state: %w", err)
 		}
 	}
-	e.writer = newCommitter(e.bolt, db.MaybeTrim)
+	e.writer = statedb.NewCommitter(db)
 	return e, nil
 }
 
@@ -182,7 +182,7 @@ func (e *Emulator) createBuckets(tx *bolt.Tx) error {
 
 // Close waits for writes in progress and releases the state file.
 func (e *Emulator) Close() error {
-	e.writer.close()
+	e.writer.Close()
 	return e.db.Close()
 }
 
@@ -393,7 +393,7 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 		replayed bool
 		original string
 	)
-	err := e.writer.do(func(tx *bolt.Tx) error {
+	err := e.writer.Do(func(tx *bolt.Tx) error {
 		status, body, aerrOut, replayed, original = 0, nil, nil, false, reqID
 		w := &wtx{tx: tx, em: e, now: rq.now}
 		wall := e.opts.Now()

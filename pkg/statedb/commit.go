@@ -3,6 +3,7 @@ package statedb
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -36,6 +37,14 @@ type Committer struct {
 	mu      sync.RWMutex // held for reading by senders, for writing by Close
 	closed  bool
 	stopped chan struct{}
+	// commits and requests count transactions and the functions they
+	// served, for benchmarks (functions per commit).
+	commits, requests atomic.Int64
+}
+
+// Stats returns the transactions committed and the functions they served.
+func (c *Committer) Stats() (commits, functions int64) {
+	return c.commits.Load(), c.requests.Load()
 }
 
 // NewCommitter starts a Committer over d. Close stops it.
@@ -117,7 +126,9 @@ func (c *Committer) run(group []*groupReq) {
 			}
 			return nil
 		})
+		c.commits.Add(1)
 		if failed < 0 {
+			c.requests.Add(int64(len(group)))
 			for _, r := range group {
 				r.done <- err
 			}
