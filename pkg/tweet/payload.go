@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 )
@@ -215,9 +216,29 @@ func truncate(s string, n int) string {
 func fieldError(field string, err error) error {
 	var ute *json.UnmarshalTypeError
 	if errors.As(err, &ute) {
-		return fmt.Errorf("%w: field %s: want %s, got JSON %s", ErrPayload, field, ute.Type, ute.Value)
+		return fmt.Errorf("%w: field %s: expected %s, got a JSON %s", ErrPayload, field, jsonKind(ute.Type), ute.Value)
 	}
 	return fmt.Errorf("%w: field %s: %s", ErrPayload, field, err.Error())
+}
+
+// jsonKind names a Go type the way a JSON payload's author knows it.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "a value"
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int64, reflect.Int32, reflect.Uint64, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Struct, reflect.Map, reflect.Pointer:
+		return "an object"
+	}
+	return "a value"
 }
 
 func decodeField(top map[string]json.RawMessage, key string, v any) error {
