@@ -104,7 +104,10 @@ func FuzzParse(f *testing.F) {
 		if r.Valid && (r.WeightedLength > 280 || r.WeightedLength <= 0 || r.ValidRange != r.DisplayRange) {
 			t.Fatalf("valid tweet with length %d, ranges %v %v", r.WeightedLength, r.ValidRange, r.DisplayRange)
 		}
-		if r.Permillage != r.WeightedLength*1000/280 {
+		// twitter-text computes permillage in floating point, (length / 280)
+		// * 1000, so an exact multiple can land one below the integer
+		// quotient (2261 gives 8074, not 8075): allow that, nothing more.
+		if exact := r.WeightedLength * 1000 / 280; r.Permillage != exact && r.Permillage != exact-1 {
 			t.Fatalf("permillage %d for length %d", r.Permillage, r.WeightedLength)
 		}
 	})
