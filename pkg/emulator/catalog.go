@@ -79,17 +79,6 @@ func (e *Emulator) applyProduct(rq *request, p *product) *apiError {
 	return nil
 }
 
-func (e *Emulator) retrieveProduct(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, expandSpec); aerr != nil {
-		return nil, aerr
-	}
-	p, _, err := e.products.get(w.tx, rq.segs[1])
-	if err != nil {
-		return nil, notFound(err, "product", "id", rq.segs[1])
-	}
-	return e.respond(w, rq, p)
-}
-
 func notFound(err error, kind, param, id string) *apiError {
 	if err == errNotStored {
 		return errNoSuch(kind, param, id)
@@ -347,17 +336,6 @@ func (e *Emulator) checkLookupKey(w *wtx, key, self string, transfer, dryRun boo
 	return nil
 }
 
-func (e *Emulator) retrievePrice(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, expandSpec); aerr != nil {
-		return nil, aerr
-	}
-	p, _, err := e.prices.get(w.tx, rq.segs[1])
-	if err != nil {
-		return nil, notFound(err, "price", "id", rq.segs[1])
-	}
-	return e.respond(w, rq, p)
-}
-
 func (e *Emulator) updatePrice(w *wtx, rq *request) (any, *apiError) {
 	if aerr := checkParams(rq.params, spec{"active": nil, "metadata": specHash, "lookup_key": nil,
 		"transfer_lookup_key": nil, "nickname": nil, "expand": specList, "tax_behavior": nil}); aerr != nil {
@@ -585,17 +563,6 @@ func applyCustomer(rq *request, c *customer) *apiError {
 	}
 	c.Metadata = md
 	return nil
-}
-
-func (e *Emulator) retrieveCustomer(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, expandSpec); aerr != nil {
-		return nil, aerr
-	}
-	c, _, err := e.customers.get(w.tx, rq.segs[1])
-	if err != nil {
-		return nil, notFound(err, "customer", "id", rq.segs[1])
-	}
-	return e.respond(w, rq, c)
 }
 
 func (e *Emulator) updateCustomer(w *wtx, rq *request) (any, *apiError) {

@@ -6,17 +6,6 @@ import (
 	"strings"
 )
 
-func (e *Emulator) retrieveCharge(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, expandSpec); aerr != nil {
-		return nil, aerr
-	}
-	ch, _, err := e.charges.get(w.tx, rq.segs[1])
-	if err != nil {
-		return nil, notFound(err, "charge", "id", rq.segs[1])
-	}
-	return e.respond(w, rq, ch)
-}
-
 func (e *Emulator) updateCharge(w *wtx, rq *request) (any, *apiError) {
 	if aerr := checkParams(rq.params, spec{"metadata": specHash, "description": nil, "expand": specList,
 		"receipt_email": nil, "fraud_details": specAny, "shipping": specAny, "transfer_group": nil}); aerr != nil {
@@ -408,17 +397,6 @@ func (e *Emulator) createRefund(w *wtx, rq *request) (any, *apiError) {
 				return nil, errAPI("%v", err)
 			}
 		}
-	}
-	return e.respond(w, rq, r)
-}
-
-func (e *Emulator) retrieveRefund(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, expandSpec); aerr != nil {
-		return nil, aerr
-	}
-	r, _, err := e.refunds.get(w.tx, rq.segs[1])
-	if err != nil {
-		return nil, notFound(err, "refund", "id", rq.segs[1])
 	}
 	return e.respond(w, rq, r)
 }

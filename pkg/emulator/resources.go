@@ -87,7 +87,7 @@ func (e *Emulator) route(method string, s []string) (handlerFunc, bool) {
 		case n == 1 && get:
 			return e.listProducts, false
 		case n == 2 && get:
-			return e.retrieveProduct, false
+			return retrieveFrom(e, e.products, "product"), false
 		case n == 2 && post:
 			return e.updateProduct, true
 		case n == 2 && del:
@@ -100,7 +100,7 @@ func (e *Emulator) route(method string, s []string) (handlerFunc, bool) {
 		case n == 1 && get:
 			return e.listPrices, false
 		case n == 2 && get:
-			return e.retrievePrice, false
+			return retrieveFrom(e, e.prices, "price"), false
 		case n == 2 && post:
 			return e.updatePrice, true
 		}
@@ -111,7 +111,7 @@ func (e *Emulator) route(method string, s []string) (handlerFunc, bool) {
 		case n == 1 && get:
 			return e.listCustomers, false
 		case n == 2 && get:
-			return e.retrieveCustomer, false
+			return retrieveFrom(e, e.customers, "customer"), false
 		case n == 2 && post:
 			return e.updateCustomer, true
 		case n == 2 && del:
@@ -158,7 +158,7 @@ func (e *Emulator) route(method string, s []string) (handlerFunc, bool) {
 		case n == 2 && get && s[1] == "search":
 			return e.searchCharges, false
 		case n == 2 && get:
-			return e.retrieveCharge, false
+			return retrieveFrom(e, e.charges, "charge"), false
 		case n == 2 && post:
 			return e.updateCharge, true
 		}
@@ -169,7 +169,7 @@ func (e *Emulator) route(method string, s []string) (handlerFunc, bool) {
 		case n == 1 && get:
 			return e.listRefunds, false
 		case n == 2 && get:
-			return e.retrieveRefund, false
+			return retrieveFrom(e, e.refunds, "refund"), false
 		case n == 2 && post:
 			return e.updateRefund, true
 		}
@@ -342,3 +342,18 @@ func sortStrings(s []string) {
 
 // created is the "created" time of objects made by this request.
 func (w *wtx) created() int64 { return w.now.Unix() }
+
+// retrieveFrom is the handler that retrieves one object of t by the ID in
+// the path, with Stripe's 404 naming the kind.
+func retrieveFrom[T any](e *Emulator, t *table[T], kind string) handlerFunc {
+	return func(w *wtx, rq *request) (any, *apiError) {
+		if aerr := checkParams(rq.params, expandSpec); aerr != nil {
+			return nil, aerr
+		}
+		obj, _, err := t.get(w.tx, rq.segs[1])
+		if err != nil {
+			return nil, notFound(err, kind, "id", rq.segs[1])
+		}
+		return e.respond(w, rq, obj)
+	}
+}
