@@ -1,5 +1,5 @@
 // Package iostreams carries the standard streams of a command and what is
-// known about them: whether they are terminals and whether color is allowed.
+// known about them: whether they are terminals. tweetpay prints no color.
 package iostreams
 
 import (
@@ -19,28 +19,18 @@ type IOStreams struct {
 	stdinTTY  bool
 	stdoutTTY bool
 	stderrTTY bool
-	noColor   bool
-	termWidth int
 }
 
 // System returns the streams of the process, with TTY detection.
 func System() *IOStreams {
-	_, noColor := os.LookupEnv("NO_COLOR")
-	s := &IOStreams{
+	return &IOStreams{
 		In:        os.Stdin,
 		Out:       os.Stdout,
 		ErrOut:    os.Stderr,
 		stdinTTY:  isTerminal(os.Stdin),
 		stdoutTTY: isTerminal(os.Stdout),
 		stderrTTY: isTerminal(os.Stderr),
-		noColor:   noColor || os.Getenv("TERM") == "dumb",
 	}
-	if s.stdoutTTY {
-		if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil {
-			s.termWidth = w
-		}
-	}
-	return s
 }
 
 func isTerminal(f *os.File) bool {
@@ -50,7 +40,7 @@ func isTerminal(f *os.File) bool {
 // Test returns streams backed by buffers, none of them a terminal.
 func Test() (*IOStreams, *bytes.Buffer, *bytes.Buffer, *bytes.Buffer) {
 	in, out, errOut := &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
-	return &IOStreams{In: in, Out: out, ErrOut: errOut, noColor: true}, in, out, errOut
+	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
 }
 
 // SetTTY marks stdin, stdout and stderr as terminals or not; for tests.
@@ -69,10 +59,3 @@ func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
 
 // CanPrompt reports whether the user can be asked a question.
 func (s *IOStreams) CanPrompt() bool { return s.stdinTTY && s.stdoutTTY }
-
-// ColorEnabled reports whether output to stdout may use color. NO_COLOR
-// always wins.
-func (s *IOStreams) ColorEnabled() bool { return s.stdoutTTY && !s.noColor }
-
-// TerminalWidth returns the width of the terminal, or 0 when unknown.
-func (s *IOStreams) TerminalWidth() int { return s.termWidth }
