@@ -18,7 +18,7 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 state=${STATE:-$out/state}
 
-go build -trimpath -ldflags "-s -w" -o "$out/tweetpay" ./cmd/tweetpay
+CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out/tweetpay" ./cmd/tweetpay
 go build -trimpath -o "$out/seed" ./bench/charges/seed
 if [ ! -e "$state/emulator.db" ]; then
 	echo "seeding $N charges into $state"

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=$(mktemp -d)
 trap 'kill $mock_pid 2>/dev/null || true; rm -rf "$out"' EXIT
-go build -trimpath -o "$out/tweetpay" ./cmd/tweetpay
+CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out/tweetpay" ./cmd/tweetpay
 go build -o "$out/stripe-mock" github.com/stripe/stripe-mock
 "$out/stripe-mock" -http-addr 127.0.0.1:12181 -https-addr 127.0.0.1:12182 >/dev/null 2>&1 &
 mock_pid=$!

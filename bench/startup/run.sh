@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-go build -trimpath -ldflags "-s -w" -o "$out/tweetpay" ./cmd/tweetpay
-go build -trimpath -ldflags "-s -w" -o "$out/hello" ./bench/startup/hello
+CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out/tweetpay" ./cmd/tweetpay
+CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$out/hello" ./bench/startup/hello
 hyperfine -N --warmup 20 --runs "${RUNS:-300}" --export-markdown "$out/startup.md" \
 	-n hello "$out/hello" \
 	-n "tweetpay --version" "$out/tweetpay --version" \

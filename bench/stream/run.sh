@@ -12,7 +12,7 @@ mix=${4:-purchase}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-go build -o "$work/tweetpay" "$root/cmd/tweetpay"
+CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/tweetpay" "$root/cmd/tweetpay"
 go build -o "$work/gen" "$root/bench/stream/gen"
 cd "$work"
 ./gen -n "$n" -buyers "$buyers" -mix "$mix" -config tweetpay.yaml > tweets.jsonl

@@ -1,9 +1,7 @@
 package root
 
 import (
-	"context"
 	"net/http"
-	"os"
 	"time"
 
 	"github.com/tweetpay/tweetpay/pkg/config"
@@ -62,23 +60,6 @@ func openGateway(cfg *config.Config, stateDir string) (payment.Gateway, func() e
 	}
 	opts.HTTPClient = &http.Client{Transport: em.Transport()}
 	opts.URL = "http://emulator.invalid"
-	gw := stripegw.New(opts)
-	warmUserAgent(gw)
-	return gw, em.Close, nil
-}
-
-// warmUserAgent makes stripe-go build its client user-agent header once,
-// with PATH empty, so that it does not fork and exec `uname -a` (several
-// milliseconds, for a command that lives a few dozen) to describe the
-// machine to a server that never leaves this process. It runs while the
-// command is still single-threaded, before any other work.
-func warmUserAgent(gw *stripegw.Gateway) {
-	path, had := os.LookupEnv("PATH")
-	_ = os.Setenv("PATH", "")
-	_, _ = gw.GetCharge(context.Background(), "ch_user_agent") // a 404 from the emulator
-	if had {
-		_ = os.Setenv("PATH", path)
-	} else {
-		_ = os.Unsetenv("PATH")
-	}
+	opts.InProcess = true
+	return stripegw.New(opts), em.Close, nil
 }

@@ -2,56 +2,15 @@ package stripe
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
 
-	stripe "github.com/stripe/stripe-go/v76"
-
 	"github.com/tweetpay/tweetpay/pkg/payment"
 )
-
-// Charges as Stripe sends them: plain and expanded references, nulls, a
-// failed charge, no metadata.
-var chargeFixtures = []string{
-	`{"id":"ch_1","object":"charge","amount":1250,"amount_captured":1250,"amount_refunded":250,"created":1700000000,
-	  "currency":"usd","customer":"cus_1","description":"Blue Mug via tweet 1","failure_code":null,"failure_message":null,
-	  "metadata":{"tweet_id":"1","buyer":"@alice"},"outcome":{"network_status":"approved_by_network","reason":null,
-	  "risk_level":"normal","risk_score":20,"seller_message":"Payment complete.","type":"authorized"},"paid":true,
-	  "payment_intent":"pi_1","payment_method":"pm_1","payment_method_details":{"card":{"brand":"visa","last4":"4242",
-	  "exp_month":12},"type":"card"},"captured":true,"refunded":false,"status":"succeeded","refunds":{"object":"list","data":[]}}`,
-	`{"id":"ch_2","object":"charge","amount":500,"amount_captured":0,"amount_refunded":0,"created":1700000100,
-	  "currency":"eur","customer":{"id":"cus_2","object":"customer","email":"b@x"},"description":null,
-	  "failure_code":"card_declined","failure_message":"Your card was declined.","metadata":{},
-	  "outcome":{"network_status":"declined_by_network","reason":"generic_decline","risk_level":"normal",
-	  "seller_message":"The bank did not return any further details with this decline.","type":"issuer_declined"},
-	  "paid":false,"payment_intent":{"id":"pi_2","object":"payment_intent"},"payment_method":"pm_2",
-	  "payment_method_details":{"card":{"brand":"mastercard","last4":"0002"}},"captured":false,"refunded":false,"status":"failed"}`,
-	`{"id":"ch_3","object":"charge","amount":100,"created":1700000200,"currency":"usd","customer":null,
-	  "payment_intent":null,"payment_method":null,"payment_method_details":null,"outcome":null,"status":"pending"}`,
-}
-
-// The charges decoded for a list are those stripe-go's full decoding gives.
-func TestChargeDecodingMatchesStripeGo(t *testing.T) {
-	for i, raw := range chargeFixtures {
-		var full stripe.Charge
-		if err := json.Unmarshal([]byte(raw), &full); err != nil {
-			t.Fatalf("fixture %d: %v", i, err)
-		}
-		var lean chargeJSON
-		if err := json.Unmarshal([]byte(raw), &lean); err != nil {
-			t.Fatalf("fixture %d: %v", i, err)
-		}
-		if got, want := lean.charge(), chargeOf(&full); !reflect.DeepEqual(got, want) {
-			t.Errorf("fixture %d:\n got %+v\nwant %+v", i, got, want)
-		}
-	}
-}
 
 // ListCharges follows pages with starting_after, stops at the limit, and
 // stops fetching when the caller stops.

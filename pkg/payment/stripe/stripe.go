@@ -5,16 +5,15 @@ package stripe
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"iter"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
 	stripe "github.com/stripe/stripe-go/v76"
-	"github.com/stripe/stripe-go/v76/client"
 	"github.com/stripe/stripe-go/v76/form"
 
 	"github.com/tweetpay/tweetpay/pkg/payment"
@@ -37,11 +36,18 @@ type Options struct {
 	RateLimitRetries int
 	// NoRetrySleep turns off the backoff sleeps; for tests.
 	NoRetrySleep bool
+	// InProcess says the server lives in this process (the embedded
+	// emulator): stripe-go is then kept from running `uname -a` to describe
+	// the machine in its X-Stripe-Client-User-Agent header, a fork and exec
+	// of several milliseconds for a command that lives a few dozen. See
+	// New for the caveat.
+	InProcess bool
 }
 
 // Gateway implements payment.Gateway with stripe-go.
 type Gateway struct {
-	sc      *client.API
+	b       stripe.Backend
+	key     string
 	retries int
 	sleep   func(context.Context, time.Duration) error
 }
@@ -73,8 +79,10 @@ func New(opts Options) *Gateway {
 			bi.SetNetworkRetriesSleep(false)
 		}
 	}
-	sc := client.New(opts.Key, &stripe.Backends{API: b, Uploads: b, Connect: b})
-	g := &Gateway{sc: sc, retries: 3, sleep: sleepCtx}
+	if opts.InProcess {
+		describeWithoutUname(b)
+	}
+	g := &Gateway{b: b, key: opts.Key, retries: 3, sleep: sleepCtx}
 	if opts.RateLimitRetries > 0 {
 		g.retries = opts.RateLimitRetries
 	}
@@ -82,6 +90,26 @@ func New(opts Options) *Gateway {
 		g.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 	}
 	return g
+}
+
+// describeWithoutUname has stripe-go build its client user-agent header,
+// which it does once per process, while PATH is empty, so that its `uname -a`
+// is not found and the header says "unknown platform". Building a request
+// is enough; nothing is sent. PATH is process-wide state: call this while the
+// program is still single-threaded (tweetpay does, before any command work).
+func describeWithoutUname(b stripe.Backend) {
+	bi, ok := b.(*stripe.BackendImplementation)
+	if !ok {
+		return
+	}
+	path, had := os.LookupEnv("PATH")
+	_ = os.Setenv("PATH", "")
+	_, _ = bi.NewRequest(http.MethodGet, "/v1/charges", "sk_test_", "application/x-www-form-urlencoded", nil)
+	if had {
+		_ = os.Setenv("PATH", path)
+	} else {
+		_ = os.Unsetenv("PATH")
+	}
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
@@ -118,6 +146,24 @@ func call[T any](ctx context.Context, g *Gateway, fn func() (T, error)) (T, erro
 		}
 		return zero, translate(err)
 	}
+}
+
+// do sends one request through stripe-go's backend (authentication,
+// idempotency key, network retries, Stripe's errors) and decodes the answer
+// into v, one of the lean types of lean.go.
+func (g *Gateway) do(ctx context.Context, method, path string, p stripe.ParamsContainer, v stripe.LastResponseSetter) error {
+	_, err := call(ctx, g, func() (struct{}, error) { return struct{}{}, g.b.Call(method, path, g.key, p, v) })
+	return err
+}
+
+// list is do for list endpoints, whose params stripe-go sends as a query.
+func (g *Gateway) list(ctx context.Context, path string, lp stripe.ListParamsContainer, v stripe.LastResponseSetter) error {
+	fv := &form.Values{}
+	form.AppendTo(fv, lp)
+	_, err := call(ctx, g, func() (struct{}, error) {
+		return struct{}{}, g.b.CallRaw(http.MethodGet, path, g.key, fv, lp.GetListParams().ToParams(), v)
+	})
+	return err
 }
 
 // translate maps stripe-go's errors onto payment's sentinels, keeping
@@ -199,22 +245,20 @@ func (g *Gateway) EnsureProduct(ctx context.Context, p payment.Product, key stri
 	if p.Description != "" {
 		pp.Description = stripe.String(p.Description)
 	}
-	sp, err := call(ctx, g, func() (*stripe.Product, error) { return g.sc.Products.New(pp) })
-	if err != nil {
+	var sp productJSON
+	if err := g.do(ctx, http.MethodPost, "/v1/products", pp, &sp); err != nil {
 		return payment.Product{}, false, err
 	}
-	return product(sp), true, nil
+	return sp.product(), true, nil
 }
 
 // GetProduct retrieves a product.
 func (g *Gateway) GetProduct(ctx context.Context, id string) (payment.Product, error) {
-	sp, err := call(ctx, g, func() (*stripe.Product, error) {
-		return g.sc.Products.Get(id, &stripe.ProductParams{Params: stripe.Params{Context: ctx}})
-	})
-	if err != nil {
+	var sp productJSON
+	if err := g.do(ctx, http.MethodGet, stripe.FormatURLPath("/v1/products/%s", id), &stripe.ProductParams{Params: stripe.Params{Context: ctx}}, &sp); err != nil {
 		return payment.Product{}, err
 	}
-	return product(sp), nil
+	return sp.product(), nil
 }
 
 // UpdateProduct sets a product's name, description, active flag and metadata.
@@ -226,15 +270,11 @@ func (g *Gateway) UpdateProduct(ctx context.Context, p payment.Product, key stri
 		Active:      stripe.Bool(p.Active),
 		Metadata:    p.Metadata,
 	}
-	sp, err := call(ctx, g, func() (*stripe.Product, error) { return g.sc.Products.Update(p.ID, pp) })
-	if err != nil {
+	var sp productJSON
+	if err := g.do(ctx, http.MethodPost, stripe.FormatURLPath("/v1/products/%s", p.ID), pp, &sp); err != nil {
 		return payment.Product{}, err
 	}
-	return product(sp), nil
-}
-
-func product(sp *stripe.Product) payment.Product {
-	return payment.Product{ID: sp.ID, Name: sp.Name, Description: sp.Description, Active: sp.Active, Metadata: sp.Metadata}
+	return sp.product(), nil
 }
 
 // PriceByLookupKey finds the active price holding a lookup key.
@@ -242,15 +282,17 @@ func (g *Gateway) PriceByLookupKey(ctx context.Context, lookupKey string) (payme
 	lp := &stripe.PriceListParams{LookupKeys: []*string{stripe.String(lookupKey)}}
 	lp.Context = ctx
 	lp.Limit = stripe.Int64(1)
-	lp.Single = true
-	it := g.sc.Prices.List(lp)
-	for it.Next() {
-		return price(it.Price()), true, nil
+	var l struct {
+		stripe.APIResource
+		Data []priceJSON `json:"data"`
 	}
-	if err := it.Err(); err != nil {
-		return payment.Price{}, false, translate(err)
+	if err := g.list(ctx, "/v1/prices", lp, &l); err != nil {
+		return payment.Price{}, false, err
 	}
-	return payment.Price{}, false, nil
+	if len(l.Data) == 0 {
+		return payment.Price{}, false, nil
+	}
+	return l.Data[0].price(), true, nil
 }
 
 // CreatePrice creates a price; with a lookup key it takes the key over from
@@ -266,19 +308,11 @@ func (g *Gateway) CreatePrice(ctx context.Context, p payment.Price, key string) 
 		pp.LookupKey = stripe.String(p.LookupKey)
 		pp.TransferLookupKey = stripe.Bool(true)
 	}
-	sp, err := call(ctx, g, func() (*stripe.Price, error) { return g.sc.Prices.New(pp) })
-	if err != nil {
+	var sp priceJSON
+	if err := g.do(ctx, http.MethodPost, "/v1/prices", pp, &sp); err != nil {
 		return payment.Price{}, err
 	}
-	return price(sp), nil
-}
-
-func price(sp *stripe.Price) payment.Price {
-	p := payment.Price{ID: sp.ID, Amount: sp.UnitAmount, Currency: string(sp.Currency), LookupKey: sp.LookupKey, Active: sp.Active}
-	if sp.Product != nil {
-		p.Product = sp.Product.ID
-	}
-	return p
+	return sp.price(), nil
 }
 
 // FindCustomer returns the oldest customer with this e-mail address.
@@ -286,18 +320,29 @@ func (g *Gateway) FindCustomer(ctx context.Context, email string) (payment.Custo
 	lp := &stripe.CustomerListParams{Email: stripe.String(email)}
 	lp.Context = ctx
 	lp.Limit = stripe.Int64(100)
-	it := g.sc.Customers.List(lp)
-	var found *stripe.Customer
-	for it.Next() {
-		found = it.Customer() // newest first: the last one is the oldest
-	}
-	if err := it.Err(); err != nil {
-		return payment.Customer{}, false, translate(err)
+	var found *customerJSON
+	for {
+		var l struct {
+			stripe.APIResource
+			Data    []customerJSON `json:"data"`
+			HasMore bool           `json:"has_more"`
+		}
+		if err := g.list(ctx, "/v1/customers", lp, &l); err != nil {
+			return payment.Customer{}, false, err
+		}
+		if len(l.Data) == 0 {
+			break
+		}
+		found = &l.Data[len(l.Data)-1] // newest first: the last one is the oldest
+		if !l.HasMore {
+			break
+		}
+		lp.StartingAfter = stripe.String(found.ID)
 	}
 	if found == nil {
 		return payment.Customer{}, false, nil
 	}
-	return customer(found), true, nil
+	return found.customer(), true, nil
 }
 
 // CreateCustomer creates a customer.
@@ -310,11 +355,11 @@ func (g *Gateway) CreateCustomer(ctx context.Context, c payment.Customer, key st
 	if c.Name != "" {
 		cp.Name = stripe.String(c.Name)
 	}
-	sc, err := call(ctx, g, func() (*stripe.Customer, error) { return g.sc.Customers.New(cp) })
-	if err != nil {
+	var sc customerJSON
+	if err := g.do(ctx, http.MethodPost, "/v1/customers", cp, &sc); err != nil {
 		return payment.Customer{}, err
 	}
-	return customer(sc), nil
+	return sc.customer(), nil
 }
 
 // UpdateCustomer sets a customer's name, metadata and default payment method.
@@ -326,45 +371,28 @@ func (g *Gateway) UpdateCustomer(ctx context.Context, c payment.Customer, key st
 	if c.DefaultPaymentMethod != "" {
 		cp.InvoiceSettings = &stripe.CustomerInvoiceSettingsParams{DefaultPaymentMethod: stripe.String(c.DefaultPaymentMethod)}
 	}
-	sc, err := call(ctx, g, func() (*stripe.Customer, error) { return g.sc.Customers.Update(c.ID, cp) })
-	if err != nil {
+	var sc customerJSON
+	if err := g.do(ctx, http.MethodPost, stripe.FormatURLPath("/v1/customers/%s", c.ID), cp, &sc); err != nil {
 		return payment.Customer{}, err
 	}
-	return customer(sc), nil
+	return sc.customer(), nil
 }
 
 // DeleteCustomer deletes a customer.
 func (g *Gateway) DeleteCustomer(ctx context.Context, id string) error {
-	_, err := call(ctx, g, func() (*stripe.Customer, error) {
-		return g.sc.Customers.Del(id, &stripe.CustomerParams{Params: stripe.Params{Context: ctx}})
-	})
-	return err
-}
-
-func customer(sc *stripe.Customer) payment.Customer {
-	c := payment.Customer{ID: sc.ID, Email: sc.Email, Name: sc.Name, Metadata: sc.Metadata}
-	if sc.InvoiceSettings != nil && sc.InvoiceSettings.DefaultPaymentMethod != nil {
-		c.DefaultPaymentMethod = sc.InvoiceSettings.DefaultPaymentMethod.ID
-	}
-	return c
+	var sc customerJSON
+	return g.do(ctx, http.MethodDelete, stripe.FormatURLPath("/v1/customers/%s", id), &stripe.CustomerParams{Params: stripe.Params{Context: ctx}}, &sc)
 }
 
 // AttachPaymentMethod attaches a card (a pm_card_* token or a payment
 // method ID) to a customer.
 func (g *Gateway) AttachPaymentMethod(ctx context.Context, token, cust, key string) (payment.PaymentMethod, error) {
 	ap := &stripe.PaymentMethodAttachParams{Params: params(ctx, key), Customer: stripe.String(cust)}
-	pm, err := call(ctx, g, func() (*stripe.PaymentMethod, error) { return g.sc.PaymentMethods.Attach(token, ap) })
-	if err != nil {
+	var pm paymentMethodJSON
+	if err := g.do(ctx, http.MethodPost, stripe.FormatURLPath("/v1/payment_methods/%s/attach", token), ap, &pm); err != nil {
 		return payment.PaymentMethod{}, err
 	}
-	out := payment.PaymentMethod{ID: pm.ID}
-	if pm.Customer != nil {
-		out.Customer = pm.Customer.ID
-	}
-	if pm.Card != nil {
-		out.Brand, out.Last4 = string(pm.Card.Brand), pm.Card.Last4
-	}
-	return out, nil
+	return pm.paymentMethod(), nil
 }
 
 // CreatePayment creates and confirms a payment intent.
@@ -391,11 +419,11 @@ func (g *Gateway) CreatePayment(ctx context.Context, req payment.PaymentRequest)
 	if req.Description != "" {
 		pp.Description = stripe.String(req.Description)
 	}
-	pi, err := call(ctx, g, func() (*stripe.PaymentIntent, error) { return g.sc.PaymentIntents.New(pp) })
-	if err != nil {
+	var pi paymentIntentJSON
+	if err := g.do(ctx, http.MethodPost, "/v1/payment_intents", pp, &pi); err != nil {
 		return payment.Payment{}, err
 	}
-	return paymentOf(pi), nil
+	return pi.payment(), nil
 }
 
 // CapturePayment captures an authorised payment; amount 0 captures it all.
@@ -404,11 +432,11 @@ func (g *Gateway) CapturePayment(ctx context.Context, id string, amount int64, k
 	if amount > 0 {
 		cp.AmountToCapture = stripe.Int64(amount)
 	}
-	pi, err := call(ctx, g, func() (*stripe.PaymentIntent, error) { return g.sc.PaymentIntents.Capture(id, cp) })
-	if err != nil {
+	var pi paymentIntentJSON
+	if err := g.do(ctx, http.MethodPost, stripe.FormatURLPath("/v1/payment_intents/%s/capture", id), cp, &pi); err != nil {
 		return payment.Payment{}, err
 	}
-	return paymentOf(pi), nil
+	return pi.payment(), nil
 }
 
 // CancelPayment cancels a payment intent, releasing an authorisation.
@@ -417,47 +445,29 @@ func (g *Gateway) CancelPayment(ctx context.Context, id, reason, key string) (pa
 	if reason != "" {
 		cp.CancellationReason = stripe.String(reason)
 	}
-	pi, err := call(ctx, g, func() (*stripe.PaymentIntent, error) { return g.sc.PaymentIntents.Cancel(id, cp) })
-	if err != nil {
+	var pi paymentIntentJSON
+	if err := g.do(ctx, http.MethodPost, stripe.FormatURLPath("/v1/payment_intents/%s/cancel", id), cp, &pi); err != nil {
 		return payment.Payment{}, err
 	}
-	return paymentOf(pi), nil
+	return pi.payment(), nil
 }
 
 // GetPayment retrieves a payment intent.
 func (g *Gateway) GetPayment(ctx context.Context, id string) (payment.Payment, error) {
-	pi, err := call(ctx, g, func() (*stripe.PaymentIntent, error) {
-		return g.sc.PaymentIntents.Get(id, &stripe.PaymentIntentParams{Params: stripe.Params{Context: ctx}})
-	})
-	if err != nil {
+	var pi paymentIntentJSON
+	if err := g.do(ctx, http.MethodGet, stripe.FormatURLPath("/v1/payment_intents/%s", id), &stripe.PaymentIntentParams{Params: stripe.Params{Context: ctx}}, &pi); err != nil {
 		return payment.Payment{}, err
 	}
-	return paymentOf(pi), nil
-}
-
-func paymentOf(pi *stripe.PaymentIntent) payment.Payment {
-	p := payment.Payment{
-		ID: pi.ID, Status: string(pi.Status), Amount: pi.Amount, AmountCapturable: pi.AmountCapturable,
-		AmountReceived: pi.AmountReceived, Currency: string(pi.Currency), Metadata: pi.Metadata,
-	}
-	if pi.Customer != nil {
-		p.Customer = pi.Customer.ID
-	}
-	if pi.LatestCharge != nil {
-		p.LatestCharge = pi.LatestCharge.ID
-	}
-	return p
+	return pi.payment(), nil
 }
 
 // GetCharge retrieves a charge.
 func (g *Gateway) GetCharge(ctx context.Context, id string) (payment.Charge, error) {
-	ch, err := call(ctx, g, func() (*stripe.Charge, error) {
-		return g.sc.Charges.Get(id, &stripe.ChargeParams{Params: stripe.Params{Context: ctx}})
-	})
-	if err != nil {
+	var ch chargeJSON
+	if err := g.do(ctx, http.MethodGet, stripe.FormatURLPath("/v1/charges/%s", id), &stripe.ChargeParams{Params: stripe.Params{Context: ctx}}, &ch); err != nil {
 		return payment.Charge{}, err
 	}
-	return chargeOf(ch), nil
+	return ch.charge(), nil
 }
 
 // ListCharges yields charges newest first, following pages lazily so that a
@@ -511,7 +521,7 @@ func (g *Gateway) ListCharges(ctx context.Context, f payment.ChargeFilter) iter.
 				var l chargeList
 				fv := &form.Values{}
 				form.AppendTo(fv, &lp)
-				err := g.sc.Charges.B.CallRaw(http.MethodGet, "/v1/charges", g.sc.Charges.Key, fv, lp.ListParams.ToParams(), &l)
+				err := g.b.CallRaw(http.MethodGet, "/v1/charges", g.key, fv, lp.ListParams.ToParams(), &l)
 				p := chargePage{list: l, err: err}
 				select {
 				case pages <- p:
@@ -548,121 +558,6 @@ type chargePage struct {
 	err  error
 }
 
-// chargeList is a page of charges decoded into only what payment.Charge
-// holds: decoding stripe-go's full Charge costs several times more.
-type chargeList struct {
-	stripe.APIResource
-	Data    []chargeJSON `json:"data"`
-	HasMore bool         `json:"has_more"`
-}
-
-type chargeJSON struct {
-	ID             string            `json:"id"`
-	Created        int64             `json:"created"`
-	Amount         int64             `json:"amount"`
-	AmountCaptured int64             `json:"amount_captured"`
-	AmountRefunded int64             `json:"amount_refunded"`
-	Currency       string            `json:"currency"`
-	Status         string            `json:"status"`
-	Paid           bool              `json:"paid"`
-	Captured       bool              `json:"captured"`
-	Refunded       bool              `json:"refunded"`
-	Description    string            `json:"description"`
-	FailureCode    string            `json:"failure_code"`
-	FailureMessage string            `json:"failure_message"`
-	Metadata       map[string]string `json:"metadata"`
-	Customer       expandableID      `json:"customer"`
-	PaymentIntent  expandableID      `json:"payment_intent"`
-	PaymentMethod  string            `json:"payment_method"`
-	Outcome        *struct {
-		Type          string `json:"type"`
-		Reason        string `json:"reason"`
-		NetworkStatus string `json:"network_status"`
-		RiskLevel     string `json:"risk_level"`
-		SellerMessage string `json:"seller_message"`
-	} `json:"outcome"`
-	PaymentMethodDetails *struct {
-		Card *struct {
-			Brand string `json:"brand"`
-			Last4 string `json:"last4"`
-		} `json:"card"`
-	} `json:"payment_method_details"`
-}
-
-// expandableID is the ID of an expandable field: a string, or an object
-// with an "id" when expanded.
-type expandableID string
-
-func (e *expandableID) UnmarshalJSON(b []byte) error {
-	switch {
-	case len(b) > 0 && b[0] == '"':
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
-			return err
-		}
-		*e = expandableID(s)
-	case len(b) > 0 && b[0] == '{':
-		var o struct {
-			ID string `json:"id"`
-		}
-		if err := json.Unmarshal(b, &o); err != nil {
-			return err
-		}
-		*e = expandableID(o.ID)
-	default:
-		*e = ""
-	}
-	return nil
-}
-
-func (c *chargeJSON) charge() payment.Charge {
-	out := payment.Charge{
-		ID: c.ID, Created: time.Unix(c.Created, 0).UTC(), Amount: c.Amount, AmountCaptured: c.AmountCaptured,
-		AmountRefunded: c.AmountRefunded, Currency: c.Currency, Status: c.Status,
-		Paid: c.Paid, Captured: c.Captured, Refunded: c.Refunded, Description: c.Description,
-		FailureCode: c.FailureCode, FailureMessage: c.FailureMessage, Metadata: c.Metadata,
-		Customer: string(c.Customer), PaymentIntent: string(c.PaymentIntent), PaymentMethod: c.PaymentMethod,
-	}
-	if o := c.Outcome; o != nil {
-		out.Outcome = payment.Outcome{Type: o.Type, Reason: o.Reason, NetworkStatus: o.NetworkStatus, RiskLevel: o.RiskLevel, SellerMessage: o.SellerMessage}
-	}
-	if d := c.PaymentMethodDetails; d != nil && d.Card != nil {
-		out.CardBrand, out.CardLast4 = d.Card.Brand, d.Card.Last4
-	}
-	if out.Metadata == nil {
-		out.Metadata = map[string]string{}
-	}
-	return out
-}
-
-func chargeOf(ch *stripe.Charge) payment.Charge {
-	c := payment.Charge{
-		ID: ch.ID, Created: time.Unix(ch.Created, 0).UTC(), Amount: ch.Amount, AmountCaptured: ch.AmountCaptured,
-		AmountRefunded: ch.AmountRefunded, Currency: string(ch.Currency), Status: string(ch.Status),
-		Paid: ch.Paid, Captured: ch.Captured, Refunded: ch.Refunded, Description: ch.Description,
-		FailureCode: ch.FailureCode, FailureMessage: ch.FailureMessage, Metadata: ch.Metadata,
-	}
-	if ch.Customer != nil {
-		c.Customer = ch.Customer.ID
-	}
-	if ch.PaymentIntent != nil {
-		c.PaymentIntent = ch.PaymentIntent.ID
-	}
-	if ch.PaymentMethod != "" {
-		c.PaymentMethod = ch.PaymentMethod
-	}
-	if o := ch.Outcome; o != nil {
-		c.Outcome = payment.Outcome{Type: o.Type, Reason: o.Reason, NetworkStatus: o.NetworkStatus, RiskLevel: o.RiskLevel, SellerMessage: o.SellerMessage}
-	}
-	if d := ch.PaymentMethodDetails; d != nil && d.Card != nil {
-		c.CardBrand, c.CardLast4 = string(d.Card.Brand), d.Card.Last4
-	}
-	if c.Metadata == nil {
-		c.Metadata = map[string]string{}
-	}
-	return c
-}
-
 // Refund refunds a charge in full (Amount 0) or in part.
 func (g *Gateway) Refund(ctx context.Context, req payment.RefundRequest) (payment.Refund, error) {
 	rp := &stripe.RefundParams{Params: params(ctx, req.IdempotencyKey), Charge: stripe.String(req.Charge), Metadata: req.Metadata}
@@ -672,11 +567,11 @@ func (g *Gateway) Refund(ctx context.Context, req payment.RefundRequest) (paymen
 	if req.Reason != "" {
 		rp.Reason = stripe.String(req.Reason)
 	}
-	r, err := call(ctx, g, func() (*stripe.Refund, error) { return g.sc.Refunds.New(rp) })
-	if err != nil {
+	var r refundJSON
+	if err := g.do(ctx, http.MethodPost, "/v1/refunds", rp, &r); err != nil {
 		return payment.Refund{}, err
 	}
-	return refundOf(r), nil
+	return r.refund(), nil
 }
 
 // ListRefunds lists the refunds of a charge, newest first.
@@ -684,21 +579,22 @@ func (g *Gateway) ListRefunds(ctx context.Context, chargeID string) ([]payment.R
 	lp := &stripe.RefundListParams{Charge: stripe.String(chargeID)}
 	lp.Context = ctx
 	lp.Limit = stripe.Int64(100)
-	it := g.sc.Refunds.List(lp)
 	out := []payment.Refund{}
-	for it.Next() {
-		out = append(out, refundOf(it.Refund()))
+	for {
+		var l struct {
+			stripe.APIResource
+			Data    []refundJSON `json:"data"`
+			HasMore bool         `json:"has_more"`
+		}
+		if err := g.list(ctx, "/v1/refunds", lp, &l); err != nil {
+			return nil, err
+		}
+		for i := range l.Data {
+			out = append(out, l.Data[i].refund())
+		}
+		if !l.HasMore || len(l.Data) == 0 {
+			return out, nil
+		}
+		lp.StartingAfter = stripe.String(l.Data[len(l.Data)-1].ID)
 	}
-	if err := it.Err(); err != nil {
-		return nil, translate(err)
-	}
-	return out, nil
-}
-
-func refundOf(r *stripe.Refund) payment.Refund {
-	out := payment.Refund{ID: r.ID, Amount: r.Amount, Currency: string(r.Currency), Status: string(r.Status), Reason: string(r.Reason), Created: time.Unix(r.Created, 0).UTC(), Metadata: r.Metadata}
-	if r.Charge != nil {
-		out.Charge = r.Charge.ID
-	}
-	return out
 }
