@@ -1,5 +1,7 @@
 package money
 
+import "sync"
+
 // currencyInfo describes how Stripe treats one ISO 4217 currency.
 type currencyInfo struct {
 	exponent int // digits after the decimal point in major units
@@ -33,8 +35,9 @@ var twoDecimal = []string{
 	"uah", "uyu", "uzs", "wst", "xcd", "yer", "zar", "zmw",
 }
 
-// currencies maps every supported lowercase code to its description.
-var currencies = func() map[string]currencyInfo {
+// currencies maps every supported lowercase code to its description. It is
+// built on first use: a command that handles no money pays nothing for it.
+var currencies = sync.OnceValue(func() map[string]currencyInfo {
 	m := make(map[string]currencyInfo, len(zeroDecimal)+len(threeDecimal)+len(twoDecimal))
 	for _, c := range twoDecimal {
 		m[c] = currencyInfo{exponent: 2}
@@ -46,15 +49,35 @@ var currencies = func() map[string]currencyInfo {
 		m[c] = currencyInfo{exponent: 3}
 	}
 	return m
-}()
+})
 
-// minimums holds Stripe's minimum charge amounts in minor units
+// minimum returns Stripe's minimum charge amount in minor units, if its table
+// lists the currency
 // (reference: docs.stripe.com/currencies#minimum-and-maximum-charge-amounts).
-var minimums = map[string]int64{
-	"usd": 50, "eur": 50, "gbp": 30, "jpy": 50, "aed": 200, "aud": 50,
-	"bgn": 100, "brl": 50, "cad": 50, "chf": 50, "czk": 1500, "dkk": 250,
-	"hkd": 400, "huf": 17500, "inr": 50, "mxn": 1000, "myr": 200, "nok": 300,
-	"nzd": 50, "pln": 200, "ron": 200, "sek": 300, "sgd": 50, "thb": 1000,
+func minimum(c string) (int64, bool) {
+	switch c {
+	case "usd", "eur", "jpy", "aud", "brl", "cad", "chf", "inr", "nzd", "sgd":
+		return 50, true
+	case "gbp":
+		return 30, true
+	case "bgn":
+		return 100, true
+	case "aed", "myr", "pln", "ron":
+		return 200, true
+	case "dkk":
+		return 250, true
+	case "nok", "sek":
+		return 300, true
+	case "hkd":
+		return 400, true
+	case "mxn", "thb":
+		return 1000, true
+	case "czk":
+		return 1500, true
+	case "huf":
+		return 17500, true
+	}
+	return 0, false
 }
 
 // DefaultMinimum is the minimum, in minor units, assumed for currencies that
@@ -65,4 +88,16 @@ const DefaultMinimum = 50
 
 // symbols are the currencies written with a symbol in front of the amount;
 // every other currency is written as "CODE 1.23".
-var symbols = map[string]string{"usd": "$", "eur": "€", "gbp": "£", "jpy": "¥"}
+func symbol(c string) (string, bool) {
+	switch c {
+	case "usd":
+		return "$", true
+	case "eur":
+		return "€", true
+	case "gbp":
+		return "£", true
+	case "jpy":
+		return "¥", true
+	}
+	return "", false
+}

@@ -35,14 +35,14 @@ func normCurrency(cur string) string {
 // IsSupported reports whether Stripe accepts charges in the currency; the code
 // is matched case-insensitively.
 func IsSupported(cur string) bool {
-	_, ok := currencies[normCurrency(cur)]
+	_, ok := currencies()[normCurrency(cur)]
 	return ok
 }
 
 // Supported returns the lowercase codes of every supported currency, sorted.
 func Supported() []string {
-	out := make([]string, 0, len(currencies))
-	for c := range currencies {
+	out := make([]string, 0, len(currencies()))
+	for c := range currencies() {
 		out = append(out, c)
 	}
 	slices.Sort(out)
@@ -53,7 +53,7 @@ func Supported() []string {
 // them: 0 for zero-decimal currencies such as jpy, 3 for bhd, jod, kwd, omr
 // and tnd, 2 for the others.
 func Exponent(cur string) (int, error) {
-	info, ok := currencies[normCurrency(cur)]
+	info, ok := currencies()[normCurrency(cur)]
 	if !ok {
 		return 0, unknownCurrency(cur)
 	}
@@ -71,7 +71,7 @@ func unknownCurrency(cur string) error {
 // (0..MaxMinor) and, for three-decimal currencies, that the last digit is 0.
 func New(minor int64, cur string) (Amount, error) {
 	c := normCurrency(cur)
-	info, ok := currencies[c]
+	info, ok := currencies()[c]
 	if !ok {
 		return Amount{}, unknownCurrency(cur)
 	}
@@ -107,7 +107,7 @@ func lastDigit(a Amount) error {
 // with a message saying what to write instead. Errors wrap ErrInvalid.
 func Parse(s, currency string) (Amount, error) {
 	cur := normCurrency(currency)
-	info, ok := currencies[cur]
+	info, ok := currencies()[cur]
 	if !ok {
 		return Amount{}, unknownCurrency(currency)
 	}
@@ -221,7 +221,7 @@ func pow10(n int) int64 {
 // Stripe's "equivalent of USD 0.50" rule.
 func Minimum(cur string) Amount {
 	c := normCurrency(cur)
-	if m, ok := minimums[c]; ok {
+	if m, ok := minimum(c); ok {
 		return Amount{Minor: m, Currency: c}
 	}
 	return Amount{Minor: DefaultMinimum, Currency: c}
@@ -246,7 +246,7 @@ func CheckMinimum(a Amount) error {
 // back. Unknown currencies are written with two decimals.
 func (a Amount) Major() string {
 	exp := 2
-	if info, ok := currencies[normCurrency(a.Currency)]; ok {
+	if info, ok := currencies()[normCurrency(a.Currency)]; ok {
 		exp = info.exponent
 	}
 	return formatMajor(a.Minor, exp)
@@ -282,7 +282,7 @@ func (a Amount) String() string {
 	if strings.HasPrefix(major, "-") {
 		sign, major = "-", major[1:]
 	}
-	if sym, ok := symbols[c]; ok {
+	if sym, ok := symbol(c); ok {
 		return sign + sym + major
 	}
 	return sign + strings.ToUpper(c) + " " + major

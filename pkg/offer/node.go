@@ -1,7 +1,7 @@
 package offer
 
 import (
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/tweetpay/tweetpay/pkg/tweet"
 	"github.com/tweetpay/tweetpay/pkg/yamldoc"

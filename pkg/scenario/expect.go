@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/tweetpay/tweetpay/internal/yamlcheck"
 	"github.com/tweetpay/tweetpay/pkg/shop"

@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"slices"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // data decodes the whole document; an empty one is an empty mapping.

@@ -32,21 +32,37 @@ import (
 )
 
 // Main runs tweetpay with the process's arguments and returns the exit code.
+// Ctrl-C and SIGTERM cancel the running command's context (long commands
+// finish their in-flight work; the exit code is 130).
 func Main() int {
 	ios := iostreams.System()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	// Over a file-size limit a write should fail with an error that says
 	// so, not kill the process half-way.
 	signal.Ignore(syscall.SIGXFSZ)
-	return int(Run(ctx, ios, os.Args[1:]))
+	return int(run(context.Background(), ios, os.Args[1:], true))
 }
 
-// Run executes one command line with the given streams.
+// Run executes one command line with the given streams. Signals are left
+// alone: ctx is the only way to interrupt it.
 func Run(ctx context.Context, ios *iostreams.IOStreams, args []string) ExitCode {
+	return run(ctx, ios, args, false)
+}
+
+func run(ctx context.Context, ios *iostreams.IOStreams, args []string, signals bool) ExitCode {
 	f := newFactory(ios)
 	cmd := NewCmdRoot(f)
 	f.flags = cmd.PersistentFlags()
+	if signals {
+		// The handler is installed once a command is about to run, so that
+		// --version, --help and usage errors skip the signal machinery's
+		// start-up (a locked OS thread and a goroutine: about a millisecond).
+		cmd.PersistentPreRun = func(c *cobra.Command, _ []string) {
+			var stop context.CancelFunc
+			ctx, stop = signal.NotifyContext(c.Context(), os.Interrupt, syscall.SIGTERM)
+			c.SetContext(ctx)
+			f.closers = append(f.closers, func() error { stop(); return nil })
+		}
+	}
 	cmd.SetArgs(args)
 	cmd.SetIn(ios.In)
 	cmd.SetOut(ios.Out)

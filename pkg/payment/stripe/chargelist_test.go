@@ -2,14 +2,18 @@ package stripe
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/tweetpay/tweetpay/pkg/payment"
+	"github.com/valyala/fastjson"
 )
 
 // ListCharges follows pages with starting_after, stops at the limit, and
@@ -57,5 +61,121 @@ func TestListChargesPages(t *testing.T) {
 	}
 	if len(ids) != 4 {
 		t.Fatalf("limit 4: got %v", ids)
+	}
+}
+
+// A page decoded by decodeChargePage gives the charges that the lean
+// encoding/json decoding (held to stripe-go's by TestLeanDecodingMatchesStripeGo)
+// gives, in order, with has_more.
+func TestChargePageMatchesLeanDecoding(t *testing.T) {
+	var raws []string
+	for _, f := range fixtures {
+		if f.object == "charge" {
+			raws = append(raws, f.raw)
+		}
+	}
+	// Escapes, unicode and metadata values that are not plain.
+	raws = append(raws, `{"id":"ch_4","object":"charge","amount":10,"created":1,"currency":"usd",
+	  "description":"caf\u00e9 \"mug\"\n\ud83d\ude00","metadata":{"k\u0065y":"v\\al","empty":""},"status":"succeeded",
+	  "payment_method_details":{"type":"card","card":null}}`)
+	for _, hasMore := range []bool{true, false} {
+		page := fmt.Sprintf(`{"object":"list","url":"/v1/charges","has_more":%v,"data":[%s]}`, hasMore, strings.Join(raws, ","))
+		var p fastjson.Parser
+		got, more, err := decodeChargePage(&p, []byte(page))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if more != hasMore || len(got) != len(raws) {
+			t.Fatalf("has_more %v, %d charges; want %v, %d", more, len(got), hasMore, len(raws))
+		}
+		for i, raw := range raws {
+			var lean chargeJSON
+			if err := json.Unmarshal([]byte(raw), &lean); err != nil {
+				t.Fatal(err)
+			}
+			if want := lean.charge(); !reflect.DeepEqual(got[i], want) {
+				t.Errorf("charge %d:\n got %+v\nwant %+v", i, got[i], want)
+			}
+		}
+	}
+	var p fastjson.Parser
+	for _, bad := range []string{``, `[]`, `{"data":{}}`, `{"data":[1]}`, `{"data":[{"id":"ch_1"}`} {
+		if _, _, err := decodeChargePage(&p, []byte(bad)); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
+	if got, more, err := decodeChargePage(&p, []byte(`{"object":"list","data":[],"has_more":false}`)); err != nil || more || len(got) != 0 {
+		t.Errorf("empty page: %v %v %v", got, more, err)
+	}
+}
+
+// An error answer in the middle of a listing ends it with Stripe's error.
+func TestListChargesError(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("starting_after") != "" {
+			w.WriteHeader(http.StatusBadRequest)
+			fmt.Fprint(w, `{"error":{"type":"invalid_request_error","message":"No such charge: 'ch_2'","param":"starting_after"}}`)
+			return
+		}
+		fmt.Fprint(w, `{"object":"list","data":[{"id":"ch_1","object":"charge","metadata":{}},{"id":"ch_2","object":"charge"}],"has_more":true}`)
+	}))
+	defer srv.Close()
+	g := New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
+	var ids []string
+	var last error
+	for c, err := range g.ListCharges(context.Background(), payment.ChargeFilter{}) {
+		if err != nil {
+			last = err
+			break
+		}
+		ids = append(ids, c.ID)
+	}
+	if len(ids) != 2 || !errors.Is(last, payment.ErrInvalidRequest) || !strings.Contains(last.Error(), "No such charge") {
+		t.Fatalf("got %v then %v", ids, last)
+	}
+}
+
+// A connection that drops without an answer is retried; one that keeps
+// dropping ends the listing with a network error (stripe-go v76's streaming
+// call panics there: the gateway must not).
+func TestListChargesConnectionDrops(t *testing.T) {
+	for _, drops := range []int{1, 100} {
+		var n atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Query().Get("starting_after") != "" && int(n.Add(1)) <= drops {
+				conn, _, err := w.(http.Hijacker).Hijack()
+				if err == nil {
+					conn.Close()
+				}
+				return
+			}
+			after := r.URL.Query().Get("starting_after")
+			if after == "" {
+				fmt.Fprint(w, `{"object":"list","data":[{"id":"ch_1","object":"charge","metadata":{}}],"has_more":true}`)
+				return
+			}
+			fmt.Fprint(w, `{"object":"list","data":[{"id":"ch_2","object":"charge","metadata":{}}],"has_more":false}`)
+		}))
+		g := New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
+		var ids []string
+		var last error
+		for c, err := range g.ListCharges(context.Background(), payment.ChargeFilter{}) {
+			if err != nil {
+				last = err
+				break
+			}
+			ids = append(ids, c.ID)
+		}
+		srv.Close()
+		switch drops {
+		case 1:
+			if last != nil || len(ids) != 2 {
+				t.Errorf("one drop: got %v, %v; want both charges", ids, last)
+			}
+		default:
+			if !errors.Is(last, payment.ErrUnavailable) || len(ids) != 1 {
+				t.Errorf("dropping for good: got %v, %v; want ch_1 then a network error", ids, last)
+			}
+		}
 	}
 }

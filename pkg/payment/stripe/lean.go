@@ -147,13 +147,6 @@ func (r *refundJSON) refund() payment.Refund {
 		Created: time.Unix(r.Created, 0).UTC(), Metadata: r.Metadata, Charge: string(r.Charge)}
 }
 
-// chargeList is a page of charges.
-type chargeList struct {
-	stripe.APIResource
-	Data    []chargeJSON `json:"data"`
-	HasMore bool         `json:"has_more"`
-}
-
 type chargeJSON struct {
 	stripe.APIResource
 	ID             string            `json:"id"`

@@ -6,6 +6,7 @@ package stripe
 import (
 	"context"
 	"errors"
+	"io"
 	"iter"
 	"net"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 
 	stripe "github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/form"
+	"github.com/valyala/fastjson"
 
 	"github.com/tweetpay/tweetpay/pkg/payment"
 )
@@ -46,10 +48,11 @@ type Options struct {
 
 // Gateway implements payment.Gateway with stripe-go.
 type Gateway struct {
-	b       stripe.Backend
-	key     string
-	retries int
-	sleep   func(context.Context, time.Duration) error
+	b          stripe.Backend
+	key        string
+	netRetries int
+	retries    int
+	sleep      func(context.Context, time.Duration) error
 }
 
 var _ payment.Gateway = (*Gateway)(nil)
@@ -60,10 +63,16 @@ func New(opts Options) *Gateway {
 	if opts.MaxNetworkRetries > 0 {
 		retries = int64(opts.MaxNetworkRetries)
 	}
-	hc := opts.HTTPClient
-	if hc == nil {
-		hc = &http.Client{Timeout: 80 * time.Second}
+	hc := &http.Client{Timeout: 80 * time.Second}
+	if opts.HTTPClient != nil {
+		c := *opts.HTTPClient
+		hc = &c
 	}
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	hc.Transport = tripRecorder{next}
 	cfg := &stripe.BackendConfig{
 		HTTPClient:        hc,
 		MaxNetworkRetries: stripe.Int64(retries),
@@ -82,7 +91,7 @@ func New(opts Options) *Gateway {
 	if opts.InProcess {
 		describeWithoutUname(b)
 	}
-	g := &Gateway{b: b, key: opts.Key, retries: 3, sleep: sleepCtx}
+	g := &Gateway{b: b, key: opts.Key, retries: 3, netRetries: int(retries), sleep: sleepCtx}
 	if opts.RateLimitRetries > 0 {
 		g.retries = opts.RateLimitRetries
 	}
@@ -165,6 +174,97 @@ func (g *Gateway) list(ctx context.Context, path string, lp stripe.ListParamsCon
 	})
 	return err
 }
+
+// stream is list for the answers tweetpay decodes itself (see
+// decodeChargePage): stripe-go sends the request and handles Stripe's errors
+// and retries, and the body is appended to buf unparsed. lp's Context is
+// replaced by one derived from ctx.
+func (g *Gateway) stream(ctx context.Context, path string, lp *chargeQuery, buf []byte) ([]byte, error) {
+	for attempt := 0; ; attempt++ {
+		trip := &failedTrip{}
+		lp.Context = context.WithValue(ctx, failedTripKey{}, trip)
+		var body streamedBody
+		_, err := call(ctx, g, func() (struct{}, error) { return struct{}{}, g.callStreaming(path, lp, &body, trip) })
+		if err == nil {
+			buf, err = readAll(body, buf)
+			body.Close()
+			if err == nil {
+				return buf, nil
+			}
+		}
+		if trip.err == nil || attempt >= g.netRetries || ctx.Err() != nil {
+			return buf, err
+		}
+		if serr := g.sleep(ctx, time.Duration(500<<attempt)*time.Millisecond); serr != nil {
+			return buf, serr
+		}
+	}
+}
+
+// callStreaming is stripe-go's CallStreaming, but for one flaw: on a failed
+// round trip (no response at all: connection refused or reset, timeout,
+// cancellation) stripe-go v76's DoStreaming reads the body of the nil
+// response and panics. The panic is turned back into the round trip's error,
+// which tripRecorder kept; stream then retries it as stripe-go would have.
+func (g *Gateway) callStreaming(path string, lp *chargeQuery, body *streamedBody, trip *failedTrip) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if trip.err == nil {
+				panic(r)
+			}
+			err = &payment.Error{Kind: payment.ErrUnavailable, Message: "network error: " + trip.err.Error()}
+		}
+	}()
+	return g.b.CallStreaming(http.MethodGet, path, g.key, lp, body)
+}
+
+// failedTrip receives the error of a round trip that got no response.
+type failedTrip struct{ err error }
+
+type failedTripKey struct{}
+
+// tripRecorder hands the error of a failed round trip to the failedTrip in
+// the request's context, if there is one.
+type tripRecorder struct{ next http.RoundTripper }
+
+func (t tripRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	res, err := t.next.RoundTrip(r)
+	if err != nil {
+		if f, ok := r.Context().Value(failedTripKey{}).(*failedTrip); ok {
+			f.err = err
+		}
+	}
+	return res, err
+}
+
+func readAll(r io.Reader, buf []byte) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, translate(err)
+		}
+	}
+}
+
+// chargeQuery is a ChargeListParams that stripe-go's CallStreaming takes: it
+// looks for Metadata and Expand fields on the params it is given, which list
+// params do not all have.
+type chargeQuery struct {
+	stripe.ChargeListParams `form:"*"`
+	Metadata                map[string]string `form:"-"`
+	Expand                  []*string         `form:"-"`
+}
+
+type streamedBody struct{ io.ReadCloser }
+
+func (b *streamedBody) SetLastResponse(r *stripe.StreamingAPIResponse) { b.ReadCloser = r.Body }
 
 // translate maps stripe-go's errors onto payment's sentinels, keeping
 // Stripe's codes and message.
@@ -511,6 +611,8 @@ func (g *Gateway) ListCharges(ctx context.Context, f payment.ChargeFilter) iter.
 		go func() {
 			defer close(done)
 			defer close(pages)
+			var parser fastjson.Parser
+			var buf []byte
 			after := ""
 			for {
 				lp := base
@@ -518,30 +620,30 @@ func (g *Gateway) ListCharges(ctx context.Context, f payment.ChargeFilter) iter.
 				if after != "" {
 					lp.StartingAfter = stripe.String(after)
 				}
-				var l chargeList
-				fv := &form.Values{}
-				form.AppendTo(fv, &lp)
-				err := g.b.CallRaw(http.MethodGet, "/v1/charges", g.key, fv, lp.ListParams.ToParams(), &l)
-				p := chargePage{list: l, err: err}
+				var p chargePage
+				buf, p.err = g.stream(ctx, "/v1/charges", &chargeQuery{ChargeListParams: lp}, buf[:0])
+				if p.err == nil {
+					p.charges, p.hasMore, p.err = decodeChargePage(&parser, buf)
+				}
 				select {
 				case pages <- p:
 				case <-ctx.Done():
 					return
 				}
-				if err != nil || !l.HasMore || len(l.Data) == 0 {
+				if p.err != nil || !p.hasMore || len(p.charges) == 0 {
 					return
 				}
-				after = l.Data[len(l.Data)-1].ID
+				after = p.charges[len(p.charges)-1].ID
 			}
 		}()
 		n := 0
 		for p := range pages {
 			if p.err != nil {
-				yield(payment.Charge{}, translate(p.err))
+				yield(payment.Charge{}, p.err)
 				return
 			}
-			for i := range p.list.Data {
-				if !yield(p.list.Data[i].charge(), nil) {
+			for i := range p.charges {
+				if !yield(p.charges[i], nil) {
 					return
 				}
 				n++
@@ -554,8 +656,9 @@ func (g *Gateway) ListCharges(ctx context.Context, f payment.ChargeFilter) iter.
 }
 
 type chargePage struct {
-	list chargeList
-	err  error
+	charges []payment.Charge
+	hasMore bool
+	err     error
 }
 
 // Refund refunds a charge in full (Amount 0) or in part.
