@@ -162,3 +162,58 @@ func mappedKB(t *testing.T, path string) int {
 	}
 	return kb
 }
+
+// MaybeTrim trims once the process has mapped TrimResident more bytes of
+// files since the last trim, and not before (on Linux, where resident memory
+// is read).
+func TestMaybeTrimByResidentMemory(t *testing.T) {
+	if _, ok := residentFileBytes(); !ok {
+		t.Skip("resident memory cannot be read here")
+	}
+	db := openTestDB(t)
+	val := strings.Repeat("y", 3000)
+	for i := 0; i < 8; i++ {
+		if err := db.Bolt().Update(func(tx *bolt.Tx) error {
+			b := tx.Bucket([]byte("b"))
+			for j := 0; j < 1000; j++ {
+				if err := b.Put([]byte(fmt.Sprintf("%d-%05d", i, j)), []byte(val)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	scan := func() {
+		_ = db.Bolt().View(func(tx *bolt.Tx) error {
+			return tx.Bucket([]byte("b")).ForEach(func(_, v []byte) error { return nil })
+		})
+	}
+	wait := func() {
+		db.trim.wg.Wait()
+	}
+	// A first call may trim: there is no baseline yet.
+	db.MaybeTrim()
+	wait()
+	scan() // maps the file: about 4 pages per value, 32 MB in all
+	mapped := mappedKB(t, db.Path())
+	if mapped < TrimResident/1024 {
+		t.Fatalf("the scan mapped only %d KiB", mapped)
+	}
+	last := db.trim.last.Load()
+	db.MaybeTrim()
+	wait()
+	if db.trim.last.Load() == last {
+		t.Fatalf("%d KiB mapped since the last trim, and MaybeTrim did not trim", mapped)
+	}
+	if after := mappedKB(t, db.Path()); after > mapped/4 {
+		t.Errorf("mapped %d KiB before the trim, %d KiB after", mapped, after)
+	}
+	last = db.trim.last.Load()
+	db.MaybeTrim() // nothing mapped since
+	wait()
+	if db.trim.last.Load() != last {
+		t.Errorf("MaybeTrim trimmed with nothing mapped since the last trim")
+	}
+}
