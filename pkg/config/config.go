@@ -207,7 +207,12 @@ func Load(opts Options) (*Config, error) {
 	v.SetConfigType("yaml")
 	inFile := map[string]bool{}
 	if root != nil {
-		if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
+		// The file is parsed once: viper takes the document already checked.
+		var m map[string]any
+		if err := root.Decode(&m); err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, c.Path, err)
+		}
+		if err := v.MergeConfigMap(m); err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, c.Path, err)
 		}
 	}

@@ -463,7 +463,7 @@ func encodeBody(obj any) ([]byte, error) {
 	if b, ok := obj.(rawBody); ok {
 		return b, nil
 	}
-	return json.Marshal(obj)
+	return marshal(obj)
 }
 
 func errUnrecognizedURL(r *http.Request) *apiError {

@@ -284,7 +284,7 @@ func (t *table[T]) remove(w *wtx, obj *T, pos stored) error {
 }
 
 func (t *table[T]) write(w *wtx, id string, seq uint64, created int64, obj *T) error {
-	raw, err := json.Marshal(obj)
+	raw, err := marshal(obj)
 	if err != nil {
 		return fmt.Errorf("encode %s %s: %w", t.kind, id, err)
 	}
