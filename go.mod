@@ -4,7 +4,7 @@ go 1.26.8
 
 require (
 	github.com/clipperhouse/uax29/v2 v2.6.0
-	github.com/olekukonko/tablewriter v1.0.9
+	github.com/olekukonko/tablewriter v1.0.9 // not v1.1.x: its init allocates a 660 KB width cache in every process (docs/benchmarks.md)
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.10
