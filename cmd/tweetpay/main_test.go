@@ -3,13 +3,11 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -35,10 +33,7 @@ func guardedMain() {
 	leak := &leakGuard{key: []byte(testKey)}
 	ios.Out = &guardWriter{w: ios.Out, g: leak}
 	ios.ErrOut = &guardWriter{w: ios.ErrOut, g: leak}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	signal.Ignore(syscall.SIGXFSZ)
-	code := int(root.Run(ctx, ios, os.Args[1:]))
-	stop()
+	code := int(root.RunProcess(ios, os.Args[1:]))
 	if leak.leaked {
 		fmt.Fprintln(os.Stderr, "TEST FAILURE: the API key was printed in full")
 		code = 99

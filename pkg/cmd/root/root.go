@@ -31,15 +31,19 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/shop"
 )
 
-// Main runs tweetpay with the process's arguments and returns the exit code.
-// Ctrl-C and SIGTERM cancel the running command's context (long commands
-// finish their in-flight work; the exit code is 130).
+// Main runs tweetpay with the process's arguments and streams and returns
+// the exit code.
 func Main() int {
-	ios := iostreams.System()
-	// Over a file-size limit a write should fail with an error that says
-	// so, not kill the process half-way.
+	return int(RunProcess(iostreams.System(), os.Args[1:]))
+}
+
+// RunProcess runs one command line as the tweetpay process does: Ctrl-C and
+// SIGTERM cancel the running command's context (long commands finish their
+// in-flight work; the exit code is 130), and a write over a file-size limit
+// fails with an error instead of killing the process half-way.
+func RunProcess(ios *iostreams.IOStreams, args []string) ExitCode {
 	signal.Ignore(syscall.SIGXFSZ)
-	return int(run(context.Background(), ios, os.Args[1:], true))
+	return run(context.Background(), ios, args, true)
 }
 
 // Run executes one command line with the given streams. Signals are left
@@ -56,11 +60,13 @@ func run(ctx context.Context, ios *iostreams.IOStreams, args []string, signals b
 		// The handler is installed once a command is about to run, so that
 		// --version, --help and usage errors skip the signal machinery's
 		// start-up (a locked OS thread and a goroutine: about a millisecond).
+		// It is stopped only after the exit code is chosen: stopping cancels
+		// the context, which would read as an interruption.
+		stop := context.CancelFunc(func() {})
+		defer func() { stop() }()
 		cmd.PersistentPreRun = func(c *cobra.Command, _ []string) {
-			var stop context.CancelFunc
 			ctx, stop = signal.NotifyContext(c.Context(), os.Interrupt, syscall.SIGTERM)
 			c.SetContext(ctx)
-			f.closers = append(f.closers, func() error { stop(); return nil })
 		}
 	}
 	cmd.SetArgs(args)

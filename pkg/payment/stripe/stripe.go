@@ -269,6 +269,9 @@ func (b *streamedBody) SetLastResponse(r *stripe.StreamingAPIResponse) { b.ReadC
 // translate maps stripe-go's errors onto payment's sentinels, keeping
 // Stripe's codes and message.
 func translate(err error) error {
+	if pe := (*payment.Error)(nil); errors.As(err, &pe) {
+		return err // already translated (streamed answers)
+	}
 	var se *stripe.Error
 	if !errors.As(err, &se) {
 		var ne net.Error
