@@ -70,3 +70,22 @@ func ConfirmFlag(yes, canPrompt bool, verb string) error {
 	}
 	return nil
 }
+
+const annotConfigMayBeMissing = "tweetpay/config-may-be-missing"
+
+// ConfigMayBeMissing marks a command that works with a config file named by
+// --config or TWEETPAY_CONFIG that does not exist yet: it creates the file or
+// reports on it. For every other command such a file is an error (a mistyped
+// path must not run on defaults).
+func ConfigMayBeMissing(cmd *cobra.Command) *cobra.Command {
+	if cmd.Annotations == nil {
+		cmd.Annotations = map[string]string{}
+	}
+	cmd.Annotations[annotConfigMayBeMissing] = "yes"
+	return cmd
+}
+
+// AllowsMissingConfig reports whether ConfigMayBeMissing marked cmd.
+func AllowsMissingConfig(cmd *cobra.Command) bool {
+	return cmd != nil && cmd.Annotations[annotConfigMayBeMissing] != ""
+}

@@ -77,7 +77,7 @@ when Stripe is unavailable (a retry is safe).`,
 	cmd.Flags().StringVar(&opts.Country, "country", "", "Buyer's `country`, ISO 3166-1 alpha-2 (default: the merchant's)")
 	cmd.Flags().StringVar(&opts.Name, "name", "", "Display `name` of the buyer")
 	output.AddFlag(cmd, &opts.Output)
-	return cmd
+	return cmdutil.ConfigMayBeMissing(cmd)
 }
 
 // LinkResult is what `buyer link` prints.

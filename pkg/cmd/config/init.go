@@ -42,7 +42,7 @@ Exit status: 4 if the file exists and --force is not given; 1 if it cannot be wr
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "Overwrite an existing file")
-	return cmd
+	return cmdutil.ConfigMayBeMissing(cmd)
 }
 
 func initRun(_ context.Context, opts *InitOptions) error {

@@ -38,5 +38,5 @@ print where 'tweetpay config init' would write one.`,
 			return err
 		},
 	}
-	return cmd
+	return cmdutil.ConfigMayBeMissing(cmd)
 }

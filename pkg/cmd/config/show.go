@@ -37,7 +37,7 @@ Exit status: 4 if the configuration is invalid.`,
 		},
 	}
 	output.AddFlag(cmd, &opts.Output)
-	return cmd
+	return cmdutil.ConfigMayBeMissing(cmd)
 }
 
 type shownSetting struct {

@@ -38,7 +38,7 @@ Exit status: 0 if valid; 4 if not, with the file, line and what to change.`,
 		},
 	}
 	output.AddFlag(cmd, &opts.Output)
-	return cmd
+	return cmdutil.ConfigMayBeMissing(cmd)
 }
 
 func validateRun(_ context.Context, opts *ValidateOptions) error {

@@ -70,7 +70,7 @@ invalid; 4 when the config file (or another offer in it) is invalid.`,
 	cmd.Flags().StringVar(&opts.Hashtag, "hashtag", "", "Purchase `hashtag`, '#' optional: buyers tweet #TAG")
 	cmd.Flags().StringVar(&opts.GiftHandle, "gift-handle", "", "Gift `handle`, '@' optional: buyers tweet \"@HANDLE to @friend\"")
 	addFieldFlags(cmd.Flags(), &opts.Fields)
-	return cmd
+	return cmdutil.ConfigMayBeMissing(cmd)
 }
 
 func createRun(_ context.Context, opts *CreateOptions) error {

@@ -56,15 +56,16 @@ func run(ctx context.Context, ios *iostreams.IOStreams, args []string, signals b
 	f := newFactory(ios)
 	cmd := NewCmdRoot(f)
 	f.flags = cmd.PersistentFlags()
-	if signals {
-		// The handler is installed once a command is about to run, so that
-		// --version, --help and usage errors skip the signal machinery's
-		// start-up (a locked OS thread and a goroutine: about a millisecond).
-		// It is stopped only after the exit code is chosen: stopping cancels
-		// the context, which would read as an interruption.
-		stop := context.CancelFunc(func() {})
-		defer func() { stop() }()
-		cmd.PersistentPreRun = func(c *cobra.Command, _ []string) {
+	// The signal handler is installed once a command is about to run, so
+	// that --version, --help and usage errors skip the signal machinery's
+	// start-up (a locked OS thread and a goroutine: about a millisecond). It
+	// is stopped only after the exit code is chosen: stopping cancels the
+	// context, which would read as an interruption.
+	stop := context.CancelFunc(func() {})
+	defer func() { stop() }()
+	cmd.PersistentPreRun = func(c *cobra.Command, _ []string) {
+		f.running = c
+		if signals {
 			ctx, stop = signal.NotifyContext(c.Context(), os.Interrupt, syscall.SIGTERM)
 			c.SetContext(ctx)
 		}
@@ -184,7 +185,8 @@ Exit status: see 'tweetpay help exit-codes'.`,
 // factory is the root's implementation of cmdutil.Factory.
 type factory struct {
 	cmdutil.Factory
-	flags *pflag.FlagSet
+	flags   *pflag.FlagSet
+	running *cobra.Command // the command being run, once it runs
 
 	cfg     *config.Config
 	cfgErr  error
@@ -213,6 +215,16 @@ func (f *factory) config() (*config.Config, error) {
 	}
 	f.loaded = true
 	f.cfg, f.cfgErr = config.Load(config.Options{Flags: f.flags})
+	if c := f.cfg; f.cfgErr == nil && !c.Exists && !cmdutil.AllowsMissingConfig(f.running) &&
+		(c.PathSource == config.SourceFlag || c.PathSource == config.SourceEnv) {
+		origin := "--config"
+		if c.PathSource == config.SourceEnv {
+			origin = "TWEETPAY_CONFIG"
+		}
+		f.cfgErr = fmt.Errorf("%w: config file %s (from %s) does not exist: check the path, or create it with `tweetpay config init --config %s`",
+			config.ErrInvalid, c.Path, origin, c.Path)
+		return nil, f.cfgErr
+	}
 	if f.cfgErr == nil {
 		for _, w := range f.cfg.Warnings {
 			fmt.Fprintf(f.IOStreams.ErrOut, "warning: %s\n", w)
