@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -294,8 +295,7 @@ func TestStreamGivesUpThenResumes(t *testing.T) {
 	cmd := e.cmd("--backend", "stripe", "--api-base", url, "simulate", "stream", "--retries", "1", f)
 	cmd.Env = append(cmd.Env, "TWEETPAY_API_KEY=sk_test_stress")
 	out, err := cmd.CombinedOutput()
-	var ee *exec.ExitError
-	if err == nil || !asExit(err, &ee) || ee.ExitCode() != 6 {
+	if exitCode(err) != 6 {
 		t.Fatalf("stream against a provider that never answers: %v, want exit 6\n%s", err, out)
 	}
 	if !strings.Contains(string(out), "re-run to continue") {
@@ -310,12 +310,17 @@ func TestStreamGivesUpThenResumes(t *testing.T) {
 	}
 }
 
-func asExit(err error, target **exec.ExitError) bool {
-	ee, ok := err.(*exec.ExitError)
-	if ok {
-		*target = ee
+// exitCode is a finished process's exit status: 0 without an error, -1 when
+// it did not exit (it could not start, or a signal killed it).
+func exitCode(err error) int {
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		return ee.ExitCode()
 	}
-	return ok
+	return -1
 }
 
 // TestFullStateDir: a state that cannot grow (a file-size limit stands in
@@ -334,8 +339,7 @@ func TestFullStateDir(t *testing.T) {
 	cmd := e.cmd()
 	cmd.Path, cmd.Args = "/bin/sh", []string{"sh", "-c", "ulimit -f 600; exec tweetpay simulate stream --retries 0 many.jsonl"}
 	out, err := cmd.CombinedOutput()
-	var ee *exec.ExitError
-	if err == nil || !asExit(err, &ee) || ee.ExitCode() != 4 {
+	if exitCode(err) != 4 {
 		t.Fatalf("stream into a full state: %v, want exit 4\n%s", err, out)
 	}
 	if !strings.Contains(string(out), "the state directory is full") {

@@ -420,36 +420,9 @@ func appendAny(b []byte, v any) []byte {
 	case []string:
 		return appendStrings(b, x)
 	case map[string]any:
-		if x == nil {
-			return append(b, "null"...)
-		}
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		b = append(b, '{')
-		for i, k := range keys {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, k)
-			b = append(b, ':')
-			b = appendAny(b, x[k])
-		}
-		return append(b, '}')
+		return appendMap(b, x, appendAny)
 	case []any:
-		if x == nil {
-			return append(b, "null"...)
-		}
-		b = append(b, '[')
-		for i, e := range x {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendAny(b, e)
-		}
-		return append(b, ']')
+		return appendList(b, x, appendAny)
 	case jsonAppender:
 		return x.appendJSONTo(b)
 	}
@@ -476,21 +449,27 @@ func appendStringPtr(b []byte, s *string) []byte {
 	return appendString(b, *s)
 }
 
-func appendStrings(b []byte, ss []string) []byte {
-	if ss == nil {
+func appendStrings(b []byte, ss []string) []byte { return appendList(b, ss, appendString) }
+
+func appendStringMap(b []byte, m map[string]string) []byte { return appendMap(b, m, appendString) }
+
+// appendList writes a slice as encoding/json does: null when nil.
+func appendList[V any](b []byte, vs []V, appendV func([]byte, V) []byte) []byte {
+	if vs == nil {
 		return append(b, "null"...)
 	}
 	b = append(b, '[')
-	for i, s := range ss {
+	for i, v := range vs {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = appendString(b, s)
+		b = appendV(b, v)
 	}
 	return append(b, ']')
 }
 
-func appendStringMap(b []byte, m map[string]string) []byte {
+// appendMap writes a map as encoding/json does: keys sorted, null when nil.
+func appendMap[V any](b []byte, m map[string]V, appendV func([]byte, V) []byte) []byte {
 	if m == nil {
 		return append(b, "null"...)
 	}
@@ -506,7 +485,7 @@ func appendStringMap(b []byte, m map[string]string) []byte {
 		}
 		b = appendString(b, k)
 		b = append(b, ':')
-		b = appendString(b, m[k])
+		b = appendV(b, m[k])
 	}
 	return append(b, '}')
 }

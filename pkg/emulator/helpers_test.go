@@ -13,6 +13,20 @@ import (
 
 const testKey = "sk_test_emulator1234"
 
+// reopen closes em and opens the state in dir again, closed at cleanup.
+func reopen(t testing.TB, em *Emulator, dir string) *Emulator {
+	t.Helper()
+	if err := em.Close(); err != nil {
+		t.Fatal(err)
+	}
+	em, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = em.Close() })
+	return em
+}
+
 func openTest(t testing.TB, opts Options) *Emulator {
 	t.Helper()
 	em, err := Open(t.TempDir(), opts)

@@ -99,14 +99,7 @@ func TestPersistenceAcrossReopen(t *testing.T) {
 		PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true)}
 	p.SetIdempotencyKey("persist-1")
 	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(p))
-	if err := em.Close(); err != nil {
-		t.Fatal(err)
-	}
-	em2, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer em2.Close()
+	em2 := reopen(t, em, dir)
 	sc2 := clientFor(em2.Transport(), testKey)
 	got := must[*stripe.PaymentIntent](t)(sc2.PaymentIntents.Get(pi.ID, nil))
 	if got.Status != stripe.PaymentIntentStatusSucceeded || got.LatestCharge.ID != pi.LatestCharge.ID {

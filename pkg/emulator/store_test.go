@@ -145,14 +145,7 @@ func TestOldFormatIsReset(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if err := em.Close(); err != nil {
-		t.Fatal(err)
-	}
-	em, err = Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer em.Close()
+	em = reopen(t, em, dir)
 	st := must[Stats](t)(em.Stats())
 	if st.Objects["customers"] != 0 {
 		t.Fatalf("stats after upgrade: %+v", st.Objects)
@@ -168,14 +161,7 @@ func TestOldFormatIsReset(t *testing.T) {
 	})
 	// A current file is left alone.
 	must[*stripe.Customer](t)(clientFor(em.Transport(), testKey).Customers.New(&stripe.CustomerParams{}))
-	if err := em.Close(); err != nil {
-		t.Fatal(err)
-	}
-	em2, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer em2.Close()
+	em2 := reopen(t, em, dir)
 	if n := must[Stats](t)(em2.Stats()).Objects["customers"]; n != 1 {
 		t.Fatalf("customers after reopen = %d, want 1", n)
 	}
@@ -196,14 +182,7 @@ func TestIdempotencyIndexBuiltForOlderFile(t *testing.T) {
 	if err := em.bolt.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketIdemIdx) }); err != nil {
 		t.Fatal(err)
 	}
-	if err := em.Close(); err != nil {
-		t.Fatal(err)
-	}
-	em, err = Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer em.Close()
+	em = reopen(t, em, dir)
 	if n := em.idem.len(); n != 1 {
 		t.Fatalf("%d keys indexed after the upgrade, want 1", n)
 	}

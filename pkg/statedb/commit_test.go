@@ -100,31 +100,8 @@ func TestCommitterPanicReachesCaller(t *testing.T) {
 func TestTrimMapped(t *testing.T) {
 	db := openTestDB(t)
 	val := strings.Repeat("x", 3000)
-	for i := 0; i < 4; i++ {
-		if err := db.Bolt().Update(func(tx *bolt.Tx) error {
-			b := tx.Bucket([]byte("b"))
-			for j := 0; j < 1000; j++ {
-				if err := b.Put([]byte(fmt.Sprintf("%d-%05d", i, j)), []byte(val)); err != nil {
-					return err
-				}
-			}
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	scan := func() int {
-		n := 0
-		_ = db.Bolt().View(func(tx *bolt.Tx) error {
-			return tx.Bucket([]byte("b")).ForEach(func(_, v []byte) error {
-				if string(v) == val {
-					n++
-				}
-				return nil
-			})
-		})
-		return n
-	}
+	putValues(t, db, 4000, val)
+	scan := func() int { return countValues(db, val) }
 	if n := scan(); n != 4000 {
 		t.Fatalf("scan found %d values", n)
 	}
@@ -139,6 +116,38 @@ func TestTrimMapped(t *testing.T) {
 	if n := scan(); n != 4000 {
 		t.Fatalf("after the trim the scan found %d values", n)
 	}
+}
+
+// putValues stores n copies of val in bucket "b", 1,000 a transaction.
+func putValues(t *testing.T, db *DB, n int, val string) {
+	t.Helper()
+	for i := 0; i < n; i += 1000 {
+		if err := db.Bolt().Update(func(tx *bolt.Tx) error {
+			b := tx.Bucket([]byte("b"))
+			for j := i; j < min(n, i+1000); j++ {
+				if err := b.Put([]byte(fmt.Sprintf("%07d", j)), []byte(val)); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// countValues reads every value of bucket "b" and counts those equal to val.
+func countValues(db *DB, val string) int {
+	n := 0
+	_ = db.Bolt().View(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("b")).ForEach(func(_, v []byte) error {
+			if string(v) == val {
+				n++
+			}
+			return nil
+		})
+	})
+	return n
 }
 
 // mappedKB is the resident size of the mappings of path (-1 where
@@ -172,24 +181,8 @@ func TestMaybeTrimByResidentMemory(t *testing.T) {
 	}
 	db := openTestDB(t)
 	val := strings.Repeat("y", 3000)
-	for i := 0; i < 8; i++ {
-		if err := db.Bolt().Update(func(tx *bolt.Tx) error {
-			b := tx.Bucket([]byte("b"))
-			for j := 0; j < 1000; j++ {
-				if err := b.Put([]byte(fmt.Sprintf("%d-%05d", i, j)), []byte(val)); err != nil {
-					return err
-				}
-			}
-			return nil
-		}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	scan := func() {
-		_ = db.Bolt().View(func(tx *bolt.Tx) error {
-			return tx.Bucket([]byte("b")).ForEach(func(_, v []byte) error { return nil })
-		})
-	}
+	putValues(t, db, 8000, val)
+	scan := func() { countValues(db, val) }
 	wait := func() {
 		db.trim.wg.Wait()
 	}

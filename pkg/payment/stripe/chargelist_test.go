@@ -52,16 +52,21 @@ func TestListChargesPages(t *testing.T) {
 	if n := requests.Load(); n != 3 {
 		t.Fatalf("%d requests for 3 pages", n)
 	}
-	ids = nil
-	for c, err := range g.ListCharges(context.Background(), payment.ChargeFilter{PageSize: 3, Limit: 4}) {
+	if ids, err := listedIDs(g, payment.ChargeFilter{PageSize: 3, Limit: 4}); err != nil || len(ids) != 4 {
+		t.Fatalf("limit 4: got %v, %v", ids, err)
+	}
+}
+
+// listedIDs lists charges until the end or the first error.
+func listedIDs(g *Gateway, f payment.ChargeFilter) ([]string, error) {
+	var ids []string
+	for c, err := range g.ListCharges(context.Background(), f) {
 		if err != nil {
-			t.Fatal(err)
+			return ids, err
 		}
 		ids = append(ids, c.ID)
 	}
-	if len(ids) != 4 {
-		t.Fatalf("limit 4: got %v", ids)
-	}
+	return ids, nil
 }
 
 // A page decoded by decodeChargePage gives the charges that the lean
@@ -121,15 +126,7 @@ func TestListChargesError(t *testing.T) {
 	}))
 	defer srv.Close()
 	g := New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
-	var ids []string
-	var last error
-	for c, err := range g.ListCharges(context.Background(), payment.ChargeFilter{}) {
-		if err != nil {
-			last = err
-			break
-		}
-		ids = append(ids, c.ID)
-	}
+	ids, last := listedIDs(g, payment.ChargeFilter{})
 	if len(ids) != 2 || !errors.Is(last, payment.ErrInvalidRequest) || !strings.Contains(last.Error(), "No such charge") {
 		t.Fatalf("got %v then %v", ids, last)
 	}
@@ -157,15 +154,7 @@ func TestListChargesConnectionDrops(t *testing.T) {
 			fmt.Fprint(w, `{"object":"list","data":[{"id":"ch_2","object":"charge","metadata":{}}],"has_more":false}`)
 		}))
 		g := New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
-		var ids []string
-		var last error
-		for c, err := range g.ListCharges(context.Background(), payment.ChargeFilter{}) {
-			if err != nil {
-				last = err
-				break
-			}
-			ids = append(ids, c.ID)
-		}
+		ids, last := listedIDs(g, payment.ChargeFilter{})
 		srv.Close()
 		switch drops {
 		case 1:

@@ -45,6 +45,13 @@ func (e *expandableID) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// listPage is a page of a list answer.
+type listPage[T any] struct {
+	stripe.APIResource
+	Data    []T  `json:"data"`
+	HasMore bool `json:"has_more"`
+}
+
 type productJSON struct {
 	stripe.APIResource
 	ID          string            `json:"id"`

@@ -99,55 +99,40 @@ func paymentMethodOf(pm *stripe.PaymentMethod) payment.PaymentMethod {
 	return out
 }
 
+// decodeBoth decodes raw into stripe-go's type F and into the lean type L,
+// and converts each as the gateway would.
+func decodeBoth[F, L, P any](t *testing.T, object, raw string, full func(*F) P, lean func(*L) P) (got, want P) {
+	t.Helper()
+	var f F
+	var l L
+	if err := json.Unmarshal([]byte(raw), &f); err != nil {
+		t.Fatalf("%s: stripe-go: %v\n%s", object, err, raw)
+	}
+	if err := json.Unmarshal([]byte(raw), &l); err != nil {
+		t.Fatalf("%s: lean: %v\n%s", object, err, raw)
+	}
+	return lean(&l), full(&f)
+}
+
 // sameDecoding decodes raw both ways and compares the results.
 func sameDecoding(t *testing.T, object, raw string) {
 	t.Helper()
 	var got, want any
-	decode := func(full, lean any) {
-		t.Helper()
-		if err := json.Unmarshal([]byte(raw), full); err != nil {
-			t.Fatalf("%s: stripe-go: %v\n%s", object, err, raw)
-		}
-		if err := json.Unmarshal([]byte(raw), lean); err != nil {
-			t.Fatalf("%s: lean: %v\n%s", object, err, raw)
-		}
-	}
 	switch object {
 	case "payment_intent":
-		var f stripe.PaymentIntent
-		var l paymentIntentJSON
-		decode(&f, &l)
-		got, want = l.payment(), paymentOf(&f)
+		got, want = decodeBoth(t, object, raw, paymentOf, (*paymentIntentJSON).payment)
 	case "charge":
-		var f stripe.Charge
-		var l chargeJSON
-		decode(&f, &l)
-		got, want = l.charge(), chargeOf(&f)
+		got, want = decodeBoth(t, object, raw, chargeOf, (*chargeJSON).charge)
 	case "refund":
-		var f stripe.Refund
-		var l refundJSON
-		decode(&f, &l)
-		got, want = l.refund(), refundOf(&f)
+		got, want = decodeBoth(t, object, raw, refundOf, (*refundJSON).refund)
 	case "customer":
-		var f stripe.Customer
-		var l customerJSON
-		decode(&f, &l)
-		got, want = l.customer(), customerOf(&f)
+		got, want = decodeBoth(t, object, raw, customerOf, (*customerJSON).customer)
 	case "product":
-		var f stripe.Product
-		var l productJSON
-		decode(&f, &l)
-		got, want = l.product(), productOf(&f)
+		got, want = decodeBoth(t, object, raw, productOf, (*productJSON).product)
 	case "price":
-		var f stripe.Price
-		var l priceJSON
-		decode(&f, &l)
-		got, want = l.price(), priceOf(&f)
+		got, want = decodeBoth(t, object, raw, priceOf, (*priceJSON).price)
 	case "payment_method":
-		var f stripe.PaymentMethod
-		var l paymentMethodJSON
-		decode(&f, &l)
-		got, want = l.paymentMethod(), paymentMethodOf(&f)
+		got, want = decodeBoth(t, object, raw, paymentMethodOf, (*paymentMethodJSON).paymentMethod)
 	default:
 		t.Fatalf("no lean type for %q", object)
 	}

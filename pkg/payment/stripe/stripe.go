@@ -4,6 +4,7 @@
 package stripe
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -177,8 +178,8 @@ func (g *Gateway) list(ctx context.Context, path string, lp stripe.ListParamsCon
 
 // stream is list for the answers tweetpay decodes itself (see
 // decodeChargePage): stripe-go sends the request and handles Stripe's errors
-// and retries, and the body is appended to buf unparsed. lp's Context is
-// replaced by one derived from ctx.
+// and retries, and the body is read unparsed into buf, whose capacity is
+// reused. lp's Context is replaced by one derived from ctx.
 func (g *Gateway) stream(ctx context.Context, path string, lp *chargeQuery, buf []byte) ([]byte, error) {
 	for attempt := 0; ; attempt++ {
 		trip := &failedTrip{}
@@ -186,11 +187,14 @@ func (g *Gateway) stream(ctx context.Context, path string, lp *chargeQuery, buf 
 		var body streamedBody
 		_, err := call(ctx, g, func() (struct{}, error) { return struct{}{}, g.callStreaming(path, lp, &body, trip) })
 		if err == nil {
-			buf, err = readAll(body, buf)
+			page := bytes.NewBuffer(buf[:0])
+			_, err = page.ReadFrom(body)
 			body.Close()
+			buf = page.Bytes()
 			if err == nil {
 				return buf, nil
 			}
+			err = translate(err)
 		}
 		if trip.err == nil || attempt >= g.netRetries || ctx.Err() != nil {
 			return buf, err
@@ -235,22 +239,6 @@ func (t tripRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 	}
 	return res, err
-}
-
-func readAll(r io.Reader, buf []byte) ([]byte, error) {
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := r.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, translate(err)
-		}
-	}
 }
 
 // chargeQuery is a ChargeListParams that stripe-go's CallStreaming takes: it
@@ -385,10 +373,7 @@ func (g *Gateway) PriceByLookupKey(ctx context.Context, lookupKey string) (payme
 	lp := &stripe.PriceListParams{LookupKeys: []*string{stripe.String(lookupKey)}}
 	lp.Context = ctx
 	lp.Limit = stripe.Int64(1)
-	var l struct {
-		stripe.APIResource
-		Data []priceJSON `json:"data"`
-	}
+	var l listPage[priceJSON]
 	if err := g.list(ctx, "/v1/prices", lp, &l); err != nil {
 		return payment.Price{}, false, err
 	}
@@ -425,11 +410,7 @@ func (g *Gateway) FindCustomer(ctx context.Context, email string) (payment.Custo
 	lp.Limit = stripe.Int64(100)
 	var found *customerJSON
 	for {
-		var l struct {
-			stripe.APIResource
-			Data    []customerJSON `json:"data"`
-			HasMore bool           `json:"has_more"`
-		}
+		var l listPage[customerJSON]
 		if err := g.list(ctx, "/v1/customers", lp, &l); err != nil {
 			return payment.Customer{}, false, err
 		}
@@ -687,11 +668,7 @@ func (g *Gateway) ListRefunds(ctx context.Context, chargeID string) ([]payment.R
 	lp.Limit = stripe.Int64(100)
 	out := []payment.Refund{}
 	for {
-		var l struct {
-			stripe.APIResource
-			Data    []refundJSON `json:"data"`
-			HasMore bool         `json:"has_more"`
-		}
+		var l listPage[refundJSON]
 		if err := g.list(ctx, "/v1/refunds", lp, &l); err != nil {
 			return nil, err
 		}
