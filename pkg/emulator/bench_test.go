@@ -34,7 +34,7 @@ func BenchmarkCreateConfirmParallel(b *testing.B) {
 	b.SetParallelism((32 + 1) / max(1, gomaxprocs()))
 	b.ReportAllocs()
 	commits0, requests0 := em.writer.Stats()
-	st0 := em.bolt.Stats()
+	st0 := em.db.Stats()
 	writes0 := st0.TxStats.GetWrite()
 	cpu0 := cpuTime()
 	b.ResetTimer()
@@ -55,6 +55,6 @@ func BenchmarkCreateConfirmParallel(b *testing.B) {
 	if commits, requests := em.writer.Stats(); commits > commits0 {
 		b.ReportMetric(float64(requests-requests0)/float64(commits-commits0), "req/commit")
 	}
-	st := em.bolt.Stats()
+	st := em.db.Stats()
 	b.ReportMetric(float64(st.TxStats.GetWrite()-writes0)/float64(b.N), "pages/op")
 }

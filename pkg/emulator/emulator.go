@@ -59,15 +59,11 @@ type Options struct {
 	// LockTimeout is how long Open waits for another process holding the
 	// state file (0 means statedb.DefaultTimeout).
 	LockTimeout time.Duration
-	// MaxBatchDelay and MaxBatchSize tune group commit (see statedb.Options).
-	MaxBatchDelay time.Duration
-	MaxBatchSize  int
 }
 
 // Emulator is a Stripe-compatible API over a local state file.
 type Emulator struct {
 	db   *statedb.DB
-	bolt *bolt.DB
 	opts Options
 
 	writer     *statedb.Committer
@@ -93,18 +89,18 @@ func Open(dir string, opts Options) (*Emulator, error) {
 		opts.Now = time.Now
 	}
 	db, err := statedb.Open(filepath.Join(dir, FileName), statedb.Options{
-		Timeout: opts.LockTimeout, MaxBatchDelay: opts.MaxBatchDelay, MaxBatchSize: opts.MaxBatchSize,
+		Timeout:         opts.LockTimeout,
 		InitialMmapSize: initialMmapSize})
 	if err != nil {
 		return nil, fmt.Errorf("open emulator state: %w", err)
 	}
-	e := &Emulator{db: db, bolt: db.Bolt(), opts: opts, inflight: map[string]struct{}{}}
-	e.idem.db = e.bolt
+	e := &Emulator{db: db, opts: opts, inflight: map[string]struct{}{}}
+	e.idem.db = db
 	e.initTables()
 	// A write transaction is synced even when it changes nothing: open
 	// read-only when the file is already in this layout.
-	if err := e.bolt.View(e.ready); err != nil {
-		if err := e.bolt.Update(e.upgrade); err != nil {
+	if err := e.db.View(e.ready); err != nil {
+		if err := e.db.Update(e.upgrade); err != nil {
 			_ = db.Close()
 			return nil, fmt.Errorf("initialise emulator state: %w", err)
 		}
@@ -158,6 +154,11 @@ func (e *Emulator) upgrade(tx *bolt.Tx) error {
 		}
 	}
 	indexed := tx.Bucket(bucketIdemIdx) != nil
+	if tx.Bucket(bucketIdemHash) != nil {
+		if err := tx.DeleteBucket(bucketIdemHash); err != nil {
+			return err
+		}
+	}
 	if err := e.createBuckets(tx); err != nil {
 		return err
 	}
@@ -191,7 +192,7 @@ func (e *Emulator) Path() string { return e.db.Path() }
 
 // Reset deletes every object and idempotency key in one transaction.
 func (e *Emulator) Reset() error {
-	err := e.bolt.Update(func(tx *bolt.Tx) error {
+	err := e.db.Update(func(tx *bolt.Tx) error {
 		for _, b := range e.allBuckets() {
 			if tx.Bucket(b) != nil {
 				if err := tx.DeleteBucket(b); err != nil {
@@ -219,7 +220,7 @@ type Stats struct {
 // Stats counts the stored objects per type.
 func (e *Emulator) Stats() (Stats, error) {
 	st := Stats{Path: e.db.Path(), Objects: map[string]int64{}}
-	err := e.bolt.View(func(tx *bolt.Tx) error {
+	err := e.db.View(func(tx *bolt.Tx) error {
 		for _, k := range []string{e.products.kind, e.prices.kind, e.customers.kind, e.pms.kind,
 			e.pis.kind, e.charges.kind, e.refunds.kind} {
 			st.Objects[k] = readCount(tx, []byte("count:"+k))
@@ -332,7 +333,7 @@ func (e *Emulator) serve(rw http.ResponseWriter, r *http.Request, reqID, idemKey
 	if !write {
 		var body []byte
 		var aerr *apiError
-		err := e.bolt.View(func(tx *bolt.Tx) error {
+		err := e.db.View(func(tx *bolt.Tx) error {
 			w := &wtx{tx: tx, em: e, now: rq.now}
 			obj, herr := handler(w, rq)
 			if herr != nil {
@@ -359,7 +360,6 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 	var (
 		scope []byte
 		hash  string
-		sh    scopeHash
 	)
 	useIdem := idemKey != "" && rq.method == http.MethodPost
 	if useIdem {
@@ -367,7 +367,6 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 			return writeError(rw, invalidRequest("", "", "Invalid idempotency key: it must be at most 255 characters long."))
 		}
 		scope = []byte(e.idemScope(rq.apiKey, rq.method, rq.path, idemKey))
-		sh = hashScope(scope)
 		ph := sha256.Sum256([]byte(values.Encode()))
 		hash = hex.EncodeToString(ph[:16])
 		e.inflightMu.Lock()
@@ -398,7 +397,7 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 		w := &wtx{tx: tx, em: e, now: rq.now}
 		wall := e.opts.Now()
 		if useIdem {
-			if raw, _, ok := e.getIdem(tx, scope, sh); ok {
+			if raw, _, ok := e.getIdem(tx, scope); ok {
 				var rec idemRecord
 				if err := rec.unmarshal(raw); err == nil && wall.Unix()-rec.At < int64(idempotencyTTL/time.Second) {
 					if rec.Hash != hash {
@@ -436,7 +435,7 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 			body = b
 		}
 		if useIdem {
-			return e.storeIdem(tx, scope, sh, idemRecord{Hash: hash, Status: status, Body: body, RequestID: reqID, At: wall.Unix()}, wall)
+			return e.storeIdem(tx, scope, idemRecord{Hash: hash, Status: status, Body: body, RequestID: reqID, At: wall.Unix()}, wall)
 		}
 		return nil
 	})

@@ -2,9 +2,9 @@ package emulator
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/binary"
 	"errors"
+	"github.com/tweetpay/tweetpay/pkg/statedb"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -73,24 +73,17 @@ func (r *idemRecord) unmarshal(b []byte) error {
 	return nil
 }
 
-type scopeHash [16]byte
-
-func hashScope(scope []byte) scopeHash {
-	s := sha256.Sum256(scope)
-	return scopeHash(s[:16])
-}
-
 // idemKey is a record's key in the idem bucket: its time, then the bucket's
 // sequence, so that records are appended in the order they are stored.
 type idemKey [16]byte
 
-// idemIndex finds idempotency records by scope: the idemidx bucket maps
-// the hash of a scope to its record's key in the idem bucket. It lives in
+// idemIndex finds idempotency records by scope: the idemscope bucket maps
+// a scope to its record's key in the idem bucket. It lives in
 // the file, not in memory, so that memory and start-up time stay flat
 // however many records are kept. Lookups check the record's scope, so an
 // entry left behind is only ever a miss.
 type idemIndex struct {
-	db *bolt.DB
+	db *statedb.DB
 }
 
 // len counts the indexed scopes.
@@ -103,15 +96,14 @@ func (ix *idemIndex) len() int {
 	return n
 }
 
-// buildIdemIndex fills an empty idemidx bucket from the idem bucket (for a
+// buildIdemIndex fills an empty idemscope bucket from the idem bucket (for a
 // state file written before the bucket existed).
 func buildIdemIndex(tx *bolt.Tx) error {
 	ib := tx.Bucket(bucketIdemIdx)
 	c := tx.Bucket(bucketIdem).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if scope := recordScope(v); scope != nil && len(k) == len(idemKey{}) {
-			h := hashScope(scope)
-			if err := ib.Put(h[:], k); err != nil {
+			if err := ib.Put(scope, k); err != nil {
 				return err
 			}
 		}
@@ -120,9 +112,9 @@ func buildIdemIndex(tx *bolt.Tx) error {
 }
 
 // getIdem returns the stored record of scope, if any.
-func (e *Emulator) getIdem(tx *bolt.Tx, scope []byte, h scopeHash) ([]byte, idemKey, bool) {
+func (e *Emulator) getIdem(tx *bolt.Tx, scope []byte) ([]byte, idemKey, bool) {
 	var key idemKey
-	v := tx.Bucket(bucketIdemIdx).Get(h[:])
+	v := tx.Bucket(bucketIdemIdx).Get(scope)
 	if len(v) != len(key) {
 		return nil, key, false
 	}
@@ -136,10 +128,10 @@ func (e *Emulator) getIdem(tx *bolt.Tx, scope []byte, h scopeHash) ([]byte, idem
 
 // storeIdem saves a first response, indexes it, and prunes a few expired
 // records.
-func (e *Emulator) storeIdem(tx *bolt.Tx, scope []byte, h scopeHash, rec idemRecord, wall time.Time) error {
+func (e *Emulator) storeIdem(tx *bolt.Tx, scope []byte, rec idemRecord, wall time.Time) error {
 	b := wbucket(tx, bucketIdem)
-	ib := tx.Bucket(bucketIdemIdx)
-	if _, old, ok := e.getIdem(tx, scope, h); ok {
+	ib := wbucket(tx, bucketIdemIdx)
+	if _, old, ok := e.getIdem(tx, scope); ok {
 		if err := b.Delete(old[:]); err != nil {
 			return err
 		}
@@ -155,7 +147,7 @@ func (e *Emulator) storeIdem(tx *bolt.Tx, scope []byte, h scopeHash, rec idemRec
 	if err := b.Put(key[:], rec.marshal()); err != nil {
 		return err
 	}
-	if err := ib.Put(h[:], key[:]); err != nil {
+	if err := ib.Put(scope, key[:]); err != nil {
 		return err
 	}
 	// Lazy pruning: at most a few expired keys per write keeps it O(1).
@@ -165,9 +157,8 @@ func (e *Emulator) storeIdem(tx *bolt.Tx, scope []byte, h scopeHash, rec idemRec
 	k, v := c.First()
 	for i := 0; i < 4 && k != nil && bytes.Compare(k[:8], limit[:]) < 0; i++ {
 		if scope := recordScope(v); scope != nil {
-			ph := hashScope(scope)
-			if cur := ib.Get(ph[:]); bytes.Equal(cur, k) {
-				if err := ib.Delete(ph[:]); err != nil {
+			if cur := ib.Get(scope); bytes.Equal(cur, k) {
+				if err := ib.Delete(scope); err != nil {
 					return err
 				}
 			}

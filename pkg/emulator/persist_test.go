@@ -171,7 +171,7 @@ func checkInvariants(t *testing.T, dir string) {
 	}
 	defer em.Close()
 	var pis, charges, succeeded int64
-	err = em.bolt.View(func(tx *bolt.Tx) error {
+	err = em.db.View(func(tx *bolt.Tx) error {
 		for err := range tx.Check() { // bbolt's own consistency check
 			return fmt.Errorf("bbolt check: %w", err)
 		}
@@ -249,9 +249,9 @@ func checkInvariants(t *testing.T, dir string) {
 	t.Logf("state: %d payment intents (%d succeeded), %d charges", pis, succeeded, charges)
 	// k-1 was sent first after k-0 (a decline); k-1 is a success if stored.
 	var found bool
-	_ = em.bolt.View(func(tx *bolt.Tx) error {
+	_ = em.db.View(func(tx *bolt.Tx) error {
 		scope := []byte(em.idemScope(testKey, "POST", "/v1/payment_intents", "k-1"))
-		_, _, found = em.getIdem(tx, scope, hashScope(scope))
+		_, _, found = em.getIdem(tx, scope)
 		return nil
 	})
 	if found {

@@ -44,7 +44,7 @@ func TestChargeListRawMatchesDecoded(t *testing.T) {
 		}
 		got := get(q)
 		var want []byte
-		_ = em.bolt.View(func(tx *bolt.Tx) error {
+		_ = em.db.View(func(tx *bolt.Tx) error {
 			lq := listQuery{index: -1, limit: 3, startingAfter: after}
 			items, more, aerr := em.charges.page(tx, lq, nil)
 			if aerr != nil {

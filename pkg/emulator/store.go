@@ -20,21 +20,26 @@ import (
 //	"index"   tag(1) created(8) seq(8) -> id         order, newest = last
 //	          tag(1) value 0x00 created(8) seq(8) -> id   secondary indexes
 //	"idem"    at(8) seq(8) -> idempotency record     in order of storage
-//	"idemidx" sha256(scope)[:16] -> at(8) seq(8)      finds a record
+//	"idemscope" scope -> at(8) seq(8)                 finds a record
 //
 // IDs grow with the sequence and "created" with time, so a batch of inserts
 // appends to the right-most leaf of each key range instead of dirtying
 // leaves all over the tree. Idempotency records are appended in the order
-// they are stored (pruning takes the oldest first); only their small
-// lookup entries land at random places.
+// they are stored (pruning takes the oldest first), and their lookup
+// entries are keyed by the scope itself (API key's hash, method, path, key),
+// so that keys that grow, such as tweetpay's own (which end in the tweet's
+// ID), are appended too; a hash of the scope put each on a random page.
 var (
 	bucketMeta    = []byte("meta")
 	bucketObjects = []byte("objects")
 	bucketIndex   = []byte("index")
 	bucketIdem    = []byte("idem")
-	bucketIdemIdx = []byte("idemidx")
-	errRollback   = errors.New("emulator: roll back")
-	errNotStored  = errors.New("object not found")
+	bucketIdemIdx = []byte("idemscope")
+	// bucketIdemHash is the lookup bucket of earlier versions, keyed by a
+	// hash of the scope; upgrade replaces it.
+	bucketIdemHash = []byte("idemidx")
+	errRollback    = errors.New("emulator: roll back")
+	errNotStored   = errors.New("object not found")
 )
 
 // appendFill is the fill percent of buckets written mostly at the end of

@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"testing"
 
 	stripe "github.com/stripe/stripe-go/v76"
@@ -90,7 +92,7 @@ func TestPaymentMethodCache(t *testing.T) {
 	var fresh []byte
 	get := func() *pmRecord {
 		var out *pmRecord
-		err := em.bolt.View(func(tx *bolt.Tx) error {
+		err := em.db.View(func(tx *bolt.Tx) error {
 			obj, _, err := em.pms.get(tx, pm.ID)
 			out = obj
 			if fresh == nil {
@@ -137,7 +139,7 @@ func TestOldFormatIsReset(t *testing.T) {
 	sc := clientFor(em.Transport(), testKey)
 	must[*stripe.Customer](t)(sc.Customers.New(&stripe.CustomerParams{Email: stripe.String("x@example.com")}))
 	// Make it look like the first layout: no format key, a bucket per index.
-	if err := em.bolt.Update(func(tx *bolt.Tx) error {
+	if err := em.db.Update(func(tx *bolt.Tx) error {
 		if _, err := tx.CreateBucket([]byte("obj:customers")); err != nil {
 			return err
 		}
@@ -150,7 +152,7 @@ func TestOldFormatIsReset(t *testing.T) {
 	if st.Objects["customers"] != 0 {
 		t.Fatalf("stats after upgrade: %+v", st.Objects)
 	}
-	_ = em.bolt.View(func(tx *bolt.Tx) error {
+	_ = em.db.View(func(tx *bolt.Tx) error {
 		if tx.Bucket([]byte("obj:customers")) != nil {
 			t.Error("old bucket kept")
 		}
@@ -167,8 +169,10 @@ func TestOldFormatIsReset(t *testing.T) {
 	}
 }
 
-// A state file written before idempotency records were indexed in the file
-// (no idemidx bucket) gets its index built when opened: its keys replay.
+// A state file written before idempotency records were indexed by scope
+// (no idemscope bucket; an idemidx bucket keyed by a hash of the scope, or
+// none at all) gets its index built when opened: its keys replay, and the
+// old bucket is gone.
 func TestIdempotencyIndexBuiltForOlderFile(t *testing.T) {
 	dir := t.TempDir()
 	em, err := Open(dir, Options{})
@@ -179,12 +183,29 @@ func TestIdempotencyIndexBuiltForOlderFile(t *testing.T) {
 	p := &stripe.CustomerParams{Email: stripe.String("x@example.com")}
 	p.SetIdempotencyKey("old-key")
 	first := must[*stripe.Customer](t)(sc.Customers.New(p))
-	if err := em.bolt.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketIdemIdx) }); err != nil {
+	if err := em.db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bucketIdemIdx); err != nil {
+			return err
+		}
+		old, err := tx.CreateBucket(bucketIdemHash)
+		if err != nil {
+			return err
+		}
+		return old.Put(bytes.Repeat([]byte{7}, 16), make([]byte, 16))
+	}); err != nil {
 		t.Fatal(err)
 	}
 	em = reopen(t, em, dir)
 	if n := em.idem.len(); n != 1 {
 		t.Fatalf("%d keys indexed after the upgrade, want 1", n)
+	}
+	if err := em.db.View(func(tx *bolt.Tx) error {
+		if tx.Bucket(bucketIdemHash) != nil {
+			return errors.New("the old idemidx bucket is still there")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 	sc = clientFor(em.Transport(), testKey)
 	again := must[*stripe.Customer](t)(sc.Customers.New(p))

@@ -58,7 +58,7 @@ func OpenStore(dir string, opts statedb.Options) (*Store, error) {
 	buckets := [][]byte{bucketTweets, bucketPending, bucketSold, bucketBought}
 	// A write transaction is synced even when it changes nothing: write
 	// only when a bucket is missing.
-	err = db.Bolt().View(func(tx *bolt.Tx) error {
+	err = db.View(func(tx *bolt.Tx) error {
 		for _, b := range buckets {
 			if tx.Bucket(b) == nil {
 				return bolterrors.ErrBucketNotFound
@@ -67,7 +67,7 @@ func OpenStore(dir string, opts statedb.Options) (*Store, error) {
 		return nil
 	})
 	if err != nil {
-		err = db.Bolt().Update(func(tx *bolt.Tx) error {
+		err = db.Update(func(tx *bolt.Tx) error {
 			for _, b := range buckets {
 				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 					return err
@@ -93,7 +93,7 @@ func (s *Store) Close() error {
 func (s *Store) Result(tweetID string) (Result, bool, error) {
 	var r Result
 	var found bool
-	err := s.db.Bolt().View(func(tx *bolt.Tx) error {
+	err := s.db.View(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketTweets).Get([]byte(tweetID))
 		if v == nil {
 			return nil
@@ -107,7 +107,7 @@ func (s *Store) Result(tweetID string) (Result, bool, error) {
 
 // Counts returns the units sold (or held) of an offer, and by one buyer.
 func (s *Store) Counts(offer, buyer string) (sold, bought int, err error) {
-	err = s.db.Bolt().View(func(tx *bolt.Tx) error {
+	err = s.db.View(func(tx *bolt.Tx) error {
 		sold = getCount(tx.Bucket(bucketSold), []byte(offer))
 		bought = getCount(tx.Bucket(bucketBought), pairKey(offer, buyer))
 		return nil
@@ -118,7 +118,7 @@ func (s *Store) Counts(offer, buyer string) (sold, bought int, err error) {
 // Sold returns the units sold or held of every offer.
 func (s *Store) Sold() (map[string]int, error) {
 	out := map[string]int{}
-	err := s.db.Bolt().View(func(tx *bolt.Tx) error {
+	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketSold).ForEach(func(k, v []byte) error {
 			out[string(k)] = int(binary.BigEndian.Uint64(v))
 			return nil
@@ -131,7 +131,7 @@ func (s *Store) Sold() (map[string]int, error) {
 func (s *Store) PendingFor(buyer, offer string) (Pending, bool, error) {
 	var p Pending
 	var found bool
-	err := s.db.Bolt().View(func(tx *bolt.Tx) error {
+	err := s.db.View(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketPending).Get(pairKey(buyer, offer))
 		if v == nil {
 			return nil
@@ -145,7 +145,7 @@ func (s *Store) PendingFor(buyer, offer string) (Pending, bool, error) {
 // AllPending returns every pending purchase, oldest deadline first.
 func (s *Store) AllPending() ([]Pending, error) {
 	out := []Pending{}
-	err := s.db.Bolt().View(func(tx *bolt.Tx) error {
+	err := s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketPending).ForEach(func(_, v []byte) error {
 			var p Pending
 			if err := json.Unmarshal(v, &p); err != nil {
@@ -257,7 +257,7 @@ func addCount(b *bolt.Bucket, k []byte, n int) error {
 
 // Reset wipes the simulation state in one transaction.
 func (s *Store) Reset() error {
-	return s.db.Bolt().Update(func(tx *bolt.Tx) error {
+	return s.db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketTweets, bucketPending, bucketSold, bucketBought} {
 			if err := tx.DeleteBucket(b); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 				return err
@@ -272,7 +272,7 @@ func (s *Store) Reset() error {
 
 // Stats counts processed tweets and pending purchases.
 func (s *Store) Stats() (tweets, pending int, err error) {
-	err = s.db.Bolt().View(func(tx *bolt.Tx) error {
+	err = s.db.View(func(tx *bolt.Tx) error {
 		tweets = tx.Bucket(bucketTweets).Stats().KeyN
 		pending = tx.Bucket(bucketPending).Stats().KeyN
 		return nil

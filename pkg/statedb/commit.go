@@ -32,7 +32,6 @@ type groupReq struct {
 // is run alone, so its error is its own.
 type Committer struct {
 	d       *DB
-	db      *bolt.DB
 	ch      chan *groupReq
 	mu      sync.RWMutex // held for reading by senders, for writing by Close
 	closed  bool
@@ -49,7 +48,7 @@ func (c *Committer) Stats() (commits, functions int64) {
 
 // NewCommitter starts a Committer over d. Close stops it.
 func NewCommitter(d *DB) *Committer {
-	c := &Committer{d: d, db: d.bolt, ch: make(chan *groupReq, MaxGroup), stopped: make(chan struct{})}
+	c := &Committer{d: d, ch: make(chan *groupReq, MaxGroup), stopped: make(chan struct{})}
 	go c.loop()
 	return c
 }
@@ -72,7 +71,7 @@ func (c *Committer) Do(fn func(*bolt.Tx) error) error {
 	r.fn = nil
 	groupReqPool.Put(r)
 	if errors.Is(err, errSolo) {
-		err = c.db.Update(fn)
+		err = c.d.Update(fn)
 	}
 	return err
 }
@@ -109,6 +108,7 @@ func (c *Committer) loop() {
 		c.run(group)
 		clear(group)
 		c.d.MaybeTrim()
+		c.d.maybeRenew()
 	}
 }
 
@@ -117,7 +117,7 @@ func (c *Committer) loop() {
 func (c *Committer) run(group []*groupReq) {
 	for len(group) > 0 {
 		failed := -1
-		err := c.db.Update(func(tx *bolt.Tx) error {
+		err := c.d.Update(func(tx *bolt.Tx) error {
 			for i, r := range group {
 				if err := call(r.fn, tx); err != nil {
 					failed = i

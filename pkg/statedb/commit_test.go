@@ -20,7 +20,7 @@ func openTestDB(t *testing.T) *DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if err := db.Bolt().Update(func(tx *bolt.Tx) error {
+	if err := db.Update(func(tx *bolt.Tx) error {
 		_, err := tx.CreateBucket([]byte("b"))
 		return err
 	}); err != nil {
@@ -57,7 +57,7 @@ func TestCommitterGroupsAndIsolatesFailures(t *testing.T) {
 	if err := c.Do(func(*bolt.Tx) error { return nil }); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Do after Close: %v", err)
 	}
-	err := db.Bolt().View(func(tx *bolt.Tx) error {
+	err := db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte("b"))
 		for i, err := range errs {
 			stored := b.Get([]byte(strconv.Itoa(i))) != nil
@@ -122,7 +122,7 @@ func TestTrimMapped(t *testing.T) {
 func putValues(t *testing.T, db *DB, n int, val string) {
 	t.Helper()
 	for i := 0; i < n; i += 1000 {
-		if err := db.Bolt().Update(func(tx *bolt.Tx) error {
+		if err := db.Update(func(tx *bolt.Tx) error {
 			b := tx.Bucket([]byte("b"))
 			for j := i; j < min(n, i+1000); j++ {
 				if err := b.Put([]byte(fmt.Sprintf("%07d", j)), []byte(val)); err != nil {
@@ -139,7 +139,7 @@ func putValues(t *testing.T, db *DB, n int, val string) {
 // countValues reads every value of bucket "b" and counts those equal to val.
 func countValues(db *DB, val string) int {
 	n := 0
-	_ = db.Bolt().View(func(tx *bolt.Tx) error {
+	_ = db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket([]byte("b")).ForEach(func(_, v []byte) error {
 			if string(v) == val {
 				n++
@@ -174,41 +174,45 @@ func mappedKB(t *testing.T, path string) int {
 
 // MaybeTrim trims once the process has mapped TrimResident more bytes of
 // files since the last trim, and not before (on Linux, where resident memory
-// is read).
+// is read); it trims every open file, not only its own.
 func TestMaybeTrimByResidentMemory(t *testing.T) {
 	if _, ok := residentFileBytes(); !ok {
 		t.Skip("resident memory cannot be read here")
 	}
 	db := openTestDB(t)
+	other := openTestDB(t)
 	val := strings.Repeat("y", 3000)
-	putValues(t, db, 8000, val)
-	scan := func() { countValues(db, val) }
-	wait := func() {
-		db.trim.wg.Wait()
+	putValues(t, db, 12000, val)
+	putValues(t, other, 100, val)
+	scan := func() { countValues(db, val); countValues(other, val) }
+	maybeTrim := func() {
+		db.MaybeTrim()
+		trims.wg.Wait()
 	}
-	// A first call may trim: there is no baseline yet.
-	db.MaybeTrim()
-	wait()
-	scan() // maps the file: about 4 pages per value, 32 MB in all
-	mapped := mappedKB(t, db.Path())
-	if mapped < TrimResident/1024 {
-		t.Fatalf("the scan mapped only %d KiB", mapped)
+	maybeTrim() // sets the baseline if the writes above went past it
+	otherBefore := mappedKB(t, other.Path())
+	scan() // maps the files: about 4 KB per value, 48 MB in all
+	mapped, mappedOther := mappedKB(t, db.Path()), mappedKB(t, other.Path())
+	if mapped < TrimResident/1024 || mappedOther-otherBefore < 100 {
+		t.Fatalf("the scan mapped only %d and %d KiB", mapped, mappedOther-otherBefore)
 	}
-	last := db.trim.last.Load()
-	db.MaybeTrim()
-	wait()
-	if db.trim.last.Load() == last {
+	done := trims.done.Load()
+	maybeTrim()
+	if trims.done.Load() == done {
 		t.Fatalf("%d KiB mapped since the last trim, and MaybeTrim did not trim", mapped)
 	}
 	// Most of it is released (the test process may map some pages again
-	// meanwhile, as it did once under -race in CI: 54 MB, then 22 MB).
+	// meanwhile, as it did once under -race in CI: 54 MB, then 22 MB), and
+	// the other file's pages too.
 	if after := mappedKB(t, db.Path()); after > mapped/2 {
 		t.Errorf("mapped %d KiB before the trim, %d KiB after", mapped, after)
 	}
-	last = db.trim.last.Load()
-	db.MaybeTrim() // nothing mapped since
-	wait()
-	if db.trim.last.Load() != last {
+	if after := mappedKB(t, other.Path()); after > otherBefore+(mappedOther-otherBefore)/2 {
+		t.Errorf("the other file: mapped %d KiB before the scan, %d after it, %d after the trim", otherBefore, mappedOther, after)
+	}
+	done = trims.done.Load()
+	maybeTrim() // nothing mapped since
+	if trims.done.Load() != done {
 		t.Errorf("MaybeTrim trimmed with nothing mapped since the last trim")
 	}
 }

@@ -34,24 +34,28 @@ type Options struct {
 	// Timeout is how long to wait for another process to release the file
 	// lock; 0 means DefaultTimeout, a negative value means do not wait.
 	Timeout time.Duration
-	// MaxBatchSize and MaxBatchDelay tune group commit for DB.Bolt().Batch;
-	// zero values mean 256 and 1ms.
-	MaxBatchSize  int
-	MaxBatchDelay time.Duration
 	// InitialMmapSize is how much of the file to map up front (0: bbolt's
 	// default). A mapping larger than the file lets it grow without a remap,
 	// which would block readers and the next writer.
 	InitialMmapSize int
+	// RenewAfter is how many pages may be allocated before a Committer
+	// reopens the file (0: RenewAfter; see there).
+	RenewAfter int
 }
 
 // DB is an open state database holding the file lock until Close.
 type DB struct {
+	// gate is held for reading by every transaction and for writing while
+	// the file is reopened (see maybeRenew); bolt changes only then.
+	gate     sync.RWMutex
 	bolt     *bolt.DB
+	boltOpts bolt.Options
 	path     string
 	lockInfo string
 	once     sync.Once
 	closeErr error
 	trim     trimState
+	renewState
 }
 
 // Open opens (creating if needed) the bbolt file at path. The directory is
@@ -74,7 +78,7 @@ func Open(path string, opts Options) (*DB, error) {
 		// bbolt treats 0 as "wait forever"; a tiny timeout means "try once".
 		timeout = time.Millisecond
 	}
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{
+	bopts := bolt.Options{
 		Timeout: timeout,
 		// The freelist is written at each commit (a page or two): rebuilding
 		// it when the file is opened would read every page of the file, which
@@ -82,21 +86,19 @@ func Open(path string, opts Options) (*DB, error) {
 		NoFreelistSync:  false,
 		FreelistType:    bolt.FreelistMapType,
 		InitialMmapSize: opts.InitialMmapSize,
-	})
+	}
+	bdb, err := bolt.Open(path, 0o600, &bopts)
 	if err != nil {
 		return nil, classify(path, err)
 	}
-	bdb.MaxBatchSize = opts.MaxBatchSize
-	if bdb.MaxBatchSize <= 0 {
-		bdb.MaxBatchSize = 256
+	db := &DB{bolt: bdb, boltOpts: bopts, path: path, lockInfo: path + ".lock-info"}
+	db.renewAfter = int64(opts.RenewAfter)
+	if db.renewAfter <= 0 {
+		db.renewAfter = RenewAfter
 	}
-	bdb.MaxBatchDelay = opts.MaxBatchDelay
-	if bdb.MaxBatchDelay <= 0 {
-		bdb.MaxBatchDelay = time.Millisecond
-	}
-	db := &DB{bolt: bdb, path: path, lockInfo: path + ".lock-info"}
 	// A file written without a freelist had every page read to rebuild it.
 	_ = db.TrimMapped()
+	register(db)
 	// The holder description is advisory: failing to write it must not stop
 	// the process that did get the lock.
 	_ = os.WriteFile(db.lockInfo, []byte(holderLine()), 0o600)
@@ -139,8 +141,61 @@ func holderLine() string {
 		time.Now().UTC().Format(time.RFC3339), cmd)
 }
 
-// Bolt returns the underlying bbolt database.
-func (d *DB) Bolt() *bolt.DB { return d.bolt }
+// closedErr is the error of a transaction on a DB without a handle: closed,
+// or failed to reopen. d.gate is held.
+func (d *DB) closedErr() error {
+	if d.renewErr != nil {
+		return d.renewErr
+	}
+	return ErrClosed
+}
+
+// View runs fn in a read-only transaction.
+func (d *DB) View(fn func(*bolt.Tx) error) error {
+	d.gate.RLock()
+	defer d.gate.RUnlock()
+	if d.bolt == nil {
+		return d.closedErr()
+	}
+	return d.bolt.View(fn)
+}
+
+// Update runs fn in a read-write transaction, committed and synced when fn
+// returns nil. Prefer a Committer where writers are concurrent.
+func (d *DB) Update(fn func(*bolt.Tx) error) error {
+	d.gate.RLock()
+	defer d.gate.RUnlock()
+	if d.bolt == nil {
+		return d.closedErr()
+	}
+	return d.bolt.Update(fn)
+}
+
+// Stats returns bbolt's statistics; the transaction counters count from
+// the first opening of the file by this DB.
+func (d *DB) Stats() bolt.Stats {
+	d.gate.RLock()
+	defer d.gate.RUnlock()
+	var st bolt.Stats
+	if d.bolt != nil {
+		st = d.bolt.Stats()
+	}
+	b := d.before
+	b.IncPageCount(st.TxStats.GetPageCount())
+	b.IncPageAlloc(st.TxStats.GetPageAlloc())
+	b.IncCursorCount(st.TxStats.GetCursorCount())
+	b.IncNodeCount(st.TxStats.GetNodeCount())
+	b.IncNodeDeref(st.TxStats.GetNodeDeref())
+	b.IncRebalance(st.TxStats.GetRebalance())
+	b.IncRebalanceTime(st.TxStats.GetRebalanceTime())
+	b.IncSplit(st.TxStats.GetSplit())
+	b.IncSpill(st.TxStats.GetSpill())
+	b.IncSpillTime(st.TxStats.GetSpillTime())
+	b.IncWrite(st.TxStats.GetWrite())
+	b.IncWriteTime(st.TxStats.GetWriteTime())
+	st.TxStats = b
+	return st
+}
 
 // Path returns the database file's path.
 func (d *DB) Path() string { return d.path }
@@ -151,8 +206,14 @@ func (d *DB) Close() error {
 		// Remove the holder note before releasing the lock, so that a
 		// waiting process never reads a stale one after it got the lock.
 		_ = os.Remove(d.lockInfo)
+		unregister(d)
 		d.trim.wg.Wait()
-		d.closeErr = d.bolt.Close()
+		d.gate.Lock()
+		defer d.gate.Unlock()
+		if d.bolt != nil {
+			d.closeErr = d.bolt.Close()
+			d.bolt = nil
+		}
 	})
 	return d.closeErr
 }

@@ -33,10 +33,10 @@ func TestOpenCreatesPrivateFiles(t *testing.T) {
 	if err != nil || !strings.HasPrefix(string(info), strconv.Itoa(os.Getpid())+" ") {
 		t.Fatalf("lock-info = %q, %v", info, err)
 	}
-	if db.Bolt().NoSync {
+	if db.bolt.NoSync {
 		t.Fatal("NoSync must stay off")
 	}
-	if err := db.Bolt().Update(func(tx *bolt.Tx) error {
+	if err := db.Update(func(tx *bolt.Tx) error {
 		b, err := tx.CreateBucketIfNotExists([]byte("x"))
 		if err != nil {
 			return err
@@ -59,7 +59,7 @@ func TestOpenCreatesPrivateFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db2.Close()
-	_ = db2.Bolt().View(func(tx *bolt.Tx) error {
+	_ = db2.View(func(tx *bolt.Tx) error {
 		if v := tx.Bucket([]byte("x")).Get([]byte("k")); string(v) != "v" {
 			t.Fatalf("value after reopen = %q", v)
 		}

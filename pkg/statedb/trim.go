@@ -11,13 +11,20 @@ import (
 // When MaybeTrim trims (see TrimMapped).
 //
 // Where the process's resident file-backed memory can be read (Linux), the
-// trigger is that memory: a trim runs once it has grown by TrimResident since
-// the last trim. bbolt's B+tree is copy-on-write, so every commit writes the
-// pages it changed at new places in the file and the next transactions map
-// them: a busy writer maps tens of megabytes a second, and a trigger by count
-// of transactions either lets that pile up or trims far more often than
-// needed. Elsewhere the trigger is the file growing by TrimGrowth or
-// TrimCalls calls.
+// trigger is that memory: once it has grown by TrimResident since the last
+// trim, every state file the process has open is trimmed. bbolt's B+tree is
+// copy-on-write, so every commit writes the pages it changed at new places
+// in the file and the next transactions map them: a busy writer maps tens of
+// megabytes a second, and a trigger by count of transactions either lets
+// that pile up or trims far more often than needed. The files are trimmed
+// together because the trigger is the process's: trimming only the file
+// whose commit noticed the growth let the other's pages pile up (58 MiB of
+// mapped files with a 16 MiB budget). Elsewhere the trigger is a file growing
+// by TrimGrowth or TrimCalls calls, and that file is trimmed.
+//
+// 32 MiB: half that kept a 100,000-tweet stream at 66 MiB instead of 78 but
+// cost a fifth of its throughput, the pages it uses being mapped again after
+// every trim (docs/benchmarks.md).
 const (
 	TrimResident = 32 << 20
 	TrimGrowth   = 16 << 20
@@ -27,6 +34,52 @@ const (
 	trimCheck = 4
 )
 
+// trims is the process-wide trigger: the open databases and the resident
+// file-backed memory after the last trim.
+var trims struct {
+	mu       sync.Mutex
+	dbs      map[*DB]struct{}
+	resident atomic.Int64
+	busy     atomic.Bool
+	done     atomic.Int64 // trims run, for tests
+	wg       sync.WaitGroup
+}
+
+// register adds d to the databases trimmed together; the first one sets the
+// baseline, so that a short command never trims.
+func register(d *DB) {
+	trims.mu.Lock()
+	defer trims.mu.Unlock()
+	if trims.dbs == nil {
+		trims.dbs = map[*DB]struct{}{}
+	}
+	if len(trims.dbs) == 0 {
+		if res, ok := residentFileBytes(); ok {
+			trims.resident.Store(res)
+		}
+	}
+	trims.dbs[d] = struct{}{}
+}
+
+func unregister(d *DB) {
+	trims.mu.Lock()
+	defer trims.mu.Unlock()
+	delete(trims.dbs, d)
+}
+
+// trimAll trims every open database.
+func trimAll() {
+	trims.mu.Lock()
+	dbs := make([]*DB, 0, len(trims.dbs))
+	for d := range trims.dbs {
+		dbs = append(dbs, d)
+	}
+	trims.mu.Unlock()
+	for _, d := range dbs {
+		_ = d.TrimMapped() // a database closed meanwhile reports ErrClosed
+	}
+}
+
 // TrimMapped gives back to the kernel this process's mappings of the
 // database file's pages. bbolt reads the file through a shared, read-only
 // memory map, and every page read stays mapped, counted in the process's
@@ -35,33 +88,48 @@ const (
 // written); a page read again is mapped again. It runs inside a read
 // transaction, so the map cannot be replaced meanwhile.
 func (d *DB) TrimMapped() error {
+	d.gate.RLock()
+	defer d.gate.RUnlock()
+	if d.bolt == nil {
+		return ErrClosed
+	}
 	return d.bolt.View(func(tx *bolt.Tx) error {
 		return dontNeed(d.bolt.Info().Data, uintptr(tx.Size()))
 	})
 }
 
-// MaybeTrim starts TrimMapped in the background when the trigger above is
-// reached (unless a trim is still running). It is cheap enough to call after
-// every transaction; Close waits for a trim in progress.
+// MaybeTrim starts a trim in the background when the trigger above is
+// reached (unless one is still running). It is cheap enough to call after
+// every transaction.
 func (d *DB) MaybeTrim() {
 	n := d.trim.calls.Add(1)
 	if res, ok := residentFileBytes(); ok {
-		if res-d.trim.resident.Load() < TrimResident {
+		if res-trims.resident.Load() < TrimResident || !trims.busy.CompareAndSwap(false, true) {
 			return
 		}
-	} else {
-		if n%trimCheck != 0 {
-			return
-		}
-		fi, err := os.Stat(d.path)
-		if err != nil {
-			return
-		}
-		if fi.Size()-d.trim.size.Load() < TrimGrowth && n-d.trim.last.Load() < TrimCalls {
-			return
-		}
-		d.trim.size.Store(fi.Size())
+		trims.wg.Add(1)
+		go func() {
+			defer trims.wg.Done()
+			defer trims.busy.Store(false)
+			trimAll()
+			if res, ok := residentFileBytes(); ok {
+				trims.resident.Store(res)
+			}
+			trims.done.Add(1)
+		}()
+		return
 	}
+	if n%trimCheck != 0 {
+		return
+	}
+	fi, err := os.Stat(d.path)
+	if err != nil {
+		return
+	}
+	if fi.Size()-d.trim.size.Load() < TrimGrowth && n-d.trim.last.Load() < TrimCalls {
+		return
+	}
+	d.trim.size.Store(fi.Size())
 	if !d.trim.busy.CompareAndSwap(false, true) {
 		return
 	}
@@ -71,18 +139,15 @@ func (d *DB) MaybeTrim() {
 		defer d.trim.wg.Done()
 		defer d.trim.busy.Store(false)
 		_ = d.TrimMapped()
-		if res, ok := residentFileBytes(); ok {
-			d.trim.resident.Store(res)
-		}
 	}()
 }
 
-// trimState counts MaybeTrim calls and tracks the trim in progress.
+// trimState counts MaybeTrim calls and tracks a trim of this file in
+// progress (where the trigger is the file's own growth).
 type trimState struct {
-	calls    atomic.Uint64
-	last     atomic.Uint64 // calls at the last trim
-	size     atomic.Int64  // file size at the last trim
-	resident atomic.Int64  // residentFileBytes after the last trim
-	busy     atomic.Bool
-	wg       sync.WaitGroup
+	calls atomic.Uint64
+	last  atomic.Uint64 // calls at the last trim
+	size  atomic.Int64  // file size at the last trim
+	busy  atomic.Bool
+	wg    sync.WaitGroup
 }
