@@ -3,8 +3,11 @@ package emulator
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"math/rand/v2"
+	"net/http"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -163,4 +166,49 @@ func BenchmarkMarshalCharge(b *testing.B) {
 			_, _ = json.Marshal((*chargeReference)(&c))
 		}
 	})
+}
+
+// The answer to a create that reuses the stored JSON (respondPI) leaves the
+// stored object intact: a later retrieve, and a replay of the create, give
+// the same bytes, on and off session.
+func TestCreateAnswerSharesNothingWithTheStoredObject(t *testing.T) {
+	em, sc := newClient(t)
+	cus, pm := customerWithCard(t, sc, "pm_card_visa")
+	rt := em.Transport()
+	send := func(method, path, body, key string) []byte {
+		t.Helper()
+		req, err := http.NewRequest(method, "http://emulator"+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+testKey)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if key != "" {
+			req.Header.Set("Idempotency-Key", key)
+		}
+		resp, err := rt.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s %s: %d %s %v", method, path, resp.StatusCode, b, err)
+		}
+		return b
+	}
+	for _, offSession := range []string{"true", "false"} {
+		body := "amount=1250&currency=usd&confirm=true&customer=" + cus.ID + "&payment_method=" + pm.ID + "&off_session=" + offSession
+		created := send(http.MethodPost, "/v1/payment_intents", body, "k-"+offSession)
+		var pi struct{ ID string }
+		if err := json.Unmarshal(created, &pi); err != nil || pi.ID == "" {
+			t.Fatalf("off_session=%s: create answered %s (%v)", offSession, created, err)
+		}
+		if got := send(http.MethodGet, "/v1/payment_intents/"+pi.ID, "", ""); !bytes.Equal(got, created) {
+			t.Errorf("off_session=%s: retrieve\n%s\ncreate\n%s", offSession, got, created)
+		}
+		if got := send(http.MethodPost, "/v1/payment_intents", body, "k-"+offSession); !bytes.Equal(got, created) {
+			t.Errorf("off_session=%s: replay\n%s\ncreate\n%s", offSession, got, created)
+		}
+	}
 }

@@ -168,7 +168,10 @@ func (e *Emulator) respondPI(w *wtx, rq *request, pi *piRecord) (any, *apiError)
 			return rawBody(raw), nil
 		}
 		if bytes.HasSuffix(raw, offSessionSuffix) {
-			return rawBody(append(raw[:len(raw)-len(offSessionSuffix)], '}')), nil
+			// raw is the stored value: the answer is a copy (the full slice
+			// expression makes append allocate).
+			n := len(raw) - len(offSessionSuffix)
+			return rawBody(append(raw[:n:n], '}')), nil
 		}
 	}
 	return e.respond(w, rq, &pi.paymentIntent)

@@ -289,15 +289,21 @@ func (t *table[T]) remove(w *wtx, obj *T, pos stored) error {
 }
 
 func (t *table[T]) write(w *wtx, id string, seq uint64, created int64, obj *T) error {
-	raw, err := marshal(obj)
-	if err != nil {
-		return fmt.Errorf("encode %s %s: %w", t.kind, id, err)
+	var v []byte
+	if a, ok := any(obj).(jsonAppender); ok { // encoded after the header, in one buffer
+		v = a.appendJSONTo(make([]byte, 16, 16+objectSize))
+	} else {
+		raw, err := marshal(obj)
+		if err != nil {
+			return fmt.Errorf("encode %s %s: %w", t.kind, id, err)
+		}
+		v = append(make([]byte, 16, 16+len(raw)), raw...)
 	}
-	v := make([]byte, 16+len(raw))
 	binary.BigEndian.PutUint64(v[:8], seq)
 	binary.BigEndian.PutUint64(v[8:16], uint64(created))
-	copy(v[16:], raw)
-	w.lastObj, w.lastRaw = obj, raw
+	// bbolt keeps v until the commit, and nothing writes to it: the answer
+	// may share it.
+	w.lastObj, w.lastRaw = obj, v[16:]
 	return wbucket(w.tx, bucketObjects).Put(t.objKey(id), v)
 }
 
