@@ -6,12 +6,53 @@ import (
 	"testing"
 
 	stripe "github.com/stripe/stripe-go/v76"
+	"github.com/stripe/stripe-go/v76/client"
 )
 
 // 32 concurrent callers, with some repeating each other's idempotency keys:
 // every key charges exactly once and the counts agree with the lists.
 func TestConcurrentWrites(t *testing.T) {
 	em, sc := newClient(t)
+	concurrentWrites(t, em, sc)
+}
+
+// The same while the state file is reopened every few commits (see
+// statedb.RenewAfter) and readers list charges meanwhile.
+func TestConcurrentWritesAcrossRenewals(t *testing.T) {
+	em := openTest(t, Options{renewAfter: 16})
+	sc := clientFor(em.Transport(), testKey)
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	for range 2 {
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				it := sc.Charges.List(&stripe.ChargeListParams{ListParams: stripe.ListParams{Limit: stripe.Int64(10)}})
+				for it.Next() {
+				}
+				if err := it.Err(); err != nil {
+					t.Errorf("list during renewals: %v", err)
+					return
+				}
+			}
+		}()
+	}
+	concurrentWrites(t, em, sc)
+	close(stop)
+	readers.Wait()
+	if em.db.Renewals() == 0 {
+		t.Fatal("the state file was never reopened")
+	}
+}
+
+func concurrentWrites(t *testing.T, em *Emulator, sc *client.API) {
+	t.Helper()
 	cus, pm := customerWithCard(t, sc, "pm_card_visa")
 	const workers, per = 32, 10
 	var wg sync.WaitGroup

@@ -59,6 +59,9 @@ type Options struct {
 	// LockTimeout is how long Open waits for another process holding the
 	// state file (0 means statedb.DefaultTimeout).
 	LockTimeout time.Duration
+	// renewAfter, in tests, reopens the file more often than
+	// statedb.RenewAfter pages.
+	renewAfter int
 }
 
 // Emulator is a Stripe-compatible API over a local state file.
@@ -90,7 +93,8 @@ func Open(dir string, opts Options) (*Emulator, error) {
 	}
 	db, err := statedb.Open(filepath.Join(dir, FileName), statedb.Options{
 		Timeout:         opts.LockTimeout,
-		InitialMmapSize: initialMmapSize})
+		InitialMmapSize: initialMmapSize,
+		RenewAfter:      opts.renewAfter})
 	if err != nil {
 		return nil, fmt.Errorf("open emulator state: %w", err)
 	}
