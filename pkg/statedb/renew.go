@@ -33,13 +33,12 @@ func (d *DB) Renewals() int64 { return d.renewals.Load() }
 // open a transaction while it holds one, nor wait for a Committer inside
 // one.
 func (d *DB) maybeRenew() {
-	d.gate.RLock()
 	var allocated int64
-	if d.bolt != nil {
-		st := d.bolt.Stats()
+	_ = d.with(func(b *bolt.DB) error {
+		st := b.Stats()
 		allocated = st.TxStats.GetPageCount()
-	}
-	d.gate.RUnlock()
+		return nil
+	})
 	if allocated < d.renewAfter {
 		return
 	}
@@ -70,27 +69,25 @@ func (d *DB) renewLocked() {
 		return
 	}
 	d.bolt = bdb
-	d.addBefore(&st)
+	addTxStats(&d.before, &st)
 	d.renewals.Add(1)
 	_ = os.WriteFile(d.lockInfo, []byte(holderLine()), 0o600)
 }
 
-// addBefore keeps the counters of a handle that is being replaced, so
-// that Stats counts from the first opening.
-func (d *DB) addBefore(st *bolt.TxStats) {
-	b := &d.before
-	b.IncPageCount(st.GetPageCount())
-	b.IncPageAlloc(st.GetPageAlloc())
-	b.IncCursorCount(st.GetCursorCount())
-	b.IncNodeCount(st.GetNodeCount())
-	b.IncNodeDeref(st.GetNodeDeref())
-	b.IncRebalance(st.GetRebalance())
-	b.IncRebalanceTime(st.GetRebalanceTime())
-	b.IncSplit(st.GetSplit())
-	b.IncSpill(st.GetSpill())
-	b.IncSpillTime(st.GetSpillTime())
-	b.IncWrite(st.GetWrite())
-	b.IncWriteTime(st.GetWriteTime())
+// addTxStats adds src's counters to dst: Stats counts across reopenings.
+func addTxStats(dst, src *bolt.TxStats) {
+	dst.IncPageCount(src.GetPageCount())
+	dst.IncPageAlloc(src.GetPageAlloc())
+	dst.IncCursorCount(src.GetCursorCount())
+	dst.IncNodeCount(src.GetNodeCount())
+	dst.IncNodeDeref(src.GetNodeDeref())
+	dst.IncRebalance(src.GetRebalance())
+	dst.IncRebalanceTime(src.GetRebalanceTime())
+	dst.IncSplit(src.GetSplit())
+	dst.IncSpill(src.GetSpill())
+	dst.IncSpillTime(src.GetSpillTime())
+	dst.IncWrite(src.GetWrite())
+	dst.IncWriteTime(src.GetWriteTime())
 }
 
 // renewState is what DB keeps for renewals.

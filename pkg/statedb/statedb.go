@@ -141,10 +141,16 @@ func holderLine() string {
 		time.Now().UTC().Format(time.RFC3339), cmd)
 }
 
-// closedErr is the error of a transaction on a DB without a handle: closed,
-// or failed to reopen. d.gate is held.
-func (d *DB) closedErr() error {
-	if d.renewErr != nil {
+// with runs fn on the current bbolt handle, holding d.gate for reading so
+// that a reopen (maybeRenew) waits for it; a DB without a handle (closed,
+// or failed to reopen) reports why instead.
+func (d *DB) with(fn func(*bolt.DB) error) error {
+	d.gate.RLock()
+	defer d.gate.RUnlock()
+	switch {
+	case d.bolt != nil:
+		return fn(d.bolt)
+	case d.renewErr != nil:
 		return d.renewErr
 	}
 	return ErrClosed
@@ -152,48 +158,26 @@ func (d *DB) closedErr() error {
 
 // View runs fn in a read-only transaction.
 func (d *DB) View(fn func(*bolt.Tx) error) error {
-	d.gate.RLock()
-	defer d.gate.RUnlock()
-	if d.bolt == nil {
-		return d.closedErr()
-	}
-	return d.bolt.View(fn)
+	return d.with(func(b *bolt.DB) error { return b.View(fn) })
 }
 
 // Update runs fn in a read-write transaction, committed and synced when fn
 // returns nil. Prefer a Committer where writers are concurrent.
 func (d *DB) Update(fn func(*bolt.Tx) error) error {
-	d.gate.RLock()
-	defer d.gate.RUnlock()
-	if d.bolt == nil {
-		return d.closedErr()
-	}
-	return d.bolt.Update(fn)
+	return d.with(func(b *bolt.DB) error { return b.Update(fn) })
 }
 
 // Stats returns bbolt's statistics; the transaction counters count from
 // the first opening of the file by this DB.
 func (d *DB) Stats() bolt.Stats {
-	d.gate.RLock()
-	defer d.gate.RUnlock()
 	var st bolt.Stats
-	if d.bolt != nil {
-		st = d.bolt.Stats()
-	}
-	b := d.before
-	b.IncPageCount(st.TxStats.GetPageCount())
-	b.IncPageAlloc(st.TxStats.GetPageAlloc())
-	b.IncCursorCount(st.TxStats.GetCursorCount())
-	b.IncNodeCount(st.TxStats.GetNodeCount())
-	b.IncNodeDeref(st.TxStats.GetNodeDeref())
-	b.IncRebalance(st.TxStats.GetRebalance())
-	b.IncRebalanceTime(st.TxStats.GetRebalanceTime())
-	b.IncSplit(st.TxStats.GetSplit())
-	b.IncSpill(st.TxStats.GetSpill())
-	b.IncSpillTime(st.TxStats.GetSpillTime())
-	b.IncWrite(st.TxStats.GetWrite())
-	b.IncWriteTime(st.TxStats.GetWriteTime())
-	st.TxStats = b
+	_ = d.with(func(b *bolt.DB) error {
+		st = b.Stats()
+		return nil
+	})
+	total := d.before // d.before changes only under d.gate held for writing
+	addTxStats(&total, &st.TxStats)
+	st.TxStats = total
 	return st
 }
 

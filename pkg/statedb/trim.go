@@ -76,7 +76,7 @@ func trimAll() {
 	}
 	trims.mu.Unlock()
 	for _, d := range dbs {
-		_ = d.TrimMapped() // a database closed meanwhile reports ErrClosed
+		_ = d.TrimMapped() // a database closed meanwhile reports an error
 	}
 }
 
@@ -88,13 +88,10 @@ func trimAll() {
 // written); a page read again is mapped again. It runs inside a read
 // transaction, so the map cannot be replaced meanwhile.
 func (d *DB) TrimMapped() error {
-	d.gate.RLock()
-	defer d.gate.RUnlock()
-	if d.bolt == nil {
-		return ErrClosed
-	}
-	return d.bolt.View(func(tx *bolt.Tx) error {
-		return dontNeed(d.bolt.Info().Data, uintptr(tx.Size()))
+	return d.with(func(b *bolt.DB) error {
+		return b.View(func(tx *bolt.Tx) error {
+			return dontNeed(b.Info().Data, uintptr(tx.Size()))
+		})
 	})
 }
 
