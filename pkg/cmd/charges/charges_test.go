@@ -25,6 +25,9 @@ import (
 var testNow = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 
 func TestNewCmdList(t *testing.T) {
+	// The flags are checked against the wall clock ("24h" means 24 hours
+	// before now), so an absolute bound must be later than now.
+	later := time.Now().UTC().Add(time.Hour).Truncate(time.Second).Format(time.RFC3339)
 	tests := []struct {
 		args    []string
 		want    charges.Query
@@ -38,8 +41,8 @@ func TestNewCmdList(t *testing.T) {
 		{args: []string{"--offer", "#BuyBlueMug", "--buyer", "@alice", "--status", "failed", "-L", "5", "-o", "csv"},
 			want: charges.Query{Offer: "#BuyBlueMug", Buyer: "@alice", Status: "failed", Limit: 5}, format: output.CSV},
 		{args: []string{"--all", "-o", "json"}, want: charges.Query{}, all: true, format: output.JSON},
-		{args: []string{"--since", "24h", "--until", "2026-11-24T11:00:00Z"}, want: charges.Query{Limit: 30},
-			since: "24h", until: "2026-11-24T11:00:00Z", format: output.Table},
+		{args: []string{"--since", "24h", "--until", later}, want: charges.Query{Limit: 30},
+			since: "24h", until: later, format: output.Table},
 		{args: []string{"--all", "--limit", "30"}, wantErr: "--all and --limit cannot be used together"},
 		{args: []string{"--limit", "0"}, wantErr: "--limit must be at least 1, got 0"},
 		{args: []string{"--status", "paid"}, wantErr: `--status "paid" is not one of succeeded, failed, pending, refunded`},
