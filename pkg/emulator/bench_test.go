@@ -5,9 +5,10 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	stripe "github.com/stripe/stripe-go/v76"
+
+	"github.com/tweetpay/tweetpay/internal/cputime"
 )
 
 // BenchmarkCreateConfirmParallel measures durable create-and-confirm of a
@@ -36,7 +37,7 @@ func BenchmarkCreateConfirmParallel(b *testing.B) {
 	commits0, requests0 := em.writer.Stats()
 	st0 := em.db.Stats()
 	writes0 := st0.TxStats.GetWrite()
-	cpu0 := cpuTime()
+	report := cputime.Per(b)
 	b.ResetTimer()
 	b.RunParallel(func(p *testing.PB) {
 		for p.Next() {
@@ -50,8 +51,7 @@ func BenchmarkCreateConfirmParallel(b *testing.B) {
 		}
 	})
 	b.StopTimer()
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(time.Microsecond)/float64(b.N), "cpu-µs/op")
+	report()
 	if commits, requests := em.writer.Stats(); commits > commits0 {
 		b.ReportMetric(float64(requests-requests0)/float64(commits-commits0), "req/commit")
 	}

@@ -5,9 +5,10 @@ import (
 	"io"
 	"net/http"
 	"testing"
-	"time"
 
 	stripe "github.com/stripe/stripe-go/v76"
+
+	"github.com/tweetpay/tweetpay/internal/cputime"
 )
 
 // cannedRT answers every request with the same body, doing no work.
@@ -36,7 +37,7 @@ func BenchmarkClientCeiling(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.SetParallelism((32 + 1) / max(1, gomaxprocs()))
-	cpu0 := cpuTime()
+	report := cputime.Per(b)
 	b.RunParallel(func(p *testing.PB) {
 		for p.Next() {
 			_, err := sc2.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(1250), Currency: stripe.String("usd"),
@@ -48,6 +49,5 @@ func BenchmarkClientCeiling(b *testing.B) {
 			}
 		}
 	})
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(time.Microsecond)/float64(b.N), "cpu-µs/op")
+	report()
 }

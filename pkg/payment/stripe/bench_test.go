@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/tweetpay/tweetpay/internal/cputime"
 	"github.com/tweetpay/tweetpay/pkg/emulator"
 	"github.com/tweetpay/tweetpay/pkg/payment"
 )
@@ -35,6 +36,7 @@ func BenchmarkGatewayCreateConfirmParallel(b *testing.B) {
 	var seq atomic.Int64
 	b.SetParallelism((32 + 1) / max(1, runtime.GOMAXPROCS(0)))
 	b.ReportAllocs()
+	report := cputime.Per(b)
 	b.ResetTimer()
 	b.RunParallel(func(p *testing.PB) {
 		for p.Next() {
@@ -47,5 +49,5 @@ func BenchmarkGatewayCreateConfirmParallel(b *testing.B) {
 		}
 	})
 	b.StopTimer()
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
+	report()
 }

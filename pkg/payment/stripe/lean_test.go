@@ -12,6 +12,7 @@ import (
 	"time"
 
 	stripe "github.com/stripe/stripe-go/v76"
+	"github.com/valyala/fastjson"
 
 	"github.com/tweetpay/tweetpay/pkg/emulator"
 	"github.com/tweetpay/tweetpay/pkg/payment"
@@ -121,6 +122,7 @@ func sameDecoding(t *testing.T, object, raw string) {
 	switch object {
 	case "payment_intent":
 		got, want = decodeBoth(t, object, raw, paymentOf, (*paymentIntentJSON).payment)
+		samePaymentIntentAnswer(t, raw)
 	case "charge":
 		got, want = decodeBoth(t, object, raw, chargeOf, (*chargeJSON).charge)
 	case "refund":
@@ -175,6 +177,41 @@ var fixtures = []struct{ object, raw string }{
 	{"payment_method", `{"id":"pm_2","object":"payment_method","customer":"cus_1","card":null}`},
 	{"refund", `{"id":"re_1","object":"refund","amount":250,"currency":"usd","status":"succeeded","reason":null,"created":1700000300,
 	  "metadata":{},"charge":{"id":"ch_1","object":"charge"}}`},
+}
+
+// samePaymentIntentAnswer holds decodePaymentIntent, which the gateway uses
+// for answers that are PaymentIntents, to the lean type's decoding.
+func samePaymentIntentAnswer(t *testing.T, raw string) {
+	t.Helper()
+	var lean paymentIntentJSON
+	if err := json.Unmarshal([]byte(raw), &lean); err != nil {
+		t.Fatal(err)
+	}
+	var p fastjson.Parser
+	got, err := decodePaymentIntent(&p, []byte(raw))
+	if err != nil {
+		t.Fatalf("decodePaymentIntent: %v\n%s", err, raw)
+	}
+	if want := lean.payment(); !reflect.DeepEqual(got, want) {
+		t.Errorf("decodePaymentIntent:\n got %+v\nwant %+v\nfrom %s", got, want, raw)
+	}
+}
+
+func TestPaymentIntentAnswer(t *testing.T) {
+	for _, raw := range []string{
+		`{"id":"pi_3","object":"payment_intent","amount":10,"currency":"usd","status":"succeeded",
+		  "metadata":{"k\u0065y":"caf\u00e9 \"mug\"\n\ud83d\ude00","empty":""},"customer":"cus_\u0031","latest_charge":"ch_1"}`,
+		`{"id":"pi_4","object":"payment_intent","metadata":null,"customer":{"id":"cus_1","deleted":true},"latest_charge":{"id":null}}`,
+		`{"id":"pi_5"}`,
+	} {
+		samePaymentIntentAnswer(t, raw)
+	}
+	var p fastjson.Parser
+	for _, bad := range []string{``, `[]`, `"pi_1"`, `{"id":"pi_1"`} {
+		if _, err := decodePaymentIntent(&p, []byte(bad)); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
+	}
 }
 
 func TestLeanDecodingMatchesStripeGo(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	stripe "github.com/stripe/stripe-go/v76"
@@ -176,16 +177,18 @@ func (g *Gateway) list(ctx context.Context, path string, lp stripe.ListParamsCon
 	return err
 }
 
-// stream is list for the answers tweetpay decodes itself (see
-// decodeChargePage): stripe-go sends the request and handles Stripe's errors
-// and retries, and the body is read unparsed into buf, whose capacity is
-// reused. lp's Context is replaced by one derived from ctx.
-func (g *Gateway) stream(ctx context.Context, path string, lp *chargeQuery, buf []byte) ([]byte, error) {
+// send sends one request through stripe-go's CallStreaming, for the answers
+// tweetpay decodes itself with fastjson (decodeChargePage,
+// decodePaymentIntent): stripe-go builds and sends the request
+// (authentication, idempotency key, retries, Stripe's errors), and the body is
+// read unparsed into buf, whose capacity is reused. *ctxp, the Context field
+// of pc's params, is replaced by one derived from ctx.
+func (g *Gateway) send(ctx context.Context, method, path string, pc stripe.ParamsContainer, ctxp *context.Context, buf []byte) ([]byte, error) {
 	for attempt := 0; ; attempt++ {
 		trip := &failedTrip{}
-		lp.Context = context.WithValue(ctx, failedTripKey{}, trip)
+		*ctxp = context.WithValue(ctx, failedTripKey{}, trip)
 		var body streamedBody
-		_, err := call(ctx, g, func() (struct{}, error) { return struct{}{}, g.callStreaming(path, lp, &body, trip) })
+		_, err := call(ctx, g, func() (struct{}, error) { return struct{}{}, g.callStreaming(method, path, pc, &body, trip) })
 		if err == nil {
 			page := bytes.NewBuffer(buf[:0])
 			_, err = page.ReadFrom(body)
@@ -209,8 +212,9 @@ func (g *Gateway) stream(ctx context.Context, path string, lp *chargeQuery, buf 
 // round trip (no response at all: connection refused or reset, timeout,
 // cancellation) stripe-go v76's DoStreaming reads the body of the nil
 // response and panics. The panic is turned back into the round trip's error,
-// which tripRecorder kept; stream then retries it as stripe-go would have.
-func (g *Gateway) callStreaming(path string, lp *chargeQuery, body *streamedBody, trip *failedTrip) (err error) {
+// which tripRecorder kept; send then retries it as stripe-go would have
+// (with the same idempotency key: it is in the params).
+func (g *Gateway) callStreaming(method, path string, pc stripe.ParamsContainer, body *streamedBody, trip *failedTrip) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			if trip.err == nil {
@@ -219,7 +223,36 @@ func (g *Gateway) callStreaming(path string, lp *chargeQuery, body *streamedBody
 			err = &payment.Error{Kind: payment.ErrUnavailable, Message: "network error: " + trip.err.Error()}
 		}
 	}()
-	return g.b.CallStreaming(http.MethodGet, path, g.key, lp, body)
+	return g.b.CallStreaming(method, path, g.key, pc, body)
+}
+
+// answerBufs and answerParsers are reused across requests whose answers are
+// decoded with fastjson.
+var (
+	answerBufs    = sync.Pool{New: func() any { return new([]byte) }}
+	answerParsers fastjson.ParserPool
+)
+
+// maxPooledAnswer bounds the buffers kept in answerBufs.
+const maxPooledAnswer = 64 << 10
+
+// paymentIntent sends a request answered with a PaymentIntent and decodes the
+// answer with decodePaymentIntent. p is pc's params.
+func (g *Gateway) paymentIntent(ctx context.Context, method, path string, pc stripe.ParamsContainer, p *stripe.Params) (payment.Payment, error) {
+	bp := answerBufs.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= maxPooledAnswer {
+			answerBufs.Put(bp)
+		}
+	}()
+	buf, err := g.send(ctx, method, path, pc, &p.Context, (*bp)[:0])
+	*bp = buf
+	if err != nil {
+		return payment.Payment{}, err
+	}
+	parser := answerParsers.Get()
+	defer answerParsers.Put(parser)
+	return decodePaymentIntent(parser, buf)
 }
 
 // failedTrip receives the error of a round trip that got no response.
@@ -503,11 +536,7 @@ func (g *Gateway) CreatePayment(ctx context.Context, req payment.PaymentRequest)
 	if req.Description != "" {
 		pp.Description = stripe.String(req.Description)
 	}
-	var pi paymentIntentJSON
-	if err := g.do(ctx, http.MethodPost, "/v1/payment_intents", pp, &pi); err != nil {
-		return payment.Payment{}, err
-	}
-	return pi.payment(), nil
+	return g.paymentIntent(ctx, http.MethodPost, "/v1/payment_intents", pp, &pp.Params)
 }
 
 // CapturePayment captures an authorised payment; amount 0 captures it all.
@@ -516,11 +545,7 @@ func (g *Gateway) CapturePayment(ctx context.Context, id string, amount int64, k
 	if amount > 0 {
 		cp.AmountToCapture = stripe.Int64(amount)
 	}
-	var pi paymentIntentJSON
-	if err := g.do(ctx, http.MethodPost, stripe.FormatURLPath("/v1/payment_intents/%s/capture", id), cp, &pi); err != nil {
-		return payment.Payment{}, err
-	}
-	return pi.payment(), nil
+	return g.paymentIntent(ctx, http.MethodPost, stripe.FormatURLPath("/v1/payment_intents/%s/capture", id), cp, &cp.Params)
 }
 
 // CancelPayment cancels a payment intent, releasing an authorisation.
@@ -529,20 +554,13 @@ func (g *Gateway) CancelPayment(ctx context.Context, id, reason, key string) (pa
 	if reason != "" {
 		cp.CancellationReason = stripe.String(reason)
 	}
-	var pi paymentIntentJSON
-	if err := g.do(ctx, http.MethodPost, stripe.FormatURLPath("/v1/payment_intents/%s/cancel", id), cp, &pi); err != nil {
-		return payment.Payment{}, err
-	}
-	return pi.payment(), nil
+	return g.paymentIntent(ctx, http.MethodPost, stripe.FormatURLPath("/v1/payment_intents/%s/cancel", id), cp, &cp.Params)
 }
 
 // GetPayment retrieves a payment intent.
 func (g *Gateway) GetPayment(ctx context.Context, id string) (payment.Payment, error) {
-	var pi paymentIntentJSON
-	if err := g.do(ctx, http.MethodGet, stripe.FormatURLPath("/v1/payment_intents/%s", id), &stripe.PaymentIntentParams{Params: stripe.Params{Context: ctx}}, &pi); err != nil {
-		return payment.Payment{}, err
-	}
-	return pi.payment(), nil
+	pp := &stripe.PaymentIntentParams{}
+	return g.paymentIntent(ctx, http.MethodGet, stripe.FormatURLPath("/v1/payment_intents/%s", id), pp, &pp.Params)
 }
 
 // GetCharge retrieves a charge.
@@ -605,7 +623,8 @@ func (g *Gateway) ListCharges(ctx context.Context, f payment.ChargeFilter) iter.
 					lp.StartingAfter = stripe.String(after)
 				}
 				var p chargePage
-				buf, p.err = g.stream(ctx, "/v1/charges", &chargeQuery{ChargeListParams: lp}, buf[:0])
+				q := &chargeQuery{ChargeListParams: lp}
+				buf, p.err = g.send(ctx, http.MethodGet, "/v1/charges", q, &q.Context, buf[:0])
 				if p.err == nil {
 					p.charges, p.hasMore, p.err = decodeChargePage(&parser, buf)
 				}
