@@ -24,9 +24,9 @@ type idemRecord struct {
 }
 
 // Binary layout: len(scope)(2) scope at(8) status(2) len(hash)(1) hash
-// len(reqID)(1) reqID body.
+// len(reqID)(1) reqID body, the body packed (see appendPacked).
 func (r idemRecord) marshal() []byte {
-	b := make([]byte, 0, 14+len(r.Scope)+len(r.Hash)+len(r.RequestID)+len(r.Body))
+	b := make([]byte, 0, 15+len(r.Scope)+len(r.Hash)+len(r.RequestID)+len(r.Body)/2)
 	b = binary.BigEndian.AppendUint16(b, uint16(len(r.Scope)))
 	b = append(b, r.Scope...)
 	b = binary.BigEndian.AppendUint64(b, uint64(r.At))
@@ -35,7 +35,7 @@ func (r idemRecord) marshal() []byte {
 	b = append(b, r.Hash...)
 	b = append(b, byte(len(r.RequestID)))
 	b = append(b, r.RequestID...)
-	return append(b, r.Body...)
+	return appendPacked(b, r.Body)
 }
 
 // recordScope is the scope a marshalled record belongs to (nil if corrupt).
@@ -69,7 +69,11 @@ func (r *idemRecord) unmarshal(b []byte) error {
 		return errCorruptIdem
 	}
 	r.RequestID = string(b[1 : 1+n])
-	r.Body = append([]byte(nil), b[1+n:]...)
+	body, err := unpackedCopy(b[1+n:])
+	if err != nil {
+		return errCorruptIdem
+	}
+	r.Body = body
 	return nil
 }
 

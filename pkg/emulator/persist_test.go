@@ -177,7 +177,7 @@ func checkInvariants(t *testing.T, dir string) {
 		}
 		chargeIDs := map[string]*charge{}
 		var decodeErr error
-		em.charges.each(tx, func(id string, _ []byte) bool {
+		eachErr := em.charges.each(tx, func(id string, _ []byte) bool {
 			ch, _, err := em.charges.get(tx, id)
 			if err != nil {
 				decodeErr = err
@@ -187,10 +187,10 @@ func checkInvariants(t *testing.T, dir string) {
 			charges++
 			return true
 		})
-		if decodeErr != nil {
-			return decodeErr
+		if err := errors.Join(eachErr, decodeErr); err != nil {
+			return err
 		}
-		em.pis.each(tx, func(id string, _ []byte) bool {
+		eachErr = em.pis.each(tx, func(id string, _ []byte) bool {
 			pi, _, err := em.pis.get(tx, id)
 			if err != nil {
 				decodeErr = err
@@ -211,8 +211,8 @@ func checkInvariants(t *testing.T, dir string) {
 			}
 			return decodeErr == nil
 		})
-		if decodeErr != nil {
-			return decodeErr
+		if err := errors.Join(eachErr, decodeErr); err != nil {
+			return err
 		}
 		if n := readCount(tx, em.pis.countKey); n != pis {
 			return fmt.Errorf("payment_intents count %d, stored %d", n, pis)

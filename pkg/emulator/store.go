@@ -190,6 +190,9 @@ type stored struct {
 	created int64
 }
 
+// getRaw returns an object's position and its stored value, which may be
+// packed (see unpacked); it spares the decoding to callers that only ask
+// whether an object exists.
 func (t *table[T]) getRaw(tx *bolt.Tx, id string) (stored, []byte, bool) {
 	v := tx.Bucket(bucketObjects).Get(t.objKey(id))
 	if len(v) < 16 {
@@ -199,21 +202,25 @@ func (t *table[T]) getRaw(tx *bolt.Tx, id string) (stored, []byte, bool) {
 }
 
 func (t *table[T]) get(tx *bolt.Tx, id string) (*T, stored, error) {
-	pos, raw, ok := t.getRaw(tx, id)
+	pos, v, ok := t.getRaw(tx, id)
 	if !ok {
 		return nil, pos, errNotStored
 	}
 	if t.cache != nil {
-		if obj := t.cache.get(id, raw); obj != nil {
+		if obj := t.cache.get(id, v); obj != nil {
 			return obj, pos, nil
 		}
+	}
+	raw, err := unpacked(v)
+	if err != nil {
+		return nil, pos, fmt.Errorf("read %s %s: %w", t.kind, id, err)
 	}
 	obj := new(T)
 	if err := json.Unmarshal(raw, obj); err != nil {
 		return nil, pos, fmt.Errorf("decode %s %s: %w", t.kind, id, err)
 	}
 	if t.cache != nil {
-		t.cache.put(id, raw, obj)
+		t.cache.put(id, v, obj)
 	}
 	return obj, pos, nil
 }
@@ -289,33 +296,43 @@ func (t *table[T]) remove(w *wtx, obj *T, pos stored) error {
 }
 
 func (t *table[T]) write(w *wtx, id string, seq uint64, created int64, obj *T) error {
-	var v []byte
-	if a, ok := any(obj).(jsonAppender); ok { // encoded after the header, in one buffer
-		v = a.appendJSONTo(make([]byte, 16, 16+objectSize))
+	var js []byte
+	if a, ok := any(obj).(jsonAppender); ok {
+		js = a.appendJSONTo(make([]byte, 0, objectSize))
 	} else {
 		raw, err := marshal(obj)
 		if err != nil {
 			return fmt.Errorf("encode %s %s: %w", t.kind, id, err)
 		}
-		v = append(make([]byte, 16, 16+len(raw)), raw...)
+		js = raw
 	}
+	v := make([]byte, 16, 16+1+len(js)/2)
 	binary.BigEndian.PutUint64(v[:8], seq)
 	binary.BigEndian.PutUint64(v[8:16], uint64(created))
-	// bbolt keeps v until the commit, and nothing writes to it: the answer
-	// may share it.
-	w.lastObj, w.lastRaw = obj, v[16:]
+	v = appendPacked(v, js)
+	// Nothing else holds js: the answer may share it.
+	w.lastObj, w.lastRaw = obj, js
 	return wbucket(w.tx, bucketObjects).Put(t.objKey(id), v)
 }
 
 // each calls fn with the ID and JSON of every object of the table, in ID
-// order, until fn returns false.
-func (t *table[T]) each(tx *bolt.Tx, fn func(id string, raw []byte) bool) {
+// order, until fn returns false; a value that cannot be read stops it with
+// its error.
+func (t *table[T]) each(tx *bolt.Tx, fn func(id string, raw []byte) bool) error {
 	c := tx.Bucket(bucketObjects).Cursor()
 	for k, v := c.Seek([]byte{t.tag}); k != nil && k[0] == t.tag; k, v = c.Next() {
-		if len(v) >= 16 && !fn(string(k[1:]), v[16:]) {
-			return
+		if len(v) < 16 {
+			continue
+		}
+		js, err := unpacked(v[16:])
+		if err != nil {
+			return fmt.Errorf("read %s %s: %w", t.kind, k[1:], err)
+		}
+		if !fn(string(k[1:]), js) {
+			return nil
 		}
 	}
+	return nil
 }
 
 // indexLen counts the entries of an index (-1: the creation order).
@@ -424,7 +441,12 @@ func (t *table[T]) pageWith(tx *bolt.Tx, q listQuery, keep func(*T) bool, raw bo
 				decodeErr = errAPI("%v", fmt.Errorf("read %s %s: %w", t.kind, v, errNotStored))
 				return false
 			}
-			raws = append(raws, bytes.Clone(r))
+			js, err := unpackedCopy(r)
+			if err != nil {
+				decodeErr = errAPI("%v", fmt.Errorf("read %s %s: %w", t.kind, v, err))
+				return false
+			}
+			raws = append(raws, js)
 			return true
 		}
 		obj, _, err := t.get(tx, string(v))

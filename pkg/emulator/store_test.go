@@ -96,7 +96,11 @@ func TestPaymentMethodCache(t *testing.T) {
 			obj, _, err := em.pms.get(tx, pm.ID)
 			out = obj
 			if fresh == nil {
-				_, raw, _ := em.pms.getRaw(tx, pm.ID)
+				_, v, _ := em.pms.getRaw(tx, pm.ID)
+				raw, err := unpacked(v)
+				if err != nil {
+					return err
+				}
 				var dec pmRecord
 				if err := json.Unmarshal(raw, &dec); err != nil {
 					return err
