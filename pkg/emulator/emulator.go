@@ -396,9 +396,21 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 		replayed bool
 		original string
 	)
+	// The JSON buffers of the run whose answer is written go back to their
+	// pool once it is written (the deferred call runs after writeJSON).
+	var last *wtx
+	defer func() {
+		if last != nil {
+			last.release()
+		}
+	}()
 	err := e.writer.Do(func(tx *bolt.Tx) error {
+		if last != nil { // a group retried without a failed member runs fn again
+			last.release()
+		}
 		status, body, aerrOut, replayed, original = 0, nil, nil, false, reqID
 		w := &wtx{tx: tx, em: e, now: rq.now}
+		last = w
 		wall := e.opts.Now()
 		if useIdem {
 			if raw, _, ok := e.getIdem(tx, scope); ok {

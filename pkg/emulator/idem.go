@@ -26,7 +26,7 @@ type idemRecord struct {
 // Binary layout: len(scope)(2) scope at(8) status(2) len(hash)(1) hash
 // len(reqID)(1) reqID body, the body packed (see appendPacked).
 func (r idemRecord) marshal() []byte {
-	b := make([]byte, 0, 15+len(r.Scope)+len(r.Hash)+len(r.RequestID)+len(r.Body)/2)
+	b := make([]byte, 0, 15+len(r.Scope)+len(r.Hash)+len(r.RequestID)+min(len(r.Body), 512))
 	b = binary.BigEndian.AppendUint16(b, uint16(len(r.Scope)))
 	b = append(b, r.Scope...)
 	b = binary.BigEndian.AppendUint64(b, uint64(r.At))

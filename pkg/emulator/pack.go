@@ -45,17 +45,24 @@ func appendPacked(dst, js []byte) []byte {
 	if len(js) < packMin {
 		return append(dst, js...)
 	}
-	n := len(dst)
-	need := 1 + s2.MaxEncodedLen(len(js))
-	if cap(dst)-n < need {
-		grown := make([]byte, n, n+need)
-		copy(grown, dst)
-		dst = grown
+	// Encode into scratch space of the worst case's size, then append
+	// what it took: a packed value is a fraction of that.
+	sp := packScratch.Get().(*[]byte)
+	if need := s2.MaxEncodedLen(len(js)); cap(*sp) < need {
+		*sp = make([]byte, need)
 	}
-	dst = append(dst, packedS2Dict1)
-	enc := packDict().Encode(dst[n+1:cap(dst)], js)
-	return dst[:n+1+len(enc)]
+	enc := packDict().Encode(*sp, js)
+	dst = append(append(dst, packedS2Dict1), enc...)
+	if cap(*sp) <= maxPooledScratch {
+		packScratch.Put(sp)
+	}
+	return dst
 }
+
+var packScratch = sync.Pool{New: func() any { return new([]byte) }}
+
+// maxPooledScratch bounds the scratch buffers packScratch keeps.
+const maxPooledScratch = 64 << 10
 
 // unpacked returns the JSON of a stored value: v itself when it is not
 // packed, else a new slice.

@@ -63,8 +63,35 @@ type wtx struct {
 	lastRefund *refund
 	// lastObj is the object written last and lastRaw its JSON, so that a
 	// response can reuse the encoding instead of marshalling it again.
+	// lastRaw is the request's own (nothing stores it): the answer may be
+	// made of it in place.
 	lastObj any
 	lastRaw []byte
+	// bufs are the JSON buffers of the objects written, returned to
+	// jsonBufs by release once the answer has been written.
+	bufs []*[]byte
+}
+
+// jsonBufs holds buffers for objects' JSON: a stored object is packed, so
+// its JSON is needed only until the request's answer is written.
+var jsonBufs = sync.Pool{New: func() any { b := make([]byte, 0, objectSize); return &b }}
+
+// jsonBuf returns an empty buffer that release takes back.
+func (w *wtx) jsonBuf() []byte {
+	bp := jsonBufs.Get().(*[]byte)
+	w.bufs = append(w.bufs, bp)
+	return (*bp)[:0]
+}
+
+// release returns the request's JSON buffers; nothing may use lastRaw or
+// an answer made of it afterwards.
+func (w *wtx) release() {
+	for _, bp := range w.bufs {
+		if cap(*bp) <= maxPooledScratch {
+			jsonBufs.Put(bp)
+		}
+	}
+	w.bufs, w.lastObj, w.lastRaw = nil, nil, nil
 }
 
 func (w *wtx) nextSeq() (uint64, error) {
@@ -298,7 +325,8 @@ func (t *table[T]) remove(w *wtx, obj *T, pos stored) error {
 func (t *table[T]) write(w *wtx, id string, seq uint64, created int64, obj *T) error {
 	var js []byte
 	if a, ok := any(obj).(jsonAppender); ok {
-		js = a.appendJSONTo(make([]byte, 0, objectSize))
+		js = a.appendJSONTo(w.jsonBuf())
+		*w.bufs[len(w.bufs)-1] = js // keep the grown buffer
 	} else {
 		raw, err := marshal(obj)
 		if err != nil {
@@ -310,7 +338,6 @@ func (t *table[T]) write(w *wtx, id string, seq uint64, created int64, obj *T) e
 	binary.BigEndian.PutUint64(v[:8], seq)
 	binary.BigEndian.PutUint64(v[8:16], uint64(created))
 	v = appendPacked(v, js)
-	// Nothing else holds js: the answer may share it.
 	w.lastObj, w.lastRaw = obj, js
 	return wbucket(w.tx, bucketObjects).Put(t.objKey(id), v)
 }
