@@ -13,6 +13,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/emulator"
+	"github.com/tweetpay/tweetpay/pkg/gctune"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 )
 
@@ -101,6 +102,7 @@ func checkAddr(addr string, allowRemote bool) error {
 }
 
 func serveRun(ctx context.Context, opts *ServeOptions) error {
+	defer gctune.Throughput(gctune.ServerFloor)()
 	cfg, err := opts.Config()
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/config"
+	"github.com/tweetpay/tweetpay/pkg/gctune"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/output"
 	"github.com/tweetpay/tweetpay/pkg/scenario"
@@ -127,6 +128,7 @@ type runJSON struct {
 }
 
 func runRun(ctx context.Context, opts *RunOptions) error {
+	defer gctune.Throughput(gctune.BatchFloor)()
 	var scs []*scenario.Scenario
 	for _, f := range opts.Files {
 		s, err := scenario.LoadFile(f)

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/gctune"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/money"
 	"github.com/tweetpay/tweetpay/pkg/output"
@@ -144,6 +145,7 @@ func parseRate(s string) (float64, error) {
 }
 
 func streamRun(ctx context.Context, opts *StreamOptions) error {
+	defer gctune.Throughput(gctune.BatchFloor)()
 	var in io.Reader = opts.IO.In
 	var size int64
 	countRest := false

@@ -10,14 +10,26 @@ import (
 
 	"github.com/tweetpay/tweetpay/internal/cputime"
 	"github.com/tweetpay/tweetpay/pkg/emulator"
+	"github.com/tweetpay/tweetpay/pkg/gctune"
 	"github.com/tweetpay/tweetpay/pkg/payment"
 )
 
 // BenchmarkGatewayCreateConfirmParallel is the emulator's create-and-confirm
 // benchmark (pkg/emulator BenchmarkCreateConfirmParallel: durable, in-process,
 // 32 callers, an existing customer with an attached card) with tweetpay's own
-// client, this gateway, in place of stripe-go's full resource decoding.
+// client, this gateway, in place of stripe-go's full resource decoding. It
+// runs with Go's default garbage collection, and paced as `simulate stream`
+// and `simulate run` pace it (gctune.BatchFloor), since the in-process
+// emulator runs inside those commands.
 func BenchmarkGatewayCreateConfirmParallel(b *testing.B) {
+	b.Run("gc=default", gatewayCreateConfirm)
+	b.Run("gc=tweetpay", func(b *testing.B) {
+		defer gctune.Throughput(gctune.BatchFloor)()
+		gatewayCreateConfirm(b)
+	})
+}
+
+func gatewayCreateConfirm(b *testing.B) {
 	em, err := emulator.Open(b.TempDir(), emulator.Options{})
 	if err != nil {
 		b.Fatal(err)
