@@ -24,9 +24,15 @@ type idemRecord struct {
 }
 
 // Binary layout: len(scope)(2) scope at(8) status(2) len(hash)(1) hash
-// len(reqID)(1) reqID body, the body packed (see appendPacked).
+// len(reqID)(1) reqID body, the body packed (see appendPacked; earlier
+// versions stored it as it is, which unmarshal reads too).
 func (r idemRecord) marshal() []byte {
 	b := make([]byte, 0, 15+len(r.Scope)+len(r.Hash)+len(r.RequestID)+min(len(r.Body), 512))
+	return appendPacked(r.appendHead(b), r.Body)
+}
+
+// appendHead appends everything before the body.
+func (r idemRecord) appendHead(b []byte) []byte {
 	b = binary.BigEndian.AppendUint16(b, uint16(len(r.Scope)))
 	b = append(b, r.Scope...)
 	b = binary.BigEndian.AppendUint64(b, uint64(r.At))
@@ -34,8 +40,7 @@ func (r idemRecord) marshal() []byte {
 	b = append(b, byte(len(r.Hash)))
 	b = append(b, r.Hash...)
 	b = append(b, byte(len(r.RequestID)))
-	b = append(b, r.RequestID...)
-	return appendPacked(b, r.Body)
+	return append(b, r.RequestID...)
 }
 
 // recordScope is the scope a marshalled record belongs to (nil if corrupt).

@@ -3,7 +3,6 @@ package emulator
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/binary"
 	"encoding/hex"
 	"math/rand/v2"
 	"testing"
@@ -172,32 +171,4 @@ func TestUnpackedValuesOfOlderFiles(t *testing.T) {
 
 // oldIdemRecord is an idempotency record in the layout of earlier versions:
 // the body as it is.
-func oldIdemRecord(r idemRecord) []byte {
-	b := binary.BigEndian.AppendUint16(nil, uint16(len(r.Scope)))
-	b = append(b, r.Scope...)
-	b = binary.BigEndian.AppendUint64(b, uint64(r.At))
-	b = binary.BigEndian.AppendUint16(b, uint16(r.Status))
-	b = append(b, byte(len(r.Hash)))
-	b = append(b, r.Hash...)
-	b = append(b, byte(len(r.RequestID)))
-	b = append(b, r.RequestID...)
-	return append(b, r.Body...)
-}
-
-func BenchmarkPack(b *testing.B) {
-	js := []byte(packDict1[len(packDict1)-1300:])
-	buf := make([]byte, 0, 4096)
-	b.SetBytes(int64(len(js)))
-	for b.Loop() {
-		buf = appendPacked(buf[:0], js)
-	}
-}
-
-func BenchmarkUnpack(b *testing.B) {
-	js := []byte(packDict1[len(packDict1)-1300:])
-	v := appendPacked(nil, js)
-	b.SetBytes(int64(len(js)))
-	for b.Loop() {
-		_, _ = unpacked(v)
-	}
-}
+func oldIdemRecord(r idemRecord) []byte { return append(r.appendHead(nil), r.Body...) }
