@@ -3,6 +3,7 @@ package stripe
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -136,5 +137,47 @@ func TestNetworkError(t *testing.T) {
 	_, err := pay(g)
 	if !errors.Is(err, payment.ErrUnavailable) {
 		t.Fatalf("err = %v, want ErrUnavailable", err)
+	}
+}
+
+// TestPaymentConnectionDrops: a connection that drops before the answer is
+// retried with the same idempotency key, and a payment whose connection
+// drops for good is ErrUnavailable (stripe-go's streaming path, which the
+// gateway takes for PaymentIntents, panics on such a drop unless caught).
+func TestPaymentConnectionDrops(t *testing.T) {
+	for _, drops := range []int{1, 100} {
+		var mu sync.Mutex
+		var keys []string
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			keys = append(keys, r.Header.Get("Idempotency-Key"))
+			n := len(keys)
+			mu.Unlock()
+			if n <= drops {
+				if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+					conn.Close()
+				}
+				return
+			}
+			fmt.Fprint(w, okPI)
+		}))
+		g := New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
+		p, err := pay(g)
+		srv.Close()
+		for _, k := range keys {
+			if k != "tweetpay:offer:tweet-1" {
+				t.Errorf("attempt with key %q", k)
+			}
+		}
+		switch drops {
+		case 1:
+			if err != nil || p.ID != "pi_1" || len(keys) != 2 {
+				t.Errorf("one drop: %+v, %v after %d attempts; want pi_1 after 2", p, err, len(keys))
+			}
+		default:
+			if !errors.Is(err, payment.ErrUnavailable) || len(keys) < 2 {
+				t.Errorf("dropping for good: %v after %d attempts; want ErrUnavailable after retries", err, len(keys))
+			}
+		}
 	}
 }
