@@ -33,9 +33,14 @@ var (
 // Defaults of Options.
 const (
 	DefaultConcurrency = 8
-	DefaultRetries     = 5
-	DefaultBackoff     = 200 * time.Millisecond
-	MaxBackoff         = 5 * time.Second
+	// InProcessConcurrency is the default of `simulate stream` on the
+	// embedded emulator, which has no rate limit: a stream waits mostly
+	// for the two state files' commits, and more tweets in flight share
+	// them (1,214 tweets/s at 8, 2,179 at 64; docs/benchmarks.md).
+	InProcessConcurrency = 64
+	DefaultRetries       = 5
+	DefaultBackoff       = 200 * time.Millisecond
+	MaxBackoff           = 5 * time.Second
 	// MaxLineBytes is the longest line read; a longer line is a bad line.
 	MaxLineBytes = tweet.MaxPayloadBytes
 )

@@ -15,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/gctune"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/money"
@@ -28,8 +29,11 @@ import (
 type StreamOptions struct {
 	IO     *iostreams.IOStreams
 	Engine func() (*shop.Engine, error)
+	Config func() (*config.Config, error)
 
-	File        string
+	File string
+	// Concurrency is --concurrency; 0 (not given) means the backend's
+	// default (see concurrencyFor).
 	Concurrency int
 	Rate        float64
 	Format      string
@@ -44,7 +48,7 @@ var streamFormats = []string{tweet.FormatAuto, tweet.FormatPlain, tweet.FormatV2
 
 // NewCmdStream returns `simulate stream`.
 func NewCmdStream(f *cmdutil.Factory, runF func(context.Context, *StreamOptions) error) *cobra.Command {
-	opts := &StreamOptions{IO: f.IOStreams, Engine: f.Engine}
+	opts := &StreamOptions{IO: f.IOStreams, Engine: f.Engine, Config: f.Config}
 	var rate string
 	cmd := &cobra.Command{
 		Use:   "stream [FILE|-]",
@@ -86,7 +90,7 @@ stream got); 4 for a bad configuration; 130 when interrupted.`,
 			if len(args) == 1 {
 				opts.File = args[0]
 			}
-			if opts.Concurrency < 1 || opts.Concurrency > 256 {
+			if cmd.Flags().Changed("concurrency") && (opts.Concurrency < 1 || opts.Concurrency > 256) {
 				return cmdutil.FlagErrorf("--concurrency must be between 1 and 256, got %d", opts.Concurrency)
 			}
 			if opts.Retries < 0 || opts.Retries > 100 {
@@ -107,7 +111,8 @@ stream got); 4 for a bad configuration; 130 when interrupted.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.IntVar(&opts.Concurrency, "concurrency", stream.DefaultConcurrency, "Tweets processed at once")
+	fl.IntVar(&opts.Concurrency, "concurrency", 0, fmt.Sprintf("Tweets processed at once, 1-256 (default %d on the embedded emulator, %d otherwise)",
+		stream.InProcessConcurrency, stream.DefaultConcurrency))
 	fl.StringVar(&rate, "rate", "", "At most this many tweets per second (`R/s`, or R/m)")
 	fl.StringVar(&opts.Format, "format", tweet.FormatAuto, "Payload `shape` of every line: "+strings.Join(streamFormats, ", "))
 	fl.BoolVar(&opts.FailFast, "fail-fast", false, "Stop at the first bad line")
@@ -117,6 +122,16 @@ stream got); 4 for a bad configuration; 130 when interrupted.`,
 		return streamFormats, cobra.ShellCompDirectiveNoFileComp
 	})
 	return cmd
+}
+
+// concurrencyFor is the default concurrency on cfg's backend: the embedded
+// emulator takes many tweets at once; Stripe's test mode allows about 25
+// requests a second, and another server is Stripe's or like it.
+func concurrencyFor(cfg *config.Config) int {
+	if cfg.Backend == config.BackendEmulator {
+		return stream.InProcessConcurrency
+	}
+	return stream.DefaultConcurrency
 }
 
 // parseRate reads --rate: "50/s", "50", "3000/m"; "" means no limit.
@@ -176,8 +191,16 @@ func streamRun(ctx context.Context, opts *StreamOptions) error {
 			bar.Clear()
 		}
 	}
+	conc := opts.Concurrency
+	if conc == 0 {
+		cfg, err := opts.Config()
+		if err != nil {
+			return err
+		}
+		conc = concurrencyFor(cfg)
+	}
 	so := stream.Options{
-		Concurrency: opts.Concurrency,
+		Concurrency: conc,
 		Rate:        opts.Rate,
 		Format:      opts.Format,
 		FailFast:    opts.FailFast,

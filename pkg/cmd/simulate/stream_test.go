@@ -1,0 +1,56 @@
+package simulate
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/config"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/stream"
+)
+
+// --concurrency given is kept; not given, it is left to the backend's
+// default: many tweets at once on the embedded emulator, few against Stripe
+// (whose test mode allows about 25 requests a second) or another server.
+func TestStreamConcurrency(t *testing.T) {
+	for _, tc := range []struct {
+		args    []string
+		want    int
+		wantErr string
+	}{
+		{args: []string{"f.jsonl"}, want: 0},
+		{args: []string{"--concurrency", "16", "f.jsonl"}, want: 16},
+		{args: []string{"--concurrency", "256", "f.jsonl"}, want: 256},
+		{args: []string{"--concurrency", "0", "f.jsonl"}, wantErr: "--concurrency must be between 1 and 256, got 0"},
+		{args: []string{"--concurrency", "257", "f.jsonl"}, wantErr: "--concurrency must be between 1 and 256, got 257"},
+	} {
+		ios, _, _, _ := iostreams.Test()
+		var got *StreamOptions
+		cmd := NewCmdStream(&cmdutil.Factory{IOStreams: ios}, func(_ context.Context, o *StreamOptions) error {
+			got = o
+			return nil
+		})
+		cmd.SetArgs(tc.args)
+		cmd.SetOut(&bytes.Buffer{})
+		cmd.SetErr(&bytes.Buffer{})
+		err := cmd.Execute()
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%v: error %v, want %q", tc.args, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || got.Concurrency != tc.want {
+			t.Errorf("%v: concurrency %v (%v), want %d", tc.args, got, err, tc.want)
+		}
+	}
+	if n := concurrencyFor(&config.Config{Backend: config.BackendEmulator}); n != stream.InProcessConcurrency {
+		t.Errorf("embedded emulator: %d", n)
+	}
+	if n := concurrencyFor(&config.Config{Backend: config.BackendStripe}); n != stream.DefaultConcurrency {
+		t.Errorf("stripe: %d", n)
+	}
+}
