@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -185,16 +186,16 @@ func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, 
 	}
 
 	var linesRead, bytesRead atomic.Int64
-	window := max(2*o.Concurrency, o.Concurrency+16)
+	// The window bounds the lines between the oldest one not yet emitted and
+	// the newest one read: results are emitted in input order, so one slow
+	// tweet holds the lines after it, and a larger window lets the workers
+	// go on meanwhile.
+	window := max(4*o.Concurrency, o.Concurrency+16)
 	slots := make(chan struct{}, window)
-	// Each worker has its own queue and a tweet goes to the worker chosen by
-	// its author, so that one buyer's tweets (a purchase, then its
-	// confirmation) are processed in input order, and never wait on each
-	// other in the engine while other workers idle.
-	jobs := make([]chan job, o.Concurrency)
-	for i := range jobs {
-		jobs[i] = make(chan job, 4)
-	}
+	// One buyer's tweets (a purchase, then its confirmation) are processed
+	// one at a time, in input order; any other tweet goes to whichever worker
+	// is free (see sched).
+	jobs := newSched()
 	results := make(chan done, window)
 
 	// Workers finish what they started even after a cancellation: the
@@ -202,12 +203,18 @@ func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, 
 	// off half-way would only be retried on the next run.
 	work := context.WithoutCancel(ctx)
 	var wg sync.WaitGroup
-	for i := range o.Concurrency {
+	for range o.Concurrency {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range jobs[i] {
-				results <- process(ctx, work, p, o, j)
+			for {
+				j, ok := jobs.next()
+				if !ok {
+					return
+				}
+				d := process(ctx, work, p, o, j)
+				jobs.done(j)
+				results <- d
 			}
 		}()
 	}
@@ -263,9 +270,7 @@ func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, 
 	br := bufio.NewReaderSize(r, 64<<10)
 	skipped := 0
 	readErr := read(ctx, br, o, &stopped, slots, jobs, &linesRead, &bytesRead, &skipped)
-	for _, q := range jobs {
-		close(q)
-	}
+	jobs.close()
 	<-emitted
 
 	sum.Lines = int(linesRead.Load())
@@ -308,7 +313,7 @@ func totalText(s Summary) string {
 
 // read reads lines and hands them to the workers until the input ends or
 // the stream stops.
-func read(ctx context.Context, br *bufio.Reader, o Options, stopped *atomic.Bool, slots chan struct{}, jobs []chan job, lines, bytes *atomic.Int64, skipped *int) error {
+func read(ctx context.Context, br *bufio.Reader, o Options, stopped *atomic.Bool, slots chan struct{}, jobs *sched, lines, bytes *atomic.Int64, skipped *int) error {
 	var interval time.Duration
 	if o.Rate > 0 {
 		interval = time.Duration(float64(time.Second) / o.Rate)
@@ -377,7 +382,7 @@ func read(ctx context.Context, br *bufio.Reader, o Options, stopped *atomic.Bool
 		}
 		lines.Add(1)
 		seq++
-		jobs[route(j, len(jobs))] <- j
+		jobs.add(j)
 		if j.bad != nil && o.FailFast {
 			return nil // read no further than the first bad line
 		}
@@ -391,23 +396,110 @@ func read(ctx context.Context, br *bufio.Reader, o Options, stopped *atomic.Bool
 }
 
 // route picks the worker of a line from its first tweet's author.
-func route(j job, n int) int {
-	if len(j.tweets) == 0 || n == 1 {
-		return j.seq % n
+func author(j job) string {
+	if len(j.tweets) == 0 {
+		return ""
 	}
 	key := j.tweets[0].From
 	if key == "" {
 		key = j.tweets[0].AuthorID
 	}
-	var h uint32 = 2166136261 // FNV-1a, case-insensitive
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
+	return strings.ToLower(key)
+}
+
+// sched hands the stream's jobs to the workers: a job whose author has an
+// earlier job in flight waits for it, in input order; every other job goes
+// to the first free worker. (Workers chosen by a hash of the author, as
+// before, kept one buyer's tweets in order too, but a tweet behind a busy
+// worker held up the reader, and with it every worker: half of them were idle
+// in a stream of 1,000 buyers at concurrency 64.)
+type sched struct {
+	mu      sync.Mutex
+	cond    sync.Cond
+	ready   []job            // runnable, in input order
+	head    int              // ready[head:] are still to run
+	waiting map[string][]job // per author, behind the author's job in flight
+	busy    map[string]bool  // authors with a job in flight
+	pending int              // jobs added and not done
+	closed  bool
+}
+
+func newSched() *sched {
+	s := &sched{waiting: map[string][]job{}, busy: map[string]bool{}}
+	s.cond.L = &s.mu
+	return s
+}
+
+// add queues j (from the reader).
+func (s *sched) add(j job) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pending++
+	if a := author(j); a != "" {
+		if s.busy[a] {
+			s.waiting[a] = append(s.waiting[a], j)
+			return
 		}
-		h = (h ^ uint32(c)) * 16777619
+		s.busy[a] = true
 	}
-	return int(h % uint32(n))
+	s.push(j)
+}
+
+func (s *sched) push(j job) {
+	if s.head > 0 && s.head*2 >= len(s.ready) { // reuse the array: the queue is never longer than the window
+		n := copy(s.ready, s.ready[s.head:])
+		clear(s.ready[n:])
+		s.ready, s.head = s.ready[:n], 0
+	}
+	s.ready = append(s.ready, j)
+	s.cond.Signal()
+}
+
+// next returns the next job to run, waiting for one; false once the input
+// is closed and every job is done.
+func (s *sched) next() (job, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for s.head == len(s.ready) {
+		if s.closed && s.pending == 0 {
+			return job{}, false
+		}
+		s.cond.Wait()
+	}
+	j := s.ready[s.head]
+	s.ready[s.head] = job{}
+	s.head++
+	return j, true
+}
+
+// done records that j ran: the author's next job, if any, becomes runnable.
+func (s *sched) done(j job) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pending--
+	if a := author(j); a != "" {
+		if w := s.waiting[a]; len(w) > 0 {
+			s.push(w[0])
+			if len(w) == 1 {
+				delete(s.waiting, a)
+			} else {
+				s.waiting[a] = w[1:]
+			}
+		} else {
+			delete(s.busy, a)
+		}
+	}
+	if s.closed && s.pending == 0 {
+		s.cond.Broadcast()
+	}
+}
+
+// close says no job will be added; the workers end once every job is done.
+func (s *sched) close() {
+	s.mu.Lock()
+	s.closed = true
+	s.cond.Broadcast()
+	s.mu.Unlock()
 }
 
 // readLine reads one line without its line ending. A line longer than max

@@ -259,3 +259,74 @@ func TestBarRender(t *testing.T) {
 		t.Errorf("bar %q", s)
 	}
 }
+
+// authorEngine records, per author, the order tweets were processed in and
+// whether two of one author's tweets were ever processed at once.
+type authorEngine struct {
+	mu       sync.Mutex
+	order    map[string][]string
+	running  map[string]bool
+	overlap  []string
+	inFlight atomic.Int32
+	maxSeen  atomic.Int32
+}
+
+func (a *authorEngine) Process(_ context.Context, tw shop.Tweet) (shop.Result, error) {
+	n := a.inFlight.Add(1)
+	defer a.inFlight.Add(-1)
+	for m := a.maxSeen.Load(); n > m && !a.maxSeen.CompareAndSwap(m, n); m = a.maxSeen.Load() {
+	}
+	a.mu.Lock()
+	if a.running[tw.From] {
+		a.overlap = append(a.overlap, tw.ID)
+	}
+	a.running[tw.From] = true
+	a.order[tw.From] = append(a.order[tw.From], tw.ID)
+	a.mu.Unlock()
+	time.Sleep(time.Duration(rand.IntN(500)) * time.Microsecond)
+	a.mu.Lock()
+	a.running[tw.From] = false
+	a.mu.Unlock()
+	return shop.Result{TweetID: tw.ID, Outcome: shop.Ignored}, nil
+}
+
+// One author's tweets run one at a time and in input order, however many
+// workers there are; tweets of other authors do not wait behind them (one
+// author with most of the stream does not keep the workers idle).
+func TestRunKeepsEachAuthorsOrder(t *testing.T) {
+	var b strings.Builder
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := 1; i <= 2000; i++ {
+		from := "@hot"
+		if r.IntN(3) > 0 {
+			from = fmt.Sprintf("@u%d", r.IntN(40))
+		}
+		fmt.Fprintf(&b, `{"id":"t%d","from":"%s","text":"hi","created_at":"2026-01-01T00:00:00Z"}`+"\n", i, from)
+	}
+	eng := &authorEngine{order: map[string][]string{}, running: map[string]bool{}}
+	got, sum, err := collect(t, b.String(), eng, Options{Concurrency: 16})
+	if err != nil || len(got) != 2000 || sum.Processed != 2000 {
+		t.Fatalf("%d lines, %+v, %v", len(got), sum, err)
+	}
+	if len(eng.overlap) > 0 {
+		t.Fatalf("tweets of one author processed at once: %v", eng.overlap[:min(5, len(eng.overlap))])
+	}
+	for from, ids := range eng.order {
+		for i := 1; i < len(ids); i++ {
+			var a, b int
+			fmt.Sscanf(ids[i-1], "t%d", &a)
+			fmt.Sscanf(ids[i], "t%d", &b)
+			if a >= b {
+				t.Fatalf("%s: %s processed before %s", from, ids[i-1], ids[i])
+			}
+		}
+	}
+	if m := eng.maxSeen.Load(); m < 8 {
+		t.Errorf("at most %d tweets in flight with 16 workers and 41 authors", m)
+	}
+	for i, l := range got {
+		if want := fmt.Sprintf("t%d", i+1); len(l.Results) != 1 || l.Results[0].TweetID != want {
+			t.Fatalf("line %d emitted out of order: %+v", i+1, l)
+		}
+	}
+}
