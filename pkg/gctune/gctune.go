@@ -1,15 +1,18 @@
 // Package gctune sets the garbage collector's pace for tweetpay's
-// throughput-bound commands (an emulator server, streams and scenario runs).
+// throughput-bound commands: the emulator server and scenario runs.
 //
 // Their live heap is small, 1 to 5 MB, while a payment allocates tens of
 // kilobytes that die at once. With Go's default (GOGC=100) the heap goal is
 // then the runtime's minimum of 4 MB, and a process making ten thousand
 // payments a second collects two hundred times a second: a fifth to a
 // quarter of its CPU went to the collector (docs/benchmarks.md). Here the
-// collector is driven by a memory limit instead, of max(floor, 3 x live
-// heap), kept up to date as the live heap changes: a small heap is collected
-// when it reaches the floor, a large one when it has tripled (as GOGC=200
-// would), so a growing heap never makes the collector run back to back.
+// heap goal is max(floor, 3 x live heap) instead, kept up to date as the
+// live heap changes by setting GOGC: a small heap is collected when it
+// reaches the floor, a large one when it has tripled (GOGC=200). A memory
+// limit would do the first more simply, but it bounds all the runtime's
+// memory, goroutine stacks included: with 256 tweets in flight a stream
+// passed it with a small heap and collected without pause, at half the
+// throughput.
 //
 // A GOGC or GOMEMLIMIT in the environment is the user's choice and is left
 // alone.
@@ -29,10 +32,9 @@ import (
 const (
 	// ServerFloor is for `emulator serve`, a server with no memory target.
 	ServerFloor = 64 << 20
-	// BatchFloor is for streams and scenario runs, whose resident memory is
-	// mostly the state files' mapped pages: a heap goal of 24 MiB keeps it
-	// where the default's 4 to 10 MiB did (docs/benchmarks.md).
-	BatchFloor = 24 << 20
+	// BatchFloor is for scenario runs: a heap goal of 16 MiB where the
+	// default's is 4.
+	BatchFloor = 16 << 20
 )
 
 // period is how often the limit follows the live heap.
@@ -42,15 +44,14 @@ const period = 250 * time.Millisecond
 var active sync.Mutex
 
 // Throughput paces the collector as the package describes until stop is
-// called, which restores the previous settings. It does nothing (and stop
+// called, which restores the previous GOGC. It does nothing (and stop
 // is a no-op) when GOGC or GOMEMLIMIT is set, or another Throughput is in
 // effect.
 func Throughput(floor int64) (stop func()) {
 	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" || !active.TryLock() {
 		return func() {}
 	}
-	prevPercent := debug.SetGCPercent(-1)
-	prevLimit := debug.SetMemoryLimit(Limit(floor, liveHeap()))
+	prevPercent := debug.SetGCPercent(Percent(floor, liveHeap()))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -62,7 +63,7 @@ func Throughput(floor int64) (stop func()) {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				debug.SetMemoryLimit(Limit(floor, liveHeap()))
+				debug.SetGCPercent(Percent(floor, liveHeap()))
 			}
 		}
 	}()
@@ -71,20 +72,27 @@ func Throughput(floor int64) (stop func()) {
 		once.Do(func() {
 			cancel()
 			<-done
-			debug.SetMemoryLimit(prevLimit)
 			debug.SetGCPercent(prevPercent)
 			active.Unlock()
 		})
 	}
 }
 
-// Limit is the memory limit for a live heap of live bytes.
-func Limit(floor, live int64) int64 {
-	if live > math.MaxInt64/3 {
-		return math.MaxInt64
-	}
-	return max(floor, 3*live)
+// Percent is the GOGC that puts the heap goal at max(floor, 3 x live) for
+// a live heap of live bytes: at least 200, at most maxPercent.
+func Percent(floor, live int64) int {
+	live = max(live, minLive)
+	p := (floor - live) * 100 / live
+	return int(min(max(p, 200), maxPercent))
 }
+
+const (
+	// minLive is the smallest live heap Percent assumes (before the first
+	// collection the runtime reports none).
+	minLive = 1 << 20
+	// maxPercent bounds Percent for a tiny heap.
+	maxPercent = 10000
+)
 
 var liveSample = []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 

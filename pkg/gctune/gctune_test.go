@@ -1,31 +1,36 @@
 package gctune
 
 import (
-	"math"
 	"runtime"
 	"runtime/debug"
 	"testing"
 	"time"
 )
 
-func TestLimit(t *testing.T) {
-	for _, tc := range []struct{ floor, live, want int64 }{
-		{BatchFloor, 0, BatchFloor},
-		{BatchFloor, 1 << 20, BatchFloor},
-		{BatchFloor, 10 << 20, 30 << 20},
-		{ServerFloor, 100 << 20, 300 << 20},
-		{BatchFloor, math.MaxInt64 / 2, math.MaxInt64},
+func TestPercent(t *testing.T) {
+	const mib = 1 << 20
+	for _, tc := range []struct {
+		floor, live int64
+		want        int
+	}{
+		{BatchFloor, 0, 1500},       // before the first collection: 1 MiB assumed
+		{BatchFloor, 1 * mib, 1500}, // goal 16 MiB
+		{BatchFloor, 4 * mib, 300},  // (16-4)/4
+		{BatchFloor, 6 * mib, 200},  // goal 3x live, never less
+		{BatchFloor, 500 * mib, 200},
+		{ServerFloor, 1 << 10, 6300},
+		{1 << 40, 1, maxPercent},
 	} {
-		if got := Limit(tc.floor, tc.live); got != tc.want {
-			t.Errorf("Limit(%d, %d) = %d, want %d", tc.floor, tc.live, got, tc.want)
+		if got := Percent(tc.floor, tc.live); got != tc.want {
+			t.Errorf("Percent(%d, %d) = %d, want %d", tc.floor, tc.live, got, tc.want)
 		}
 	}
 }
 
 var sink []byte
 
-// The collector is driven by the limit while Throughput is in effect, the
-// limit follows the live heap, and stop restores Go's settings.
+// GOGC follows the live heap while Throughput is in effect, and stop
+// restores it.
 func TestThroughput(t *testing.T) {
 	t.Setenv("GOGC", "")
 	t.Setenv("GOMEMLIMIT", "")
@@ -34,38 +39,43 @@ func TestThroughput(t *testing.T) {
 	limit0 := debug.SetMemoryLimit(-1)
 
 	stop := Throughput(BatchFloor)
-	if p := debug.SetGCPercent(-1); p != -1 {
-		t.Errorf("GC percent %d while in effect, want off (-1)", p)
-	}
-	if l := debug.SetMemoryLimit(-1); l < BatchFloor {
-		t.Errorf("memory limit %d, want at least the floor %d", l, BatchFloor)
-	}
-	if again := Throughput(ServerFloor); debug.SetMemoryLimit(-1) >= ServerFloor {
-		t.Errorf("a second Throughput took effect")
+	if p := debug.SetGCPercent(-1); p < 200 {
+		t.Errorf("GOGC %d while in effect, want at least 200", p)
 	} else {
-		again()
+		debug.SetGCPercent(p)
 	}
-	sink = make([]byte, 64<<20) // live: the limit must rise to three times it
+	again := Throughput(ServerFloor) // a second one does nothing
+	again()
+	if p := debug.SetGCPercent(-1); p == 100 {
+		t.Errorf("the second Throughput's stop restored GOGC")
+	} else {
+		debug.SetGCPercent(p)
+	}
+	sink = make([]byte, 64<<20) // live: the goal must come down to 3x it
 	for i := range sink {
 		sink[i] = 1
 	}
 	deadline := time.Now().Add(5 * time.Second)
-	for debug.SetMemoryLimit(-1) < 3*(64<<20) {
-		if time.Now().After(deadline) {
-			t.Fatalf("memory limit %d did not follow a live heap of 64 MiB", debug.SetMemoryLimit(-1))
-		}
+	for {
 		runtime.GC()
-		time.Sleep(period / 4)
+		time.Sleep(period + period/2)
+		p := debug.SetGCPercent(-1)
+		debug.SetGCPercent(p)
+		if p == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GOGC %d did not follow a live heap of 64 MiB down to 200", p)
+		}
 	}
 	sink = nil
 	stop()
 	stop()
-	if p := debug.SetGCPercent(-1); p != 100 {
-		t.Errorf("GC percent %d after stop, want 100", p)
+	if p := debug.SetGCPercent(100); p != 100 {
+		t.Errorf("GOGC %d after stop, want 100", p)
 	}
-	debug.SetGCPercent(100)
 	if l := debug.SetMemoryLimit(-1); l != limit0 {
-		t.Errorf("memory limit %d after stop, want %d", l, limit0)
+		t.Errorf("memory limit %d, want it untouched (%d)", l, limit0)
 	}
 }
 
@@ -78,15 +88,10 @@ func TestThroughputLeavesUserSettings(t *testing.T) {
 			t.Setenv(env, map[string]string{"GOGC": "150", "GOMEMLIMIT": "1GiB"}[env])
 			percent0 := debug.SetGCPercent(100)
 			defer debug.SetGCPercent(percent0)
-			limit0 := debug.SetMemoryLimit(-1)
 			stop := Throughput(BatchFloor)
 			defer stop()
-			if p := debug.SetGCPercent(-1); p != 100 {
-				t.Errorf("GC percent changed to %d", p)
-			}
-			debug.SetGCPercent(100)
-			if l := debug.SetMemoryLimit(-1); l != limit0 {
-				t.Errorf("memory limit changed to %d", l)
+			if p := debug.SetGCPercent(100); p != 100 {
+				t.Errorf("GOGC changed to %d", p)
 			}
 		})
 	}

@@ -18,12 +18,12 @@ import (
 // benchmark (pkg/emulator BenchmarkCreateConfirmParallel: durable, in-process,
 // 32 callers, an existing customer with an attached card) with tweetpay's own
 // client, this gateway, in place of stripe-go's full resource decoding. It
-// runs with Go's default garbage collection, and paced as `simulate stream`
-// and `simulate run` pace it (gctune.BatchFloor), since the in-process
-// emulator runs inside those commands.
+// runs with Go's default garbage collection, and paced as `simulate run`
+// paces it (gctune.BatchFloor: a 16 MiB heap floor; `emulator serve` uses a
+// higher one).
 func BenchmarkGatewayCreateConfirmParallel(b *testing.B) {
 	b.Run("gc=default", gatewayCreateConfirm)
-	b.Run("gc=tweetpay", func(b *testing.B) {
+	b.Run("gc=paced", func(b *testing.B) {
 		defer gctune.Throughput(gctune.BatchFloor)()
 		gatewayCreateConfirm(b)
 	})
