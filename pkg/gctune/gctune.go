@@ -19,7 +19,6 @@
 package gctune
 
 import (
-	"context"
 	"math"
 	"os"
 	"runtime/debug"
@@ -37,7 +36,7 @@ const (
 	BatchFloor = 16 << 20
 )
 
-// period is how often the limit follows the live heap.
+// period is how often GOGC follows the live heap.
 const period = 250 * time.Millisecond
 
 // active is held while a Throughput is in effect.
@@ -52,15 +51,14 @@ func Throughput(floor int64) (stop func()) {
 		return func() {}
 	}
 	prevPercent := debug.SetGCPercent(Percent(floor, liveHeap()))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
+	quit, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
 		t := time.NewTicker(period)
 		defer t.Stop()
 		for {
 			select {
-			case <-ctx.Done():
+			case <-quit:
 				return
 			case <-t.C:
 				debug.SetGCPercent(Percent(floor, liveHeap()))
@@ -70,7 +68,7 @@ func Throughput(floor int64) (stop func()) {
 	var once sync.Once
 	return func() {
 		once.Do(func() {
-			cancel()
+			close(quit)
 			<-done
 			debug.SetGCPercent(prevPercent)
 			active.Unlock()

@@ -395,7 +395,8 @@ func read(ctx context.Context, br *bufio.Reader, o Options, stopped *atomic.Bool
 	}
 }
 
-// route picks the worker of a line from its first tweet's author.
+// author is whose tweets a line holds, from its first tweet, case folded;
+// "" for a bad line.
 func author(j job) string {
 	if len(j.tweets) == 0 {
 		return ""
@@ -414,18 +415,19 @@ func author(j job) string {
 // worker held up the reader, and with it every worker: half of them were idle
 // in a stream of 1,000 buyers at concurrency 64.)
 type sched struct {
-	mu      sync.Mutex
-	cond    sync.Cond
-	ready   []job            // runnable, in input order
-	head    int              // ready[head:] are still to run
-	waiting map[string][]job // per author, behind the author's job in flight
-	busy    map[string]bool  // authors with a job in flight
-	pending int              // jobs added and not done
-	closed  bool
+	mu    sync.Mutex
+	cond  sync.Cond
+	ready []job // runnable, in input order
+	head  int   // ready[head:] are still to run
+	// inFlight holds the authors with a job in flight, each with the jobs
+	// waiting behind it, in input order.
+	inFlight map[string][]job
+	pending  int // jobs added and not done
+	closed   bool
 }
 
 func newSched() *sched {
-	s := &sched{waiting: map[string][]job{}, busy: map[string]bool{}}
+	s := &sched{inFlight: map[string][]job{}}
 	s.cond.L = &s.mu
 	return s
 }
@@ -436,11 +438,11 @@ func (s *sched) add(j job) {
 	defer s.mu.Unlock()
 	s.pending++
 	if a := author(j); a != "" {
-		if s.busy[a] {
-			s.waiting[a] = append(s.waiting[a], j)
+		if waiting, busy := s.inFlight[a]; busy {
+			s.inFlight[a] = append(waiting, j)
 			return
 		}
-		s.busy[a] = true
+		s.inFlight[a] = nil
 	}
 	s.push(j)
 }
@@ -478,15 +480,11 @@ func (s *sched) done(j job) {
 	defer s.mu.Unlock()
 	s.pending--
 	if a := author(j); a != "" {
-		if w := s.waiting[a]; len(w) > 0 {
-			s.push(w[0])
-			if len(w) == 1 {
-				delete(s.waiting, a)
-			} else {
-				s.waiting[a] = w[1:]
-			}
+		if w := s.inFlight[a]; len(w) > 0 {
+			s.push(w[0]) // the author's next job is in flight now
+			s.inFlight[a] = w[1:]
 		} else {
-			delete(s.busy, a)
+			delete(s.inFlight, a)
 		}
 	}
 	if s.closed && s.pending == 0 {
