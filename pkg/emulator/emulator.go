@@ -120,8 +120,15 @@ func (e *Emulator) allBuckets() [][]byte {
 // formatKey holds, in the meta bucket, the version of the storage layout.
 var formatKey = []byte("format")
 
-// formatVersion is the storage layout described in store.go.
-const formatVersion = "2"
+// formatVersion is the storage layout described in store.go. Version 3
+// added the pending log of deferred indexes (deferred.go): a version 2 file
+// is a version 3 file with nothing pending, and is kept as it is. A
+// tweetpay of version 2 would list without the pending objects; seeing
+// another version, it empties the file instead, as upgrade below does.
+const formatVersion = "3"
+
+// compatibleVersions are earlier layouts this one reads unchanged.
+var compatibleVersions = map[string]bool{"2": true}
 
 // errNotReady is returned by ready for a file that needs upgrade.
 var errNotReady = errors.New("state file needs initialising")
@@ -143,7 +150,8 @@ func (e *Emulator) ready(tx *bolt.Tx) error {
 // older layout (emulated test data, nothing else) is emptied first, since
 // its objects would not be found and its counters would be wrong.
 func (e *Emulator) upgrade(tx *bolt.Tx) error {
-	if meta := tx.Bucket(bucketMeta); meta != nil && string(meta.Get(formatKey)) != formatVersion {
+	if meta := tx.Bucket(bucketMeta); meta != nil && string(meta.Get(formatKey)) != formatVersion &&
+		!compatibleVersions[string(meta.Get(formatKey))] {
 		var names [][]byte
 		if err := tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
 			names = append(names, append([]byte(nil), name...))
@@ -349,6 +357,9 @@ func (e *Emulator) serve(rw http.ResponseWriter, r *http.Request, reqID, idemKey
 			return merr
 		})
 		e.db.MaybeTrim()
+		if err == nil && aerr == errIndexPending {
+			body, aerr, err = e.serveThroughWriter(handler, rq)
+		}
 		if err != nil {
 			return writeError(rw, errAPI("An error occurred with our connection to the emulator's store."))
 		}

@@ -14,26 +14,26 @@ func (e *Emulator) initTables() {
 				return nil
 			}
 			return []string{*p.LookupKey}
-		}},
-		indexSpec[price]{"product", func(p *price) []string { return []string{p.Product.ID} }})
+		}, false},
+		indexSpec[price]{"product", func(p *price) []string { return []string{p.Product.ID} }, false})
 	e.customers = newTable(3, "customers", "cus_", func(c *customer) string { return c.ID }, func(c *customer) int64 { return c.Created },
 		indexSpec[customer]{"email", func(c *customer) []string {
 			if c.Email == nil {
 				return nil
 			}
 			return []string{*c.Email}
-		}})
+		}, false})
 	e.pms = newTable(4, "payment_methods", "pm_", func(p *pmRecord) string { return p.ID }, func(p *pmRecord) int64 { return p.Created },
-		indexSpec[pmRecord]{"customer", func(p *pmRecord) []string { return nonEmpty(p.Customer.ID) }}).withCache(clonePM)
+		indexSpec[pmRecord]{"customer", func(p *pmRecord) []string { return nonEmpty(p.Customer.ID) }, false}).withCache(clonePM)
 	e.pis = newTable(5, "payment_intents", "pi_", func(p *piRecord) string { return p.ID }, func(p *piRecord) int64 { return p.Created },
-		indexSpec[piRecord]{"customer", func(p *piRecord) []string { return nonEmpty(p.Customer.ID) }})
+		indexSpec[piRecord]{"customer", func(p *piRecord) []string { return nonEmpty(p.Customer.ID) }, true})
 	e.charges = newTable(6, "charges", "ch_", func(c *charge) string { return c.ID }, func(c *charge) int64 { return c.Created },
-		indexSpec[charge]{"customer", func(c *charge) []string { return nonEmpty(c.Customer.ID) }},
-		indexSpec[charge]{"payment_intent", func(c *charge) []string { return nonEmpty(c.PaymentIntent.ID) }},
-		indexSpec[charge]{"metadata", func(c *charge) []string { return metadataKeys(c.Metadata) }})
+		indexSpec[charge]{"customer", func(c *charge) []string { return nonEmpty(c.Customer.ID) }, true},
+		indexSpec[charge]{"payment_intent", func(c *charge) []string { return nonEmpty(c.PaymentIntent.ID) }, false},
+		indexSpec[charge]{"metadata", func(c *charge) []string { return metadataKeys(c.Metadata) }, true})
 	e.refunds = newTable(7, "refunds", "re_", func(r *refund) string { return r.ID }, func(r *refund) int64 { return r.Created },
-		indexSpec[refund]{"charge", func(r *refund) []string { return nonEmpty(r.Charge.ID) }},
-		indexSpec[refund]{"payment_intent", func(r *refund) []string { return nonEmpty(r.PaymentIntent.ID) }})
+		indexSpec[refund]{"charge", func(r *refund) []string { return nonEmpty(r.Charge.ID) }, false},
+		indexSpec[refund]{"payment_intent", func(r *refund) []string { return nonEmpty(r.PaymentIntent.ID) }, false})
 }
 
 // clonePM copies a PaymentMethod deep enough for handlers to change its

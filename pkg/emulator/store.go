@@ -19,6 +19,8 @@ import (
 //	"objects" tag(1) id -> seq(8) created(8) JSON   one key range per kind
 //	"index"   tag(1) created(8) seq(8) -> id         order, newest = last
 //	          tag(1) value 0x00 created(8) seq(8) -> id   secondary indexes
+//	          tag(1) seq(8) -> values                 pending log of the
+//	                                                  deferred ones (deferred.go)
 //	"idem"    at(8) seq(8) -> idempotency record     in order of storage
 //	"idemscope" scope -> at(8) seq(8)                 finds a record
 //
@@ -102,6 +104,8 @@ func (w *wtx) nextSeq() (uint64, error) {
 type indexSpec[T any] struct {
 	name string
 	keys func(*T) []string
+	// deferred indexes are written when first read (see deferred.go).
+	deferred bool
 }
 
 // table stores objects of one kind with their order and secondary indexes.
@@ -166,7 +170,7 @@ func (c *objCache[T]) put(id string, raw []byte, obj *T) {
 }
 
 func newTable[T any](tag byte, kind, prefix string, id func(*T) string, created func(*T) int64, idx ...indexSpec[T]) *table[T] {
-	if tag == 0 || tag > 15 || len(idx) > 15 {
+	if tag == 0 || tag > 15 || len(idx) > 14 {
 		panic("emulator: bad table tag")
 	}
 	return &table[T]{kind: kind, prefix: prefix, tag: tag, id: id, created: created, indexes: idx,
@@ -265,10 +269,18 @@ func (t *table[T]) insert(w *wtx, obj *T, seq uint64) error {
 		return err
 	}
 	for i, ix := range t.indexes {
+		if ix.deferred {
+			continue
+		}
 		for _, v := range ix.keys(obj) {
 			if err := ib.Put(t.indexKey(i, v, created, seq), []byte(id)); err != nil {
 				return err
 			}
+		}
+	}
+	if pv := t.pendingValue(obj, created); pv != nil {
+		if err := ib.Put(t.pendingKey(seq), pv); err != nil {
+			return err
 		}
 	}
 	return addCount(w.tx, t.countKey, 1)
@@ -282,12 +294,24 @@ func (t *table[T]) update(w *wtx, old, obj *T, pos stored) error {
 	if err := t.write(w, id, pos.seq, pos.created, obj); err != nil {
 		return err
 	}
+	pending := -1 // unknown; then 0 or 1
 	for i, ix := range t.indexes {
 		before, after := ix.keys(old), ix.keys(obj)
 		if equalStrings(before, after) {
 			continue
 		}
 		ib := wbucket(w.tx, bucketIndex)
+		if ix.deferred {
+			if pending < 0 {
+				pending = 0
+				if t.isPending(w.tx, pos.seq) {
+					pending = 1
+				}
+			}
+			if pending == 1 {
+				continue // the log entry is rewritten below
+			}
+		}
 		for _, v := range before {
 			if err := ib.Delete(t.indexKey(i, v, pos.created, pos.seq)); err != nil {
 				return err
@@ -298,6 +322,13 @@ func (t *table[T]) update(w *wtx, old, obj *T, pos stored) error {
 				return err
 			}
 		}
+	}
+	if pending == 1 {
+		ib := wbucket(w.tx, bucketIndex)
+		if pv := t.pendingValue(obj, pos.created); pv != nil {
+			return ib.Put(t.pendingKey(pos.seq), pv)
+		}
+		return ib.Delete(t.pendingKey(pos.seq))
 	}
 	return nil
 }
@@ -312,7 +343,16 @@ func (t *table[T]) remove(w *wtx, obj *T, pos stored) error {
 	if err := ib.Delete(t.orderKey(pos.created, pos.seq)); err != nil {
 		return err
 	}
+	pending := t.hasDeferred() && t.isPending(w.tx, pos.seq)
+	if pending {
+		if err := ib.Delete(t.pendingKey(pos.seq)); err != nil {
+			return err
+		}
+	}
 	for i, ix := range t.indexes {
+		if ix.deferred && pending {
+			continue
+		}
 		for _, v := range ix.keys(obj) {
 			if err := ib.Delete(t.indexKey(i, v, pos.created, pos.seq)); err != nil {
 				return err
@@ -429,6 +469,14 @@ func (t *table[T]) pageRaw(tx *bolt.Tx, q listQuery) ([][]byte, bool, *apiError)
 }
 
 func (t *table[T]) pageWith(tx *bolt.Tx, q listQuery, keep func(*T) bool, raw bool) ([]*T, [][]byte, bool, *apiError) {
+	if q.index >= 0 && t.indexes[q.index].deferred && t.anyPending(tx) {
+		if !tx.Writable() {
+			return nil, nil, false, errIndexPending
+		}
+		if _, err := t.materialise(tx, 0); err != nil {
+			return nil, nil, false, errAPI("%v", err)
+		}
+	}
 	b := tx.Bucket(bucketIndex)
 	prefix := []byte{t.idxTag(q.index)}
 	if q.index >= 0 {
