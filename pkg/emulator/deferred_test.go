@@ -25,13 +25,19 @@ func smallChunks(n int) func() {
 func pendingCount[T any](em *Emulator, t *table[T]) int {
 	n := 0
 	_ = em.db.View(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketIndex).Cursor()
-		p := t.pendingPrefix()
-		for k, _ := c.Seek([]byte{p}); len(k) > 0 && k[0] == p; k, _ = c.Next() {
-			n++
-		}
+		n = pendingLen(tx, t)
 		return nil
 	})
+	return n
+}
+
+func pendingLen[T any](tx *bolt.Tx, t *table[T]) int {
+	n := 0
+	c := tx.Bucket(bucketIndex).Cursor()
+	p := t.pendingPrefix()
+	for k, _ := c.Seek([]byte{p}); len(k) > 0 && k[0] == p; k, _ = c.Next() {
+		n++
+	}
 	return n
 }
 

@@ -226,6 +226,11 @@ func checkInvariants(t *testing.T, dir string) {
 		if n := em.charges.indexLen(tx, 1); int64(n) != charges {
 			return fmt.Errorf("charge payment_intent index %d, stored %d", n, charges)
 		}
+		// The customer index is deferred: each charge is in it or in the
+		// pending log, never both, never neither.
+		if n, p := em.charges.indexLen(tx, 0), pendingLen(tx, em.charges); int64(n+p) != charges {
+			return fmt.Errorf("charge customer index %d + pending %d, stored %d", n, p, charges)
+		}
 		if n := tx.Bucket(bucketIdem).Stats().KeyN; int64(n) < pis {
 			return fmt.Errorf("%d idempotency records for %d payment intents", n, pis)
 		}

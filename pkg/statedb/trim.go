@@ -22,11 +22,14 @@ import (
 // mapped files with a 16 MiB budget). Elsewhere the trigger is a file growing
 // by TrimGrowth or TrimCalls calls, and that file is trimmed.
 //
-// 32 MiB: half that kept a 100,000-tweet stream at 66 MiB instead of 78 but
-// cost a fifth of its throughput, the pages it uses being mapped again after
-// every trim (docs/benchmarks.md).
+// 16 MiB: once it cost a fifth of a stream's throughput (pages in use
+// mapped again after every trim), when every payment also wrote entries
+// on random leaves of indexes keyed by buyer; with those indexes deferred
+// (pkg/emulator, deferred.go) the pages a stream uses are few, and 16 MiB
+// kept a 30,000-tweet stream at 48 MiB instead of 64 at the same speed
+// (docs/benchmarks.md).
 const (
-	TrimResident = 32 << 20
+	TrimResident = 16 << 20
 	TrimGrowth   = 16 << 20
 	TrimCalls    = 64
 	// trimCheck is how many calls pass between two looks at the file size

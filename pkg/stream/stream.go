@@ -37,8 +37,10 @@ const (
 	// InProcessConcurrency is the default of `simulate stream` on the
 	// embedded emulator, which has no rate limit: a stream waits mostly
 	// for the two state files' commits, and more tweets in flight share
-	// them (1,214 tweets/s at 8, 2,179 at 64; docs/benchmarks.md).
-	InProcessConcurrency = 64
+	// them (1,214 tweets/s at 8, 2,179 at 64 before the deferred
+	// indexes; then 3,442-3,692 at 64 and 3,679-4,276 at 128, 55 MiB
+	// resident; 256 held 73 MiB for no more; docs/benchmarks.md).
+	InProcessConcurrency = 128
 	DefaultRetries       = 5
 	DefaultBackoff       = 200 * time.Millisecond
 	MaxBackoff           = 5 * time.Second
