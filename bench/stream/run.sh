@@ -1,13 +1,13 @@
 #!/bin/sh
 # Throughput and peak memory of `tweetpay simulate stream` on the embedded,
 # durable emulator. Usage: bench/stream/run.sh [TWEETS] [BUYERS] [CONCURRENCY] [MIX]
-#   bench/stream/run.sh 100000 1000 64 purchase
+#   bench/stream/run.sh 100000 1000 128 purchase
 # Prints tweets/s (from the command's own summary) and the peak RSS
 # measured by /usr/bin/time -v.
 set -eu
 n=${1:-100000}
 buyers=${2:-1000}
-conc=${3:-64}
+conc=${3:-128}
 mix=${4:-purchase}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
@@ -22,3 +22,6 @@ grep -E 'lines, .* tweets in|Maximum resident set size|Elapsed \(wall' run.err
 echo "re-run (every tweet a duplicate):"
 /usr/bin/time -v ./tweetpay simulate stream --concurrency "$conc" tweets.jsonl > /dev/null 2> rerun.err || true
 grep -E 'lines, .* tweets in|duplicates|Maximum resident set size' rerun.err
+echo "first list by buyer (indexes the stream's charges), then another:"
+/usr/bin/time -f "%e s, peak RSS %M KB" ./tweetpay charges list --buyer @buyer7 --limit 1 > /dev/null
+/usr/bin/time -f "%e s, peak RSS %M KB" ./tweetpay charges list --buyer @buyer8 --limit 1 > /dev/null
