@@ -299,8 +299,9 @@ func TestRemovePendingAndMaterialised(t *testing.T) {
 }
 
 // TestVersion2FileKept opens a file of layout 2 (every index written
-// eagerly): nothing is emptied, the version becomes 3, and lists by
-// customer hold the old charges and the new.
+// eagerly, no count of idempotency records): nothing is emptied, the
+// version becomes 3, the records are counted, and lists by customer hold
+// the old charges and the new.
 func TestVersion2FileKept(t *testing.T) {
 	dir := t.TempDir()
 	em, err := Open(dir, Options{})
@@ -317,7 +318,14 @@ func TestVersion2FileKept(t *testing.T) {
 	old := pay(sc)
 	it := sc.Charges.List(&stripe.ChargeListParams{Customer: stripe.String(c.ID)})
 	listIDs(t, it.Next, func() string { return it.Charge().ID }, it.Err) // as version 2 wrote it: indexed
-	if err := em.db.Update(func(tx *bolt.Tx) error {
+	keys := must[Stats](t)(em.Stats()).IdempotencyKeys
+	if keys < 3 {
+		t.Fatalf("%d idempotency keys, want at least 3", keys)
+	}
+	if err := em.db.Update(func(tx *bolt.Tx) error { // layout 2 had no record count either
+		if err := tx.Bucket(bucketMeta).Delete(idemCountKey); err != nil {
+			return err
+		}
 		return tx.Bucket(bucketMeta).Put(formatKey, []byte("2"))
 	}); err != nil {
 		t.Fatal(err)
@@ -329,6 +337,9 @@ func TestVersion2FileKept(t *testing.T) {
 		}
 		return nil
 	})
+	if n := must[Stats](t)(em.Stats()).IdempotencyKeys; n != keys {
+		t.Fatalf("%d idempotency keys after opening, want %d (counted)", n, keys)
+	}
 	sc = clientFor(em.Transport(), testKey)
 	fresh := pay(sc)
 	it = sc.Charges.List(&stripe.ChargeListParams{Customer: stripe.String(c.ID)})

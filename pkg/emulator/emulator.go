@@ -140,7 +140,7 @@ func (e *Emulator) ready(tx *bolt.Tx) error {
 			return errNotReady
 		}
 	}
-	if string(tx.Bucket(bucketMeta).Get(formatKey)) != formatVersion {
+	if string(tx.Bucket(bucketMeta).Get(formatKey)) != formatVersion || tx.Bucket(bucketMeta).Get(idemCountKey) == nil {
 		return errNotReady
 	}
 	return nil
@@ -175,9 +175,11 @@ func (e *Emulator) upgrade(tx *bolt.Tx) error {
 		return err
 	}
 	if !indexed { // written before idempotency records were indexed in the file
-		return buildIdemIndex(tx)
+		if err := buildIdemIndex(tx); err != nil {
+			return err
+		}
 	}
-	return nil
+	return countIdem(tx)
 }
 
 func (e *Emulator) createBuckets(tx *bolt.Tx) error {
@@ -212,7 +214,10 @@ func (e *Emulator) Reset() error {
 				}
 			}
 		}
-		return e.createBuckets(tx)
+		if err := e.createBuckets(tx); err != nil {
+			return err
+		}
+		return countIdem(tx)
 	})
 	return err
 }
@@ -237,7 +242,7 @@ func (e *Emulator) Stats() (Stats, error) {
 			e.pis.kind, e.charges.kind, e.refunds.kind} {
 			st.Objects[k] = readCount(tx, []byte("count:"+k))
 		}
-		st.IdempotencyKeys = int64(tx.Bucket(bucketIdem).Stats().KeyN)
+		st.IdempotencyKeys = readCount(tx, idemCountKey)
 		return nil
 	})
 	if err != nil {

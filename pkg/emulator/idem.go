@@ -135,6 +135,23 @@ func (e *Emulator) getIdem(tx *bolt.Tx, scope []byte) ([]byte, idemKey, bool) {
 	return raw, key, true
 }
 
+// idemCountKey counts, in the meta bucket, the records of the idem bucket,
+// so that `emulator status` need not read every page of a large file. A file
+// written before it was kept has it set when opened (countIdem).
+var idemCountKey = []byte("count:idempotency")
+
+// countIdem sets the idempotency record count from the records themselves,
+// for a file that has none.
+func countIdem(tx *bolt.Tx) error {
+	meta := tx.Bucket(bucketMeta)
+	if meta.Get(idemCountKey) != nil {
+		return nil
+	}
+	var v [8]byte
+	binary.BigEndian.PutUint64(v[:], uint64(tx.Bucket(bucketIdem).Stats().KeyN))
+	return meta.Put(idemCountKey, v[:])
+}
+
 // storeIdem saves a first response, indexes it, and prunes a few expired
 // records.
 func (e *Emulator) storeIdem(tx *bolt.Tx, scope []byte, rec idemRecord, wall time.Time) error {
@@ -144,6 +161,8 @@ func (e *Emulator) storeIdem(tx *bolt.Tx, scope []byte, rec idemRecord, wall tim
 		if err := b.Delete(old[:]); err != nil {
 			return err
 		}
+	} else if err := addCount(tx, idemCountKey, 1); err != nil {
+		return err
 	}
 	seq, err := b.NextSequence()
 	if err != nil {
@@ -173,6 +192,9 @@ func (e *Emulator) storeIdem(tx *bolt.Tx, scope []byte, rec idemRecord, wall tim
 			}
 		}
 		if err := c.Delete(); err != nil {
+			return err
+		}
+		if err := addCount(tx, idemCountKey, -1); err != nil {
 			return err
 		}
 		k, v = c.First()

@@ -231,6 +231,9 @@ func checkInvariants(t *testing.T, dir string) {
 		if n, p := em.charges.indexLen(tx, 0), pendingLen(tx, em.charges); int64(n+p) != charges {
 			return fmt.Errorf("charge customer index %d + pending %d, stored %d", n, p, charges)
 		}
+		if n, c := tx.Bucket(bucketIdem).Stats().KeyN, readCount(tx, idemCountKey); int64(n) != c {
+			return fmt.Errorf("%d idempotency records, counted %d", n, c)
+		}
 		if n := tx.Bucket(bucketIdem).Stats().KeyN; int64(n) < pis {
 			return fmt.Errorf("%d idempotency records for %d payment intents", n, pis)
 		}

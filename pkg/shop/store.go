@@ -23,7 +23,14 @@ var (
 	bucketPending = []byte("pending") // buyer \x00 offer -> Pending
 	bucketSold    = []byte("sold")    // offer -> units sold or held
 	bucketBought  = []byte("bought")  // offer \x00 buyer -> units
+	bucketMeta    = []byte("meta")    // counts
+	// countTweets counts the tweets bucket's records, so that a status
+	// need not read every page of a large file.
+	countTweets = []byte("tweets")
 )
+
+// allBuckets are the store's buckets.
+var allBuckets = [][]byte{bucketTweets, bucketPending, bucketSold, bucketBought, bucketMeta}
 
 // Pending is an authorised purchase waiting for its confirmation hashtag.
 type Pending struct {
@@ -55,32 +62,44 @@ func OpenStore(dir string, opts statedb.Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	buckets := [][]byte{bucketTweets, bucketPending, bucketSold, bucketBought}
 	// A write transaction is synced even when it changes nothing: write
-	// only when a bucket is missing.
+	// only when a bucket or the count is missing.
 	err = db.View(func(tx *bolt.Tx) error {
-		for _, b := range buckets {
+		for _, b := range allBuckets {
 			if tx.Bucket(b) == nil {
 				return bolterrors.ErrBucketNotFound
 			}
 		}
+		if tx.Bucket(bucketMeta).Get(countTweets) == nil {
+			return bolterrors.ErrBucketNotFound
+		}
 		return nil
 	})
 	if err != nil {
-		err = db.Update(func(tx *bolt.Tx) error {
-			for _, b := range buckets {
-				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
+		err = db.Update(initStore)
 	}
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("initialise %s: %w", db.Path(), err)
 	}
 	return &Store{db: db, writer: statedb.NewCommitter(db)}, nil
+}
+
+// initStore creates what is missing: buckets, and the count of tweets of a
+// file written before it was kept, counted once.
+func initStore(tx *bolt.Tx) error {
+	for _, b := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	meta := tx.Bucket(bucketMeta)
+	if meta.Get(countTweets) != nil {
+		return nil
+	}
+	var v [8]byte
+	binary.BigEndian.PutUint64(v[:], uint64(tx.Bucket(bucketTweets).Stats().KeyN))
+	return meta.Put(countTweets, v[:])
 }
 
 // Close waits for updates in progress and releases the state file.
@@ -190,12 +209,24 @@ var errCorrupt = errors.New("corrupt state record")
 func (s *Store) apply(c change) error {
 	return s.writer.Do(func(tx *bolt.Tx) error {
 		tb := tx.Bucket(bucketTweets)
+		added := 0
 		for _, r := range c.results {
 			v, err := json.Marshal(r)
 			if err != nil {
 				return err
 			}
+			if tb.Get([]byte(r.TweetID)) == nil {
+				added++
+			}
 			if err := tb.Put([]byte(r.TweetID), v); err != nil {
+				return err
+			}
+		}
+		if added > 0 {
+			meta := tx.Bucket(bucketMeta)
+			var v [8]byte
+			binary.BigEndian.PutUint64(v[:], uint64(getCount(meta, countTweets)+added))
+			if err := meta.Put(countTweets, v[:]); err != nil {
 				return err
 			}
 		}
@@ -258,23 +289,20 @@ func addCount(b *bolt.Bucket, k []byte, n int) error {
 // Reset wipes the simulation state in one transaction.
 func (s *Store) Reset() error {
 	return s.db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketTweets, bucketPending, bucketSold, bucketBought} {
+		for _, b := range allBuckets {
 			if err := tx.DeleteBucket(b); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
 				return err
 			}
-			if _, err := tx.CreateBucket(b); err != nil {
-				return err
-			}
 		}
-		return nil
+		return initStore(tx)
 	})
 }
 
 // Stats counts processed tweets and pending purchases.
 func (s *Store) Stats() (tweets, pending int, err error) {
 	err = s.db.View(func(tx *bolt.Tx) error {
-		tweets = tx.Bucket(bucketTweets).Stats().KeyN
-		pending = tx.Bucket(bucketPending).Stats().KeyN
+		tweets = getCount(tx.Bucket(bucketMeta), countTweets)
+		pending = tx.Bucket(bucketPending).Stats().KeyN // a few: one a buyer and offer
 		return nil
 	})
 	return tweets, pending, err
