@@ -108,6 +108,8 @@ func Open(dir string, opts Options) (*Emulator, error) {
 			_ = db.Close()
 			return nil, fmt.Errorf("initialise emulator state: %w", err)
 		}
+		_ = e.db.TrimMapped() // an upgrade may have read the whole file
+
 	}
 	e.writer = statedb.NewCommitter(db)
 	return e, nil

@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"github.com/tweetpay/tweetpay/pkg/statedb"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/tweetpay/tweetpay/pkg/statedb"
 )
 
 // errCorruptIdem reports an idempotency record that cannot be decoded.
@@ -148,7 +149,7 @@ func countIdem(tx *bolt.Tx) error {
 		return nil
 	}
 	var v [8]byte
-	binary.BigEndian.PutUint64(v[:], uint64(tx.Bucket(bucketIdem).Stats().KeyN))
+	binary.BigEndian.PutUint64(v[:], uint64(statedb.CountKeys(tx.Bucket(bucketIdem))))
 	return meta.Put(idemCountKey, v[:])
 }
 

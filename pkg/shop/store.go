@@ -77,6 +77,7 @@ func OpenStore(dir string, opts statedb.Options) (*Store, error) {
 	})
 	if err != nil {
 		err = db.Update(initStore)
+		_ = db.TrimMapped() // counting an older file's tweets read all of them
 	}
 	if err != nil {
 		db.Close()
@@ -98,7 +99,7 @@ func initStore(tx *bolt.Tx) error {
 		return nil
 	}
 	var v [8]byte
-	binary.BigEndian.PutUint64(v[:], uint64(tx.Bucket(bucketTweets).Stats().KeyN))
+	binary.BigEndian.PutUint64(v[:], uint64(statedb.CountKeys(tx.Bucket(bucketTweets))))
 	return meta.Put(countTweets, v[:])
 }
 

@@ -107,3 +107,47 @@ func TestUnwritableParentIsAFile(t *testing.T) {
 		t.Fatalf("want ErrUnwritable, got %v", err)
 	}
 }
+
+// TestCountKeys counts a bucket larger than the trimming step, in a write
+// transaction that changes it as it goes and then reads back what it wrote
+// (the pages given back mid-count are mapped again).
+func TestCountKeys(t *testing.T) {
+	d, err := Open(filepath.Join(t.TempDir(), "c.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	const n = 20000
+	if err := d.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucket([]byte("b"))
+		if err != nil {
+			return err
+		}
+		for i := range n {
+			if err := b.Put([]byte(strconv.Itoa(1_000_000+i)), []byte(strings.Repeat("v", 100))); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("b"))
+		if got := CountKeys(b); got != n {
+			t.Errorf("counted %d, want %d", got, n)
+		}
+		if err := b.Put([]byte("x"), []byte("y")); err != nil {
+			return err
+		}
+		if got := CountKeys(b); got != n+1 {
+			t.Errorf("counted %d after a put, want %d", got, n+1)
+		}
+		if v := b.Get([]byte("1012345")); string(v) != strings.Repeat("v", 100) {
+			t.Errorf("value read after the trims: %q", v)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
