@@ -103,6 +103,7 @@ func checkAddr(addr string, allowRemote bool) error {
 
 func serveRun(ctx context.Context, opts *ServeOptions) error {
 	defer gctune.Throughput(gctune.ServerFloor)()
+	defer gctune.Procs()()
 	cfg, err := opts.Config()
 	if err != nil {
 		return err

@@ -129,6 +129,7 @@ type runJSON struct {
 
 func runRun(ctx context.Context, opts *RunOptions) error {
 	defer gctune.Throughput(gctune.BatchFloor)()
+	defer gctune.Procs()()
 	var scs []*scenario.Scenario
 	for _, f := range opts.Files {
 		s, err := scenario.LoadFile(f)
