@@ -64,6 +64,7 @@ func (t *table[T]) hasDeferred() bool {
 	return false
 }
 
+// pendingPrefix is the first byte of the table's pending log keys.
 func (t *table[T]) pendingPrefix() byte { return t.tag<<4 | pendingTag }
 
 func (t *table[T]) pendingKey(seq uint64) []byte {
@@ -166,10 +167,11 @@ func (t *table[T]) materialise(tx *bolt.Tx, limit int) (more bool, err error) {
 			return false, fmt.Errorf("%s %s: %w", t.kind, k[1:], err)
 		}
 		seq := binary.BigEndian.Uint64(k[1:])
+		// The ID is copied (indexKey copies the value): the cursor's memory
+		// is the transaction's, and the log entries are deleted below.
+		id := bytes.Clone(e.id)
 		for _, pv := range e.vals {
-			// The key and ID are copied: the cursor's memory is the
-			// transaction's, and the log entries are deleted below.
-			puts = append(puts, idxPut{t.indexKey(pv.index, string(pv.value), e.created, seq), bytes.Clone(e.id)})
+			puts = append(puts, idxPut{t.indexKey(pv.index, string(pv.value), e.created, seq), id})
 		}
 		done = append(done, bytes.Clone(k))
 	}
@@ -198,6 +200,7 @@ func applyPending(b *bolt.Bucket, done [][]byte, puts []idxPut) error {
 
 // deferredTable is what serve needs of a table with deferred indexes.
 type deferredTable interface {
+	hasDeferred() bool
 	materialise(tx *bolt.Tx, limit int) (bool, error)
 }
 
@@ -205,7 +208,7 @@ type deferredTable interface {
 // indexes and reports whether any remain.
 func (e *Emulator) materialiseAll(tx *bolt.Tx, limit int) (bool, error) {
 	more := false
-	for _, t := range []deferredTable{e.pis, e.charges} {
+	for _, t := range e.deferred {
 		m, err := t.materialise(tx, limit)
 		if err != nil {
 			return false, err
@@ -249,15 +252,8 @@ func (e *Emulator) serveThroughWriter(handler handlerFunc, rq *request) ([]byte,
 		body []byte
 		aerr *apiError
 	)
-	err := e.writer.Do(func(tx *bolt.Tx) error {
-		body, aerr = nil, nil
-		obj, herr := handler(&wtx{tx: tx, em: e, now: rq.now}, rq)
-		if herr != nil {
-			aerr = herr
-			return nil
-		}
-		var err error
-		body, err = encodeBody(obj)
+	err := e.writer.Do(func(tx *bolt.Tx) (err error) {
+		body, aerr, err = e.read(tx, handler, rq)
 		return err
 	})
 	return body, aerr, err

@@ -41,6 +41,15 @@ func pendingLen[T any](tx *bolt.Tx, t *table[T]) int {
 	return n
 }
 
+// confirmedPayment is a PaymentIntent confirmed at creation with the
+// customer's payment method, with the buyer in its metadata.
+func confirmedPayment(cus, pm string, amount int64, buyer string) *stripe.PaymentIntentParams {
+	p := &stripe.PaymentIntentParams{Amount: stripe.Int64(amount), Currency: stripe.String("usd"),
+		Customer: stripe.String(cus), PaymentMethod: stripe.String(pm), Confirm: stripe.Bool(true)}
+	p.AddMetadata("buyer", buyer)
+	return p
+}
+
 // listIDs pages through a list, newest first, a few at a time.
 func listIDs(t *testing.T, next func() bool, id func() string, err func() error) []string {
 	t.Helper()
@@ -181,9 +190,7 @@ func TestListsWhileWriting(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for i := range 40 {
-				p := &stripe.PaymentIntentParams{Amount: stripe.Int64(int64(100 + i)), Currency: stripe.String("usd"),
-					Customer: stripe.String(c.ID), PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true)}
-				p.AddMetadata("buyer", fmt.Sprintf("@w%d", w))
+				p := confirmedPayment(c.ID, pm.ID, int64(100+i), fmt.Sprintf("@w%d", w))
 				pi, err := sc.PaymentIntents.New(p)
 				if err != nil {
 					t.Error(err)
@@ -248,9 +255,7 @@ func TestRemovePendingAndMaterialised(t *testing.T) {
 	em, sc := newClient(t)
 	c, pm := customerWithCard(t, sc, "pm_card_visa")
 	pay := func() string {
-		p := &stripe.PaymentIntentParams{Amount: stripe.Int64(500), Currency: stripe.String("usd"),
-			Customer: stripe.String(c.ID), PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true)}
-		p.AddMetadata("buyer", "@ann")
+		p := confirmedPayment(c.ID, pm.ID, 500, "@ann")
 		return must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(p)).LatestCharge.ID
 	}
 	list := func() []string {
@@ -311,8 +316,7 @@ func TestVersion2FileKept(t *testing.T) {
 	sc := clientFor(em.Transport(), testKey)
 	c, pm := customerWithCard(t, sc, "pm_card_visa")
 	pay := func(sc *client.API) string {
-		p := &stripe.PaymentIntentParams{Amount: stripe.Int64(500), Currency: stripe.String("usd"),
-			Customer: stripe.String(c.ID), PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true)}
+		p := confirmedPayment(c.ID, pm.ID, 500, "@ann")
 		return must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(p)).LatestCharge.ID
 	}
 	old := pay(sc)

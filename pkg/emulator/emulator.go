@@ -82,6 +82,8 @@ type Emulator struct {
 	pis       *table[piRecord]
 	charges   *table[charge]
 	refunds   *table[refund]
+	// deferred are the tables with deferred indexes (deferred.go).
+	deferred []deferredTable
 }
 
 // Open opens (creating if needed) the emulator state in dir/emulator.db. If
@@ -352,16 +354,9 @@ func (e *Emulator) serve(rw http.ResponseWriter, r *http.Request, reqID, idemKey
 	if !write {
 		var body []byte
 		var aerr *apiError
-		err := e.db.View(func(tx *bolt.Tx) error {
-			w := &wtx{tx: tx, em: e, now: rq.now}
-			obj, herr := handler(w, rq)
-			if herr != nil {
-				aerr = herr
-				return nil
-			}
-			var merr error
-			body, merr = encodeBody(obj)
-			return merr
+		err := e.db.View(func(tx *bolt.Tx) (err error) {
+			body, aerr, err = e.read(tx, handler, rq)
+			return err
 		})
 		e.db.MaybeTrim()
 		if err == nil && aerr == errIndexPending {
@@ -376,6 +371,17 @@ func (e *Emulator) serve(rw http.ResponseWriter, r *http.Request, reqID, idemKey
 		return writeJSON(rw, http.StatusOK, body)
 	}
 	return e.serveWrite(rw, rq, handler, reqID, idemKey, values)
+}
+
+// read runs a handler that only reads in tx and encodes its answer: the
+// body, or the handler's error; err is the encoding's.
+func (e *Emulator) read(tx *bolt.Tx, handler handlerFunc, rq *request) (body []byte, aerr *apiError, err error) {
+	obj, herr := handler(&wtx{tx: tx, em: e, now: rq.now}, rq)
+	if herr != nil {
+		return nil, herr, nil
+	}
+	body, err = encodeBody(obj)
+	return body, nil, err
 }
 
 func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handlerFunc, reqID, idemKey string, values url.Values) int {

@@ -141,16 +141,9 @@ func (e *Emulator) getIdem(tx *bolt.Tx, scope []byte) ([]byte, idemKey, bool) {
 // written before it was kept has it set when opened (countIdem).
 var idemCountKey = []byte("count:idempotency")
 
-// countIdem sets the idempotency record count from the records themselves,
-// for a file that has none.
+// countIdem counts the idempotency records of a file that has no count.
 func countIdem(tx *bolt.Tx) error {
-	meta := tx.Bucket(bucketMeta)
-	if meta.Get(idemCountKey) != nil {
-		return nil
-	}
-	var v [8]byte
-	binary.BigEndian.PutUint64(v[:], uint64(statedb.CountKeys(tx.Bucket(bucketIdem))))
-	return meta.Put(idemCountKey, v[:])
+	return statedb.InitCount(tx.Bucket(bucketMeta), idemCountKey, tx.Bucket(bucketIdem))
 }
 
 // storeIdem saves a first response, indexes it, and prunes a few expired

@@ -34,6 +34,12 @@ func (e *Emulator) initTables() {
 	e.refunds = newTable(7, "refunds", "re_", func(r *refund) string { return r.ID }, func(r *refund) int64 { return r.Created },
 		indexSpec[refund]{"charge", func(r *refund) []string { return nonEmpty(r.Charge.ID) }, false},
 		indexSpec[refund]{"payment_intent", func(r *refund) []string { return nonEmpty(r.PaymentIntent.ID) }, false})
+	e.deferred = nil
+	for _, t := range []deferredTable{e.products, e.prices, e.customers, e.pms, e.pis, e.charges, e.refunds} {
+		if t.hasDeferred() {
+			e.deferred = append(e.deferred, t)
+		}
+	}
 }
 
 // clonePM copies a PaymentMethod deep enough for handlers to change its

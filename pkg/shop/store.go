@@ -94,13 +94,7 @@ func initStore(tx *bolt.Tx) error {
 			return err
 		}
 	}
-	meta := tx.Bucket(bucketMeta)
-	if meta.Get(countTweets) != nil {
-		return nil
-	}
-	var v [8]byte
-	binary.BigEndian.PutUint64(v[:], uint64(statedb.CountKeys(tx.Bucket(bucketTweets))))
-	return meta.Put(countTweets, v[:])
+	return statedb.InitCount(tx.Bucket(bucketMeta), countTweets, tx.Bucket(bucketTweets))
 }
 
 // Close waits for updates in progress and releases the state file.
@@ -224,10 +218,7 @@ func (s *Store) apply(c change) error {
 			}
 		}
 		if added > 0 {
-			meta := tx.Bucket(bucketMeta)
-			var v [8]byte
-			binary.BigEndian.PutUint64(v[:], uint64(getCount(meta, countTweets)+added))
-			if err := meta.Put(countTweets, v[:]); err != nil {
+			if err := addCount(tx.Bucket(bucketMeta), countTweets, added); err != nil {
 				return err
 			}
 		}

@@ -98,24 +98,6 @@ func (d *DB) TrimMapped() error {
 	})
 }
 
-// CountKeys counts the keys of a bucket of tx by walking them, giving back
-// the pages read every 8,192 keys, so that counting a large bucket (once,
-// for a file written before its count was kept) does not map the whole
-// file. bbolt's Bucket.Stats reads every page too, at once. The mapping is
-// shared and read-only: pages dropped are mapped again when next read,
-// also inside a write transaction.
-func CountKeys(b *bolt.Bucket) int {
-	n := 0
-	c := b.Cursor()
-	for k, _ := c.First(); k != nil; k, _ = c.Next() {
-		n++
-		if n%8192 == 0 {
-			_ = dontNeed(b.Tx().DB().Info().Data, uintptr(b.Tx().Size()))
-		}
-	}
-	return n
-}
-
 // MaybeTrim starts a trim in the background when the trigger above is
 // reached (unless one is still running). It is cheap enough to call after
 // every transaction.
