@@ -54,11 +54,27 @@ type Engine struct {
 	namespace string
 
 	locks keyedMutex
+	// pids holds each offer's product ID (offer.Resolved.ProductID
+	// normalises the tag each time it is asked).
+	pids map[offerKey]string
 
 	mu       sync.Mutex
 	reserved map[string]int // offer -> units held by tweets in flight
 	resBuyer map[string]int // offer \x00 buyer -> units held in flight
 	linked   map[string]*linkOnce
+}
+
+type offerKey struct {
+	kind offer.Kind
+	tag  string
+}
+
+// pid is o's product ID.
+func (e *Engine) pid(o offer.Resolved) string {
+	if id, ok := e.pids[offerKey{o.Kind, o.Tag}]; ok {
+		return id
+	}
+	return o.ProductID()
 }
 
 type linkOnce struct {
@@ -77,6 +93,10 @@ func New(o Options) *Engine {
 		reserved:  map[string]int{},
 		resBuyer:  map[string]int{},
 		linked:    map[string]*linkOnce{},
+		pids:      map[offerKey]string{},
+	}
+	for _, of := range o.Offers {
+		e.pids[offerKey{of.Kind, of.Tag}] = of.ProductID()
 	}
 	for _, a := range o.Buyers {
 		e.buyers[a.key()] = a
@@ -238,9 +258,13 @@ func (e *Engine) eligibility(ctx context.Context, tw Tweet, o offer.Resolved) (A
 
 // reserve holds one unit of the offer for the buyer if stock and the
 // per-buyer limit allow, counting what is already sold and what other tweets
-// in flight hold. release gives it back.
+// in flight hold. release gives it back. An offer with neither limit has
+// nothing to count.
 func (e *Engine) reserve(o offer.Resolved, buyer string) (string, error) {
-	key := o.ProductID()
+	if unlimited(o) {
+		return "", nil
+	}
+	key := e.pid(o)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	sold, bought, err := e.store.Counts(key, strings.ToLower(buyer))
@@ -259,8 +283,13 @@ func (e *Engine) reserve(o offer.Resolved, buyer string) (string, error) {
 	return "", nil
 }
 
+func unlimited(o offer.Resolved) bool { return o.Stock <= 0 && o.PerBuyerLimit <= 0 }
+
 func (e *Engine) release(o offer.Resolved, buyer string) {
-	key := o.ProductID()
+	if unlimited(o) {
+		return
+	}
+	key := e.pid(o)
 	bk := string(pairKey(key, strings.ToLower(buyer)))
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -280,7 +309,7 @@ func (e *Engine) purchase(ctx context.Context, id string, tw Tweet, o offer.Reso
 	if o.ConfirmTag != "" {
 		// A purchase already waiting for its confirmation is reused; one
 		// whose window has closed is cancelled first.
-		p, ok, err := e.store.PendingFor(a.key(), o.ProductID())
+		p, ok, err := e.store.PendingFor(a.key(), e.pid(o))
 		if err != nil {
 			return Result{}, change{}, err
 		}
@@ -325,7 +354,7 @@ func (e *Engine) charge(ctx context.Context, id string, tw Tweet, o offer.Resolv
 		Metadata: map[string]string{
 			MetaTweetID: id, MetaOffer: o.Tag, MetaHashtag: typed, MetaBuyer: "@" + a.Handle,
 		},
-		IdempotencyKey: "tweetpay:" + o.ProductID() + ":" + id,
+		IdempotencyKey: "tweetpay:" + e.pid(o) + ":" + id,
 	}
 	p, err := e.gw.CreatePayment(ctx, req)
 	r := Result{Offer: strp(o.Tag), Amount: o.Price.Minor, Currency: strp(o.Price.Currency)}
@@ -343,11 +372,11 @@ func (e *Engine) charge(ctx context.Context, id string, tw Tweet, o offer.Resolv
 		return Result{}, held, fmt.Errorf("charge @%s for %s: %w", a.Handle, o.Tag, err)
 	}
 	r.PaymentIntent, r.Charge = strp(p.ID), strp(p.LatestCharge)
-	ch := change{units: []unit{{offer: o.ProductID(), buyer: a.key(), n: 1}}, release: held.release}
+	ch := change{units: []unit{{offer: e.pid(o), buyer: a.key(), n: 1}}, release: held.release}
 	if manual {
 		deadline := tw.At.Add(o.Window)
 		pend := Pending{
-			TweetID: id, Buyer: a.key(), Offer: o.ProductID(), OfferTag: o.Tag, ConfirmTag: o.ConfirmTag,
+			TweetID: id, Buyer: a.key(), Offer: e.pid(o), OfferTag: o.Tag, ConfirmTag: o.ConfirmTag,
 			Amount: o.Price.Minor, Currency: o.Price.Currency,
 			PaymentIntent: p.ID, Charge: p.LatestCharge, At: tw.At.UTC(), Deadline: deadline.UTC(),
 		}
@@ -368,7 +397,7 @@ func (e *Engine) confirm(ctx context.Context, id string, tw Tweet, o offer.Resol
 	} else if !ok {
 		return rejected(o, ReasonNotLinked, tw.From), change{}, nil
 	}
-	p, ok, err := e.store.PendingFor(strings.ToLower(tw.From), o.ProductID())
+	p, ok, err := e.store.PendingFor(strings.ToLower(tw.From), e.pid(o))
 	if err != nil {
 		return Result{}, change{}, err
 	}
@@ -445,7 +474,7 @@ func (e *Engine) ExpireDue(ctx context.Context, at time.Time) ([]Result, error) 
 
 func (e *Engine) offerByKey(key string) (offer.Resolved, bool) {
 	for _, o := range e.offers {
-		if o.ProductID() == key {
+		if e.pid(o) == key {
 			return o, true
 		}
 	}
@@ -493,7 +522,7 @@ func (e *Engine) gift(ctx context.Context, id string, tw Tweet, o offer.Resolved
 			Metadata: map[string]string{
 				MetaTweetID: id, MetaOffer: o.Tag, MetaBuyer: "@" + a.Handle, MetaGiftTo: "@" + to, MetaGiftCode: code,
 			},
-			IdempotencyKey: "tweetpay:" + o.ProductID() + ":" + id + ":" + strings.ToLower(to),
+			IdempotencyKey: "tweetpay:" + e.pid(o) + ":" + id + ":" + strings.ToLower(to),
 		})
 		ch.release = append(ch.release, func() { e.release(o, a.Handle) })
 		if err != nil {
@@ -514,7 +543,7 @@ func (e *Engine) gift(ctx context.Context, id string, tw Tweet, o offer.Resolved
 		g.Outcome, g.Amount = Purchased, o.Price.Minor
 		g.PaymentIntent, g.Charge, g.GiftCode = strp(p.ID), strp(p.LatestCharge), strp(code)
 		r.Amount += o.Price.Minor
-		ch.units = append(ch.units, unit{offer: o.ProductID(), buyer: a.key(), n: 1})
+		ch.units = append(ch.units, unit{offer: e.pid(o), buyer: a.key(), n: 1})
 		sent = append(sent, to)
 		r.Gifts = append(r.Gifts, g)
 	}

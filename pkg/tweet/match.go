@@ -31,6 +31,9 @@ func IsValidUsername(handle string) bool {
 	if handle == "" || !utf8.ValidString(handle) {
 		return false
 	}
+	if isPlainUsername(strings.TrimPrefix(handle, "@")) {
+		return true
+	}
 	name := handle
 	if n := atSignAt(handle, 0); n > 0 {
 		name = handle[n:]
@@ -39,6 +42,20 @@ func IsValidUsername(handle string) bool {
 	}
 	ms := Entities(handle, "mentions")
 	return len(ms) == 1 && ms[0].ListSlug == "" && ms[0].Value == name
+}
+
+// isPlainUsername reports whether s is 1 to 20 bytes of [A-Za-z0-9_], the
+// common case, which is a valid mention without running the extractor.
+func isPlainUsername(s string) bool {
+	if len(s) == 0 || len(s) > 20 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isScreenNameByte(s[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // IsValidList reports whether s is exactly a list reference "@user/slug".
@@ -83,6 +100,10 @@ func NormalizeTag(tag string) string {
 func SameTag(a, b string) bool {
 	if a == b {
 		return true
+	}
+	if isASCII(a) && isASCII(b) {
+		// NFKC leaves ASCII as it is, and folding is lower-casing.
+		return strings.EqualFold(strings.TrimPrefix(a, "#"), strings.TrimPrefix(b, "#"))
 	}
 	return NormalizeTag(a) == NormalizeTag(b)
 }
