@@ -395,8 +395,7 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 			return writeError(rw, invalidRequest("", "", "Invalid idempotency key: it must be at most 255 characters long."))
 		}
 		scope = []byte(e.idemScope(rq.apiKey, rq.method, rq.path, idemKey))
-		ph := sha256.Sum256([]byte(values.Encode()))
-		hash = hex.EncodeToString(ph[:16])
+		hash = paramsHash(values)
 		e.inflightMu.Lock()
 		if _, busy := e.inflight[string(scope)]; busy {
 			e.inflightMu.Unlock()
@@ -440,7 +439,7 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 			if raw, _, ok := e.getIdem(tx, scope); ok {
 				var rec idemRecord
 				if err := rec.unmarshal(raw); err == nil && wall.Unix()-rec.At < int64(idempotencyTTL/time.Second) {
-					if rec.Hash != hash {
+					if !sameParams(rec.Hash, hash, values) {
 						aerrOut = &apiError{Status: http.StatusBadRequest, Type: "idempotency_error",
 							Message: "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '" +
 								idemKey + "' if you meant to execute a different request."}

@@ -2,14 +2,60 @@ package emulator
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
+	"io"
+	"net/url"
+	"sort"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/tweetpay/tweetpay/pkg/statedb"
 )
+
+// paramsHash is the digest of a request's parameters kept with its
+// idempotency record: a request that reuses the key must send the same
+// parameters, in any order. It hashes each key and value, with their
+// lengths, in key order: "2" and 32 hex digits. Earlier versions hashed the
+// form as url.Values.Encode writes it (legacyParamsHash), which escapes
+// every key and value again, a tenth of the request's parsing.
+func paramsHash(v url.Values) string {
+	keys := make([]string, 0, len(v))
+	for k := range v {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	h := sha256.New()
+	var n [binary.MaxVarintLen64]byte
+	for _, k := range keys {
+		for _, val := range v[k] {
+			h.Write(n[:binary.PutUvarint(n[:], uint64(len(k)))])
+			io.WriteString(h, k)
+			h.Write(n[:binary.PutUvarint(n[:], uint64(len(val)))])
+			io.WriteString(h, val)
+		}
+	}
+	var sum [sha256.Size]byte
+	return "2" + hex.EncodeToString(h.Sum(sum[:0])[:16])
+}
+
+// legacyParamsHash is the digest of earlier versions' records.
+func legacyParamsHash(v url.Values) string {
+	sum := sha256.Sum256([]byte(v.Encode()))
+	return hex.EncodeToString(sum[:16])
+}
+
+// sameParams reports whether a stored record's digest is that of the
+// parameters v (whose paramsHash is hash), in either version.
+func sameParams(stored, hash string, v url.Values) bool {
+	if len(stored) == len(hash) && stored[0] == '2' {
+		return stored == hash
+	}
+	return stored == legacyParamsHash(v)
+}
 
 // errCorruptIdem reports an idempotency record that cannot be decoded.
 var errCorruptIdem = errors.New("corrupt idempotency record")
