@@ -4,6 +4,7 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -22,19 +23,24 @@ import (
 // mapped files with a 16 MiB budget). Elsewhere the trigger is a file growing
 // by TrimGrowth or TrimCalls calls, and that file is trimmed.
 //
-// 16 MiB: once it cost a fifth of a stream's throughput (pages in use
-// mapped again after every trim), when every payment also wrote entries
-// on random leaves of indexes keyed by buyer; with those indexes deferred
-// (pkg/emulator, deferred.go) the pages a stream uses are few, and 16 MiB
-// kept a 30,000-tweet stream at 48 MiB instead of 64 at the same speed
-// (docs/benchmarks.md).
+// 8 MiB: a smaller budget once cost a fifth of a stream's throughput (pages
+// in use mapped again after every trim), when every payment also wrote
+// entries on random leaves of indexes keyed by buyer; with those indexes
+// deferred (pkg/emulator, deferred.go) the pages a stream uses are few. 16
+// MiB kept a 30,000-tweet stream at 48 MiB instead of 64 at the same speed;
+// 8 MiB saves another 4-5 MiB, which a stream spends on a larger heap goal
+// (gctune.Stream), for a faster stream in less memory (docs/benchmarks.md).
 const (
-	TrimResident = 16 << 20
+	TrimResident = 8 << 20
 	TrimGrowth   = 16 << 20
 	TrimCalls    = 64
 	// trimCheck is how many calls pass between two looks at the file size
 	// (where resident memory cannot be read).
 	trimCheck = 4
+	// residentCheck is the least time between two reads of the resident
+	// memory: a stream calls MaybeTrim two or three times a tweet, and a
+	// millisecond maps far less than TrimResident.
+	residentCheck = time.Millisecond
 )
 
 // trims is the process-wide trigger: the open databases and the resident
@@ -43,6 +49,7 @@ var trims struct {
 	mu       sync.Mutex
 	dbs      map[*DB]struct{}
 	resident atomic.Int64
+	checked  atomic.Int64 // when resident memory was last read (UnixNano)
 	busy     atomic.Bool
 	done     atomic.Int64 // trims run, for tests
 	wg       sync.WaitGroup
@@ -103,6 +110,12 @@ func (d *DB) TrimMapped() error {
 // every transaction.
 func (d *DB) MaybeTrim() {
 	n := d.trim.calls.Add(1)
+	if residentReadable() {
+		now := time.Now().UnixNano()
+		if last := trims.checked.Load(); now-last < int64(residentCheck) || !trims.checked.CompareAndSwap(last, now) {
+			return
+		}
+	}
 	if res, ok := residentFileBytes(); ok {
 		if res-trims.resident.Load() < TrimResident || !trims.busy.CompareAndSwap(false, true) {
 			return
@@ -141,6 +154,12 @@ func (d *DB) MaybeTrim() {
 		_ = d.TrimMapped()
 	}()
 }
+
+// residentReadable reports whether residentFileBytes works here.
+var residentReadable = sync.OnceValue(func() bool {
+	_, ok := residentFileBytes()
+	return ok
+})
 
 // trimState counts MaybeTrim calls and tracks a trim of this file in
 // progress (where the trigger is the file's own growth).

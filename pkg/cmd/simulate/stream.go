@@ -164,11 +164,10 @@ func streamRun(ctx context.Context, opts *StreamOptions) error {
 	// merely found a duplicate), so that the state files' writers get one
 	// back as soon as their syncs return (see gctune.Procs); a stream of
 	// duplicates writes nothing, and more threads than cores only slow it.
-	// The collector keeps Go's pace: a 16 MiB heap floor gained a stream
-	// about 5% for 13 MB more resident memory (docs/benchmarks.md), which a
-	// stream of a million tweets must keep low.
-	restoreProcs := func() {}
-	defer func() { restoreProcs() }()
+	// The collector's pace too (gctune.Stream): a stream of duplicates
+	// allocates little.
+	restore := func() {}
+	defer func() { restore() }()
 	writing := false
 	var in io.Reader = opts.IO.In
 	var size int64
@@ -223,7 +222,8 @@ func streamRun(ctx context.Context, opts *StreamOptions) error {
 			}
 			for _, r := range l.Results {
 				if !writing && !r.Duplicate {
-					writing, restoreProcs = true, gctune.Procs()
+					restoreProcs, restoreGC := gctune.Procs(), gctune.Stream()
+					writing, restore = true, func() { restoreProcs(); restoreGC() }
 				}
 				if jsonOut {
 					if err := output.WriteJSONLine(out, r); err != nil {
