@@ -26,14 +26,15 @@ const maxFormIndex = 1000
 // or with unbalanced brackets, is an error wrapping ErrForm. Keys are processed
 // in sorted order, so the result does not depend on map iteration.
 func DecodeForm(v url.Values) (map[string]any, error) {
-	root := map[string]any{}
+	root := make(map[string]any, len(v))
 	keys := make([]string, 0, len(v))
 	for k := range v {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	var buf [maxFormDepth + 1]string
 	for _, k := range keys {
-		parts, err := splitKey(k)
+		parts, err := splitKey(k, buf[:0])
 		if err != nil {
 			return nil, err
 		}
@@ -50,8 +51,8 @@ func DecodeForm(v url.Values) (map[string]any, error) {
 	return out.(map[string]any), nil
 }
 
-// splitKey splits "a[b][]" into ["a", "b", ""].
-func splitKey(k string) ([]string, error) {
+// splitKey splits "a[b][]" into ["a", "b", ""], appended to parts.
+func splitKey(k string, parts []string) ([]string, error) {
 	i := strings.IndexByte(k, '[')
 	if i < 0 {
 		if strings.IndexByte(k, ']') >= 0 {
@@ -60,12 +61,12 @@ func splitKey(k string) ([]string, error) {
 		if k == "" {
 			return nil, fmt.Errorf("%w: empty parameter name", ErrForm)
 		}
-		return []string{k}, nil
+		return append(parts, k), nil
 	}
 	if i == 0 {
 		return nil, fmt.Errorf("%w: empty parameter name in %q", ErrForm, k)
 	}
-	parts := []string{k[:i]}
+	parts = append(parts, k[:i])
 	if strings.IndexByte(parts[0], ']') >= 0 {
 		return nil, fmt.Errorf("%w: unbalanced brackets in %q", ErrForm, k)
 	}
@@ -207,6 +208,9 @@ func normalize(n any, path string) (any, error) {
 			return out, nil
 		}
 		for k, v := range t {
+			if _, leaf := v.(string); leaf {
+				continue // as it is: boxing it again would allocate
+			}
 			p := k
 			if path != "" {
 				p = path + "[" + k + "]"

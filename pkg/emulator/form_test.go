@@ -74,3 +74,23 @@ func FuzzDecodeForm(f *testing.F) {
 		}
 	})
 }
+
+// tweetPaymentForm is the form stripe-go sends to create and confirm a
+// tweet's PaymentIntent.
+const tweetPaymentForm = "amount=1250&confirm=true&currency=usd&customer=cus_0000000001abcdefghijklmn&description=Blue+Mug+via+tweet+1700000000123" +
+	"&metadata[buyer]=%40buyer7&metadata[hashtag]=BuyBlueMug&metadata[offer]=BuyBlueMug&metadata[tweet_id]=1700000000123" +
+	"&off_session=true&payment_method=pm_0000000001abcdefghijklmn&capture_method=automatic&expand[0]=latest_charge"
+
+// BenchmarkDecodeForm decodes tweetPaymentForm.
+func BenchmarkDecodeForm(b *testing.B) {
+	v, err := url.ParseQuery(tweetPaymentForm)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeForm(v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
-	"io"
 	"net/url"
 	"sort"
 	"time"
@@ -28,18 +27,17 @@ func paramsHash(v url.Values) string {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	h := sha256.New()
-	var n [binary.MaxVarintLen64]byte
+	b := make([]byte, 0, 1024)
 	for _, k := range keys {
 		for _, val := range v[k] {
-			h.Write(n[:binary.PutUvarint(n[:], uint64(len(k)))])
-			io.WriteString(h, k)
-			h.Write(n[:binary.PutUvarint(n[:], uint64(len(val)))])
-			io.WriteString(h, val)
+			b = binary.AppendUvarint(b, uint64(len(k)))
+			b = append(b, k...)
+			b = binary.AppendUvarint(b, uint64(len(val)))
+			b = append(b, val...)
 		}
 	}
-	var sum [sha256.Size]byte
-	return "2" + hex.EncodeToString(h.Sum(sum[:0])[:16])
+	sum := sha256.Sum256(b)
+	return "2" + hex.EncodeToString(sum[:16])
 }
 
 // legacyParamsHash is the digest of earlier versions' records.

@@ -77,3 +77,14 @@ func TestLegacyIdempotencyRecord(t *testing.T) {
 		t.Fatalf("other parameters: %+v", se)
 	}
 }
+
+func BenchmarkParamsHash(b *testing.B) {
+	v, err := url.ParseQuery(tweetPaymentForm)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		paramsHash(v)
+	}
+}
