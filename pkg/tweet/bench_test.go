@@ -34,3 +34,21 @@ func BenchmarkParseLength(b *testing.B) {
 		ParseLength(benchTweets[i%len(benchTweets)], cfg)
 	}
 }
+
+// BenchmarkReadPayloadPlain reads one line of a stream of plain tweets.
+func BenchmarkReadPayloadPlain(b *testing.B) {
+	line := []byte(`{"id":"1700000000123","from":"@buyer7","text":"I'll take one #BuyBlueMug","created_at":"2026-03-01T09:00:00.1Z"}`)
+	for _, c := range []struct {
+		name string
+		fast bool
+	}{{"fast", true}, {"general", false}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := readPayload(line, FormatAuto, c.fast); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

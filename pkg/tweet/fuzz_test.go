@@ -1,7 +1,9 @@
 package tweet
 
 import (
+	"bytes"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -140,4 +142,56 @@ func FuzzReadPayload(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzReadPlainFast checks that readPlainFast, where it answers, reads what
+// the general path reads, for auto and plain.
+func FuzzReadPlainFast(f *testing.F) {
+	for _, s := range []string{
+		`{"id":"1","from":"@alice","text":"#BuyBlueMug","created_at":"2026-11-24T10:00:00Z"}`,
+		`{"id":1,"from":"alice","text":"RT @bob hi"}`,
+		`{"id":"1","from":" @alice ","text":"é #Buy","created_at":null,"x":{"y":[1,2]}}`,
+		`{"id":"1","from":"alice","text":"a","from":"bob"}`,
+		`{"id":"1","from":"alice","text":"a\u00e9"}`,
+		`{"id":"1","from":"alice","text":null}`,
+		`{"id":"1","from":"alice","text":"a","user":null,"data":null}`,
+		`{"id":"1","from":"alice","text":"a","id_str":"2"}`,
+		`{"id":"1","from":"alice","text":"a","created_at":"2026-11-24 10:00"}`,
+		`{"id":true,"from":"alice","text":"a"}`,
+		`{"from":"al-ice","text":"a"}`,
+		"{\"from\":\"alice\",\"text\":\"a\x01\"}",
+		"{\"from\":\"alice\",\"text\":\"\xff\"}",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > MaxPayloadBytes || checkDepth(data, MaxPayloadDepth) != nil {
+			return // refused before either path runs
+		}
+		for _, format := range []string{FormatAuto, FormatPlain} {
+			fast, ok := readPlainFast(bytes.TrimSpace(data), format)
+			if !ok {
+				continue
+			}
+			slow, err := readPayload(data, format, false)
+			if err != nil {
+				t.Fatalf("%s: the fast path read %+v, the general path fails: %v", format, fast, err)
+			}
+			if len(slow) != 1 || !reflect.DeepEqual(slow[0], fast) {
+				t.Fatalf("%s: the fast path read %+v, the general path %+v", format, fast, slow)
+			}
+		}
+	})
+}
+
+// The fast path answers for the lines streams are made of.
+func TestReadPlainFastAnswers(t *testing.T) {
+	for _, s := range []string{
+		`{"id":"1700000000123","from":"@buyer7","text":"I'll take one #BuyBlueMug","created_at":"2026-03-01T09:00:00.1Z"}`,
+		`{"id":"1","from":"alice","text":"🎁 #BuyGift"}`,
+	} {
+		if _, ok := readPlainFast([]byte(s), FormatAuto); !ok {
+			t.Errorf("readPlainFast(%s) left it to the general path", s)
+		}
+	}
 }

@@ -63,6 +63,11 @@ func ReadPayload(data []byte) ([]Tweet, error) {
 // and an Account Activity payload any number, possibly none. Errors wrap
 // ErrPayload and say what is wrong.
 func ReadPayloadFormat(data []byte, format string) ([]Tweet, error) {
+	return readPayload(data, format, true)
+}
+
+// readPayload is ReadPayloadFormat; fast lets it try readPlainFast.
+func readPayload(data []byte, format string, fast bool) ([]Tweet, error) {
 	switch format {
 	case "", FormatAuto, FormatPlain, FormatV2, FormatV1, FormatActivity:
 	default:
@@ -77,6 +82,11 @@ func ReadPayloadFormat(data []byte, format string) ([]Tweet, error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return nil, fmt.Errorf("%w: empty payload", ErrPayload)
+	}
+	if trimmed[0] == '{' && (format == "" || format == FormatAuto || format == FormatPlain) && fast {
+		if t, ok := readPlainFast(trimmed, format); ok {
+			return []Tweet{t}, nil
+		}
 	}
 	if trimmed[0] != '{' {
 		if !json.Valid(trimmed) {
