@@ -12,6 +12,7 @@ import (
 	"time"
 
 	stripe "github.com/stripe/stripe-go/v76"
+	"github.com/stripe/stripe-go/v76/form"
 	"github.com/valyala/fastjson"
 
 	"github.com/tweetpay/tweetpay/pkg/emulator"
@@ -347,6 +348,34 @@ func TestLeanDecodingOfEmulatorAnswers(t *testing.T) {
 	for _, want := range []string{"payment_intent", "charge", "refund", "customer", "product", "price", "payment_method"} {
 		if objects[want] == 0 {
 			t.Errorf("no %s answer was checked (checked %v)", want, objects)
+		}
+	}
+}
+
+// paymentIntentCreate encodes the same form as stripe-go's own
+// PaymentIntentParams with the same fields set, byte for byte.
+func TestPaymentIntentCreateForm(t *testing.T) {
+	for _, full := range []bool{false, true} {
+		lean := &paymentIntentCreate{
+			Amount: stripe.Int64(1250), Currency: stripe.String("usd"), Customer: stripe.String("cus_1"),
+			PaymentMethod: stripe.String("pm_1"), Confirm: stripe.Bool(true),
+			Metadata:           map[string]string{"tweet_id": "17", "buyer": "@b", "offer": "BuyMug", "hashtag": "BuyMug"},
+			PaymentMethodTypes: []*string{stripe.String("card")},
+		}
+		own := &stripe.PaymentIntentParams{
+			Amount: lean.Amount, Currency: lean.Currency, Customer: lean.Customer, PaymentMethod: lean.PaymentMethod,
+			Confirm: lean.Confirm, Metadata: lean.Metadata, PaymentMethodTypes: lean.PaymentMethodTypes,
+		}
+		if full {
+			lean.OffSession, own.OffSession = stripe.Bool(true), stripe.Bool(true)
+			lean.CaptureMethod, own.CaptureMethod = stripe.String("manual"), stripe.String("manual")
+			lean.Description, own.Description = stripe.String("Mug via tweet 17"), stripe.String("Mug via tweet 17")
+		}
+		var a, b form.Values
+		form.AppendTo(&a, lean)
+		form.AppendTo(&b, own)
+		if a.Encode() != b.Encode() || a.Empty() {
+			t.Errorf("paymentIntentCreate encodes\n%s\nPaymentIntentParams\n%s", a.Encode(), b.Encode())
 		}
 	}
 }

@@ -517,7 +517,7 @@ func (g *Gateway) CreatePayment(ctx context.Context, req payment.PaymentRequest)
 	if req.IdempotencyKey == "" {
 		return payment.Payment{}, errors.New("create payment: an idempotency key is required")
 	}
-	pp := &stripe.PaymentIntentParams{
+	pp := &paymentIntentCreate{
 		Params:        params(ctx, req.IdempotencyKey),
 		Amount:        stripe.Int64(req.Amount),
 		Currency:      stripe.String(req.Currency),
