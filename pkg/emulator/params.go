@@ -157,7 +157,9 @@ func (rq *request) optStr(path ...string) (*string, bool) {
 	if s == "" {
 		return nil, true
 	}
-	return &s, true
+	p := new(string) // only here: &s would move s to the heap on every call
+	*p = s
+	return p, true
 }
 
 func (rq *request) int(path ...string) (int64, bool, *apiError) {

@@ -19,6 +19,18 @@ var piConfirmSpec = spec{"payment_method": nil, "off_session": nil, "return_url"
 	"receipt_email": nil, "setup_future_usage": nil, "error_on_requires_action": nil, "use_stripe_sdk": nil,
 	"payment_method_options": specAny, "mandate_data": specAny, "capture_method": nil, "shipping": specAny}
 
+// The values every new PaymentIntent and Charge start with, shared by all of
+// them and never changed in place: a handler that changes one assigns a new
+// value (objects read back from the store have their own). Building them for
+// each payment was seven allocations of its 500-odd.
+var (
+	newPIAmountDetails = map[string]any{"tip": map[string]any{}}
+	newPIMethodOptions = map[string]any{"card": map[string]any{"installments": nil, "mandate_options": nil, "network": nil,
+		"request_three_d_secure": "automatic"}}
+	emptyHash            = map[string]any{}
+	calculatedDescriptor = "TWEETPAY"
+)
+
 func (e *Emulator) createPaymentIntent(w *wtx, rq *request) (any, *apiError) {
 	if aerr := checkParams(rq.params, piCreateSpec); aerr != nil {
 		return nil, aerr
@@ -43,8 +55,8 @@ func (e *Emulator) createPaymentIntent(w *wtx, rq *request) (any, *apiError) {
 	}
 	pi := &piRecord{paymentIntent: paymentIntent{Object: "payment_intent", Amount: amount, Created: w.created(),
 		Currency: cur, CaptureMethod: "automatic", ConfirmationMethod: "automatic", Metadata: map[string]string{},
-		AmountDetails:        map[string]any{"tip": map[string]any{}},
-		PaymentMethodOptions: map[string]any{"card": map[string]any{"installments": nil, "mandate_options": nil, "network": nil, "request_three_d_secure": "automatic"}},
+		AmountDetails:        newPIAmountDetails,
+		PaymentMethodOptions: newPIMethodOptions,
 		PaymentMethodTypes:   []string{"card"}, Status: "requires_payment_method"}}
 	if v, ok := rq.str("capture_method"); ok {
 		switch v {
@@ -228,10 +240,10 @@ func (e *Emulator) attemptCharge(w *wtx, pi *piRecord, pm *pmRecord) *apiError {
 	}
 	ch := &charge{ID: newID("ch_", seq), Object: "charge", Amount: pi.Amount, BillingDetails: pm.BillingDetails,
 		Created: w.created(), Currency: pi.Currency, Customer: pi.Customer, Description: pi.Description,
-		FraudDetails: map[string]any{}, Metadata: copyMD(pi.Metadata), PaymentIntent: refTo(pi.ID),
+		FraudDetails: emptyHash, Metadata: copyMD(pi.Metadata), PaymentIntent: refTo(pi.ID),
 		PaymentMethod: strp(pm.ID), ReceiptEmail: pi.ReceiptEmail, StatementDescriptor: pi.StatementDescriptor,
 		StatementDescriptorSuffix: pi.StatementDescriptorSuffix, TransferGroup: pi.TransferGroup,
-		CalculatedStatementDescriptor: strp("TWEETPAY"), RadarOptions: map[string]any{}}
+		CalculatedStatementDescriptor: &calculatedDescriptor, RadarOptions: emptyHash}
 	ch.Outcome = outcomeFor(sc, declined, riskScoreFor(ch.ID))
 	card := pm.Card
 	if card != nil {
