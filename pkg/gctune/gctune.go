@@ -1,7 +1,7 @@
 // Package gctune tunes the Go runtime for tweetpay's throughput-bound
 // commands: the collector's pace for the emulator server and scenario runs
-// (Throughput), and the number of processors for them and for streams
-// (Procs).
+// (Throughput) and for streams, which have a memory target (Stream), and
+// the number of processors for all three (Procs).
 //
 // Their live heap is small, 1 to 5 MB, while a payment allocates tens of
 // kilobytes that die at once. With Go's default (GOGC=100) the heap goal is
