@@ -81,12 +81,18 @@ const tweetPaymentForm = "amount=1250&confirm=true&currency=usd&customer=cus_000
 	"&metadata[buyer]=%40buyer7&metadata[hashtag]=BuyBlueMug&metadata[offer]=BuyBlueMug&metadata[tweet_id]=1700000000123" +
 	"&off_session=true&payment_method=pm_0000000001abcdefghijklmn&capture_method=automatic&expand[0]=latest_charge"
 
-// BenchmarkDecodeForm decodes tweetPaymentForm.
-func BenchmarkDecodeForm(b *testing.B) {
+func tweetPaymentValues(tb testing.TB) url.Values {
+	tb.Helper()
 	v, err := url.ParseQuery(tweetPaymentForm)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
+	return v
+}
+
+// BenchmarkDecodeForm decodes tweetPaymentForm.
+func BenchmarkDecodeForm(b *testing.B) {
+	v := tweetPaymentValues(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := DecodeForm(v); err != nil {

@@ -79,10 +79,7 @@ func TestLegacyIdempotencyRecord(t *testing.T) {
 }
 
 func BenchmarkParamsHash(b *testing.B) {
-	v, err := url.ParseQuery(tweetPaymentForm)
-	if err != nil {
-		b.Fatal(err)
-	}
+	v := tweetPaymentValues(b)
 	b.ReportAllocs()
 	for b.Loop() {
 		paramsHash(v)

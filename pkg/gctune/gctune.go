@@ -41,15 +41,22 @@ const (
 // period is how often GOGC follows the live heap.
 const period = 250 * time.Millisecond
 
-// active is held while a Throughput is in effect.
+// active is held while a Throughput or a Stream is in effect.
 var active sync.Mutex
+
+// take reports whether the collector's pace is tweetpay's to set (no GOGC
+// or GOMEMLIMIT in the environment, the user's choice) and, if so, takes
+// active, which the caller's restore gives back.
+func take() bool {
+	return os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" && active.TryLock()
+}
 
 // Throughput paces the collector as the package describes until stop is
 // called, which restores the previous GOGC. It does nothing (and stop
 // is a no-op) when GOGC or GOMEMLIMIT is set, or another Throughput is in
 // effect.
 func Throughput(floor int64) (stop func()) {
-	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" || !active.TryLock() {
+	if !take() {
 		return func() {}
 	}
 	prevPercent := debug.SetGCPercent(Percent(floor, liveHeap()))

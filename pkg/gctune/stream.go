@@ -1,7 +1,6 @@
 package gctune
 
 import (
-	"os"
 	"runtime/debug"
 	"sync"
 )
@@ -21,7 +20,7 @@ const StreamPercent = 150
 // the environment alone, and does nothing while a Throughput or another
 // Stream is in effect.
 func Stream() (restore func()) {
-	if os.Getenv("GOGC") != "" || os.Getenv("GOMEMLIMIT") != "" || !active.TryLock() {
+	if !take() {
 		return func() {}
 	}
 	prev := debug.SetGCPercent(StreamPercent)

@@ -34,6 +34,12 @@ func IsValidUsername(handle string) bool {
 	if isPlainUsername(strings.TrimPrefix(handle, "@")) {
 		return true
 	}
+	return extractsAsMention(handle)
+}
+
+// extractsAsMention reports whether handle, with or without its at sign, is
+// exactly one mention for the extractor: IsValidUsername's general path.
+func extractsAsMention(handle string) bool {
 	name := handle
 	if n := atSignAt(handle, 0); n > 0 {
 		name = handle[n:]
