@@ -112,42 +112,80 @@ func (e *Engine) Namespace() string { return e.namespace }
 // same tweet ID processed again returns the first result with Duplicate set
 // and charges nothing.
 func (e *Engine) Process(ctx context.Context, tw Tweet) (Result, error) {
+	type outcome struct {
+		r   Result
+		err error
+	}
+	var out outcome
+	done := make(chan struct{})
+	if err := e.ProcessThen(ctx, tw, func(r Result, err error) {
+		out = outcome{r, err}
+		close(done)
+	}); err != nil {
+		return Result{}, err
+	}
+	<-done
+	return out.r, out.err
+}
+
+// ProcessThen is Process for callers with other work to do while a result
+// is being recorded. It returns once the tweet's payment is done: with the
+// error that stopped the tweet before its result could be recorded, or nil,
+// and then then is called with the result once it is recorded, or with the
+// error that kept it from being recorded. Until then, the tweet's buyer and
+// ID stay locked, as in Process. then may run on the state file's writer: it
+// must be quick and must not wait for the engine.
+func (e *Engine) ProcessThen(ctx context.Context, tw Tweet, then func(Result, error)) error {
 	if strings.TrimSpace(tw.ID) == "" {
-		return Result{}, fmt.Errorf("%w: a tweet needs an id", ErrBadTweet)
+		return fmt.Errorf("%w: a tweet needs an id", ErrBadTweet)
 	}
 	from := strings.TrimPrefix(strings.TrimSpace(tw.From), "@")
 	if !tweet.IsValidUsername(from) {
-		return Result{}, fmt.Errorf("%w: %q is not a Twitter username", ErrBadTweet, tw.From)
+		return fmt.Errorf("%w: %q is not a Twitter username", ErrBadTweet, tw.From)
 	}
 	if tw.At.IsZero() {
-		return Result{}, fmt.Errorf("%w: tweet %s has no time", ErrBadTweet, tw.ID)
+		return fmt.Errorf("%w: tweet %s has no time", ErrBadTweet, tw.ID)
 	}
 	tw.From = from
 	id := e.namespace + tw.ID
-	defer e.locks.lock("t:" + id)()
-	defer e.locks.lock("b:" + strings.ToLower(from))()
+	unlockTweet := e.locks.lock("t:" + id)
+	unlockBuyer := e.locks.lock("b:" + strings.ToLower(from))
+	unlock := func() {
+		unlockBuyer()
+		unlockTweet()
+	}
 
 	if r, ok, err := e.store.Result(id); err != nil {
-		return Result{}, err
+		unlock()
+		return err
 	} else if ok {
+		unlock()
 		r.Duplicate = true
-		return r, nil
+		then(r, nil)
+		return nil
 	}
 	r, ch, err := e.decide(ctx, id, tw)
-	defer func() {
+	finish := func() {
 		for _, rel := range ch.release {
 			rel()
 		}
-	}()
+		unlock()
+	}
 	if err != nil {
-		return Result{}, err
+		finish()
+		return err
 	}
 	r.TweetID, r.From, r.At = tw.ID, "@"+from, tw.At.UTC()
 	ch.results = append(ch.results, withID(r, id))
-	if err := e.store.apply(ch); err != nil {
-		return Result{}, fmt.Errorf("record tweet %s: %w", tw.ID, err)
-	}
-	return r, nil
+	e.store.applyThen(ch, func(err error) {
+		finish()
+		if err != nil {
+			then(Result{}, fmt.Errorf("record tweet %s: %w", tw.ID, err))
+			return
+		}
+		then(r, nil)
+	})
+	return nil
 }
 
 func withID(r Result, id string) Result {

@@ -2,12 +2,15 @@ package shop
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/tweetpay/tweetpay/pkg/buyer"
 	"github.com/tweetpay/tweetpay/pkg/emulator"
@@ -136,6 +139,82 @@ func TestSameTweetConcurrently(t *testing.T) {
 	}
 	if n := len(f.charges(t)); n != 1 {
 		t.Fatalf("%d charges, want 1", n)
+	}
+}
+
+// ProcessThen returns once the payment is made and calls then once the
+// result is recorded; until then the buyer's next tweet waits, so it sees
+// the first one's record.
+func TestProcessThen(t *testing.T) {
+	f := newFixture(t, []offer.Offer{{Hashtag: "BuyMug", Name: "Mug", Price: "9.00"}}, []buyer.Buyer{{Handle: "@alice", Card: "visa"}})
+	ctx := context.Background()
+	// Hold the state file's writer, so that records wait.
+	held, release := make(chan struct{}), make(chan struct{})
+	go func() {
+		_ = f.store.writer.Do(func(*bolt.Tx) error {
+			close(held)
+			<-release
+			return nil
+		})
+	}()
+	<-held
+	type call struct {
+		r   Result
+		err error
+	}
+	first := make(chan call, 2)
+	err := f.eng.ProcessThen(ctx, Tweet{ID: "1", From: "@alice", Text: "#BuyMug", At: t0}, func(r Result, err error) {
+		if _, ok, _ := f.store.Result("1"); !ok {
+			t.Error("then called before the result was recorded")
+		}
+		first <- call{r, err}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(f.charges(t)); n != 1 {
+		t.Fatalf("%d charges once ProcessThen returned, want 1", n)
+	}
+	second := make(chan call, 1)
+	go func() {
+		r, err := f.eng.Process(ctx, Tweet{ID: "2", From: "@alice", Text: "#BuyMug", At: t0.Add(time.Minute)})
+		second <- call{r, err}
+	}()
+	select {
+	case <-first:
+		t.Fatal("then called while the writer was held")
+	case <-second:
+		t.Fatal("the buyer's next tweet went ahead of the first one's record")
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	if c := <-first; c.err != nil || c.r.Outcome != Purchased || c.r.Duplicate {
+		t.Fatalf("first tweet: %+v, %v", c.r, c.err)
+	}
+	if c := <-second; c.err != nil || c.r.Outcome != Purchased {
+		t.Fatalf("second tweet: %+v, %v", c.r, c.err)
+	}
+
+	// A duplicate is answered before ProcessThen returns.
+	var dup *Result
+	if err := f.eng.ProcessThen(ctx, Tweet{ID: "1", From: "@alice", Text: "#BuyMug", At: t0}, func(r Result, err error) {
+		if err != nil {
+			t.Error(err)
+		}
+		dup = &r
+	}); err != nil || dup == nil || !dup.Duplicate {
+		t.Fatalf("duplicate: %v, %+v", err, dup)
+	}
+	// A tweet that cannot be processed fails before any record, and then
+	// is not called.
+	err = f.eng.ProcessThen(ctx, Tweet{ID: "3", From: "not a handle!", Text: "#BuyMug", At: t0}, func(Result, error) {
+		t.Error("then called for a bad tweet")
+	})
+	if !errors.Is(err, ErrBadTweet) {
+		t.Fatalf("bad tweet: %v", err)
+	}
+	if n := len(f.charges(t)); n != 2 {
+		t.Fatalf("%d charges, want 2", n)
 	}
 }
 

@@ -202,52 +202,61 @@ var errCorrupt = errors.New("corrupt state record")
 // commit); the function is pure over the transaction, so a retried group
 // applies it once.
 func (s *Store) apply(c change) error {
-	return s.writer.Do(func(tx *bolt.Tx) error {
-		tb := tx.Bucket(bucketTweets)
-		added := 0
-		for _, r := range c.results {
-			v, err := json.Marshal(r)
-			if err != nil {
-				return err
-			}
-			if tb.Get([]byte(r.TweetID)) == nil {
-				added++
-			}
-			if err := tb.Put([]byte(r.TweetID), v); err != nil {
-				return err
-			}
+	return s.writer.Do(c.record)
+}
+
+// applyThen records c like apply, calling then with the error once it is
+// committed (see statedb.Committer.DoAsync).
+func (s *Store) applyThen(c change, then func(error)) {
+	s.writer.DoAsync(c.record, then)
+}
+
+// record writes c in tx.
+func (c change) record(tx *bolt.Tx) error {
+	tb := tx.Bucket(bucketTweets)
+	added := 0
+	for _, r := range c.results {
+		v, err := json.Marshal(r)
+		if err != nil {
+			return err
 		}
-		if added > 0 {
-			if err := addCount(tx.Bucket(bucketMeta), countTweets, added); err != nil {
-				return err
-			}
+		if tb.Get([]byte(r.TweetID)) == nil {
+			added++
 		}
-		sold, bought := tx.Bucket(bucketSold), tx.Bucket(bucketBought)
-		for _, u := range c.units {
-			if err := addCount(sold, []byte(u.offer), u.n); err != nil {
-				return err
-			}
-			if err := addCount(bought, pairKey(u.offer, u.buyer), u.n); err != nil {
-				return err
-			}
+		if err := tb.Put([]byte(r.TweetID), v); err != nil {
+			return err
 		}
-		pb := tx.Bucket(bucketPending)
-		for _, p := range c.delPending {
-			if err := pb.Delete(pairKey(p.Buyer, p.Offer)); err != nil {
-				return err
-			}
+	}
+	if added > 0 {
+		if err := addCount(tx.Bucket(bucketMeta), countTweets, added); err != nil {
+			return err
 		}
-		for _, p := range c.putPending {
-			v, err := json.Marshal(p)
-			if err != nil {
-				return err
-			}
-			if err := pb.Put(pairKey(p.Buyer, p.Offer), v); err != nil {
-				return err
-			}
+	}
+	sold, bought := tx.Bucket(bucketSold), tx.Bucket(bucketBought)
+	for _, u := range c.units {
+		if err := addCount(sold, []byte(u.offer), u.n); err != nil {
+			return err
 		}
-		return nil
-	})
+		if err := addCount(bought, pairKey(u.offer, u.buyer), u.n); err != nil {
+			return err
+		}
+	}
+	pb := tx.Bucket(bucketPending)
+	for _, p := range c.delPending {
+		if err := pb.Delete(pairKey(p.Buyer, p.Offer)); err != nil {
+			return err
+		}
+	}
+	for _, p := range c.putPending {
+		v, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		if err := pb.Put(pairKey(p.Buyer, p.Offer), v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func pairKey(a, b string) []byte {

@@ -20,6 +20,8 @@ const MaxGroup = 512
 type groupReq struct {
 	fn   func(*bolt.Tx) error
 	done chan error
+	// then, for DoAsync, is called instead of sending on done.
+	then func(error)
 }
 
 // Committer is a group-commit loop over a DB: one goroutine takes every
@@ -36,6 +38,7 @@ type Committer struct {
 	mu      sync.RWMutex // held for reading by senders, for writing by Close
 	closed  bool
 	stopped chan struct{}
+	solos   sync.WaitGroup // DoAsync functions re-run alone
 	// commits and requests count transactions and the functions they
 	// served, for benchmarks (functions per commit).
 	commits, requests atomic.Int64
@@ -76,6 +79,39 @@ func (c *Committer) Do(fn func(*bolt.Tx) error) error {
 	return err
 }
 
+// DoAsync queues fn like Do but returns at once; then is called with fn's
+// error once the transaction is committed (or fn has failed). then runs on
+// the writer's goroutine, between two transactions: it must be quick and
+// must not wait for the writer (nor call Do). If the Committer is closed,
+// then is called with ErrClosed before DoAsync returns.
+func (c *Committer) DoAsync(fn func(*bolt.Tx) error, then func(error)) {
+	c.mu.RLock()
+	if c.closed {
+		c.mu.RUnlock()
+		then(ErrClosed)
+		return
+	}
+	c.ch <- &groupReq{fn: fn, then: then}
+	c.mu.RUnlock()
+}
+
+// finish hands r its result.
+func (c *Committer) finish(r *groupReq, err error) {
+	switch {
+	case r.then == nil:
+		r.done <- err
+	case errors.Is(err, errSolo):
+		// Run alone, off the writer's goroutine, as Do does in its caller's.
+		c.solos.Add(1)
+		go func() {
+			defer c.solos.Done()
+			r.then(c.d.Update(r.fn))
+		}()
+	default:
+		r.then(err)
+	}
+}
+
 // Close waits for the queued functions to be committed and stops the loop.
 // It is safe to call twice.
 func (c *Committer) Close() {
@@ -86,6 +122,7 @@ func (c *Committer) Close() {
 	}
 	c.mu.Unlock()
 	<-c.stopped
+	c.solos.Wait()
 }
 
 func (c *Committer) loop() {
@@ -130,11 +167,11 @@ func (c *Committer) run(group []*groupReq) {
 		if failed < 0 {
 			c.requests.Add(int64(len(group)))
 			for _, r := range group {
-				r.done <- err
+				c.finish(r, err)
 			}
 			return
 		}
-		group[failed].done <- errSolo
+		c.finish(group[failed], errSolo)
 		group = append(group[:failed], group[failed+1:]...)
 	}
 }

@@ -77,6 +77,77 @@ func TestCommitterGroupsAndIsolatesFailures(t *testing.T) {
 	}
 }
 
+// DoAsync's functions share commits with Do's; then is called once per
+// function, after its commit, with the function's own error, and a failing
+// function leaves nothing behind.
+func TestCommitterDoAsync(t *testing.T) {
+	db := openTestDB(t)
+	c := NewCommitter(db)
+	errBad := errors.New("bad")
+	var (
+		mu    sync.Mutex
+		calls = make([]int, 200)
+		errs  = make([]error, 200)
+		seen  = make([]bool, 200)
+		wg    sync.WaitGroup
+	)
+	for i := range calls {
+		wg.Add(1)
+		key := []byte(strconv.Itoa(i))
+		fn := func(tx *bolt.Tx) error {
+			if err := tx.Bucket([]byte("b")).Put(key, []byte("v")); err != nil {
+				return err
+			}
+			if i%40 == 3 {
+				return errBad
+			}
+			return nil
+		}
+		then := func(err error) {
+			// Committed by now: a reader sees the write (or its absence).
+			var stored bool
+			if verr := db.View(func(tx *bolt.Tx) error {
+				stored = tx.Bucket([]byte("b")).Get(key) != nil
+				return nil
+			}); verr != nil {
+				t.Error(verr)
+			}
+			mu.Lock()
+			calls[i]++
+			errs[i], seen[i] = err, stored
+			mu.Unlock()
+			wg.Done()
+		}
+		if i%2 == 0 {
+			c.DoAsync(fn, then)
+		} else {
+			go func() { then(c.Do(fn)) }()
+		}
+	}
+	wg.Wait()
+	c.Close()
+	for i := range calls {
+		switch {
+		case calls[i] != 1:
+			t.Errorf("call %d: then called %d times", i, calls[i])
+		case i%40 == 3 && (!errors.Is(errs[i], errBad) || seen[i]):
+			t.Errorf("call %d: error %v, stored %v; want errBad, nothing stored", i, errs[i], seen[i])
+		case i%40 != 3 && (errs[i] != nil || !seen[i]):
+			t.Errorf("call %d: error %v, stored %v", i, errs[i], seen[i])
+		}
+	}
+	closed := make(chan error, 1)
+	c.DoAsync(func(*bolt.Tx) error { return nil }, func(err error) { closed <- err })
+	select {
+	case err := <-closed:
+		if !errors.Is(err, ErrClosed) {
+			t.Fatalf("DoAsync after Close: %v", err)
+		}
+	default:
+		t.Fatal("DoAsync after Close did not call then before returning")
+	}
+}
+
 // A panicking function does not stop the loop: it panics in its caller.
 func TestCommitterPanicReachesCaller(t *testing.T) {
 	db := openTestDB(t)

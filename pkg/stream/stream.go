@@ -54,9 +54,21 @@ type Processor interface {
 	Process(ctx context.Context, tw shop.Tweet) (shop.Result, error)
 }
 
+// A Recorder is a Processor whose tweets' results are recorded after their
+// payments (as shop.Engine's are): its worker takes the next line while a
+// result is being recorded, and the line is finished when then is called.
+// ProcessThen returns the error that stopped the tweet before its result
+// was to be recorded, or nil and calls then exactly once, with the result
+// or the error that kept it from being recorded.
+type Recorder interface {
+	Processor
+	ProcessThen(ctx context.Context, tw shop.Tweet, then func(shop.Result, error)) error
+}
+
 // Options tune Run. The zero value of each field means its default.
 type Options struct {
-	// Concurrency bounds the tweets processed at once (default 8).
+	// Concurrency bounds the tweets processed at once (default 8); with a
+	// Recorder, a tweet whose result is being recorded no longer counts.
 	Concurrency int
 	// Rate bounds the lines started per second; 0 means no limit.
 	Rate float64
@@ -204,7 +216,10 @@ func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, 
 	// engine records a tweet's result with its payment, and a payment cut
 	// off half-way would only be retried on the next run.
 	work := context.WithoutCancel(ctx)
-	var wg sync.WaitGroup
+	// A line's result may be finished after its worker has moved on (see
+	// Recorder): pending counts the lines not finished yet. results holds
+	// at most window lines, so finishing one never blocks.
+	var wg, pending sync.WaitGroup
 	for range o.Concurrency {
 		wg.Add(1)
 		go func() {
@@ -214,14 +229,18 @@ func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, 
 				if !ok {
 					return
 				}
-				d := process(ctx, work, p, o, j)
-				jobs.done(j)
-				results <- d
+				pending.Add(1)
+				process(ctx, work, p, o, j, func(d done) {
+					jobs.done(j)
+					results <- d
+					pending.Done()
+				})
 			}
 		}()
 	}
 	go func() {
 		wg.Wait()
+		pending.Wait()
 		close(results)
 	}()
 
@@ -566,7 +585,9 @@ func countRest(br *bufio.Reader, o Options) int {
 
 // process runs the tweets of one line; work is the context payments run
 // under, ctx the one whose cancellation cuts retries short.
-func process(ctx, work context.Context, p Processor, o Options, j job) done {
+// process runs line j and calls finish with its result, before it returns
+// or, for a Recorder, once the tweet's result is recorded.
+func process(ctx, work context.Context, p Processor, o Options, j job, finish func(done)) {
 	d := done{seq: j.seq, line: Line{N: j.n}}
 	fail := func(err error) done {
 		d.line.Err = err
@@ -574,23 +595,42 @@ func process(ctx, work context.Context, p Processor, o Options, j job) done {
 		return d
 	}
 	if j.bad != nil {
-		return fail(fmt.Errorf("line %d: %w", j.n, j.bad))
+		finish(fail(fmt.Errorf("line %d: %w", j.n, j.bad)))
+		return
 	}
 	sts := make([]shop.Tweet, 0, len(j.tweets))
 	for _, t := range j.tweets {
 		st, err := o.Convert(t)
 		if err != nil {
-			return fail(fmt.Errorf("line %d: %w", j.n, err))
+			finish(fail(fmt.Errorf("line %d: %w", j.n, err)))
+			return
 		}
 		sts = append(sts, st)
 	}
+	rec, async := p.(Recorder)
+	async = async && len(sts) == 1
 	for _, st := range sts {
 		backoff := o.Backoff
 		for attempt := 0; ; attempt++ {
-			r, err := p.Process(work, st)
-			if err == nil {
-				d.line.Results = append(d.line.Results, r)
-				break
+			var err error
+			if async {
+				err = rec.ProcessThen(work, st, func(r shop.Result, err error) {
+					if err != nil {
+						finish(fail(fmt.Errorf("line %d: tweet %s: %w", j.n, st.ID, err)))
+						return
+					}
+					d.line.Results = append(d.line.Results, r)
+					finish(d)
+				})
+				if err == nil {
+					return
+				}
+			} else {
+				var r shop.Result
+				if r, err = p.Process(work, st); err == nil {
+					d.line.Results = append(d.line.Results, r)
+					break
+				}
 			}
 			if !errors.Is(err, payment.ErrUnavailable) || attempt >= o.Retries {
 				if errors.Is(err, payment.ErrUnavailable) {
@@ -598,7 +638,8 @@ func process(ctx, work context.Context, p Processor, o Options, j job) done {
 				} else {
 					err = fmt.Errorf("line %d: tweet %s: %w", j.n, st.ID, err)
 				}
-				return fail(err)
+				finish(fail(err))
+				return
 			}
 			d.retries++
 			t := time.NewTimer(backoff)
@@ -608,12 +649,13 @@ func process(ctx, work context.Context, p Processor, o Options, j job) done {
 				t.Stop()
 				d.line.Interrupted = true
 				d.line.Err = fmt.Errorf("line %d: tweet %s: interrupted while waiting to retry: %w", j.n, st.ID, ctx.Err())
-				return d
+				finish(d)
+				return
 			}
 			backoff = min(2*backoff, MaxBackoff)
 		}
 	}
-	return d
+	finish(d)
 }
 
 // account adds a finished line to the summary.

@@ -330,3 +330,85 @@ func TestRunKeepsEachAuthorsOrder(t *testing.T) {
 		}
 	}
 }
+
+// recordingEngine is a Recorder over fakeEngine: a tweet's payment is made
+// in ProcessThen, and its record is finished later, on another goroutine.
+type recordingEngine struct {
+	*fakeEngine
+	failRecord map[string]bool
+	mu         sync.Mutex
+	recording  map[string]bool // authors whose tweet's record is pending
+	overlap    []string
+	pending    atomic.Int32
+	maxPending atomic.Int32
+}
+
+func (e *recordingEngine) ProcessThen(ctx context.Context, tw shop.Tweet, then func(shop.Result, error)) error {
+	e.mu.Lock()
+	if e.recording[tw.From] {
+		e.overlap = append(e.overlap, tw.ID)
+	}
+	e.recording[tw.From] = true
+	e.mu.Unlock()
+	r, err := e.Process(ctx, tw)
+	if err != nil {
+		e.mu.Lock()
+		e.recording[tw.From] = false
+		e.mu.Unlock()
+		return err
+	}
+	n := e.pending.Add(1)
+	for {
+		m := e.maxPending.Load()
+		if n <= m || e.maxPending.CompareAndSwap(m, n) {
+			break
+		}
+	}
+	go func() {
+		time.Sleep(time.Duration(rand.IntN(2000)) * time.Microsecond)
+		e.mu.Lock()
+		e.recording[tw.From] = false
+		fail := e.failRecord[tw.ID]
+		e.mu.Unlock()
+		e.pending.Add(-1)
+		if fail {
+			then(shop.Result{}, errors.New("record: disk full"))
+			return
+		}
+		then(r, nil)
+	}()
+	return nil
+}
+
+// With a Recorder, workers take new lines while results are recorded; the
+// lines still come out in input order, one author's tweets still wait for
+// each other, and retries still happen. A result that cannot be recorded
+// fails its line and stops the stream, as any other fatal error.
+func TestRunRecorder(t *testing.T) {
+	eng := &recordingEngine{fakeEngine: newFake(), recording: map[string]bool{}}
+	eng.failures["t5"] = 2
+	got, sum, err := collect(t, lines(500), eng, Options{Concurrency: 4})
+	if err != nil || len(got) != 500 || sum.Processed != 500 || sum.Retries != 2 || sum.Outcomes[shop.Purchased] != 500 {
+		t.Fatalf("%d lines, summary %+v, %v", len(got), sum, err)
+	}
+	for i, l := range got {
+		if want := fmt.Sprintf("t%d", i+1); l.N != i+1 || len(l.Results) != 1 || l.Results[0].TweetID != want {
+			t.Fatalf("line %d out of order: %+v", i+1, l)
+		}
+	}
+	if len(eng.overlap) > 0 {
+		t.Fatalf("an author's tweet started before the previous one was recorded: %v", eng.overlap)
+	}
+	if m := eng.maxPending.Load(); m <= 4 {
+		t.Errorf("at most %d records pending with 4 workers: the workers waited for them", m)
+	}
+
+	eng = &recordingEngine{fakeEngine: newFake(), failRecord: map[string]bool{"t17": true}, recording: map[string]bool{}}
+	got, sum, err = collect(t, lines(500), eng, Options{Concurrency: 4})
+	if err == nil || !strings.Contains(err.Error(), "line 17: tweet t17: record: disk full") {
+		t.Fatalf("error %v, want line 17's record failure", err)
+	}
+	if len(got) < 17 || got[16].Err == nil || sum.Failed != 1 || sum.Processed != len(got)-1 {
+		t.Fatalf("%d lines, summary %+v", len(got), sum)
+	}
+}
