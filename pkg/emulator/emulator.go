@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -73,6 +74,9 @@ type Emulator struct {
 	idem       idemIndex
 	inflightMu sync.Mutex
 	inflight   map[string]struct{}
+	// idemOldest is the (encoded) time of the oldest idempotency record
+	// as last seen, 0 if unknown (see storeIdem).
+	idemOldest atomic.Uint64
 	logMu      sync.Mutex
 
 	products  *table[product]
@@ -384,24 +388,24 @@ func (e *Emulator) read(tx *bolt.Tx, handler handlerFunc, rq *request) (body []b
 	return body, nil, err
 }
 
-func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handlerFunc, reqID, idemKey string, values url.Values) int {
+func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handlerFunc, reqID, clientKey string, values url.Values) int {
 	var (
 		scope []byte
 		hash  string
 	)
-	useIdem := idemKey != "" && rq.method == http.MethodPost
+	useIdem := clientKey != "" && rq.method == http.MethodPost
 	if useIdem {
-		if len(idemKey) > 255 {
+		if len(clientKey) > 255 {
 			return writeError(rw, invalidRequest("", "", "Invalid idempotency key: it must be at most 255 characters long."))
 		}
-		scope = []byte(e.idemScope(rq.apiKey, rq.method, rq.path, idemKey))
+		scope = []byte(e.idemScope(rq.apiKey, rq.method, rq.path, clientKey))
 		hash = paramsHash(values)
 		e.inflightMu.Lock()
 		if _, busy := e.inflight[string(scope)]; busy {
 			e.inflightMu.Unlock()
 			aerr := &apiError{Status: http.StatusConflict, Type: "invalid_request_error", Code: "idempotency_key_in_use",
 				Message: "There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): " +
-					idemKey + ". Please try again later.", DocURL: docURL("idempotency_key_in_use")}
+					clientKey + ". Please try again later.", DocURL: docURL("idempotency_key_in_use")}
 			return writeError(rw, aerr)
 		}
 		e.inflight[string(scope)] = struct{}{}
@@ -435,14 +439,16 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 		w := &wtx{tx: tx, em: e, now: rq.now}
 		last = w
 		wall := e.opts.Now()
+		var old *idemKey
 		if useIdem {
-			if raw, _, ok := e.getIdem(tx, scope); ok {
+			if raw, key, ok := e.getIdem(tx, scope); ok {
+				old = &key
 				var rec idemRecord
 				if err := rec.unmarshal(raw); err == nil && wall.Unix()-rec.At < int64(idempotencyTTL/time.Second) {
 					if !sameParams(rec.Hash, hash, values) {
 						aerrOut = &apiError{Status: http.StatusBadRequest, Type: "idempotency_error",
 							Message: "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '" +
-								idemKey + "' if you meant to execute a different request."}
+								clientKey + "' if you meant to execute a different request."}
 						return nil
 					}
 					status, body, replayed, original = rec.Status, rec.Body, true, rec.RequestID
@@ -474,7 +480,7 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 			body = b
 		}
 		if useIdem {
-			return e.storeIdem(tx, scope, idemRecord{Hash: hash, Status: status, Body: body, RequestID: reqID, At: wall.Unix()}, wall)
+			return e.storeIdem(tx, scope, old, idemRecord{Hash: hash, Status: status, Body: body, RequestID: reqID, At: wall.Unix()}, wall)
 		}
 		return nil
 	})

@@ -192,10 +192,13 @@ func countIdem(tx *bolt.Tx) error {
 
 // storeIdem saves a first response, indexes it, and prunes a few expired
 // records.
-func (e *Emulator) storeIdem(tx *bolt.Tx, scope []byte, rec idemRecord, wall time.Time) error {
+//
+// old is the key of scope's record if the caller found one in tx (an
+// expired one, which the new record replaces), nil if it found none.
+func (e *Emulator) storeIdem(tx *bolt.Tx, scope []byte, old *idemKey, rec idemRecord, wall time.Time) error {
 	b := wbucket(tx, bucketIdem)
 	ib := wbucket(tx, bucketIdemIdx)
-	if _, old, ok := e.getIdem(tx, scope); ok {
+	if old != nil {
 		if err := b.Delete(old[:]); err != nil {
 			return err
 		}
@@ -217,10 +220,22 @@ func (e *Emulator) storeIdem(tx *bolt.Tx, scope []byte, rec idemRecord, wall tim
 		return err
 	}
 	// Lazy pruning: at most a few expired keys per write keeps it O(1).
+	// The oldest record's time, once seen, spares looking again until it
+	// expires.
 	var limit [8]byte
 	binary.BigEndian.PutUint64(limit[:], encTime(wall.Add(-idempotencyTTL).Unix()))
+	if oldest := e.idemOldest.Load(); oldest != 0 && oldest >= binary.BigEndian.Uint64(limit[:]) {
+		return nil
+	}
 	c := b.Cursor()
 	k, v := c.First()
+	defer func() {
+		if k != nil {
+			e.idemOldest.Store(binary.BigEndian.Uint64(k[:8]))
+		} else {
+			e.idemOldest.Store(0)
+		}
+	}()
 	for i := 0; i < 4 && k != nil && bytes.Compare(k[:8], limit[:]) < 0; i++ {
 		if scope := recordScope(v); scope != nil {
 			if cur := ib.Get(scope); bytes.Equal(cur, k) {

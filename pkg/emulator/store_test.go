@@ -42,6 +42,47 @@ func TestIdempotencyPruning(t *testing.T) {
 	}
 }
 
+// An expired record not pruned yet (a write prunes at most four) is replaced
+// by its key's next use, and the count of records stays exact; the next
+// write prunes what is left.
+func TestIdempotencyExpiredReplaced(t *testing.T) {
+	now := stripeNow()
+	em := openTest(t, Options{Now: func() (r timeT) { return *now }})
+	sc := clientFor(em.Transport(), testKey)
+	create := func(key string) *stripe.Customer {
+		p := &stripe.CustomerParams{Email: stripe.String("x@example.com")}
+		p.SetIdempotencyKey(key)
+		return must[*stripe.Customer](t)(sc.Customers.New(p))
+	}
+	counts := func() (int64, int, int) {
+		st := must[Stats](t)(em.Stats())
+		var n int
+		if err := em.db.View(func(tx *bolt.Tx) error {
+			n = tx.Bucket(bucketIdem).Stats().KeyN
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return st.IdempotencyKeys, n, em.idem.len()
+	}
+	firstF := ""
+	for _, k := range []string{"a", "b", "c", "d", "e", "f"} {
+		firstF = create(k).ID
+	}
+	*now = now.Add(25 * 3600e9)
+	if got := create("f"); got.ID == firstF || got.LastResponse.Header.Get("Idempotent-Replayed") != "" {
+		t.Fatalf("expired key f replayed %s", got.ID)
+	}
+	// a-d pruned, f's old record replaced: e (expired) and the new f remain.
+	if c, n, ix := counts(); c != 2 || n != 2 || ix != 2 {
+		t.Fatalf("count %d, records %d, indexed %d; want 2 of each", c, n, ix)
+	}
+	create("g")
+	if c, n, ix := counts(); c != 2 || n != 2 || ix != 2 {
+		t.Fatalf("after the next write: count %d, records %d, indexed %d; want 2 of each (f, g)", c, n, ix)
+	}
+}
+
 // After Reset no idempotency key replays.
 func TestIdempotencyAfterReset(t *testing.T) {
 	em, sc := newClient(t)
