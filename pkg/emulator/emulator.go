@@ -212,6 +212,10 @@ func (e *Emulator) Close() error {
 // Path returns the state file's path.
 func (e *Emulator) Path() string { return e.db.Path() }
 
+// WriterStats describes the work of the state file's writer (for
+// benchmarks).
+func (e *Emulator) WriterStats() statedb.WriterStats { return e.writer.Stats() }
+
 // Reset deletes every object and idempotency key in one transaction.
 func (e *Emulator) Reset() error {
 	err := e.db.Update(func(tx *bolt.Tx) error {

@@ -97,6 +97,10 @@ func initStore(tx *bolt.Tx) error {
 	return statedb.InitCount(tx.Bucket(bucketMeta), countTweets, tx.Bucket(bucketTweets))
 }
 
+// WriterStats describes the work of the state file's writer (for
+// benchmarks).
+func (s *Store) WriterStats() statedb.WriterStats { return s.writer.Stats() }
+
 // Close waits for updates in progress and releases the state file.
 func (s *Store) Close() error {
 	s.writer.Close()

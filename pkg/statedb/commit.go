@@ -4,6 +4,7 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -40,18 +41,31 @@ type Committer struct {
 	stopped chan struct{}
 	solos   sync.WaitGroup // DoAsync functions re-run alone
 	// commits and requests count transactions and the functions they
-	// served, for benchmarks (functions per commit).
-	commits, requests atomic.Int64
+	// served, and busy the time spent running and committing them, for
+	// benchmarks (functions per commit, how much of the time the writer
+	// was busy).
+	commits, requests, busy atomic.Int64
+	started              time.Time
 }
 
-// Stats returns the transactions committed and the functions they served.
-func (c *Committer) Stats() (commits, functions int64) {
-	return c.commits.Load(), c.requests.Load()
+// WriterStats describes a Committer's work since it started.
+type WriterStats struct {
+	// Commits counts transactions and Functions the functions they served.
+	Commits, Functions int64
+	// Busy is the time spent running functions and committing; Elapsed
+	// the time since the Committer started.
+	Busy, Elapsed time.Duration
+}
+
+// Stats returns the Committer's work so far.
+func (c *Committer) Stats() WriterStats {
+	return WriterStats{Commits: c.commits.Load(), Functions: c.requests.Load(),
+		Busy: time.Duration(c.busy.Load()), Elapsed: time.Since(c.started)}
 }
 
 // NewCommitter starts a Committer over d. Close stops it.
 func NewCommitter(d *DB) *Committer {
-	c := &Committer{d: d, ch: make(chan *groupReq, MaxGroup), stopped: make(chan struct{})}
+	c := &Committer{d: d, ch: make(chan *groupReq, MaxGroup), stopped: make(chan struct{}), started: time.Now()}
 	go c.loop()
 	return c
 }
@@ -142,7 +156,9 @@ func (c *Committer) loop() {
 				break fill
 			}
 		}
+		start := time.Now()
 		c.run(group)
+		c.busy.Add(int64(time.Since(start)))
 		clear(group)
 		c.d.MaybeTrim()
 		c.d.maybeRenew()

@@ -57,6 +57,10 @@ func TestCommitterGroupsAndIsolatesFailures(t *testing.T) {
 	if err := c.Do(func(*bolt.Tx) error { return nil }); !errors.Is(err, ErrClosed) {
 		t.Fatalf("Do after Close: %v", err)
 	}
+	// The failing calls were re-run alone, outside the groups.
+	if ws := c.Stats(); ws.Functions != 196 || ws.Commits < 1 || ws.Commits > 196 || ws.Busy <= 0 || ws.Busy > ws.Elapsed {
+		t.Errorf("stats %+v: want 196 functions in 1-196 commits, busy for part of the time", ws)
+	}
 	err := db.View(func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte("b"))
 		for i, err := range errs {

@@ -60,6 +60,7 @@ func BenchmarkPipeline(b *testing.B) {
 		in.WriteByte('\n')
 	}
 	b.ReportAllocs()
+	em0, sim0 := em.WriterStats(), store.WriterStats()
 	b.ResetTimer()
 	sum, err := stream.Run(context.Background(), &in, eng, stream.Options{Concurrency: 64})
 	b.StopTimer()
@@ -70,4 +71,13 @@ func BenchmarkPipeline(b *testing.B) {
 		b.Fatalf("purchased %d of %d: %v", sum.Outcomes[shop.Purchased], b.N, sum.Outcomes)
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "tweets/s")
+	// How much of the run each state file's writer was busy, and how many
+	// requests the emulator's served a commit: a writer busy nearly all the
+	// time is what bounds the stream.
+	em1, sim1 := em.WriterStats(), store.WriterStats()
+	b.ReportMetric(100*float64(em1.Busy-em0.Busy)/float64(b.Elapsed()), "emulator-writer-busy-%")
+	b.ReportMetric(100*float64(sim1.Busy-sim0.Busy)/float64(b.Elapsed()), "sim-writer-busy-%")
+	if n := em1.Commits - em0.Commits; n > 0 {
+		b.ReportMetric(float64(em1.Functions-em0.Functions)/float64(n), "emulator-req/commit")
+	}
 }
