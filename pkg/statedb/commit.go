@@ -45,7 +45,7 @@ type Committer struct {
 	// benchmarks (functions per commit, how much of the time the writer
 	// was busy).
 	commits, requests, busy atomic.Int64
-	started              time.Time
+	started                 time.Time
 }
 
 // WriterStats describes a Committer's work since it started.
