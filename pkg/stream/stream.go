@@ -583,10 +583,10 @@ func countRest(br *bufio.Reader, o Options) int {
 	}
 }
 
-// process runs the tweets of one line; work is the context payments run
-// under, ctx the one whose cancellation cuts retries short.
-// process runs line j and calls finish with its result, before it returns
-// or, for a Recorder, once the tweet's result is recorded.
+// process runs the tweets of line j and calls finish with the line's
+// result: before it returns or, for a Recorder, once the tweet's result is
+// recorded. work is the context payments run under, ctx the one whose
+// cancellation cuts retries short.
 func process(ctx, work context.Context, p Processor, o Options, j job, finish func(done)) {
 	d := done{seq: j.seq, line: Line{N: j.n}}
 	fail := func(err error) done {
