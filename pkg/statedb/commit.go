@@ -95,9 +95,10 @@ func (c *Committer) Do(fn func(*bolt.Tx) error) error {
 
 // DoAsync queues fn like Do but returns at once; then is called with fn's
 // error once the transaction is committed (or fn has failed). then runs on
-// the writer's goroutine, between two transactions: it must be quick and
-// must not wait for the writer (nor call Do). If the Committer is closed,
-// then is called with ErrClosed before DoAsync returns.
+// the writer's goroutine, between two transactions (or, when fn failed in a
+// group and is re-run alone, on a goroutine of its own): it must be quick
+// and must not wait for the writer (nor call Do). If the Committer is
+// closed, then is called with ErrClosed before DoAsync returns.
 func (c *Committer) DoAsync(fn func(*bolt.Tx) error, then func(error)) {
 	c.mu.RLock()
 	if c.closed {
