@@ -10,17 +10,24 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// Expired idempotency records are pruned from the file and from the
-// in-memory index, and their keys then start afresh.
-func TestIdempotencyPruning(t *testing.T) {
+// idempotentCustomers opens an emulator on a clock the test moves, and
+// returns a function creating a customer under an idempotency key.
+func idempotentCustomers(t *testing.T) (*Emulator, *timeT, func(key string) *stripe.Customer) {
+	t.Helper()
 	now := stripeNow()
 	em := openTest(t, Options{Now: func() (r timeT) { return *now }})
 	sc := clientFor(em.Transport(), testKey)
-	create := func(key string) *stripe.Customer {
+	return em, now, func(key string) *stripe.Customer {
 		p := &stripe.CustomerParams{Email: stripe.String("x@example.com")}
 		p.SetIdempotencyKey(key)
 		return must[*stripe.Customer](t)(sc.Customers.New(p))
 	}
+}
+
+// Expired idempotency records are pruned from the file and from the
+// in-memory index, and their keys then start afresh.
+func TestIdempotencyPruning(t *testing.T) {
+	em, now, create := idempotentCustomers(t)
 	first := map[string]string{}
 	for _, k := range []string{"a", "b", "c"} {
 		first[k] = create(k).ID
@@ -46,14 +53,7 @@ func TestIdempotencyPruning(t *testing.T) {
 // by its key's next use, and the count of records stays exact; the next
 // write prunes what is left.
 func TestIdempotencyExpiredReplaced(t *testing.T) {
-	now := stripeNow()
-	em := openTest(t, Options{Now: func() (r timeT) { return *now }})
-	sc := clientFor(em.Transport(), testKey)
-	create := func(key string) *stripe.Customer {
-		p := &stripe.CustomerParams{Email: stripe.String("x@example.com")}
-		p.SetIdempotencyKey(key)
-		return must[*stripe.Customer](t)(sc.Customers.New(p))
-	}
+	em, now, create := idempotentCustomers(t)
 	counts := func() (int64, int, int) {
 		st := must[Stats](t)(em.Stats())
 		var n int
