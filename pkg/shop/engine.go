@@ -116,16 +116,12 @@ func (e *Engine) Process(ctx context.Context, tw Tweet) (Result, error) {
 		r   Result
 		err error
 	}
-	var out outcome
-	done := make(chan struct{})
-	if err := e.ProcessThen(ctx, tw, func(r Result, err error) {
-		out = outcome{r, err}
-		close(done)
-	}); err != nil {
+	out := make(chan outcome, 1)
+	if err := e.ProcessThen(ctx, tw, func(r Result, err error) { out <- outcome{r, err} }); err != nil {
 		return Result{}, err
 	}
-	<-done
-	return out.r, out.err
+	o := <-out
+	return o.r, o.err
 }
 
 // ProcessThen is Process for callers with other work to do while a result
