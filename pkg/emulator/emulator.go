@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -329,24 +328,24 @@ func (e *Emulator) serve(rw http.ResponseWriter, r *http.Request, reqID, idemKey
 	if handler == nil {
 		return writeError(rw, errUnrecognizedURL(r))
 	}
-	var values url.Values
+	var pairs []formPair
 	if r.Method == http.MethodPost {
-		body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		body, err := readBody(r.Body)
 		if err != nil {
 			return writeError(rw, invalidRequest("", "", "Could not read the request body: %v", err))
 		}
-		values, err = url.ParseQuery(string(body))
+		pairs, err = parseForm(body)
 		if err != nil {
 			return writeError(rw, invalidRequest("", "", "Invalid request body: %v", err))
 		}
 	} else {
 		var err error
-		values, err = url.ParseQuery(r.URL.RawQuery)
+		pairs, err = parseForm(r.URL.RawQuery)
 		if err != nil {
 			return writeError(rw, invalidRequest("", "", "Invalid query string: %v", err))
 		}
 	}
-	params, err := DecodeForm(values)
+	params, err := decodePairs(pairs)
 	if err != nil {
 		return writeError(rw, invalidRequest("", "", "Invalid request: %v", err))
 	}
@@ -378,7 +377,7 @@ func (e *Emulator) serve(rw http.ResponseWriter, r *http.Request, reqID, idemKey
 		}
 		return writeJSON(rw, http.StatusOK, body)
 	}
-	return e.serveWrite(rw, rq, handler, reqID, idemKey, values)
+	return e.serveWrite(rw, rq, handler, reqID, idemKey, pairs)
 }
 
 // read runs a handler that only reads in tx and encodes its answer: the
@@ -392,7 +391,7 @@ func (e *Emulator) read(tx *bolt.Tx, handler handlerFunc, rq *request) (body []b
 	return body, nil, err
 }
 
-func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handlerFunc, reqID, clientKey string, values url.Values) int {
+func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handlerFunc, reqID, clientKey string, pairs []formPair) int {
 	var (
 		scope []byte
 		hash  string
@@ -403,7 +402,7 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 			return writeError(rw, invalidRequest("", "", "Invalid idempotency key: it must be at most 255 characters long."))
 		}
 		scope = []byte(e.idemScope(rq.apiKey, rq.method, rq.path, clientKey))
-		hash = paramsHash(values)
+		hash = paramsHash(pairs)
 		e.inflightMu.Lock()
 		if _, busy := e.inflight[string(scope)]; busy {
 			e.inflightMu.Unlock()
@@ -449,7 +448,7 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 				old = &key
 				var rec idemRecord
 				if err := rec.unmarshal(raw); err == nil && wall.Unix()-rec.At < int64(idempotencyTTL/time.Second) {
-					if !sameParams(rec.Hash, hash, values) {
+					if !sameParams(rec.Hash, hash, pairs) {
 						aerrOut = &apiError{Status: http.StatusBadRequest, Type: "idempotency_error",
 							Message: "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '" +
 								clientKey + "' if you meant to execute a different request."}

@@ -26,22 +26,23 @@ const maxFormIndex = 1000
 // or with unbalanced brackets, is an error wrapping ErrForm. Keys are processed
 // in sorted order, so the result does not depend on map iteration.
 func DecodeForm(v url.Values) (map[string]any, error) {
-	root := make(map[string]any, len(v))
-	keys := make([]string, 0, len(v))
-	for k := range v {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	return decodePairs(formPairs(v))
+}
+
+// decodePairs is DecodeForm over pairs sorted by key (see parseForm).
+func decodePairs(pairs []formPair) (map[string]any, error) {
+	root := make(map[string]any, len(pairs))
 	var buf [maxFormDepth + 1]string
-	for _, k := range keys {
-		parts, err := splitKey(k, buf[:0])
-		if err != nil {
-			return nil, err
-		}
-		for _, val := range v[k] {
-			if err := insert(root, parts, val, k); err != nil {
+	var parts []string
+	for i, p := range pairs {
+		if i == 0 || p.key != pairs[i-1].key {
+			var err error
+			if parts, err = splitKey(p.key, buf[:0]); err != nil {
 				return nil, err
 			}
+		}
+		if err := insert(root, parts, p.val, p.key); err != nil {
+			return nil, err
 		}
 	}
 	out, err := normalize(root, "")

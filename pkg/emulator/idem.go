@@ -7,7 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/url"
-	"sort"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -21,38 +21,45 @@ import (
 // lengths, in key order: "2" and 32 hex digits. Earlier versions hashed the
 // form as url.Values.Encode writes it (legacyParamsHash), which escapes
 // every key and value again, a tenth of the request's parsing.
-func paramsHash(v url.Values) string {
-	keys := make([]string, 0, len(v))
-	for k := range v {
-		keys = append(keys, k)
+func paramsHash(pairs []formPair) string {
+	n := 0
+	for _, p := range pairs {
+		n += len(p.key) + len(p.val) + 4
 	}
-	sort.Strings(keys)
-	b := make([]byte, 0, 1024)
-	for _, k := range keys {
-		for _, val := range v[k] {
-			b = binary.AppendUvarint(b, uint64(len(k)))
-			b = append(b, k...)
-			b = binary.AppendUvarint(b, uint64(len(val)))
-			b = append(b, val...)
-		}
+	b := make([]byte, 0, n)
+	for _, p := range pairs {
+		b = binary.AppendUvarint(b, uint64(len(p.key)))
+		b = append(b, p.key...)
+		b = binary.AppendUvarint(b, uint64(len(p.val)))
+		b = append(b, p.val...)
 	}
 	sum := sha256.Sum256(b)
 	return "2" + hex.EncodeToString(sum[:16])
 }
 
-// legacyParamsHash is the digest of earlier versions' records.
-func legacyParamsHash(v url.Values) string {
-	sum := sha256.Sum256([]byte(v.Encode()))
+// legacyParamsHash is the digest of earlier versions' records: of the form
+// as url.Values.Encode writes it.
+func legacyParamsHash(pairs []formPair) string {
+	var b strings.Builder
+	for i, p := range pairs {
+		if i > 0 {
+			b.WriteByte('&')
+		}
+		b.WriteString(url.QueryEscape(p.key))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(p.val))
+	}
+	sum := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(sum[:16])
 }
 
 // sameParams reports whether a stored record's digest is that of the
-// parameters v (whose paramsHash is hash), in either version.
-func sameParams(stored, hash string, v url.Values) bool {
+// parameters pairs (whose paramsHash is hash), in either version.
+func sameParams(stored, hash string, pairs []formPair) bool {
 	if len(stored) == len(hash) && stored[0] == '2' {
 		return stored == hash
 	}
-	return stored == legacyParamsHash(v)
+	return stored == legacyParamsHash(pairs)
 }
 
 // errCorruptIdem reports an idempotency record that cannot be decoded.

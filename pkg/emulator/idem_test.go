@@ -11,7 +11,7 @@ import (
 func TestParamsHash(t *testing.T) {
 	a := url.Values{"amount": {"1000"}, "currency": {"usd"}, "expand[]": {"latest_charge", "customer"}}
 	b := url.Values{"expand[]": {"latest_charge", "customer"}, "currency": {"usd"}, "amount": {"1000"}}
-	if paramsHash(a) != paramsHash(b) {
+	if paramsHash(formPairs(a)) != paramsHash(formPairs(b)) {
 		t.Errorf("the same parameters hash differently")
 	}
 	for _, other := range []url.Values{
@@ -20,14 +20,14 @@ func TestParamsHash(t *testing.T) {
 		{"amount": {"1000"}, "currency": {"usd"}},
 		{"amoun": {"t1000"}, "currency": {"usd"}, "expand[]": {"latest_charge", "customer"}},
 	} {
-		if paramsHash(other) == paramsHash(a) {
+		if paramsHash(formPairs(other)) == paramsHash(formPairs(a)) {
 			t.Errorf("%v hashes as %v", other, a)
 		}
 	}
-	if h := paramsHash(a); len(h) != 33 || h[0] != '2' {
+	if h := paramsHash(formPairs(a)); len(h) != 33 || h[0] != '2' {
 		t.Errorf("paramsHash = %q", h)
 	}
-	if !sameParams(legacyParamsHash(a), paramsHash(a), a) || sameParams(legacyParamsHash(a), paramsHash(b), url.Values{"amount": {"1"}}) {
+	if !sameParams(legacyParamsHash(formPairs(a)), paramsHash(formPairs(a)), formPairs(a)) || sameParams(legacyParamsHash(formPairs(a)), paramsHash(formPairs(b)), formPairs(url.Values{"amount": {"1"}})) {
 		t.Errorf("a record of an earlier version is not compared with its own digest")
 	}
 }
@@ -59,10 +59,10 @@ func TestLegacyIdempotencyRecord(t *testing.T) {
 		if err := rec.unmarshal(raw); err != nil {
 			return err
 		}
-		if rec.Hash != paramsHash(form) {
-			t.Fatalf("stored digest %q, want %q: the form above is not what stripe-go sent", rec.Hash, paramsHash(form))
+		if rec.Hash != paramsHash(formPairs(form)) {
+			t.Fatalf("stored digest %q, want %q: the form above is not what stripe-go sent", rec.Hash, paramsHash(formPairs(form)))
 		}
-		rec.Hash = legacyParamsHash(form)
+		rec.Hash = legacyParamsHash(formPairs(form))
 		return tx.Bucket(bucketIdem).Put(key[:], rec.marshal())
 	})
 	if err != nil {
@@ -81,7 +81,8 @@ func TestLegacyIdempotencyRecord(t *testing.T) {
 func BenchmarkParamsHash(b *testing.B) {
 	v := tweetPaymentValues(b)
 	b.ReportAllocs()
+	pairs := formPairs(v)
 	for b.Loop() {
-		paramsHash(v)
+		paramsHash(pairs)
 	}
 }
