@@ -99,7 +99,7 @@ func humanDuration(d time.Duration) string {
 // until the text is valid at 280 weighted characters.
 func fit(name string, build func(string) string) string {
 	text := build(name)
-	if text == "" || tweet.Parse(text).Valid {
+	if text == "" || tweet.Valid(text) {
 		return text
 	}
 	runes := []rune(name)
@@ -108,7 +108,7 @@ func fit(name string, build func(string) string) string {
 	for lo < hi {
 		mid := (lo + hi) / 2
 		t := build(string(runes[:mid]) + "…")
-		if tweet.Parse(t).Valid {
+		if tweet.Valid(t) {
 			best, lo = t, mid+1
 		} else {
 			hi = mid

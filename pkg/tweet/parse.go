@@ -291,3 +291,9 @@ func (r *Result) UnmarshalJSON(data []byte) error {
 	}
 	return nil
 }
+
+// Valid reports whether text is a valid tweet, as Parse(text).Valid does,
+// without extracting its entities.
+func Valid(text string) bool {
+	return ParseLength(sanitize(text), ConfigV3()).Valid
+}
