@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
 	"strconv"
+	"sync"
 	"syscall"
 )
 
@@ -33,7 +33,7 @@ func (t *transport) RoundTrip(req *http.Request) (resp *http.Response, err error
 	if req.Body == nil {
 		req.Body = http.NoBody
 	}
-	rw := &memWriter{header: make(http.Header, 8)}
+	rw := &memWriter{header: make(http.Header, 8), body: bytes.NewBuffer((*respBufs.Get().(*[]byte))[:0])}
 	defer func() {
 		if p := recover(); p != nil {
 			if p == http.ErrAbortHandler { //nolint:errorlint // sentinel panic value
@@ -51,24 +51,70 @@ func (t *transport) RoundTrip(req *http.Request) (resp *http.Response, err error
 		rw.status = http.StatusOK
 	}
 	rw.header.Set("Content-Length", strconv.Itoa(rw.body.Len()))
+	body := &pooledBody{buf: rw.body.Bytes()}
+	body.r.Reset(body.buf)
 	return &http.Response{
-		Status:        strconv.Itoa(rw.status) + " " + http.StatusText(rw.status),
+		Status:        statusLine(rw.status),
 		StatusCode:    rw.status,
 		Proto:         "HTTP/1.1",
 		ProtoMajor:    1,
 		ProtoMinor:    1,
 		Header:        rw.header,
-		Body:          io.NopCloser(bytes.NewReader(rw.body.Bytes())),
+		Body:          body,
 		ContentLength: int64(rw.body.Len()),
 		Request:       req,
 	}, nil
 }
 
+func statusLine(code int) string {
+	switch code {
+	case http.StatusOK:
+		return "200 OK"
+	case http.StatusPaymentRequired:
+		return "402 Payment Required"
+	}
+	return strconv.Itoa(code) + " " + http.StatusText(code)
+}
+
+// respBufs holds the buffers of answers: an answer's body goes back to the
+// pool when the client closes it, as stripe-go does once it has read it
+// (a new buffer for every answer was a twentieth of a payment's garbage).
+var respBufs = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// pooledBody is an answer's body, read from a pooled buffer until Close.
+type pooledBody struct {
+	r      bytes.Reader
+	buf    []byte
+	closed bool
+}
+
+func (b *pooledBody) Read(p []byte) (int, error) {
+	if b.closed {
+		return 0, errBodyClosed
+	}
+	return b.r.Read(p)
+}
+
+func (b *pooledBody) Close() error {
+	if !b.closed {
+		b.closed = true
+		if cap(b.buf) <= maxPooledScratch {
+			buf := b.buf[:0]
+			respBufs.Put(&buf)
+		}
+		b.buf = nil
+		b.r.Reset(nil)
+	}
+	return nil
+}
+
+var errBodyClosed = errors.New("emulator: read on closed response body")
+
 // memWriter is a minimal ResponseWriter collecting the response in memory.
 type memWriter struct {
 	header http.Header
 	status int
-	body   bytes.Buffer
+	body   *bytes.Buffer
 }
 
 func (m *memWriter) Header() http.Header { return m.header }
