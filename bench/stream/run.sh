@@ -12,8 +12,8 @@ mix=${4:-purchase}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/tweetpay" "$root/cmd/tweetpay"
-go build -o "$work/gen" "$root/bench/stream/gen"
+(cd "$root" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$work/tweetpay" ./cmd/tweetpay &&
+	go build -o "$work/gen" ./bench/stream/gen)
 cd "$work"
 ./gen -n "$n" -buyers "$buyers" -mix "$mix" -config tweetpay.yaml > tweets.jsonl
 echo "input: $n $mix tweets, $buyers buyers, $(wc -c < tweets.jsonl) bytes; concurrency $conc"
