@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -289,5 +290,106 @@ func TestMaybeTrimByResidentMemory(t *testing.T) {
 	maybeTrim() // nothing mapped since
 	if trims.done.Load() != done {
 		t.Errorf("MaybeTrim trimmed with nothing mapped since the last trim")
+	}
+}
+
+// A lingering Committer commits a function alone at once, gathers the
+// functions it finds waiting into one group of n, commits a smaller group
+// when the linger ends, and commits what it gathered when closed.
+func TestCommitterLinger(t *testing.T) {
+	db := openTestDB(t)
+	const n = 8
+	c := NewCommitter(db, WithLinger(time.Hour, n))
+	waitFor := func(what string, done <-chan error) {
+		t.Helper()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+		case <-time.After(time.Minute):
+			t.Fatalf("%s: not committed after a minute (the linger is an hour)", what)
+		}
+	}
+	put := func(k string) func(*bolt.Tx) error {
+		return func(tx *bolt.Tx) error { return tx.Bucket([]byte("b")).Put([]byte(k), []byte("v")) }
+	}
+
+	// Alone: committed without waiting.
+	alone := make(chan error, 1)
+	go func() { alone <- c.Do(put("alone")) }()
+	waitFor("a function alone", alone)
+
+	// Hold the writer in a transaction while three functions queue up.
+	release, inside := make(chan struct{}), make(chan struct{})
+	held := make(chan error, 1)
+	c.DoAsync(func(*bolt.Tx) error {
+		select {
+		case inside <- struct{}{}:
+		default: // a re-run: never, as nothing fails
+		}
+		<-release
+		return nil
+	}, func(err error) { held <- err })
+	<-inside
+	before := c.Stats().Commits
+	done := make(chan error, n)
+	for i := range 3 {
+		c.DoAsync(put(fmt.Sprint("q", i)), func(err error) { done <- err })
+	}
+	close(release)
+	waitFor("the held function", held)
+	// The three waiting form a group that waits for n: add the rest.
+	for i := 3; i < n; i++ {
+		c.DoAsync(put(fmt.Sprint("q", i)), func(err error) { done <- err })
+	}
+	for i := range n {
+		waitFor(fmt.Sprint("gathered function ", i), done)
+	}
+	if got := c.Stats().Commits - before; got != 2 {
+		t.Errorf("%d commits for the held function and %d gathered ones, want 2", got, n)
+	}
+	c.Close()
+
+	// Close commits a group that is still gathering.
+	c = NewCommitter(db, WithLinger(time.Hour, n))
+	release, inside = make(chan struct{}), make(chan struct{})
+	c.DoAsync(func(*bolt.Tx) error { inside <- struct{}{}; <-release; return nil }, func(err error) { held <- err })
+	<-inside
+	for i := range 2 {
+		c.DoAsync(put(fmt.Sprint("c", i)), func(err error) { done <- err })
+	}
+	close(release)
+	waitFor("the held function", held)
+	closed := make(chan struct{})
+	go func() { c.Close(); close(closed) }()
+	for i := range 2 {
+		waitFor(fmt.Sprint("function gathered at Close ", i), done)
+	}
+	<-closed
+	if err := db.View(func(tx *bolt.Tx) error {
+		for _, k := range []string{"alone", "q0", "q7", "c0", "c1"} {
+			if tx.Bucket([]byte("b")).Get([]byte(k)) == nil {
+				return fmt.Errorf("%s not stored", k)
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	// A short linger ends with fewer than n.
+	c = NewCommitter(db, WithLinger(time.Millisecond, n))
+	defer c.Close()
+	release, inside = make(chan struct{}), make(chan struct{})
+	c.DoAsync(func(*bolt.Tx) error { inside <- struct{}{}; <-release; return nil }, func(err error) { held <- err })
+	<-inside
+	for i := range 2 {
+		c.DoAsync(put(fmt.Sprint("s", i)), func(err error) { done <- err })
+	}
+	close(release)
+	waitFor("the held function", held)
+	for i := range 2 {
+		waitFor(fmt.Sprint("function of a short linger ", i), done)
 	}
 }
