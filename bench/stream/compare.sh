@@ -7,7 +7,8 @@
 #   bench/stream/compare.sh 2 100000 now=./tweetpay gogc300=./tweetpay:GOGC=300
 # Each run starts from empty state files; it prints tweets/s (the command's
 # summary), CPU time a tweet, peak RSS and the host's steal time. Binaries
-# are used as given: build them as released (see run.sh).
+# are used as given: build them as released (see run.sh). CONCURRENCY (128)
+# and BUYERS (1000) set the stream's.
 set -eu
 rounds=$1
 n=$2
@@ -27,7 +28,7 @@ for s in "$@"; do
 	specs="$specs $label=$(abs "$bin")${envs:+:$(echo "$envs" | tr ' ' ':')}"
 done
 cd "$work"
-./gen -n "$n" -buyers 1000 -mix purchase -config tweetpay.yaml > tweets.jsonl
+./gen -n "$n" -buyers "${BUYERS:-1000}" -mix purchase -config tweetpay.yaml > tweets.jsonl
 cpu_times() { awk '/^cpu /{print $9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat 2>/dev/null; }
 for r in $(seq "$rounds"); do
 	for s in $specs; do
@@ -39,7 +40,7 @@ for r in $(seq "$rounds"); do
 		rm -rf .tweetpay
 		before=$(cpu_times)
 		# shellcheck disable=SC2086 # envs is a list of NAME=VALUE words
-		env $envs /usr/bin/time -f "TIME %U %S %M" "$bin" simulate stream --concurrency 128 tweets.jsonl > /dev/null 2> run.err || true
+		env $envs /usr/bin/time -f "TIME %U %S %M" "$bin" simulate stream --concurrency "${CONCURRENCY:-128}" tweets.jsonl > /dev/null 2> run.err || true
 		after=$(cpu_times)
 		steal=$(echo "$before $after" | awk '{if ($4>$2) printf "%.0f%%", ($3-$1)*100/($4-$2); else print "?"}')
 		rate=$(grep -oE '\([0-9]+ tweets/s\)' run.err | tr -d '()' || echo "failed")
