@@ -89,8 +89,8 @@ func OpenStore(dir string, opts statedb.Options) (*Store, error) {
 // A busy Store gathers the records of concurrent tweets into groups of up
 // to RecordGroup, waiting up to RecordLinger for them (statedb.WithLinger):
 // a stream's records are written while its workers go on (ProcessThen), so
-// the wait costs them nothing, and the simulation's writer committed 30
-// records at a time, with the fixed cost of a commit each time (its two
+// the wait costs them nothing; without it the simulation's writer committed
+// about 30 records at a time, paying a commit's fixed cost each time (two
 // fdatasyncs competing with the emulator's). Measured on 100,000 tweets
 // (docs/benchmarks.md, streams). A single tweet is recorded at once.
 const (
