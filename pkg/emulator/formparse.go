@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"bytes"
 	"cmp"
+	"errors"
 	"io"
 	"net/url"
 	"slices"
@@ -45,16 +47,17 @@ func parseForm(s string) ([]formPair, error) {
 		}
 		pairs = append(pairs, formPair{k, v})
 	}
-	slices.SortStableFunc(pairs, func(a, b formPair) int { return strings.Compare(a.key, b.key) })
+	sortPairs(pairs)
 	return pairs, first
 }
 
+// sortPairs sorts pairs by key, a key's values keeping their order.
+func sortPairs(pairs []formPair) {
+	slices.SortStableFunc(pairs, func(a, b formPair) int { return strings.Compare(a.key, b.key) })
+}
+
 // errSemicolon is url.ParseQuery's error for a ';' in a query.
-var errSemicolon = semicolonError{}
-
-type semicolonError struct{}
-
-func (semicolonError) Error() string { return "invalid semicolon separator in query" }
+var errSemicolon = errors.New("invalid semicolon separator in query")
 
 // unescapeQuery is url.QueryUnescape, without a copy when s has nothing to
 // unescape.
@@ -73,7 +76,7 @@ func formPairs(v url.Values) []formPair {
 			pairs = append(pairs, formPair{k, val})
 		}
 	}
-	slices.SortStableFunc(pairs, func(a, b formPair) int { return strings.Compare(a.key, b.key) })
+	sortPairs(pairs)
 	return pairs
 }
 
@@ -85,28 +88,13 @@ const maxBody = 1 << 20
 // string made of it were three.
 func readBody(r io.Reader) (string, error) {
 	bp := bodyBufs.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= maxPooledScratch {
-			bodyBufs.Put(bp)
-		}
-	}()
-	b := (*bp)[:0]
-	lr := io.LimitReader(r, maxBody)
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := lr.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return "", err
-		}
+	buf := bytes.NewBuffer((*bp)[:0])
+	_, err := buf.ReadFrom(io.LimitReader(r, maxBody))
+	body := buf.String()
+	if *bp = buf.Bytes(); cap(*bp) <= maxPooledScratch {
+		bodyBufs.Put(bp)
 	}
-	*bp = b
-	return string(b), nil
+	return body, err
 }
 
 var bodyBufs = sync.Pool{New: func() any { b := make([]byte, 0, 2048); return &b }}

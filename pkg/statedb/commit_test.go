@@ -314,6 +314,14 @@ func TestCommitterLinger(t *testing.T) {
 	put := func(k string) func(*bolt.Tx) error {
 		return func(tx *bolt.Tx) error { return tx.Bucket([]byte("b")).Put([]byte(k), []byte("v")) }
 	}
+	// hold keeps c's writer in a transaction; the function it returns lets
+	// it go and waits for that transaction's commit.
+	hold := func(c *Committer) (release func()) {
+		inside, released, held := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		c.DoAsync(func(*bolt.Tx) error { inside <- struct{}{}; <-released; return nil }, func(err error) { held <- err })
+		<-inside
+		return func() { close(released); waitFor("the held function", held) }
+	}
 
 	// Alone: committed without waiting.
 	alone := make(chan error, 1)
@@ -321,24 +329,13 @@ func TestCommitterLinger(t *testing.T) {
 	waitFor("a function alone", alone)
 
 	// Hold the writer in a transaction while three functions queue up.
-	release, inside := make(chan struct{}), make(chan struct{})
-	held := make(chan error, 1)
-	c.DoAsync(func(*bolt.Tx) error {
-		select {
-		case inside <- struct{}{}:
-		default: // a re-run: never, as nothing fails
-		}
-		<-release
-		return nil
-	}, func(err error) { held <- err })
-	<-inside
+	release := hold(c)
 	before := c.Stats().Commits
 	done := make(chan error, n)
 	for i := range 3 {
 		c.DoAsync(put(fmt.Sprint("q", i)), func(err error) { done <- err })
 	}
-	close(release)
-	waitFor("the held function", held)
+	release()
 	// The three waiting form a group that waits for n: add the rest.
 	for i := 3; i < n; i++ {
 		c.DoAsync(put(fmt.Sprint("q", i)), func(err error) { done <- err })
@@ -353,14 +350,11 @@ func TestCommitterLinger(t *testing.T) {
 
 	// Close commits a group that is still gathering.
 	c = NewCommitter(db, WithLinger(time.Hour, n))
-	release, inside = make(chan struct{}), make(chan struct{})
-	c.DoAsync(func(*bolt.Tx) error { inside <- struct{}{}; <-release; return nil }, func(err error) { held <- err })
-	<-inside
+	release = hold(c)
 	for i := range 2 {
 		c.DoAsync(put(fmt.Sprint("c", i)), func(err error) { done <- err })
 	}
-	close(release)
-	waitFor("the held function", held)
+	release()
 	closed := make(chan struct{})
 	go func() { c.Close(); close(closed) }()
 	for i := range 2 {
@@ -381,14 +375,11 @@ func TestCommitterLinger(t *testing.T) {
 	// A short linger ends with fewer than n.
 	c = NewCommitter(db, WithLinger(time.Millisecond, n))
 	defer c.Close()
-	release, inside = make(chan struct{}), make(chan struct{})
-	c.DoAsync(func(*bolt.Tx) error { inside <- struct{}{}; <-release; return nil }, func(err error) { held <- err })
-	<-inside
+	release = hold(c)
 	for i := range 2 {
 		c.DoAsync(put(fmt.Sprint("s", i)), func(err error) { done <- err })
 	}
-	close(release)
-	waitFor("the held function", held)
+	release()
 	for i := range 2 {
 		waitFor(fmt.Sprint("function of a short linger ", i), done)
 	}
