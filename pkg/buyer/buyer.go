@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/tweetpay/tweetpay/pkg/country"
 	"github.com/tweetpay/tweetpay/pkg/tweet"
 )
 
@@ -99,7 +100,7 @@ func Resolve(b Buyer, defaultCountry string) (Resolved, error) {
 		cc = strings.TrimSpace(defaultCountry)
 	}
 	up := strings.ToUpper(cc)
-	if cc != "" && !isCountryCode(up) {
+	if cc != "" && !country.Valid(up) {
 		return Resolved{}, fail(fmt.Errorf("%w: country %q is not an ISO 3166-1 alpha-2 code: write two letters such as US or CA", ErrInvalid, cc))
 	}
 	return Resolved{Handle: h, Card: card, Country: up, Name: strings.TrimSpace(b.Name)}, nil
@@ -125,10 +126,4 @@ func ValidateAll(buyers []Buyer, defaultCountry string) error {
 		seen[k] = r.Handle
 	}
 	return errors.Join(errs...)
-}
-
-// isCountryCode reports whether s has the form of an ISO 3166-1 alpha-2
-// code: two upper-case ASCII letters.
-func isCountryCode(s string) bool {
-	return len(s) == 2 && 'A' <= s[0] && s[0] <= 'Z' && 'A' <= s[1] && s[1] <= 'Z'
 }

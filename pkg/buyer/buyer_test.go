@@ -76,6 +76,7 @@ func TestResolve(t *testing.T) {
 		{Buyer{Handle: "@a", Card: ""}, "US", "no card given"},
 		{Buyer{Handle: "@a", Card: "visa", Country: "USA"}, "US", `country "USA" is not an ISO 3166-1 alpha-2 code`},
 		{Buyer{Handle: "@a", Card: "visa"}, "1X", `country "1X" is not an ISO 3166-1 alpha-2 code`},
+		{Buyer{Handle: "@a", Card: "visa", Country: "XX"}, "US", `country "XX" is not an ISO 3166-1 alpha-2 code`},
 	}
 	for _, tt := range bad {
 		_, err := Resolve(tt.b, tt.def)

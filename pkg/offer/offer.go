@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tweetpay/tweetpay/pkg/country"
 	"github.com/tweetpay/tweetpay/pkg/money"
 	"github.com/tweetpay/tweetpay/pkg/tweet"
 )
@@ -228,7 +229,7 @@ func Resolve(o Offer, d Defaults) (Resolved, error) {
 	}
 	for _, c := range countries {
 		cc := strings.ToUpper(strings.TrimSpace(c))
-		if !isCountryCode(cc) {
+		if !country.Valid(cc) {
 			return r, invalid(o, "country %q is not an ISO 3166-1 alpha-2 code: write two letters such as US or CA", c)
 		}
 		if !slices.Contains(r.Countries, cc) {
@@ -267,6 +268,9 @@ func Resolve(o Offer, d Defaults) (Resolved, error) {
 	r.Archived = o.Archived
 
 	if _, fits := tweetText(r); !fits {
+		if nameFits(r) {
+			return r, invalid(o, "the name cannot be cut to fit in one tweet: it starts with a single character of %d code points; shorten it", utf8.RuneCountInString(firstGrapheme(r.Name)))
+		}
 		return r, invalid(o, "the hashtags are too long to fit in one tweet with the offer: shorten them")
 	}
 	return r, nil
@@ -456,10 +460,4 @@ func Find(offers []Resolved, tag string) (Resolved, bool) {
 		}
 	}
 	return Resolved{}, false
-}
-
-// isCountryCode reports whether s has the form of an ISO 3166-1 alpha-2
-// code: two upper-case ASCII letters.
-func isCountryCode(s string) bool {
-	return len(s) == 2 && 'A' <= s[0] && s[0] <= 'Z' && 'A' <= s[1] && s[1] <= 'Z'
 }

@@ -113,6 +113,7 @@ func TestResolveErrors(t *testing.T) {
 		{base(func(o *Offer) { o.PerBuyerLimit = ptr(-2) }), "per_buyer_limit must be at least 1, got -2"},
 		{base(func(o *Offer) { o.Stock = ptr(1); o.PerBuyerLimit = ptr(2) }), "per_buyer_limit 2 is above the stock of 1"},
 		{base(func(o *Offer) { o.Countries = []string{"USA"} }), `country "USA" is not an ISO 3166-1 alpha-2 code`},
+		{base(func(o *Offer) { o.Countries = []string{"US", "ZZ"} }), `country "ZZ" is not an ISO 3166-1 alpha-2 code`},
 		{Offer{GiftHandle: "g", Name: "x", Price: "5", Confirm: &Confirm{Hashtag: "C"}}, "confirm applies to hashtag offers only"},
 		{base(func(o *Offer) { o.Confirm = &Confirm{} }), "confirm.hashtag is required when confirm is set, e.g. ConfirmBlueMug"},
 		{base(func(o *Offer) { o.Confirm = &Confirm{Hashtag: "Confirm!"} }), `confirm.hashtag "Confirm!" is not a valid hashtag`},
@@ -129,6 +130,7 @@ func TestResolveErrors(t *testing.T) {
 			o.Hashtag = strings.Repeat("日", 100)
 			o.Confirm = &Confirm{Hashtag: strings.Repeat("本", 100)}
 		}), "the hashtags are too long to fit in one tweet with the offer: shorten them"},
+		{base(func(o *Offer) { o.Name = strings.Repeat("\u0301", 400) }), "the name cannot be cut to fit in one tweet: it starts with a single character of 400 code points; shorten it"},
 	}
 	for _, tt := range tests {
 		_, err := Resolve(tt.o, us)

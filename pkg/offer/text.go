@@ -67,6 +67,19 @@ func tweetText(r Resolved) (text string, fits bool) {
 	return "…", false
 }
 
+// nameFits reports whether the offer's tweet fits with its name cut to an
+// ellipsis: when tweetText finds no fit, it tells a name that cannot be cut
+// (a single grapheme cluster longer than a tweet) from hashtags that are
+// too long.
+func nameFits(r Resolved) bool {
+	for _, l := range layouts(r) {
+		if valid(l("…")) {
+			return true
+		}
+	}
+	return false
+}
+
 func valid(s string) bool {
 	res := tweet.Parse(s)
 	return res.Valid && res.WeightedLength <= 280
@@ -85,6 +98,15 @@ func cleanName(s string) string {
 		return r
 	}, s)
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// firstGrapheme is the first user-perceived character of a name, as the
+// offer's tweet shows it.
+func firstGrapheme(name string) string {
+	if g := splitGraphemes(cleanName(name)); len(g) > 0 {
+		return g[0]
+	}
+	return ""
 }
 
 func splitGraphemes(s string) []string {
