@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tweetpay/tweetpay/pkg/offer"
 	"github.com/tweetpay/tweetpay/pkg/payment"
@@ -142,6 +143,9 @@ func (e *Engine) ProcessThen(ctx context.Context, tw Tweet, then func(Result, er
 	if tw.At.IsZero() {
 		return fmt.Errorf("%w: tweet %s has no time", ErrBadTweet, tw.ID)
 	}
+	if err := checkText(tw); err != nil {
+		return err
+	}
 	tw.From = from
 	id := e.namespace + tw.ID
 	unlockTweet := e.locks.lock("t:" + id)
@@ -182,6 +186,41 @@ func (e *Engine) ProcessThen(ctx context.Context, tw Tweet, then func(Result, er
 		then(r, nil)
 	})
 	return nil
+}
+
+// checkText refuses a tweet whose text could never have been posted: not
+// valid UTF-8, empty or only whitespace, or not a valid tweet under
+// twitter-text v3 (over 280 weighted characters, or holding U+FFFE, U+FEFF
+// or U+FFFF). tweet.Valid counts whitespace-only text as valid (as
+// twitter-text's JavaScript library does) and reads invalid UTF-8 as U+FFFD,
+// so those two are checked first. The valid case costs one tweet.Valid; the
+// reason is worked out only for a refused tweet.
+func checkText(tw Tweet) error {
+	switch {
+	case !utf8.ValidString(tw.Text):
+		return fmt.Errorf("%w: tweet %s holds invalid UTF-8", ErrBadTweet, tw.ID)
+	case tw.Text == "":
+		return fmt.Errorf("%w: tweet %s is empty", ErrBadTweet, tw.ID)
+	case strings.TrimSpace(tw.Text) == "":
+		return fmt.Errorf("%w: tweet %s is empty (only whitespace)", ErrBadTweet, tw.ID)
+	case tweet.Valid(tw.Text):
+		return nil
+	case tw.Retweet || isRetweetText(tw.Text):
+		// The API gives a retweet the text "RT @author: " followed by the
+		// whole retweeted text, which can weigh over 280 though both tweets
+		// were valid. A retweet is ignored anyway.
+		return nil
+	}
+	limit := tweet.ConfigV3().MaxWeightedTweetLength
+	if l := tweet.ParseLength(tw.Text, tweet.ConfigV3()); l.WeightedLength > limit {
+		return fmt.Errorf("%w: tweet %s is %d weighted characters, over %d", ErrBadTweet, tw.ID, l.WeightedLength, limit)
+	}
+	for _, r := range tw.Text {
+		if !tweet.Valid(string(r)) {
+			return fmt.Errorf("%w: tweet %s holds U+%04X, which a tweet may not contain", ErrBadTweet, tw.ID, r)
+		}
+	}
+	return fmt.Errorf("%w: tweet %s is not a valid tweet", ErrBadTweet, tw.ID)
 }
 
 func withID(r Result, id string) Result {

@@ -302,3 +302,40 @@ func TestBadTweets(t *testing.T) {
 		}
 	}
 }
+
+// TestTextThatCannotBeATweet: a text no one could have posted is refused
+// with ErrBadTweet and a reason, before any payment or record.
+func TestTextThatCannotBeATweet(t *testing.T) {
+	f := newFixture(t, []offer.Offer{{Hashtag: "BuyMug", Name: "Mug", Price: "9.00"}}, []buyer.Buyer{{Handle: "@alice", Card: "visa"}})
+	for i, c := range []struct{ text, why string }{
+		{"#BuyMug " + strings.Repeat("a", 300), "tweet t0 is 308 weighted characters, over 280"},
+		{"#BuyMug " + strings.Repeat("長", 137), "tweet t1 is 282 weighted characters, over 280"},
+		{"#BuyMug \xff\xfe", "tweet t2 holds invalid UTF-8"},
+		{"", "tweet t3 is empty"},
+		{" \t\n\u3000 ", "tweet t4 is empty (only whitespace)"},
+		{"#BuyMug \ufeff", "tweet t5 holds U+FEFF, which a tweet may not contain"},
+		{"#BuyMug \uffff", "tweet t6 holds U+FFFF, which a tweet may not contain"},
+	} {
+		id := fmt.Sprintf("t%d", i)
+		err := f.eng.ProcessThen(context.Background(), Tweet{ID: id, From: "alice", Text: c.text, At: t0}, func(Result, error) {
+			t.Errorf("%s: then called for a bad tweet", id)
+		})
+		if !errors.Is(err, ErrBadTweet) || err.Error() != "bad tweet: "+c.why {
+			t.Errorf("%s: error %v, want %q", id, err, "bad tweet: "+c.why)
+		}
+		if _, ok, err := f.store.Result(id); ok || err != nil {
+			t.Errorf("%s: recorded (%v)", id, err)
+		}
+	}
+	if n := len(f.charges(t)); n != 0 {
+		t.Fatalf("%d charges for bad tweets", n)
+	}
+	// The limit itself is a tweet; a retweet over it (the API prefixes the
+	// retweeted text with "RT @author: ") is ignored, not refused.
+	if r := f.tweet(t, "ok", "alice", "#BuyMug "+strings.Repeat("a", 272), t0); r.Outcome != Purchased {
+		t.Fatalf("280 weighted characters: %+v", r)
+	}
+	if r := f.tweet(t, "rt", "alice", "RT @bob: #BuyMug "+strings.Repeat("a", 272), t0); r.Outcome != Ignored || Str(r.Reason) != ReasonRetweet {
+		t.Fatalf("long retweet: %+v", r)
+	}
+}
