@@ -400,11 +400,7 @@ func (e *Engine) purchase(ctx context.Context, id string, tw Tweet, o offer.Reso
 			ch = c
 		}
 		r, c, err := e.charge(ctx, id, tw, o, a, l, typed, true)
-		c.results = append(ch.results, c.results...)
-		c.units = append(ch.units, c.units...)
-		c.delPending = append(ch.delPending, c.delPending...)
-		c.release = append(ch.release, c.release...)
-		return r, c, err
+		return r, ch.and(c), err
 	}
 	return e.charge(ctx, id, tw, o, a, l, typed, false)
 }
@@ -475,7 +471,18 @@ func (e *Engine) confirm(ctx context.Context, id string, tw Tweet, o offer.Resol
 		return Result{}, change{}, err
 	}
 	if !ok {
-		r := rejected(o, ReasonNoPending, tw.From)
+		// A purchase cancelled already (by simulate expire, or by an
+		// earlier late tweet) answers as if this confirmation had found it
+		// pending and late.
+		p, ok, err := e.store.ExpiredFor(strings.ToLower(tw.From), e.pid(o))
+		if err != nil {
+			return Result{}, change{}, err
+		}
+		if !ok {
+			return rejected(o, ReasonNoPending, tw.From), change{}, nil
+		}
+		r := expiredResult(o, p)
+		r.Reply = replyExpired(tw.From, o)
 		return r, change{}, nil
 	}
 	if tw.At.After(p.Deadline) {
@@ -485,7 +492,7 @@ func (e *Engine) confirm(ctx context.Context, id string, tw Tweet, o offer.Resol
 		}
 		// The late confirmation is recorded as this tweet's result; the
 		// purchase tweet keeps its first result, as every tweet does.
-		r.Reason = strp(ReasonWindowClosed)
+		r.Reply = replyExpired(tw.From, o)
 		return r, ch, nil
 	}
 	pay, err := e.gw.CapturePayment(ctx, p.PaymentIntent, 0, "tweetpay:capture:"+p.PaymentIntent)
@@ -501,18 +508,27 @@ func (e *Engine) confirm(ctx context.Context, id string, tw Tweet, o offer.Resol
 }
 
 // expire cancels a pending purchase whose window has closed, releasing the
-// unit it held.
+// unit it held, and remembers it for a confirmation that comes later still.
 func (e *Engine) expire(ctx context.Context, p Pending, o offer.Resolved) (Result, change, error) {
 	if _, err := e.gw.CancelPayment(ctx, p.PaymentIntent, "abandoned", "tweetpay:cancel:"+p.PaymentIntent); err != nil {
 		return Result{}, change{}, fmt.Errorf("cancel %s: %w", p.PaymentIntent, err)
 	}
+	r := expiredResult(o, p)
+	r.TweetID, r.From, r.At = p.TweetID, "@"+p.Buyer, p.At
+	r.Reply = replyExpired(p.Buyer, o)
+	return r, change{
+		delPending: []Pending{p}, putExpired: []Pending{p},
+		units: []unit{{offer: p.Offer, buyer: p.Buyer, n: -1}},
+	}, nil
+}
+
+// expiredResult describes a purchase whose authorisation was cancelled:
+// nothing was taken (amount 0), the payment intent is the cancelled one.
+func expiredResult(o offer.Resolved, p Pending) Result {
 	r := pendingResult(o, p, ReasonWindowClosed)
 	r.Outcome = Expired
-	r.TweetID, r.From, r.At = p.TweetID, "@"+p.Buyer, p.At
 	r.Amount = 0
-	r.ConfirmBy = strp(p.Deadline.Format(time.RFC3339))
-	r.Reply = replyExpired(p.Buyer, o)
-	return r, change{delPending: []Pending{p}, units: []unit{{offer: p.Offer, buyer: p.Buyer, n: -1}}}, nil
+	return r
 }
 
 // ExpireDue cancels every pending purchase whose window closed before at.

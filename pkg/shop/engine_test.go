@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -337,5 +338,68 @@ func TestTextThatCannotBeATweet(t *testing.T) {
 	}
 	if r := f.tweet(t, "rt", "alice", "RT @bob: #BuyMug "+strings.Repeat("a", 272), t0); r.Outcome != Ignored || Str(r.Reason) != ReasonRetweet {
 		t.Fatalf("long retweet: %+v", r)
+	}
+}
+
+// TestConfirmationAfterExpiry: a confirmation for a purchase already
+// cancelled answers expired, as one that finds it pending and late does.
+func TestConfirmationAfterExpiry(t *testing.T) {
+	offers := []offer.Offer{{Hashtag: "BuyKindle", Name: "Kindle", Price: "149.99",
+		Confirm: &offer.Confirm{Hashtag: "ConfirmKindle", Window: "15m"}}}
+	f := newFixture(t, offers, []buyer.Buyer{{Handle: "@alice", Card: "visa"}, {Handle: "@bob", Card: "visa"}, {Handle: "@carol", Card: "visa"}})
+	ctx := context.Background()
+
+	// bob's confirmation finds his purchase pending and late.
+	bobBuy := f.tweet(t, "b1", "bob", "#BuyKindle", t0)
+	late := f.tweet(t, "b2", "bob", "#ConfirmKindle", t0.Add(16*time.Minute))
+	if late.Outcome != Expired || Str(late.PaymentIntent) != Str(bobBuy.PaymentIntent) {
+		t.Fatalf("late confirmation: %+v", late)
+	}
+
+	// alice's purchase is swept first, then she confirms.
+	aliceBuy := f.tweet(t, "a1", "alice", "#BuyKindle", t0)
+	if rs, err := f.eng.ExpireDue(ctx, t0.Add(16*time.Minute)); err != nil || len(rs) != 1 || rs[0].TweetID != "a1" {
+		t.Fatalf("expire: %+v %v", rs, err)
+	}
+	after := f.tweet(t, "a2", "Alice", "#ConfirmKindle", t0.Add(17*time.Minute))
+	want := Result{TweetID: "a2", From: "@Alice", At: t0.Add(17 * time.Minute), Outcome: Expired,
+		Reason: strp(ReasonWindowClosed), Offer: strp("BuyKindle"), Amount: 0, Currency: strp("usd"),
+		PaymentIntent: aliceBuy.PaymentIntent, Charge: aliceBuy.Charge, ConfirmBy: strp("2026-11-24T10:15:00Z"),
+		Reply: "@Alice Your request for Kindle expired before it was confirmed. Tweet #BuyKindle to start again."}
+	if !reflect.DeepEqual(after, want) {
+		t.Fatalf("confirmation after expiry:\n got %+v\nwant %+v", after, want)
+	}
+	// Both paths answer alike but for the tweet and the purchase.
+	norm := func(r Result) Result {
+		r.TweetID, r.From, r.At, r.PaymentIntent, r.Charge, r.Reply = "", "", time.Time{}, nil, nil, ""
+		return r
+	}
+	if !reflect.DeepEqual(norm(after), norm(late)) {
+		t.Fatalf("the two paths differ:\n%+v\n%+v", after, late)
+	}
+	// So does a second late confirmation, on either path; nothing is charged.
+	for _, who := range []string{"alice", "bob"} {
+		if r := f.tweet(t, who+"3", who, "#ConfirmKindle", t0.Add(time.Hour)); r.Outcome != Expired {
+			t.Fatalf("second late confirmation of %s: %+v", who, r)
+		}
+	}
+	for _, c := range f.charges(t) {
+		if c.AmountCaptured != 0 {
+			t.Fatalf("captured %+v", c)
+		}
+	}
+
+	// A new purchase replaces the memory of the expired one: confirmed in
+	// time, then nothing is pending or expired.
+	f.tweet(t, "a4", "alice", "#BuyKindle", t0.Add(2*time.Hour))
+	if r := f.tweet(t, "a5", "alice", "#ConfirmKindle", t0.Add(2*time.Hour+time.Minute)); r.Outcome != Confirmed {
+		t.Fatalf("confirmation of the new purchase: %+v", r)
+	}
+	if r := f.tweet(t, "a6", "alice", "#ConfirmKindle", t0.Add(3*time.Hour)); r.Outcome != Rejected || Str(r.Reason) != ReasonNoPending {
+		t.Fatalf("confirmation after a confirmed purchase: %+v", r)
+	}
+	// A buyer who never bought is still rejected.
+	if r := f.tweet(t, "c1", "carol", "#ConfirmKindle", t0); r.Outcome != Rejected || Str(r.Reason) != ReasonNoPending {
+		t.Fatalf("confirmation with no purchase: %+v", r)
 	}
 }

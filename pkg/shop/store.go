@@ -21,6 +21,7 @@ const StoreFile = "simulation.db"
 var (
 	bucketTweets  = []byte("tweets")  // tweet ID -> Result
 	bucketPending = []byte("pending") // buyer \x00 offer -> Pending
+	bucketExpired = []byte("expired") // buyer \x00 offer -> Pending cancelled
 	bucketSold    = []byte("sold")    // offer -> units sold or held
 	bucketBought  = []byte("bought")  // offer \x00 buyer -> units
 	bucketMeta    = []byte("meta")    // counts
@@ -30,7 +31,7 @@ var (
 )
 
 // allBuckets are the store's buckets.
-var allBuckets = [][]byte{bucketTweets, bucketPending, bucketSold, bucketBought, bucketMeta}
+var allBuckets = [][]byte{bucketTweets, bucketPending, bucketExpired, bucketSold, bucketBought, bucketMeta}
 
 // Pending is an authorised purchase waiting for its confirmation hashtag.
 type Pending struct {
@@ -172,6 +173,33 @@ func (s *Store) PendingFor(buyer, offer string) (Pending, bool, error) {
 	return p, found, err
 }
 
+// ExpiredFor returns the last purchase of a buyer for an offer whose
+// authorisation was cancelled because its confirmation did not come in time,
+// so that a confirmation arriving after that still answers expired.
+//
+// The record is kept as long as a pending purchase would have been: until
+// the buyer's next purchase of the offer waits for its confirmation (which
+// replaces it), or a reset. A pending purchase has no time limit either (one
+// that nobody sweeps answers expired to a confirmation however late), and
+// there is at most one record per buyer and offer, as for pending purchases,
+// so the bucket stays as small as the pending one can grow; a time horizon
+// would only make a late confirmation's answer depend on when it came.
+// Files written before the bucket existed get it when opened (OpenStore),
+// and have no record: their late confirmations answer no_pending_purchase.
+func (s *Store) ExpiredFor(buyer, offer string) (Pending, bool, error) {
+	var p Pending
+	var found bool
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(bucketExpired).Get(pairKey(buyer, offer))
+		if v == nil {
+			return nil
+		}
+		found = true
+		return json.Unmarshal(v, &p)
+	})
+	return p, found, err
+}
+
 // AllPending returns every pending purchase, oldest deadline first.
 func (s *Store) AllPending() ([]Pending, error) {
 	out := []Pending{}
@@ -201,6 +229,11 @@ type change struct {
 	units      []unit   // +n or -n units of an offer for a buyer
 	putPending []Pending
 	delPending []Pending
+	// putExpired are pending purchases cancelled for want of a
+	// confirmation, remembered for a confirmation that comes later still
+	// (Store.ExpiredFor); a putPending for the same buyer and offer
+	// replaces them.
+	putExpired []Pending
 	// release gives back in-flight reservations once the change is durable
 	// (or abandoned): earlier, another tweet could see neither the
 	// reservation nor the recorded sale.
@@ -263,16 +296,41 @@ func (c change) record(tx *bolt.Tx) error {
 			return err
 		}
 	}
+	eb := tx.Bucket(bucketExpired)
+	for _, p := range c.putExpired {
+		v, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		if err := eb.Put(pairKey(p.Buyer, p.Offer), v); err != nil {
+			return err
+		}
+	}
 	for _, p := range c.putPending {
 		v, err := json.Marshal(p)
 		if err != nil {
 			return err
 		}
-		if err := pb.Put(pairKey(p.Buyer, p.Offer), v); err != nil {
+		k := pairKey(p.Buyer, p.Offer)
+		if err := pb.Put(k, v); err != nil {
+			return err
+		}
+		if err := eb.Delete(k); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// and returns c followed by d, applied in one transaction.
+func (c change) and(d change) change {
+	c.results = append(c.results, d.results...)
+	c.units = append(c.units, d.units...)
+	c.putPending = append(c.putPending, d.putPending...)
+	c.delPending = append(c.delPending, d.delPending...)
+	c.putExpired = append(c.putExpired, d.putExpired...)
+	c.release = append(c.release, d.release...)
+	return c
 }
 
 func pairKey(a, b string) []byte {

@@ -70,3 +70,90 @@ func TestTweetCount(t *testing.T) {
 		t.Fatalf("after reset and a tweet: %d tweets, want 1", tw)
 	}
 }
+
+// TestExpiredRecord keeps the last cancelled purchase of a buyer and offer
+// for a confirmation that comes later: written with the cancellation in one
+// transaction, kept across a reopen, replaced by the next pending purchase,
+// wiped by a reset; a file written before it existed opens and has none.
+func TestExpiredRecord(t *testing.T) {
+	dir := t.TempDir()
+	s, err := OpenStore(dir, statedb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { s.Close() }()
+	apply := func(c change) {
+		t.Helper()
+		if err := s.apply(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	expired := func() (Pending, bool) {
+		t.Helper()
+		p, ok, err := s.ExpiredFor("ann", "kindle")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p, ok
+	}
+	reopen := func() {
+		t.Helper()
+		s.Close()
+		if s, err = OpenStore(dir, statedb.Options{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p1 := Pending{TweetID: "1", Buyer: "ann", Offer: "kindle", PaymentIntent: "pi_1"}
+	apply(change{putPending: []Pending{p1}})
+	if _, ok := expired(); ok {
+		t.Fatal("an expired record before any expiry")
+	}
+	apply(change{delPending: []Pending{p1}, putExpired: []Pending{p1}})
+	reopen()
+	if p, ok := expired(); !ok || p.PaymentIntent != "pi_1" {
+		t.Fatalf("expired record %+v, %v; want pi_1", p, ok)
+	}
+	if _, pending := statsOf(t, s); pending != 0 {
+		t.Fatalf("%d pending after the expiry", pending)
+	}
+	// Another buyer's or offer's record is not this one.
+	if _, ok, err := s.ExpiredFor("ann", "other"); ok || err != nil {
+		t.Fatalf("record for another offer: %v %v", ok, err)
+	}
+	// Expiring a purchase and starting the next one in one change, as a
+	// purchase tweet after the window does, leaves only the new one.
+	p2 := Pending{TweetID: "2", Buyer: "ann", Offer: "kindle", PaymentIntent: "pi_2"}
+	apply(change{putPending: []Pending{p2}})
+	if _, ok := expired(); ok {
+		t.Fatal("the next pending purchase did not replace the expired record")
+	}
+	p3 := Pending{TweetID: "3", Buyer: "ann", Offer: "kindle", PaymentIntent: "pi_3"}
+	apply(change{delPending: []Pending{p2}, putExpired: []Pending{p2}}.and(change{putPending: []Pending{p3}}))
+	if _, ok := expired(); ok {
+		t.Fatal("expired record kept beside a new pending purchase")
+	}
+	apply(change{delPending: []Pending{p3}, putExpired: []Pending{p3}})
+	if err := s.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := expired(); ok {
+		t.Fatal("expired record survived a reset")
+	}
+
+	// As an older file: no expired bucket.
+	apply(change{putPending: []Pending{p1}})
+	if err := s.db.Update(func(tx *bolt.Tx) error { return tx.DeleteBucket(bucketExpired) }); err != nil {
+		t.Fatal(err)
+	}
+	reopen()
+	if _, ok := expired(); ok {
+		t.Fatal("older file: an expired record")
+	}
+	if _, pending := statsOf(t, s); pending != 1 {
+		t.Fatalf("older file: %d pending, want 1", pending)
+	}
+	apply(change{delPending: []Pending{p1}, putExpired: []Pending{p1}})
+	if p, ok := expired(); !ok || p.PaymentIntent != "pi_1" {
+		t.Fatalf("older file: expired record %+v, %v", p, ok)
+	}
+}
