@@ -26,6 +26,7 @@ type fixture struct {
 	eng   *Engine
 	gw    payment.Gateway
 	store *Store
+	em    *emulator.Emulator
 }
 
 func intp(n int) *int { return &n }
@@ -59,7 +60,17 @@ func newFixture(t *testing.T, offers []offer.Offer, buyers []buyer.Buyer) *fixtu
 		accounts = append(accounts, Account{Handle: r.Handle, Name: r.Name, Country: r.Country, Card: r.Card})
 	}
 	eng := New(Options{Gateway: gw, Store: store, Offers: rs, Buyers: accounts, Merchant: "@shop"})
-	return &fixture{eng: eng, gw: gw, store: store}
+	return &fixture{eng: eng, gw: gw, store: store, em: em}
+}
+
+// customers counts the emulator's Customers.
+func (f *fixture) customers(t *testing.T) int64 {
+	t.Helper()
+	st, err := f.em.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.Objects["customers"]
 }
 
 var t0 = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)

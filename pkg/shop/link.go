@@ -2,6 +2,7 @@ package shop
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -59,25 +60,73 @@ type Linked struct {
 // Customer's metadata and used as a one-off payment method at purchase time,
 // so the buyer sees the card's own decline when they buy, on the emulator and
 // on Stripe alike.
+//
+// The handle and the card are checked before any request. A Customer this
+// call created is deleted again when the card cannot be put on it (an
+// unknown token, a refused card), so that a failed link leaves nothing
+// behind; the error is the one that stopped the link. When the outcome is
+// unknown (the provider was unavailable, the context ended) the Customer is
+// kept instead: a retry finds it by its e-mail address and completes it.
 func Link(ctx context.Context, gw payment.Gateway, a Account) (Linked, error) {
+	if err := a.check(); err != nil {
+		return Linked{}, err
+	}
 	email := CustomerEmail(a.Handle)
 	c, found, err := gw.FindCustomer(ctx, email)
 	if err != nil {
 		return Linked{}, fmt.Errorf("find customer of @%s: %w", a.Handle, err)
 	}
-	var out Linked
-	if !found {
-		c, err = gw.CreateCustomer(ctx, payment.Customer{
-			Email:    email,
-			Name:     displayName(a),
-			Metadata: map[string]string{MetaHandle: a.Handle},
-		}, "tweetpay:customer:"+a.key())
+	if found {
+		return putCard(ctx, gw, a, c, Linked{Customer: c.ID})
+	}
+	// The creation only sets the e-mail address (the name and metadata come
+	// with the card), so that its key, which names the handle and the card,
+	// always goes with the same parameters.
+	key := "tweetpay:customer:" + a.key() + ":" + a.Card.Token
+	for retried := false; ; retried = true {
+		c, err := gw.CreateCustomer(ctx, payment.Customer{Email: email}, key)
 		if err != nil {
 			return Linked{}, fmt.Errorf("create customer of @%s: %w", a.Handle, err)
 		}
-		out.Created, out.Changed = true, true
+		out, err := putCard(ctx, gw, a, c, Linked{Customer: c.ID, Created: true, Changed: true})
+		switch {
+		case err == nil:
+			return out, nil
+		case customerGone(err) && !retried:
+			// For 24 hours a creation key replays the Customer it first
+			// created, even one deleted since (by an earlier link with
+			// this card that failed, or by hand). Create another, under a
+			// key derived from the deleted one, so that a retry replays
+			// that one in turn. Only once: each failed link adds a deleted
+			// Customer to the chain, and a buyer whose card never links
+			// is linked again on each of their tweets.
+			key += ":after:" + c.ID
+			continue
+		case customerGone(err):
+			return Linked{}, fmt.Errorf("link @%s: card %s failed to link before, and the customers created for it then were deleted; "+
+				"link another card, or this one again in 24 hours: %w", a.Handle, a.Card.Input, err)
+		}
+		return Linked{}, undoCreate(ctx, gw, c.ID, err)
 	}
-	out.Customer = c.ID
+}
+
+// check validates what Link can know without asking the provider.
+func (a Account) check() error {
+	if _, err := buyer.NormalizeHandle(a.Handle); err != nil {
+		return err
+	}
+	c, err := buyer.ResolveCard(a.Card.Token)
+	if err != nil {
+		return fmt.Errorf("buyer @%s: %w", a.Handle, err)
+	}
+	if c.Token != a.Card.Token {
+		return fmt.Errorf("%w: buyer @%s: card %q is not a pm_card_* token", buyer.ErrInvalid, a.Handle, a.Card.Token)
+	}
+	return nil
+}
+
+// putCard puts a.Card on the Customer c, out saying what was done so far.
+func putCard(ctx context.Context, gw payment.Gateway, a Account, c payment.Customer, out Linked) (Linked, error) {
 	if c.Metadata[MetaCard] == a.Card.Token && (a.Card.AttachFails || c.DefaultPaymentMethod != "") {
 		out.PaymentMethod = c.DefaultPaymentMethod
 		if a.Card.AttachFails {
@@ -91,16 +140,47 @@ func Link(ctx context.Context, gw payment.Gateway, a Account) (Linked, error) {
 	} else {
 		pm, err := gw.AttachPaymentMethod(ctx, a.Card.Token, c.ID, "tweetpay:attach:"+c.ID+":"+c.Metadata[MetaCard]+">"+a.Card.Token)
 		if err != nil {
+			var pe *payment.Error
+			if errors.As(err, &pe) && errors.Is(err, payment.ErrNotFound) && pe.Param == "customer" {
+				err = customerGoneError{err}
+			}
 			return Linked{}, fmt.Errorf("attach card %s to @%s: %w", a.Card.Input, a.Handle, err)
 		}
 		out.PaymentMethod, out.Attached = pm.ID, true
 		update.DefaultPaymentMethod = pm.ID
 	}
 	if _, err := gw.UpdateCustomer(ctx, update, "tweetpay:customer-card:"+c.ID+":"+c.Metadata[MetaCard]+">"+a.Card.Token); err != nil {
+		if errors.Is(err, payment.ErrNotFound) { // the Customer is the one object named
+			err = customerGoneError{err}
+		}
 		return Linked{}, fmt.Errorf("update customer of @%s: %w", a.Handle, err)
 	}
 	out.Changed = true
 	return out, nil
+}
+
+// customerGoneError marks a provider error saying that the Customer itself
+// does not exist (rather than the card).
+type customerGoneError struct{ err error }
+
+func (e customerGoneError) Error() string { return e.err.Error() }
+func (e customerGoneError) Unwrap() error { return e.err }
+
+func customerGone(err error) bool {
+	var g customerGoneError
+	return errors.As(err, &g)
+}
+
+// undoCreate deletes the Customer id that Link created before err stopped
+// it, unless err leaves the outcome unknown, and returns err.
+func undoCreate(ctx context.Context, gw payment.Gateway, id string, err error) error {
+	if errors.Is(err, payment.ErrUnavailable) || ctx.Err() != nil {
+		return err
+	}
+	if derr := gw.DeleteCustomer(ctx, id); derr != nil && !errors.Is(derr, payment.ErrNotFound) {
+		return fmt.Errorf("%w (the customer %s created for the link is left behind: %v)", err, id, derr)
+	}
+	return err
 }
 
 func displayName(a Account) string {

@@ -1,0 +1,138 @@
+package shop
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/tweetpay/tweetpay/pkg/buyer"
+	"github.com/tweetpay/tweetpay/pkg/payment"
+)
+
+// failingAttach is a gateway whose AttachPaymentMethod fails with err.
+type failingAttach struct {
+	payment.Gateway
+	err error
+}
+
+func (g failingAttach) AttachPaymentMethod(context.Context, string, string, string) (payment.PaymentMethod, error) {
+	return payment.PaymentMethod{}, g.err
+}
+
+// noRequests is a gateway that fails the test on any request.
+type noRequests struct {
+	payment.Gateway
+	t *testing.T
+}
+
+func (g noRequests) FindCustomer(context.Context, string) (payment.Customer, bool, error) {
+	g.t.Error("FindCustomer called")
+	return payment.Customer{}, false, errors.New("no requests")
+}
+
+func (g noRequests) CreateCustomer(context.Context, payment.Customer, string) (payment.Customer, error) {
+	g.t.Error("CreateCustomer called")
+	return payment.Customer{}, errors.New("no requests")
+}
+
+// TestLinkRefusedCardLeavesNoCustomer: a card that cannot be attached
+// fails the link with the provider's error, and the Customer created for it
+// is deleted; the next link, with another card or the same one again,
+// works as on a fresh state.
+func TestLinkRefusedCardLeavesNoCustomer(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	ctx := context.Background()
+	nope := Account{Handle: "newguy", Card: mustCard(t, "pm_card_nope")}
+	for i := range 3 {
+		_, err := Link(ctx, f.gw, nope)
+		if !errors.Is(err, payment.ErrNotFound) {
+			t.Fatalf("link %d with pm_card_nope: %v, want not found", i+1, err)
+		}
+		// The first two say what is wrong with the card; the third finds
+		// only the Customers the first two deleted, and says so.
+		if want := "No such PaymentMethod: 'pm_card_nope'"; i < 2 && !strings.Contains(err.Error(), want) {
+			t.Errorf("link %d: %v, want %q", i+1, err, want)
+		}
+		if want := "card pm_card_nope failed to link before"; i == 2 && !strings.Contains(err.Error(), want) {
+			t.Errorf("link %d: %v, want %q", i+1, err, want)
+		}
+		if n := f.customers(t); n != 0 {
+			t.Fatalf("link %d left %d customers", i+1, n)
+		}
+	}
+	l, err := Link(ctx, f.gw, Account{Handle: "newguy", Name: "New Guy", Card: mustCard(t, "visa")})
+	if err != nil || !l.Created || !l.Attached {
+		t.Fatalf("link with visa: %+v %v", l, err)
+	}
+	c, found, err := f.gw.FindCustomer(ctx, CustomerEmail("newguy"))
+	if err != nil || !found || c.ID != l.Customer || c.Name != "New Guy" || c.Metadata[MetaCard] != "pm_card_visa" ||
+		c.Metadata[MetaHandle] != "newguy" || c.DefaultPaymentMethod != l.PaymentMethod {
+		t.Fatalf("customer %+v (%v, %v), want %+v", c, found, err, l)
+	}
+	if n := f.customers(t); n != 1 {
+		t.Fatalf("%d customers, want 1", n)
+	}
+
+	// A refused card on a Customer that was there before keeps it, and
+	// its card.
+	if _, err := Link(ctx, f.gw, Account{Handle: "newguy", Card: mustCard(t, "pm_card_nope")}); !errors.Is(err, payment.ErrNotFound) {
+		t.Fatalf("relink with pm_card_nope: %v", err)
+	}
+	if c2, found, _ := f.gw.FindCustomer(ctx, CustomerEmail("newguy")); !found || c2.ID != c.ID || c2.Metadata[MetaCard] != "pm_card_visa" {
+		t.Fatalf("existing customer after a refused card: %+v %v", c2, found)
+	}
+
+	// A Customer deleted after a failed link does not come back through
+	// its creation key (replayed for 24 hours) when the same card links.
+	l, err = Link(ctx, failingAttach{f.gw, &payment.Error{Kind: payment.ErrDeclined, Code: "card_declined"}},
+		Account{Handle: "ann", Card: mustCard(t, "visa")})
+	if !errors.Is(err, payment.ErrDeclined) {
+		t.Fatalf("declined attach: %+v %v", l, err)
+	}
+	if n := f.customers(t); n != 1 {
+		t.Fatalf("%d customers after a declined attach, want 1", n)
+	}
+	if l, err = Link(ctx, f.gw, Account{Handle: "ann", Card: mustCard(t, "visa")}); err != nil || !l.Created {
+		t.Fatalf("link after a declined attach: %+v %v", l, err)
+	}
+	if _, found, _ := f.gw.FindCustomer(ctx, CustomerEmail("ann")); !found {
+		t.Fatal("ann has no customer")
+	}
+}
+
+// TestLinkUnavailableKeepsCustomer: when the attach may or may not have
+// happened, the Customer is kept and a retry completes the link on it.
+func TestLinkUnavailableKeepsCustomer(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	ctx := context.Background()
+	a := Account{Handle: "bob", Card: mustCard(t, "visa")}
+	_, err := Link(ctx, failingAttach{f.gw, &payment.Error{Kind: payment.ErrUnavailable, Message: "network error"}}, a)
+	if !errors.Is(err, payment.ErrUnavailable) {
+		t.Fatalf("unavailable attach: %v", err)
+	}
+	first, found, err := f.gw.FindCustomer(ctx, CustomerEmail("bob"))
+	if err != nil || !found {
+		t.Fatalf("customer not kept: %v", err)
+	}
+	l, err := Link(ctx, f.gw, a)
+	if err != nil || l.Created || !l.Attached || l.Customer != first.ID {
+		t.Fatalf("retry: %+v %v, want the card attached to %s", l, err, first.ID)
+	}
+}
+
+// TestLinkChecksFirst: a bad handle or card is refused before any request.
+func TestLinkChecksFirst(t *testing.T) {
+	gw := noRequests{t: t}
+	for _, a := range []Account{
+		{Handle: "not a handle", Card: buyer.Card{Input: "visa", Token: "pm_card_visa"}},
+		{Handle: "", Card: buyer.Card{Input: "visa", Token: "pm_card_visa"}},
+		{Handle: "alice"},
+		{Handle: "alice", Card: buyer.Card{Input: "4242", Token: "4242424242424242"}},
+		{Handle: "alice", Card: buyer.Card{Input: "x", Token: "pm_card_a/b"}},
+	} {
+		if _, err := Link(context.Background(), gw, a); !errors.Is(err, buyer.ErrInvalid) {
+			t.Errorf("%+v: %v, want invalid buyer", a, err)
+		}
+	}
+}
