@@ -25,8 +25,9 @@ var (
 	// ErrBadFilter: a filter value that is not allowed, such as an unknown
 	// status.
 	ErrBadFilter = errors.New("invalid filter")
-	// ErrNotRefundable: the charge failed, is already fully refunded, or has
-	// less left than the amount asked for.
+	// ErrNotRefundable: the charge failed, is an authorisation released
+	// without being captured, is already fully refunded, or has less left
+	// than the amount asked for.
 	ErrNotRefundable = errors.New("charge cannot be refunded")
 )
 
@@ -42,6 +43,13 @@ const (
 
 // Statuses lists the accepted values of Query.Status.
 var Statuses = []string{StatusSucceeded, StatusFailed, StatusPending, StatusRefunded}
+
+// What DisplayStatus shows instead of "succeeded" for a charge that was
+// authorised but not captured (see Released).
+const (
+	StatusAuthorized = "authorized"
+	StatusReleased   = "released"
+)
 
 // Query selects charges.
 type Query struct {
@@ -140,6 +148,28 @@ func Refunded(c payment.Charge) int64 {
 		return 0
 	}
 	return r
+}
+
+// Released reports whether a charge is an authorisation that was cancelled
+// (released) without ever being captured, as when a confirmation window
+// closes. Stripe reports such a charge as succeeded, not captured, with
+// refunded set and amount_refunded equal to the amount, but no money was
+// taken from the buyer and none was given back: it is not a refund.
+func Released(c payment.Charge) bool {
+	return c.Status == StatusSucceeded && !c.Captured && c.Refunded
+}
+
+// DisplayStatus is the status shown to people: Stripe's, except that a
+// succeeded charge not captured is StatusAuthorized (awaiting capture) or
+// StatusReleased (see Released).
+func DisplayStatus(c payment.Charge) string {
+	if c.Status == StatusSucceeded && !c.Captured {
+		if Released(c) {
+			return StatusReleased
+		}
+		return StatusAuthorized
+	}
+	return c.Status
 }
 
 // Captured returns the money taken by a charge: amount_captured of a

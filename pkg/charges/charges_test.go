@@ -142,6 +142,36 @@ func TestRefundedAndCaptured(t *testing.T) {
 	}
 }
 
+func TestReleasedAndDisplayStatus(t *testing.T) {
+	tests := []struct {
+		name     string
+		c        payment.Charge
+		released bool
+		status   string
+	}{
+		{"paid", payment.Charge{Status: "succeeded", Captured: true, Amount: 1000, AmountCaptured: 1000}, false, "succeeded"},
+		{"fully refunded after capture", payment.Charge{Status: "succeeded", Captured: true, Amount: 1000, AmountCaptured: 1000,
+			AmountRefunded: 1000, Refunded: true}, false, "succeeded"},
+		{"partial capture", payment.Charge{Status: "succeeded", Captured: true, Amount: 1000, AmountCaptured: 600, AmountRefunded: 400}, false, "succeeded"},
+		{"authorised", payment.Charge{Status: "succeeded", Amount: 1000}, false, "authorized"},
+		// What Stripe reports once an uncaptured payment is cancelled.
+		{"released", payment.Charge{Status: "succeeded", Amount: 1000, AmountRefunded: 1000, Refunded: true}, true, "released"},
+		{"declined", payment.Charge{Status: "failed", Amount: 1000, FailureCode: "card_declined"}, false, "failed"},
+		{"pending", payment.Charge{Status: "pending", Amount: 1000}, false, "pending"},
+	}
+	for _, tt := range tests {
+		if got := Released(tt.c); got != tt.released {
+			t.Errorf("%s: Released = %v, want %v", tt.name, got, tt.released)
+		}
+		if got := DisplayStatus(tt.c); got != tt.status {
+			t.Errorf("%s: DisplayStatus = %q, want %q", tt.name, got, tt.status)
+		}
+		if got := RecordOf(tt.c).Released; got != tt.released {
+			t.Errorf("%s: RecordOf(...).Released = %v, want %v", tt.name, got, tt.released)
+		}
+	}
+}
+
 func TestListFilters(t *testing.T) {
 	w := newWorld(t)
 	day := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)

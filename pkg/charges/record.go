@@ -21,6 +21,7 @@ type Record struct {
 	Status         string `json:"status"`
 	Paid           bool   `json:"paid"`
 	Refunded       bool   `json:"refunded"`
+	Released       bool   `json:"released"`
 	Offer          string `json:"offer"`
 	Hashtag        string `json:"hashtag"`
 	Buyer          string `json:"buyer"`
@@ -32,7 +33,9 @@ type Record struct {
 }
 
 // RecordOf returns the Record of a charge. AmountRefunded and Refunded are
-// Stripe's own fields, as the provider reports them.
+// Stripe's own fields, as the provider reports them: for an authorisation
+// released without being captured they say refunded in full, so Released
+// tells that case apart (no money was taken, nothing was refunded).
 func RecordOf(c payment.Charge) Record {
 	return Record{
 		ID:             c.ID,
@@ -43,6 +46,7 @@ func RecordOf(c payment.Charge) Record {
 		Status:         c.Status,
 		Paid:           c.Paid,
 		Refunded:       c.Refunded,
+		Released:       Released(c),
 		Offer:          c.Metadata[shop.MetaOffer],
 		Hashtag:        c.Metadata[shop.MetaHashtag],
 		Buyer:          c.Metadata[shop.MetaBuyer],

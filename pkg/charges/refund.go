@@ -44,6 +44,9 @@ type RefundResult struct {
 	// Duplicate is true when the same refund had been made before: nothing
 	// was refunded this time, and the fields describe the first refund.
 	Duplicate bool `json:"duplicate"`
+	// Released is true when the charge was an authorisation not captured:
+	// the refund released it, and no money had been taken.
+	Released bool `json:"released"`
 	// ChargeAmount and ChargeAmountRefunded describe the charge after the
 	// refund; Left is what can still be refunded.
 	ChargeAmount         int64 `json:"charge_amount"`
@@ -63,10 +66,12 @@ func RefundKey(chargeID string, amount int64) string {
 
 // Refund refunds a charge in full or in part, once: a refund made before by
 // the same input is reported with Duplicate set and nothing is refunded.
-// A failed charge, a fully refunded one and an amount above what is left
-// wrap ErrNotRefundable (checked before asking the provider, and mapped from
-// the provider's answer too); an unknown charge wraps payment.ErrNotFound; a
-// bad amount wraps money.ErrInvalid.
+// A failed charge, a released authorisation (see Released), a fully
+// refunded charge and an amount above what is left wrap ErrNotRefundable
+// (checked before asking the provider, and mapped from the provider's answer
+// too); an unknown charge wraps payment.ErrNotFound; a bad amount wraps
+// money.ErrInvalid. Refunding an authorisation not captured releases it,
+// which the result's Released says.
 func Refund(ctx context.Context, gw payment.Gateway, in RefundInput) (RefundResult, error) {
 	if in.Reason != "" && !slices.Contains(RefundReasons, in.Reason) {
 		return RefundResult{}, fmt.Errorf("%w: reason %q is not one of %s", ErrBadFilter, in.Reason, strings.Join(RefundReasons, ", "))
@@ -127,6 +132,9 @@ func checkRefundable(c payment.Charge, amount int64) error {
 			why = "failed"
 		}
 		return fmt.Errorf("%w: charge %s failed (%s): no money was taken", ErrNotRefundable, c.ID, why)
+	case Released(c):
+		return fmt.Errorf("%w: charge %s was never captured: its authorisation of %s was released, so no money was taken and there is nothing to refund",
+			ErrNotRefundable, c.ID, fmtAmt(c.Amount))
 	case c.Refunded || left <= 0:
 		return fmt.Errorf("%w: charge %s is already fully refunded (%s)", ErrNotRefundable, c.ID, fmtAmt(c.AmountRefunded))
 	case amount > left:
@@ -150,6 +158,7 @@ func resultOf(r payment.Refund, c payment.Charge, refundedAfter int64, dup bool)
 	return RefundResult{
 		ID: r.ID, Charge: c.ID, Amount: r.Amount, Currency: strings.ToLower(cur), Status: r.Status, Reason: r.Reason,
 		Created: r.Created.UTC().Format(time.RFC3339), Duplicate: dup,
+		Released:     c.Status == StatusSucceeded && !c.Captured,
 		ChargeAmount: c.Amount, ChargeAmountRefunded: refundedAfter, Left: c.Amount - refundedAfter,
 	}
 }

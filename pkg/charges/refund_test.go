@@ -3,6 +3,7 @@ package charges
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,15 +126,52 @@ func TestRefundUncaptured(t *testing.T) {
 		t.Errorf("partial refund of an authorisation: %v", err)
 	}
 	r, err := Refund(ctx, w.gw, RefundInput{Charge: p.LatestCharge})
-	if err != nil || r.Amount != 7900 || r.Left != 0 {
+	if err != nil || r.Amount != 7900 || r.Left != 0 || !r.Released || r.Duplicate {
 		t.Errorf("release: %+v, %v", r, err)
 	}
+	// The same command again finds the release.
+	if r, err := Refund(ctx, w.gw, RefundInput{Charge: p.LatestCharge}); err != nil || !r.Duplicate || !r.Released {
+		t.Errorf("release again: %+v, %v", r, err)
+	}
 	d, err := Show(ctx, w.gw, p.ID) // a payment intent ID stands for its charge
-	if err != nil || d.ID != p.LatestCharge || d.Captured || !d.Refunded {
+	if err != nil || d.ID != p.LatestCharge || d.Captured || !d.Refunded || !d.Released {
 		t.Errorf("show %s: %+v, %v", p.ID, d, err)
 	}
 	if Refunded(payment.Charge{Status: d.Status, Captured: d.Captured, Amount: d.Amount, AmountRefunded: d.AmountRefunded}) != 0 {
 		t.Errorf("a released authorisation counts as refunded money")
+	}
+}
+
+// An authorisation cancelled without being captured, as the engine does when
+// a confirmation window closes, is not a refund and cannot be refunded.
+func TestRefundReleased(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	p, err := w.gw.CreatePayment(ctx, payment.PaymentRequest{Amount: 14999, Currency: "usd", Customer: w.customer("@dave"),
+		PaymentMethod: "pm_card_amex", ManualCapture: true, IdempotencyKey: "test:manual"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.gw.CancelPayment(ctx, p.ID, "abandoned", "test:cancel"); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Show(ctx, w.gw, p.LatestCharge)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Stripe's fields say refunded in full; Released says what happened.
+	if !d.Refunded || d.AmountRefunded != 14999 || d.Captured || !d.Released {
+		t.Errorf("show: %+v", d)
+	}
+	if r := Refunded(payment.Charge{Status: d.Status, Captured: d.Captured, Amount: d.Amount, AmountRefunded: d.AmountRefunded, Refunded: d.Refunded}); r != 0 {
+		t.Errorf("Refunded = %d, want 0", r)
+	}
+	for _, amount := range []string{"", "1"} {
+		_, err := Refund(ctx, w.gw, RefundInput{Charge: p.LatestCharge, Amount: amount})
+		if !errors.Is(err, ErrNotRefundable) || !strings.Contains(err.Error(), "never captured") ||
+			!strings.Contains(err.Error(), "nothing to refund") || strings.Contains(err.Error(), "already fully refunded") {
+			t.Errorf("refund %q of a released authorisation: %v", amount, err)
+		}
 	}
 }
 

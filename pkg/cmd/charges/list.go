@@ -60,11 +60,14 @@ inclusive.
 Columns: ID, CREATED, BUYER, OFFER, AMOUNT, STATUS, REFUNDED, FAILURE (the
 decline code, else the failure code). STATUS is Stripe's, except that a
 succeeded charge not captured shows as "authorized" (awaiting its
-confirmation hashtag) or "released" (the authorisation was cancelled). Off a terminal the rows are
-tab-separated without a header; -o csv adds a header row; -o json prints an
-array of objects with the fields id, created, amount, amount_refunded,
-currency, status, paid, refunded, offer, hashtag, buyer, tweet_id, customer,
-payment_intent, failure_code and decline_code (amounts in minor units).
+confirmation hashtag) or "released" (the authorisation was cancelled, never
+captured). Off a terminal the rows are tab-separated without a header; -o csv
+adds a header row; -o json prints an array of objects with the fields id,
+created, amount, amount_refunded, currency, status, paid, refunded, released,
+offer, hashtag, buyer, tweet_id, customer, payment_intent, failure_code and
+decline_code (amounts in minor units). status, amount_refunded and refunded
+are Stripe's: a released authorisation has refunded true and amount_refunded
+equal to its amount, and released true.
 
 Exit status: 0 on success, also when nothing matches; 2 for a bad flag; 4 for
 a bad configuration or key; 6 when the provider is unavailable.`,
@@ -131,7 +134,7 @@ func listColumns(tty bool, now time.Time) []output.Column[payment.Charge] {
 		{Header: "BUYER", Value: func(c payment.Charge) string { return c.Metadata[shop.MetaBuyer] }},
 		{Header: "OFFER", Value: func(c payment.Charge) string { return c.Metadata[shop.MetaOffer] }},
 		{Header: "AMOUNT", Value: func(c payment.Charge) string { return formatAmount(c.Amount, c.Currency) }},
-		{Header: "STATUS", Value: status},
+		{Header: "STATUS", Value: charges.DisplayStatus},
 		{Header: "REFUNDED", Value: func(c payment.Charge) string {
 			if r := charges.Refunded(c); r > 0 {
 				return formatAmount(r, c.Currency)
@@ -140,17 +143,6 @@ func listColumns(tty bool, now time.Time) []output.Column[payment.Charge] {
 		}},
 		{Header: "FAILURE", Value: charges.Failure},
 	}
-}
-
-// status is Stripe's status, told apart for an authorisation not captured.
-func status(c payment.Charge) string {
-	if c.Status == charges.StatusSucceeded && !c.Captured {
-		if c.Refunded {
-			return "released"
-		}
-		return "authorized"
-	}
-	return c.Status
 }
 
 func listRun(ctx context.Context, opts *ListOptions) error {

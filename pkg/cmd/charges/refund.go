@@ -42,14 +42,19 @@ again refunds nothing, says the refund was already made, and exits 0. To
 refund another part of a charge, give a different amount.
 
 A failed charge, a fully refunded charge, and an amount above what is left
-are refused before anything is sent, with what can still be refunded.
+are refused before anything is sent, with what can still be refunded. So is
+an authorisation that was released without being captured (its confirmation
+window closed): no money was taken, so there is nothing to refund. Refunding
+an authorisation still awaiting capture releases it, in full only.
 
 With -o json, one object: id, charge, amount, currency, status, reason,
-created, duplicate (true when the refund had already been made),
-charge_amount, charge_amount_refunded and left (minor units).
+created, duplicate (true when the refund had already been made), released
+(true when the charge was an authorisation never captured, which the refund
+released), charge_amount, charge_amount_refunded and left (minor units).
 
 Exit status: 0 when refunded or already refunded; 3 for an unknown charge, a
-charge that cannot be refunded or an amount above what is left; 2 for a bad
+charge that cannot be refunded (failed, released or fully refunded) or an
+amount above what is left; 2 for a bad
 flag or amount; 4 for a bad configuration or key; 6 when the provider is
 unavailable.`,
 		Example: `  tweetpay charges refund ch_3Nabc
@@ -100,9 +105,14 @@ func refundRun(ctx context.Context, opts *RefundOptions) error {
 	}
 	amt := formatAmount(r.Amount, r.Currency)
 	left := formatAmount(r.Left, r.Currency)
-	if r.Duplicate {
+	switch {
+	case r.Released && r.Duplicate:
+		fmt.Fprintf(opts.IO.ErrOut, "✓ Already released: the authorisation of %s on charge %s, by %s; nothing done\n", amt, r.Charge, r.ID)
+	case r.Released:
+		fmt.Fprintf(opts.IO.ErrOut, "✓ Released the authorisation of %s on charge %s: it was never captured, so no money was taken\n", amt, r.Charge)
+	case r.Duplicate:
 		fmt.Fprintf(opts.IO.ErrOut, "✓ Already refunded: %s of charge %s by %s; nothing done (%s left)\n", amt, r.Charge, r.ID, left)
-	} else {
+	default:
 		fmt.Fprintf(opts.IO.ErrOut, "✓ Refunded %s of charge %s (%s left)\n", amt, r.Charge, left)
 	}
 	fmt.Fprintln(opts.IO.Out, r.ID)

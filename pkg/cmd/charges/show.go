@@ -35,6 +35,11 @@ and seller message (why a card was declined), the tweet, offer and buyer it
 came from, the card, and its refunds. ID is a charge (ch_...) or a payment
 intent (pi_...), which stands for its latest charge.
 
+An authorisation that was cancelled without being captured (its
+confirmation window closed) shows as released, not refunded: no money was
+taken. Stripe still reports it with refunded true and amount_refunded equal
+to the amount; in JSON, released is true.
+
 With -o json, one object with the fields of 'charges list -o json' plus
 amount_captured, captured, description, failure_message, outcome {type,
 reason, network_status, risk_level, seller_message}, gift_to, gift_code,
@@ -96,7 +101,11 @@ func printDetail(w io.Writer, d charges.Detail) {
 	if d.Captured && d.AmountCaptured != d.Amount {
 		line("Captured", formatAmount(d.AmountCaptured, d.Currency))
 	}
-	if d.AmountRefunded > 0 {
+	switch {
+	case d.Released:
+		// Stripe reports the release as a full refund; no money moved.
+		line("Released", fmt.Sprintf("the authorisation of %s was cancelled, never captured", formatAmount(d.Amount, d.Currency)))
+	case d.AmountRefunded > 0:
 		r := formatAmount(d.AmountRefunded, d.Currency)
 		if d.Refunded {
 			r += " (fully refunded)"
@@ -130,7 +139,11 @@ func printDetail(w io.Writer, d charges.Detail) {
 		line("Failure message", d.FailureMessage)
 	}
 	if len(d.Refunds) > 0 {
-		b.WriteString("Refunds:\n")
+		if d.Released {
+			b.WriteString("Released by:\n")
+		} else {
+			b.WriteString("Refunds:\n")
+		}
 		for _, r := range d.Refunds {
 			fmt.Fprintf(&b, "  %s  %s  %s  %s", r.ID, formatAmount(r.Amount, r.Currency), r.Status, r.Created)
 			if r.Reason != "" {

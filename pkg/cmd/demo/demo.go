@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tweetpay/tweetpay/pkg/buyer"
+	"github.com/tweetpay/tweetpay/pkg/charges"
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/money"
@@ -146,20 +147,20 @@ func demoRun(ctx context.Context, opts *Options) error {
 			printOutcome(w, r, s.expect)
 		}
 	}
-	charges, err := collect(ctx, eng.Gateway())
+	rows, err := collect(ctx, eng.Gateway())
 	if err != nil {
 		return err
 	}
 	if human {
 		fmt.Fprintln(w, "\nCharges on the emulator, newest first")
-		if err := output.Print(opts.IO, output.Table, charges, chargeColumns); err != nil {
+		if err := output.Print(opts.IO, output.Table, rows, chargeColumns); err != nil {
 			return err
 		}
 		if opts.Keep {
 			fmt.Fprintf(opts.IO.ErrOut, "state kept in %s\n", dir)
 		}
 	} else {
-		if err := output.WriteJSON(w, map[string]any{"results": results, "charges": charges}); err != nil {
+		if err := output.WriteJSON(w, map[string]any{"results": results, "charges": rows}); err != nil {
 			return err
 		}
 	}
@@ -192,6 +193,10 @@ func printOutcome(w io.Writer, r shop.Result, expect string) {
 	}
 }
 
+// chargeRow is a charge in the demo's JSON ("charges") and table. Status,
+// Captured and Refunded are Stripe's; Released tells an authorisation that
+// was cancelled without being captured (Stripe reports it refunded in full)
+// from a refund.
 type chargeRow struct {
 	ID          string `json:"id"`
 	Buyer       string `json:"buyer"`
@@ -201,8 +206,11 @@ type chargeRow struct {
 	Status      string `json:"status"`
 	Captured    bool   `json:"captured"`
 	Refunded    int64  `json:"amount_refunded"`
+	Released    bool   `json:"released"`
 	DeclineCode string `json:"decline_code"`
 	formatted   string
+	// shown is the STATUS column, as in `charges list`.
+	shown string
 }
 
 var chargeColumns = []output.Column[chargeRow]{
@@ -210,15 +218,7 @@ var chargeColumns = []output.Column[chargeRow]{
 	{Header: "BUYER", Value: func(c chargeRow) string { return c.Buyer }},
 	{Header: "OFFER", Value: func(c chargeRow) string { return c.Offer }},
 	{Header: "AMOUNT", Value: func(c chargeRow) string { return c.formatted }},
-	{Header: "STATUS", Value: func(c chargeRow) string {
-		switch {
-		case c.Status == "succeeded" && c.Refunded == c.Amount:
-			return "refunded"
-		case c.Status == "succeeded" && !c.Captured:
-			return "authorised"
-		}
-		return c.Status
-	}},
+	{Header: "STATUS", Value: func(c chargeRow) string { return c.shown }},
 	{Header: "DECLINE", Value: func(c chargeRow) string { return c.DeclineCode }},
 }
 
@@ -231,7 +231,8 @@ func collect(ctx context.Context, gw payment.Gateway) ([]chargeRow, error) {
 		row := chargeRow{
 			ID: c.ID, Buyer: c.Metadata[shop.MetaBuyer], Offer: c.Metadata[shop.MetaOffer],
 			Amount: c.Amount, Currency: c.Currency, Status: c.Status, Captured: c.Captured,
-			Refunded: c.AmountRefunded, DeclineCode: c.DeclineCode(),
+			Refunded: c.AmountRefunded, Released: charges.Released(c), DeclineCode: c.DeclineCode(),
+			shown: charges.DisplayStatus(c),
 		}
 		if row.DeclineCode == "" {
 			row.DeclineCode = c.FailureCode
