@@ -24,15 +24,15 @@ import (
 
 // Options are the inputs of `demo`.
 type Options struct {
-	IO        *iostreams.IOStreams
-	EngineFor func(cmdutil.EngineSpec) (*shop.Engine, func() error, error)
-	Keep      bool
-	Output    output.Format
+	IO     *iostreams.IOStreams
+	Keep   bool
+	Output output.Format
 }
 
-// NewCmdDemo returns `demo`.
+// NewCmdDemo returns `demo`. It takes nothing from the factory but the
+// streams: the demo never reads the config file (see newEngine).
 func NewCmdDemo(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams, EngineFor: f.EngineFor}
+	opts := &Options{IO: f.IOStreams}
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the whole story on a fresh embedded emulator",
@@ -42,6 +42,13 @@ your state: offers and buyers are declared, a buyer buys by hashtag, another's
 card is declined, an Amex-style purchase is confirmed in time and another
 expires, a Starbucks-style gift is sent, a buyer outside the allowed
 countries is refused, and the charges are listed.
+
+The demo brings its own merchant, offers and buyers, and never reads or
+writes a config file: a missing or broken tweetpay.yaml does not matter. For
+the same reason --config, --backend, --api-key, --api-base, --live and
+--state-dir (and their environment variables) do not apply: payments always
+go to an in-process emulator, never to Stripe, and the state lives in a new
+directory under $TMPDIR, removed at the end unless --keep is given.
 
 With -o json, prints {"results": [...], "charges": [...]}. Exit status: 0 when
 every step had its expected outcome, 7 otherwise.`,
@@ -102,7 +109,7 @@ func demoRun(ctx context.Context, opts *Options) error {
 	if !opts.Keep {
 		defer os.RemoveAll(dir)
 	}
-	eng, closeFn, err := opts.EngineFor(cmdutil.EngineSpec{StateDir: dir, Offers: demoOffers, Buyers: demoBuyers, Standalone: true})
+	eng, closeFn, err := newEngine(dir)
 	if err != nil {
 		return err
 	}
@@ -114,18 +121,18 @@ func demoRun(ctx context.Context, opts *Options) error {
 	if human {
 		fmt.Fprintln(w, "Offers")
 		for _, o := range demoOffers {
-			r, err := offer.Resolve(o, offer.Defaults{Country: "US", Currency: "usd"})
+			r, err := offer.Resolve(o, offer.Defaults{Country: demoCountry, Currency: demoCurrency})
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "  %-18s %s\n", r.Label(), offer.TweetText(r, "@bluemugco"))
+			fmt.Fprintf(w, "  %-18s %s\n", r.Label(), offer.TweetText(r, demoMerchant))
 		}
 		fmt.Fprintln(w, "\nBuyers")
 		for _, b := range demoBuyers {
 			c, _ := buyer.ResolveCard(b.Card)
 			country := b.Country
 			if country == "" {
-				country = "US"
+				country = demoCountry
 			}
 			fmt.Fprintf(w, "  %-7s %-22s %s\n", b.Handle, b.Card+" ("+c.Token+")", country)
 		}
