@@ -12,9 +12,11 @@ import (
 	"iter"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tweetpay/tweetpay/pkg/payment"
 	"github.com/tweetpay/tweetpay/pkg/shop"
+	"github.com/tweetpay/tweetpay/pkg/tweet"
 )
 
 // Sentinel errors.
@@ -54,10 +56,11 @@ const (
 // Query selects charges.
 type Query struct {
 	// Offer is an offer's hashtag or gift handle, with or without '#' or
-	// '@', matched case-insensitively against the charge's "offer" metadata.
+	// '@', matched case-insensitively against the charge's "offer" metadata
+	// (see CheckOffer).
 	Offer string
 	// Buyer is a buyer's handle ("@alice"); their Customer is looked up by
-	// e-mail and filtered on by the provider.
+	// e-mail and filtered on by the provider (see CheckBuyer).
 	Buyer string
 	// Status is one of Statuses, or "" for any.
 	Status string
@@ -69,6 +72,16 @@ type Query struct {
 
 // Validate checks the values that do not need the provider.
 func (q Query) Validate() error {
+	if q.Offer != "" {
+		if p := CheckOffer(q.Offer); p != "" {
+			return fmt.Errorf("%w: offer %q %s", ErrBadFilter, q.Offer, p)
+		}
+	}
+	if q.Buyer != "" {
+		if p := CheckBuyer(q.Buyer); p != "" {
+			return fmt.Errorf("%w: buyer %q %s", ErrBadFilter, q.Buyer, p)
+		}
+	}
 	if q.Status != "" && !isStatus(q.Status) {
 		return fmt.Errorf("%w: status %q is not one of %s", ErrBadFilter, q.Status, strings.Join(Statuses, ", "))
 	}
@@ -80,6 +93,59 @@ func (q Query) Validate() error {
 		return fmt.Errorf("%w: limit %d is negative", ErrBadFilter, q.Limit)
 	}
 	return nil
+}
+
+// CheckBuyer returns what is wrong with a buyer filter, or "": it must be a
+// Twitter username, with or without its '@' (or the full-width '＠'), by
+// twitter-text's rule (tweet.IsValidUsername), as buyers are declared.
+func CheckBuyer(h string) string {
+	name, _ := cutSign(h, "@＠")
+	switch {
+	case name == "":
+		return "is empty: write a Twitter username such as @alice"
+	case !validHandle(name):
+		return "is not a Twitter username: use 1 to 20 letters, digits or underscores, with or without @, such as @alice"
+	}
+	return ""
+}
+
+// CheckOffer returns what is wrong with an offer filter, or "": it must be
+// what an offer declares, a purchase hashtag with or without its '#'
+// ("BuyBlueMug", "#BuyBlueMug") or a gift handle with or without its '@'
+// ("@tweetacoffee").
+func CheckOffer(s string) string {
+	name, sign := cutSign(s, "#＃@＠")
+	switch {
+	case name == "":
+		return "is empty: write an offer's hashtag or gift handle, such as BuyBlueMug or @tweetacoffee"
+	case sign == '#' || sign == '＃':
+		if !tweet.IsValidHashtag(name) {
+			return "is not a hashtag: use letters, digits and underscores, with at least one letter, such as #BuyBlueMug"
+		}
+	case sign == '@' || sign == '＠':
+		if !validHandle(name) {
+			return "is not a gift handle: use 1 to 20 letters, digits or underscores, such as @tweetacoffee"
+		}
+	case !tweet.IsValidHashtag(name) && !validHandle(name):
+		return "is neither a hashtag nor a gift handle: write an offer's, such as BuyBlueMug, #BuyBlueMug or @tweetacoffee"
+	}
+	return ""
+}
+
+// cutSign trims s and cuts one leading sign among signs; sign is 0 when
+// there is none.
+func cutSign(s, signs string) (name string, sign rune) {
+	s = strings.TrimSpace(s)
+	if r, w := utf8.DecodeRuneInString(s); w > 0 && strings.ContainsRune(signs, r) {
+		return s[w:], r
+	}
+	return s, 0
+}
+
+// validHandle reports whether name, without its sign, is a username.
+func validHandle(name string) bool {
+	// IsValidUsername takes an optional '@' itself: refuse a second one.
+	return !strings.ContainsAny(name, "@＠") && tweet.IsValidUsername(name)
 }
 
 func isStatus(s string) bool {
@@ -123,12 +189,13 @@ func SameOffer(a, b string) bool {
 }
 
 func trimSign(s string) string {
-	return strings.TrimLeft(strings.TrimSpace(s), "#＃@")
+	return strings.TrimLeft(strings.TrimSpace(s), "#＃@＠")
 }
 
-// NormalizeHandle returns a handle with one leading '@'.
+// NormalizeHandle returns a handle with one leading '@' (a full-width '＠'
+// becomes '@').
 func NormalizeHandle(h string) string {
-	return "@" + strings.TrimLeft(strings.TrimSpace(h), "@")
+	return "@" + strings.TrimLeft(strings.TrimSpace(h), "@＠")
 }
 
 // Refunded returns the money given back on a charge after capture: Stripe's

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"iter"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,11 +68,75 @@ func TestQueryValidate(t *testing.T) {
 		{"same instant", Query{Since: t0, Until: t0}, true},
 		{"reversed range", Query{Since: t0.Add(time.Hour), Until: t0}, false},
 		{"negative limit", Query{Limit: -1}, false},
+		{"buyer", Query{Buyer: "@alice"}, true},
+		{"bad buyer", Query{Buyer: "@bad handle"}, false},
+		{"blank buyer", Query{Buyer: "  "}, false},
+		{"offer", Query{Offer: "#BuyBlueMug"}, true},
+		{"gift offer", Query{Offer: "@tweetacoffee"}, true},
+		{"bad offer", Query{Offer: "Buy Blue Mug"}, false},
 	}
 	for _, tt := range tests {
 		err := tt.q.Validate()
 		if tt.ok != (err == nil) || (err != nil && !errors.Is(err, ErrBadFilter)) {
 			t.Errorf("%s: Validate() = %v, want ok=%v", tt.name, err, tt.ok)
+		}
+	}
+}
+
+func TestCheckBuyer(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // a part of the problem; "" when valid
+	}{
+		{"@alice", ""},
+		{"alice", ""},
+		{" @Alice_42 ", ""},
+		{"＠alice", ""},
+		{"@abcdefghijklmnopqrst", ""}, // 20 characters: any name a tweet can mention
+		{"@abcdefghijklmnopqrstu", "not a Twitter username"},
+		{"@bad handle", "not a Twitter username"},
+		{"@@alice", "not a Twitter username"},
+		{"@al-ice", "not a Twitter username"},
+		{"#alice", "not a Twitter username"},
+		{"@ålice", "not a Twitter username"},
+		{"@", "is empty"},
+		{"", "is empty"},
+	}
+	for _, tt := range tests {
+		got := CheckBuyer(tt.in)
+		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+			t.Errorf("CheckBuyer(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestCheckOffer(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string // a part of the problem; "" when valid
+	}{
+		{"BuyBlueMug", ""},
+		{"#BuyBlueMug", ""},
+		{"＃buybluemug", ""},
+		{"#ашок", ""},
+		{"@tweetacoffee", ""},
+		{"tweetacoffee", ""},
+		{"12345", ""}, // not a hashtag, but a gift handle can be all digits
+		{"#12345", "not a hashtag"},
+		{"#Buy-Now", "not a hashtag"},
+		{"#Buy Blue Mug", "not a hashtag"},
+		{"##BuyBlueMug", "not a hashtag"},
+		{"@tweet a coffee", "not a gift handle"},
+		{"@@tweetacoffee", "not a gift handle"},
+		{"Buy Blue Mug", "neither a hashtag nor a gift handle"},
+		{"Buy-Now", "neither a hashtag nor a gift handle"},
+		{"#", "is empty"},
+		{" ", "is empty"},
+	}
+	for _, tt := range tests {
+		got := CheckOffer(tt.in)
+		if (tt.want == "") != (got == "") || !strings.Contains(got, tt.want) {
+			t.Errorf("CheckOffer(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

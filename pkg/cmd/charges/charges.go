@@ -7,9 +7,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/tweetpay/tweetpay/pkg/charges"
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
@@ -24,6 +26,30 @@ func NewCmdCharges(f *cmdutil.Factory) *cobra.Command {
 		NewCmdRefund(f, nil),
 		NewCmdSummary(f, nil),
 	)
+}
+
+// filterFlags checks --offer and --buyer while flags are parsed, so that a
+// bad value is a usage error naming its flag. An explicitly empty value is
+// refused too: it would silently select every charge.
+func filterFlags(fl *pflag.FlagSet, q charges.Query) error {
+	for _, f := range []struct {
+		name, value, example string
+		check                func(string) string
+	}{
+		{"offer", q.Offer, "a hashtag or gift handle such as BuyBlueMug or @tweetacoffee", charges.CheckOffer},
+		{"buyer", q.Buyer, "a handle such as @alice", charges.CheckBuyer},
+	} {
+		if !fl.Changed(f.name) {
+			continue
+		}
+		if strings.TrimSpace(f.value) == "" {
+			return cmdutil.FlagErrorf("--%s is empty: give %s, or omit it", f.name, f.example)
+		}
+		if p := f.check(f.value); p != "" {
+			return cmdutil.FlagErrorf("--%s %q %s", f.name, f.value, p)
+		}
+	}
+	return nil
 }
 
 // timeFlags checks --since and --until, and the query they complete, while

@@ -50,6 +50,15 @@ func TestNewCmdList(t *testing.T) {
 		{args: []string{"--until", "-1h"}, wantErr: `--until: invalid time: "-1h"`},
 		{args: []string{"--since", "1h", "--until", "2h"}, wantErr: "is before since"},
 		{args: []string{"x"}, wantErr: `unexpected argument "x"`},
+		{args: []string{"--buyer", "@bad handle"}, wantErr: `--buyer "@bad handle" is not a Twitter username`},
+		{args: []string{"--buyer", "alice@example.com"}, wantErr: `--buyer "alice@example.com" is not a Twitter username`},
+		{args: []string{"--buyer", ""}, wantErr: "--buyer is empty"},
+		{args: []string{"--offer", "Buy Blue Mug"}, wantErr: `--offer "Buy Blue Mug" is neither a hashtag nor a gift handle`},
+		{args: []string{"--offer", "#Buy-Now"}, wantErr: `--offer "#Buy-Now" is not a hashtag`},
+		{args: []string{"--offer", "@tweet coffee"}, wantErr: `--offer "@tweet coffee" is not a gift handle`},
+		{args: []string{"--offer", " "}, wantErr: "--offer is empty"},
+		{args: []string{"--offer", "tweetacoffee", "--buyer", "carol"},
+			want: charges.Query{Offer: "tweetacoffee", Buyer: "carol", Limit: 30}, format: output.Table},
 	}
 	for _, tt := range tests {
 		ios, _, _, _ := iostreams.Test()
@@ -124,6 +133,9 @@ func TestNewCmdSummary(t *testing.T) {
 		{args: []string{}, by: "offer"},
 		{args: []string{"--by", "day", "--since", "7d"}, by: "day"},
 		{args: []string{"--by", "week"}, wantErr: `--by "week" is not one of offer, buyer, day`},
+		{args: []string{"--buyer", "@alice", "--offer", "#BuyBlueMug"}, by: "offer"},
+		{args: []string{"--buyer", "@bad handle"}, wantErr: `--buyer "@bad handle" is not a Twitter username`},
+		{args: []string{"--offer", "#12345"}, wantErr: `--offer "#12345" is not a hashtag`},
 	}
 	for _, tt := range tests {
 		ios, _, _, _ := iostreams.Test()
@@ -137,8 +149,9 @@ func TestNewCmdSummary(t *testing.T) {
 		cmd.SetErr(&bytes.Buffer{})
 		err := cmd.Execute()
 		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("%v: error %v, want %q", tt.args, err, tt.wantErr)
+			var fe *cmdutil.FlagError
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !errors.As(err, &fe) {
+				t.Errorf("%v: error %v, want a FlagError containing %q", tt.args, err, tt.wantErr)
 			}
 			continue
 		}

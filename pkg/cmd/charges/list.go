@@ -46,7 +46,9 @@ Filters: --buyer and --since/--until are applied by the provider (the buyer's
 Customer, found by the e-mail tweetpay gives it, and the creation time);
 --offer and --status are read from each charge, so --limit counts the charges
 that pass them. --offer matches the charge's "offer" metadata (the hashtag or
-gift handle, with or without # or @, in any case).
+gift handle, with or without # or @, in any case). --buyer takes a Twitter
+username, with or without @; --offer a hashtag (#BuyBlueMug or BuyBlueMug)
+or a gift handle (@tweetacoffee); any other value is a usage error.
 
 --status succeeded, failed or pending match Stripe's charge status (a
 refunded charge stays "succeeded" there); --status refunded matches charges
@@ -86,6 +88,9 @@ a bad configuration or key; 6 when the provider is unavailable.`,
 			}
 			if opts.Query.Status != "" && !slices.Contains(charges.Statuses, opts.Query.Status) {
 				return cmdutil.FlagErrorf("--status %q is not one of %s", opts.Query.Status, strings.Join(charges.Statuses, ", "))
+			}
+			if err := filterFlags(cmd.Flags(), opts.Query); err != nil {
+				return err
 			}
 			if err := timeFlags(opts.Query, opts.Since, opts.Until, opts.now()); err != nil {
 				return err

@@ -84,6 +84,9 @@ key; 6 when the provider is unavailable.`,
 			if !slices.Contains(charges.GroupBys, opts.By) {
 				return cmdutil.FlagErrorf("--by %q is not one of %s", opts.By, strings.Join(charges.GroupBys, ", "))
 			}
+			if err := filterFlags(cmd.Flags(), opts.Query); err != nil {
+				return err
+			}
 			if err := timeFlags(opts.Query, opts.Since, opts.Until, opts.now()); err != nil {
 				return err
 			}
