@@ -54,6 +54,42 @@ func TestParseTime(t *testing.T) {
 	}
 }
 
+func TestParseUntil(t *testing.T) {
+	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+	endOfDay := time.Date(2026, 11, 24, 23, 59, 59, 999999999, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Time
+	}{
+		// A date alone is the whole day, in UTC as it is read.
+		{"2026-11-24", endOfDay},
+		{" 2026-11-24 ", endOfDay},
+		{"2026-02-28", time.Date(2026, 2, 28, 23, 59, 59, 999999999, time.UTC)},
+		{"2026-12-31", time.Date(2026, 12, 31, 23, 59, 59, 999999999, time.UTC)},
+		// A time or a duration is that instant.
+		{"2026-11-24T00:00:00Z", time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)},
+		{"2026-11-24T10:00:00+01:00", time.Date(2026, 11, 24, 9, 0, 0, 0, time.UTC)},
+		{"24h", time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)},
+	}
+	for _, tt := range tests {
+		got, err := ParseUntil(tt.in, now)
+		if err != nil || !got.Equal(tt.want) || got.Location() != time.UTC {
+			t.Errorf("ParseUntil(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
+		}
+	}
+	for _, in := range []string{"", "tomorrow", "2026-11-31", "-1h"} {
+		if _, err := ParseUntil(in, now); !errors.Is(err, ErrBadTime) {
+			t.Errorf("ParseUntil(%q): %v, want an ErrBadTime", in, err)
+		}
+	}
+	// The same date as both ends is a valid range: that day.
+	since, _ := ParseTime("2026-11-24", now)
+	until, _ := ParseUntil("2026-11-24", now)
+	if err := (Query{Since: since, Until: until}).Validate(); err != nil {
+		t.Errorf("one day: %v", err)
+	}
+}
+
 func TestQueryValidate(t *testing.T) {
 	t0 := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
 	tests := []struct {
@@ -305,6 +341,38 @@ func (g *countingGateway) ListCharges(ctx context.Context, f payment.ChargeFilte
 				return
 			}
 		}
+	}
+}
+
+// A date given to --until includes that whole day: --since D --until D
+// lists the charges of day D, up to its last second.
+func TestListOneDay(t *testing.T) {
+	w := newWorld(t)
+	day := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+	before := w.buy(day.Add(-time.Second), "@alice", "BuyBlueMug", 1250, "usd", "pm_card_visa")
+	first := w.buy(day, "@alice", "BuyBlueMug", 1250, "usd", "pm_card_visa")
+	noon := w.buy(day.Add(12*time.Hour), "@alice", "BuyBlueMug", 1250, "usd", "pm_card_visa")
+	last := w.buy(day.Add(24*time.Hour-time.Second), "@alice", "BuyBlueMug", 1250, "usd", "pm_card_visa")
+	after := w.buy(day.Add(24*time.Hour), "@alice", "BuyBlueMug", 1250, "usd", "pm_card_visa")
+	now := day.Add(72 * time.Hour)
+	since, err := ParseTime("2026-11-24", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	until, err := ParseUntil("2026-11-24", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := ids(collect(t, Lister{Gateway: w.gw}.List(context.Background(), Query{Since: since, Until: until})))
+	if want := []string{last, noon, first}; !slices.Equal(got, want) {
+		t.Errorf("got %v, want %v (not %s or %s)", got, want, before, after)
+	}
+	s, err := Summarize(Lister{Gateway: w.gw}.List(context.Background(), Query{Until: until}), ByDay, Query{Until: until})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Total.Count != 4 || s.Until == nil || *s.Until != "2026-11-24T23:59:59Z" {
+		t.Errorf("summary until the day: count %d, until %v", s.Total.Count, s.Until)
 	}
 }
 

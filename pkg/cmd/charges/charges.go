@@ -70,7 +70,7 @@ func withTimes(q charges.Query, since, until string, now time.Time) (charges.Que
 		q.Since = t
 	}
 	if until != "" {
-		t, err := charges.ParseTime(until, now)
+		t, err := charges.ParseUntil(until, now)
 		if err != nil {
 			return q, cmdutil.FlagErrorf("--until: %w", err)
 		}

@@ -56,8 +56,10 @@ with money given back after capture, in full or in part (amount_refunded > 0;
 a released, never captured authorisation is not a refund).
 
 --since and --until take an RFC3339 time (2026-11-24T10:00:00Z), a date
-(2026-11-24, midnight UTC) or a duration ago (24h, 90m, 7d); both ends are
-inclusive.
+(2026-11-24, read in UTC) or a duration ago (24h, 90m, 7d); both ends are
+inclusive. A date given to --since starts at midnight UTC; a date given to
+--until includes that whole day, up to its end (23:59:59 UTC), so
+--since 2026-11-24 --until 2026-11-24 lists the charges of that day.
 
 Columns: ID, CREATED, BUYER, OFFER, AMOUNT, STATUS, REFUNDED, FAILURE (the
 decline code, else the failure code). STATUS is Stripe's, except that a
@@ -109,7 +111,7 @@ a bad configuration or key; 6 when the provider is unavailable.`,
 	fl.StringVar(&opts.Query.Buyer, "buyer", "", "Only charges of this buyer (`@handle`)")
 	fl.StringVar(&opts.Query.Status, "status", "", "Only charges with this `status`: "+strings.Join(charges.Statuses, ", "))
 	fl.StringVar(&opts.Since, "since", "", "Only charges created at or after `time` (RFC3339, date, or duration ago such as 24h)")
-	fl.StringVar(&opts.Until, "until", "", "Only charges created at or before `time` (RFC3339, date, or duration ago)")
+	fl.StringVar(&opts.Until, "until", "", "Only charges created at or before `time` (RFC3339, date for up to the end of that day UTC, or duration ago)")
 	fl.IntVarP(&opts.Query.Limit, "limit", "L", 30, "Maximum number of charges")
 	fl.BoolVar(&opts.All, "all", false, "List every charge, following pages")
 	output.AddListFlag(cmd, &opts.Output)

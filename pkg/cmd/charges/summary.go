@@ -44,7 +44,8 @@ func NewCmdSummary(f *cmdutil.Factory, runF func(context.Context, *SummaryOption
 default offer), and over all of them, with the most frequent decline codes.
 Every charge is read, page by page; memory grows with the number of groups,
 not of charges. --since, --until, --offer and --buyer select charges as in
-'charges list'.
+'charges list': a date given to --until includes that whole day (UTC), and
+"until" in the JSON is then the day's last second (2026-11-24T23:59:59Z).
 
 Counts: count (every charge) = succeeded + declined (Stripe status failed) +
 pending; uncaptured counts the succeeded authorisations never captured.
@@ -99,7 +100,7 @@ key; 6 when the provider is unavailable.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.By, "by", charges.ByOffer, "Group by `key`: "+strings.Join(charges.GroupBys, ", "))
 	fl.StringVar(&opts.Since, "since", "", "Only charges created at or after `time` (RFC3339, date, or duration ago such as 24h)")
-	fl.StringVar(&opts.Until, "until", "", "Only charges created at or before `time`")
+	fl.StringVar(&opts.Until, "until", "", "Only charges created at or before `time` (RFC3339, date for up to the end of that day UTC, or duration ago)")
 	fl.StringVar(&opts.Query.Offer, "offer", "", "Only charges for this offer (`hashtag` or gift handle)")
 	fl.StringVar(&opts.Query.Buyer, "buyer", "", "Only charges of this buyer (`@handle`)")
 	output.AddListFlag(cmd, &opts.Output)
