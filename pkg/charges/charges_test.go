@@ -2,8 +2,10 @@ package charges
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"iter"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -400,5 +402,53 @@ func TestListAsksProviderForLimit(t *testing.T) {
 	}
 	if g.fetched != 1 {
 		t.Errorf("break after one: fetched %d", g.fetched)
+	}
+}
+
+var emptyCode = regexp.MustCompile(`"(failure_code|decline_code|reason)":""`)
+
+// Absent codes are null in JSON, as in `simulate tweet -o json`; present
+// ones are strings.
+func TestCodeJSON(t *testing.T) {
+	paid := payment.Charge{ID: "ch_1", Status: "succeeded", Captured: true, Amount: 1250, AmountCaptured: 1250, Currency: "usd"}
+	declined := payment.Charge{ID: "ch_2", Status: "failed", Amount: 1250, Currency: "usd", FailureCode: "card_declined",
+		Outcome: payment.Outcome{Type: "issuer_declined", Reason: "insufficient_funds"}}
+	refund := payment.Refund{ID: "re_1", Charge: "ch_1", Amount: 500, Currency: "usd", Status: "succeeded"}
+	tests := []struct {
+		name string
+		v    any
+		want []string
+	}{
+		{"paid record", RecordOf(paid), []string{`"failure_code":null`, `"decline_code":null`}},
+		{"declined record", RecordOf(declined), []string{`"failure_code":"card_declined"`, `"decline_code":"insufficient_funds"`}},
+		{"paid detail", DetailOf(paid, []payment.Refund{refund}),
+			[]string{`"failure_code":null`, `"decline_code":null`, `"outcome":{"type":"","reason":null,`, `"refunds":[{"id":"re_1","amount":500,"currency":"usd","status":"succeeded","reason":null,`}},
+		{"declined detail", DetailOf(declined, nil), []string{`"reason":"insufficient_funds"`, `"refunds":[]`}},
+		{"refund without reason", resultOf(refund, paid, 500, false), []string{`"reason":null`}},
+		{"refund with reason", resultOf(payment.Refund{ID: "re_2", Reason: "duplicate"}, paid, 500, false), []string{`"reason":"duplicate"`}},
+	}
+	for _, tt := range tests {
+		b, err := json.Marshal(tt.v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(string(b), w) {
+				t.Errorf("%s: %s\nlacks %s", tt.name, b, w)
+			}
+		}
+		if m := emptyCode.Find(b); m != nil {
+			t.Errorf("%s: %s in %s", tt.name, m, b)
+		}
+	}
+
+	// Read back: null is an absent code.
+	var r Record
+	if err := json.Unmarshal([]byte(`{"failure_code":null,"decline_code":"do_not_honor"}`), &r); err != nil ||
+		r.FailureCode != "" || r.DeclineCode != "do_not_honor" {
+		t.Errorf("unmarshal: %+v, %v", r, err)
+	}
+	if err := json.Unmarshal([]byte(`{"failure_code":7}`), &r); err == nil {
+		t.Errorf("a number read as a code")
 	}
 }

@@ -2,6 +2,7 @@ package charges
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -28,8 +29,36 @@ type Record struct {
 	TweetID        string `json:"tweet_id"`
 	Customer       string `json:"customer"`
 	PaymentIntent  string `json:"payment_intent"`
-	FailureCode    string `json:"failure_code"`
-	DeclineCode    string `json:"decline_code"`
+	FailureCode    Code   `json:"failure_code"`
+	DeclineCode    Code   `json:"decline_code"`
+}
+
+// Code is a code that may be absent: a failure or decline code, an
+// outcome's reason, a refund's reason. In JSON an absent code is null, as
+// in Stripe's objects and in `simulate tweet -o json`, never "". (CSV and
+// tables, which have no null, leave the cell empty.)
+type Code string
+
+// MarshalJSON writes an absent code as null.
+func (c Code) MarshalJSON() ([]byte, error) {
+	if c == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(string(c))
+}
+
+// UnmarshalJSON reads null as an absent code.
+func (c *Code) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*c = ""
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	*c = Code(s)
+	return nil
 }
 
 // RecordOf returns the Record of a charge. AmountRefunded and Refunded are
@@ -53,8 +82,8 @@ func RecordOf(c payment.Charge) Record {
 		TweetID:        c.Metadata[shop.MetaTweetID],
 		Customer:       c.Customer,
 		PaymentIntent:  c.PaymentIntent,
-		FailureCode:    c.FailureCode,
-		DeclineCode:    c.DeclineCode(),
+		FailureCode:    Code(c.FailureCode),
+		DeclineCode:    Code(c.DeclineCode()),
 	}
 }
 
@@ -78,7 +107,7 @@ type Detail struct {
 // OutcomeDetail is the provider's verdict on a charge.
 type OutcomeDetail struct {
 	Type          string `json:"type"`
-	Reason        string `json:"reason"`
+	Reason        Code   `json:"reason"`
 	NetworkStatus string `json:"network_status"`
 	RiskLevel     string `json:"risk_level"`
 	SellerMessage string `json:"seller_message"`
@@ -96,7 +125,7 @@ type RefundInfo struct {
 	Amount   int64  `json:"amount"`
 	Currency string `json:"currency"`
 	Status   string `json:"status"`
-	Reason   string `json:"reason"`
+	Reason   Code   `json:"reason"`
 	Created  string `json:"created"`
 }
 
@@ -136,7 +165,7 @@ func DetailOf(c payment.Charge, refunds []payment.Refund) Detail {
 		Description:    c.Description,
 		FailureMessage: c.FailureMessage,
 		Outcome: OutcomeDetail{
-			Type: c.Outcome.Type, Reason: c.Outcome.Reason, NetworkStatus: c.Outcome.NetworkStatus,
+			Type: c.Outcome.Type, Reason: Code(c.Outcome.Reason), NetworkStatus: c.Outcome.NetworkStatus,
 			RiskLevel: c.Outcome.RiskLevel, SellerMessage: c.Outcome.SellerMessage,
 		},
 		GiftTo:        c.Metadata[shop.MetaGiftTo],
@@ -147,7 +176,7 @@ func DetailOf(c payment.Charge, refunds []payment.Refund) Detail {
 	}
 	for _, r := range refunds {
 		d.Refunds = append(d.Refunds, RefundInfo{
-			ID: r.ID, Amount: r.Amount, Currency: strings.ToLower(r.Currency), Status: r.Status, Reason: r.Reason,
+			ID: r.ID, Amount: r.Amount, Currency: strings.ToLower(r.Currency), Status: r.Status, Reason: Code(r.Reason),
 			Created: r.Created.UTC().Format(time.RFC3339),
 		})
 	}

@@ -39,7 +39,7 @@ type RefundResult struct {
 	Amount   int64  `json:"amount"`
 	Currency string `json:"currency"`
 	Status   string `json:"status"`
-	Reason   string `json:"reason"`
+	Reason   Code   `json:"reason"`
 	Created  string `json:"created"`
 	// Duplicate is true when the same refund had been made before: nothing
 	// was refunded this time, and the fields describe the first refund.
@@ -156,7 +156,7 @@ func resultOf(r payment.Refund, c payment.Charge, refundedAfter int64, dup bool)
 		cur = c.Currency
 	}
 	return RefundResult{
-		ID: r.ID, Charge: c.ID, Amount: r.Amount, Currency: strings.ToLower(cur), Status: r.Status, Reason: r.Reason,
+		ID: r.ID, Charge: c.ID, Amount: r.Amount, Currency: strings.ToLower(cur), Status: r.Status, Reason: Code(r.Reason),
 		Created: r.Created.UTC().Format(time.RFC3339), Duplicate: dup,
 		Released:     c.Status == StatusSucceeded && !c.Captured,
 		ChargeAmount: c.Amount, ChargeAmountRefunded: refundedAfter, Left: c.Amount - refundedAfter,

@@ -69,9 +69,10 @@ captured). Off a terminal the rows are tab-separated without a header; -o csv
 adds a header row; -o json prints an array of objects with the fields id,
 created, amount, amount_refunded, currency, status, paid, refunded, released,
 offer, hashtag, buyer, tweet_id, customer, payment_intent, failure_code and
-decline_code (amounts in minor units). status, amount_refunded and refunded
-are Stripe's: a released authorisation has refunded true and amount_refunded
-equal to its amount, and released true.
+decline_code (amounts in minor units; codes are null when absent, where CSV
+leaves the cell empty). status, amount_refunded and refunded are Stripe's: a
+released authorisation has refunded true and amount_refunded equal to its
+amount, and released true.
 
 Exit status: 0 on success, also when nothing matches; 2 for a bad flag; 4 for
 a bad configuration or key; 6 when the provider is unavailable.`,
@@ -111,7 +112,7 @@ a bad configuration or key; 6 when the provider is unavailable.`,
 	fl.StringVar(&opts.Query.Buyer, "buyer", "", "Only charges of this buyer (`@handle`)")
 	fl.StringVar(&opts.Query.Status, "status", "", "Only charges with this `status`: "+strings.Join(charges.Statuses, ", "))
 	fl.StringVar(&opts.Since, "since", "", "Only charges created at or after `time` (RFC3339, date, or duration ago such as 24h)")
-	fl.StringVar(&opts.Until, "until", "", "Only charges created at or before `time` (RFC3339, date for up to the end of that day UTC, or duration ago)")
+	fl.StringVar(&opts.Until, "until", "", "Only charges created at or before `time` (RFC3339, date for the whole day, or duration ago)")
 	fl.IntVarP(&opts.Query.Limit, "limit", "L", 30, "Maximum number of charges")
 	fl.BoolVar(&opts.All, "all", false, "List every charge, following pages")
 	output.AddListFlag(cmd, &opts.Output)

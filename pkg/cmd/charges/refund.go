@@ -47,16 +47,16 @@ an authorisation that was released without being captured (its confirmation
 window closed): no money was taken, so there is nothing to refund. Refunding
 an authorisation still awaiting capture releases it, in full only.
 
-With -o json, one object: id, charge, amount, currency, status, reason,
-created, duplicate (true when the refund had already been made), released
-(true when the charge was an authorisation never captured, which the refund
-released), charge_amount, charge_amount_refunded and left (minor units).
+With -o json, one object: id, charge, amount, currency, status, reason (null
+when none was given), created, duplicate (true when the refund had already
+been made), released (true when the charge was an authorisation never
+captured, which the refund released), charge_amount, charge_amount_refunded
+and left (minor units).
 
 Exit status: 0 when refunded or already refunded; 3 for an unknown charge, a
 charge that cannot be refunded (failed, released or fully refunded) or an
-amount above what is left; 2 for a bad
-flag or amount; 4 for a bad configuration or key; 6 when the provider is
-unavailable.`,
+amount above what is left; 2 for a bad flag or amount; 4 for a bad
+configuration or key; 6 when the provider is unavailable.`,
 		Example: `  tweetpay charges refund ch_3Nabc
   tweetpay charges refund ch_3Nabc --amount 5.00 --reason requested_by_customer`,
 		Args: cmdutil.ExactArgs(1, "a charge ID"),

@@ -44,7 +44,9 @@ With -o json, one object with the fields of 'charges list -o json' plus
 amount_captured, captured, description, failure_message, outcome {type,
 reason, network_status, risk_level, seller_message}, gift_to, gift_code,
 payment_method, card {brand, last4} and refunds [{id, amount, currency,
-status, reason, created}].
+status, reason, created}]. Codes that are absent (failure_code,
+decline_code, outcome.reason, a refund's reason) are null, as in 'simulate
+tweet -o json'.
 
 Exit status: 0 on success; 3 for an unknown ID; 2 for a bad flag; 4 for a bad
 configuration or key; 6 when the provider is unavailable.`,
@@ -130,12 +132,12 @@ func printDetail(w io.Writer, d charges.Detail) {
 		line("Card", strings.TrimSpace(d.Card.Brand+" ····"+d.Card.Last4))
 	}
 	o := d.Outcome
-	outcome := strings.Join(nonEmpty(o.Type, o.NetworkStatus, o.Reason), ", ")
+	outcome := strings.Join(nonEmpty(o.Type, o.NetworkStatus, string(o.Reason)), ", ")
 	line("Outcome", outcome)
 	line("Risk level", o.RiskLevel)
 	line("Seller message", o.SellerMessage)
 	if d.Status == charges.StatusFailed {
-		line("Failure", strings.Join(nonEmpty(d.FailureCode, d.DeclineCode), " / "))
+		line("Failure", strings.Join(nonEmpty(string(d.FailureCode), string(d.DeclineCode)), " / "))
 		line("Failure message", d.FailureMessage)
 	}
 	if len(d.Refunds) > 0 {

@@ -100,7 +100,7 @@ key; 6 when the provider is unavailable.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.By, "by", charges.ByOffer, "Group by `key`: "+strings.Join(charges.GroupBys, ", "))
 	fl.StringVar(&opts.Since, "since", "", "Only charges created at or after `time` (RFC3339, date, or duration ago such as 24h)")
-	fl.StringVar(&opts.Until, "until", "", "Only charges created at or before `time` (RFC3339, date for up to the end of that day UTC, or duration ago)")
+	fl.StringVar(&opts.Until, "until", "", "Only charges created at or before `time` (RFC3339, date for the whole day, or duration ago)")
 	fl.StringVar(&opts.Query.Offer, "offer", "", "Only charges for this offer (`hashtag` or gift handle)")
 	fl.StringVar(&opts.Query.Buyer, "buyer", "", "Only charges of this buyer (`@handle`)")
 	output.AddListFlag(cmd, &opts.Output)

@@ -205,16 +205,16 @@ func printOutcome(w io.Writer, r shop.Result, expect string) {
 // was cancelled without being captured (Stripe reports it refunded in full)
 // from a refund.
 type chargeRow struct {
-	ID          string `json:"id"`
-	Buyer       string `json:"buyer"`
-	Offer       string `json:"offer"`
-	Amount      int64  `json:"amount"`
-	Currency    string `json:"currency"`
-	Status      string `json:"status"`
-	Captured    bool   `json:"captured"`
-	Refunded    int64  `json:"amount_refunded"`
-	Released    bool   `json:"released"`
-	DeclineCode string `json:"decline_code"`
+	ID          string       `json:"id"`
+	Buyer       string       `json:"buyer"`
+	Offer       string       `json:"offer"`
+	Amount      int64        `json:"amount"`
+	Currency    string       `json:"currency"`
+	Status      string       `json:"status"`
+	Captured    bool         `json:"captured"`
+	Refunded    int64        `json:"amount_refunded"`
+	Released    bool         `json:"released"`
+	DeclineCode charges.Code `json:"decline_code"`
 	formatted   string
 	// shown is the STATUS column, as in `charges list`.
 	shown string
@@ -226,7 +226,7 @@ var chargeColumns = []output.Column[chargeRow]{
 	{Header: "OFFER", Value: func(c chargeRow) string { return c.Offer }},
 	{Header: "AMOUNT", Value: func(c chargeRow) string { return c.formatted }},
 	{Header: "STATUS", Value: func(c chargeRow) string { return c.shown }},
-	{Header: "DECLINE", Value: func(c chargeRow) string { return c.DeclineCode }},
+	{Header: "DECLINE", Value: func(c chargeRow) string { return string(c.DeclineCode) }},
 }
 
 func collect(ctx context.Context, gw payment.Gateway) ([]chargeRow, error) {
@@ -238,11 +238,8 @@ func collect(ctx context.Context, gw payment.Gateway) ([]chargeRow, error) {
 		row := chargeRow{
 			ID: c.ID, Buyer: c.Metadata[shop.MetaBuyer], Offer: c.Metadata[shop.MetaOffer],
 			Amount: c.Amount, Currency: c.Currency, Status: c.Status, Captured: c.Captured,
-			Refunded: c.AmountRefunded, Released: charges.Released(c), DeclineCode: c.DeclineCode(),
+			Refunded: c.AmountRefunded, Released: charges.Released(c), DeclineCode: charges.Code(charges.Failure(c)),
 			shown: charges.DisplayStatus(c),
-		}
-		if row.DeclineCode == "" {
-			row.DeclineCode = c.FailureCode
 		}
 		if a, err := money.New(c.Amount, c.Currency); err == nil {
 			row.formatted = a.String()
