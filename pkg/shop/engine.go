@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/tweetpay/tweetpay/pkg/offer"
@@ -210,6 +211,11 @@ func checkText(tw Tweet) error {
 		// whole retweeted text, which can weigh over 280 though both tweets
 		// were valid. A retweet is ignored anyway.
 		return nil
+	case tweet.Valid(afterReplyMentions(tw.Text)):
+		// A reply's leading @names, which Twitter fills in, do not count
+		// towards its 280 characters since 2017, though the API's text holds
+		// them (display_text_range starts after them).
+		return nil
 	}
 	limit := tweet.ConfigV3().MaxWeightedTweetLength
 	if l := tweet.ParseLength(tw.Text, tweet.ConfigV3()); l.WeightedLength > limit {
@@ -221,6 +227,44 @@ func checkText(tw Tweet) error {
 		}
 	}
 	return fmt.Errorf("%w: tweet %s is not a valid tweet", ErrBadTweet, tw.ID)
+}
+
+// afterReplyMentions returns text without the @names it starts with, and
+// the white space after each, or text itself when it does not start with
+// one.
+func afterReplyMentions(text string) string {
+	rest := text
+	for {
+		t := strings.TrimLeftFunc(rest, unicode.IsSpace)
+		name, ok := strings.CutPrefix(t, "@")
+		if !ok {
+			name, ok = strings.CutPrefix(t, "＠")
+		}
+		if !ok {
+			if rest == text {
+				return text
+			}
+			return t
+		}
+		end := strings.IndexFunc(name, func(r rune) bool { return !isNameRune(r) })
+		if end < 0 {
+			end = len(name)
+		}
+		after := name[end:]
+		if end == 0 || end > 20 || (after != "" && !startsWithSpace(after)) {
+			return rest
+		}
+		rest = after
+	}
+}
+
+func isNameRune(r rune) bool {
+	return r == '_' || r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+func startsWithSpace(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsSpace(r)
 }
 
 func withID(r Result, id string) Result {

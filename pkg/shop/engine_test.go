@@ -350,6 +350,21 @@ func TestTextThatCannotBeATweet(t *testing.T) {
 	if r := f.tweet(t, "rt", "alice", "RT @bob: #BuyMug "+strings.Repeat("a", 272), t0); r.Outcome != Ignored || Str(r.Reason) != ReasonRetweet {
 		t.Fatalf("long retweet: %+v", r)
 	}
+	// A reply's leading @names do not count; the rest must still fit, and a
+	// mention further on counts.
+	mentions := strings.Repeat("@bluemugco ", 10)
+	if r := f.tweet(t, "re", "alice", mentions+"#BuyMug "+strings.Repeat("a", 272), t0.Add(time.Minute)); r.Outcome != Purchased {
+		t.Fatalf("long reply: %+v", r)
+	}
+	for id, text := range map[string]string{
+		"re2": mentions + "#BuyMug " + strings.Repeat("a", 273),
+		"re3": "#BuyMug " + mentions + strings.Repeat("a", 200),
+	} {
+		err := f.eng.ProcessThen(context.Background(), Tweet{ID: id, From: "alice", Text: text, At: t0}, func(Result, error) {})
+		if !errors.Is(err, ErrBadTweet) {
+			t.Errorf("%s: %v, want a bad tweet", id, err)
+		}
+	}
 }
 
 // TestConfirmationAfterExpiry: a confirmation for a purchase already
