@@ -7,6 +7,9 @@ import "runtime/debug"
 // -ldflags "-X github.com/tweetpay/tweetpay/pkg/build.Version=1.2.3".
 var Version = ""
 
+// Commit is the VCS revision stamped at release time, if any.
+var Commit = ""
+
 // Date is the build date stamped at release time, if any.
 var Date = ""
 
@@ -23,10 +26,45 @@ func String() string {
 	if v := info.Main.Version; v != "" && v != "(devel)" {
 		return v
 	}
-	for _, s := range info.Settings {
-		if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-			return "dev+" + s.Value[:12]
-		}
+	if rev := setting(info, "vcs.revision"); len(rev) >= 12 {
+		return "dev+" + rev[:12]
 	}
 	return "dev"
+}
+
+// Info is what `tweetpay --version -o json` prints. Commit and Date are
+// null when unknown.
+type Info struct {
+	Version string  `json:"version"`
+	Commit  *string `json:"commit"`
+	Date    *string `json:"date"`
+}
+
+// Get returns the version, the commit (stamped, else the VCS revision the Go
+// toolchain recorded) and the build date (stamped only).
+func Get() Info {
+	in := Info{Version: String()}
+	commit := Commit
+	if commit == "" {
+		if info, ok := debug.ReadBuildInfo(); ok {
+			commit = setting(info, "vcs.revision")
+		}
+	}
+	if commit != "" {
+		in.Commit = &commit
+	}
+	if Date != "" {
+		d := Date
+		in.Date = &d
+	}
+	return in
+}
+
+func setting(info *debug.BuildInfo, key string) string {
+	for _, s := range info.Settings {
+		if s.Key == key {
+			return s.Value
+		}
+	}
+	return ""
 }

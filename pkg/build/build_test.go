@@ -16,3 +16,17 @@ func TestString(t *testing.T) {
 		t.Errorf("fallback: %q", got)
 	}
 }
+
+func TestGet(t *testing.T) {
+	oldV, oldC, oldD := Version, Commit, Date
+	t.Cleanup(func() { Version, Commit, Date = oldV, oldC, oldD })
+	Version, Commit, Date = "1.2.3", "0123456789abcdef", "2026-11-24T10:00:00Z"
+	in := Get()
+	if in.Version != "1.2.3" || in.Commit == nil || *in.Commit != Commit || in.Date == nil || *in.Date != Date {
+		t.Errorf("stamped: %+v", in)
+	}
+	Date = ""
+	if in := Get(); in.Date != nil {
+		t.Errorf("unstamped date: %q, want null", *in.Date)
+	}
+}

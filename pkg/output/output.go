@@ -45,6 +45,9 @@ func (v *value) Set(s string) error {
 	for i, a := range v.allowed {
 		names[i] = string(a)
 	}
+	if Format(s) == CSV {
+		return fmt.Errorf("csv is for list commands; valid formats are %s", strings.Join(names, ", "))
+	}
 	return fmt.Errorf("valid formats are %s", strings.Join(names, ", "))
 }
 
@@ -58,6 +61,18 @@ func AddListFlag(cmd *cobra.Command, f *Format) {
 	addFlag(cmd, f, Table, JSON, CSV)
 }
 
+// AddGlobalFlag adds -o/--output, accepting table and json, as a persistent
+// flag of cmd: every command under it accepts the flag, and a command that
+// adds its own -o (AddFlag, AddListFlag) replaces it. The root command uses
+// it so that -o json is understood everywhere, if only to report errors as
+// JSON.
+func AddGlobalFlag(cmd *cobra.Command, f *Format) {
+	*f = Table
+	cmd.PersistentFlags().VarP(&value{f: f, allowed: []Format{Table, JSON}}, "output", "o",
+		"Output `format`: table, json (list commands also csv)")
+	registerCompletion(cmd, Table, JSON)
+}
+
 func addFlag(cmd *cobra.Command, f *Format, allowed ...Format) {
 	*f = Table
 	names := make([]string, len(allowed))
@@ -65,6 +80,14 @@ func addFlag(cmd *cobra.Command, f *Format, allowed ...Format) {
 		names[i] = string(a)
 	}
 	cmd.Flags().VarP(&value{f: f, allowed: allowed}, "output", "o", "Output `format`: "+strings.Join(names, ", "))
+	registerCompletion(cmd, allowed...)
+}
+
+func registerCompletion(cmd *cobra.Command, allowed ...Format) {
+	names := make([]string, len(allowed))
+	for i, a := range allowed {
+		names[i] = string(a)
+	}
 	_ = cmd.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return names, cobra.ShellCompDirectiveNoFileComp
 	})

@@ -76,12 +76,47 @@ func TestFlag(t *testing.T) {
 		t.Errorf("json: %v %q", err, f)
 	}
 	err := cmd.Flags().Set("output", "csv")
-	if err == nil || !strings.Contains(err.Error(), "valid formats are table, json") {
+	if err == nil || !strings.Contains(err.Error(), "csv is for list commands; valid formats are table, json") {
 		t.Errorf("csv on a single-object command: %v", err)
+	}
+	err = cmd.Flags().Set("output", "xml")
+	if err == nil || !strings.HasSuffix(err.Error(), ": valid formats are table, json") {
+		t.Errorf("xml: %v", err)
 	}
 	list := &cobra.Command{Use: "y"}
 	AddListFlag(list, &f)
 	if err := list.Flags().Set("output", "csv"); err != nil || f != CSV {
 		t.Errorf("csv on a list: %v %q", err, f)
+	}
+}
+
+func TestGlobalFlag(t *testing.T) {
+	root := &cobra.Command{Use: "root", SilenceErrors: true, SilenceUsage: true}
+	var global, local Format
+	AddGlobalFlag(root, &global)
+	plain := &cobra.Command{Use: "plain", Run: func(*cobra.Command, []string) {}}
+	list := &cobra.Command{Use: "list", Run: func(*cobra.Command, []string) {}}
+	AddListFlag(list, &local)
+	root.AddCommand(plain, list)
+
+	// A command without its own -o inherits the global one.
+	root.SetArgs([]string{"plain", "-o", "json"})
+	if err := root.Execute(); err != nil || global != JSON {
+		t.Fatalf("plain -o json: %v, global %q", err, global)
+	}
+	// Its csv is refused as on any command that is not a list.
+	global = Table
+	root.SetArgs([]string{"plain", "-o", "csv"})
+	if err := root.Execute(); err == nil || !strings.Contains(err.Error(), "csv is for list commands") {
+		t.Errorf("plain -o csv: %v", err)
+	}
+	// A command with its own -o gets the value; the global one is untouched.
+	global = Table
+	root.SetArgs([]string{"list", "-o", "csv"})
+	if err := root.Execute(); err != nil || local != CSV || global != Table {
+		t.Errorf("list -o csv: %v, local %q, global %q", err, local, global)
+	}
+	if list.InheritedFlags().Lookup("output") != nil {
+		t.Errorf("a command with its own -o lists the global one too")
 	}
 }

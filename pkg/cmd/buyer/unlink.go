@@ -10,6 +10,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/output"
 )
 
 // UnlinkOptions are the inputs of `buyer unlink`.
@@ -18,6 +19,7 @@ type UnlinkOptions struct {
 	Config func() (*config.Config, error)
 	Handle string
 	Yes    bool
+	Output output.Format
 }
 
 // NewCmdUnlink returns `buyer unlink`.
@@ -32,6 +34,9 @@ rejected as not_linked. The Stripe Customer and its card are kept, with their
 charges: 'tweetpay buyer link' finds the same Customer again.
 
 Asks for confirmation on a terminal; otherwise --yes is required.
+
+With -o json, {"buyer", "path", "unlinked"}: the buyer's @handle, the config
+file, and false when the removal was declined.
 
 Exit status: 0 when removed; 2 without --yes when not interactive; 3 when no
 buyer has HANDLE; 4 when the config file is invalid.`,
@@ -49,7 +54,15 @@ buyer has HANDLE; 4 when the config file is invalid.`,
 		},
 	}
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Remove without asking")
+	output.AddFlag(cmd, &opts.Output)
 	return cmd
+}
+
+// unlinked is what `buyer unlink -o json` prints.
+type unlinked struct {
+	Buyer    string `json:"buyer"`
+	Path     string `json:"path"`
+	Unlinked bool   `json:"unlinked"`
 }
 
 func unlinkRun(_ context.Context, opts *UnlinkOptions) error {
@@ -70,6 +83,9 @@ func unlinkRun(_ context.Context, opts *UnlinkOptions) error {
 	}
 	name := at(bd.buyers[i].Handle)
 	if !opts.Yes && !confirm(opts.IO, fmt.Sprintf("Remove buyer %s from %s?", name, cfg.Path)) {
+		if opts.Output == output.JSON {
+			return output.WriteJSON(opts.IO.Out, unlinked{Buyer: name, Path: cfg.Path})
+		}
 		fmt.Fprintln(opts.IO.ErrOut, "Nothing removed.")
 		return nil
 	}
@@ -78,6 +94,9 @@ func unlinkRun(_ context.Context, opts *UnlinkOptions) error {
 	}
 	if err := bd.doc.Save(cfg.Path); err != nil {
 		return err
+	}
+	if opts.Output == output.JSON {
+		return output.WriteJSON(opts.IO.Out, unlinked{Buyer: name, Path: cfg.Path, Unlinked: true})
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "✓ Removed buyer %s from %s; its Stripe Customer is kept (buyer link finds it again)\n", name, cfg.Path)
 	return nil

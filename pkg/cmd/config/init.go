@@ -12,6 +12,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/output"
 )
 
 // InitOptions are the inputs of `config init`.
@@ -19,6 +20,7 @@ type InitOptions struct {
 	IO         *iostreams.IOStreams
 	ConfigPath func() (string, error)
 	Force      bool
+	Output     output.Format
 }
 
 // NewCmdInit returns `config init`.
@@ -29,7 +31,9 @@ func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *InitOptions) err
 		Short: "Write a commented starter tweetpay.yaml",
 		Long: `Write a commented starter tweetpay.yaml (mode 0600) at the config path: --config,
 $TWEETPAY_CONFIG, or ./tweetpay.yaml. An existing file is never overwritten
-without --force.
+without --force. Missing directories on the way are created.
+
+With -o json, {"path"}: the file written.
 
 Exit status: 4 if the file exists and --force is not given; 1 if it cannot be written.`,
 		Example: "  tweetpay config init\n  tweetpay config init --config ci/tweetpay.yaml --force",
@@ -42,6 +46,7 @@ Exit status: 4 if the file exists and --force is not given; 1 if it cannot be wr
 		},
 	}
 	cmd.Flags().BoolVar(&opts.Force, "force", false, "Overwrite an existing file")
+	output.AddFlag(cmd, &opts.Output)
 	return cmdutil.ConfigMayBeMissing(cmd)
 }
 
@@ -57,6 +62,11 @@ func initRun(_ context.Context, opts *InitOptions) error {
 	}
 	if err := config.WriteStarter(path); err != nil {
 		return err
+	}
+	if opts.Output == output.JSON {
+		return output.WriteJSON(opts.IO.Out, struct {
+			Path string `json:"path"`
+		}{path})
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "✓ Wrote %s\n", path)
 	return nil

@@ -12,6 +12,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/emulator"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/output"
 	"github.com/tweetpay/tweetpay/pkg/shop"
 	"github.com/tweetpay/tweetpay/pkg/statedb"
 )
@@ -21,6 +22,7 @@ type ResetOptions struct {
 	IO     *iostreams.IOStreams
 	Config func() (*config.Config, error)
 	Yes    bool
+	Output output.Format
 }
 
 // NewCmdReset returns `emulator reset`.
@@ -33,6 +35,8 @@ func NewCmdReset(f *cmdutil.Factory, runF func(context.Context, *ResetOptions) e
 refunds, idempotency keys) and the simulation's state (processed tweets,
 pending purchases, units sold), each in one transaction. tweetpay.yaml is not
 touched. Asks for confirmation on a terminal; elsewhere --yes is required.
+
+With -o json, {"state_dir", "reset"}: the state directory wiped.
 
 Exit status: 2 without --yes when not interactive; 6 if another process
 holds the state.`,
@@ -48,6 +52,7 @@ holds the state.`,
 		},
 	}
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Do not ask for confirmation")
+	output.AddFlag(cmd, &opts.Output)
 	return cmd
 }
 
@@ -84,6 +89,12 @@ func resetRun(_ context.Context, opts *ResetOptions) error {
 	}
 	if err != nil {
 		return err
+	}
+	if opts.Output == output.JSON {
+		return output.WriteJSON(opts.IO.Out, struct {
+			StateDir string `json:"state_dir"`
+			Reset    bool   `json:"reset"`
+		}{cfg.StateDir, true})
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "✓ Wiped the state in %s\n", cfg.StateDir)
 	return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/emulator"
 	"github.com/tweetpay/tweetpay/pkg/gctune"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/output"
 )
 
 // ServeOptions are the inputs of `emulator serve`.
@@ -26,6 +27,7 @@ type ServeOptions struct {
 	Faults      string
 	Seed        int64
 	Verbose     bool
+	Output      output.Format
 }
 
 // NewCmdServe returns `emulator serve`.
@@ -41,7 +43,8 @@ in --state-dir, held for as long as the server runs.
 
 When the server listens, its base URL is printed on stdout (one line), so a
 script can start it in the background and wait for that line; --addr
-127.0.0.1:0 picks a free port. Only loopback addresses are allowed unless
+127.0.0.1:0 picks a free port. With -o json, that line is a JSON object:
+{"url", "addr", "state_dir"}. Only loopback addresses are allowed unless
 --allow-remote is given. SIGINT or SIGTERM stops it cleanly.
 
 --faults injects failures before requests reach the emulator (so a failed
@@ -77,6 +80,7 @@ state is locked by another process.`,
 	fl.StringVar(&opts.Faults, "faults", "", "Inject failures: `spec` such as 429=0.1,503=0.05,reset=0.02,latency=20ms")
 	fl.Int64Var(&opts.Seed, "seed", 1, "Seed of the fault injection")
 	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "Log one line per request on stderr")
+	output.AddFlag(cmd, &opts.Output)
 	return cmd
 }
 
@@ -128,7 +132,19 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	url := "http://" + ln.Addr().String()
-	fmt.Fprintln(opts.IO.Out, url)
+	if opts.Output == output.JSON {
+		// One line, as without -o json: scripts wait for it.
+		if err := output.WriteJSONLine(opts.IO.Out, struct {
+			URL      string `json:"url"`
+			Addr     string `json:"addr"`
+			StateDir string `json:"state_dir"`
+		}{url, ln.Addr().String(), cfg.StateDir}); err != nil {
+			ln.Close()
+			return err
+		}
+	} else {
+		fmt.Fprintln(opts.IO.Out, url)
+	}
 	fmt.Fprintf(opts.IO.ErrOut, "Emulator listening on %s (state %s)", url, em.Path())
 	if opts.Faults != "" {
 		fmt.Fprintf(opts.IO.ErrOut, ", faults %s, seed %d", opts.Faults, opts.Seed)

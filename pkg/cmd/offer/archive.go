@@ -2,6 +2,7 @@ package offer
 
 import (
 	"context"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -9,18 +10,22 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/offer"
+	"github.com/tweetpay/tweetpay/pkg/output"
 )
 
 // ArchiveOptions are the inputs of `offer archive`.
 type ArchiveOptions struct {
 	IO     *iostreams.IOStreams
 	Config func() (*config.Config, error)
+	Sold   func(dir string) (map[string]int, error)
+	Now    func() time.Time
 	Tag    string
+	Output output.Format
 }
 
 // NewCmdArchive returns `offer archive`.
 func NewCmdArchive(f *cmdutil.Factory, runF func(context.Context, *ArchiveOptions) error) *cobra.Command {
-	opts := &ArchiveOptions{IO: f.IOStreams, Config: f.Config}
+	opts := &ArchiveOptions{IO: f.IOStreams, Config: f.Config, Sold: SoldUnits, Now: time.Now}
 	cmd := &cobra.Command{
 		Use:   "archive TAG",
 		Short: "Stop selling an offer, keeping it in tweetpay.yaml",
@@ -28,6 +33,8 @@ func NewCmdArchive(f *cmdutil.Factory, runF func(context.Context, *ArchiveOption
 the reason offer_inactive, its hashtags stay reserved, and 'tweetpay offer
 sync' deactivates its Stripe Product. 'tweetpay offer update TAG --unarchive'
 undoes it.
+
+With -o json, the offer as 'tweetpay offer show TAG -o json' prints it.
 
 Exit status: 0 when archived (or already archived); 3 when no offer has TAG;
 4 when the config file is invalid.`,
@@ -41,9 +48,11 @@ Exit status: 0 when archived (or already archived); 3 when no offer has TAG;
 			return archiveRun(cmd.Context(), opts)
 		},
 	}
+	output.AddFlag(cmd, &opts.Output)
 	return cmd
 }
 
 func archiveRun(_ context.Context, opts *ArchiveOptions) error {
-	return editOffer(opts.IO, opts.Config, opts.Tag, "Archived", func(o *offer.Offer) { o.Archived = true })
+	return editOffer(edit{io: opts.IO, config: opts.Config, sold: opts.Sold, now: opts.Now, output: opts.Output,
+		tag: opts.Tag, done: "Archived", change: func(o *offer.Offer) { o.Archived = true }})
 }

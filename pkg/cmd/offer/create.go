@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -11,21 +12,25 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/offer"
+	"github.com/tweetpay/tweetpay/pkg/output"
 )
 
 // CreateOptions are the inputs of `offer create`.
 type CreateOptions struct {
 	IO     *iostreams.IOStreams
 	Config func() (*config.Config, error)
+	Sold   func(dir string) (map[string]int, error)
+	Now    func() time.Time
 
 	Hashtag    string
 	GiftHandle string
 	Fields     Fields
+	Output     output.Format
 }
 
 // NewCmdCreate returns `offer create`.
 func NewCmdCreate(f *cmdutil.Factory, runF func(context.Context, *CreateOptions) error) *cobra.Command {
-	opts := &CreateOptions{IO: f.IOStreams, Config: f.Config}
+	opts := &CreateOptions{IO: f.IOStreams, Config: f.Config, Sold: SoldUnits, Now: time.Now}
 	cmd := &cobra.Command{
 		Use:   "create (--hashtag TAG | --gift-handle HANDLE) --name NAME --price PRICE [flags]",
 		Short: "Add an offer to tweetpay.yaml",
@@ -38,6 +43,8 @@ file that does not exist yet is created (mode 0600).
 The whole resulting offer list is validated before anything is written: a
 bad price, a hashtag that is not one, or a hashtag already used by another
 offer leaves the file untouched and says what to change.
+
+With -o json, the new offer as 'tweetpay offer show TAG -o json' prints it.
 
 Exit status: 0 when added; 2 for a bad or missing flag; 3 when the offer is
 invalid; 4 when the config file (or another offer in it) is invalid.`,
@@ -70,6 +77,7 @@ invalid; 4 when the config file (or another offer in it) is invalid.`,
 	cmd.Flags().StringVar(&opts.Hashtag, "hashtag", "", "Purchase `hashtag`, '#' optional: buyers tweet #TAG")
 	cmd.Flags().StringVar(&opts.GiftHandle, "gift-handle", "", "Gift `handle`, '@' optional: buyers tweet \"@HANDLE to @friend\"")
 	addFieldFlags(cmd.Flags(), &opts.Fields)
+	output.AddFlag(cmd, &opts.Output)
 	return cmdutil.ConfigMayBeMissing(cmd)
 }
 
@@ -97,13 +105,24 @@ func createRun(_ context.Context, opts *CreateOptions) error {
 	if err != nil {
 		return err
 	}
+	r := rs[len(rs)-1]
+	var sold map[string]int
+	if opts.Output == output.JSON {
+		// Read before the file is written, so that a state that cannot be
+		// read leaves the file as it was.
+		if sold, err = opts.Sold(cfg.StateDir); err != nil {
+			return err
+		}
+	}
 	if err := od.doc.Append(offersKey, o); err != nil {
 		return editErr(cfg.Path, err)
 	}
 	if err := od.save(); err != nil {
 		return err
 	}
-	r := rs[len(rs)-1]
+	if opts.Output == output.JSON {
+		return writeShown(opts.IO, cfg, r, sold, opts.Now())
+	}
 	fmt.Fprintf(opts.IO.ErrOut, "✓ Added offer %s (%s, %s) to %s\n", r.Label(), r.Name, r.Price, cfg.Path)
 	fmt.Fprintf(opts.IO.ErrOut, "  next: tweetpay offer sync, then post: tweetpay offer tweet %s\n", r.Label())
 	return nil

@@ -12,6 +12,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/offer"
+	"github.com/tweetpay/tweetpay/pkg/output"
 )
 
 // DeleteOptions are the inputs of `offer delete`.
@@ -20,6 +21,7 @@ type DeleteOptions struct {
 	Config func() (*config.Config, error)
 	Tag    string
 	Yes    bool
+	Output output.Format
 }
 
 // NewCmdDelete returns `offer delete`.
@@ -34,6 +36,9 @@ Prices are left as they are: to stop selling and deactivate the product,
 use 'tweetpay offer archive' and 'tweetpay offer sync' instead.
 
 Asks for confirmation on a terminal; otherwise --yes is required.
+
+With -o json, {"offer", "path", "deleted"}: the offer as written (#TAG or
+@HANDLE), the config file, and false when the deletion was declined.
 
 Exit status: 0 when deleted; 2 without --yes when not interactive; 3 when
 no offer has TAG; 4 when the config file is invalid.`,
@@ -51,7 +56,15 @@ no offer has TAG; 4 when the config file is invalid.`,
 		},
 	}
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "Delete without asking")
+	output.AddFlag(cmd, &opts.Output)
 	return cmd
+}
+
+// deleted is what `offer delete -o json` prints.
+type deleted struct {
+	Offer   string `json:"offer"`
+	Path    string `json:"path"`
+	Deleted bool   `json:"deleted"`
 }
 
 func deleteRun(_ context.Context, opts *DeleteOptions) error {
@@ -74,6 +87,9 @@ func deleteRun(_ context.Context, opts *DeleteOptions) error {
 			return err
 		}
 		if !ok {
+			if opts.Output == output.JSON {
+				return output.WriteJSON(opts.IO.Out, deleted{Offer: name, Path: cfg.Path})
+			}
 			fmt.Fprintln(opts.IO.ErrOut, "Nothing deleted.")
 			return nil
 		}
@@ -83,6 +99,9 @@ func deleteRun(_ context.Context, opts *DeleteOptions) error {
 	}
 	if err := od.save(); err != nil {
 		return err
+	}
+	if opts.Output == output.JSON {
+		return output.WriteJSON(opts.IO.Out, deleted{Offer: name, Path: cfg.Path, Deleted: true})
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "✓ Deleted offer %s from %s; its Stripe product, if synced, is unchanged\n", name, cfg.Path)
 	return nil

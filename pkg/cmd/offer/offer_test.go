@@ -132,6 +132,9 @@ func TestNewCmdCreate(t *testing.T) {
 		{name: "gift", args: []string{"--gift-handle", "tweetacoffee", "--name", "Coffee", "--price", "5"},
 			want:    CreateOptions{GiftHandle: "tweetacoffee", Fields: Fields{Name: "Coffee", Price: "5"}},
 			wantSet: []string{"name", "price"}},
+		{name: "json", args: []string{"--hashtag", "A", "--name", "N", "--price", "5", "-o", "json"},
+			want:    CreateOptions{Hashtag: "A", Fields: Fields{Name: "N", Price: "5"}, Output: output.JSON},
+			wantSet: []string{"name", "price"}},
 		{name: "both kinds", args: []string{"--hashtag", "A", "--gift-handle", "b", "--name", "N", "--price", "5"}, wantErr: "give either --hashtag or --gift-handle, not both"},
 		{name: "no kind", args: []string{"--name", "N", "--price", "5"}, wantErr: "--hashtag or --gift-handle is required"},
 		{name: "no name", args: []string{"--hashtag", "A", "--price", "5"}, wantErr: "--name is required"},
@@ -169,7 +172,10 @@ func TestNewCmdCreate(t *testing.T) {
 			if !reflect.DeepEqual(set, tt.wantSet) {
 				t.Errorf("Set = %v, want %v", set, tt.wantSet)
 			}
-			got.Fields.Set, got.IO, got.Config = nil, nil, nil
+			got.Fields.Set, got.IO, got.Config, got.Sold, got.Now = nil, nil, nil, nil, nil
+			if tt.want.Output == "" {
+				tt.want.Output = output.Table
+			}
 			if !reflect.DeepEqual(*got, tt.want) {
 				t.Errorf("options = %+v, want %+v", *got, tt.want)
 			}

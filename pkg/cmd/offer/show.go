@@ -58,6 +58,18 @@ type shownOffer struct {
 	Tweet string `json:"tweet"`
 }
 
+// shownOf is r as `offer show` prints it, with sold the units sold per
+// product (from SoldUnits).
+func shownOf(cfg *config.Config, r offer.Resolved, sold map[string]int, now time.Time) shownOffer {
+	return shownOffer{Row: rowOf(r, sold[r.ProductID()], now), Tweet: offer.TweetText(r, cfg.Merchant.Handle)}
+}
+
+// writeShown prints r as `offer show TAG -o json` does: what create,
+// update and archive print with -o json.
+func writeShown(ios *iostreams.IOStreams, cfg *config.Config, r offer.Resolved, sold map[string]int, now time.Time) error {
+	return output.WriteJSON(ios.Out, shownOf(cfg, r, sold, now))
+}
+
 func showRun(_ context.Context, opts *ShowOptions) error {
 	cfg, rs, err := resolveFile(opts.Config)
 	if err != nil {
@@ -71,7 +83,7 @@ func showRun(_ context.Context, opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
-	s := shownOffer{Row: rowOf(r, sold[r.ProductID()], opts.Now()), Tweet: offer.TweetText(r, cfg.Merchant.Handle)}
+	s := shownOf(cfg, r, sold, opts.Now())
 	if opts.Output == output.JSON {
 		return output.WriteJSON(opts.IO.Out, s)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -11,12 +12,15 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/offer"
+	"github.com/tweetpay/tweetpay/pkg/output"
 )
 
 // UpdateOptions are the inputs of `offer update`.
 type UpdateOptions struct {
 	IO     *iostreams.IOStreams
 	Config func() (*config.Config, error)
+	Sold   func(dir string) (map[string]int, error)
+	Now    func() time.Time
 
 	Tag    string
 	Fields Fields
@@ -24,13 +28,14 @@ type UpdateOptions struct {
 	// stock, per-buyer-limit, countries, confirm, starts, ends.
 	Clear     []string
 	Unarchive bool
+	Output    output.Format
 }
 
 var clearable = []string{flagDescription, flagCurrency, flagStock, flagPerBuyer, flagCountries, "confirm", flagStarts, flagEnds}
 
 // NewCmdUpdate returns `offer update`.
 func NewCmdUpdate(f *cmdutil.Factory, runF func(context.Context, *UpdateOptions) error) *cobra.Command {
-	opts := &UpdateOptions{IO: f.IOStreams, Config: f.Config}
+	opts := &UpdateOptions{IO: f.IOStreams, Config: f.Config, Sold: SoldUnits, Now: time.Now}
 	clear := map[string]*bool{}
 	cmd := &cobra.Command{
 		Use:   "update TAG [flags]",
@@ -43,6 +48,8 @@ limit, the merchant's currency or country, no confirmation step, open dates).
 The whole resulting offer list is validated before anything is written.
 
 A changed name or price reaches Stripe with 'tweetpay offer sync'.
+
+With -o json, the offer as 'tweetpay offer show TAG -o json' prints it.
 
 Exit status: 0 when updated (or already as asked); 2 for bad or conflicting
 flags; 3 when no offer has TAG or the result is invalid; 4 when the config
@@ -81,42 +88,60 @@ file is invalid.`,
 		cmd.Flags().BoolVar(clear[name], "clear-"+name, false, "Remove the offer's "+name)
 	}
 	cmd.Flags().BoolVar(&opts.Unarchive, "unarchive", false, "Make an archived offer buyable again")
+	output.AddFlag(cmd, &opts.Output)
 	return cmd
 }
 
 func updateRun(_ context.Context, opts *UpdateOptions) error {
-	return editOffer(opts.IO, opts.Config, opts.Tag, "Updated", func(o *offer.Offer) {
-		opts.Fields.apply(o)
-		for _, name := range opts.Clear {
-			switch name {
-			case flagDescription:
-				o.Description = ""
-			case flagCurrency:
-				o.Currency = ""
-			case flagStock:
-				o.Stock = nil
-			case flagPerBuyer:
-				o.PerBuyerLimit = nil
-			case flagCountries:
-				o.Countries = nil
-			case "confirm":
-				o.Confirm = nil
-			case flagStarts:
-				o.Starts = ""
-			case flagEnds:
-				o.Ends = ""
-			}
-		}
-		if opts.Unarchive {
-			o.Archived = false
-		}
-	})
+	return editOffer(edit{io: opts.IO, config: opts.Config, sold: opts.Sold, now: opts.Now, output: opts.Output,
+		tag: opts.Tag, done: "Updated", change: opts.change})
 }
 
-// editOffer changes the offer with tag through change, validates the whole
-// resulting list, and writes only the fields that differ.
-func editOffer(ios *iostreams.IOStreams, getCfg func() (*config.Config, error), tag, done string, change func(*offer.Offer)) error {
-	cfg, err := getCfg()
+// change applies the field, --clear-* and --unarchive flags to o.
+func (opts *UpdateOptions) change(o *offer.Offer) {
+	opts.Fields.apply(o)
+	for _, name := range opts.Clear {
+		switch name {
+		case flagDescription:
+			o.Description = ""
+		case flagCurrency:
+			o.Currency = ""
+		case flagStock:
+			o.Stock = nil
+		case flagPerBuyer:
+			o.PerBuyerLimit = nil
+		case flagCountries:
+			o.Countries = nil
+		case "confirm":
+			o.Confirm = nil
+		case flagStarts:
+			o.Starts = ""
+		case flagEnds:
+			o.Ends = ""
+		}
+	}
+	if opts.Unarchive {
+		o.Archived = false
+	}
+}
+
+// edit is one change of an offer by update or archive.
+type edit struct {
+	io     *iostreams.IOStreams
+	config func() (*config.Config, error)
+	sold   func(dir string) (map[string]int, error)
+	now    func() time.Time
+	output output.Format
+	tag    string
+	done   string // "Updated", "Archived"
+	change func(*offer.Offer)
+}
+
+// editOffer changes the offer with e.tag through e.change, validates the
+// whole resulting list, and writes only the fields that differ. With -o
+// json it prints the offer as it is then.
+func editOffer(e edit) error {
+	cfg, err := e.config()
 	if err != nil {
 		return err
 	}
@@ -124,7 +149,7 @@ func editOffer(ios *iostreams.IOStreams, getCfg func() (*config.Config, error), 
 	if err != nil {
 		return err
 	}
-	i, err := od.index(tag)
+	i, err := od.index(e.tag)
 	if err != nil {
 		return err
 	}
@@ -135,10 +160,25 @@ func editOffer(ios *iostreams.IOStreams, getCfg func() (*config.Config, error), 
 		c := *old.Confirm
 		next.Confirm = &c
 	}
-	change(&next)
+	e.change(&next)
+	var sold map[string]int
+	if e.output == output.JSON {
+		// Read before the file is written, so that a state that cannot be
+		// read leaves the file as it was.
+		if sold, err = e.sold(cfg.StateDir); err != nil {
+			return err
+		}
+	}
 	fields := diff(old, next)
 	if len(fields) == 0 {
-		fmt.Fprintf(ios.ErrOut, "✓ Offer %s already as asked; %s not changed\n", label(old), cfg.Path)
+		if e.output == output.JSON {
+			r, err := offer.Resolve(old, cfg.OfferDefaults())
+			if err != nil {
+				return fmt.Errorf("%w: %s: %w", config.ErrInvalid, cfg.Path, err)
+			}
+			return writeShown(e.io, cfg, r, sold, e.now())
+		}
+		fmt.Fprintf(e.io.ErrOut, "✓ Offer %s already as asked; %s not changed\n", label(old), cfg.Path)
 		return nil
 	}
 	after := slices.Clone(od.offers)
@@ -147,18 +187,21 @@ func editOffer(ios *iostreams.IOStreams, getCfg func() (*config.Config, error), 
 	if err != nil {
 		return err
 	}
-	if err := od.doc.Update(offersKey, offer.MatchNode(tag), fields); err != nil {
+	if err := od.doc.Update(offersKey, offer.MatchNode(e.tag), fields); err != nil {
 		return editErr(cfg.Path, err)
 	}
 	if err := od.save(); err != nil {
 		return err
+	}
+	if e.output == output.JSON {
+		return writeShown(e.io, cfg, rs[i], sold, e.now())
 	}
 	keys := make([]string, 0, len(fields))
 	for k := range fields {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	fmt.Fprintf(ios.ErrOut, "✓ %s offer %s in %s (%s)\n", done, rs[i].Label(), cfg.Path, joinKeys(keys))
+	fmt.Fprintf(e.io.ErrOut, "✓ %s offer %s in %s (%s)\n", e.done, rs[i].Label(), cfg.Path, joinKeys(keys))
 	return nil
 }
 

@@ -2,37 +2,86 @@ package root
 
 import (
 	"fmt"
+	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/tweetpay/tweetpay/pkg/output"
 )
 
-const exitCodesHelp = `tweetpay exits with one of these codes; scripts may rely on them.
+// exitCodeInfo is one exit code as `help exit-codes -o json` prints it.
+type exitCodeInfo struct {
+	Code    ExitCode `json:"code"`
+	Name    string   `json:"name"`
+	Meaning string   `json:"meaning"`
+}
 
-  0    ok, including "nothing found"
-  1    unexpected failure (a bug, an I/O error)
-  2    usage: a bad flag, argument or subcommand
-  3    input rejected: a bad tweet, a bad offer, an unknown ID
-  4    configuration or credentials: a bad tweetpay.yaml, a refused key,
-       a live key without --live
-  5    payment declined
-  6    provider unavailable: rate limited, a server error, the network, or
-       the state directory locked by another process; a retry may help
-  7    an expectation was not met (simulate tweet --expect, a scenario step)
-  130  interrupted
+// exitCodes lists the exit codes for the help topic; a "\n" in a meaning is
+// where the text form wraps.
+var exitCodes = []exitCodeInfo{
+	{ExitOK, "ok", `ok, including "nothing found"`},
+	{ExitError, "error", "unexpected failure (a bug, an I/O error)"},
+	{ExitUsage, "usage", "usage: a bad flag, argument or subcommand"},
+	{ExitRejected, "rejected", "input rejected: a bad tweet, a bad offer, an unknown ID"},
+	{ExitConfig, "config", "configuration or credentials: a bad tweetpay.yaml, a refused key,\na live key without --live"},
+	{ExitDeclined, "declined", "payment declined"},
+	{ExitUnavailable, "unavailable", "provider unavailable: rate limited, a server error, the network, or\nthe state directory locked by another process; a retry may help"},
+	{ExitExpectation, "expectation", "an expectation was not met (simulate tweet --expect, a scenario step)"},
+	{ExitInterrupted, "interrupted", "interrupted"},
+}
 
+var exitCodesHelp = exitCodesText()
+
+func exitCodesText() string {
+	var b strings.Builder
+	b.WriteString("tweetpay exits with one of these codes; scripts may rely on them.\n\n")
+	for _, c := range exitCodes {
+		fmt.Fprintf(&b, "  %-4d %s\n", c.Code, strings.ReplaceAll(c.Meaning, "\n", "\n       "))
+	}
+	b.WriteString(`
 With -o json, a failure is reported as one JSON line on stderr:
   {"error": "...", "exit_code": N}
-`
+`)
+	return b.String()
+}
 
-func newCmdExitCodes() *cobra.Command {
-	return &cobra.Command{
+// writeExitCodesJSON prints the codes as an array, for scripts.
+func writeExitCodesJSON(w io.Writer) error {
+	out := make([]exitCodeInfo, len(exitCodes))
+	for i, c := range exitCodes {
+		c.Meaning = strings.ReplaceAll(c.Meaning, "\n", " ")
+		out[i] = c
+	}
+	return output.WriteJSON(w, out)
+}
+
+// newCmdExitCodes returns the exit-codes topic, which runs as
+// `tweetpay exit-codes` and as `tweetpay help exit-codes`. format is the
+// root's -o: the help command parses it, not the topic.
+func newCmdExitCodes(format *output.Format) *cobra.Command {
+	cmd := &cobra.Command{
 		Use:   "exit-codes",
 		Short: "Exit codes and what they mean",
 		Long:  exitCodesHelp,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if *format == output.JSON {
+				return writeExitCodesJSON(cmd.OutOrStdout())
+			}
 			_, err := fmt.Fprint(cmd.OutOrStdout(), exitCodesHelp)
 			return err
 		},
 	}
+	help := cmd.HelpFunc()
+	cmd.SetHelpFunc(func(c *cobra.Command, args []string) {
+		if *format == output.JSON {
+			if err := writeExitCodesJSON(c.OutOrStdout()); err != nil {
+				fmt.Fprintln(c.ErrOrStderr(), err)
+			}
+			return
+		}
+		help(c, args)
+	})
+	return cmd
 }

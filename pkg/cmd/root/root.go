@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strings"
@@ -27,6 +28,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/output"
 	"github.com/tweetpay/tweetpay/pkg/payment"
 	"github.com/tweetpay/tweetpay/pkg/shop"
 )
@@ -65,7 +67,7 @@ func run(ctx context.Context, ios *iostreams.IOStreams, args []string, signals b
 	defer func() { stop() }()
 	cmd.PersistentPreRun = func(c *cobra.Command, _ []string) {
 		f.running = c
-		if signals {
+		if signals && !(c == cmd && f.version) {
 			ctx, stop = signal.NotifyContext(c.Context(), os.Interrupt, syscall.SIGTERM)
 			c.SetContext(ctx)
 		}
@@ -94,7 +96,7 @@ func run(ctx context.Context, ios *iostreams.IOStreams, args []string, signals b
 	if diskFull(err) {
 		msg = "the state directory is full or over a size limit: " + msg
 	}
-	if wantsJSON(executed) {
+	if wantsJSON(executed, args) {
 		line, _ := json.Marshal(struct {
 			Error    string `json:"error"`
 			ExitCode int    `json:"exit_code"`
@@ -119,12 +121,44 @@ func errorMessage(err error) string {
 	return msg
 }
 
-func wantsJSON(cmd *cobra.Command) bool {
-	if cmd == nil {
-		return false
+// wantsJSON reports whether the failure of cmd is to be reported as JSON:
+// -o json was parsed, or, when parsing stopped before it (an unknown flag or
+// command earlier on the line), the command line holds it.
+func wantsJSON(cmd *cobra.Command, args []string) bool {
+	if cmd != nil {
+		if f := cmd.Flags().Lookup("output"); f != nil && f.Changed {
+			return f.Value.String() == string(output.JSON)
+		}
 	}
-	f := cmd.Flags().Lookup("output")
-	return f != nil && f.Value.String() == "json"
+	return outputArg(args) == string(output.JSON)
+}
+
+// outputArg returns the last value given to -o/--output in args, up to "--",
+// in any of the forms pflag accepts: -o json, -ojson, -o=json, --output json,
+// --output=json.
+func outputArg(args []string) string {
+	val := ""
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		next := func() string {
+			if i+1 < len(args) {
+				i++
+				return args[i]
+			}
+			return ""
+		}
+		switch {
+		case a == "--":
+			return val
+		case a == "-o" || a == "--output":
+			val = next()
+		case strings.HasPrefix(a, "--output="):
+			val = strings.TrimPrefix(a, "--output=")
+		case strings.HasPrefix(a, "-o") && !strings.HasPrefix(a, "--"):
+			val = strings.TrimPrefix(strings.TrimPrefix(a, "-o"), "=")
+		}
+	}
+	return val
 }
 
 // NewCmdRoot builds the command tree.
@@ -139,15 +173,19 @@ charges. Payments go through stripe-go to the embedded emulator (the default,
 offline and persisted), to Stripe in test mode, or to any address.
 
 Exit status: see 'tweetpay help exit-codes'.`,
-		Version:       build.String(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          cmdutil.NoSubcommand,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if f.version {
+				return printVersion(cmd.OutOrStdout(), f.format)
+			}
 			return cmd.Help()
 		},
 	}
-	cmd.SetVersionTemplate("tweetpay {{.Version}}\n")
+	// --version is the root's own flag rather than cobra's, which prints a
+	// template and knows nothing of -o json.
+	cmd.Flags().BoolVarP(&f.version, "version", "v", false, "version for tweetpay")
 	cmd.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return cmdutil.FlagErrorWrap(err)
 	})
@@ -158,6 +196,10 @@ Exit status: see 'tweetpay help exit-codes'.`,
 	pf.String("api-base", "", "API address (default: Stripe's for stripe, in-process for emulator)")
 	pf.String("state-dir", "", "State `dir` of the emulator and the simulation")
 	pf.Bool("live", false, "Allow a live key (sk_live_, rk_live_)")
+	// Every command accepts -o, if only to report its errors as JSON;
+	// commands with a result of their own declare their own -o, which
+	// replaces this one.
+	output.AddGlobalFlag(cmd, &f.format)
 
 	fac := &f.Factory
 	cmd.AddGroup(&cobra.Group{ID: "core", Title: "Commands:"}, &cobra.Group{ID: "help", Title: "Help topics:"})
@@ -174,7 +216,7 @@ Exit status: see 'tweetpay help exit-codes'.`,
 		c.GroupID = "core"
 		cmd.AddCommand(c)
 	}
-	topic := newCmdExitCodes()
+	topic := newCmdExitCodes(&f.format)
 	topic.GroupID = "help"
 	cmd.AddCommand(topic)
 	cmd.SetHelpCommandGroupID("help")
@@ -187,6 +229,8 @@ type factory struct {
 	cmdutil.Factory
 	flags   *pflag.FlagSet
 	running *cobra.Command // the command being run, once it runs
+	format  output.Format  // the root's -o, for commands without their own
+	version bool           // --version
 
 	cfg     *config.Config
 	cfgErr  error
@@ -262,4 +306,14 @@ func (f *factory) redact(s string) string {
 
 func (f *factory) configPath() (string, error) {
 	return config.FindPath(config.Options{Flags: f.flags})
+}
+
+// printVersion writes "tweetpay VERSION", or with -o json the version, the
+// commit and the build date.
+func printVersion(w io.Writer, format output.Format) error {
+	if format == output.JSON {
+		return output.WriteJSON(w, build.Get())
+	}
+	_, err := fmt.Fprintf(w, "tweetpay %s\n", build.String())
+	return err
 }

@@ -1,0 +1,90 @@
+package emulator
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tweetpay/tweetpay/pkg/config"
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/output"
+)
+
+// testConfig loads the defaults with a state directory of its own.
+func testConfig(t *testing.T) func() (*config.Config, error) {
+	t.Helper()
+	dir := t.TempDir()
+	env := map[string]string{"TWEETPAY_STATE_DIR": filepath.Join(dir, "state"), "XDG_CONFIG_HOME": filepath.Join(dir, "xdg")}
+	return func() (*config.Config, error) {
+		return config.Load(config.Options{Dir: dir, LookupEnv: func(k string) (string, bool) {
+			v, ok := env[k]
+			return v, ok
+		}})
+	}
+}
+
+func TestServeRunJSON(t *testing.T) {
+	pr, pw := io.Pipe()
+	var errOut bytes.Buffer
+	ios := &iostreams.IOStreams{In: strings.NewReader(""), Out: pw, ErrOut: &errOut}
+	getCfg := testConfig(t)
+	cfg, err := getCfg()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- serveRun(ctx, &ServeOptions{IO: ios, Config: getCfg, Addr: "127.0.0.1:0", Output: output.JSON})
+		pw.Close()
+	}()
+
+	lines := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(pr).ReadString('\n')
+		lines <- line
+		_, _ = io.Copy(io.Discard, pr)
+	}()
+	var line string
+	select {
+	case line = <-lines:
+	case err := <-done:
+		t.Fatalf("serve stopped: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("no line within 30s")
+	}
+	var got struct {
+		URL      string `json:"url"`
+		Addr     string `json:"addr"`
+		StateDir string `json:"state_dir"`
+	}
+	if err := json.Unmarshal([]byte(line), &got); err != nil {
+		t.Fatalf("first line %q is not a JSON object: %v", line, err)
+	}
+	if !strings.HasPrefix(got.URL, "http://127.0.0.1:") || got.URL != "http://"+got.Addr || got.StateDir != cfg.StateDir {
+		t.Errorf("listening object %+v (state dir %s)", got, cfg.StateDir)
+	}
+	resp, err := http.Get(got.URL + "/v1/customers")
+	if err != nil {
+		t.Fatalf("the server does not answer at %s: %v", got.URL, err)
+	}
+	resp.Body.Close()
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}

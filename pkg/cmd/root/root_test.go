@@ -1,0 +1,148 @@
+package root
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tweetpay/tweetpay/pkg/iostreams"
+)
+
+// leavesWithoutResult are the runnable commands that print no result of
+// their own, so -o there is the root's: help, and the completion scripts.
+var leavesWithoutResult = map[string]bool{
+	"tweetpay help":                  true,
+	"tweetpay completion bash":       true,
+	"tweetpay completion zsh":        true,
+	"tweetpay completion fish":       true,
+	"tweetpay completion powershell": true,
+}
+
+func TestEveryCommandAcceptsOutput(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	cmd := NewCmdRoot(newFactory(ios))
+	n := 0
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+		if c.Hidden {
+			return
+		}
+		n++
+		path := c.CommandPath()
+		if err := c.ParseFlags([]string{"-o", "json"}); err != nil {
+			t.Errorf("%s -o json: %v", path, err)
+		}
+		if c.Flags().Lookup("output").Value.String() != "json" {
+			t.Errorf("%s -o json: not set", path)
+		}
+		// A verb with a result declares its own -o, so that it prints the
+		// result as JSON rather than only its errors.
+		own := c.LocalNonPersistentFlags().Lookup("output") != nil
+		if c.Runnable() && !c.HasSubCommands() && c.Parent() != cmd && !leavesWithoutResult[path] && !own {
+			t.Errorf("%s has no -o of its own", path)
+		}
+	}
+	walk(cmd)
+	if n < 35 {
+		t.Errorf("walked %d commands; the tree looks incomplete", n)
+	}
+}
+
+func TestOutputArg(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"offer", "list"}, ""},
+		{[]string{"offer", "list", "-o", "json"}, "json"},
+		{[]string{"-ojson", "offer"}, "json"},
+		{[]string{"-o=json"}, "json"},
+		{[]string{"--output", "json"}, "json"},
+		{[]string{"--output=json"}, "json"},
+		{[]string{"-o", "json", "--output", "table"}, "table"},
+		{[]string{"tweet", "parse", "--", "-o", "json"}, ""},
+		{[]string{"-o"}, ""},
+		{[]string{"--outputs", "json"}, ""},
+	} {
+		if got := outputArg(tc.args); got != tc.want {
+			t.Errorf("outputArg(%q) = %q, want %q", tc.args, got, tc.want)
+		}
+	}
+}
+
+func TestRunJSONErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code ExitCode
+		msg  string
+	}{
+		{[]string{"offer", "create", "--bogus", "-o", "json"}, ExitUsage, "unknown flag: --bogus"},
+		{[]string{"frobnicate", "-o", "json"}, ExitUsage, `unknown command "frobnicate" for "tweetpay"`},
+		{[]string{"emulator", "reset", "-o", "json"}, ExitUsage, "emulator reset needs --yes when not run interactively"},
+	} {
+		ios, _, stdout, stderr := iostreams.Test()
+		code := Run(context.Background(), ios, tc.args)
+		var got struct {
+			Error    string `json:"error"`
+			ExitCode int    `json:"exit_code"`
+		}
+		if err := json.Unmarshal(stderr.Bytes(), &got); err != nil || strings.Count(stderr.String(), "\n") != 1 {
+			t.Errorf("%q: stderr %q is not one JSON line: %v", tc.args, stderr, err)
+			continue
+		}
+		if code != tc.code || got.ExitCode != int(tc.code) || got.Error != tc.msg || stdout.Len() != 0 {
+			t.Errorf("%q: exit %d, %+v, stdout %q; want %d, %q", tc.args, code, got, stdout, tc.code, tc.msg)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	ios, _, stdout, stderr := iostreams.Test()
+	if code := Run(context.Background(), ios, []string{"--version", "-o", "json"}); code != ExitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var v map[string]any
+	if err := json.Unmarshal(stdout.Bytes(), &v); err != nil {
+		t.Fatalf("%q: %v", stdout, err)
+	}
+	for _, k := range []string{"version", "commit", "date"} {
+		if _, ok := v[k]; !ok {
+			t.Errorf("--version -o json lacks %q: %s", k, stdout)
+		}
+	}
+	ios, _, stdout, _ = iostreams.Test()
+	if code := Run(context.Background(), ios, []string{"-v"}); code != ExitOK || !strings.HasPrefix(stdout.String(), "tweetpay ") || strings.Count(stdout.String(), "\n") != 1 {
+		t.Errorf("-v: exit %d, %q", code, stdout)
+	}
+}
+
+func TestExitCodesText(t *testing.T) {
+	// The text is built from the table that -o json prints; it reads as it
+	// did when it was written by hand.
+	const want = `tweetpay exits with one of these codes; scripts may rely on them.
+
+  0    ok, including "nothing found"
+  1    unexpected failure (a bug, an I/O error)
+  2    usage: a bad flag, argument or subcommand
+  3    input rejected: a bad tweet, a bad offer, an unknown ID
+  4    configuration or credentials: a bad tweetpay.yaml, a refused key,
+       a live key without --live
+  5    payment declined
+  6    provider unavailable: rate limited, a server error, the network, or
+       the state directory locked by another process; a retry may help
+  7    an expectation was not met (simulate tweet --expect, a scenario step)
+  130  interrupted
+
+With -o json, a failure is reported as one JSON line on stderr:
+  {"error": "...", "exit_code": N}
+`
+	if exitCodesHelp != want {
+		t.Errorf("exit codes text:\n%s\nwant:\n%s", exitCodesHelp, want)
+	}
+}
