@@ -76,6 +76,9 @@ func run(ctx context.Context, ios *iostreams.IOStreams, args []string, signals b
 	cmd.SetIn(ios.In)
 	cmd.SetOut(ios.Out)
 	cmd.SetErr(ios.ErrOut)
+	// Made here, after SetOut: the completion scripts are written to the
+	// writer the command had when it was made.
+	initCompletionCmd(cmd)
 
 	executed, err := cmd.ExecuteContextC(ctx)
 	if cerr := f.close(); err == nil && cerr != nil {
@@ -316,4 +319,17 @@ func printVersion(w io.Writer, format output.Format) error {
 	}
 	_, err := fmt.Fprintf(w, "tweetpay %s\n", build.String())
 	return err
+}
+
+// initCompletionCmd adds cobra's completion command now rather than when it
+// runs, to give it what cmdutil.Group gives a noun: a mistyped shell is a
+// usage error (exit 2), not help with exit 0.
+func initCompletionCmd(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Args = cmdutil.NoSubcommand
+			c.RunE = func(c *cobra.Command, _ []string) error { return c.Help() }
+		}
+	}
 }

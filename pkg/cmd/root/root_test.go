@@ -24,6 +24,7 @@ var leavesWithoutResult = map[string]bool{
 func TestEveryCommandAcceptsOutput(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	cmd := NewCmdRoot(newFactory(ios))
+	initCompletionCmd(cmd)
 	n := 0
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
@@ -49,7 +50,7 @@ func TestEveryCommandAcceptsOutput(t *testing.T) {
 		}
 	}
 	walk(cmd)
-	if n < 35 {
+	if n < 40 {
 		t.Errorf("walked %d commands; the tree looks incomplete", n)
 	}
 }
@@ -85,6 +86,7 @@ func TestRunJSONErrors(t *testing.T) {
 		{[]string{"offer", "create", "--bogus", "-o", "json"}, ExitUsage, "unknown flag: --bogus"},
 		{[]string{"frobnicate", "-o", "json"}, ExitUsage, `unknown command "frobnicate" for "tweetpay"`},
 		{[]string{"emulator", "reset", "-o", "json"}, ExitUsage, "emulator reset needs --yes when not run interactively"},
+		{[]string{"completion", "bogus", "-o", "json"}, ExitUsage, `unknown command "bogus" for "tweetpay completion"`},
 	} {
 		ios, _, stdout, stderr := iostreams.Test()
 		code := Run(context.Background(), ios, tc.args)
@@ -144,5 +146,20 @@ With -o json, a failure is reported as one JSON line on stderr:
 `
 	if exitCodesHelp != want {
 		t.Errorf("exit codes text:\n%s\nwant:\n%s", exitCodesHelp, want)
+	}
+}
+
+func TestCompletionUnknownShell(t *testing.T) {
+	ios, _, stdout, stderr := iostreams.Test()
+	if code := Run(context.Background(), ios, []string{"completion", "bogus"}); code != ExitUsage {
+		t.Errorf("completion bogus: exit %d, want %d", code, ExitUsage)
+	}
+	if stdout.Len() != 0 || !strings.HasPrefix(stderr.String(), `error: unknown command "bogus" for "tweetpay completion"`) {
+		t.Errorf("stdout %q, stderr %q", stdout, stderr)
+	}
+	// The scripts still go to the command's stdout.
+	ios, _, stdout, _ = iostreams.Test()
+	if code := Run(context.Background(), ios, []string{"completion", "bash"}); code != ExitOK || !strings.Contains(stdout.String(), "bash completion V2 for tweetpay") {
+		t.Errorf("completion bash: exit %d, %d bytes", code, stdout.Len())
 	}
 }
