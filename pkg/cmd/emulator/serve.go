@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -56,8 +57,10 @@ request changes nothing), to test clients' retries and idempotency:
   latency=D  added delay, or latency=D1-D2 for a uniform range
 for example --faults 429=0.1,503=0.05,reset=0.02,latency=20ms --seed 7.
 
-Exit status: 0 after a clean stop; 2 for a bad flag or fault spec; 6 if the
-state is locked by another process.`,
+Exit status: 0 after a clean stop; 2 for a bad flag or fault spec, such as
+an --addr that is not HOST:PORT with a port from 0 to 65535; 1 when the
+address cannot be listened on (already in use); 6 if the state is locked by
+another process.`,
 		Example: `  tweetpay emulator serve --addr 127.0.0.1:12111
   tweetpay emulator serve --addr 127.0.0.1:0 --faults 429=0.1,reset=0.05 -v`,
 		Args: cmdutil.NoArgs,
@@ -84,13 +87,18 @@ state is locked by another process.`,
 	return cmd
 }
 
-// checkAddr refuses a non-loopback address without --allow-remote: the
-// emulator accepts any test key and must not be reachable from elsewhere by
-// accident.
+// checkAddr refuses an address that cannot be listened on, before the
+// state is opened: host:port with a numeric port from 0 to 65535 (0 picks
+// a free one). It refuses a non-loopback address without --allow-remote:
+// the emulator accepts any test key and must not be reachable from
+// elsewhere by accident.
 func checkAddr(addr string, allowRemote bool) error {
-	host, _, err := net.SplitHostPort(addr)
+	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return cmdutil.FlagErrorf("invalid --addr %q: %v", addr, err)
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return cmdutil.FlagErrorf("invalid --addr %q: the port must be a number from 0 to 65535, such as 127.0.0.1:12111", addr)
 	}
 	if allowRemote {
 		return nil

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/output"
@@ -86,5 +88,37 @@ func TestServeRunJSON(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+}
+
+func TestCheckAddr(t *testing.T) {
+	for _, tc := range []struct {
+		addr   string
+		remote bool
+		err    string
+	}{
+		{"127.0.0.1:12111", false, ""},
+		{"127.0.0.1:0", false, ""},
+		{"localhost:65535", false, ""},
+		{"[::1]:12111", false, ""},
+		{"0.0.0.0:12111", true, ""},
+		{"127.0.0.1:99999", false, `invalid --addr "127.0.0.1:99999": the port must be a number from 0 to 65535`},
+		{"127.0.0.1:65536", false, "the port must be a number from 0 to 65535"},
+		{":-1", false, "the port must be a number from 0 to 65535"},
+		{":-1", true, "the port must be a number from 0 to 65535"},
+		{"localhost:abc", false, "the port must be a number from 0 to 65535"},
+		{"localhost:http", false, "the port must be a number from 0 to 65535"},
+		{"127.0.0.1:", false, "the port must be a number from 0 to 65535"},
+		{"nonsense", false, `invalid --addr "nonsense": address nonsense: missing port in address`},
+		{"0.0.0.0:12111", false, "is not a loopback address"},
+	} {
+		err := checkAddr(tc.addr, tc.remote)
+		var fe *cmdutil.FlagError
+		switch {
+		case tc.err == "" && err != nil:
+			t.Errorf("%s: %v", tc.addr, err)
+		case tc.err != "" && (err == nil || !errors.As(err, &fe) || !strings.Contains(err.Error(), tc.err)):
+			t.Errorf("%s (remote %v): error %v, want a FlagError with %q", tc.addr, tc.remote, err, tc.err)
+		}
 	}
 }
