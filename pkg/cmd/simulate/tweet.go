@@ -53,14 +53,21 @@ TEXT may be - to read it from standard input. With --file, the tweet is read
 from a Twitter API v2 Tweet, a v1.1 Tweet, an Account Activity payload
 (tweet_create_events) or a plain {"id","from","text","created_at"} object.
 
+A payload may hold several tweets (an Account Activity payload, a v2
+response whose "data" is an array): they are processed in order.
+With -o json, one tweet prints one result object; several print an array of
+result objects, in payload order. If a tweet cannot be processed, the
+results of those before it are printed and the rest are not run; running
+the payload again is safe, as processed tweets come back as duplicates.
+
 The same tweet ID processed twice returns the first result with
 "duplicate": true and charges nothing. Without --id, the ID is derived from
 the author, text and time.
 
-Exit status: 0 when processed (purchased, rejected, ignored, ...); 5 when the
-card was declined and --expect was not given; 3 for a bad tweet; 7 when the
-outcome differs from --expect; 4 for a bad configuration; 6 when the provider
-is unavailable.`,
+Exit status: 0 when processed (purchased, rejected, ignored, ...); 5 when a
+card was declined and --expect was not given; 3 for a bad tweet; 7 when an
+outcome differs from --expect (with several tweets, each must match); 4 for
+a bad configuration; 6 when the provider is unavailable.`,
 		Example: `  tweetpay simulate tweet --from @alice "I want one #BuyBlueMug"
   tweetpay simulate tweet --from @alice --at 2026-11-24T10:00:00Z --expect awaiting_confirmation "#BuyKindle"
   tweetpay simulate tweet --file tweet_create_events.json -o json`,
@@ -117,43 +124,73 @@ func tweetRun(ctx context.Context, opts *TweetOptions) error {
 		return err
 	}
 	var results []shop.Result
+	var procErr error
 	for _, tw := range tweets {
 		r, err := eng.Process(ctx, tw)
 		if err != nil {
-			return err
+			procErr = err
+			break
 		}
 		results = append(results, r)
 	}
-	for _, r := range results {
-		if opts.Output == output.JSON {
-			if err := output.WriteJSON(opts.IO.Out, r); err != nil {
-				return err
-			}
-		} else {
-			printResult(opts.IO.Out, r)
-		}
+	// The tweets processed before a failure may have been charged: their
+	// results are printed all the same.
+	if err := printResults(opts, results, len(tweets) > 1); err != nil {
+		return err
+	}
+	if procErr != nil {
+		return procErr
 	}
 	return exitFor(opts.Expect, results)
 }
 
-// exitFor turns outcomes into the exit status: 7 when an expectation is
-// not met, 5 for a decline nobody expected.
-func exitFor(expect string, results []shop.Result) error {
-	for _, r := range results {
-		if expect != "" && r.Outcome != expect {
-			return fmt.Errorf("%w: tweet %s: outcome %s, expected %s", scenario.ErrExpectation, r.TweetID, r.Outcome, expect)
+// printResults writes the results: with -o json one object for a single
+// tweet, and an array when the payload held several.
+func printResults(opts *TweetOptions, results []shop.Result, several bool) error {
+	if opts.Output != output.JSON {
+		for _, r := range results {
+			printResult(opts.IO.Out, r)
 		}
-	}
-	if expect != "" {
 		return nil
 	}
-	for _, r := range results {
-		if r.Outcome == shop.Declined {
-			return fmt.Errorf("tweet %s: %w (%s)", r.TweetID, payment.ErrDeclined,
-				strings.Trim(shop.Str(r.ErrorCode)+", "+shop.Str(r.DeclineCode), ", "))
-		}
+	switch {
+	case several && len(results) > 0:
+		return output.WriteJSON(opts.IO.Out, results)
+	case len(results) == 1:
+		return output.WriteJSON(opts.IO.Out, results[0])
 	}
 	return nil
+}
+
+// exitFor turns outcomes into the exit status: 7 when an expectation is
+// not met by any of the tweets, else 5 for a decline nobody expected. The
+// error names every tweet concerned.
+func exitFor(expect string, results []shop.Result) error {
+	var err error
+	if expect != "" {
+		for _, r := range results {
+			switch {
+			case r.Outcome == expect:
+			case err == nil:
+				err = fmt.Errorf("%w: tweet %s: outcome %s, expected %s", scenario.ErrExpectation, r.TweetID, r.Outcome, expect)
+			default:
+				err = fmt.Errorf("%w; tweet %s: outcome %s, expected %s", err, r.TweetID, r.Outcome, expect)
+			}
+		}
+		return err
+	}
+	for _, r := range results {
+		if r.Outcome != shop.Declined {
+			continue
+		}
+		codes := strings.Trim(shop.Str(r.ErrorCode)+", "+shop.Str(r.DeclineCode), ", ")
+		if err == nil {
+			err = fmt.Errorf("tweet %s: %w (%s)", r.TweetID, payment.ErrDeclined, codes)
+		} else {
+			err = fmt.Errorf("%w; tweet %s: %v (%s)", err, r.TweetID, payment.ErrDeclined, codes)
+		}
+	}
+	return err
 }
 
 func readTweets(opts *TweetOptions) ([]shop.Tweet, error) {
