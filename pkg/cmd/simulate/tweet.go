@@ -46,17 +46,20 @@ func NewCmdTweet(f *cmdutil.Factory, runF func(context.Context, *TweetOptions) e
 a purchase hashtag charges a linked buyer's card; an offer with a confirmation
 hashtag authorises first and captures when the buyer confirms in time; a tweet
 that starts with a gift handle ("@tweetacoffee to @friend") buys a gift for
-each recipient. The tweet's time is --at (default: now) or the payload's
-created_at, never the clock during processing, so runs are reproducible.
+each recipient. The tweet's time is --at (default: the payload's created_at,
+else now), never the clock during processing, so runs are reproducible.
 
 TEXT may be - to read it from standard input. With --file, the tweet is read
 from a Twitter API v2 Tweet, a v1.1 Tweet, an Account Activity payload
 (tweet_create_events) or a plain {"id","from","text","created_at"} object.
+For a payload of one tweet, --id and --at replace its ID and time; --at also
+gives a time to a payload without created_at.
 
 A payload may hold several tweets (an Account Activity payload, a v2
-response whose "data" is an array): they are processed in order.
-With -o json, one tweet prints one result object; several print an array of
-result objects, in payload order. If a tweet cannot be processed, the
+response whose "data" is an array): they are processed in order. --id is
+then a usage error, and so is --at unless none of them has a created_at.
+With -o json, one tweet prints one result object; several print an array
+of result objects, in payload order. If a tweet cannot be processed, the
 results of those before it are printed and the rest are not run; running
 the payload again is safe, as processed tweets come back as duplicates.
 
@@ -66,8 +69,8 @@ the author, text and time.
 
 Exit status: 0 when processed (purchased, rejected, ignored, ...); 5 when a
 card was declined and --expect was not given; 3 for a bad tweet; 7 when an
-outcome differs from --expect (with several tweets, each must match); 4 for
-a bad configuration; 6 when the provider is unavailable.`,
+outcome differs from --expect (with several tweets, each must match); 2 for
+bad flags; 4 for a bad configuration; 6 when the provider is unavailable.`,
 		Example: `  tweetpay simulate tweet --from @alice "I want one #BuyBlueMug"
   tweetpay simulate tweet --from @alice --at 2026-11-24T10:00:00Z --expect awaiting_confirmation "#BuyKindle"
   tweetpay simulate tweet --file tweet_create_events.json -o json`,
@@ -103,8 +106,8 @@ a bad configuration; 6 when the provider is unavailable.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.From, "from", "", "Author of the tweet (`@handle`)")
-	fl.StringVar(&opts.ID, "id", "", "Tweet `ID` (default: derived from author, text and time)")
-	fl.StringVar(&opts.At, "at", "", "Time of the tweet, RFC3339 (default now)")
+	fl.StringVar(&opts.ID, "id", "", "Tweet `ID` (default: the payload's, else derived from author, text and time)")
+	fl.StringVar(&opts.At, "at", "", "Time of the tweet, RFC3339 (default: the payload's, else now)")
 	fl.StringVar(&opts.Expect, "expect", "", "Exit 7 unless the outcome is this `outcome`")
 	fl.StringVar(&opts.File, "file", "", "Read the tweet from a JSON payload `file` (- for stdin)")
 	output.AddFlag(cmd, &opts.Output)
@@ -222,15 +225,46 @@ func readTweets(opts *TweetOptions) ([]shop.Tweet, error) {
 	if len(tws) == 0 {
 		return nil, fmt.Errorf("%w: %s holds no tweet", shop.ErrBadTweet, opts.File)
 	}
+	if len(tws) > 1 {
+		if err := checkSeveral(opts, tws); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]shop.Tweet, 0, len(tws))
 	for _, t := range tws {
 		st, err := FromPayload(t, opts.At)
 		if err != nil {
 			return nil, err
 		}
+		if opts.ID != "" {
+			st.ID = opts.ID // one tweet, checked above
+		}
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// checkSeveral refuses --id and --at for a payload of several tweets: one
+// ID for all would make every tweet after the first a duplicate, and one
+// time for all would silently replace theirs. --at still gives a time to
+// tweets that have none (a v2 response without tweet.fields=created_at).
+func checkSeveral(opts *TweetOptions, tws []tweet.Tweet) error {
+	src := opts.File
+	if src == "-" {
+		src = "standard input"
+	}
+	if opts.ID != "" {
+		return cmdutil.FlagErrorf("--id cannot be used with a payload of several tweets: %s holds %d, each with its own ID", src, len(tws))
+	}
+	if opts.At == "" {
+		return nil
+	}
+	for _, t := range tws {
+		if !t.CreatedAt.IsZero() {
+			return cmdutil.FlagErrorf("--at cannot be used with a payload of several tweets that have their own created_at: %s holds %d", src, len(tws))
+		}
+	}
+	return nil
 }
 
 func fromText(opts *TweetOptions, text string) shop.Tweet {

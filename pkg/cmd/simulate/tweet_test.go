@@ -2,8 +2,14 @@ package simulate
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/output"
 	"github.com/tweetpay/tweetpay/pkg/payment"
@@ -82,6 +88,62 @@ func TestPrintResultsJSON(t *testing.T) {
 			}
 			if len(got) == 0 || got[:1] != tc.first {
 				t.Errorf("output starts %q, want %q: %s", got[:min(len(got), 1)], tc.first, got)
+			}
+		})
+	}
+}
+
+func TestReadTweetsOverrides(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	one := write("one.json", `{"id":"p1","from":"@alice","text":"#BuyBlueMug","created_at":"2026-11-24T11:00:00Z"}`)
+	two := write("two.json", `{"tweet_create_events":[`+
+		`{"created_at":"Tue Nov 24 10:05:00 +0000 2026","id_str":"1","text":"#BuyBlueMug","user":{"id_str":"2","screen_name":"bob"}},`+
+		`{"created_at":"Tue Nov 24 10:06:00 +0000 2026","id_str":"3","text":"#BuyBlueMug","user":{"id_str":"4","screen_name":"alice"}}]}`)
+	untimed := write("untimed.json", `{"data":[{"id":"1","text":"#BuyBlueMug","author_id":"2"},{"id":"3","text":"#BuyBlueMug","author_id":"4"}],`+
+		`"includes":{"users":[{"id":"2","username":"bob"},{"id":"4","username":"alice"}]}}`)
+	at := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name, file, id, at string
+		wantIDs            []string
+		wantAt             time.Time
+		flagErr            string
+	}{
+		{name: "one tweet as it is", file: one, wantIDs: []string{"p1"}, wantAt: time.Date(2026, 11, 24, 11, 0, 0, 0, time.UTC)},
+		{name: "one tweet, --id and --at replace", file: one, id: "x", at: "2026-12-01T00:00:00Z", wantIDs: []string{"x"}, wantAt: at},
+		{name: "several as they are", file: two, wantIDs: []string{"1", "3"}},
+		{name: "several with --id", file: two, id: "x", flagErr: "--id cannot be used with a payload of several tweets"},
+		{name: "several with --at", file: two, at: "2026-12-01T00:00:00Z", flagErr: "--at cannot be used with a payload of several tweets"},
+		{name: "several untimed with --at", file: untimed, at: "2026-12-01T00:00:00Z", wantIDs: []string{"1", "3"}, wantAt: at},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ios, _, _, _ := iostreams.Test()
+			tws, err := readTweets(&TweetOptions{IO: ios, File: tc.file, ID: tc.id, At: tc.at})
+			if tc.flagErr != "" {
+				var fe *cmdutil.FlagError
+				if !errors.As(err, &fe) || !strings.Contains(err.Error(), tc.flagErr) {
+					t.Errorf("error %v, want a FlagError with %q", err, tc.flagErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, tw := range tws {
+				ids = append(ids, tw.ID)
+				if !tc.wantAt.IsZero() && !tw.At.Equal(tc.wantAt) {
+					t.Errorf("tweet %s at %v, want %v", tw.ID, tw.At, tc.wantAt)
+				}
+			}
+			if !slices.Equal(ids, tc.wantIDs) {
+				t.Errorf("IDs %v, want %v", ids, tc.wantIDs)
 			}
 		})
 	}
