@@ -45,8 +45,9 @@ func NewCmdTweet(f *cmdutil.Factory, runF func(context.Context, *TweetOptions) e
 		Long: `Run one tweet through the purchase engine, as the merchant's bot would see it:
 a purchase hashtag charges a linked buyer's card; an offer with a confirmation
 hashtag authorises first and captures when the buyer confirms in time; a tweet
-that starts with a gift handle ("@tweetacoffee to @friend") buys a gift for
-each recipient. The tweet's time is --at (default: the payload's created_at,
+whose first mention is a gift handle ("@tweetacoffee to @friend", or "hey
+@tweetacoffee to @friend") buys a gift for each account it mentions after it,
+other than the sender. The tweet's time is --at (default: the payload's created_at,
 else now), never the clock during processing, so runs are reproducible.
 
 TEXT may be - to read it from standard input. With --file, the tweet is read
