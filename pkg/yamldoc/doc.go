@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,7 +27,25 @@ var (
 	ErrUnsupported = errors.New("unsupported yaml layout")
 	// ErrInvalid is returned when the file is not YAML with a mapping at the top.
 	ErrInvalid = errors.New("invalid yaml document")
+	// ErrNoDir is matched (errors.Is) by the error of Save when the file's
+	// directory does not exist or is not a directory.
+	ErrNoDir = errors.New("no such directory")
 )
+
+// noDirError names the directory Save cannot write in.
+type noDirError struct {
+	dir    string
+	notDir bool // it exists but is a file
+}
+
+func (e *noDirError) Error() string {
+	if e.notDir {
+		return e.dir + " is not a directory"
+	}
+	return "directory " + e.dir + " does not exist"
+}
+
+func (e *noDirError) Is(target error) bool { return target == ErrNoDir }
 
 // Doc is a YAML document kept as its source bytes plus the node tree parsed
 // from them. It is not safe for concurrent use.
@@ -105,7 +124,8 @@ func (d *Doc) Decode(v any) error {
 // directory is written, synced and renamed over path, so readers see either
 // the old or the new file, never a part. The file gets mode 0600, or the
 // existing file's mode when that is stricter. A symbolic link at path is
-// followed, so the link survives.
+// followed, so the link survives. The directory is not created: its absence
+// is an error matching ErrNoDir. Errors name path, never the temporary file.
 func (d *Doc) Save(path string) error {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
@@ -114,10 +134,13 @@ func (d *Doc) Save(path string) error {
 	if fi, err := os.Stat(path); err == nil {
 		perm = fi.Mode().Perm() & 0o600
 	}
+	if err := CheckDir(path); err != nil {
+		return err
+	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
 	if err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
+		return saveErr(path, err)
 	}
 	tmp := f.Name()
 	ok := false
@@ -128,19 +151,19 @@ func (d *Doc) Save(path string) error {
 		}
 	}()
 	if err := f.Chmod(perm); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
+		return saveErr(path, err)
 	}
 	if _, err := f.Write(d.src); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
+		return saveErr(path, err)
 	}
 	if err := f.Sync(); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
+		return saveErr(path, err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
+		return saveErr(path, err)
 	}
 	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("save %s: %w", path, err)
+		return saveErr(path, err)
 	}
 	ok = true
 	if df, err := os.Open(dir); err == nil {
@@ -148,6 +171,37 @@ func (d *Doc) Save(path string) error {
 		df.Close()
 	}
 	return nil
+}
+
+// CheckDir returns the error Save would give, matching ErrNoDir, when the
+// directory of path does not exist or is not a directory; else nil. A
+// command with side effects before its Save checks first.
+func CheckDir(path string) error {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return saveErr(path, &noDirError{dir: dir})
+	} else if err == nil && !fi.IsDir() {
+		return saveErr(path, &noDirError{dir: dir, notDir: true})
+	}
+	return nil
+}
+
+// saveErr reports a failure to save path. The temporary file is an
+// implementation detail: an error naming it (an *fs.PathError or
+// *os.LinkError) is replaced by its cause, which errors.Is still matches.
+func saveErr(path string, err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		err = pe.Err
+	case errors.As(err, &le):
+		err = le.Err
+	}
+	return fmt.Errorf("save %s: %w", path, err)
 }
 
 // Field returns the value node of key name in mapping n, or nil.

@@ -2,6 +2,7 @@ package yamldoc
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -534,8 +535,24 @@ func TestLoadSave(t *testing.T) {
 	if err != nil || len(d3.Root().Content) != 2 {
 		t.Errorf("Load = %v, %v", d3, err)
 	}
-	if err := d.Save(filepath.Join(dir, "missing", "x.yaml")); err == nil {
-		t.Error("Save into a missing directory succeeded")
+	missing := filepath.Join(dir, "missing")
+	err = d.Save(filepath.Join(missing, "x.yaml"))
+	if want := "save " + filepath.Join(missing, "x.yaml") + ": directory " + missing + " does not exist"; !errors.Is(err, ErrNoDir) || err.Error() != want {
+		t.Errorf("Save into a missing directory: %v, want %q matching ErrNoDir", err, want)
+	}
+	err = d.Save(filepath.Join(path, "x.yaml"))
+	if !errors.Is(err, ErrNoDir) || !strings.HasSuffix(err.Error(), ": "+path+" is not a directory") {
+		t.Errorf("Save under a file: %v", err)
+	}
+	if runtime.GOOS != "windows" && os.Getuid() != 0 {
+		ro := filepath.Join(dir, "ro")
+		if err := os.Mkdir(ro, 0o500); err != nil {
+			t.Fatal(err)
+		}
+		err := d.Save(filepath.Join(ro, "x.yaml"))
+		if !errors.Is(err, fs.ErrPermission) || strings.Contains(err.Error(), ".tmp") {
+			t.Errorf("Save into a read-only directory: %v, want a permission error without the temporary file", err)
+		}
 	}
 	bad := filepath.Join(dir, "bad.yaml")
 	if err := os.WriteFile(bad, []byte("- a\n"), 0o600); err != nil {

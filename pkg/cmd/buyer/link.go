@@ -15,6 +15,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/output"
 	"github.com/tweetpay/tweetpay/pkg/payment"
 	"github.com/tweetpay/tweetpay/pkg/shop"
+	"github.com/tweetpay/tweetpay/pkg/yamldoc"
 )
 
 // LinkOptions are the inputs of `buyer link`.
@@ -164,6 +165,12 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 		}
 	}
 
+	if fileChanged {
+		if err := yamldoc.CheckDir(cfg.Path); err != nil {
+			return editErr(cfg.Path, err)
+		}
+	}
+
 	gw, err := opts.Gateway()
 	if err != nil {
 		return err
@@ -174,7 +181,7 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 	}
 	if fileChanged {
 		if err := bd.doc.Save(cfg.Path); err != nil {
-			return err
+			return editErr(cfg.Path, err)
 		}
 	}
 

@@ -93,7 +93,7 @@ func unlinkRun(_ context.Context, opts *UnlinkOptions) error {
 		return editErr(cfg.Path, err)
 	}
 	if err := bd.doc.Save(cfg.Path); err != nil {
-		return err
+		return editErr(cfg.Path, err)
 	}
 	if opts.Output == output.JSON {
 		return output.WriteJSON(opts.IO.Out, unlinked{Buyer: name, Path: cfg.Path, Unlinked: true})

@@ -136,16 +136,22 @@ func (od *offerDoc) check(after []offer.Offer, edited int) ([]offer.Resolved, er
 
 func (od *offerDoc) save() error {
 	if err := od.doc.Save(od.cfg.Path); err != nil {
-		return err
+		return editErr(od.cfg.Path, err)
 	}
 	return nil
 }
 
-// editErr explains a yamldoc failure: a layout it cannot edit safely is the
-// file's problem, not the user's input.
+// editErr explains a yamldoc failure: a layout it cannot edit safely, or a
+// file in a directory that does not exist, is the configuration's problem,
+// not the user's input.
 func editErr(path string, err error) error {
-	if errors.Is(err, yamldoc.ErrUnsupported) || errors.Is(err, yamldoc.ErrInvalid) {
+	switch {
+	case errors.Is(err, yamldoc.ErrUnsupported) || errors.Is(err, yamldoc.ErrInvalid):
 		return fmt.Errorf("%w: %s: %w", config.ErrInvalid, path, err)
+	case errors.Is(err, yamldoc.ErrNoDir):
+		// A --config in a directory that does not exist: create it, or
+		// fix the path. The error names both.
+		return fmt.Errorf("%w: %w; create it first, or check the path", config.ErrInvalid, err)
 	}
 	return err
 }

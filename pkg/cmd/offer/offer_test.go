@@ -445,3 +445,27 @@ func TestListRunTTY(t *testing.T) {
 		}
 	}
 }
+
+func TestCreateRunMissingDir(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "newdir", "x.yaml")
+	env := map[string]string{"TWEETPAY_CONFIG": path, "TWEETPAY_STATE_DIR": filepath.Join(dir, ".tweetpay"), "XDG_CONFIG_HOME": filepath.Join(dir, "xdg")}
+	getCfg := func() (*config.Config, error) {
+		return config.Load(config.Options{Dir: dir, LookupEnv: func(k string) (string, bool) {
+			v, ok := env[k]
+			return v, ok
+		}})
+	}
+	ios, _, _, _ := iostreams.Test()
+	err := createRun(context.Background(), &CreateOptions{IO: ios, Config: getCfg, Hashtag: "BuyBlueMug",
+		Fields: Fields{Name: "Blue Mug", Price: "12.50", Set: map[string]bool{flagName: true, flagPrice: true}}})
+	if !errors.Is(err, config.ErrInvalid) {
+		t.Fatalf("error %v, want config.ErrInvalid (exit 4)", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "directory "+filepath.Join(dir, "newdir")+" does not exist") || strings.Contains(msg, ".tmp") {
+		t.Errorf("error %q: want the missing directory named, and no temporary file", msg)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "newdir")); err == nil {
+		t.Error("the directory was created")
+	}
+}
