@@ -40,7 +40,4 @@ type EngineSpec struct {
 	Buyers []buyer.Buyer
 	// Namespace is prefixed to tweet IDs (see shop.Options.Namespace).
 	Namespace string
-	// Standalone ignores the config file's offers, buyers and backend: the
-	// engine has only Offers and Buyers, over an in-process emulator.
-	Standalone bool
 }

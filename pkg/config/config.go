@@ -20,6 +20,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tweetpay/tweetpay/internal/yamlcheck"
+	"github.com/tweetpay/tweetpay/pkg/country"
 )
 
 // ErrInvalid marks configuration and credential problems (exit 4).
@@ -476,7 +477,7 @@ func (c *Config) validate() error {
 	if c.APIKey != "" && !knownKeyPrefix(c.APIKey) {
 		return bad("API key %s is not a secret key: it should start with sk_test_ or rk_test_ (sk_live_ and rk_live_ need --live)", MaskKey(c.APIKey))
 	}
-	if len(c.Merchant.Country) != 2 || !isUpperAlpha(c.Merchant.Country) {
+	if !country.Valid(c.Merchant.Country) {
 		return bad("merchant.country %q is not a two-letter country code such as US", c.Merchant.Country)
 	}
 	if len(c.Merchant.Currency) != 3 || !isUpperAlpha(strings.ToUpper(c.Merchant.Currency)) {

@@ -85,6 +85,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bool expected", "offers:\n  - archived: maybe\n", "offers[0].archived: expected true or false"},
 		{"duplicate key", "merchant:\n  country: US\n  country: CA\n", "merchant.country: duplicate key"},
 		{"bad country", "merchant:\n  country: USA\n", `merchant.country "USA" is not a two-letter country code`},
+		{"no such country", "merchant:\n  country: ZZ\n", `merchant.country "ZZ" is not a two-letter country code`},
 		{"bad currency", "merchant:\n  currency: xyz\n", `merchant.currency "xyz" is not a currency Stripe supports`},
 		{"bad handle", "merchant:\n  handle: \"@not-valid\"\n", "merchant.handle"},
 		{"bad api base", "stripe:\n  api_base: ftp://x\n", "is not an http:// or https:// address"},

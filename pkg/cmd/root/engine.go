@@ -58,10 +58,6 @@ func (f *factory) engineFor(spec cmdutil.EngineSpec) (*shop.Engine, func() error
 	cfg := *base
 	cfg.Offers = mergeOffers(base.Offers, spec.Offers)
 	cfg.Buyers = mergeBuyers(base.Buyers, spec.Buyers)
-	if spec.Standalone {
-		cfg.Offers, cfg.Buyers = spec.Offers, spec.Buyers
-		cfg.Backend, cfg.APIBase, cfg.APIKey, cfg.Live = config.BackendEmulator, "", "", false
-	}
 	offers, err := cfg.ResolveOffers()
 	if err != nil {
 		return nil, nil, err
