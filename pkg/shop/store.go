@@ -160,17 +160,7 @@ func (s *Store) Sold() (map[string]int, error) {
 
 // PendingFor returns the pending purchase of a buyer for an offer.
 func (s *Store) PendingFor(buyer, offer string) (Pending, bool, error) {
-	var p Pending
-	var found bool
-	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketPending).Get(pairKey(buyer, offer))
-		if v == nil {
-			return nil
-		}
-		found = true
-		return json.Unmarshal(v, &p)
-	})
-	return p, found, err
+	return s.purchaseIn(bucketPending, buyer, offer)
 }
 
 // ExpiredFor returns the last purchase of a buyer for an offer whose
@@ -187,10 +177,15 @@ func (s *Store) PendingFor(buyer, offer string) (Pending, bool, error) {
 // Files written before the bucket existed get it when opened (OpenStore),
 // and have no record: their late confirmations answer no_pending_purchase.
 func (s *Store) ExpiredFor(buyer, offer string) (Pending, bool, error) {
+	return s.purchaseIn(bucketExpired, buyer, offer)
+}
+
+// purchaseIn reads the purchase of a buyer for an offer kept in bucket.
+func (s *Store) purchaseIn(bucket []byte, buyer, offer string) (Pending, bool, error) {
 	var p Pending
 	var found bool
 	err := s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketExpired).Get(pairKey(buyer, offer))
+		v := tx.Bucket(bucket).Get(pairKey(buyer, offer))
 		if v == nil {
 			return nil
 		}
