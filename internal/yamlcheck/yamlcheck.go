@@ -90,6 +90,7 @@ var Buyer = Map(map[string]*Field{
 	"card":    String,
 	"country": String,
 	"name":    String,
+	"user_id": String, // digits, often written as a number
 })
 
 // IsNull reports whether n is absent or an explicit null.

@@ -25,6 +25,11 @@ type Buyer struct {
 	Country string `yaml:"country,omitempty"`
 	// Name is an optional display name.
 	Name string `yaml:"name,omitempty"`
+	// UserID is the buyer's numeric Twitter user ID, optional: a tweet
+	// that names its author only by ID (a v2 Tweet without includes.users)
+	// is attributed to the buyer with that ID. The file may hold it as a
+	// string or as a number; it is read as written.
+	UserID string `yaml:"user_id,omitempty"`
 }
 
 // Resolved is a validated buyer.
@@ -36,6 +41,8 @@ type Resolved struct {
 	// buyer nor the default names one.
 	Country string
 	Name    string
+	// UserID is the Twitter user ID, "" when the buyer has none.
+	UserID string
 }
 
 // NormalizeHandle checks a Twitter handle, with or without its '@' (or the
@@ -74,8 +81,25 @@ func Key(h string) string {
 // usernames are case-insensitive, and the '@' is optional.
 func SameHandle(a, b string) bool { return Key(a) == Key(b) }
 
-// Resolve validates one buyer: the handle, the card (see ResolveCard) and the
-// country, defaultCountry when the buyer has none. Errors wrap ErrInvalid and
+// MaxUserIDLen is the most digits a Twitter user ID has (IDs are 64-bit).
+const MaxUserIDLen = 19
+
+// NormalizeUserID checks a Twitter user ID and returns it trimmed: 1 to 19
+// ASCII digits. "" (no ID) is returned as it is.
+func NormalizeUserID(id string) (string, error) {
+	s := strings.TrimSpace(id)
+	if s == "" {
+		return "", nil
+	}
+	if len(s) > MaxUserIDLen || strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
+		return "", fmt.Errorf("%w: user_id %q is not a Twitter user ID: write its digits (1 to %d), such as 2244994945", ErrInvalid, id, MaxUserIDLen)
+	}
+	return s, nil
+}
+
+// Resolve validates one buyer: the handle, the card (see ResolveCard), the
+// user ID (see NormalizeUserID) and the country, defaultCountry when the
+// buyer has none. Errors wrap ErrInvalid and
 // name the buyer.
 func Resolve(b Buyer, defaultCountry string) (Resolved, error) {
 	who := strings.TrimSpace(b.Handle)
@@ -103,15 +127,20 @@ func Resolve(b Buyer, defaultCountry string) (Resolved, error) {
 	if cc != "" && !country.Valid(up) {
 		return Resolved{}, fail(fmt.Errorf("%w: country %q is not an ISO 3166-1 alpha-2 code: write two letters such as US or CA", ErrInvalid, cc))
 	}
-	return Resolved{Handle: h, Card: card, Country: up, Name: strings.TrimSpace(b.Name)}, nil
+	uid, err := NormalizeUserID(b.UserID)
+	if err != nil {
+		return Resolved{}, fail(err)
+	}
+	return Resolved{Handle: h, Card: card, Country: up, Name: strings.TrimSpace(b.Name), UserID: uid}, nil
 }
 
 // ValidateAll resolves every buyer and checks that no handle appears twice
-// (compared case-insensitively). It returns every problem found, joined;
+// (compared case-insensitively) and that no two buyers share a user ID. It returns every problem found, joined;
 // each wraps ErrInvalid.
 func ValidateAll(buyers []Buyer, defaultCountry string) error {
 	var errs []error
 	seen := map[string]string{}
+	ids := map[string]string{}
 	for _, b := range buyers {
 		r, err := Resolve(b, defaultCountry)
 		if err != nil {
@@ -124,6 +153,14 @@ func ValidateAll(buyers []Buyer, defaultCountry string) error {
 			continue
 		}
 		seen[k] = r.Handle
+		if r.UserID == "" {
+			continue
+		}
+		if prev, ok := ids[r.UserID]; ok {
+			errs = append(errs, fmt.Errorf("%w: buyer @%s: user_id %s is already the user ID of buyer @%s: a Twitter account has one ID", ErrInvalid, r.Handle, r.UserID, prev))
+			continue
+		}
+		ids[r.UserID] = r.Handle
 	}
 	return errors.Join(errs...)
 }

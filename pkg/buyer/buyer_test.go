@@ -116,3 +116,72 @@ func TestValidateAll(t *testing.T) {
 		t.Errorf("ValidateAll reported %d problems, want 3: %q", n, err)
 	}
 }
+
+func TestNormalizeUserID(t *testing.T) {
+	good := []struct{ in, want string }{
+		{"", ""},
+		{"  ", ""},
+		{"5", "5"},
+		{" 2244994945 ", "2244994945"},
+		{"0", "0"},
+		{strings.Repeat("9", MaxUserIDLen), strings.Repeat("9", MaxUserIDLen)},
+	}
+	for _, tt := range good {
+		got, err := NormalizeUserID(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("NormalizeUserID(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+	for _, in := range []string{
+		"@alice", "alice", "-5", "+5", "5.0", "1e5", "0x1f", "1_000", "12 34", "５",
+		strings.Repeat("1", MaxUserIDLen+1),
+	} {
+		_, err := NormalizeUserID(in)
+		if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "is not a Twitter user ID") {
+			t.Errorf("NormalizeUserID(%q) = %v, want an ErrInvalid saying it is not a Twitter user ID", in, err)
+		}
+	}
+}
+
+func TestResolveUserID(t *testing.T) {
+	r, err := Resolve(Buyer{Handle: "@alice", Card: "visa", UserID: " 5 "}, "US")
+	if err != nil || r.UserID != "5" {
+		t.Errorf("Resolve with user_id = %+v, %v; want UserID 5", r, err)
+	}
+	r, err = Resolve(Buyer{Handle: "@alice", Card: "visa"}, "US")
+	if err != nil || r.UserID != "" {
+		t.Errorf("Resolve without user_id = %+v, %v; want no UserID", r, err)
+	}
+	_, err = Resolve(Buyer{Handle: "@alice", Card: "visa", UserID: "alice"}, "US")
+	if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `buyer @alice: invalid buyer: user_id "alice" is not a Twitter user ID`) {
+		t.Errorf("Resolve with a bad user_id = %v", err)
+	}
+}
+
+func TestValidateAllUserIDs(t *testing.T) {
+	ok := []Buyer{
+		{Handle: "@alice", Card: "visa", UserID: "5"},
+		{Handle: "@bob", Card: "visa", UserID: "6"},
+		{Handle: "@carol", Card: "visa"},
+		{Handle: "@dave", Card: "visa"},
+	}
+	if err := ValidateAll(ok, "US"); err != nil {
+		t.Errorf("ValidateAll(distinct user IDs) = %v", err)
+	}
+	err := ValidateAll([]Buyer{
+		{Handle: "@alice", Card: "visa", UserID: "5"},
+		{Handle: "@bob", Card: "visa", UserID: " 5"},
+		{Handle: "@carol", Card: "visa", UserID: "x5"},
+	}, "US")
+	if err == nil || !errors.Is(err, ErrInvalid) {
+		t.Fatalf("ValidateAll = %v, want ErrInvalid", err)
+	}
+	for _, want := range []string{
+		"buyer @bob: user_id 5 is already the user ID of buyer @alice",
+		`buyer @carol: invalid buyer: user_id "x5" is not a Twitter user ID`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("ValidateAll error %q lacks %q", err, want)
+		}
+	}
+}

@@ -213,3 +213,48 @@ func FuzzLoad(f *testing.F) {
 		_ = c.ValidateBuyers()
 	})
 }
+
+func TestBuyerUserID(t *testing.T) {
+	file := `buyers:
+  - handle: "@alice"
+    card: visa
+    user_id: 5
+  - handle: "@bob"
+    card: visa
+    user_id: "1850000000000000001"
+  - handle: "@carol"
+    card: visa
+    user_id: 9999999999999999999
+  - handle: "@dave"
+    card: visa
+`
+	c, err := load(t, file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, b := range c.Buyers {
+		got = append(got, b.UserID)
+	}
+	if want := []string{"5", "1850000000000000001", "9999999999999999999", ""}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("user IDs = %q, want %q", got, want)
+	}
+	if err := c.ValidateBuyers(); err != nil {
+		t.Errorf("ValidateBuyers = %v", err)
+	}
+
+	for _, tc := range []struct{ id, want string }{
+		{"5.0", `user_id "5.0" is not a Twitter user ID`},
+		{"-5", `user_id "-5" is not a Twitter user ID`},
+		{"0x5", `user_id "0x5" is not a Twitter user ID`},
+		{"[5]", "buyers[0].user_id: expected a single value, got a list"},
+	} {
+		c, err := load(t, "buyers:\n  - handle: \"@alice\"\n    card: visa\n    user_id: "+tc.id+"\n", nil)
+		if err == nil {
+			err = c.ValidateBuyers()
+		}
+		if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("user_id %s: error %v, want an ErrInvalid containing %q", tc.id, err, tc.want)
+		}
+	}
+}

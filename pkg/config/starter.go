@@ -38,6 +38,7 @@ buyers:
   - handle: "@alice"
     card: visa                # an alias (visa, mastercard, amex, declined, insufficient_funds, ...),
     country: US               #   a test card number, or a pm_card_* token
+    # user_id: "2244994945"   # optional: the Twitter user ID, for v2 tweets naming only their author_id
 `
 
 // WriteStarter writes Starter to path with mode 0600, replacing any file

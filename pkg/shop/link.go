@@ -17,6 +17,9 @@ type Account struct {
 	Name    string
 	Country string
 	Card    buyer.Card
+	// UserID is the buyer's Twitter user ID, "" when not known: a tweet
+	// that names its author only by ID is attributed to the buyer with it.
+	UserID string
 }
 
 // key is the case-insensitive identity of the handle.

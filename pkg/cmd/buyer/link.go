@@ -28,10 +28,12 @@ type LinkOptions struct {
 	Card    string
 	Country string
 	Name    string
-	// CountrySet and NameSet report that the flags were given, so that a
-	// re-link keeps what the file already says otherwise.
+	UserID  string
+	// CountrySet, NameSet and UserIDSet report that the flags were given,
+	// so that a re-link keeps what the file already says otherwise.
 	CountrySet bool
 	NameSet    bool
+	UserIDSet  bool
 	Output     output.Format
 }
 
@@ -39,7 +41,7 @@ type LinkOptions struct {
 func NewCmdLink(f *cmdutil.Factory, runF func(context.Context, *LinkOptions) error) *cobra.Command {
 	opts := &LinkOptions{IO: f.IOStreams, Config: f.Config, Gateway: f.Gateway}
 	cmd := &cobra.Command{
-		Use:   "link @HANDLE --card CARD [--country CC] [--name NAME]",
+		Use:   "link @HANDLE --card CARD [--country CC] [--name NAME] [--user-id ID]",
 		Short: "Link a test buyer's handle to a Stripe Customer with a card",
 		Long: `The card-sync step: find or create the buyer's Stripe Customer (identified by
 the e-mail address HANDLE@buyers.tweetpay.test), put the card on file, and
@@ -51,15 +53,22 @@ insufficient_funds, charge_customer_fail, ...), one of Stripe's test card
 numbers, or a pm_card_* token. A card that declines links fine: it declines
 when the buyer buys, with its own decline code, as on Stripe.
 
+--user-id records the buyer's numeric Twitter user ID (user_id in the file),
+so that a Twitter API v2 Tweet naming its author only by author_id (without
+includes.users) is attributed to this buyer. Two buyers cannot share one;
+--user-id "" removes it.
+
 Linking is idempotent: a second run with the same card creates nothing and
 says so. A new card replaces the one on file.
 
 Exit status: 0 when linked (or already linked); 2 for a missing flag; 3 for
-a bad handle, card or country; 4 for a bad config file or a refused key; 6
-when Stripe is unavailable (a retry is safe).`,
+a bad handle, card, country or user ID (also one another buyer has); 4 for a
+bad config file or a refused key; 6 when Stripe is unavailable (a retry is
+safe).`,
 		Example: `  tweetpay buyer link @alice --card visa
   tweetpay buyer link @bob --card declined --name "Bob B."
-  tweetpay buyer link @carol --card 5555555555554444 --country CA`,
+  tweetpay buyer link @carol --card 5555555555554444 --country CA
+  tweetpay buyer link @dave --card visa --user-id 2244994945`,
 		Args: cmdutil.ExactArgs(1, "a buyer's @handle"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Handle = args[0]
@@ -68,6 +77,7 @@ when Stripe is unavailable (a retry is safe).`,
 			}
 			opts.CountrySet = cmd.Flags().Changed("country")
 			opts.NameSet = cmd.Flags().Changed("name")
+			opts.UserIDSet = cmd.Flags().Changed("user-id")
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
@@ -77,6 +87,7 @@ when Stripe is unavailable (a retry is safe).`,
 	cmd.Flags().StringVar(&opts.Card, "card", "", "Test `card`: an alias (visa, declined, ...), a test card number or a pm_card_* token")
 	cmd.Flags().StringVar(&opts.Country, "country", "", "Buyer's `country`, ISO 3166-1 alpha-2 (default: the merchant's)")
 	cmd.Flags().StringVar(&opts.Name, "name", "", "Display `name` of the buyer")
+	cmd.Flags().StringVar(&opts.UserID, "user-id", "", "The buyer's Twitter user `ID` (digits), for tweets that name their author only by ID")
 	output.AddFlag(cmd, &opts.Output)
 	return cmdutil.ConfigMayBeMissing(cmd)
 }
@@ -92,6 +103,8 @@ type LinkResult struct {
 	Card          string `json:"card"`
 	CardToken     string `json:"card_token"`
 	Country       string `json:"country"`
+	// UserID is the buyer's Twitter user ID, null when the buyer has none.
+	UserID *string `json:"user_id"`
 	// DeclinesWith is the decline code a purchase with the card gets, null
 	// for a card that pays.
 	DeclinesWith    *string `json:"declines_with"`
@@ -136,6 +149,9 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 	if opts.NameSet {
 		next.Name = strings.TrimSpace(opts.Name)
 	}
+	if opts.UserIDSet {
+		next.UserID = strings.TrimSpace(opts.UserID)
+	}
 	r, err := buyer.Resolve(next, cfg.Merchant.Country)
 	if err != nil {
 		return err
@@ -149,6 +165,11 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 	}
 	if err := buyer.ValidateAll(others, cfg.Merchant.Country); err != nil {
 		return fmt.Errorf("%w: %s: fix these buyers first (tweetpay config validate shows them): %w", config.ErrInvalid, cfg.Path, err)
+	}
+	// The others are valid: what is wrong now is this buyer (a user ID
+	// another buyer has), the user's input.
+	if err := buyer.ValidateAll(append(others, next), cfg.Merchant.Country); err != nil {
+		return err
 	}
 
 	// Prepare the file edit before any Stripe write, so that a file that
@@ -175,7 +196,7 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 	if err != nil {
 		return err
 	}
-	l, err := shop.Link(ctx, gw, shop.Account{Handle: r.Handle, Name: r.Name, Country: r.Country, Card: r.Card})
+	l, err := shop.Link(ctx, gw, shop.Account{Handle: r.Handle, Name: r.Name, Country: r.Country, Card: r.Card, UserID: r.UserID})
 	if err != nil {
 		return err
 	}
@@ -188,7 +209,7 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 	res := LinkResult{
 		Handle: "@" + r.Handle, Customer: l.Customer, PaymentMethod: l.PaymentMethod, Card: r.Card.Input,
 		CardToken: r.Card.Token, Country: r.Country, CustomerCreated: l.Created, CardAttached: l.Attached,
-		Changed: l.Changed, FileChanged: fileChanged,
+		Changed: l.Changed, FileChanged: fileChanged, UserID: optional(r.UserID),
 	}
 	if r.Card.Decline != "" {
 		d := r.Card.Decline
@@ -247,5 +268,14 @@ func diff(old, next buyer.Buyer) map[string]any {
 	set("card", old.Card, next.Card)
 	set("country", old.Country, next.Country)
 	set("name", old.Name, next.Name)
+	set("user_id", old.UserID, next.UserID)
 	return out
+}
+
+// optional is s, or nil (JSON null) when s is empty.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

@@ -28,8 +28,9 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) err
 		Short:   "List the test buyers of tweetpay.yaml",
 		Long: `List the test buyers of the config file in file order: handle, card as
 written, the pm_card_* token it resolves to, country (the merchant's when
-the buyer has none) and name. Makes no network call; 'tweetpay buyer show'
-tells whether a buyer is linked on Stripe.
+the buyer has none), name and Twitter user ID (null in JSON when none).
+Makes no network call; 'tweetpay buyer show' tells whether a buyer is
+linked on Stripe.
 
 Exit status: 0 (also when there are no buyers); 4 when the config file or a
 buyer in it is invalid.`,
@@ -58,11 +59,13 @@ type Row struct {
 	DeclinesWith *string `json:"declines_with"`
 	Country      string  `json:"country"`
 	Name         string  `json:"name"`
+	// UserID is the buyer's Twitter user ID, null when the buyer has none.
+	UserID *string `json:"user_id"`
 }
 
 func rowOf(r buyer.Resolved) Row {
 	row := Row{Handle: "@" + r.Handle, Card: r.Card.Input, CardToken: r.Card.Token, Brand: r.Card.Brand,
-		Last4: r.Card.Last4, Country: r.Country, Name: r.Name}
+		Last4: r.Card.Last4, Country: r.Country, Name: r.Name, UserID: optional(r.UserID)}
 	if r.Card.Decline != "" {
 		d := r.Card.Decline
 		row.DeclinesWith = &d
@@ -76,6 +79,12 @@ var listColumns = []output.Column[Row]{
 	{Header: "TOKEN", Value: func(r Row) string { return r.CardToken }},
 	{Header: "COUNTRY", Value: func(r Row) string { return r.Country }},
 	{Header: "NAME", Value: func(r Row) string { return r.Name }},
+	{Header: "USER ID", Value: func(r Row) string {
+		if r.UserID == nil {
+			return ""
+		}
+		return *r.UserID
+	}},
 }
 
 // resolveAll validates the buyers of the file (exit 4 when one is invalid).

@@ -131,6 +131,9 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 		line("declines with", *s.DeclinesWith)
 	}
 	line("country", s.Country)
+	if s.UserID != nil {
+		line("user id", *s.UserID)
+	}
 	if !found {
 		line("linked", "no (run: tweetpay buyer link "+s.Handle+" --card "+s.Card+")")
 	} else {
