@@ -421,11 +421,17 @@ func (l *loader) tweetStep(f map[string]*yaml.Node, path string, st *Step, clock
 			return yamlcheck.Errorf(n, "%s.file: %s holds %d tweets: a step takes exactly one", path, name, len(tws))
 		}
 		t := tws[0]
-		if t.From == "" {
-			return yamlcheck.Errorf(n, "%s.file: %s: the tweet names no author username (a v2 tweet needs includes.users)", path, name)
+		if t.From == "" && t.AuthorID == "" {
+			return yamlcheck.Errorf(n, "%s.file: %s: the tweet names no author", path, name)
 		}
-		tw = shop.Tweet{ID: t.ID, From: "@" + t.From, Text: t.Text, Retweet: t.Retweet,
+		// A tweet naming its author only by ID (a v2 Tweet without
+		// includes.users) keeps From empty: the engine finds the buyer
+		// with that user_id, among the file's and the scenario's.
+		tw = shop.Tweet{ID: t.ID, AuthorID: t.AuthorID, Text: t.Text, Retweet: t.Retweet,
 			Own: t.ForUserID != "" && t.AuthorID == t.ForUserID}
+		if t.From != "" {
+			tw.From = "@" + t.From
+		}
 		if at == "" && !t.CreatedAt.IsZero() {
 			tw.At = t.CreatedAt.UTC()
 		}
@@ -527,7 +533,11 @@ func defaultName(st Step) string {
 		if r := []rune(text); len(r) > 50 {
 			text = string(r[:49]) + "…"
 		}
-		return fmt.Sprintf("%s: %q", st.Tweet.From, text)
+		by := st.Tweet.From
+		if by == "" {
+			by = "author_id " + st.Tweet.AuthorID // the engine finds the buyer
+		}
+		return fmt.Sprintf("%s: %q", by, text)
 	case KindCharges:
 		var parts []string
 		for _, kv := range [][2]string{{"offer", st.Filter.Offer}, {"buyer", st.Filter.Buyer}, {"status", st.Filter.Status}, {"currency", st.Filter.Currency}} {

@@ -22,11 +22,15 @@ var ErrBadTweet = errors.New("bad tweet")
 
 // Tweet is one tweet as the engine sees it.
 type Tweet struct {
-	ID      string
-	From    string // username, with or without '@'
-	Text    string
-	At      time.Time
-	Retweet bool
+	ID   string
+	From string // username, with or without '@'
+	// AuthorID is the author's Twitter user ID, if known. When From is
+	// empty (a v2 Tweet without includes.users), the tweet is the buyer's
+	// whose user ID this is.
+	AuthorID string
+	Text     string
+	At       time.Time
+	Retweet  bool
 	// Own marks a tweet by the account an Account Activity payload was
 	// delivered for: the merchant's own.
 	Own bool
@@ -52,6 +56,7 @@ type Engine struct {
 	store     *Store
 	offers    []offer.Resolved
 	buyers    map[string]Account
+	byUserID  map[string]string // Twitter user ID -> handle
 	merchant  string
 	namespace string
 
@@ -90,6 +95,7 @@ func New(o Options) *Engine {
 	e := &Engine{
 		gw: o.Gateway, store: o.Store, offers: o.Offers,
 		buyers:    map[string]Account{},
+		byUserID:  map[string]string{},
 		merchant:  strings.ToLower(strings.TrimPrefix(o.Merchant, "@")),
 		namespace: o.Namespace,
 		reserved:  map[string]int{},
@@ -102,8 +108,36 @@ func New(o Options) *Engine {
 	}
 	for _, a := range o.Buyers {
 		e.buyers[a.key()] = a
+		if a.UserID != "" {
+			e.byUserID[a.UserID] = a.Handle
+		}
 	}
 	return e
+}
+
+// HandleOf returns the handle of the buyer whose Twitter user ID is id.
+func (e *Engine) HandleOf(id string) (string, bool) {
+	h, ok := e.byUserID[id]
+	return h, ok
+}
+
+// author returns the username of tw's author: From, or for a tweet that
+// names its author only by ID, the handle of the buyer with that user ID.
+func (e *Engine) author(tw Tweet) (string, error) {
+	from := strings.TrimPrefix(strings.TrimSpace(tw.From), "@")
+	if from == "" && tw.AuthorID != "" {
+		h, ok := e.byUserID[tw.AuthorID]
+		if !ok {
+			return "", fmt.Errorf("%w: tweet %s names its author only by ID (author_id %s), and no buyer has user_id %s: "+
+				"add it to the buyer (buyer link @H --card C --user-id %s) or give the payload includes.users",
+				ErrBadTweet, tw.ID, tw.AuthorID, tw.AuthorID, tw.AuthorID)
+		}
+		return h, nil
+	}
+	if !tweet.IsValidUsername(from) {
+		return "", fmt.Errorf("%w: %q is not a Twitter username", ErrBadTweet, tw.From)
+	}
+	return from, nil
 }
 
 // Namespace returns the prefix the engine puts before tweet IDs in
@@ -137,9 +171,9 @@ func (e *Engine) ProcessThen(ctx context.Context, tw Tweet, then func(Result, er
 	if strings.TrimSpace(tw.ID) == "" {
 		return fmt.Errorf("%w: a tweet needs an id", ErrBadTweet)
 	}
-	from := strings.TrimPrefix(strings.TrimSpace(tw.From), "@")
-	if !tweet.IsValidUsername(from) {
-		return fmt.Errorf("%w: %q is not a Twitter username", ErrBadTweet, tw.From)
+	from, err := e.author(tw)
+	if err != nil {
+		return err
 	}
 	if tw.At.IsZero() {
 		return fmt.Errorf("%w: tweet %s has no time", ErrBadTweet, tw.ID)

@@ -57,7 +57,7 @@ func newFixture(t *testing.T, offers []offer.Offer, buyers []buyer.Buyer) *fixtu
 		if err != nil {
 			t.Fatal(err)
 		}
-		accounts = append(accounts, Account{Handle: r.Handle, Name: r.Name, Country: r.Country, Card: r.Card})
+		accounts = append(accounts, Account{Handle: r.Handle, Name: r.Name, Country: r.Country, Card: r.Card, UserID: r.UserID})
 	}
 	eng := New(Options{Gateway: gw, Store: store, Offers: rs, Buyers: accounts, Merchant: "@shop"})
 	return &fixture{eng: eng, gw: gw, store: store, em: em}
@@ -312,6 +312,45 @@ func TestBadTweets(t *testing.T) {
 		if _, err := f.eng.Process(context.Background(), tw); err == nil {
 			t.Errorf("tweet %+v accepted", tw)
 		}
+	}
+}
+
+// A tweet that names its author only by user ID is the buyer's with that
+// user ID; a username, when the tweet has one, wins; an ID no buyer has is a
+// bad tweet that says what to do.
+func TestAuthorID(t *testing.T) {
+	f := newFixture(t, []offer.Offer{{Hashtag: "BuyMug", Name: "Mug", Price: "9.00"}},
+		[]buyer.Buyer{{Handle: "@Alice", Card: "visa", UserID: "5"}, {Handle: "@bob", Card: "visa"}})
+	if h, ok := f.eng.HandleOf("5"); !ok || h != "Alice" {
+		t.Errorf("HandleOf(5) = %q, %v; want Alice", h, ok)
+	}
+	if h, ok := f.eng.HandleOf("6"); ok {
+		t.Errorf("HandleOf(6) = %q, want none", h)
+	}
+	ctx := context.Background()
+	r, err := f.eng.Process(ctx, Tweet{ID: "v2", AuthorID: "5", Text: "#BuyMug", At: t0})
+	if err != nil || r.From != "@Alice" || r.Outcome != Purchased {
+		t.Errorf("author_id 5 only: %+v, %v; want purchased by @Alice", r, err)
+	}
+	r, err = f.eng.Process(ctx, Tweet{ID: "v2b", From: "bob", AuthorID: "5", Text: "#BuyMug", At: t0})
+	if err != nil || r.From != "@bob" || r.Outcome != Purchased {
+		t.Errorf("username and author_id: %+v, %v; want purchased by @bob, the username", r, err)
+	}
+	r, err = f.eng.Process(ctx, Tweet{ID: "v2own", AuthorID: "5", Text: "#BuyMug", At: t0, Own: true})
+	if err != nil || r.Outcome != Ignored || Str(r.Reason) != ReasonOwnTweet {
+		t.Errorf("own tweet by author_id: %+v, %v; want ignored, own_tweet", r, err)
+	}
+	_, err = f.eng.Process(ctx, Tweet{ID: "v2y", AuthorID: "6", Text: "#BuyMug", At: t0})
+	want := "bad tweet: tweet v2y names its author only by ID (author_id 6), and no buyer has user_id 6: " +
+		"add it to the buyer (buyer link @H --card C --user-id 6) or give the payload includes.users"
+	if !errors.Is(err, ErrBadTweet) || err.Error() != want {
+		t.Errorf("unknown author_id: %v; want %q", err, want)
+	}
+	if _, err := f.eng.Process(ctx, Tweet{ID: "none", Text: "#BuyMug", At: t0}); !errors.Is(err, ErrBadTweet) {
+		t.Errorf("no author at all: %v; want ErrBadTweet", err)
+	}
+	if n := len(f.charges(t)); n != 2 {
+		t.Errorf("%d charges, want 2", n)
 	}
 }
 

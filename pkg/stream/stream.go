@@ -87,6 +87,10 @@ type Options struct {
 	// Convert turns a payload tweet into the engine's; it must fail for a
 	// tweet that cannot be processed (no author, no time).
 	Convert func(tweet.Tweet) (shop.Tweet, error)
+	// AuthorOf, when set, returns the handle of the buyer with a Twitter
+	// user ID. The stream asks it only for a tweet that names its author by
+	// ID alone, so that the tweet stays in order with the buyer's others.
+	AuthorOf func(userID string) (string, bool)
 	// Emit receives every line, in input order, from one goroutine. An
 	// error stops the stream.
 	Emit func(Line) error
@@ -146,6 +150,8 @@ type job struct {
 	n      int
 	tweets []tweet.Tweet
 	bad    error
+	// author is whose tweets the line holds (see author).
+	author string
 }
 
 type done struct {
@@ -372,6 +378,7 @@ func read(ctx context.Context, br *bufio.Reader, o Options, stopped *atomic.Bool
 			j.bad = perr
 		} else {
 			j.tweets = tws
+			j.author = author(tws, o.AuthorOf)
 		}
 		// Wait for room in the reordering window, then for the rate.
 		select {
@@ -417,14 +424,20 @@ func read(ctx context.Context, br *bufio.Reader, o Options, stopped *atomic.Bool
 }
 
 // author is whose tweets a line holds, from its first tweet, case folded;
-// "" for a bad line.
-func author(j job) string {
-	if len(j.tweets) == 0 {
+// "" for a bad line (no tweets). A tweet known only by its author's ID is its buyer's
+// when authorOf knows the ID.
+func author(tws []tweet.Tweet, authorOf func(string) (string, bool)) string {
+	if len(tws) == 0 {
 		return ""
 	}
-	key := j.tweets[0].From
+	key := tws[0].From
 	if key == "" {
-		key = j.tweets[0].AuthorID
+		key = tws[0].AuthorID
+		if authorOf != nil {
+			if h, ok := authorOf(key); ok {
+				key = h
+			}
+		}
 	}
 	return strings.ToLower(key)
 }
@@ -458,7 +471,7 @@ func (s *sched) add(j job) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.pending++
-	if a := author(j); a != "" {
+	if a := j.author; a != "" {
 		if waiting, busy := s.inFlight[a]; busy {
 			s.inFlight[a] = append(waiting, j)
 			return
@@ -500,7 +513,7 @@ func (s *sched) done(j job) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.pending--
-	if a := author(j); a != "" {
+	if a := j.author; a != "" {
 		if w := s.inFlight[a]; len(w) > 0 {
 			s.push(w[0]) // the author's next job is in flight now
 			s.inFlight[a] = w[1:]
@@ -689,19 +702,23 @@ func account(s *Summary, d done) {
 }
 
 // DefaultConvert converts a payload tweet for the engine: it needs an ID,
-// an author and a time.
+// an author (a username, or a user ID the engine knows) and a time.
 func DefaultConvert(t tweet.Tweet) (shop.Tweet, error) {
-	if t.From == "" {
-		return shop.Tweet{}, fmt.Errorf("%w: tweet %s names no author username", shop.ErrBadTweet, t.ID)
+	if t.From == "" && t.AuthorID == "" {
+		return shop.Tweet{}, fmt.Errorf("%w: tweet %s names no author", shop.ErrBadTweet, t.ID)
 	}
 	if t.CreatedAt.IsZero() {
 		return shop.Tweet{}, fmt.Errorf("%w: tweet %s has no created_at", shop.ErrBadTweet, t.ID)
 	}
 	if t.ID == "" {
-		return shop.Tweet{}, fmt.Errorf("%w: a tweet from @%s has no id", shop.ErrBadTweet, t.From)
+		by := "@" + t.From
+		if t.From == "" {
+			by = "user ID " + t.AuthorID
+		}
+		return shop.Tweet{}, fmt.Errorf("%w: a tweet from %s has no id", shop.ErrBadTweet, by)
 	}
 	return shop.Tweet{
-		ID: t.ID, From: t.From, Text: t.Text, At: t.CreatedAt, Retweet: t.Retweet,
+		ID: t.ID, From: t.From, AuthorID: t.AuthorID, Text: t.Text, At: t.CreatedAt, Retweet: t.Retweet,
 		Own: t.ForUserID != "" && t.AuthorID == t.ForUserID,
 	}, nil
 }

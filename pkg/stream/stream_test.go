@@ -14,6 +14,7 @@ import (
 
 	"github.com/tweetpay/tweetpay/pkg/payment"
 	"github.com/tweetpay/tweetpay/pkg/shop"
+	"github.com/tweetpay/tweetpay/pkg/tweet"
 )
 
 // fakeEngine records processed tweet IDs; it sleeps a random short time so
@@ -410,5 +411,74 @@ func TestRunRecorder(t *testing.T) {
 	}
 	if len(got) < 17 || got[16].Err == nil || sum.Failed != 1 || sum.Processed != len(got)-1 {
 		t.Fatalf("%d lines, summary %+v", len(got), sum)
+	}
+}
+
+// byIDEngine attributes a tweet known only by its author's ID as the real
+// engine does, then runs it through authorEngine.
+type byIDEngine struct {
+	*authorEngine
+	handles map[string]string
+}
+
+func (e byIDEngine) Process(ctx context.Context, tw shop.Tweet) (shop.Result, error) {
+	if tw.From == "" {
+		tw.From = e.handles[tw.AuthorID]
+	}
+	return e.authorEngine.Process(ctx, tw)
+}
+
+// A buyer's tweets stay in order whether they name the buyer by username or
+// (a v2 Tweet without includes.users) only by user ID.
+func TestRunKeepsOrderAcrossAuthorIDs(t *testing.T) {
+	var b strings.Builder
+	r := rand.New(rand.NewPCG(5, 6))
+	for i := 1; i <= 2000; i++ {
+		switch r.IntN(3) {
+		case 0:
+			fmt.Fprintf(&b, `{"id":"t%d","from":"@Hot","text":"hi","created_at":"2026-01-01T00:00:00Z"}`+"\n", i)
+		case 1:
+			fmt.Fprintf(&b, `{"data":{"id":"t%d","author_id":"7","text":"hi","created_at":"2026-01-01T00:00:00Z"}}`+"\n", i)
+		default:
+			fmt.Fprintf(&b, `{"id":"t%d","from":"@u%d","text":"hi","created_at":"2026-01-01T00:00:00Z"}`+"\n", i, r.IntN(40))
+		}
+	}
+	handles := map[string]string{"7": "Hot"}
+	eng := byIDEngine{&authorEngine{order: map[string][]string{}, running: map[string]bool{}}, handles}
+	authorOf := func(id string) (string, bool) { h, ok := handles[id]; return h, ok }
+	got, sum, err := collect(t, b.String(), eng, Options{Concurrency: 16, AuthorOf: authorOf})
+	if err != nil || len(got) != 2000 || sum.Processed != 2000 {
+		t.Fatalf("%d lines, %+v, %v", len(got), sum, err)
+	}
+	if len(eng.overlap) > 0 {
+		t.Fatalf("tweets of one buyer processed at once: %v", eng.overlap[:min(5, len(eng.overlap))])
+	}
+	ids := eng.order["Hot"]
+	for i := 1; i < len(ids); i++ {
+		var a, b int
+		fmt.Sscanf(ids[i-1], "t%d", &a)
+		fmt.Sscanf(ids[i], "t%d", &b)
+		if a >= b {
+			t.Fatalf("@Hot: %s processed before %s", ids[i-1], ids[i])
+		}
+	}
+}
+
+func TestAuthor(t *testing.T) {
+	authorOf := func(id string) (string, bool) { return map[string]string{"7": "Hot"}[id], id == "7" }
+	for _, tc := range []struct {
+		tws      []tweet.Tweet
+		authorOf func(string) (string, bool)
+		want     string
+	}{
+		{nil, authorOf, ""},
+		{[]tweet.Tweet{{From: "Alice", AuthorID: "7"}}, authorOf, "alice"},
+		{[]tweet.Tweet{{AuthorID: "7"}}, authorOf, "hot"},
+		{[]tweet.Tweet{{AuthorID: "8"}}, authorOf, "8"},
+		{[]tweet.Tweet{{AuthorID: "7"}}, nil, "7"},
+	} {
+		if got := author(tc.tws, tc.authorOf); got != tc.want {
+			t.Errorf("author(%+v) = %q, want %q", tc.tws, got, tc.want)
+		}
 	}
 }

@@ -149,7 +149,7 @@ func Accounts(cfg *config.Config) ([]shop.Account, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", config.ErrInvalid, cfg.Path, err)
 		}
-		out = append(out, shop.Account{Handle: r.Handle, Name: r.Name, Country: r.Country, Card: r.Card})
+		out = append(out, shop.Account{Handle: r.Handle, Name: r.Name, Country: r.Country, Card: r.Card, UserID: r.UserID})
 	}
 	return out, nil
 }

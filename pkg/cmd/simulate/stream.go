@@ -69,7 +69,8 @@ Results go to standard output in input order: one tab-separated line per
 tweet, or with -o json one result object per line (as simulate tweet -o
 json). A progress bar goes to standard error when it is a terminal, and a
 summary (outcomes, amounts per currency, bad lines) at the end. A bad line
-(not JSON, not a tweet, over 1 MiB, no author or time) is reported on
+(not JSON, not a tweet, over 1 MiB, no author or time, or a v2 Tweet whose
+author_id no buyer has as user_id, without includes.users) is reported on
 standard error with its line number and counted; --fail-fast stops there.
 On Ctrl-C the tweets in flight finish, the summary is printed and the
 command exits 130; run it again to continue.
@@ -214,6 +215,7 @@ func streamRun(ctx context.Context, opts *StreamOptions) error {
 		FailFast:    opts.FailFast,
 		Retries:     retries(opts.Retries),
 		Convert:     streamTweet,
+		AuthorOf:    eng.HandleOf,
 		CountRest:   countRest,
 		Emit: func(l stream.Line) error {
 			if l.Bad {
@@ -256,10 +258,11 @@ func streamRun(ctx context.Context, opts *StreamOptions) error {
 }
 
 // streamTweet converts a line's tweet for the engine; a tweet without an
-// author or a time is a bad line.
+// author or a time is a bad line. An author known only by ID is the
+// engine's to find among the buyers (a bad line when none has that ID).
 func streamTweet(t tweet.Tweet) (shop.Tweet, error) {
-	if t.From == "" {
-		return shop.Tweet{}, fmt.Errorf("%w: tweet %s names no author username (a v2 tweet needs includes.users)", shop.ErrBadTweet, t.ID)
+	if t.From == "" && t.AuthorID == "" {
+		return shop.Tweet{}, fmt.Errorf("%w: tweet %s names no author", shop.ErrBadTweet, t.ID)
 	}
 	if t.CreatedAt.IsZero() {
 		return shop.Tweet{}, fmt.Errorf("%w: tweet %s has no created_at", shop.ErrBadTweet, t.ID)

@@ -53,6 +53,9 @@ else now), never the clock during processing, so runs are reproducible.
 TEXT may be - to read it from standard input. With --file, the tweet is read
 from a Twitter API v2 Tweet, a v1.1 Tweet, an Account Activity payload
 (tweet_create_events) or a plain {"id","from","text","created_at"} object.
+A v2 Tweet without includes.users names its author only by author_id: it is
+the tweet of the buyer with that user_id (buyer link --user-id), and a bad
+tweet when no buyer has it.
 For a payload of one tweet, --id and --at replace its ID and time; --at also
 gives a time to a payload without created_at.
 
@@ -285,9 +288,12 @@ func DeriveID(from, text string, at time.Time) string {
 }
 
 // FromPayload converts a tweet read from a payload; at overrides its time.
+// A tweet whose author is known only by ID (a v2 Tweet without
+// includes.users) keeps From empty: the engine finds the buyer with that
+// user ID.
 func FromPayload(t tweet.Tweet, at string) (shop.Tweet, error) {
 	st := shop.Tweet{
-		ID: t.ID, From: t.From, Text: t.Text, At: t.CreatedAt, Retweet: t.Retweet,
+		ID: t.ID, From: t.From, AuthorID: t.AuthorID, Text: t.Text, At: t.CreatedAt, Retweet: t.Retweet,
 		Own: t.ForUserID != "" && t.AuthorID == t.ForUserID,
 	}
 	if at != "" {
@@ -301,7 +307,11 @@ func FromPayload(t tweet.Tweet, at string) (shop.Tweet, error) {
 		return shop.Tweet{}, fmt.Errorf("%w: tweet %s has no created_at; pass --at", shop.ErrBadTweet, t.ID)
 	}
 	if st.ID == "" {
-		st.ID = DeriveID(st.From, st.Text, st.At)
+		by := st.From
+		if by == "" {
+			by = "id:" + st.AuthorID // the engine finds the buyer by ID
+		}
+		st.ID = DeriveID(by, st.Text, st.At)
 	}
 	return st, nil
 }
