@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Limits on payloads, checked before any decoding.
@@ -79,6 +80,15 @@ func readPayload(data []byte, format string, fast bool) ([]Tweet, error) {
 	if err := checkDepth(data, MaxPayloadDepth); err != nil {
 		return nil, err
 	}
+	// encoding/json reads invalid UTF-8 and lone surrogates as U+FFFD:
+	// Twitter never delivers either, so a payload holding one is refused
+	// rather than read as some other text.
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("%w: payload holds invalid UTF-8", ErrPayload)
+	}
+	if loneSurrogate(data) {
+		return nil, fmt.Errorf("%w: payload holds a lone UTF-16 surrogate (a \\uD800-\\uDFFF escape without its pair)", ErrPayload)
+	}
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return nil, fmt.Errorf("%w: empty payload", ErrPayload)
@@ -122,6 +132,65 @@ func readPayload(data []byte, format string, fast bool) ([]Tweet, error) {
 	default:
 		return readActivity(top)
 	}
+}
+
+// loneSurrogate reports whether data, JSON, escapes half of a UTF-16
+// surrogate pair without the other half.
+func loneSurrogate(data []byte) bool {
+	for i := bytes.IndexByte(data, '\\'); i >= 0 && i+1 < len(data); {
+		if data[i+1] != 'u' {
+			i += 2 // an escape such as \\ or \"
+		} else {
+			v, ok := hex4(data, i+2)
+			switch {
+			case !ok:
+				i += 2
+			case v >= 0xDC00 && v <= 0xDFFF:
+				return true // a low half first
+			case v >= 0xD800 && v <= 0xDBFF:
+				lo, ok := uint16(0), i+11 < len(data) && data[i+6] == '\\' && data[i+7] == 'u'
+				if ok {
+					lo, ok = hex4(data, i+8)
+				}
+				if !ok || lo < 0xDC00 || lo > 0xDFFF {
+					return true
+				}
+				i += 12
+			default:
+				i += 6
+			}
+		}
+		if i >= len(data) {
+			break
+		}
+		j := bytes.IndexByte(data[i:], '\\')
+		if j < 0 {
+			break
+		}
+		i += j
+	}
+	return false
+}
+
+// hex4 reads the four hex digits at data[i:].
+func hex4(data []byte, i int) (uint16, bool) {
+	if i+4 > len(data) {
+		return 0, false
+	}
+	var v uint16
+	for _, c := range data[i : i+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			v = v<<4 | uint16(c-'0')
+		case 'a' <= c && c <= 'f':
+			v = v<<4 | uint16(c-'a'+10)
+		case 'A' <= c && c <= 'F':
+			v = v<<4 | uint16(c-'A'+10)
+		default:
+			return 0, false
+		}
+	}
+	return v, true
 }
 
 func has(m map[string]json.RawMessage, key string) bool {

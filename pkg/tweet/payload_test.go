@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func readTestdata(t *testing.T, name string) []byte {
@@ -133,5 +134,36 @@ func TestReadPayloadErrors(t *testing.T) {
 				t.Errorf("error %q does not say %q", err, tt.msg)
 			}
 		})
+	}
+}
+
+// TestPayloadEncoding: encoding/json would read invalid UTF-8 and lone
+// surrogates as U+FFFD; a payload holding either is refused instead.
+func TestPayloadEncoding(t *testing.T) {
+	line := func(text string) []byte {
+		return []byte(`{"id":"1","from":"@alice","text":"` + text + `","created_at":"2026-11-24T10:00:00Z"}`)
+	}
+	for name, c := range map[string]struct {
+		data []byte
+		want string // "" when the payload is read, else in the error
+	}{
+		"invalid UTF-8":        {line("#BuyBlueMug \xff"), "invalid UTF-8"},
+		"lone high surrogate":  {line(`#BuyBlueMug \ud800`), "lone UTF-16 surrogate"},
+		"high then other":      {line(`#BuyBlueMug \ud800\u0041`), "lone UTF-16 surrogate"},
+		"lone low surrogate":   {line(`#BuyBlueMug \udc00 x`), "lone UTF-16 surrogate"},
+		"high at the end":      {[]byte(`{"text":"\ud83d`), "lone UTF-16 surrogate"},
+		"a pair":               {line(`#BuyBlueMug \ud83d\ude00`), ""},
+		"an escaped backslash": {line(`#BuyBlueMug \\ud800`), ""},
+		"other escapes":        {line(`#BuyBlueMug \"\n\u00e9`), ""},
+	} {
+		tws, err := ReadPayload(c.data)
+		switch {
+		case c.want == "" && err != nil:
+			t.Errorf("%s: %v", name, err)
+		case c.want == "" && len(tws) == 1 && strings.ContainsRune(tws[0].Text, utf8.RuneError):
+			t.Errorf("%s: text %q", name, tws[0].Text)
+		case c.want != "" && (!errors.Is(err, ErrPayload) || !strings.Contains(err.Error(), c.want)):
+			t.Errorf("%s: error %v, want one saying %q", name, err, c.want)
+		}
 	}
 }
