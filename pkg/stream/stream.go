@@ -116,8 +116,9 @@ type Line struct {
 	// stayed unavailable, or an engine failure.
 	Err error
 	Bad bool
-	// Interrupted is set for a line whose retries were cut short by
-	// cancellation: it was not processed.
+	// Interrupted is set for a line that was not processed: its retries
+	// were cut short by cancellation, or --fail-fast stopped the stream
+	// before it started.
 	Interrupted bool
 }
 
@@ -236,11 +237,23 @@ func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, 
 					return
 				}
 				pending.Add(1)
-				process(ctx, work, p, o, j, func(d done) {
+				finish := func(d done) {
+					if o.FailFast && d.line.Bad {
+						// Stop here, not when the line is emitted in
+						// order: the lines queued behind it must not
+						// be processed.
+						stop(fmt.Errorf("%w: %w", ErrStopped, d.line.Err))
+					}
 					jobs.done(j)
 					results <- d
 					pending.Done()
-				})
+				}
+				if o.FailFast && stopped.Load() {
+					// Read before the bad line was found, not started.
+					finish(done{seq: j.seq, line: Line{N: j.n, Interrupted: true}})
+					continue
+				}
+				process(ctx, work, p, o, j, finish)
 			}
 		}()
 	}

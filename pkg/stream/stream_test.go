@@ -24,13 +24,14 @@ type fakeEngine struct {
 	seen     map[string]int
 	failures map[string]int // tweet ID -> transient failures before success
 	fatal    map[string]bool
+	bad      map[string]bool // tweet IDs refused as bad tweets
 	inFlight atomic.Int32
 	maxSeen  atomic.Int32
 	delay    time.Duration
 }
 
 func newFake() *fakeEngine {
-	return &fakeEngine{seen: map[string]int{}, failures: map[string]int{}, fatal: map[string]bool{}}
+	return &fakeEngine{seen: map[string]int{}, failures: map[string]int{}, fatal: map[string]bool{}, bad: map[string]bool{}}
 }
 
 func (f *fakeEngine) Process(ctx context.Context, tw shop.Tweet) (shop.Result, error) {
@@ -46,6 +47,9 @@ func (f *fakeEngine) Process(ctx context.Context, tw shop.Tweet) (shop.Result, e
 	time.Sleep(f.delay)
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.bad[tw.ID] {
+		return shop.Result{}, fmt.Errorf("%w: too long", shop.ErrBadTweet)
+	}
 	if f.fatal[tw.ID] {
 		return shop.Result{}, errors.New("disk on fire")
 	}
@@ -142,6 +146,31 @@ func TestRunFailFast(t *testing.T) {
 	}
 	if sum.Lines >= 203 || len(got) != sum.Lines {
 		t.Errorf("read %d lines, emitted %d: fail-fast should stop early", sum.Lines, len(got))
+	}
+}
+
+// TestRunFailFastBadTweet: a line the engine refuses as a bad tweet stops
+// the stream at once, as a line that cannot be read does: the lines read
+// behind it are not processed, though they were queued before it failed.
+func TestRunFailFastBadTweet(t *testing.T) {
+	eng := newFake()
+	eng.bad["t2"] = true
+	got, sum, err := collect(t, lines(40), eng, Options{Concurrency: 1, FailFast: true})
+	if !errors.Is(err, ErrStopped) || !strings.Contains(err.Error(), "line 2") {
+		t.Fatalf("err = %v, want ErrStopped at line 2", err)
+	}
+	eng.mu.Lock()
+	defer eng.mu.Unlock()
+	if len(eng.seen) != 1 || eng.seen["t1"] != 1 {
+		t.Errorf("processed %v, want t1 alone", eng.seen)
+	}
+	if sum.Processed != 1 || sum.BadLines != 1 || sum.Tweets != 1 {
+		t.Errorf("summary %+v", sum)
+	}
+	for _, l := range got {
+		if l.N > 2 && (!l.Interrupted || len(l.Results) > 0) {
+			t.Errorf("line %d after the bad one: %+v", l.N, l)
+		}
 	}
 }
 
