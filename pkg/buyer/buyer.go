@@ -5,6 +5,7 @@ package buyer
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -84,15 +85,22 @@ func SameHandle(a, b string) bool { return Key(a) == Key(b) }
 // MaxUserIDLen is the most digits a Twitter user ID has (IDs are 64-bit).
 const MaxUserIDLen = 19
 
-// NormalizeUserID checks a Twitter user ID and returns it trimmed: 1 to 19
-// ASCII digits. "" (no ID) is returned as it is.
+// NormalizeUserID checks a Twitter user ID and returns it trimmed: a
+// positive 64-bit integer in ASCII digits, without leading zeros (so that
+// one ID has one spelling: "05" would let two buyers share 5). "" (no ID) is
+// returned as it is.
 func NormalizeUserID(id string) (string, error) {
 	s := strings.TrimSpace(id)
 	if s == "" {
 		return "", nil
 	}
-	if len(s) > MaxUserIDLen || strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
-		return "", fmt.Errorf("%w: user_id %q is not a Twitter user ID: write its digits (1 to %d), such as 2244994945", ErrInvalid, id, MaxUserIDLen)
+	bad := len(s) > MaxUserIDLen || s[0] == '0' || strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }) >= 0
+	if !bad {
+		_, err := strconv.ParseInt(s, 10, 64)
+		bad = err != nil
+	}
+	if bad {
+		return "", fmt.Errorf("%w: user_id %q is not a Twitter user ID: write its digits without leading zeros, such as 2244994945", ErrInvalid, id)
 	}
 	return s, nil
 }

@@ -123,8 +123,7 @@ func TestNormalizeUserID(t *testing.T) {
 		{"  ", ""},
 		{"5", "5"},
 		{" 2244994945 ", "2244994945"},
-		{"0", "0"},
-		{strings.Repeat("9", MaxUserIDLen), strings.Repeat("9", MaxUserIDLen)},
+		{"9223372036854775807", "9223372036854775807"},
 	}
 	for _, tt := range good {
 		got, err := NormalizeUserID(tt.in)
@@ -134,7 +133,7 @@ func TestNormalizeUserID(t *testing.T) {
 	}
 	for _, in := range []string{
 		"@alice", "alice", "-5", "+5", "5.0", "1e5", "0x1f", "1_000", "12 34", "５",
-		strings.Repeat("1", MaxUserIDLen+1),
+		"0", "05", "02244994945", "9223372036854775808", strings.Repeat("9", MaxUserIDLen), strings.Repeat("1", MaxUserIDLen+1),
 	} {
 		_, err := NormalizeUserID(in)
 		if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "is not a Twitter user ID") {
