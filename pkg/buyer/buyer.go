@@ -133,7 +133,7 @@ func Resolve(b Buyer, defaultCountry string) (Resolved, error) {
 	}
 	up := strings.ToUpper(cc)
 	if cc != "" && !country.Valid(up) {
-		return Resolved{}, fail(fmt.Errorf("%w: country %q is not an ISO 3166-1 alpha-2 code: write two letters such as US or CA", ErrInvalid, cc))
+		return Resolved{}, fail(fmt.Errorf("%w: country %q is not an ISO 3166-1 alpha-2 code: %s", ErrInvalid, cc, country.Advice(up)))
 	}
 	uid, err := NormalizeUserID(b.UserID)
 	if err != nil {

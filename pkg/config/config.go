@@ -478,7 +478,7 @@ func (c *Config) validate() error {
 		return bad("API key %s is not a secret key: it should start with sk_test_ or rk_test_ (sk_live_ and rk_live_ need --live)", MaskKey(c.APIKey))
 	}
 	if !country.Valid(c.Merchant.Country) {
-		return bad("merchant.country %q is not a two-letter country code such as US", c.Merchant.Country)
+		return bad("merchant.country %q is not an ISO 3166-1 alpha-2 code: %s", c.Merchant.Country, country.Advice(c.Merchant.Country))
 	}
 	if len(c.Merchant.Currency) != 3 || !isUpperAlpha(strings.ToUpper(c.Merchant.Currency)) {
 		return bad("merchant.currency %q is not a three-letter currency code such as usd", c.Merchant.Currency)

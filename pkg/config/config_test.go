@@ -84,8 +84,9 @@ func TestLoadErrors(t *testing.T) {
 		{"list expected", "offers: BuyBlueMug\n", "offers: expected a list"},
 		{"bool expected", "offers:\n  - archived: maybe\n", "offers[0].archived: expected true or false"},
 		{"duplicate key", "merchant:\n  country: US\n  country: CA\n", "merchant.country: duplicate key"},
-		{"bad country", "merchant:\n  country: USA\n", `merchant.country "USA" is not a two-letter country code`},
-		{"no such country", "merchant:\n  country: ZZ\n", `merchant.country "ZZ" is not a two-letter country code`},
+		{"bad country", "merchant:\n  country: USA\n", `merchant.country "USA" is not an ISO 3166-1 alpha-2 code: write US`},
+		{"no such country", "merchant:\n  country: ZZ\n", `merchant.country "ZZ" is not an ISO 3166-1 alpha-2 code`},
+		{"reserved country", "merchant:\n  country: UK\n", `merchant.country "UK" is not an ISO 3166-1 alpha-2 code: write GB`},
 		{"bad currency", "merchant:\n  currency: xyz\n", `merchant.currency "xyz" is not a currency Stripe supports`},
 		{"bad handle", "merchant:\n  handle: \"@not-valid\"\n", "merchant.handle"},
 		{"bad api base", "stripe:\n  api_base: ftp://x\n", "is not an http:// or https:// address"},
@@ -224,7 +225,7 @@ func TestBuyerUserID(t *testing.T) {
     user_id: "1850000000000000001"
   - handle: "@carol"
     card: visa
-    user_id: 9999999999999999999
+    user_id: 9223372036854775807
   - handle: "@dave"
     card: visa
 `
@@ -236,7 +237,7 @@ func TestBuyerUserID(t *testing.T) {
 	for _, b := range c.Buyers {
 		got = append(got, b.UserID)
 	}
-	if want := []string{"5", "1850000000000000001", "9999999999999999999", ""}; strings.Join(got, ",") != strings.Join(want, ",") {
+	if want := []string{"5", "1850000000000000001", "9223372036854775807", ""}; strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("user IDs = %q, want %q", got, want)
 	}
 	if err := c.ValidateBuyers(); err != nil {

@@ -230,7 +230,7 @@ func Resolve(o Offer, d Defaults) (Resolved, error) {
 	for _, c := range countries {
 		cc := strings.ToUpper(strings.TrimSpace(c))
 		if !country.Valid(cc) {
-			return r, invalid(o, "country %q is not an ISO 3166-1 alpha-2 code: write two letters such as US or CA", c)
+			return r, invalid(o, "country %q is not an ISO 3166-1 alpha-2 code: %s", c, country.Advice(cc))
 		}
 		if !slices.Contains(r.Countries, cc) {
 			r.Countries = append(r.Countries, cc)

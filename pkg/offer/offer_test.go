@@ -114,6 +114,7 @@ func TestResolveErrors(t *testing.T) {
 		{base(func(o *Offer) { o.Stock = ptr(1); o.PerBuyerLimit = ptr(2) }), "per_buyer_limit 2 is above the stock of 1"},
 		{base(func(o *Offer) { o.Countries = []string{"USA"} }), `country "USA" is not an ISO 3166-1 alpha-2 code`},
 		{base(func(o *Offer) { o.Countries = []string{"US", "ZZ"} }), `country "ZZ" is not an ISO 3166-1 alpha-2 code`},
+		{base(func(o *Offer) { o.Countries = []string{"uk"} }), `country "uk" is not an ISO 3166-1 alpha-2 code: write GB`},
 		{Offer{GiftHandle: "g", Name: "x", Price: "5", Confirm: &Confirm{Hashtag: "C"}}, "confirm applies to hashtag offers only"},
 		{base(func(o *Offer) { o.Confirm = &Confirm{} }), "confirm.hashtag is required when confirm is set, e.g. ConfirmBlueMug"},
 		{base(func(o *Offer) { o.Confirm = &Confirm{Hashtag: "Confirm!"} }), `confirm.hashtag "Confirm!" is not a valid hashtag`},
