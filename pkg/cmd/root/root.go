@@ -222,6 +222,7 @@ Exit status: see 'tweetpay help exit-codes'.`,
 	topic := newCmdExitCodes(&f.format)
 	topic.GroupID = "help"
 	cmd.AddCommand(topic)
+	cmd.SetHelpCommand(newCmdHelp(cmd))
 	cmd.SetHelpCommandGroupID("help")
 	cmd.SetCompletionCommandGroupID("help")
 	return cmd
