@@ -251,6 +251,9 @@ func checkText(tw Tweet) error {
 		// them (display_text_range starts after them).
 		return nil
 	}
+	if rest := afterReplyMentions(tw.Text); rest != tw.Text && strings.TrimSpace(rest) == "" {
+		return fmt.Errorf("%w: tweet %s holds nothing but the @names it replies to", ErrBadTweet, tw.ID)
+	}
 	limit := tweet.ConfigV3().MaxWeightedTweetLength
 	if l := tweet.ParseLength(tw.Text, tweet.ConfigV3()); l.WeightedLength > limit {
 		return fmt.Errorf("%w: tweet %s is %d weighted characters, over %d", ErrBadTweet, tw.ID, l.WeightedLength, limit)

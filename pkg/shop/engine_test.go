@@ -398,10 +398,14 @@ func TestTextThatCannotBeATweet(t *testing.T) {
 	for id, text := range map[string]string{
 		"re2": mentions + "#BuyMug " + strings.Repeat("a", 273),
 		"re3": "#BuyMug " + mentions + strings.Repeat("a", 200),
+		"re4": strings.Repeat("@bluemugco ", 30),
 	} {
 		err := f.eng.ProcessThen(context.Background(), Tweet{ID: id, From: "alice", Text: text, At: t0}, func(Result, error) {})
 		if !errors.Is(err, ErrBadTweet) {
 			t.Errorf("%s: %v, want a bad tweet", id, err)
+		}
+		if only := strings.Contains(fmt.Sprint(err), "holds nothing but the @names it replies to"); only != (id == "re4") {
+			t.Errorf("%s: %v", id, err)
 		}
 	}
 }
