@@ -40,4 +40,10 @@ type EngineSpec struct {
 	Buyers []buyer.Buyer
 	// Namespace is prefixed to tweet IDs (see shop.Options.Namespace).
 	Namespace string
+	// Standalone leaves the user's configuration out altogether: no config
+	// file is read, and neither flags nor environment apply. The engine has
+	// only Offers and Buyers, Merchant's settings, and an in-process
+	// emulator, never Stripe (`demo`).
+	Standalone bool
+	Merchant   config.Merchant
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/buyer"
 	"github.com/tweetpay/tweetpay/pkg/charges"
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/money"
 	"github.com/tweetpay/tweetpay/pkg/offer"
@@ -22,17 +23,21 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/shop"
 )
 
+// The demo's merchant, and the defaults its offers and buyers inherit.
+var demoMerchant = config.Merchant{Handle: "@bluemugco", Country: "US", Currency: "usd"}
+
 // Options are the inputs of `demo`.
 type Options struct {
-	IO     *iostreams.IOStreams
-	Keep   bool
-	Output output.Format
+	IO        *iostreams.IOStreams
+	EngineFor func(cmdutil.EngineSpec) (*shop.Engine, func() error, error)
+	Keep      bool
+	Output    output.Format
 }
 
-// NewCmdDemo returns `demo`. It takes nothing from the factory but the
-// streams: the demo never reads the config file (see newEngine).
+// NewCmdDemo returns `demo`. Its engine is a standalone one: the demo never
+// reads the user's configuration (see cmdutil.EngineSpec.Standalone).
 func NewCmdDemo(f *cmdutil.Factory, runF func(context.Context, *Options) error) *cobra.Command {
-	opts := &Options{IO: f.IOStreams}
+	opts := &Options{IO: f.IOStreams, EngineFor: f.EngineFor}
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Run the whole story on a fresh embedded emulator",
@@ -109,7 +114,8 @@ func demoRun(ctx context.Context, opts *Options) error {
 	if !opts.Keep {
 		defer os.RemoveAll(dir)
 	}
-	eng, closeFn, err := newEngine(dir)
+	eng, closeFn, err := opts.EngineFor(cmdutil.EngineSpec{StateDir: dir, Offers: demoOffers, Buyers: demoBuyers,
+		Standalone: true, Merchant: demoMerchant})
 	if err != nil {
 		return err
 	}
@@ -121,18 +127,18 @@ func demoRun(ctx context.Context, opts *Options) error {
 	if human {
 		fmt.Fprintln(w, "Offers")
 		for _, o := range demoOffers {
-			r, err := offer.Resolve(o, offer.Defaults{Country: demoCountry, Currency: demoCurrency})
+			r, err := offer.Resolve(o, offer.Defaults{Country: demoMerchant.Country, Currency: demoMerchant.Currency})
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(w, "  %-18s %s\n", r.Label(), offer.TweetText(r, demoMerchant))
+			fmt.Fprintf(w, "  %-18s %s\n", r.Label(), offer.TweetText(r, demoMerchant.Handle))
 		}
 		fmt.Fprintln(w, "\nBuyers")
 		for _, b := range demoBuyers {
 			c, _ := buyer.ResolveCard(b.Card)
 			country := b.Country
 			if country == "" {
-				country = demoCountry
+				country = demoMerchant.Country
 			}
 			fmt.Fprintf(w, "  %-7s %-22s %s\n", b.Handle, b.Card+" ("+c.Token+")", country)
 		}

@@ -51,13 +51,18 @@ func (f *factory) newEngine() (*shop.Engine, error) {
 }
 
 func (f *factory) engineFor(spec cmdutil.EngineSpec) (*shop.Engine, func() error, error) {
-	base, err := f.config()
-	if err != nil {
-		return nil, nil, err
+	var cfg config.Config
+	if spec.Standalone {
+		cfg = config.Config{Merchant: spec.Merchant, Backend: config.BackendEmulator, Offers: spec.Offers, Buyers: spec.Buyers}
+	} else {
+		base, err := f.config()
+		if err != nil {
+			return nil, nil, err
+		}
+		cfg = *base
+		cfg.Offers = mergeOffers(base.Offers, spec.Offers)
+		cfg.Buyers = mergeBuyers(base.Buyers, spec.Buyers)
 	}
-	cfg := *base
-	cfg.Offers = mergeOffers(base.Offers, spec.Offers)
-	cfg.Buyers = mergeBuyers(base.Buyers, spec.Buyers)
 	offers, err := cfg.ResolveOffers()
 	if err != nil {
 		return nil, nil, err

@@ -3,6 +3,8 @@ package root
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -161,5 +163,71 @@ func TestCompletionUnknownShell(t *testing.T) {
 	ios, _, stdout, _ = iostreams.Test()
 	if code := Run(context.Background(), ios, []string{"completion", "bash"}); code != ExitOK || !strings.Contains(stdout.String(), "bash completion V2 for tweetpay") {
 		t.Errorf("completion bash: exit %d, %d bytes", code, stdout.Len())
+	}
+}
+
+// TestDemoStandalone runs the whole demo where the user's configuration is
+// broken and its environment points elsewhere: the demo's standalone engine
+// reads none of it, every step has its expected outcome (exit 0), the
+// expired purchase's charge is released, not refunded, and the temporary
+// state is removed.
+func TestDemoStandalone(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	if err := os.WriteFile("tweetpay.yaml", []byte("merchant: [\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(dir, "tmp")
+	if err := os.Mkdir(tmp, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", tmp)
+	t.Setenv("TWEETPAY_MERCHANT_COUNTRY", "CA")
+	t.Setenv("TWEETPAY_BACKEND", "stripe")
+	t.Setenv("TWEETPAY_API_BASE", "http://127.0.0.1:1")
+	t.Setenv("TWEETPAY_STATE_DIR", filepath.Join(dir, "state"))
+	ios, _, stdout, stderr := iostreams.Test()
+	if code := Run(context.Background(), ios, []string{"demo", "-o", "json"}); code != ExitOK {
+		t.Fatalf("demo: exit %d\n%s", code, stderr)
+	}
+	var got struct {
+		Results []struct {
+			Outcome string `json:"outcome"`
+		} `json:"results"`
+		Charges []struct {
+			Buyer    string `json:"buyer"`
+			Status   string `json:"status"`
+			Refunded int64  `json:"amount_refunded"`
+			Released bool   `json:"released"`
+		} `json:"charges"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
+		t.Fatalf("%v:\n%s", err, stdout)
+	}
+	if len(got.Results) == 0 || len(got.Charges) == 0 {
+		t.Fatalf("no results or charges:\n%s", stdout)
+	}
+	released := 0
+	for _, c := range got.Charges {
+		if c.Released {
+			released++
+			if c.Buyer != "@dave" || c.Status != "succeeded" || c.Refunded != 14999 {
+				t.Errorf("released charge: %+v", c)
+			}
+		}
+	}
+	if released != 1 {
+		t.Errorf("%d released charges, want 1: %+v", released, got.Charges)
+	}
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Errorf("left behind in TMPDIR: %v", left)
+	}
+	for _, p := range []string{"state", ".tweetpay"} {
+		if _, err := os.Stat(filepath.Join(dir, p)); err == nil {
+			t.Errorf("%s was created", p)
+		}
+	}
+	if b, _ := os.ReadFile("tweetpay.yaml"); string(b) != "merchant: [\n" {
+		t.Errorf("tweetpay.yaml changed: %q", b)
 	}
 }
