@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tweetpay/tweetpay/pkg/buyer"
 	"github.com/tweetpay/tweetpay/pkg/payment"
 	"github.com/tweetpay/tweetpay/pkg/shop"
 	"github.com/tweetpay/tweetpay/pkg/tweet"
@@ -96,17 +97,16 @@ func (q Query) Validate() error {
 }
 
 // CheckBuyer returns what is wrong with a buyer filter, or "": it must be a
-// Twitter username, with or without its '@' (or the full-width '＠'), by
-// twitter-text's rule (tweet.IsValidUsername), as buyers are declared.
+// handle as buyers are declared (buyer.NormalizeHandle), with or without
+// its '@'.
 func CheckBuyer(h string) string {
-	name, _ := cutSign(h, "@＠")
-	switch {
-	case name == "":
-		return "is empty: write a Twitter username such as @alice"
-	case !validHandle(name):
-		return "is not a Twitter username: use 1 to 20 letters, digits or underscores, with or without @, such as @alice"
+	if _, err := buyer.NormalizeHandle(h); err == nil {
+		return ""
 	}
-	return ""
+	if name, _ := cutSign(h, "@＠"); name == "" {
+		return "is empty: write a Twitter username such as @alice"
+	}
+	return "is not a Twitter username: use 1 to 20 letters, digits or underscores, with or without @, such as @alice"
 }
 
 // CheckOffer returns what is wrong with an offer filter, or "": it must be
@@ -123,10 +123,10 @@ func CheckOffer(s string) string {
 			return "is not a hashtag: use letters, digits and underscores, with at least one letter, such as #BuyBlueMug"
 		}
 	case sign == '@' || sign == '＠':
-		if !validHandle(name) {
+		if !validHandle(s) {
 			return "is not a gift handle: use 1 to 20 letters, digits or underscores, such as @tweetacoffee"
 		}
-	case !tweet.IsValidHashtag(name) && !validHandle(name):
+	case !tweet.IsValidHashtag(name) && !validHandle(s):
 		return "is neither a hashtag nor a gift handle: write an offer's, such as BuyBlueMug, #BuyBlueMug or @tweetacoffee"
 	}
 	return ""
@@ -142,10 +142,10 @@ func cutSign(s, signs string) (name string, sign rune) {
 	return s, 0
 }
 
-// validHandle reports whether name, without its sign, is a username.
-func validHandle(name string) bool {
-	// IsValidUsername takes an optional '@' itself: refuse a second one.
-	return !strings.ContainsAny(name, "@＠") && tweet.IsValidUsername(name)
+// validHandle reports whether h, with or without its '@', is a username.
+func validHandle(h string) bool {
+	_, err := buyer.NormalizeHandle(h)
+	return err == nil
 }
 
 func isStatus(s string) bool {
