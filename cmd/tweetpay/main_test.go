@@ -123,7 +123,7 @@ func cmdExitCode(ts *testscript.TestScript, neg bool, args []string) {
 // server is stopped with SIGINT when the script ends, and must exit 0.
 func cmdEmuServe(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 {
-		ts.Fatalf("usage: emuserve VAR [serve flags...]")
+		ts.Fatalf("usage: emuserve VAR [serve flags...] (sets VAR to the URL, VAR_ADDR to host:port)")
 	}
 	bin, err := exec.LookPath("tweetpay")
 	if err != nil {
@@ -158,6 +158,7 @@ func cmdEmuServe(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Fatalf("emuserve: unexpected first line %q", url)
 		}
 		ts.Setenv(args[0], url)
+		ts.Setenv(args[0]+"_ADDR", strings.TrimPrefix(url, "http://"))
 	case <-time.After(30 * time.Second):
 		_ = cmd.Process.Kill()
 		ts.Fatalf("emuserve: no URL within 30s")

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -113,6 +114,19 @@ func checkAddr(addr string, allowRemote bool) error {
 	return nil
 }
 
+// listenError says why addr cannot be listened on, without the address
+// twice (net.OpError repeats it).
+func listenError(addr string, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("listen on %s: the address is already in use; choose another with --addr (127.0.0.1:0 picks a free port)", addr)
+	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Err != nil {
+		err = op.Err
+	}
+	return fmt.Errorf("listen on %s: %w", addr, err)
+}
+
 func serveRun(ctx context.Context, opts *ServeOptions) error {
 	defer gctune.Throughput(gctune.ServerFloor)()
 	defer gctune.Procs()()
@@ -136,7 +150,7 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	}
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", opts.Addr, err)
+		return listenError(opts.Addr, err)
 	}
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	url := "http://" + ln.Addr().String()

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -120,5 +121,23 @@ func TestCheckAddr(t *testing.T) {
 		case tc.err != "" && (err == nil || !errors.As(err, &fe) || !strings.Contains(err.Error(), tc.err)):
 			t.Errorf("%s (remote %v): error %v, want a FlagError with %q", tc.addr, tc.remote, err, tc.err)
 		}
+	}
+}
+
+func TestServeRunAddressInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	ios := &iostreams.IOStreams{In: strings.NewReader(""), Out: io.Discard, ErrOut: io.Discard}
+	err = serveRun(context.Background(), &ServeOptions{IO: ios, Config: testConfig(t), Addr: addr})
+	if err == nil {
+		t.Fatal("serve on an address in use: no error")
+	}
+	want := "listen on " + addr + ": the address is already in use; choose another with --addr (127.0.0.1:0 picks a free port)"
+	if err.Error() != want {
+		t.Errorf("error %q, want %q", err, want)
 	}
 }
