@@ -112,23 +112,12 @@ func Parse(s, currency string) (Amount, error) {
 		return Amount{}, unknownCurrency(currency)
 	}
 	exp := info.exponent
-	t := strings.TrimSpace(s)
-	if t == "" {
+	if strings.TrimSpace(s) == "" {
 		return Amount{}, fmt.Errorf("%w: no amount given: write it in %s, e.g. %s", ErrInvalid, cur, example(exp))
 	}
-	if t[0] == '-' {
-		return Amount{}, fmt.Errorf("%w: %q is negative: amounts cannot be below 0", ErrInvalid, s)
-	}
-	if t[0] == '+' {
-		return Amount{}, fmt.Errorf("%w: %q has a sign: write %s without the +", ErrInvalid, s, t[1:])
-	}
-	if strings.ContainsAny(t, ",' _") {
-		return Amount{}, fmt.Errorf("%w: %q is ambiguous: write %s (a dot for decimals, no thousands separators)",
-			ErrInvalid, s, suggest(t))
-	}
-	intPart, frac, hasDot := strings.Cut(t, ".")
-	if !allDigits(intPart) || !allDigits(frac) || (hasDot && (intPart == "" || frac == "")) {
-		return Amount{}, fmt.Errorf("%w: %q is not an amount: write digits with an optional dot, e.g. %s", ErrInvalid, s, example(exp))
+	intPart, frac, err := split(s, exp)
+	if err != nil {
+		return Amount{}, err
 	}
 	if len(frac) > exp {
 		if exp == 0 {
@@ -159,6 +148,40 @@ func Parse(s, currency string) (Amount, error) {
 		minorFrac = f * pow10(exp-len(frac))
 	}
 	return New(major*scale+minorFrac, cur)
+}
+
+// CheckSyntax reports whether s is written as Parse reads amounts, before
+// the currency (and so how many decimals it takes) is known: a command can
+// refuse "abc" or "-5" as a bad flag before it looks up what the amount is
+// in. Errors wrap ErrInvalid.
+func CheckSyntax(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return fmt.Errorf("%w: no amount given: write it in major units, e.g. 12.50", ErrInvalid)
+	}
+	_, _, err := split(s, 2)
+	return err
+}
+
+// split checks what Parse requires of every amount, whatever its currency,
+// and returns the digits before and after the dot; exp picks the example
+// that messages give.
+func split(s string, exp int) (intPart, frac string, err error) {
+	t := strings.TrimSpace(s)
+	if t[0] == '-' {
+		return "", "", fmt.Errorf("%w: %q is negative: amounts cannot be below 0", ErrInvalid, s)
+	}
+	if t[0] == '+' {
+		return "", "", fmt.Errorf("%w: %q has a sign: write %s without the +", ErrInvalid, s, t[1:])
+	}
+	if strings.ContainsAny(t, ",' _") {
+		return "", "", fmt.Errorf("%w: %q is ambiguous: write %s (a dot for decimals, no thousands separators)",
+			ErrInvalid, s, suggest(t))
+	}
+	intPart, frac, hasDot := strings.Cut(t, ".")
+	if !allDigits(intPart) || !allDigits(frac) || (hasDot && (intPart == "" || frac == "")) {
+		return "", "", fmt.Errorf("%w: %q is not an amount: write digits with an optional dot, e.g. %s", ErrInvalid, s, example(exp))
+	}
+	return intPart, frac, nil
 }
 
 // suggest rewrites a number written with commas, apostrophes, underscores or

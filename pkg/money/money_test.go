@@ -91,6 +91,37 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+// CheckSyntax refuses what Parse refuses in every currency, and accepts what
+// some currency could take: the decimals are left to Parse.
+func TestCheckSyntax(t *testing.T) {
+	for _, ok := range []string{"5", "5.00", "0.5", "1.250", "5.001", " 12.50 ", "0"} {
+		if err := CheckSyntax(ok); err != nil {
+			t.Errorf("CheckSyntax(%q) = %v, want nil", ok, err)
+		}
+	}
+	for in, want := range map[string]string{
+		"":      "no amount given: write it in major units, e.g. 12.50",
+		"  ":    "no amount given",
+		"abc":   `"abc" is not an amount: write digits with an optional dot, e.g. 12.50`,
+		"-5":    `"-5" is negative`,
+		"+5":    "write 5 without the +",
+		"1,000": "write 1000 (",
+		"1e3":   "is not an amount",
+		".5":    "is not an amount",
+	} {
+		err := CheckSyntax(in)
+		if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), want) {
+			t.Errorf("CheckSyntax(%q) = %v, want an ErrInvalid containing %q", in, err, want)
+		}
+		if strings.TrimSpace(in) == "" {
+			continue // Parse names the currency it wants the amount in
+		}
+		if _, perr := Parse(in, "usd"); perr == nil || perr.Error() != err.Error() {
+			t.Errorf("CheckSyntax(%q) = %v but Parse(%q, usd) = %v", in, err, in, perr)
+		}
+	}
+}
+
 func TestNew(t *testing.T) {
 	tests := []struct {
 		minor   int64

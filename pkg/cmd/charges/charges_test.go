@@ -100,6 +100,13 @@ func TestNewCmdRefund(t *testing.T) {
 		{args: []string{"ch_1", "ch_2"}, wantErr: "too many arguments"},
 		{args: []string{"ch_1", "--reason", "bored"}, wantErr: `--reason "bored" is not one of`},
 		{args: []string{"ch_1", "--amount", ""}, wantErr: "--amount is empty"},
+		// What no currency accepts is refused before the charge is read.
+		{args: []string{"ch_1", "--amount", "abc"}, wantErr: `amount: invalid amount: "abc" is not an amount`},
+		{args: []string{"ch_1", "--amount", "-5"}, wantErr: `"-5" is negative`},
+		{args: []string{"ch_1", "--amount", "1,000.00"}, wantErr: `write 1000.00`},
+		{args: []string{"ch_1", "--amount", "0"}, wantErr: `"0": a refund must be more than 0`},
+		{args: []string{"ch_1", "--amount", " 0.00 "}, wantErr: `a refund must be more than 0`},
+		{args: []string{"ch_1", "--amount", "5.001"}, want: charges.RefundInput{Charge: "ch_1", Amount: "5.001"}},
 	}
 	for _, tt := range tests {
 		ios, _, _, _ := iostreams.Test()
@@ -115,6 +122,13 @@ func TestNewCmdRefund(t *testing.T) {
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("%v: error %v, want %q", tt.args, err, tt.wantErr)
+			}
+			var fe *cmdutil.FlagError
+			if !errors.As(err, &fe) {
+				t.Errorf("%v: error %v is not a usage error", tt.args, err)
+			}
+			if got != nil {
+				t.Errorf("%v: the command ran despite the error", tt.args)
 			}
 			continue
 		}

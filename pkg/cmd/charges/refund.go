@@ -68,8 +68,18 @@ configuration or key; 6 when the provider is unavailable.`,
 			if opts.Input.Reason != "" && !slices.Contains(charges.RefundReasons, opts.Input.Reason) {
 				return cmdutil.FlagErrorf("--reason %q is not one of %s", opts.Input.Reason, strings.Join(charges.RefundReasons, ", "))
 			}
-			if cmd.Flags().Changed("amount") && strings.TrimSpace(opts.Input.Amount) == "" {
-				return cmdutil.FlagErrorf("--amount is empty; omit it to refund what is left")
+			if cmd.Flags().Changed("amount") {
+				if strings.TrimSpace(opts.Input.Amount) == "" {
+					return cmdutil.FlagErrorf("--amount is empty; omit it to refund what is left")
+				}
+				// Its decimals depend on the charge's currency, checked once
+				// the charge is read; what no currency accepts is refused now.
+				if err := money.CheckSyntax(opts.Input.Amount); err != nil {
+					return cmdutil.FlagErrorWrap(fmt.Errorf("amount: %w", err))
+				}
+				if strings.Trim(strings.TrimSpace(opts.Input.Amount), "0.") == "" {
+					return cmdutil.FlagErrorf("amount: %v: %q: a refund must be more than 0", money.ErrInvalid, opts.Input.Amount)
+				}
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
