@@ -642,7 +642,7 @@ func process(ctx, work context.Context, p Processor, o Options, j job, finish fu
 			if async {
 				err = rec.ProcessThen(work, st, func(r shop.Result, err error) {
 					if err != nil {
-						finish(fail(fmt.Errorf("line %d: tweet %s: %w", j.n, st.ID, err)))
+						finish(fail(tweetErr(j.n, st.ID, err)))
 						return
 					}
 					d.line.Results = append(d.line.Results, r)
@@ -662,7 +662,7 @@ func process(ctx, work context.Context, p Processor, o Options, j job, finish fu
 				if errors.Is(err, payment.ErrUnavailable) {
 					err = fmt.Errorf("line %d: tweet %s: still unavailable after %d attempts: %w", j.n, st.ID, attempt+1, err)
 				} else {
-					err = fmt.Errorf("line %d: tweet %s: %w", j.n, st.ID, err)
+					err = tweetErr(j.n, st.ID, err)
 				}
 				finish(fail(err))
 				return
@@ -682,6 +682,15 @@ func process(ctx, work context.Context, p Processor, o Options, j job, finish fu
 		}
 	}
 	finish(d)
+}
+
+// tweetErr is the error of the tweet id on line n. A tweet the engine
+// refused as bad is named by the engine's own message.
+func tweetErr(n int, id string, err error) error {
+	if errors.Is(err, shop.ErrBadTweet) {
+		return fmt.Errorf("line %d: %w", n, err)
+	}
+	return fmt.Errorf("line %d: tweet %s: %w", n, id, err)
 }
 
 // account adds a finished line to the summary.
