@@ -52,8 +52,9 @@ type Totals struct {
 	Declined  int `json:"declined"`
 	Pending   int `json:"pending"`
 	// Uncaptured counts the succeeded charges that are authorisations not
-	// captured (awaiting confirmation, or released).
+	// captured: awaiting confirmation, or released (Released counts those).
 	Uncaptured int `json:"uncaptured"`
+	Released   int `json:"released"`
 	// Amounts holds one entry per currency, sorted; amounts in different
 	// currencies are never added together.
 	Amounts []CurrencyTotals `json:"amounts"`
@@ -87,9 +88,9 @@ type Summarizer struct {
 }
 
 type acc struct {
-	count, succeeded, declined, pending, uncaptured int
-	money                                           map[string]*CurrencyTotals
-	codes                                           map[string]int
+	count, succeeded, declined, pending, uncaptured, released int
+	money                                                     map[string]*CurrencyTotals
+	codes                                                     map[string]int
 }
 
 func (a *acc) add(c payment.Charge) {
@@ -99,6 +100,9 @@ func (a *acc) add(c payment.Charge) {
 		a.succeeded++
 		if !c.Captured {
 			a.uncaptured++
+		}
+		if Released(c) {
+			a.released++
 		}
 	case StatusFailed:
 		a.declined++
@@ -130,7 +134,7 @@ func (a *acc) add(c payment.Charge) {
 
 func (a *acc) totals() Totals {
 	t := Totals{
-		Count: a.count, Succeeded: a.succeeded, Declined: a.declined, Pending: a.pending, Uncaptured: a.uncaptured,
+		Count: a.count, Succeeded: a.succeeded, Declined: a.declined, Pending: a.pending, Uncaptured: a.uncaptured, Released: a.released,
 		Amounts: make([]CurrencyTotals, 0, len(a.money)), DeclineCodes: make([]CodeCount, 0, len(a.codes)),
 	}
 	for _, m := range a.money {

@@ -23,6 +23,7 @@ func TestSummarizer(t *testing.T) {
 		{Created: d2, Status: "failed", Amount: 1250, Currency: "usd", FailureCode: "expired_card", Metadata: md("BuyBlueMug", "@erin")},
 		{Created: d2, Status: "succeeded", Captured: true, Amount: 500, AmountCaptured: 500, Currency: "eur", Metadata: md("tweetacoffee", "@alice")},
 		{Created: d2, Status: "succeeded", Amount: 7900, Currency: "usd", AmountRefunded: 7900, Refunded: true, Metadata: md("BuyKindle", "@alice")},
+		{Created: d2, Status: "succeeded", Amount: 7900, Currency: "usd", Metadata: md("BuyKindle", "@bob")},
 		{Created: d2, Status: "pending", Amount: 300, Currency: "jpy", Customer: "cus_x", Metadata: map[string]string{}},
 	}
 	s, err := NewSummarizer(ByOffer)
@@ -37,13 +38,13 @@ func TestSummarizer(t *testing.T) {
 		{Key: "BuyBlueMug", Totals: Totals{Count: 5, Succeeded: 2, Declined: 3,
 			Amounts:      []CurrencyTotals{{Currency: "usd", Gross: 2500, Refunded: 500, Net: 2000}},
 			DeclineCodes: []CodeCount{{"insufficient_funds", 2}, {"expired_card", 1}}}},
-		{Key: "BuyKindle", Totals: Totals{Count: 1, Succeeded: 1, Uncaptured: 1,
+		{Key: "BuyKindle", Totals: Totals{Count: 2, Succeeded: 2, Uncaptured: 2, Released: 1,
 			Amounts: []CurrencyTotals{{Currency: "usd"}}, DeclineCodes: []CodeCount{}}},
 		{Key: "tweetacoffee", Totals: Totals{Count: 1, Succeeded: 1,
 			Amounts: []CurrencyTotals{{Currency: "eur", Gross: 500, Net: 500}}, DeclineCodes: []CodeCount{}}},
 		{Key: NoKey, Totals: Totals{Count: 1, Pending: 1,
 			Amounts: []CurrencyTotals{{Currency: "jpy"}}, DeclineCodes: []CodeCount{}}},
-	}, Total: Totals{Count: 8, Succeeded: 4, Declined: 3, Pending: 1, Uncaptured: 1,
+	}, Total: Totals{Count: 9, Succeeded: 5, Declined: 3, Pending: 1, Uncaptured: 2, Released: 1,
 		Amounts: []CurrencyTotals{
 			{Currency: "eur", Gross: 500, Net: 500},
 			{Currency: "jpy"},
@@ -72,10 +73,10 @@ func TestSummarizer(t *testing.T) {
 		out["order:"+joinKeys(keys)] = 1
 		return out
 	}
-	if got := byKey(ByDay); !reflect.DeepEqual(got, map[string]int{"2026-11-23": 2, "2026-11-24": 6, "order:2026-11-23,2026-11-24": 1}) {
+	if got := byKey(ByDay); !reflect.DeepEqual(got, map[string]int{"2026-11-23": 2, "2026-11-24": 7, "order:2026-11-23,2026-11-24": 1}) {
 		t.Errorf("by day: %v", got)
 	}
-	if got := byKey(ByBuyer); !reflect.DeepEqual(got, map[string]int{"@alice": 3, "@bob": 2, "@carol": 1, "@erin": 1, "cus_x": 1,
+	if got := byKey(ByBuyer); !reflect.DeepEqual(got, map[string]int{"@alice": 3, "@bob": 3, "@carol": 1, "@erin": 1, "cus_x": 1,
 		"order:@alice,@bob,@carol,@erin,cus_x": 1}) {
 		t.Errorf("by buyer: %v", got)
 	}
@@ -102,7 +103,7 @@ func TestSummarizeEmpty(t *testing.T) {
 		t.Fatal(err)
 	}
 	b, _ := json.Marshal(s)
-	want := `{"by":"day","since":"2026-11-24T00:00:00Z","until":null,"groups":[],"total":{"count":0,"succeeded":0,"declined":0,"pending":0,"uncaptured":0,"amounts":[],"decline_codes":[]}}`
+	want := `{"by":"day","since":"2026-11-24T00:00:00Z","until":null,"groups":[],"total":{"count":0,"succeeded":0,"declined":0,"pending":0,"uncaptured":0,"released":0,"amounts":[],"decline_codes":[]}}`
 	if string(b) != want {
 		t.Errorf("empty summary:\n got %s\nwant %s", b, want)
 	}

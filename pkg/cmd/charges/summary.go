@@ -48,7 +48,9 @@ not of charges. --since, --until, --offer and --buyer select charges as in
 "until" in the JSON is then the day's last second (2026-11-24T23:59:59Z).
 
 Counts: count (every charge) = succeeded + declined (Stripe status failed) +
-pending; uncaptured counts the succeeded authorisations never captured.
+pending; uncaptured counts the succeeded authorisations never captured, and
+released those of them whose authorisation was released (cancelled, as when
+a confirmation came too late): no money was taken for them.
 Money, in minor units and per currency (never added across currencies):
 gross is what was captured, refunded what was given back after capture, and
 net = gross - refunded.
@@ -61,7 +63,7 @@ With -o json, one object of this stable shape:
     "until": null,
     "groups": [
       {"key": "BuyBlueMug", "count": 3, "succeeded": 2, "declined": 1,
-       "pending": 0, "uncaptured": 0,
+       "pending": 0, "uncaptured": 0, "released": 0,
        "amounts": [{"currency": "usd", "gross": 2500, "refunded": 500, "net": 2000}],
        "decline_codes": [{"code": "insufficient_funds", "count": 1}]}
     ],
