@@ -44,8 +44,10 @@ const (
 	StatusRefunded  = "refunded"
 )
 
-// Statuses lists the accepted values of Query.Status.
-var Statuses = []string{StatusSucceeded, StatusFailed, StatusPending, StatusRefunded}
+// Statuses lists the accepted values of Query.Status: Stripe's statuses,
+// refunded, and the two that DisplayStatus shows for succeeded charges not
+// captured.
+var Statuses = []string{StatusSucceeded, StatusFailed, StatusPending, StatusRefunded, StatusAuthorized, StatusReleased}
 
 // What DisplayStatus shows instead of "succeeded" for a charge that was
 // authorised but not captured (see Released).
@@ -172,6 +174,10 @@ func (q Query) Match(c payment.Charge) bool {
 	case "":
 	case StatusRefunded:
 		if Refunded(c) == 0 {
+			return false
+		}
+	case StatusAuthorized, StatusReleased:
+		if DisplayStatus(c) != q.Status {
 			return false
 		}
 	default:

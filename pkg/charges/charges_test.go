@@ -188,6 +188,9 @@ func TestQueryMatch(t *testing.T) {
 	partly := mk("BuyBlueMug", "succeeded", true, 1250, 1250, 500)
 	released := mk("BuyKindle", "succeeded", false, 7900, 0, 7900)
 	failed := mk("tweetacoffee", "failed", false, 500, 0, 0)
+	authorised := mk("BuyKindle", "succeeded", false, 7900, 0, 0)
+	cancelled := mk("BuyKindle", "succeeded", false, 7900, 0, 7900)
+	cancelled.Refunded = true
 	tests := []struct {
 		q    Query
 		c    payment.Charge
@@ -208,8 +211,22 @@ func TestQueryMatch(t *testing.T) {
 		// A released authorisation gave no money back: it is not a refund.
 		{Query{Status: StatusRefunded}, released, false},
 		{Query{Offer: "BuyBlueMug", Status: StatusFailed}, paid, false},
+		// authorized and released are what the STATUS column shows for
+		// succeeded charges not captured; succeeded keeps Stripe's meaning.
+		{Query{Status: StatusAuthorized}, authorised, true},
+		{Query{Status: StatusAuthorized}, cancelled, false},
+		{Query{Status: StatusAuthorized}, paid, false},
+		{Query{Status: StatusReleased}, cancelled, true},
+		{Query{Status: StatusReleased}, authorised, false},
+		{Query{Status: StatusReleased}, paid, false},
+		{Query{Status: StatusReleased}, failed, false},
+		{Query{Status: StatusSucceeded}, authorised, true},
+		{Query{Status: StatusSucceeded}, cancelled, true},
 	}
 	for i, tt := range tests {
+		if err := tt.q.Validate(); err != nil {
+			t.Errorf("%d: %+v: %v", i, tt.q, err)
+		}
 		if got := tt.q.Match(tt.c); got != tt.want {
 			t.Errorf("%d: %+v.Match(%+v) = %v, want %v", i, tt.q, tt.c, got, tt.want)
 		}

@@ -51,9 +51,11 @@ username, with or without @; --offer a hashtag (#BuyBlueMug or BuyBlueMug)
 or a gift handle (@tweetacoffee); any other value is a usage error.
 
 --status succeeded, failed or pending match Stripe's charge status (a
-refunded charge stays "succeeded" there); --status refunded matches charges
-with money given back after capture, in full or in part (amount_refunded > 0;
-a released, never captured authorisation is not a refund).
+refunded charge stays "succeeded" there, and so do authorisations, captured
+or not); --status refunded matches charges with money given back after
+capture, in full or in part (amount_refunded > 0; a released, never captured
+authorisation is not a refund); --status authorized and released match what
+the STATUS column shows for succeeded charges not captured.
 
 --since and --until take an RFC3339 time (2026-11-24T10:00:00Z), a date
 (2026-11-24, read in UTC) or a duration ago (24h, 90m, 7d); both ends are
