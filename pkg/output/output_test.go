@@ -120,3 +120,14 @@ func TestGlobalFlag(t *testing.T) {
 		t.Errorf("a command with its own -o lists the global one too")
 	}
 }
+
+func TestCount(t *testing.T) {
+	for _, tt := range []struct {
+		n    int
+		want string
+	}{{0, "0 retries"}, {1, "1 retry"}, {2, "2 retries"}, {-1, "-1 retries"}} {
+		if got := Count(tt.n, "retry", "retries"); got != tt.want {
+			t.Errorf("Count(%d) = %q, want %q", tt.n, got, tt.want)
+		}
+	}
+}

@@ -308,15 +308,16 @@ func writeStreamSummary(w io.Writer, jsonOut bool, s stream.Summary) {
 	if s.Elapsed > 0 {
 		rate = float64(s.Tweets) / s.Elapsed.Seconds()
 	}
-	fmt.Fprintf(w, "%d lines, %d tweets in %s (%.0f tweets/s)", s.Lines, s.Tweets, s.Elapsed.Round(time.Millisecond), rate)
+	fmt.Fprintf(w, "%s, %s in %s (%.0f tweets/s)", output.Count(s.Lines, "line", "lines"), output.Count(s.Tweets, "tweet", "tweets"),
+		s.Elapsed.Round(time.Millisecond), rate)
 	if s.BadLines > 0 {
-		fmt.Fprintf(w, "; %d bad lines", s.BadLines)
+		fmt.Fprintf(w, "; %s", output.Count(s.BadLines, "bad line", "bad lines"))
 	}
 	if s.Failed > 0 {
 		fmt.Fprintf(w, "; %d failed", s.Failed)
 	}
 	if s.Retries > 0 {
-		fmt.Fprintf(w, "; %d retries", s.Retries)
+		fmt.Fprintf(w, "; %s", output.Count(s.Retries, "retry", "retries"))
 	}
 	fmt.Fprintln(w)
 	var parts []string
@@ -328,7 +329,7 @@ func writeStreamSummary(w io.Writer, jsonOut bool, s stream.Summary) {
 	if len(parts) > 0 {
 		fmt.Fprintf(w, "  %s", strings.Join(parts, ", "))
 		if s.Duplicates > 0 {
-			fmt.Fprintf(w, " (%d duplicates: charged before)", s.Duplicates)
+			fmt.Fprintf(w, " (%s: charged before)", output.Count(s.Duplicates, "duplicate", "duplicates"))
 		}
 		fmt.Fprintln(w)
 	}
