@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,7 +60,9 @@ systems render.
 Exit status: 0 when every step passed; 7 when any step failed (an
 expectation not met, or a step that could not run); 3 when a scenario file
 is invalid (nothing runs then; the error names the file and line); 4 for a
-bad configuration; 130 when interrupted.`,
+bad configuration; 1 when the --junit report cannot be written (a path
+that cannot be written is found before anything runs); 130 when
+interrupted.`,
 		Example: `  tweetpay simulate run testdata/scenarios/amex_confirmation.yaml
   tweetpay simulate run scenarios/*.yaml --junit junit.xml`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -142,6 +145,15 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	if err != nil {
 		return err
 	}
+	var junit *junitFile
+	if opts.JUnit != "" {
+		// Opened before anything runs: a path that cannot be written is
+		// reported before the scenarios make their payments, not after.
+		if junit, err = createJUnit(opts.JUnit); err != nil {
+			return err
+		}
+		defer junit.discard()
+	}
 	runID := ""
 	if cfg.Backend != config.BackendEmulator || cfg.APIBase != "" {
 		// A shared provider keeps every earlier run's objects: a fresh
@@ -163,11 +175,6 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		}
 	}
 	sum := scenario.Summarize(reports)
-	if opts.JUnit != "" {
-		if err := writeJUnit(opts.JUnit, reports); err != nil {
-			return err
-		}
-	}
 	if opts.Output == output.JSON {
 		if reports == nil {
 			reports = []scenario.Report{}
@@ -200,6 +207,11 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 			fmt.Fprintf(opts.IO.ErrOut, "✗ %d of %d steps failed in %d of %d scenarios\n", sum.Failed, sum.Steps, failedScenarios(reports), sum.Scenarios)
 		default:
 			fmt.Fprintf(opts.IO.ErrOut, "✓ %d steps passed in %d scenarios\n", sum.Steps, sum.Scenarios)
+		}
+	}
+	if junit != nil {
+		if err := junit.commit(reports); err != nil {
+			return err
 		}
 	}
 	if runErr != nil {
@@ -254,17 +266,51 @@ func runScenario(ctx context.Context, opts *RunOptions, s *scenario.Scenario, ru
 	return &rep, runErr
 }
 
-func writeJUnit(path string, reports []scenario.Report) error {
-	f, err := os.Create(path)
+// junitFile is a JUnit report being written: a temporary file beside the
+// report's path, renamed onto it once complete, so that the path never holds
+// half a report.
+type junitFile struct {
+	path string
+	f    *os.File
+}
+
+func createJUnit(path string) (*junitFile, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("junit report %s: is a directory", path)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
-		return fmt.Errorf("junit report: %w", err)
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("junit report %s: %w", path, err)
 	}
-	werr := scenario.WriteJUnit(f, reports)
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
+	return &junitFile{path: path, f: f}, nil
+}
+
+func (j *junitFile) commit(reports []scenario.Report) error {
+	err := scenario.WriteJUnit(j.f, reports)
+	if err == nil {
+		err = j.f.Chmod(0o644)
 	}
-	if werr != nil {
-		return errors.Join(fmt.Errorf("junit report %s", path), werr)
+	if cerr := j.f.Close(); err == nil {
+		err = cerr
 	}
+	if err == nil {
+		err = os.Rename(j.f.Name(), j.path)
+	}
+	if err != nil {
+		return fmt.Errorf("junit report %s: %w", j.path, err)
+	}
+	j.f = nil
 	return nil
+}
+
+// discard removes the temporary file of a report that was not committed.
+func (j *junitFile) discard() {
+	if j.f != nil {
+		_ = j.f.Close()
+		_ = os.Remove(j.f.Name())
+	}
 }
