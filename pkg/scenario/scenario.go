@@ -17,6 +17,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -162,6 +163,9 @@ func (l *loader) load(data []byte) (*Scenario, error) {
 	if len(doc.Content) == 0 {
 		return nil, errors.New("the file is empty: a scenario needs steps")
 	}
+	if err := oneDocument(data); err != nil {
+		return nil, err
+	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
 		return nil, yamlcheck.Errorf(root, "expected a mapping with name, offers, buyers and steps, got %s", yamlcheck.Describe(root))
@@ -225,6 +229,30 @@ func (l *loader) load(data []byte) (*Scenario, error) {
 		s.Steps = append(s.Steps, st)
 	}
 	return s, nil
+}
+
+// oneDocument refuses a second YAML document in data, which parsing
+// the first would silently leave out: its steps would never run. An empty
+// document after a trailing "---" is allowed.
+func oneDocument(data []byte) error {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var first yaml.Node
+	if err := dec.Decode(&first); err != nil {
+		return nil // reported by yamlcheck.Parse
+	}
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return errors.New(strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+		if len(next.Content) > 0 && !yamlcheck.IsNull(next.Content[0]) {
+			return yamlcheck.Errorf(&next, "a second YAML document: a file holds one scenario; put each in a file of its own")
+		}
+	}
 }
 
 func (l *loader) offers(n *yaml.Node) ([]offer.Offer, error) {

@@ -111,6 +111,8 @@ func TestLoadErrors(t *testing.T) {
 		{"charges no expect", "steps:\n  - charges: {offer: X}\n", "f.yaml:2: steps[0]: a charges step needs expect"},
 		{"from with file", "steps:\n  - file: p.json\n    from: \"@a\"\n", "f.yaml:3: steps[0].from: not allowed with file"},
 		{"missing file", "steps:\n  - file: nope.json\n", "f.yaml:2: steps[0].file: no such file"},
+		{"two documents", "steps:\n  - {tweet: x, from: \"@a\"}\n---\nsteps:\n  - {tweet: y, from: \"@a\"}\n", "f.yaml:3: a second YAML document: a file holds one scenario"},
+		{"bad second document", "steps:\n  - {tweet: x, from: \"@a\"}\n---\nsteps: [\n", "f.yaml: line 4: did not find expected node content"},
 		{"bad handle", "steps:\n  - tweet: x\n    from: \"@a b\"\n", "f.yaml:3: steps[0].from: handle"},
 	}
 	for _, c := range cases {
@@ -287,5 +289,13 @@ steps:
 	}
 	if c[1].Error == nil || c[2].Failure != nil || c[2].Error != nil || c[3].Failure == nil {
 		t.Errorf("cases %+v", c)
+	}
+}
+
+func TestLoadTrailingDocumentMarker(t *testing.T) {
+	for _, doc := range []string{"---\nsteps: [{tweet: x, from: \"@a\"}]\n", "steps: [{tweet: x, from: \"@a\"}]\n---\n", "steps: [{tweet: x, from: \"@a\"}]\n...\n"} {
+		if _, err := Load("f.yaml", []byte(doc), nil); err != nil {
+			t.Errorf("%q: %v", doc, err)
+		}
 	}
 }
