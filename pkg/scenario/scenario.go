@@ -349,6 +349,9 @@ func (l *loader) step(n *yaml.Node, index int, scenario string, clock *time.Time
 			return Step{}, err
 		}
 		st.Expect, err = parseExpect(f["expect"], path+".expect", tweetFields)
+		if err == nil {
+			err = errorAlone(st.Expect, path+".expect")
+		}
 	case "charges":
 		st.Kind = KindCharges
 		if err := only("charges"); err != nil {
@@ -485,6 +488,22 @@ func (l *loader) tweetStep(f map[string]*yaml.Node, path string, st *Step, clock
 		tw.ID = GenerateID(scenario, st.Index)
 	}
 	st.Tweet = tw
+	return nil
+}
+
+// errorAlone refuses an expected error beside expectations on the result:
+// a tweet whose processing fails has no result, so they could never be
+// met, and would go unchecked.
+func errorAlone(exps []Expectation, path string) error {
+	i := slices.IndexFunc(exps, func(e Expectation) bool { return e.Field == "error" && !e.Null })
+	if i < 0 {
+		return nil
+	}
+	for _, e := range exps {
+		if e.Field != "error" {
+			return &yamlcheck.Error{Line: e.Line, Msg: fmt.Sprintf("%s.%s: cannot be checked with error: a tweet that fails has no result; expect one or the other", path, e.Field)}
+		}
+	}
 	return nil
 }
 

@@ -113,6 +113,7 @@ func TestLoadErrors(t *testing.T) {
 		{"missing file", "steps:\n  - file: nope.json\n", "f.yaml:2: steps[0].file: no such file"},
 		{"two documents", "steps:\n  - {tweet: x, from: \"@a\"}\n---\nsteps:\n  - {tweet: y, from: \"@a\"}\n", "f.yaml:3: a second YAML document: a file holds one scenario"},
 		{"bad second document", "steps:\n  - {tweet: x, from: \"@a\"}\n---\nsteps: [\n", "f.yaml: line 4: did not find expected node content"},
+		{"error and outcome", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect:\n      error: boom\n      outcome: purchased\n", "f.yaml:6: steps[0].expect.outcome: cannot be checked with error: a tweet that fails has no result"},
 		{"bad handle", "steps:\n  - tweet: x\n    from: \"@a b\"\n", "f.yaml:3: steps[0].from: handle"},
 	}
 	for _, c := range cases {
@@ -297,5 +298,11 @@ func TestLoadTrailingDocumentMarker(t *testing.T) {
 		if _, err := Load("f.yaml", []byte(doc), nil); err != nil {
 			t.Errorf("%q: %v", doc, err)
 		}
+	}
+}
+
+func TestLoadNoErrorBesideResult(t *testing.T) {
+	if _, err := Load("f.yaml", []byte("steps:\n  - {tweet: x, from: \"@a\", expect: {error: null, outcome: ignored}}\n"), nil); err != nil {
+		t.Error(err)
 	}
 }
