@@ -203,6 +203,8 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 			}
 		}
 		switch {
+		case runErr != nil:
+			fmt.Fprintf(opts.IO.ErrOut, "✗ stopped after %d of %d steps: %d passed, %d failed\n", sum.Steps, stepCount(scs), sum.Passed, sum.Failed)
 		case sum.Failed > 0:
 			fmt.Fprintf(opts.IO.ErrOut, "✗ %d of %d steps failed in %d of %d scenarios\n", sum.Failed, sum.Steps, failedScenarios(reports), sum.Scenarios)
 		default:
@@ -225,6 +227,14 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		return fmt.Errorf("%w: %d of %d steps failed", scenario.ErrExpectation, sum.Failed, sum.Steps)
 	}
 	return nil
+}
+
+func stepCount(scs []*scenario.Scenario) int {
+	n := 0
+	for _, s := range scs {
+		n += len(s.Steps)
+	}
+	return n
 }
 
 func failedScenarios(reports []scenario.Report) int {

@@ -35,6 +35,11 @@ func moduleRoot(t *testing.T) string {
 // run runs tweetpay in a fresh directory with a fresh state.
 func run(t *testing.T, dir string, args ...string) (int, string, string) {
 	t.Helper()
+	return runCtx(t, context.Background(), dir, args...)
+}
+
+func runCtx(t *testing.T, ctx context.Context, dir string, args ...string) (int, string, string) {
+	t.Helper()
 	t.Chdir(dir)
 	t.Setenv("TWEETPAY_STATE_DIR", filepath.Join(dir, ".tweetpay"))
 	t.Setenv("TWEETPAY_BACKEND", "emulator")
@@ -42,7 +47,7 @@ func run(t *testing.T, dir string, args ...string) (int, string, string) {
 	t.Setenv("XDG_STATE_HOME", filepath.Join(dir, ".state"))
 	t.Setenv("NO_COLOR", "1")
 	ios, _, out, errOut := iostreams.Test()
-	code := root.Run(context.Background(), ios, args)
+	code := root.Run(ctx, ios, args)
 	return int(code), out.String(), errOut.String()
 }
 
@@ -122,5 +127,22 @@ steps:
 	}
 	if doc.Suites[0].Cases[1].Failure != nil {
 		t.Errorf("the charges step should pass: %+v", doc.Suites[0].Cases[1])
+	}
+}
+
+func TestRunInterruptedSaysSo(t *testing.T) {
+	dir := t.TempDir()
+	scn := filepath.Join(dir, "two.yaml")
+	if err := os.WriteFile(scn, []byte("steps:\n  - {tweet: hi, from: \"@alice\"}\n  - {tweet: hi again, from: \"@alice\"}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	code, out, errOut := runCtx(t, ctx, dir, "simulate", "run", scn)
+	if code != 130 {
+		t.Fatalf("exit %d, want 130\n%s\n%s", code, out, errOut)
+	}
+	if strings.Contains(errOut, "✓") || !strings.Contains(errOut, "✗ stopped after 0 of 2 steps: 0 passed, 0 failed\n") {
+		t.Errorf("stderr %q", errOut)
 	}
 }
