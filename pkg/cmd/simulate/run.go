@@ -63,7 +63,7 @@ is invalid (nothing runs then; the error names the file and line); 4 for a
 bad configuration; 1 when the --junit report cannot be written (a path
 that cannot be written is found before anything runs); 130 when
 interrupted.`,
-		Example: `  tweetpay simulate run testdata/scenarios/amex_confirmation.yaml
+		Example: `  tweetpay simulate run testdata/scenarios/amex_sync_confirmation.yaml
   tweetpay simulate run scenarios/*.yaml --junit junit.xml`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {

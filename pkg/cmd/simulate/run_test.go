@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/tweetpay/tweetpay/pkg/cmd/root"
+	"github.com/tweetpay/tweetpay/pkg/cmd/simulate"
+	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 )
 
@@ -144,5 +146,22 @@ func TestRunInterruptedSaysSo(t *testing.T) {
 	}
 	if strings.Contains(errOut, "✓") || !strings.Contains(errOut, "✗ stopped after 0 of 2 steps: 0 passed, 0 failed\n") {
 		t.Errorf("stderr %q", errOut)
+	}
+}
+
+// The help's examples name scenario files of this repository that exist.
+func TestRunExampleFilesExist(t *testing.T) {
+	cmd := simulate.NewCmdRun(&cmdutil.Factory{}, nil)
+	n := 0
+	for _, f := range strings.Fields(cmd.Example) {
+		if strings.HasPrefix(f, "testdata/") {
+			n++
+			if _, err := os.Stat(filepath.Join(moduleRoot(t), f)); err != nil {
+				t.Errorf("example: %v", err)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("no example names a file under testdata/")
 	}
 }
