@@ -407,6 +407,9 @@ func (l *loader) tweetStep(f map[string]*yaml.Node, path string, st *Step, clock
 		if strings.TrimSpace(v) == "" {
 			return yamlcheck.Errorf(n, "%s.id: empty: leave it out to have one generated", path)
 		}
+		if n.Tag != "!!str" && n.Tag != "!!int" {
+			return yamlcheck.Errorf(n, "%s.id: expected the tweet's ID, text or a whole number such as \"1001\", got %s", path, yamlcheck.Describe(n))
+		}
 		id = v
 	}
 	var tw shop.Tweet
@@ -433,6 +436,9 @@ func (l *loader) tweetStep(f map[string]*yaml.Node, path string, st *Step, clock
 		name, err := scalar(n, path+".file")
 		if err != nil {
 			return err
+		}
+		if strings.TrimSpace(name) == "" {
+			return yamlcheck.Errorf(n, "%s.file: empty: name a payload file, relative to the scenario file", path)
 		}
 		if f["from"] != nil {
 			return yamlcheck.Errorf(f["from"], "%s.from: not allowed with file: the payload names the author", path)
