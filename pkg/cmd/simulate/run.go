@@ -73,6 +73,11 @@ interrupted.`,
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Files = args
+			// An unset variable in `--junit "$REPORT"` would otherwise
+			// leave CI without its report and the run without an error.
+			if cmd.Flags().Changed("junit") && strings.TrimSpace(opts.JUnit) == "" {
+				return cmdutil.FlagErrorf("--junit needs a file path")
+			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
 			}
