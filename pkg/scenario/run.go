@@ -47,7 +47,9 @@ type StepReport struct {
 	Error   string        `json:"error,omitempty"`
 	Result  *shop.Result  `json:"result,omitempty"`
 	Charges *ChargeTotals `json:"charges,omitempty"`
-	Expired []shop.Result `json:"expired,omitempty"`
+	// Expired is set by an expire step, to an empty list when nothing
+	// expired.
+	Expired *[]shop.Result `json:"expired,omitempty"`
 
 	Duration time.Duration `json:"-"`
 }
@@ -160,7 +162,10 @@ func runStep(ctx context.Context, eng Engine, st Step, since time.Time) StepRepo
 			sr.Failures = []Failure{{Field: "expire", Expected: "expired purchases", Got: "error: " + err.Error()}}
 			return sr
 		}
-		sr.Expired = rs
+		if rs == nil {
+			rs = []shop.Result{}
+		}
+		sr.Expired = &rs
 		sr.Failures = checkNumbers(st.Expect, map[string]int64{"count": int64(len(rs))})
 	}
 	return sr

@@ -3,6 +3,7 @@ package scenario
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"iter"
@@ -101,6 +102,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad offer", "offers:\n  - {hashtag: BuyX, name: X, price: \"abc\"}\nsteps: [{tweet: x, from: \"@a\"}]\n", "f.yaml:2: offer #BuyX"},
 		{"bad buyer", "buyers:\n  - {handle: \"@a\", card: nocard}\nsteps: [{tweet: x, from: \"@a\"}]\n", "f.yaml:2: buyer @a"},
 		{"no steps", "name: x\n", "f.yaml:1: steps: missing"},
+		{"from in expire", "steps:\n  - expire: \"+1h\"\n    from: \"@a\"\n", "f.yaml:3: steps[0].from: not allowed in an expire step"},
 		{"no from", "steps:\n  - tweet: x\n", "f.yaml:2: steps[0]: a tweet needs from"},
 		{"two kinds", "steps:\n  - tweet: x\n    charges: {}\n", "f.yaml:3: steps[0]: tweet and charges cannot be in one step"},
 		{"bad outcome", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect: {outcome: bought}\n", `f.yaml:4: steps[0].expect.outcome: "bought" is not an outcome`},
@@ -304,5 +306,26 @@ func TestLoadTrailingDocumentMarker(t *testing.T) {
 func TestLoadNoErrorBesideResult(t *testing.T) {
 	if _, err := Load("f.yaml", []byte("steps:\n  - {tweet: x, from: \"@a\", expect: {error: null, outcome: ignored}}\n"), nil); err != nil {
 		t.Error(err)
+	}
+}
+
+// An expire step's report lists what expired, as an empty list (not a missing
+// key) when nothing did; other steps have no "expired" key.
+func TestExpireStepReportsEmptyList(t *testing.T) {
+	s, err := Load("e.yaml", []byte("steps:\n  - tweet: hi\n    from: \"@a\"\n  - expire: \"+1h\"\n    expect: {count: 0}\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), &fakeEngine{outcomes: map[string]string{"hi": shop.Purchased}}, s)
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	tweetJSON, _ := json.Marshal(rep.Steps[0])
+	expireJSON, _ := json.Marshal(rep.Steps[1])
+	if strings.Contains(string(tweetJSON), `"expired"`) {
+		t.Errorf("tweet step: %s", tweetJSON)
+	}
+	if !strings.Contains(string(expireJSON), `"expired":[]`) {
+		t.Errorf("expire step: %s", expireJSON)
 	}
 }

@@ -122,8 +122,8 @@ func gotSummary(s scenario.StepReport) string {
 		return out
 	case s.Charges != nil:
 		return fmt.Sprintf("%d charges, gross %d", s.Charges.Count, s.Charges.Gross)
-	case s.Kind == scenario.KindExpire && s.Error == "":
-		return fmt.Sprintf("%d expired", len(s.Expired))
+	case s.Expired != nil:
+		return fmt.Sprintf("%d expired", len(*s.Expired))
 	case s.Error != "":
 		return "error"
 	}
@@ -211,9 +211,10 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		case runErr != nil:
 			fmt.Fprintf(opts.IO.ErrOut, "✗ stopped after %d of %d steps: %d passed, %d failed\n", sum.Steps, stepCount(scs), sum.Passed, sum.Failed)
 		case sum.Failed > 0:
-			fmt.Fprintf(opts.IO.ErrOut, "✗ %d of %d steps failed in %d of %d scenarios\n", sum.Failed, sum.Steps, failedScenarios(reports), sum.Scenarios)
+			fmt.Fprintf(opts.IO.ErrOut, "✗ %d of %s failed in %d of %s\n", sum.Failed, output.Count(sum.Steps, "step", "steps"),
+				failedScenarios(reports), output.Count(sum.Scenarios, "scenario", "scenarios"))
 		default:
-			fmt.Fprintf(opts.IO.ErrOut, "✓ %d steps passed in %d scenarios\n", sum.Steps, sum.Scenarios)
+			fmt.Fprintf(opts.IO.ErrOut, "✓ %s passed in %s\n", output.Count(sum.Steps, "step", "steps"), output.Count(sum.Scenarios, "scenario", "scenarios"))
 		}
 	}
 	if junit != nil {
