@@ -337,7 +337,7 @@ func (l *loader) step(n *yaml.Node, index int, scenario string, clock *time.Time
 	only := func(kind string, allowed ...string) error {
 		for _, k := range []string{"from", "id", "at"} {
 			if f[k] != nil && !slices.Contains(allowed, k) {
-				return yamlcheck.Errorf(f[k], "%s.%s: not allowed in a %s step", path, k, kind)
+				return yamlcheck.Errorf(f[k], "%s.%s: not allowed in %s %s step", path, k, article(kind), kind)
 			}
 		}
 		return nil
@@ -614,4 +614,12 @@ func scalar(n *yaml.Node, path string) (string, error) {
 		return "", nil
 	}
 	return n.Value, nil
+}
+
+// article is the indefinite article of word: "an expire step", "a tweet step".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
