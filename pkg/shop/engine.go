@@ -412,9 +412,10 @@ func (e *Engine) eligibility(ctx context.Context, tw Tweet, o offer.Resolved) (A
 
 // reserve holds one unit of the offer for the buyer if stock and the
 // per-buyer limit allow, counting what is already sold and what other tweets
-// in flight hold. release gives it back. An offer with neither limit has
-// nothing to count.
-func (e *Engine) reserve(o offer.Resolved, buyer string) (string, error) {
+// in flight hold, less freed: the buyer's units that the same change gives
+// back (a lapsed purchase cancelled before the new one). release gives it
+// back. An offer with neither limit has nothing to count.
+func (e *Engine) reserve(o offer.Resolved, buyer string, freed int) (string, error) {
 	if unlimited(o) {
 		return "", nil
 	}
@@ -425,6 +426,7 @@ func (e *Engine) reserve(o offer.Resolved, buyer string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	sold, bought = sold-freed, bought-freed
 	bk := string(pairKey(key, strings.ToLower(buyer)))
 	if o.Stock > 0 && sold+e.reserved[key] >= o.Stock {
 		return ReasonSoldOut, nil
@@ -468,6 +470,7 @@ func (e *Engine) purchase(ctx context.Context, id string, tw Tweet, o offer.Reso
 			return Result{}, change{}, err
 		}
 		var ch change
+		freed := 0
 		if ok {
 			if !tw.At.After(p.Deadline) {
 				r := pendingResult(o, p, ReasonAlreadyPending)
@@ -478,17 +481,18 @@ func (e *Engine) purchase(ctx context.Context, id string, tw Tweet, o offer.Reso
 			if err != nil {
 				return Result{}, change{}, err
 			}
-			ch = c
+			ch, freed = c, 1
 		}
-		r, c, err := e.charge(ctx, id, tw, o, a, l, typed, true)
+		r, c, err := e.charge(ctx, id, tw, o, a, l, typed, true, freed)
 		return r, ch.and(c), err
 	}
-	return e.charge(ctx, id, tw, o, a, l, typed, false)
+	return e.charge(ctx, id, tw, o, a, l, typed, false, 0)
 }
 
-// charge reserves a unit, makes the payment and says what to record.
-func (e *Engine) charge(ctx context.Context, id string, tw Tweet, o offer.Resolved, a Account, l Linked, typed string, manual bool) (Result, change, error) {
-	if reason, err := e.reserve(o, a.Handle); err != nil || reason != "" {
+// charge reserves a unit, makes the payment and says what to record. freed
+// is what the change already gives back to the buyer (see reserve).
+func (e *Engine) charge(ctx context.Context, id string, tw Tweet, o offer.Resolved, a Account, l Linked, typed string, manual bool, freed int) (Result, change, error) {
+	if reason, err := e.reserve(o, a.Handle, freed); err != nil || reason != "" {
 		return rejected(o, reason, tw.From), change{}, err
 	}
 	held := change{release: []func(){func() { e.release(o, a.Handle) }}}
@@ -675,7 +679,7 @@ func (e *Engine) gift(ctx context.Context, id string, tw Tweet, o offer.Resolved
 	var sent []string
 	for _, to := range recipients {
 		g := Gift{To: "@" + to}
-		reason, err := e.reserve(o, a.Handle)
+		reason, err := e.reserve(o, a.Handle, 0)
 		if err != nil {
 			return Result{}, ch, err
 		}

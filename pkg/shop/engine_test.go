@@ -472,3 +472,34 @@ func TestConfirmationAfterExpiry(t *testing.T) {
 		t.Fatalf("confirmation with no purchase: %+v", r)
 	}
 }
+
+// A buyer whose purchase was never confirmed buys again after its window
+// closed: the lapsed purchase gives back the unit it held, so neither the
+// last unit in stock nor the buyer's limit refuses the new one.
+func TestPurchaseAgainAfterLapsedPurchase(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		offer offer.Offer
+	}{
+		{"last unit", offer.Offer{Stock: intp(1)}},
+		{"per-buyer limit", offer.Offer{PerBuyerLimit: intp(1)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := tc.offer
+			o.Hashtag, o.Name, o.Price = "BuyKindle", "Kindle", "149.99"
+			o.Confirm = &offer.Confirm{Hashtag: "ConfirmKindle", Window: "15m"}
+			f := newFixture(t, []offer.Offer{o}, []buyer.Buyer{{Handle: "@alice", Card: "visa"}})
+			first := f.tweet(t, "1", "alice", "#BuyKindle", t0)
+			again := f.tweet(t, "2", "alice", "#BuyKindle", t0.Add(time.Hour))
+			if again.Outcome != AwaitingConfirmation || Str(again.PaymentIntent) == Str(first.PaymentIntent) {
+				t.Fatalf("purchase after the first lapsed: %+v", again)
+			}
+			if r := f.tweet(t, "3", "alice", "#ConfirmKindle", t0.Add(time.Hour+time.Minute)); r.Outcome != Confirmed {
+				t.Fatalf("confirmation: %+v", r)
+			}
+			if sold, bought, err := f.store.Counts(f.eng.pid(f.eng.offers[0]), "alice"); err != nil || sold != 1 || bought != 1 {
+				t.Fatalf("counts %d %d %v, want 1 1", sold, bought, err)
+			}
+		})
+	}
+}
