@@ -503,3 +503,66 @@ func TestPurchaseAgainAfterLapsedPurchase(t *testing.T) {
 		})
 	}
 }
+
+// Every reply is a valid tweet however much it would name: the longest
+// handles, the most recipients a tweet can hold, hashtags as long as an
+// offer allows, and more countries than fit.
+func TestRepliesFitEverything(t *testing.T) {
+	handle := strings.Repeat("h", 20)
+	var recipients []string
+	for i := range 12 { // 12 mentions of 21 characters fill a tweet
+		recipients = append(recipients, fmt.Sprintf("%s%02d", strings.Repeat("r", 18), i))
+	}
+	countries := []string{"CA", "MX", "GB", "FR", "DE", "ES", "IT", "NL", "BE", "AT", "CH", "SE", "NO", "DK", "FI", "IE",
+		"PT", "PL", "CZ", "SK", "HU", "RO", "BG", "GR", "HR", "SI", "EE", "LV", "LT", "LU", "MT", "CY", "IS", "AU", "NZ",
+		"JP", "KR", "SG", "HK", "TW", "IN", "BR", "AR", "CL", "CO", "PE", "ZA", "NG", "KE", "EG", "MA", "AE", "SA", "IL",
+		"TR", "TH", "MY", "ID", "PH", "VN", "UA", "GE", "AM", "AZ", "KZ", "UZ"}
+	// The longest hashtags an offer accepts: 100 characters, or as many
+	// CJK characters (weighing 2 each) as still let the offer's tweet fit.
+	longest := func(tag, confirm string, grow func(tag, confirm string) (string, string)) offer.Resolved {
+		var last offer.Resolved
+		for {
+			tag, confirm = grow(tag, confirm)
+			r, err := offer.Resolve(offer.Offer{Hashtag: tag, Name: "Kindle Fire HD", Price: "149.99",
+				PerBuyerLimit: intp(1), Countries: countries, Confirm: &offer.Confirm{Hashtag: confirm}}, offer.Defaults{})
+			if err != nil {
+				if last.Tag == "" {
+					t.Fatal(err)
+				}
+				return last
+			}
+			last = r
+		}
+	}
+	offers := map[string]offer.Resolved{
+		"ascii": longest("B", "C", func(tag, confirm string) (string, string) {
+			if len(tag) < 100 {
+				tag += "b"
+			}
+			return tag, confirm + "c"
+		}),
+		"cjk tag":     longest("買", "C", func(tag, confirm string) (string, string) { return tag + "買", confirm }),
+		"cjk confirm": longest("B", "確", func(tag, confirm string) (string, string) { return tag, confirm + "確" }),
+	}
+	for kind, o := range offers {
+		for name, text := range map[string]string{
+			"purchased":             replyPurchased(handle, o),
+			"awaiting":              replyAwaiting(handle, o, 15*time.Minute),
+			"confirmed":             replyConfirmed(handle, o),
+			"expired":               replyExpired(handle, o),
+			"declined":              replyDeclined(handle, o, "card_declined", "card_velocity_exceeded"),
+			"gifted":                replyGifted(handle, o, recipients),
+			ReasonNotLinked:         replyRejected(handle, o, ReasonNotLinked),
+			ReasonCountryNotAllowed: replyRejected(handle, o, ReasonCountryNotAllowed),
+			ReasonSoldOut:           replyRejected(handle, o, ReasonSoldOut),
+			ReasonLimitReached:      replyRejected(handle, o, ReasonLimitReached),
+			ReasonOfferInactive:     replyRejected(handle, o, ReasonOfferInactive),
+			ReasonNoPending:         replyRejected(handle, o, ReasonNoPending),
+			ReasonNoRecipient:       replyRejected(handle, o, ReasonNoRecipient),
+		} {
+			if p := tweet.Parse(text); !p.Valid || !strings.HasPrefix(text, "@") {
+				t.Errorf("%s offer: %s reply is not a valid tweet to someone (%d): %s", kind, name, p.WeightedLength, text)
+			}
+		}
+	}
+}

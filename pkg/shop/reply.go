@@ -10,7 +10,9 @@ import (
 )
 
 // The merchant bot's replies. Each is valid at 280 weighted characters: a
-// long offer name is shortened with an ellipsis until the reply fits.
+// long offer name is shortened with an ellipsis until the reply fits, and a
+// reply that names more than fits (many recipients or countries, long
+// hashtags) falls back to a shorter form that leaves them out.
 
 func replyPurchased(to string, o offer.Resolved) string {
 	return fit(o.Name, func(name string) string {
@@ -21,6 +23,8 @@ func replyPurchased(to string, o offer.Resolved) string {
 func replyAwaiting(to string, o offer.Resolved, left time.Duration) string {
 	return fit(o.Name, func(name string) string {
 		return fmt.Sprintf("@%s Confirm %s for %s: tweet #%s within %s.", to, name, o.Price, o.ConfirmTag, humanDuration(left))
+	}, func(name string) string {
+		return fmt.Sprintf("@%s Confirm %s: tweet #%s within %s.", to, name, o.ConfirmTag, humanDuration(left))
 	})
 }
 
@@ -33,6 +37,8 @@ func replyConfirmed(to string, o offer.Resolved) string {
 func replyExpired(to string, o offer.Resolved) string {
 	return fit(o.Name, func(name string) string {
 		return fmt.Sprintf("@%s Your request for %s expired before it was confirmed. Tweet #%s to start again.", to, name, o.Tag)
+	}, func(name string) string {
+		return fmt.Sprintf("@%s Your request for %s expired before it was confirmed.", to, name)
 	})
 }
 
@@ -51,6 +57,8 @@ func replyGifted(from string, o offer.Resolved, to []string) string {
 	mentions := "@" + strings.Join(to, " @")
 	return fit(o.Name, func(name string) string {
 		return fmt.Sprintf("%s @%s sent you a %s (%s)! Check your messages for the code.", mentions, from, name, o.Price)
+	}, func(name string) string {
+		return fmt.Sprintf("@%s Your %s (%s) is on its way to %d friends: each will find the code in their messages.", from, name, o.Price, len(to))
 	})
 }
 
@@ -71,6 +79,14 @@ func replyRejected(to string, o offer.Resolved, reason string) string {
 			return fmt.Sprintf("@%s There is no purchase of %s waiting for #%s. Tweet #%s to start one.", to, name, o.ConfirmTag, o.Tag)
 		case ReasonNoRecipient:
 			return fmt.Sprintf("@%s Who is the %s for? Tweet @%s to @friend.", to, name, o.Tag)
+		}
+		return ""
+	}, func(name string) string {
+		switch reason {
+		case ReasonCountryNotAllowed:
+			return fmt.Sprintf("@%s Sorry, %s is not available in your country.", to, name)
+		case ReasonNoPending:
+			return fmt.Sprintf("@%s There is no purchase of %s waiting for your confirmation.", to, name)
 		}
 		return ""
 	})
@@ -95,9 +111,32 @@ func humanDuration(d time.Duration) string {
 	return fmt.Sprintf("%d seconds", int(d/time.Second))
 }
 
-// fit builds a tweet with the full name, then with ever shorter forms of it,
-// until the text is valid at 280 weighted characters.
-func fit(name string, build func(string) string) string {
+// fit builds a tweet with the first form that is valid at 280 weighted
+// characters with the full name, else with the first that is with the
+// longest shortening of the name that fits. A form that builds "" is
+// skipped; the last form is used as best it can be when none fits.
+func fit(name string, forms ...func(string) string) string {
+	for _, build := range forms {
+		if t := build(name); t != "" && tweet.Valid(t) {
+			return t
+		}
+	}
+	text := ""
+	for _, build := range forms {
+		t := fitName(name, build)
+		if t == "" {
+			continue
+		}
+		if text = t; tweet.Valid(t) {
+			break
+		}
+	}
+	return text
+}
+
+// fitName builds a tweet with the full name, then with ever shorter forms of
+// it, until the text is valid at 280 weighted characters.
+func fitName(name string, build func(string) string) string {
 	text := build(name)
 	if text == "" || tweet.Valid(text) {
 		return text
