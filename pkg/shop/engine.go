@@ -20,6 +20,12 @@ import (
 // ErrBadTweet marks a tweet the engine cannot process (exit 3).
 var ErrBadTweet = errors.New("bad tweet")
 
+// MaxTweetIDLength is the longest tweet ID the engine takes, in bytes.
+// Twitter's IDs have at most 20 digits; the limit leaves room for other
+// schemes (UUIDs) while the idempotency keys made from an ID stay within
+// Stripe's 255 characters.
+const MaxTweetIDLength = 64
+
 // Tweet is one tweet as the engine sees it.
 type Tweet struct {
 	ID   string
@@ -171,6 +177,9 @@ func (e *Engine) ProcessThen(ctx context.Context, tw Tweet, then func(Result, er
 	if strings.TrimSpace(tw.ID) == "" {
 		return fmt.Errorf("%w: a tweet needs an id", ErrBadTweet)
 	}
+	if len(tw.ID) > MaxTweetIDLength {
+		return fmt.Errorf("%w: tweet id %q is %d bytes long, over %d", ErrBadTweet, truncateID(tw.ID), len(tw.ID), MaxTweetIDLength)
+	}
 	from, err := e.author(tw)
 	if err != nil {
 		return err
@@ -221,6 +230,18 @@ func (e *Engine) ProcessThen(ctx context.Context, tw Tweet, then func(Result, er
 		then(r, nil)
 	})
 	return nil
+}
+
+// truncateID shortens a tweet ID too long to be quoted whole in a message.
+func truncateID(id string) string {
+	if len(id) <= 20 {
+		return id
+	}
+	cut := 20
+	for cut > 0 && !utf8.RuneStart(id[cut]) {
+		cut--
+	}
+	return id[:cut] + "…"
 }
 
 // checkText refuses a tweet whose text could never have been posted: not

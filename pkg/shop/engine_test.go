@@ -308,6 +308,7 @@ func TestBadTweets(t *testing.T) {
 		{ID: "", From: "alice", Text: "#BuyMug", At: t0},
 		{ID: "1", From: "not a user", Text: "#BuyMug", At: t0},
 		{ID: "2", From: "alice", Text: "#BuyMug"},
+		{ID: strings.Repeat("3", MaxTweetIDLength+1), From: "alice", Text: "#BuyMug", At: t0},
 	} {
 		if _, err := f.eng.Process(context.Background(), tw); err == nil {
 			t.Errorf("tweet %+v accepted", tw)
