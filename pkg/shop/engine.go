@@ -576,6 +576,9 @@ func (e *Engine) confirm(ctx context.Context, id string, tw Tweet, o offer.Resol
 	if err != nil {
 		return Result{}, change{}, err
 	}
+	// A confirmation tweeted before the purchase (tweets given out of
+	// order) cannot confirm it: the buyer had nothing to confirm then.
+	ok = ok && !tw.At.Before(p.At)
 	if !ok {
 		// A purchase cancelled already (by simulate expire, or by an
 		// earlier late tweet) answers as if this confirmation had found it
@@ -584,7 +587,7 @@ func (e *Engine) confirm(ctx context.Context, id string, tw Tweet, o offer.Resol
 		if err != nil {
 			return Result{}, change{}, err
 		}
-		if !ok {
+		if !ok || tw.At.Before(p.At) {
 			return rejected(o, ReasonNoPending, tw.From), change{}, nil
 		}
 		r := expiredResult(o, p)

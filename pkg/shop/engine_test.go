@@ -567,3 +567,27 @@ func TestRepliesFitEverything(t *testing.T) {
 		}
 	}
 }
+
+// A confirmation tweeted before the purchase it would confirm (tweets given
+// out of order) finds nothing pending, and leaves the purchase pending.
+func TestConfirmationBeforePurchase(t *testing.T) {
+	offers := []offer.Offer{{Hashtag: "BuyKindle", Name: "Kindle", Price: "149.99",
+		Confirm: &offer.Confirm{Hashtag: "ConfirmKindle", Window: "15m"}}}
+	f := newFixture(t, offers, []buyer.Buyer{{Handle: "@alice", Card: "visa"}})
+	f.tweet(t, "1", "alice", "#BuyKindle", t0)
+	if r := f.tweet(t, "2", "alice", "#ConfirmKindle", t0.Add(-time.Minute)); r.Outcome != Rejected || Str(r.Reason) != ReasonNoPending {
+		t.Fatalf("confirmation before the purchase: %+v", r)
+	}
+	if r := f.tweet(t, "3", "alice", "#ConfirmKindle", t0.Add(time.Minute)); r.Outcome != Confirmed {
+		t.Fatalf("confirmation after the purchase: %+v", r)
+	}
+
+	// Nor does one tweeted before a purchase that has lapsed since.
+	f.tweet(t, "4", "alice", "#BuyKindle", t0.Add(time.Hour))
+	if rs, err := f.eng.ExpireDue(context.Background(), t0.Add(2*time.Hour)); err != nil || len(rs) != 1 {
+		t.Fatalf("expire: %+v %v", rs, err)
+	}
+	if r := f.tweet(t, "5", "alice", "#ConfirmKindle", t0.Add(30*time.Minute)); r.Outcome != Rejected || Str(r.Reason) != ReasonNoPending {
+		t.Fatalf("confirmation before the lapsed purchase: %+v", r)
+	}
+}
