@@ -12,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/tweetpay/tweetpay/pkg/buyer"
 	"github.com/tweetpay/tweetpay/pkg/offer"
 	"github.com/tweetpay/tweetpay/pkg/payment"
 	"github.com/tweetpay/tweetpay/pkg/tweet"
@@ -130,7 +131,7 @@ func (e *Engine) HandleOf(id string) (string, bool) {
 // author returns the username of tw's author: From, or for a tweet that
 // names its author only by ID, the handle of the buyer with that user ID.
 func (e *Engine) author(tw Tweet) (string, error) {
-	from := strings.TrimPrefix(strings.TrimSpace(tw.From), "@")
+	from := strings.TrimSpace(tw.From)
 	if from == "" && tw.AuthorID != "" {
 		h, ok := e.byUserID[tw.AuthorID]
 		if !ok {
@@ -140,10 +141,13 @@ func (e *Engine) author(tw Tweet) (string, error) {
 		}
 		return h, nil
 	}
-	if !tweet.IsValidUsername(from) {
+	// The rule buyers are declared with: one optional '@' or '＠', then a
+	// username.
+	name, err := buyer.NormalizeHandle(from)
+	if err != nil {
 		return "", fmt.Errorf("%w: %q is not a Twitter username", ErrBadTweet, tw.From)
 	}
-	return from, nil
+	return name, nil
 }
 
 // Namespace returns the prefix the engine puts before tweet IDs in

@@ -309,6 +309,8 @@ func TestBadTweets(t *testing.T) {
 		{ID: "1", From: "not a user", Text: "#BuyMug", At: t0},
 		{ID: "2", From: "alice", Text: "#BuyMug"},
 		{ID: strings.Repeat("3", MaxTweetIDLength+1), From: "alice", Text: "#BuyMug", At: t0},
+		{ID: "4", From: "@@alice", Text: "#BuyMug", At: t0},
+		{ID: "5", From: "＠@alice", Text: "#BuyMug", At: t0},
 	} {
 		if _, err := f.eng.Process(context.Background(), tw); err == nil {
 			t.Errorf("tweet %+v accepted", tw)
@@ -589,5 +591,15 @@ func TestConfirmationBeforePurchase(t *testing.T) {
 	}
 	if r := f.tweet(t, "5", "alice", "#ConfirmKindle", t0.Add(30*time.Minute)); r.Outcome != Rejected || Str(r.Reason) != ReasonNoPending {
 		t.Fatalf("confirmation before the lapsed purchase: %+v", r)
+	}
+}
+
+// A handle is written as buyers are declared: with '@', '＠' or no sign.
+func TestAuthorSpellings(t *testing.T) {
+	f := newFixture(t, []offer.Offer{{Hashtag: "BuyMug", Name: "Mug", Price: "9.00"}}, []buyer.Buyer{{Handle: "@alice", Card: "visa"}})
+	for i, from := range []string{"alice", "@alice", "＠Alice", " @ALICE "} {
+		if r := f.tweet(t, fmt.Sprint(i), from, "#BuyMug", t0); r.Outcome != Purchased {
+			t.Errorf("tweet from %q: %+v", from, r)
+		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tweetpay/tweetpay/pkg/buyer"
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/output"
@@ -283,7 +284,7 @@ func fromText(opts *TweetOptions, text string) shop.Tweet {
 // DeriveID is the ID of a tweet given without one: the same author, text
 // and time give the same ID, so a repeated command is a duplicate.
 func DeriveID(from, text string, at time.Time) string {
-	sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimPrefix(from, "@")) + "\x00" + text + "\x00" + at.UTC().Format(time.RFC3339Nano)))
+	sum := sha256.Sum256([]byte(buyer.Key(from) + "\x00" + text + "\x00" + at.UTC().Format(time.RFC3339Nano)))
 	return "sim-" + hex.EncodeToString(sum[:8])
 }
 

@@ -148,3 +148,14 @@ func TestReadTweetsOverrides(t *testing.T) {
 		})
 	}
 }
+
+// One author has one derived ID however the handle is spelled.
+func TestDeriveIDSpellings(t *testing.T) {
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	want := DeriveID("@alice", "#BuyMug", at)
+	for _, from := range []string{"alice", "@Alice", "＠alice", " @alice "} {
+		if got := DeriveID(from, "#BuyMug", at); got != want {
+			t.Errorf("DeriveID(%q) = %s, want %s as for @alice", from, got, want)
+		}
+	}
+}
