@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/tweetpay/tweetpay/pkg/buyer"
+	"github.com/tweetpay/tweetpay/pkg/money"
 	"github.com/tweetpay/tweetpay/pkg/offer"
 	"github.com/tweetpay/tweetpay/pkg/payment"
 	"github.com/tweetpay/tweetpay/pkg/tweet"
@@ -499,7 +500,7 @@ func (e *Engine) purchase(ctx context.Context, id string, tw Tweet, o offer.Reso
 		if ok {
 			if !tw.At.After(p.Deadline) {
 				r := pendingResult(o, p, ReasonAlreadyPending)
-				r.Reply = replyAwaiting(tw.From, o, p.Deadline.Sub(tw.At))
+				r.Reply = replyAwaiting(tw.From, atPendingPrice(o, p), p.Deadline.Sub(tw.At))
 				return r, change{}, nil
 			}
 			_, c, err := e.expire(ctx, p, o)
@@ -616,8 +617,15 @@ func (e *Engine) confirm(ctx context.Context, id string, tw Tweet, o offer.Resol
 	r.Outcome = Confirmed
 	r.Charge = strp(firstNonEmpty(pay.LatestCharge, p.Charge))
 	r.ConfirmBy = nil
-	r.Reply = replyConfirmed(tw.From, o)
+	r.Reply = replyConfirmed(tw.From, atPendingPrice(o, p))
 	return r, change{delPending: []Pending{p}}, nil
+}
+
+// atPendingPrice returns o at the price p was authorised for, which
+// replies about p quote: the offer's price may have changed since.
+func atPendingPrice(o offer.Resolved, p Pending) offer.Resolved {
+	o.Price = money.Amount{Minor: p.Amount, Currency: p.Currency}
+	return o
 }
 
 // expire cancels a pending purchase whose window has closed, releasing the

@@ -603,3 +603,24 @@ func TestAuthorSpellings(t *testing.T) {
 		}
 	}
 }
+
+// Replies about a pending purchase quote the price it was authorised for,
+// not the offer's price changed since.
+func TestRepliesQuoteAuthorisedPrice(t *testing.T) {
+	o := offer.Offer{Hashtag: "BuyKindle", Name: "Kindle", Price: "149.99", Confirm: &offer.Confirm{Hashtag: "ConfirmKindle"}}
+	f := newFixture(t, []offer.Offer{o}, []buyer.Buyer{{Handle: "@alice", Card: "visa"}})
+	f.tweet(t, "1", "alice", "#BuyKindle", t0)
+	o.Price = "99.00"
+	rs, err := offer.ValidateAll([]offer.Offer{o}, offer.Defaults{Country: "US", Currency: "usd"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.eng.offers = rs
+	again := f.tweet(t, "2", "alice", "#BuyKindle", t0.Add(time.Minute))
+	confirmed := f.tweet(t, "3", "alice", "#ConfirmKindle", t0.Add(2*time.Minute))
+	for _, r := range []Result{again, confirmed} {
+		if r.Amount != 14999 || !strings.Contains(r.Reply, "$149.99") {
+			t.Errorf("%s: amount %d, reply %q: want 14999 and $149.99", r.Outcome, r.Amount, r.Reply)
+		}
+	}
+}
