@@ -346,9 +346,9 @@ func (e *Engine) decide(ctx context.Context, id string, tw Tweet) (Result, chang
 	parsed := tweet.Parse(tw.Text)
 
 	// A gift: the first mention is a gift offer's handle.
-	if len(parsed.Mentions) > 0 {
-		if o, ok := e.findGift(parsed.Mentions[0].Value); ok {
-			return e.gift(ctx, id, tw, o, parsed)
+	if mentions := accounts(parsed.Mentions); len(mentions) > 0 {
+		if o, ok := e.findGift(mentions[0].Value); ok {
+			return e.gift(ctx, id, tw, o, mentions)
 		}
 	}
 	// A confirmation hashtag, then a purchase hashtag, in tweet order.
@@ -691,14 +691,28 @@ func (e *Engine) offerByKey(key string) (offer.Resolved, bool) {
 	return offer.Resolved{}, false
 }
 
-func (e *Engine) gift(ctx context.Context, id string, tw Tweet, o offer.Resolved, parsed tweet.Result) (Result, change, error) {
+// accounts returns the mentions of accounts, leaving out mentions of lists
+// (@user/slug), as twitter-text's extractMentionedScreennames does: a list
+// is not its owner.
+func accounts(ms []tweet.Entity) []tweet.Entity {
+	out := ms[:0:0]
+	for _, m := range ms {
+		if m.ListSlug == "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// gift buys the gift offer o for each account mentioned after the first.
+func (e *Engine) gift(ctx context.Context, id string, tw Tweet, o offer.Resolved, mentions []tweet.Entity) (Result, change, error) {
 	a, l, reason, err := e.eligibility(ctx, tw, o)
 	if err != nil || reason != "" {
 		return rejected(o, reason, tw.From), change{}, err
 	}
 	seen := map[string]bool{strings.ToLower(o.Tag): true, a.key(): true}
 	var recipients []string
-	for _, m := range parsed.Mentions[1:] {
+	for _, m := range mentions[1:] {
 		k := strings.ToLower(m.Value)
 		if seen[k] {
 			continue
