@@ -610,6 +610,14 @@ func (e *Engine) confirm(ctx context.Context, id string, tw Tweet, o offer.Resol
 		return r, ch, nil
 	}
 	pay, err := e.gw.CapturePayment(ctx, p.PaymentIntent, 0, "tweetpay:capture:"+p.PaymentIntent)
+	if err != nil && e.canceled(ctx, err, p) {
+		// The authorisation was released before the buyer confirmed:
+		// there is nothing left to capture, and the purchase is over.
+		r, ch := expired(o, p)
+		r.Reason = strp(ReasonPaymentCanceled)
+		r.Reply = replyCanceled(tw.From, o)
+		return r, ch, nil
+	}
 	if err != nil {
 		return Result{}, change{}, fmt.Errorf("capture %s: %w", p.PaymentIntent, err)
 	}
@@ -631,16 +639,35 @@ func atPendingPrice(o offer.Resolved, p Pending) offer.Resolved {
 // expire cancels a pending purchase whose window has closed, releasing the
 // unit it held, and remembers it for a confirmation that comes later still.
 func (e *Engine) expire(ctx context.Context, p Pending, o offer.Resolved) (Result, change, error) {
-	if _, err := e.gw.CancelPayment(ctx, p.PaymentIntent, "abandoned", "tweetpay:cancel:"+p.PaymentIntent); err != nil {
+	_, err := e.gw.CancelPayment(ctx, p.PaymentIntent, "abandoned", "tweetpay:cancel:"+p.PaymentIntent)
+	if err != nil && !e.canceled(ctx, err, p) {
 		return Result{}, change{}, fmt.Errorf("cancel %s: %w", p.PaymentIntent, err)
 	}
+	r, ch := expired(o, p)
+	return r, ch, nil
+}
+
+// expired describes and records p as over without a capture: its
+// authorisation is cancelled and the unit it held goes back.
+func expired(o offer.Resolved, p Pending) (Result, change) {
 	r := expiredResult(o, p)
 	r.TweetID, r.From, r.At = p.TweetID, "@"+p.Buyer, p.At
 	r.Reply = replyExpired(p.Buyer, o)
 	return r, change{
 		delPending: []Pending{p}, putExpired: []Pending{p},
 		units: []unit{{offer: p.Offer, buyer: p.Buyer, n: -1}},
-	}, nil
+	}
+}
+
+// canceled reports whether err, from capturing or cancelling p, came
+// because p's authorisation was cancelled already: released by charges
+// refund, from the Dashboard, or by Stripe once it lapsed (after 7 days).
+func (e *Engine) canceled(ctx context.Context, err error, p Pending) bool {
+	if errors.Is(err, payment.ErrUnavailable) || ctx.Err() != nil {
+		return false
+	}
+	pay, gerr := e.gw.GetPayment(ctx, p.PaymentIntent)
+	return gerr == nil && pay.Status == "canceled" // Stripe's status of a cancelled PaymentIntent
 }
 
 // expiredResult describes a purchase whose authorisation was cancelled:

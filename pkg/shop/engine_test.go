@@ -624,3 +624,39 @@ func TestRepliesQuoteAuthorisedPrice(t *testing.T) {
 		}
 	}
 }
+
+// A pending purchase whose authorisation was released outside the engine
+// (charges refund, the Dashboard, Stripe after 7 days) neither fails its
+// confirmation nor blocks simulate expire and the buyer's next purchase.
+func TestAuthorisationReleasedElsewhere(t *testing.T) {
+	offers := []offer.Offer{{Hashtag: "BuyKindle", Name: "Kindle", Price: "149.99", Stock: intp(2),
+		Confirm: &offer.Confirm{Hashtag: "ConfirmKindle", Window: "15m"}}}
+	f := newFixture(t, offers, []buyer.Buyer{{Handle: "@alice", Card: "visa"}, {Handle: "@bob", Card: "visa"}})
+	ctx := context.Background()
+	release := func(r Result) {
+		t.Helper()
+		if _, err := f.gw.CancelPayment(ctx, Str(r.PaymentIntent), "requested_by_customer", "test:"+Str(r.PaymentIntent)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// A confirmation in time finds nothing left to capture.
+	release(f.tweet(t, "a1", "alice", "#BuyKindle", t0))
+	r := f.tweet(t, "a2", "alice", "#ConfirmKindle", t0.Add(time.Minute))
+	if r.Outcome != Expired || Str(r.Reason) != ReasonPaymentCanceled || r.Amount != 0 || !tweet.Valid(r.Reply) {
+		t.Fatalf("confirmation of a released purchase: %+v", r)
+	}
+
+	// A sweep past the window, and a purchase after it.
+	release(f.tweet(t, "b1", "bob", "#BuyKindle", t0))
+	release(f.tweet(t, "a3", "alice", "#BuyKindle", t0.Add(time.Hour)))
+	if rs, err := f.eng.ExpireDue(ctx, t0.Add(30*time.Minute)); err != nil || len(rs) != 1 || rs[0].TweetID != "b1" {
+		t.Fatalf("expire: %+v %v", rs, err)
+	}
+	if r := f.tweet(t, "a4", "alice", "#BuyKindle", t0.Add(2*time.Hour)); r.Outcome != AwaitingConfirmation || Str(r.Reason) != "" {
+		t.Fatalf("purchase after a released one lapsed: %+v", r)
+	}
+	if sold, _, err := f.store.Counts(f.eng.pid(f.eng.offers[0]), "alice"); err != nil || sold != 1 {
+		t.Fatalf("sold %d %v, want 1", sold, err)
+	}
+}

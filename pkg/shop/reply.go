@@ -42,6 +42,14 @@ func replyExpired(to string, o offer.Resolved) string {
 	})
 }
 
+func replyCanceled(to string, o offer.Resolved) string {
+	return fit(o.Name, func(name string) string {
+		return fmt.Sprintf("@%s Your request for %s was cancelled before it was confirmed. Tweet #%s to start again.", to, name, o.Tag)
+	}, func(name string) string {
+		return fmt.Sprintf("@%s Your request for %s was cancelled before it was confirmed.", to, name)
+	})
+}
+
 func replyDeclined(to string, o offer.Resolved, code, decline string) string {
 	why := code
 	if decline != "" {

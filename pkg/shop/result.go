@@ -32,6 +32,9 @@ const (
 	ReasonOwnTweet          = "own_tweet"
 	ReasonAlreadyPending    = "already_pending"
 	ReasonWindowClosed      = "window_closed"
+	// ReasonPaymentCanceled: the authorisation was released (by charges
+	// refund, from the Dashboard, or by Stripe) before the confirmation.
+	ReasonPaymentCanceled = "payment_canceled"
 )
 
 // Outcomes lists every outcome, for validating --expect.
