@@ -313,3 +313,13 @@ func (a Amount) String() string {
 
 // IsZero reports whether the amount is zero.
 func (a Amount) IsZero() bool { return a.Minor == 0 }
+
+// Format writes minor units of currency for people, as Amount.String does
+// ("$12.50"); a currency it does not know is written as given, after the
+// number ("1250 xyz").
+func Format(minor int64, currency string) string {
+	if _, ok := currencies()[normCurrency(currency)]; !ok {
+		return strconv.FormatInt(minor, 10) + " " + currency
+	}
+	return Amount{Minor: minor, Currency: currency}.String()
+}

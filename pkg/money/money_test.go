@@ -122,6 +122,18 @@ func TestCheckSyntax(t *testing.T) {
 	}
 }
 
+func TestFormat(t *testing.T) {
+	for _, tt := range []struct {
+		minor int64
+		cur   string
+		want  string
+	}{{1250, "usd", "$12.50"}, {1250, "USD", "$12.50"}, {500, "jpy", "¥500"}, {1250, "kwd", "KWD 1.250"}, {1250, "xyz", "1250 xyz"}} {
+		if got := Format(tt.minor, tt.cur); got != tt.want {
+			t.Errorf("Format(%d, %q) = %q, want %q", tt.minor, tt.cur, got, tt.want)
+		}
+	}
+}
+
 func TestNew(t *testing.T) {
 	tests := []struct {
 		minor   int64

@@ -84,7 +84,7 @@ func withTimes(q charges.Query, since, until string, now time.Time) (charges.Que
 
 // formatAmount writes minor units for people ("$12.50").
 func formatAmount(minor int64, currency string) string {
-	return money.Amount{Minor: minor, Currency: currency}.String()
+	return money.Format(minor, currency)
 }
 
 // relative writes how long ago t was, for terminals.

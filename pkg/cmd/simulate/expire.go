@@ -65,6 +65,6 @@ func expireRun(ctx context.Context, opts *ExpireOptions) error {
 	for _, r := range results {
 		printResult(opts.IO.Out, r)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "%d pending purchases expired\n", len(results))
+	fmt.Fprintf(opts.IO.ErrOut, "%s expired\n", output.Count(len(results), "pending purchase", "pending purchases"))
 	return nil
 }

@@ -2,13 +2,13 @@ package simulate
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/money"
 	"github.com/tweetpay/tweetpay/pkg/output"
 	"github.com/tweetpay/tweetpay/pkg/shop"
 )
@@ -58,7 +58,7 @@ var pendingColumns = []output.Column[pendingRow]{
 	{Header: "BUYER", Value: func(p pendingRow) string { return p.Buyer }},
 	{Header: "OFFER", Value: func(p pendingRow) string { return p.Offer }},
 	{Header: "CONFIRM WITH", Value: func(p pendingRow) string { return "#" + p.ConfirmTag }},
-	{Header: "AMOUNT", Value: func(p pendingRow) string { return fmt.Sprintf("%d %s", p.Amount, p.Currency) }},
+	{Header: "AMOUNT", Value: func(p pendingRow) string { return money.Format(p.Amount, p.Currency) }},
 	{Header: "PAYMENT", Value: func(p pendingRow) string { return p.PaymentIntent }},
 	{Header: "CONFIRM BY", Value: func(p pendingRow) string { return p.ConfirmBy }},
 }

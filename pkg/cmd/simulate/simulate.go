@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
+	"github.com/tweetpay/tweetpay/pkg/money"
 	"github.com/tweetpay/tweetpay/pkg/shop"
 )
 
@@ -52,7 +53,7 @@ func printResult(w io.Writer, r shop.Result) {
 		fmt.Fprintf(&b, "  offer %s", *r.Offer)
 	}
 	if r.Amount > 0 && r.Currency != nil {
-		fmt.Fprintf(&b, "  %d %s", r.Amount, *r.Currency)
+		fmt.Fprintf(&b, "  %s", money.Format(r.Amount, *r.Currency))
 	}
 	if r.DeclineCode != nil || r.ErrorCode != nil {
 		fmt.Fprintf(&b, "  %s", strings.Trim(shop.Str(r.ErrorCode)+"/"+shop.Str(r.DeclineCode), "/"))

@@ -284,7 +284,7 @@ func reportBadLine(w io.Writer, jsonOut bool, l stream.Line) {
 func writeStreamRow(w io.Writer, r shop.Result) {
 	amount := ""
 	if r.Amount > 0 {
-		amount = fmt.Sprintf("%d %s", r.Amount, shop.Str(r.Currency))
+		amount = money.Format(r.Amount, shop.Str(r.Currency))
 	}
 	dup := ""
 	if r.Duplicate {
@@ -347,17 +347,10 @@ func writeStreamSummary(w io.Writer, jsonOut bool, s stream.Summary) {
 		sort.Strings(curs)
 		var amts []string
 		for _, c := range curs {
-			amts = append(amts, formatAmount(m.v[c], c))
+			amts = append(amts, money.Format(m.v[c], c))
 		}
 		fmt.Fprintf(w, "  %s %s\n", m.label, strings.Join(amts, ", "))
 	}
-}
-
-func formatAmount(minor int64, cur string) string {
-	if a, err := money.New(minor, cur); err == nil {
-		return a.String()
-	}
-	return fmt.Sprintf("%d %s", minor, cur)
 }
 
 // retries maps the --retries flag onto stream.Options, where 0 means the
