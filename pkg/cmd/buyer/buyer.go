@@ -5,6 +5,7 @@ package buyer
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -50,9 +51,36 @@ type buyerDoc struct {
 	cfg    *config.Config
 	doc    *yamldoc.Doc
 	buyers []buyer.Buyer
+	unlock func()
 }
 
-func openBuyers(cfg *config.Config) (*buyerDoc, error) {
+// openBuyers loads the file for an edit of its buyers. It holds the file's
+// edit lock until close, so that another process's edit made meanwhile is
+// neither overwritten nor lost.
+func openBuyers(ctx context.Context, cfg *config.Config) (*buyerDoc, error) {
+	unlock, err := yamldoc.Lock(ctx, cfg.Path)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", cfg.Path, err)
+	}
+	bd, err := readBuyers(cfg)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	bd.unlock = unlock
+	return bd, nil
+}
+
+// close releases the edit lock; it may be called more than once.
+func (bd *buyerDoc) close() {
+	if bd != nil && bd.unlock != nil {
+		bd.unlock()
+		bd.unlock = nil
+	}
+}
+
+// readBuyers loads the file's buyers without the edit lock, for a look only.
+func readBuyers(cfg *config.Config) (*buyerDoc, error) {
 	doc, err := yamldoc.Load(cfg.Path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", config.ErrInvalid, err)

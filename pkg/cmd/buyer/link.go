@@ -133,10 +133,11 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 	if err != nil {
 		return err
 	}
-	bd, err := openBuyers(cfg)
+	bd, err := openBuyers(ctx, cfg)
 	if err != nil {
 		return err
 	}
+	defer bd.close()
 	i := bd.index(h)
 	next := buyer.Buyer{Handle: "@" + h}
 	if i >= 0 {

@@ -65,29 +65,38 @@ type unlinked struct {
 	Unlinked bool   `json:"unlinked"`
 }
 
-func unlinkRun(_ context.Context, opts *UnlinkOptions) error {
+func unlinkRun(ctx context.Context, opts *UnlinkOptions) error {
 	cfg, err := opts.Config()
 	if err != nil {
 		return err
 	}
-	bd, err := openBuyers(cfg)
+	if !opts.Yes {
+		// Ask before taking the edit lock: other processes must not wait
+		// for a person to answer.
+		bd, err := readBuyers(cfg)
+		if err != nil {
+			return err
+		}
+		name, err := bd.name(opts.Handle)
+		if err != nil {
+			return err
+		}
+		if !confirm(opts.IO, fmt.Sprintf("Remove buyer %s from %s?", name, cfg.Path)) {
+			if opts.Output == output.JSON {
+				return output.WriteJSON(opts.IO.Out, unlinked{Buyer: name, Path: cfg.Path})
+			}
+			fmt.Fprintln(opts.IO.ErrOut, "Nothing removed.")
+			return nil
+		}
+	}
+	bd, err := openBuyers(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	i := bd.index(opts.Handle)
-	if i < 0 {
-		if _, err := buyer.NormalizeHandle(opts.Handle); err != nil {
-			return err
-		}
-		return notFoundErr(cfg.Path, opts.Handle, bd.buyers)
-	}
-	name := at(bd.buyers[i].Handle)
-	if !opts.Yes && !confirm(opts.IO, fmt.Sprintf("Remove buyer %s from %s?", name, cfg.Path)) {
-		if opts.Output == output.JSON {
-			return output.WriteJSON(opts.IO.Out, unlinked{Buyer: name, Path: cfg.Path})
-		}
-		fmt.Fprintln(opts.IO.ErrOut, "Nothing removed.")
-		return nil
+	defer bd.close()
+	name, err := bd.name(opts.Handle)
+	if err != nil {
+		return err
 	}
 	if _, err := bd.doc.Remove(buyersKey, buyer.MatchNode(opts.Handle)); err != nil {
 		return editErr(cfg.Path, err)
@@ -100,4 +109,17 @@ func unlinkRun(_ context.Context, opts *UnlinkOptions) error {
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "✓ Removed buyer %s from %s; its Stripe Customer is kept (buyer link finds it again)\n", name, cfg.Path)
 	return nil
+}
+
+// name returns the handle of the file's buyer h as written, with one '@', or
+// the error for a buyer the file does not have.
+func (bd *buyerDoc) name(h string) (string, error) {
+	i := bd.index(h)
+	if i < 0 {
+		if _, err := buyer.NormalizeHandle(h); err != nil {
+			return "", err
+		}
+		return "", notFoundErr(bd.cfg.Path, h, bd.buyers)
+	}
+	return at(bd.buyers[i].Handle), nil
 }

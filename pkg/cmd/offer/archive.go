@@ -52,7 +52,7 @@ Exit status: 0 when archived (or already archived); 3 when no offer has TAG;
 	return cmd
 }
 
-func archiveRun(_ context.Context, opts *ArchiveOptions) error {
-	return editOffer(edit{io: opts.IO, config: opts.Config, sold: opts.Sold, now: opts.Now, output: opts.Output,
+func archiveRun(ctx context.Context, opts *ArchiveOptions) error {
+	return editOffer(ctx, edit{io: opts.IO, config: opts.Config, sold: opts.Sold, now: opts.Now, output: opts.Output,
 		tag: opts.Tag, done: "Archived", change: func(o *offer.Offer) { o.Archived = true }})
 }

@@ -81,7 +81,7 @@ invalid; 4 when the config file (or another offer in it) is invalid.`,
 	return cmdutil.ConfigMayBeMissing(cmd)
 }
 
-func createRun(_ context.Context, opts *CreateOptions) error {
+func createRun(ctx context.Context, opts *CreateOptions) error {
 	cfg, err := opts.Config()
 	if err != nil {
 		return err
@@ -96,10 +96,11 @@ func createRun(_ context.Context, opts *CreateOptions) error {
 	}
 	opts.Fields.apply(&o)
 
-	od, err := openOffers(cfg)
+	od, err := openOffers(ctx, cfg)
 	if err != nil {
 		return err
 	}
+	defer od.close()
 	after := append(append([]offer.Offer(nil), od.offers...), o)
 	rs, err := od.check(after, len(after)-1)
 	if err != nil {

@@ -67,21 +67,23 @@ type deleted struct {
 	Deleted bool   `json:"deleted"`
 }
 
-func deleteRun(_ context.Context, opts *DeleteOptions) error {
+func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 	cfg, err := opts.Config()
 	if err != nil {
 		return err
 	}
-	od, err := openOffers(cfg)
-	if err != nil {
-		return err
-	}
-	i, err := od.index(opts.Tag)
-	if err != nil {
-		return err
-	}
-	name := label(od.offers[i])
 	if !opts.Yes {
+		// Ask before taking the edit lock: other processes must not wait
+		// for a person to answer.
+		od, err := readOffers(cfg)
+		if err != nil {
+			return err
+		}
+		i, err := od.index(opts.Tag)
+		if err != nil {
+			return err
+		}
+		name := label(od.offers[i])
 		ok, err := confirm(opts.IO, fmt.Sprintf("Delete offer %s from %s?", name, cfg.Path))
 		if err != nil {
 			return err
@@ -94,6 +96,16 @@ func deleteRun(_ context.Context, opts *DeleteOptions) error {
 			return nil
 		}
 	}
+	od, err := openOffers(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer od.close()
+	i, err := od.index(opts.Tag)
+	if err != nil {
+		return err
+	}
+	name := label(od.offers[i])
 	if _, err := od.doc.Remove(offersKey, offer.MatchNode(opts.Tag)); err != nil {
 		return editErr(cfg.Path, err)
 	}

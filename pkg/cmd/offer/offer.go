@@ -4,6 +4,7 @@
 package offer
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -54,9 +55,36 @@ type offerDoc struct {
 	cfg    *config.Config
 	doc    *yamldoc.Doc
 	offers []offer.Offer // decoded from doc, in file order
+	unlock func()
 }
 
-func openOffers(cfg *config.Config) (*offerDoc, error) {
+// openOffers loads the file for an edit of its offers. It holds the file's
+// edit lock until close, so that another process's edit made meanwhile is
+// neither overwritten nor lost.
+func openOffers(ctx context.Context, cfg *config.Config) (*offerDoc, error) {
+	unlock, err := yamldoc.Lock(ctx, cfg.Path)
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", cfg.Path, err)
+	}
+	od, err := readOffers(cfg)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	od.unlock = unlock
+	return od, nil
+}
+
+// close releases the edit lock; it may be called more than once.
+func (od *offerDoc) close() {
+	if od != nil && od.unlock != nil {
+		od.unlock()
+		od.unlock = nil
+	}
+}
+
+// readOffers loads the file's offers without the edit lock, for a look only.
+func readOffers(cfg *config.Config) (*offerDoc, error) {
 	doc, err := yamldoc.Load(cfg.Path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", config.ErrInvalid, err)

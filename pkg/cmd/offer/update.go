@@ -92,8 +92,8 @@ file is invalid.`,
 	return cmd
 }
 
-func updateRun(_ context.Context, opts *UpdateOptions) error {
-	return editOffer(edit{io: opts.IO, config: opts.Config, sold: opts.Sold, now: opts.Now, output: opts.Output,
+func updateRun(ctx context.Context, opts *UpdateOptions) error {
+	return editOffer(ctx, edit{io: opts.IO, config: opts.Config, sold: opts.Sold, now: opts.Now, output: opts.Output,
 		tag: opts.Tag, done: "Updated", change: opts.change})
 }
 
@@ -140,15 +140,16 @@ type edit struct {
 // editOffer changes the offer with e.tag through e.change, validates the
 // whole resulting list, and writes only the fields that differ. With -o
 // json it prints the offer as it is then.
-func editOffer(e edit) error {
+func editOffer(ctx context.Context, e edit) error {
 	cfg, err := e.config()
 	if err != nil {
 		return err
 	}
-	od, err := openOffers(cfg)
+	od, err := openOffers(ctx, cfg)
 	if err != nil {
 		return err
 	}
+	defer od.close()
 	i, err := od.index(e.tag)
 	if err != nil {
 		return err
