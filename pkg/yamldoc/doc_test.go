@@ -284,8 +284,10 @@ func TestUpdateStructure(t *testing.T) {
 		old    string // text replaced in the original
 		new    string
 	}{
-		{"add a field after the last one", "tweetacoffee", map[string]any{"stock": 3},
-			"    # a foot comment of the gift\n", "    # a foot comment of the gift\n    stock: 3\n"},
+		{"add a field after the last one, before the foot comment", "tweetacoffee", map[string]any{"stock": 3},
+			"    # a foot comment of the gift\n", "    stock: 3\n    # a foot comment of the gift\n"},
+		{"add a field after a block scalar", "BuyTeaPot", map[string]any{"stock": 3},
+			"      - CA\n", "      - CA\n    stock: 3\n"},
 		{"remove a field", "BuyBlueMug", map[string]any{"stock": nil},
 			"    stock: 100                  # optional\n", ""},
 		{"remove the first field", "BuyTeaPot", map[string]any{"hashtag": nil},
@@ -317,6 +319,22 @@ func TestUpdateStructure(t *testing.T) {
 				t.Errorf("got:\n%s\nwant:\n%s", got, want)
 			}
 		})
+	}
+}
+
+// A field added and then removed leaves the file as it was: the comments
+// that end the entry are not taken for the field's own.
+func TestUpdateAddRemoveKeepsFootComments(t *testing.T) {
+	src := "offers:\n  - hashtag: A\n    price: \"1\"   # usd\n    # countries: [US, CA]   # optional\n    # confirm:\n    #   hashtag: ConfirmA\n  - hashtag: B\n    price: \"2\"\n"
+	d := mustParse(t, src)
+	if err := d.Update("offers", tag("A"), map[string]any{"confirm": confirm{Hashtag: "ConfirmA"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Update("offers", tag("A"), map[string]any{"confirm": nil}); err != nil {
+		t.Fatal(err)
+	}
+	if got := out(t, d); got != src {
+		t.Errorf("after adding and removing confirm:\n%s\nwant:\n%s", got, src)
 	}
 }
 

@@ -399,8 +399,8 @@ func (d *Doc) remove(key string, i int) error {
 // key for which match returns true. A nil value (or nil pointer, slice or map)
 // removes the field. Existing fields change in place, keeping their line
 // comment and, for strings, their quoting; new fields are added after the
-// entry's last field; nothing else in the file changes. Fields are applied in
-// sorted order. It returns an error wrapping ErrNotFound when nothing matches.
+// entry's last field, before its foot comments; nothing else in the file
+// changes. Fields are applied in sorted order. It returns an error wrapping ErrNotFound when nothing matches.
 func (d *Doc) Update(key string, match func(*yaml.Node) bool, fields map[string]any) error {
 	_, i, err := d.find(key, match)
 	if err != nil {
@@ -559,7 +559,14 @@ func (d *Doc) addField(item *yaml.Node, name string, n *yaml.Node) error {
 	if err != nil {
 		return err
 	}
-	at := d.t.next(e.last)
+	// Right after the last field, before the entry's foot comments: placed
+	// after them, the field would take them as its head comment and a later
+	// removal of the field would remove them too.
+	last := e.last
+	if c := item.Content; len(c) >= 2 {
+		_, _, _, last = d.fieldEnd(c[len(c)-2], c[len(c)-1])
+	}
+	at := d.t.next(last)
 	prefix := ""
 	if at == len(d.src) && len(d.src) > 0 && d.src[len(d.src)-1] != '\n' {
 		prefix = "\n"
