@@ -28,6 +28,9 @@ func NewCmdValidate(f *cmdutil.Factory, runF func(context.Context, *ValidateOpti
 		Long: `Check the config file: its YAML, every key and type, the merchant, each offer
 and buyer, and the credentials (a live key needs --live). Makes no network call.
 
+Without a config file anywhere, the defaults are checked. A file named by
+--config or $TWEETPAY_CONFIG must exist: there is nothing to call valid.
+
 Exit status: 0 if valid; 4 if not, with the file, line and what to change.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -38,7 +41,7 @@ Exit status: 0 if valid; 4 if not, with the file, line and what to change.`,
 		},
 	}
 	output.AddFlag(cmd, &opts.Output)
-	return cmdutil.ConfigMayBeMissing(cmd)
+	return cmd
 }
 
 func validateRun(_ context.Context, opts *ValidateOptions) error {
