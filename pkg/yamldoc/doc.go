@@ -257,9 +257,39 @@ func (d *Doc) splice(from, to int, s string) error {
 	out = append(out, s...)
 	out = append(out, d.src[to:]...)
 	if err := d.set(out); err != nil {
+		if anchor, alias := d.usedAnchorIn(from, to); anchor != nil {
+			return fmt.Errorf("%w: the edit would remove the anchor &%s (line %d) that *%s at line %d refers to; write the value in place of *%s first",
+				ErrUnsupported, anchor.Anchor, anchor.Line, alias.Value, alias.Line, alias.Value)
+		}
 		return fmt.Errorf("edit produced invalid yaml (please report this): %w", err)
 	}
 	return nil
+}
+
+// usedAnchorIn returns a node of the document whose anchor is defined in
+// src[from:to] and an alias outside that range referring to it, or nils.
+func (d *Doc) usedAnchorIn(from, to int) (anchor, alias *yaml.Node) {
+	var walk func(n *yaml.Node) bool
+	walk = func(n *yaml.Node) bool {
+		if n == nil {
+			return false
+		}
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			if a, o := n.Alias, d.off(n); (o < from || o >= to) && d.off(a) >= from && d.off(a) < to {
+				anchor, alias = a, n
+				return true
+			}
+			return false // the anchored node is walked where it is defined
+		}
+		for _, c := range n.Content {
+			if walk(c) {
+				return true
+			}
+		}
+		return false
+	}
+	walk(d.root)
+	return anchor, alias
 }
 
 // seq returns the key node and the sequence node of a top-level key.

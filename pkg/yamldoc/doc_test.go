@@ -583,3 +583,38 @@ func TestLoadSave(t *testing.T) {
 		t.Error("Load of a directory succeeded")
 	}
 }
+
+// An edit that would take away an anchor another entry's alias uses is
+// refused as unsupported, saying which alias to replace; the document is
+// unchanged.
+func TestEditKeepsUsedAnchors(t *testing.T) {
+	src := "offers:\n  - hashtag: A\n    countries: &cs [US, CA]\n  - hashtag: B\n    countries: *cs\n"
+	edits := map[string]func(d *Doc) error{
+		"remove":       func(d *Doc) error { _, err := d.Remove("offers", tag("A")); return err },
+		"remove field": func(d *Doc) error { return d.Update("offers", tag("A"), map[string]any{"countries": nil}) },
+		"set field":    func(d *Doc) error { return d.Update("offers", tag("A"), map[string]any{"countries": []string{"MX"}}) },
+	}
+	for name, edit := range edits {
+		t.Run(name, func(t *testing.T) {
+			d := mustParse(t, src)
+			err := edit(d)
+			if !errors.Is(err, ErrUnsupported) || !strings.Contains(err.Error(), "anchor &cs (line 3) that *cs at line 5 refers to") {
+				t.Errorf("err = %v, want ErrUnsupported naming &cs and *cs", err)
+			}
+			if got := out(t, d); got != src {
+				t.Errorf("document changed:\n%s", got)
+			}
+		})
+	}
+	// Without the alias's entry, the anchor goes with its own.
+	d := mustParse(t, src)
+	if _, err := d.Remove("offers", tag("B")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Remove("offers", tag("A")); err != nil {
+		t.Fatal(err)
+	}
+	if got := out(t, d); got != "offers: []\n" {
+		t.Errorf("got %q", got)
+	}
+}
