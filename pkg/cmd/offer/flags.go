@@ -1,6 +1,7 @@
 package offer
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -72,11 +73,11 @@ func (f *Fields) collect(cmd *cobra.Command) {
 	}
 }
 
-// countries returns the given countries, trimmed and upper-cased.
+// countries returns the given countries, trimmed and upper-cased, each once.
 func (f *Fields) countries() []string {
 	var out []string
 	for _, c := range f.Countries {
-		if c = strings.ToUpper(strings.TrimSpace(c)); c != "" {
+		if c = strings.ToUpper(strings.TrimSpace(c)); c != "" && !slices.Contains(out, c) {
 			out = append(out, c)
 		}
 	}

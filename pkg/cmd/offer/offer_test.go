@@ -269,6 +269,22 @@ func TestCreateRunNewFile(t *testing.T) {
 	}
 }
 
+// --countries writes each country once, however it was typed.
+func TestCreateRunCountriesOnce(t *testing.T) {
+	e := newEnv(t, "")
+	ios, _, _, _ := iostreams.Test()
+	opts := &CreateOptions{IO: ios, Config: e.config, Hashtag: "BuyBlueMug",
+		Fields: Fields{Name: "Blue Mug", Price: "12.50", Countries: []string{"US", " gb", "us", "GB", "", "CA"},
+			Set: map[string]bool{flagName: true, flagPrice: true, flagCountries: true}}}
+	if err := createRun(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	want := "offers:\n  - hashtag: BuyBlueMug\n    name: Blue Mug\n    price: \"12.50\"\n    countries: [US, GB, CA]\n"
+	if got := e.read(t); got != want {
+		t.Errorf("file = %q, want %q", got, want)
+	}
+}
+
 func TestEditUnknownTag(t *testing.T) {
 	e := newEnv(t, "offers:\n  - hashtag: BuyBlueMug\n    name: Mug\n    price: \"3\"\n")
 	ios, _, _, _ := iostreams.Test()
