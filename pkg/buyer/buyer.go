@@ -142,22 +142,37 @@ func Resolve(b Buyer, defaultCountry string) (Resolved, error) {
 	return Resolved{Handle: h, Card: card, Country: up, Name: strings.TrimSpace(b.Name), UserID: uid}, nil
 }
 
+// EntryError is one problem found by ValidateAll: Err, about the buyer at
+// Entry in the list it was given, so that a caller can say where that buyer
+// is written.
+type EntryError struct {
+	Index int
+	Err   error
+}
+
+func (e *EntryError) Error() string { return e.Err.Error() }
+func (e *EntryError) Unwrap() error { return e.Err }
+
+// Entry returns the index of the buyer in the list given to ValidateAll.
+func (e *EntryError) Entry() int { return e.Index }
+
 // ValidateAll resolves every buyer and checks that no handle appears twice
-// (compared case-insensitively) and that no two buyers share a user ID. It returns every problem found, joined;
-// each wraps ErrInvalid.
+// (compared case-insensitively) and that no two buyers share a user ID. It
+// returns every problem found, joined; each is an *EntryError wrapping
+// ErrInvalid.
 func ValidateAll(buyers []Buyer, defaultCountry string) error {
 	var errs []error
 	seen := map[string]string{}
 	ids := map[string]string{}
-	for _, b := range buyers {
+	for i, b := range buyers {
 		r, err := Resolve(b, defaultCountry)
 		if err != nil {
-			errs = append(errs, err)
+			errs = append(errs, &EntryError{i, err})
 			continue
 		}
 		k := Key(r.Handle)
 		if prev, ok := seen[k]; ok {
-			errs = append(errs, fmt.Errorf("%w: buyer @%s: the handle is already used by buyer @%s: link each account once", ErrInvalid, r.Handle, prev))
+			errs = append(errs, &EntryError{i, fmt.Errorf("%w: buyer @%s: the handle is already used by buyer @%s: link each account once", ErrInvalid, r.Handle, prev)})
 			continue
 		}
 		seen[k] = r.Handle
@@ -165,7 +180,7 @@ func ValidateAll(buyers []Buyer, defaultCountry string) error {
 			continue
 		}
 		if prev, ok := ids[r.UserID]; ok {
-			errs = append(errs, fmt.Errorf("%w: buyer @%s: user_id %s is already the user ID of buyer @%s: a Twitter account has one ID", ErrInvalid, r.Handle, r.UserID, prev))
+			errs = append(errs, &EntryError{i, fmt.Errorf("%w: buyer @%s: user_id %s is already the user ID of buyer @%s: a Twitter account has one ID", ErrInvalid, r.Handle, r.UserID, prev)})
 			continue
 		}
 		ids[r.UserID] = r.Handle

@@ -96,6 +96,13 @@ type Config struct {
 	Warnings []string
 
 	settings []Setting
+	// fileOffers and fileBuyers are Offers and Buyers as read from the
+	// file, and offerLines and buyerLines the line each starts on, so
+	// that an error about one of them, if still there, names its line.
+	fileOffers []OfferEntry
+	fileBuyers []BuyerEntry
+	offerLines []int
+	buyerLines []int
 }
 
 // Settings returns the effective scalar settings in a stable order.

@@ -259,3 +259,34 @@ func TestBuyerUserID(t *testing.T) {
 		}
 	}
 }
+
+// Each problem with an offer or a buyer names the line where that entry
+// starts, as a YAML error does; entries not from the file name none.
+func TestListErrorsNameLines(t *testing.T) {
+	file := "offers:\n  - hashtag: BuyA\n    name: A\n    price: \"3\"\n  - hashtag: buya\n    name: B\n    price: \"3\"\n" +
+		"  - hashtag: BuyC\n    name: C\n    price: \"0.1\"\nbuyers:\n  - handle: \"@y\"\n    card: visa\n  - handle: \"@Y\"\n    card: visa\n"
+	c, err := load(t, file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ResolveOffers()
+	if !errors.Is(err, ErrInvalid) {
+		t.Fatalf("ResolveOffers: %v, want ErrInvalid", err)
+	}
+	for _, want := range []string{"tweetpay.yaml:5: invalid offer: offer #buya: hashtag", "tweetpay.yaml:8: invalid offer: offer #BuyC: price"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("ResolveOffers error lacks %q:\n%v", want, err)
+		}
+	}
+	err = c.ValidateBuyers()
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "tweetpay.yaml:14: invalid buyer: buyer @Y: the handle is already used") {
+		t.Errorf("ValidateBuyers: %v", err)
+	}
+
+	// An offer put in place of the file's one (a scenario's) has no line.
+	c.Offers[2].Price = "0.2"
+	_, err = c.ResolveOffers()
+	if err == nil || strings.Contains(err.Error(), ":8:") || !strings.Contains(err.Error(), "tweetpay.yaml: invalid offer: offer #BuyC") {
+		t.Errorf("ResolveOffers of a changed offer: %v", err)
+	}
+}

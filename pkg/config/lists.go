@@ -1,7 +1,10 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -23,13 +26,54 @@ func (c *Config) decodeLists(root *yaml.Node) error {
 		if err := n.Decode(&c.Offers); err != nil {
 			return fmt.Errorf("%w: %s: offers: %s", ErrInvalid, c.Path, strings.TrimPrefix(err.Error(), "yaml: "))
 		}
+		c.fileOffers, c.offerLines = slices.Clone(c.Offers), lines(n)
 	}
 	if n := mapValue(root, "buyers"); n != nil && n.Kind == yaml.SequenceNode {
 		if err := n.Decode(&c.Buyers); err != nil {
 			return fmt.Errorf("%w: %s: buyers: %s", ErrInvalid, c.Path, strings.TrimPrefix(err.Error(), "yaml: "))
 		}
+		c.fileBuyers, c.buyerLines = slices.Clone(c.Buyers), lines(n)
 	}
 	return nil
+}
+
+// lines returns the line where each entry of a sequence starts.
+func lines(seq *yaml.Node) []int {
+	out := make([]int, len(seq.Content))
+	for i, n := range seq.Content {
+		out[i] = n.Line
+	}
+	return out
+}
+
+// listErr prefixes each of the joined problems of a list's ValidateAll with
+// the file and, for a problem about one entry, the line that entry starts
+// on ("tweetpay.yaml:12: invalid offer: ..."). line(i) is the line of entry
+// i, or 0 when it is not the file's (a scenario's offer, say).
+func (c *Config) listErr(err error, line func(i int) int) error {
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	out := make([]error, len(errs))
+	for i, e := range errs {
+		var entry interface{ Entry() int }
+		if errors.As(e, &entry) && line(entry.Entry()) > 0 {
+			out[i] = fmt.Errorf("%s:%d: %w", c.Path, line(entry.Entry()), e)
+		} else {
+			out[i] = fmt.Errorf("%s: %w", c.Path, e)
+		}
+	}
+	return fmt.Errorf("%w: %w", ErrInvalid, errors.Join(out...))
+}
+
+// fileLine returns the line of entries[i] in the file, or 0 when that entry
+// is not as the file has it at i.
+func fileLine[T any](entries, file []T, lines []int, i int) int {
+	if i < len(entries) && i < len(file) && reflect.DeepEqual(entries[i], file[i]) {
+		return lines[i]
+	}
+	return 0
 }
 
 func validateMerchant(m *Merchant) error {
@@ -52,7 +96,7 @@ func (c *Config) OfferDefaults() offer.Defaults {
 func (c *Config) ResolveOffers() ([]offer.Resolved, error) {
 	rs, err := offer.ValidateAll(c.Offers, c.OfferDefaults())
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: %w", ErrInvalid, c.Path, err)
+		return nil, c.listErr(err, func(i int) int { return fileLine(c.Offers, c.fileOffers, c.offerLines, i) })
 	}
 	return rs, nil
 }
@@ -60,7 +104,7 @@ func (c *Config) ResolveOffers() ([]offer.Resolved, error) {
 // ValidateBuyers checks every buyer of the file.
 func (c *Config) ValidateBuyers() error {
 	if err := buyer.ValidateAll(c.Buyers, c.Merchant.Country); err != nil {
-		return fmt.Errorf("%w: %s: %w", ErrInvalid, c.Path, err)
+		return c.listErr(err, func(i int) int { return fileLine(c.Buyers, c.fileBuyers, c.buyerLines, i) })
 	}
 	return nil
 }

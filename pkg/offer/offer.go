@@ -349,49 +349,64 @@ func parseTime(s, name string) (time.Time, error) {
 	return t, nil
 }
 
+// EntryError is one problem found by ValidateAll: Err, about the offer at
+// Entry in the list it was given, so that a caller can say where that offer
+// is written.
+type EntryError struct {
+	Index int
+	Err   error
+}
+
+func (e *EntryError) Error() string { return e.Err.Error() }
+func (e *EntryError) Unwrap() error { return e.Err }
+
+// Entry returns the index of the offer in the list given to ValidateAll.
+func (e *EntryError) Entry() int { return e.Index }
+
 // ValidateAll resolves every offer and checks them together: hashtags,
 // confirmation hashtags and gift handles must all differ from each other,
 // compared as tweets compare them (NFKC and case folding), so that a tweet
 // never matches two offers; archived offers keep their tags. It returns the
 // resolved offers (in order, only when there is no error) and every problem
-// found, joined, each wrapping ErrInvalid.
+// found, joined, each an *EntryError wrapping ErrInvalid.
 func ValidateAll(offers []Offer, d Defaults) ([]Resolved, error) {
 	var errs []error
 	out := make([]Resolved, 0, len(offers))
-	srcs := make([]Offer, 0, len(offers))
+	srcs := make([]int, 0, len(offers)) // the index in offers of each of out
 	type use struct {
 		label string
 		what  string
 	}
 	seen := map[string]use{}
-	claim := func(o Offer, tag, what string) {
+	claim := func(i int, tag, what string) {
+		o := offers[i]
 		key := tweet.NormalizeTag(tag)
 		if prev, ok := seen[key]; ok {
-			errs = append(errs, invalid(o, "%s %q is already used as the %s of offer %s: pick another", what, tag, prev.what, prev.label))
+			errs = append(errs, &EntryError{i, invalid(o, "%s %q is already used as the %s of offer %s: pick another", what, tag, prev.what, prev.label)})
 			return
 		}
 		seen[key] = use{label(o), what}
 	}
-	for _, o := range offers {
+	for i, o := range offers {
 		r, err := Resolve(o, d)
 		if err != nil {
-			errs = append(errs, err)
+			errs = append(errs, &EntryError{i, err})
 			continue
 		}
 		switch r.Kind {
 		case Hashtag:
-			claim(o, r.Tag, "hashtag")
+			claim(i, r.Tag, "hashtag")
 		case Gift:
-			claim(o, r.Tag, "gift_handle")
+			claim(i, r.Tag, "gift_handle")
 		}
 		out = append(out, r)
-		srcs = append(srcs, o)
+		srcs = append(srcs, i)
 	}
 	// Confirmation tags last, so that the message about a clash with a
 	// purchase hashtag names that hashtag's offer.
-	for i, r := range out {
+	for j, r := range out {
 		if r.ConfirmTag != "" {
-			claim(srcs[i], r.ConfirmTag, "confirm.hashtag")
+			claim(srcs[j], r.ConfirmTag, "confirm.hashtag")
 		}
 	}
 	if len(errs) > 0 {
