@@ -417,12 +417,14 @@ func parseFile(path string, data []byte) (*yaml.Node, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil
 	}
+	// A message may quote the file ("got \"api_key:sk_test_...\"" for a
+	// missing space): its keys are masked.
 	doc, err := yamlcheck.Parse(data)
 	if err != nil {
 		if line, msg, ok := yamlcheck.At(err); ok {
-			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, line, msg)
+			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, line, MaskSecrets(msg))
 		}
-		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
+		return nil, fmt.Errorf("%w: %s: %s", ErrInvalid, path, MaskSecrets(err.Error()))
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
@@ -433,9 +435,9 @@ func parseFile(path string, data []byte) (*yaml.Node, error) {
 	}
 	if err := yamlcheck.Check(root, schema, ""); err != nil {
 		if line, msg, ok := yamlcheck.At(err); ok {
-			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, line, msg)
+			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, line, MaskSecrets(msg))
 		}
-		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
+		return nil, fmt.Errorf("%w: %s: %s", ErrInvalid, path, MaskSecrets(err.Error()))
 	}
 	return root, nil
 }
@@ -557,6 +559,43 @@ func MaskKey(key string) string {
 		return prefix + "…"
 	}
 	return prefix + "…" + rest[len(rest)-4:]
+}
+
+// MaskSecrets masks, as MaskKey does, everything in s that looks like a
+// Stripe secret or restricted key (sk_test_, sk_live_, rk_test_, rk_live_
+// and letters or digits).
+func MaskSecrets(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		j := nextSecret(s, i)
+		if j < 0 {
+			b.WriteString(s[i:])
+			break
+		}
+		end := j + len("sk_test_")
+		for end < len(s) && isAlnum(s[end]) {
+			end++
+		}
+		b.WriteString(s[i:j])
+		b.WriteString(MaskKey(s[j:end]))
+		i = end
+	}
+	return b.String()
+}
+
+// nextSecret returns where the next key prefix starts in s from i, or -1.
+func nextSecret(s string, i int) int {
+	first := -1
+	for _, p := range []string{"sk_test_", "sk_live_", "rk_test_", "rk_live_"} {
+		if k := strings.Index(s[i:], p); k >= 0 && (first < 0 || i+k < first) {
+			first = i + k
+		}
+	}
+	return first
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // Redact replaces every occurrence of key in s with its masked form.

@@ -290,3 +290,21 @@ func TestListErrorsNameLines(t *testing.T) {
 		t.Errorf("ResolveOffers of a changed offer: %v", err)
 	}
 }
+
+func TestMaskSecrets(t *testing.T) {
+	for in, want := range map[string]string{
+		`got "api_key:sk_test_abcdefghijkl1234"`:                `got "api_key:sk_test_…1234"`,
+		"rk_live_abcdefghijkl5678 and sk_live_abcdefghijkl9999": "rk_live_…5678 and sk_live_…9999",
+		"sk_test_short":                 "sk_test_…",
+		"no key, sk_other_abcdefghijkl": "no key, sk_other_abcdefghijkl",
+		"":                              "",
+	} {
+		if got := MaskSecrets(in); got != want {
+			t.Errorf("MaskSecrets(%q) = %q, want %q", in, got, want)
+		}
+	}
+	_, err := load(t, "stripe:\n  api_key:sk_test_keyinthefile00001234\n", nil)
+	if !errors.Is(err, ErrInvalid) || strings.Contains(err.Error(), "keyinthefile") || !strings.Contains(err.Error(), "sk_test_…1234") {
+		t.Errorf("Load of a file with a key in a bad line: %v", err)
+	}
+}
