@@ -48,8 +48,13 @@ func WriteStarter(path string) error {
 }
 
 // WriteFileAtomic writes data to a temporary file beside path, syncs it and
-// renames it over path, so that a crash never leaves a half-written file.
+// renames it over path, so that a crash never leaves a half-written file. A
+// symbolic link at path is followed, so the link survives, as edits of the
+// file keep it.
 func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
