@@ -171,6 +171,14 @@ func (e *Engine) Process(ctx context.Context, tw Tweet) (Result, error) {
 	return o.r, o.err
 }
 
+// The times a tweet may carry: Stripe's timestamps are Unix seconds from
+// 1970, and a result's time is written as RFC 3339, which ends with the
+// year 9999. A time outside them is refused before any payment is made.
+var (
+	minTweetTime = time.Unix(0, 0).UTC()
+	maxTweetTime = time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)
+)
+
 // ProcessThen is Process for callers with other work to do while a result
 // is being recorded. It returns once the tweet's payment is done: with the
 // error that stopped the tweet before its result could be recorded, or nil,
@@ -191,6 +199,10 @@ func (e *Engine) ProcessThen(ctx context.Context, tw Tweet, then func(Result, er
 	}
 	if tw.At.IsZero() {
 		return fmt.Errorf("%w: tweet %s has no time", ErrBadTweet, tw.ID)
+	}
+	if tw.At.Before(minTweetTime) || tw.At.After(maxTweetTime) {
+		return fmt.Errorf("%w: tweet %s is dated %s, outside the times a payment can carry (%d to %d)",
+			ErrBadTweet, tw.ID, tw.At.UTC().Format(time.RFC3339), minTweetTime.Year(), maxTweetTime.Year())
 	}
 	if err := checkText(tw); err != nil {
 		return err

@@ -318,6 +318,33 @@ func TestBadTweets(t *testing.T) {
 	}
 }
 
+// A tweet dated before 1970 or after 9999 is a bad tweet, refused before any
+// payment: Stripe's times start in 1970 and a result's time could not be
+// written after 9999.
+func TestTweetTimeBounds(t *testing.T) {
+	f := newFixture(t, []offer.Offer{{Hashtag: "BuyMug", Name: "Mug", Price: "9.00"}},
+		[]buyer.Buyer{{Handle: "@alice", Card: "visa"}})
+	ctx := context.Background()
+	for _, at := range []time.Time{
+		time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		_, err := f.eng.Process(ctx, Tweet{ID: "t" + at.Format("2006"), From: "alice", Text: "#BuyMug", At: at})
+		if !errors.Is(err, ErrBadTweet) || !strings.Contains(err.Error(), "outside the times a payment can carry (1970 to 9999)") {
+			t.Errorf("tweet at %s: %v, want a bad tweet", at, err)
+		}
+	}
+	if n := len(f.charges(t)); n != 0 {
+		t.Fatalf("%d charges made for tweets refused", n)
+	}
+	for _, at := range []time.Time{time.Unix(0, 0).UTC(), time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)} {
+		r, err := f.eng.Process(ctx, Tweet{ID: "ok" + at.Format("2006"), From: "alice", Text: "#BuyMug", At: at})
+		if err != nil || r.Outcome != Purchased {
+			t.Errorf("tweet at %s: %+v, %v; want purchased", at, r, err)
+		}
+	}
+}
+
 // A tweet that names its author only by user ID is the buyer's with that
 // user ID; a username, when the tweet has one, wins; an ID no buyer has is a
 // bad tweet that says what to do.
