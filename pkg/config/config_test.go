@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/spf13/pflag"
+
+	"github.com/tweetpay/tweetpay/pkg/buyer"
 )
 
 func load(t *testing.T, file string, env map[string]string, flags ...string) (*Config, error) {
@@ -288,6 +290,23 @@ func TestListErrorsNameLines(t *testing.T) {
 	_, err = c.ResolveOffers()
 	if err == nil || strings.Contains(err.Error(), ":8:") || !strings.Contains(err.Error(), "tweetpay.yaml: invalid offer: offer #BuyC") {
 		t.Errorf("ResolveOffers of a changed offer: %v", err)
+	}
+}
+
+// A buyer with the merchant's handle, in any case or spelling of its @,
+// could never buy: the file is invalid, naming the buyer's line.
+func TestBuyerIsNotTheMerchant(t *testing.T) {
+	c, err := load(t, "merchant:\n  handle: \"@BlueMugCo\"\nbuyers:\n  - handle: \"@alice\"\n    card: visa\n  - handle: \"＠bluemugco\"\n    card: visa\n", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = c.ValidateBuyers()
+	if !errors.Is(err, ErrInvalid) || !errors.Is(err, buyer.ErrInvalid) ||
+		!strings.Contains(err.Error(), "tweetpay.yaml:6: invalid buyer: buyer @bluemugco is the merchant (merchant.handle)") {
+		t.Errorf("ValidateBuyers: %v", err)
+	}
+	if err := c.NotMerchant("@alice"); err != nil {
+		t.Errorf("NotMerchant(@alice) = %v", err)
 	}
 }
 

@@ -106,5 +106,24 @@ func (c *Config) ValidateBuyers() error {
 	if err := buyer.ValidateAll(c.Buyers, c.Merchant.Country); err != nil {
 		return c.listErr(err, func(i int) int { return fileLine(c.Buyers, c.fileBuyers, c.buyerLines, i) })
 	}
+	for i, b := range c.Buyers {
+		if err := c.NotMerchant(b.Handle); err != nil {
+			if line := fileLine(c.Buyers, c.fileBuyers, c.buyerLines, i); line > 0 {
+				return fmt.Errorf("%w: %s:%d: %w", ErrInvalid, c.Path, line, err)
+			}
+			return fmt.Errorf("%w: %s: %w", ErrInvalid, c.Path, err)
+		}
+	}
 	return nil
+}
+
+// NotMerchant refuses a buyer with the merchant's handle: the engine never
+// treats the merchant's own tweets as purchases, so that buyer could never
+// buy. The error wraps buyer.ErrInvalid.
+func (c *Config) NotMerchant(handle string) error {
+	if buyer.Key(handle) != buyer.Key(c.Merchant.Handle) {
+		return nil
+	}
+	return fmt.Errorf("%w: buyer %s is the merchant (merchant.handle): the merchant's own tweets are never purchases, so it could never buy; use another handle",
+		buyer.ErrInvalid, "@"+buyer.Key(handle))
 }

@@ -157,6 +157,9 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := cfg.NotMerchant(next.Handle); err != nil {
+		return err
+	}
 	if opts.CountrySet {
 		next.Country = strings.ToUpper(next.Country)
 	}
