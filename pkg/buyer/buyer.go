@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/tweetpay/tweetpay/internal/listerr"
 	"github.com/tweetpay/tweetpay/pkg/country"
 	"github.com/tweetpay/tweetpay/pkg/tweet"
 )
@@ -142,19 +143,9 @@ func Resolve(b Buyer, defaultCountry string) (Resolved, error) {
 	return Resolved{Handle: h, Card: card, Country: up, Name: strings.TrimSpace(b.Name), UserID: uid}, nil
 }
 
-// EntryError is one problem found by ValidateAll: Err, about the buyer at
-// Entry in the list it was given, so that a caller can say where that buyer
-// is written.
-type EntryError struct {
-	Index int
-	Err   error
-}
-
-func (e *EntryError) Error() string { return e.Err.Error() }
-func (e *EntryError) Unwrap() error { return e.Err }
-
-// Entry returns the index of the buyer in the list given to ValidateAll.
-func (e *EntryError) Entry() int { return e.Index }
+// EntryError is one problem found by ValidateAll, about the buyer at Index
+// in the list it was given.
+type EntryError = listerr.EntryError
 
 // ValidateAll resolves every buyer and checks that no handle appears twice
 // (compared case-insensitively) and that no two buyers share a user ID. It
@@ -167,12 +158,12 @@ func ValidateAll(buyers []Buyer, defaultCountry string) error {
 	for i, b := range buyers {
 		r, err := Resolve(b, defaultCountry)
 		if err != nil {
-			errs = append(errs, &EntryError{i, err})
+			errs = append(errs, &EntryError{Index: i, Err: err})
 			continue
 		}
 		k := Key(r.Handle)
 		if prev, ok := seen[k]; ok {
-			errs = append(errs, &EntryError{i, fmt.Errorf("%w: buyer @%s: the handle is already used by buyer @%s: link each account once", ErrInvalid, r.Handle, prev)})
+			errs = append(errs, &EntryError{Index: i, Err: fmt.Errorf("%w: buyer @%s: the handle is already used by buyer @%s: link each account once", ErrInvalid, r.Handle, prev)})
 			continue
 		}
 		seen[k] = r.Handle
@@ -180,7 +171,7 @@ func ValidateAll(buyers []Buyer, defaultCountry string) error {
 			continue
 		}
 		if prev, ok := ids[r.UserID]; ok {
-			errs = append(errs, &EntryError{i, fmt.Errorf("%w: buyer @%s: user_id %s is already the user ID of buyer @%s: a Twitter account has one ID", ErrInvalid, r.Handle, r.UserID, prev)})
+			errs = append(errs, &EntryError{Index: i, Err: fmt.Errorf("%w: buyer @%s: user_id %s is already the user ID of buyer @%s: a Twitter account has one ID", ErrInvalid, r.Handle, r.UserID, prev)})
 			continue
 		}
 		ids[r.UserID] = r.Handle

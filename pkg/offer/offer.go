@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tweetpay/tweetpay/internal/listerr"
 	"github.com/tweetpay/tweetpay/pkg/country"
 	"github.com/tweetpay/tweetpay/pkg/money"
 	"github.com/tweetpay/tweetpay/pkg/tweet"
@@ -349,19 +350,9 @@ func parseTime(s, name string) (time.Time, error) {
 	return t, nil
 }
 
-// EntryError is one problem found by ValidateAll: Err, about the offer at
-// Entry in the list it was given, so that a caller can say where that offer
-// is written.
-type EntryError struct {
-	Index int
-	Err   error
-}
-
-func (e *EntryError) Error() string { return e.Err.Error() }
-func (e *EntryError) Unwrap() error { return e.Err }
-
-// Entry returns the index of the offer in the list given to ValidateAll.
-func (e *EntryError) Entry() int { return e.Index }
+// EntryError is one problem found by ValidateAll, about the offer at Index
+// in the list it was given.
+type EntryError = listerr.EntryError
 
 // ValidateAll resolves every offer and checks them together: hashtags,
 // confirmation hashtags and gift handles must all differ from each other,
@@ -382,7 +373,7 @@ func ValidateAll(offers []Offer, d Defaults) ([]Resolved, error) {
 		o := offers[i]
 		key := tweet.NormalizeTag(tag)
 		if prev, ok := seen[key]; ok {
-			errs = append(errs, &EntryError{i, invalid(o, "%s %q is already used as the %s of offer %s: pick another", what, tag, prev.what, prev.label)})
+			errs = append(errs, &EntryError{Index: i, Err: invalid(o, "%s %q is already used as the %s of offer %s: pick another", what, tag, prev.what, prev.label)})
 			return
 		}
 		seen[key] = use{label(o), what}
@@ -390,7 +381,7 @@ func ValidateAll(offers []Offer, d Defaults) ([]Resolved, error) {
 	for i, o := range offers {
 		r, err := Resolve(o, d)
 		if err != nil {
-			errs = append(errs, &EntryError{i, err})
+			errs = append(errs, &EntryError{Index: i, Err: err})
 			continue
 		}
 		switch r.Kind {

@@ -3,6 +3,7 @@ package yamldoc
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -49,4 +50,19 @@ func Lock(ctx context.Context, path string) (unlock func(), err error) {
 		}
 		wait = min(2*wait, 50*time.Millisecond)
 	}
+}
+
+// Locked takes the edit lock of path (Lock) and then calls read, so that
+// what read loads stays the file's content until unlock is called; when
+// read fails, the lock is released.
+func Locked[T any](ctx context.Context, path string, read func() (T, error)) (v T, unlock func(), err error) {
+	unlock, err = Lock(ctx, path)
+	if err != nil {
+		return v, nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	if v, err = read(); err != nil {
+		unlock()
+		return v, nil, err
+	}
+	return v, unlock, nil
 }

@@ -58,13 +58,8 @@ type buyerDoc struct {
 // edit lock until close, so that another process's edit made meanwhile is
 // neither overwritten nor lost.
 func openBuyers(ctx context.Context, cfg *config.Config) (*buyerDoc, error) {
-	unlock, err := yamldoc.Lock(ctx, cfg.Path)
+	bd, unlock, err := yamldoc.Locked(ctx, cfg.Path, func() (*buyerDoc, error) { return readBuyers(cfg) })
 	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", cfg.Path, err)
-	}
-	bd, err := readBuyers(cfg)
-	if err != nil {
-		unlock()
 		return nil, err
 	}
 	bd.unlock = unlock

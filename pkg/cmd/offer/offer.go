@@ -62,13 +62,8 @@ type offerDoc struct {
 // edit lock until close, so that another process's edit made meanwhile is
 // neither overwritten nor lost.
 func openOffers(ctx context.Context, cfg *config.Config) (*offerDoc, error) {
-	unlock, err := yamldoc.Lock(ctx, cfg.Path)
+	od, unlock, err := yamldoc.Locked(ctx, cfg.Path, func() (*offerDoc, error) { return readOffers(cfg) })
 	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", cfg.Path, err)
-	}
-	od, err := readOffers(cfg)
-	if err != nil {
-		unlock()
 		return nil, err
 	}
 	od.unlock = unlock
