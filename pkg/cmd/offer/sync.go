@@ -137,18 +137,12 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 	}
 	switch {
 	case changing == 0:
-		fmt.Fprintf(opts.IO.ErrOut, "✓ %s in sync, nothing to do\n", plural(len(rows), "offer"))
+		fmt.Fprintf(opts.IO.ErrOut, "✓ %s in sync, nothing to do\n", output.Count(len(rows), "offer", "offers"))
 	case opts.DryRun:
-		fmt.Fprintf(opts.IO.ErrOut, "Dry run: %s of %d would change; nothing was written\n", plural(changing, "offer"), len(rows))
+		fmt.Fprintf(opts.IO.ErrOut, "Dry run: %s of %d would change; nothing was written\n", output.Count(changing, "offer", "offers"), len(rows))
 	default:
-		fmt.Fprintf(opts.IO.ErrOut, "✓ Synced %s (%d in sync already)\n", plural(changing, "offer"), len(rows)-changing)
+		fmt.Fprintf(opts.IO.ErrOut, "✓ Synced %s (%d in sync already)\n", output.Count(changing, "offer", "offers"), len(rows)-changing)
 	}
 	return nil
 }
 
-func plural(n int, what string) string {
-	if n == 1 {
-		return "1 " + what
-	}
-	return fmt.Sprintf("%d %ss", n, what)
-}
