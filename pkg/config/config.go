@@ -66,6 +66,10 @@ type Merchant struct {
 	Handle   string
 	Country  string
 	Currency string
+	// UserID is the merchant account's numeric Twitter user ID, optional:
+	// a tweet that names its author only by ID (a v2 Tweet without
+	// includes.users) is the merchant's own when its author_id is this.
+	UserID string
 }
 
 // Config is the effective, validated configuration.
@@ -131,6 +135,7 @@ var bindings = []binding{
 	{key: "merchant.handle", envs: []string{"TWEETPAY_MERCHANT_HANDLE"}, deflt: "@tweetpay"},
 	{key: "merchant.country", envs: []string{"TWEETPAY_MERCHANT_COUNTRY"}, deflt: "US"},
 	{key: "merchant.currency", envs: []string{"TWEETPAY_MERCHANT_CURRENCY"}, deflt: "usd"},
+	{key: "merchant.user_id", envs: []string{"TWEETPAY_MERCHANT_USER_ID"}},
 	{key: "stripe.backend", flag: "backend", envs: []string{"TWEETPAY_BACKEND"}, deflt: BackendEmulator},
 	{key: "stripe.api_key", flag: "api-key", envs: []string{"TWEETPAY_API_KEY", "STRIPE_API_KEY"}},
 	{key: "stripe.api_base", flag: "api-base", envs: []string{"TWEETPAY_API_BASE"}},
@@ -264,6 +269,7 @@ func Load(opts Options) (*Config, error) {
 		Handle:   get("merchant.handle"),
 		Country:  strings.ToUpper(get("merchant.country")),
 		Currency: strings.ToLower(get("merchant.currency")),
+		UserID:   get("merchant.user_id"),
 	}
 	c.Backend = strings.ToLower(get("stripe.backend"))
 	c.APIKey = get("stripe.api_key")

@@ -305,8 +305,28 @@ func TestBuyerIsNotTheMerchant(t *testing.T) {
 		!strings.Contains(err.Error(), "tweetpay.yaml:6: invalid buyer: buyer @bluemugco is the merchant (merchant.handle)") {
 		t.Errorf("ValidateBuyers: %v", err)
 	}
-	if err := c.NotMerchant("@alice"); err != nil {
+	if err := c.NotMerchant(buyer.Buyer{Handle: "@alice"}); err != nil {
 		t.Errorf("NotMerchant(@alice) = %v", err)
+	}
+}
+
+// merchant.user_id is checked as buyers' user IDs are, and no buyer may
+// have it.
+func TestMerchantUserID(t *testing.T) {
+	c, err := load(t, "merchant:\n  handle: \"@shop\"\n  user_id: \" 42 \"\nbuyers:\n  - handle: \"@alice\"\n    card: visa\n    user_id: \"7\"\n", nil)
+	if err != nil || c.Merchant.UserID != "42" {
+		t.Fatalf("load: %+v, %v", c, err)
+	}
+	if err := c.ValidateBuyers(); err != nil {
+		t.Errorf("ValidateBuyers: %v", err)
+	}
+	if err := c.NotMerchant(buyer.Buyer{Handle: "@bob", UserID: "42"}); !errors.Is(err, buyer.ErrInvalid) ||
+		!strings.Contains(err.Error(), "buyer @bob has user_id 42, the merchant's (merchant.user_id)") {
+		t.Errorf("NotMerchant(@bob 42) = %v", err)
+	}
+	c, err = load(t, "", map[string]string{"TWEETPAY_MERCHANT_USER_ID": "0042"})
+	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `merchant.user_id "0042" is not a Twitter user ID`) {
+		t.Errorf("load with user_id 0042: %+v, %v", c, err)
 	}
 }
 

@@ -83,6 +83,13 @@ func validateMerchant(m *Merchant) error {
 	if !money.IsSupported(m.Currency) {
 		return fmt.Errorf("%w: merchant.currency %q is not a currency Stripe supports", ErrInvalid, m.Currency)
 	}
+	if m.UserID != "" {
+		id, err := buyer.NormalizeUserID(m.UserID)
+		if err != nil {
+			return fmt.Errorf("%w: merchant.user_id %q is not a Twitter user ID: write its digits without leading zeros, such as 2244994945", ErrInvalid, m.UserID)
+		}
+		m.UserID = id
+	}
 	return nil
 }
 
@@ -107,7 +114,7 @@ func (c *Config) ValidateBuyers() error {
 		return c.listErr(err, func(i int) int { return fileLine(c.Buyers, c.fileBuyers, c.buyerLines, i) })
 	}
 	for i, b := range c.Buyers {
-		if err := c.NotMerchant(b.Handle); err != nil {
+		if err := c.NotMerchant(b); err != nil {
 			if line := fileLine(c.Buyers, c.fileBuyers, c.buyerLines, i); line > 0 {
 				return fmt.Errorf("%w: %s:%d: %w", ErrInvalid, c.Path, line, err)
 			}
@@ -117,13 +124,17 @@ func (c *Config) ValidateBuyers() error {
 	return nil
 }
 
-// NotMerchant refuses a buyer with the merchant's handle: the engine never
-// treats the merchant's own tweets as purchases, so that buyer could never
-// buy. The error wraps buyer.ErrInvalid.
-func (c *Config) NotMerchant(handle string) error {
-	if buyer.Key(handle) != buyer.Key(c.Merchant.Handle) {
-		return nil
+// NotMerchant refuses a buyer with the merchant's handle or Twitter user ID:
+// the engine never treats the merchant's own tweets as purchases, so that
+// buyer could never buy. The error wraps buyer.ErrInvalid.
+func (c *Config) NotMerchant(b buyer.Buyer) error {
+	if buyer.Key(b.Handle) == buyer.Key(c.Merchant.Handle) {
+		return fmt.Errorf("%w: buyer %s is the merchant (merchant.handle): the merchant's own tweets are never purchases, so it could never buy; use another handle",
+			buyer.ErrInvalid, "@"+buyer.Key(b.Handle))
 	}
-	return fmt.Errorf("%w: buyer %s is the merchant (merchant.handle): the merchant's own tweets are never purchases, so it could never buy; use another handle",
-		buyer.ErrInvalid, "@"+buyer.Key(handle))
+	if id := strings.TrimSpace(b.UserID); id != "" && id == c.Merchant.UserID {
+		return fmt.Errorf("%w: buyer %s has user_id %s, the merchant's (merchant.user_id): a Twitter account has one ID",
+			buyer.ErrInvalid, "@"+buyer.Key(b.Handle), id)
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ var schema = yamlcheck.Map(map[string]*yamlcheck.Field{
 		"handle":   yamlcheck.String,
 		"country":  yamlcheck.String,
 		"currency": yamlcheck.String,
+		"user_id":  yamlcheck.String,
 	}),
 	"stripe": yamlcheck.Map(map[string]*yamlcheck.Field{
 		"backend":  yamlcheck.String,

@@ -14,6 +14,7 @@ merchant:
   handle: "@bluemugco"        # who posts the offers and the replies
   country: US                 # buyers elsewhere are refused unless an offer allows them
   currency: usd               # default currency of offers
+  # user_id: "2244994945"     # optional: the account's Twitter user ID, for tweets that give only an author_id
 
 stripe:
   backend: emulator           # emulator (offline, the default) or stripe (test mode)

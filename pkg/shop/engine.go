@@ -52,6 +52,9 @@ type Options struct {
 	Buyers  []Account
 	// Merchant is the merchant's username; its own tweets are ignored.
 	Merchant string
+	// MerchantUserID is the merchant's Twitter user ID, if known: a tweet
+	// that names its author only by this ID is the merchant's own.
+	MerchantUserID string
 	// Namespace is prefixed to tweet IDs in idempotency keys, metadata and
 	// the state, so that a re-run against Stripe never collides.
 	Namespace string
@@ -60,13 +63,15 @@ type Options struct {
 // Engine processes tweets. It is safe for concurrent use: tweets from
 // different buyers run in parallel, tweets from one buyer in order.
 type Engine struct {
-	gw        payment.Gateway
-	store     *Store
-	offers    []offer.Resolved
-	buyers    map[string]Account
-	byUserID  map[string]string // Twitter user ID -> handle
-	merchant  string
-	namespace string
+	gw       payment.Gateway
+	store    *Store
+	offers   []offer.Resolved
+	buyers   map[string]Account
+	byUserID map[string]string // Twitter user ID -> handle
+	merchant string
+	// merchantID is the merchant's Twitter user ID, "" if unknown.
+	merchantID string
+	namespace  string
 
 	locks keyedMutex
 	// pids holds each offer's product ID (offer.Resolved.ProductID
@@ -102,14 +107,15 @@ type linkOnce struct {
 func New(o Options) *Engine {
 	e := &Engine{
 		gw: o.Gateway, store: o.Store, offers: o.Offers,
-		buyers:    map[string]Account{},
-		byUserID:  map[string]string{},
-		merchant:  strings.ToLower(strings.TrimPrefix(o.Merchant, "@")),
-		namespace: o.Namespace,
-		reserved:  map[string]int{},
-		resBuyer:  map[string]int{},
-		linked:    map[string]*linkOnce{},
-		pids:      map[offerKey]string{},
+		buyers:     map[string]Account{},
+		byUserID:   map[string]string{},
+		merchant:   strings.ToLower(strings.TrimPrefix(o.Merchant, "@")),
+		merchantID: strings.TrimSpace(o.MerchantUserID),
+		namespace:  o.Namespace,
+		reserved:   map[string]int{},
+		resBuyer:   map[string]int{},
+		linked:     map[string]*linkOnce{},
+		pids:       map[offerKey]string{},
 	}
 	for _, of := range o.Offers {
 		e.pids[offerKey{of.Kind, of.Tag}] = of.ProductID()
@@ -133,6 +139,9 @@ func (e *Engine) HandleOf(id string) (string, bool) {
 // names its author only by ID, the handle of the buyer with that user ID.
 func (e *Engine) author(tw Tweet) (string, error) {
 	from := strings.TrimSpace(tw.From)
+	if from == "" && tw.AuthorID != "" && tw.AuthorID == e.merchantID {
+		return e.merchant, nil
+	}
 	if from == "" && tw.AuthorID != "" {
 		h, ok := e.byUserID[tw.AuthorID]
 		if !ok {

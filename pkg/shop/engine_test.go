@@ -318,6 +318,20 @@ func TestBadTweets(t *testing.T) {
 	}
 }
 
+// A tweet that names its author only by the merchant's user ID is the
+// merchant's own: ignored, not a bad tweet from an unknown author.
+func TestMerchantUserID(t *testing.T) {
+	f := newFixture(t, []offer.Offer{{Hashtag: "BuyMug", Name: "Mug", Price: "9.00"}}, nil)
+	eng := New(Options{Gateway: f.gw, Store: f.store, Offers: f.eng.offers, Merchant: "@shop", MerchantUserID: "42"})
+	r, err := eng.Process(context.Background(), Tweet{ID: "m1", AuthorID: "42", Text: "#BuyMug now on sale", At: t0})
+	if err != nil || r.Outcome != Ignored || Str(r.Reason) != ReasonOwnTweet {
+		t.Errorf("merchant's tweet by ID: %+v, %v; want ignored own_tweet", r, err)
+	}
+	if _, err := eng.Process(context.Background(), Tweet{ID: "m2", AuthorID: "43", Text: "#BuyMug", At: t0}); !errors.Is(err, ErrBadTweet) {
+		t.Errorf("unknown author ID: %v, want a bad tweet", err)
+	}
+}
+
 // A tweet dated before 1970 or after 9999 is a bad tweet, refused before any
 // payment: Stripe's times start in 1970 and a result's time could not be
 // written after 9999.

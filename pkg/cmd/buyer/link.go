@@ -157,7 +157,7 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := cfg.NotMerchant(next.Handle); err != nil {
+	if err := cfg.NotMerchant(next); err != nil {
 		return err
 	}
 	if opts.CountrySet {

@@ -46,7 +46,7 @@ func (f *factory) newEngine() (*shop.Engine, error) {
 	}
 	f.closers = append(f.closers, store.Close)
 	return shop.New(shop.Options{
-		Gateway: gw, Store: store, Offers: offers, Buyers: accounts, Merchant: cfg.Merchant.Handle,
+		Gateway: gw, Store: store, Offers: offers, Buyers: accounts, Merchant: cfg.Merchant.Handle, MerchantUserID: cfg.Merchant.UserID,
 	}), nil
 }
 
@@ -100,7 +100,7 @@ func (f *factory) engineFor(spec cmdutil.EngineSpec) (*shop.Engine, func() error
 	closers = append(closers, store.Close)
 	return shop.New(shop.Options{
 		Gateway: gw, Store: store, Offers: offers, Buyers: accounts,
-		Merchant: cfg.Merchant.Handle, Namespace: spec.Namespace,
+		Merchant: cfg.Merchant.Handle, MerchantUserID: cfg.Merchant.UserID, Namespace: spec.Namespace,
 	}), closeAll, nil
 }
 
