@@ -145,4 +145,3 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 	}
 	return nil
 }
-
