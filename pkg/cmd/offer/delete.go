@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -13,6 +15,8 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/offer"
 	"github.com/tweetpay/tweetpay/pkg/output"
+	"github.com/tweetpay/tweetpay/pkg/shop"
+	"github.com/tweetpay/tweetpay/pkg/statedb"
 )
 
 // DeleteOptions are the inputs of `offer delete`.
@@ -65,6 +69,9 @@ type deleted struct {
 	Offer   string `json:"offer"`
 	Path    string `json:"path"`
 	Deleted bool   `json:"deleted"`
+	// Pending counts the offer's purchases awaiting their confirmation in
+	// the simulation's state when it was deleted (see pendingOf).
+	Pending int `json:"pending_purchases"`
 }
 
 func deleteRun(ctx context.Context, opts *DeleteOptions) error {
@@ -84,6 +91,9 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 			return err
 		}
 		name := label(od.offers[i])
+		if n := pendingOf(cfg, od.offers[i]); n > 0 {
+			fmt.Fprintln(opts.IO.ErrOut, pendingWarning(name, n))
+		}
 		ok, err := confirm(opts.IO, fmt.Sprintf("Delete offer %s from %s?", name, cfg.Path))
 		if err != nil {
 			return err
@@ -106,17 +116,56 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 		return err
 	}
 	name := label(od.offers[i])
+	pending := pendingOf(cfg, od.offers[i])
 	if _, err := od.doc.Remove(offersKey, offer.MatchNode(opts.Tag)); err != nil {
 		return editErr(cfg.Path, err)
 	}
 	if err := od.save(); err != nil {
 		return err
 	}
+	if opts.Yes && pending > 0 { // (asked: the question came with it)
+		fmt.Fprintln(opts.IO.ErrOut, pendingWarning(name, pending))
+	}
 	if opts.Output == output.JSON {
-		return output.WriteJSON(opts.IO.Out, deleted{Offer: name, Path: cfg.Path, Deleted: true})
+		return output.WriteJSON(opts.IO.Out, deleted{Offer: name, Path: cfg.Path, Deleted: true, Pending: pending})
 	}
 	fmt.Fprintf(opts.IO.ErrOut, "✓ Deleted offer %s from %s; its Stripe product, if synced, is unchanged\n", name, cfg.Path)
 	return nil
+}
+
+// pendingOf counts o's purchases awaiting their confirmation hashtag in the
+// simulation's state. It is a look only: 0 when the state does not exist
+// or another process holds it (a stream running), rather than waiting.
+func pendingOf(cfg *config.Config, o offer.Offer) int {
+	if o.Hashtag == "" || cfg.StateDir == "" {
+		return 0
+	}
+	if _, err := os.Stat(filepath.Join(cfg.StateDir, shop.StoreFile)); err != nil {
+		return 0
+	}
+	st, err := shop.OpenStore(cfg.StateDir, statedb.Options{Timeout: -1})
+	if err != nil {
+		return 0
+	}
+	defer st.Close()
+	ps, err := st.AllPending()
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, p := range ps {
+		if strings.EqualFold(p.OfferTag, strings.TrimPrefix(o.Hashtag, "#")) {
+			n++
+		}
+	}
+	return n
+}
+
+// pendingWarning says what deleting an offer does to its pending purchases.
+func pendingWarning(name string, n int) string {
+	return fmt.Sprintf("warning: %s of %s await their confirmation hashtag (simulate pending): once the offer is deleted, "+
+		"their confirmations are ignored and simulate expire releases them; offer archive keeps confirmations working",
+		output.Count(n, "purchase", "purchases"), name)
 }
 
 // confirm asks a yes/no question on the terminal; the default is no.
