@@ -358,11 +358,21 @@ func (e *Emulator) createRefund(w *wtx, rq *request) (any, *apiError) {
 		amount = unrefunded
 	}
 	if amount < 1 {
-		return nil, invalidRequest("", "amount", "Invalid positive integer")
+		return nil, invalidRequest("parameter_invalid_integer", "amount", "Invalid positive integer")
 	}
+	// Stripe gives these two no code; the first names the charge's amount
+	// until something has been refunded.
 	if amount > unrefunded {
-		return nil, invalidRequest("amount_too_large", "amount", "Refund amount (%s) is greater than unrefunded amount on charge (%s)",
+		if old.AmountRefunded == 0 {
+			return nil, invalidRequest("", "amount", "Refund amount (%s) is greater than charge amount (%s)",
+				formatMoney(amount, old.Currency), formatMoney(old.Amount, old.Currency))
+		}
+		return nil, invalidRequest("", "amount", "Refund amount (%s) is greater than unrefunded amount on charge (%s)",
 			formatMoney(amount, old.Currency), formatMoney(unrefunded, old.Currency))
+	}
+	if !old.Captured && hasAmt && amount != old.Amount {
+		return nil, invalidRequest("", "amount",
+			"You cannot partially refund an uncaptured charge. Instead, capture the charge for an amount less than the original amount")
 	}
 	var reason *string
 	if v, ok := rq.str("reason"); ok && v != "" {
@@ -376,10 +386,6 @@ func (e *Emulator) createRefund(w *wtx, rq *request) (any, *apiError) {
 		return nil, aerr
 	}
 	ch := *old
-	if !ch.Captured {
-		// Refunding an uncaptured charge releases the whole authorisation.
-		amount = unrefunded
-	}
 	if aerr := e.newRefund(w, &ch, amount, reason, md); aerr != nil {
 		return nil, aerr
 	}

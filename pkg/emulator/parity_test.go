@@ -797,3 +797,55 @@ func TestThreeDSecure(t *testing.T) {
 		t.Fatalf("incorrect number = %+v", se)
 	}
 }
+
+// Refusals of POST /v1/refunds as Stripe words them: over-refunds carry no
+// code and name the charge's amount until part of it has been refunded; an
+// uncaptured charge is refunded whole or not at all.
+func TestRefundRefusals(t *testing.T) {
+	_, sc := newClient(t)
+	cus, pm := customerWithCard(t, sc, "pm_card_visa")
+	pay := func(cur, capture string) *stripe.PaymentIntent {
+		return must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(1000),
+			Currency: stripe.String(cur), Customer: stripe.String(cus.ID), PaymentMethod: stripe.String(pm.ID),
+			Confirm: stripe.Bool(true), CaptureMethod: stripe.String(capture)}))
+	}
+	refund := func(ch string, amount int64) *stripe.Error {
+		_, err := sc.Refunds.New(&stripe.RefundParams{Charge: stripe.String(ch), Amount: stripe.Int64(amount)})
+		if err == nil {
+			return nil
+		}
+		return stripeErr(t, err)
+	}
+	usd := pay("usd", "automatic").LatestCharge.ID
+	eur := pay("eur", "automatic").LatestCharge.ID
+	held := pay("usd", "manual").LatestCharge.ID
+	for _, c := range []struct {
+		name, charge string
+		amount       int64
+		code, msg    string
+	}{
+		{"over, nothing refunded", usd, 1500, "", "Refund amount ($15.00) is greater than charge amount ($10.00)"},
+		{"over, in euros", eur, 1001, "", "Refund amount (€10.01) is greater than charge amount (€10.00)"},
+		{"part", usd, 300, "", ""},
+		{"over, after a part", usd, 800, "", "Refund amount ($8.00) is greater than unrefunded amount on charge ($7.00)"},
+		{"zero", usd, 0, "parameter_invalid_integer", "Invalid positive integer"},
+		{"part of an uncaptured charge", held, 400, "",
+			"You cannot partially refund an uncaptured charge. Instead, capture the charge for an amount less than the original amount"},
+		{"all of an uncaptured charge", held, 1000, "", ""},
+	} {
+		se := refund(c.charge, c.amount)
+		if c.msg == "" {
+			if se != nil {
+				t.Errorf("%s: %+v", c.name, se)
+			}
+			continue
+		}
+		if se == nil || se.HTTPStatusCode != 400 || se.Type != stripe.ErrorTypeInvalidRequest || string(se.Code) != c.code ||
+			se.Param != "amount" || se.Msg != c.msg {
+			t.Errorf("%s: %+v", c.name, se)
+		}
+	}
+	if ch := must[*stripe.Charge](t)(sc.Charges.Get(held, nil)); !ch.Refunded || ch.AmountRefunded != 1000 {
+		t.Errorf("uncaptured charge after its refund: %+v", ch)
+	}
+}
