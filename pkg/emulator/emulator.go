@@ -310,8 +310,20 @@ func writeError(rw http.ResponseWriter, aerr *apiError) int {
 	for k, v := range aerr.extraHeaders {
 		rw.Header()[k] = v
 	}
+	// Every error but an authentication failure links to its request's
+	// log entry, named by the Request-Id the answer carries.
+	if aerr.RequestLogURL == "" && aerr.Status != http.StatusUnauthorized {
+		withURL := *aerr
+		withURL.RequestLogURL = requestLogURL(rw.Header().Get("Request-Id"), time.Now())
+		aerr = &withURL
+	}
 	body, _ := json.Marshal(errorEnvelope{Error: aerr})
 	return writeJSON(rw, aerr.Status, body)
+}
+
+// requestLogURL is the Dashboard's page for the request reqID made at t.
+func requestLogURL(reqID string, t time.Time) string {
+	return "https://dashboard.stripe.com/test/logs/" + reqID + "?t=" + itoa(t.Unix())
 }
 
 func (e *Emulator) serve(rw http.ResponseWriter, r *http.Request, reqID, idemKey string) int {
@@ -439,7 +451,7 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 			last.release()
 		}
 		status, body, aerrOut, replayed, original = 0, nil, nil, false, reqID
-		w := &wtx{tx: tx, em: e, now: rq.now}
+		w := &wtx{tx: tx, em: e, now: rq.now, reqID: reqID}
 		last = w
 		wall := e.opts.Now()
 		var old *idemKey
@@ -469,6 +481,9 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 		}
 		if herr != nil {
 			status = herr.Status
+			if herr.RequestLogURL == "" {
+				herr.RequestLogURL = requestLogURL(reqID, wall)
+			}
 			b, err := json.Marshal(errorEnvelope{Error: herr})
 			if err != nil {
 				return err

@@ -849,3 +849,37 @@ func TestRefundRefusals(t *testing.T) {
 		t.Errorf("uncaptured charge after its refund: %+v", ch)
 	}
 }
+
+// Every error but a 401 carries request_log_url, the Dashboard's page of the
+// request named by the answer's own Request-Id (declines included).
+func TestErrorsLinkTheirRequestLog(t *testing.T) {
+	em, sc := newClient(t)
+	cus := must[*stripe.Customer](t)(sc.Customers.New(&stripe.CustomerParams{}))
+	for _, c := range []struct {
+		name, method, path string
+		form               url.Values
+		hdr                map[string]string
+		status             int
+	}{
+		{"unknown parameter", "POST", "/v1/customers", url.Values{"emial": {"x"}}, nil, 400},
+		{"missing", "GET", "/v1/charges/ch_nope", nil, nil, 404},
+		{"unknown URL", "GET", "/v1/nope", nil, nil, 404},
+		{"amount too small", "POST", "/v1/payment_intents", url.Values{"amount": {"10"}, "currency": {"usd"}}, nil, 400},
+		{"decline", "POST", "/v1/payment_intents", url.Values{"amount": {"1000"}, "currency": {"usd"},
+			"payment_method": {"pm_card_chargeDeclined"}, "confirm": {"true"}}, nil, 402},
+		{"decline when attached", "POST", "/v1/payment_methods/pm_card_chargeDeclined/attach",
+			url.Values{"customer": {cus.ID}}, map[string]string{"Idempotency-Key": "attach-1"}, 402},
+		{"no key", "GET", "/v1/customers", nil, map[string]string{"Authorization": ""}, 401},
+	} {
+		resp, m := raw(t, em, c.method, c.path, c.form, c.hdr)
+		got, _ := errField(m, "request_log_url").(string)
+		want := "https://dashboard.stripe.com/test/logs/" + resp.Header.Get("Request-Id") + "?t="
+		if resp.StatusCode != c.status || !strings.HasPrefix(resp.Header.Get("Request-Id"), "req_") {
+			t.Errorf("%s: %d %v", c.name, resp.StatusCode, m)
+		} else if c.status == 401 && got != "" {
+			t.Errorf("%s: request_log_url %q on an authentication error", c.name, got)
+		} else if c.status != 401 && (!strings.HasPrefix(got, want) || len(got) == len(want)) {
+			t.Errorf("%s: request_log_url %q, want %s<time>", c.name, got, want)
+		}
+	}
+}

@@ -260,7 +260,7 @@ func (e *Emulator) attemptCharge(w *wtx, pi *piRecord, pm *pmRecord) *apiError {
 		}
 		aerr := cardError(sc.code, sc.declineCode, sc.message, sc.param)
 		aerr.Charge = ch.ID
-		aerr.RequestLogURL = "https://dashboard.stripe.com/test/logs/" + newRequestID() + "?t=" + itoa(w.now.Unix())
+		aerr.RequestLogURL = requestLogURL(w.reqID, w.now)
 		pmCopy := pm.paymentMethod
 		aerr.PaymentMethod = &pmCopy
 		last := *aerr

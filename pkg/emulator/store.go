@@ -61,6 +61,9 @@ type wtx struct {
 	em    *Emulator
 	now   time.Time
 	dirty bool
+	// reqID is the request's Request-Id, which its errors' request_log_url
+	// names.
+	reqID string
 	// lastRefund is the refund newRefund stored last.
 	lastRefund *refund
 	// lastObj is the object written last and lastRaw its JSON, so that a
