@@ -147,7 +147,9 @@ func (e *Emulator) ready(tx *bolt.Tx) error {
 			return errNotReady
 		}
 	}
-	if string(tx.Bucket(bucketMeta).Get(formatKey)) != formatVersion || tx.Bucket(bucketMeta).Get(idemCountKey) == nil {
+	meta := tx.Bucket(bucketMeta)
+	if string(meta.Get(formatKey)) != formatVersion || meta.Get(idemCountKey) == nil ||
+		string(meta.Get(idemIndexedByKey)) != idemIndexVersion {
 		return errNotReady
 	}
 	return nil
@@ -172,7 +174,15 @@ func (e *Emulator) upgrade(tx *bolt.Tx) error {
 			}
 		}
 	}
-	indexed := tx.Bucket(bucketIdemIdx) != nil
+	// Built again when missing, or keyed by a record's whole scope (written
+	// before keys were bound to their first endpoint).
+	indexed := tx.Bucket(bucketIdemIdx) != nil && tx.Bucket(bucketMeta) != nil &&
+		string(tx.Bucket(bucketMeta).Get(idemIndexedByKey)) == idemIndexVersion
+	if !indexed && tx.Bucket(bucketIdemIdx) != nil {
+		if err := tx.DeleteBucket(bucketIdemIdx); err != nil {
+			return err
+		}
+	}
 	if tx.Bucket(bucketIdemHash) != nil {
 		if err := tx.DeleteBucket(bucketIdemHash); err != nil {
 			return err
@@ -196,6 +206,11 @@ func (e *Emulator) createBuckets(tx *bolt.Tx) error {
 		}
 	}
 	meta := tx.Bucket(bucketMeta)
+	if string(meta.Get(idemIndexedByKey)) != idemIndexVersion {
+		if err := meta.Put(idemIndexedByKey, []byte(idemIndexVersion)); err != nil {
+			return err
+		}
+	}
 	if string(meta.Get(formatKey)) == formatVersion {
 		return nil
 	}
@@ -415,19 +430,21 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 		}
 		scope = []byte(e.idemScope(rq.apiKey, rq.method, rq.path, clientKey))
 		hash = paramsHash(pairs)
+		// A key is in flight whatever endpoint it was sent to.
+		flight := string(idemIndexKey(scope))
 		e.inflightMu.Lock()
-		if _, busy := e.inflight[string(scope)]; busy {
+		if _, busy := e.inflight[flight]; busy {
 			e.inflightMu.Unlock()
 			aerr := &apiError{Status: http.StatusConflict, Type: "invalid_request_error", Code: "idempotency_key_in_use",
 				Message: "There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): " +
 					clientKey + ". Please try again later.", DocURL: docURL("idempotency_key_in_use")}
 			return writeError(rw, aerr)
 		}
-		e.inflight[string(scope)] = struct{}{}
+		e.inflight[flight] = struct{}{}
 		e.inflightMu.Unlock()
 		defer func() {
 			e.inflightMu.Lock()
-			delete(e.inflight, string(scope))
+			delete(e.inflight, flight)
 			e.inflightMu.Unlock()
 		}()
 	}
@@ -460,6 +477,13 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 				old = &key
 				var rec idemRecord
 				if err := rec.unmarshal(raw); err == nil && wall.Unix()-rec.At < int64(idempotencyTTL/time.Second) {
+					if rec.Scope != string(scope) {
+						aerrOut = &apiError{Status: http.StatusBadRequest, Type: "idempotency_error",
+							Message: "Keys for idempotent requests can only be used for the same endpoint they were first used for ('" +
+								rq.path + "' vs '" + scopePath(rec.Scope) + "'). Try using a key other than '" +
+								clientKey + "' if you meant to execute a different request."}
+						return nil
+					}
 					if !sameParams(rec.Hash, hash, pairs) {
 						aerrOut = &apiError{Status: http.StatusBadRequest, Type: "idempotency_error",
 							Message: "Keys for idempotent requests can only be used with the same parameters they were first used with. Try using a key other than '" +
@@ -580,7 +604,7 @@ func RedactKey(key string) string {
 	return prefix + "****" + rest[len(rest)-4:]
 }
 
-// idemScope is the stored key of an idempotency record: per API key, method
+// idemScope is the scope stored with an idempotency record: per API key, method
 // and path.
 func (e *Emulator) idemScope(apiKey, method, path, key string) string {
 	ks := sha256.Sum256([]byte(apiKey))

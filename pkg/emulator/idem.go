@@ -164,7 +164,7 @@ func buildIdemIndex(tx *bolt.Tx) error {
 	c := tx.Bucket(bucketIdem).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		if scope := recordScope(v); scope != nil && len(k) == len(idemKey{}) {
-			if err := ib.Put(scope, k); err != nil {
+			if err := ib.Put(idemIndexKey(scope), k); err != nil {
 				return err
 			}
 		}
@@ -172,16 +172,49 @@ func buildIdemIndex(tx *bolt.Tx) error {
 	return nil
 }
 
-// getIdem returns the stored record of scope, if any.
+// idemIndexedByKey, in the meta bucket, is set to idemIndexVersion once the
+// idemscope bucket is keyed by idemIndexKey. Earlier files keyed it by the
+// whole scope; their index is built again when opened.
+var idemIndexedByKey = []byte("idemindex")
+
+const idemIndexVersion = "2"
+
+// idemIndexKey is a scope's key in the idemscope bucket: its API key and
+// idempotency key, without the endpoint, since Stripe binds a key to the
+// endpoint it was first used for and refuses it on any other.
+func idemIndexKey(scope []byte) []byte {
+	i := bytes.IndexByte(scope, 0)
+	j := bytes.LastIndexByte(scope, 0)
+	if i < 0 || j == i {
+		return scope
+	}
+	k := make([]byte, 0, i+len(scope)-j)
+	return append(append(k, scope[:i]...), scope[j:]...)
+}
+
+// scopePath is the request path a scope was made for.
+func scopePath(scope string) string {
+	i := strings.IndexByte(scope, 0)
+	j := strings.LastIndexByte(scope, 0)
+	if i < 0 || j == i {
+		return ""
+	}
+	_, path, _ := strings.Cut(scope[i+1:j], " ")
+	return path
+}
+
+// getIdem returns the stored record of scope's API key and idempotency key,
+// if any, whichever endpoint it was stored for.
 func (e *Emulator) getIdem(tx *bolt.Tx, scope []byte) ([]byte, idemKey, bool) {
 	var key idemKey
-	v := tx.Bucket(bucketIdemIdx).Get(scope)
+	ik := idemIndexKey(scope)
+	v := tx.Bucket(bucketIdemIdx).Get(ik)
 	if len(v) != len(key) {
 		return nil, key, false
 	}
 	copy(key[:], v)
 	raw := tx.Bucket(bucketIdem).Get(key[:])
-	if raw == nil || !bytes.Equal(recordScope(raw), scope) {
+	if raw == nil || !bytes.Equal(idemIndexKey(recordScope(raw)), ik) {
 		return nil, key, false
 	}
 	return raw, key, true
@@ -223,7 +256,7 @@ func (e *Emulator) storeIdem(tx *bolt.Tx, scope []byte, old *idemKey, rec idemRe
 	if err := b.Put(key[:], rec.marshal()); err != nil {
 		return err
 	}
-	if err := ib.Put(scope, key[:]); err != nil {
+	if err := ib.Put(idemIndexKey(scope), key[:]); err != nil {
 		return err
 	}
 	// Lazy pruning: at most a few expired keys per write keeps it O(1).
@@ -245,8 +278,8 @@ func (e *Emulator) storeIdem(tx *bolt.Tx, scope []byte, old *idemKey, rec idemRe
 	}()
 	for i := 0; i < 4 && k != nil && bytes.Compare(k[:8], limit[:]) < 0; i++ {
 		if scope := recordScope(v); scope != nil {
-			if cur := ib.Get(scope); bytes.Equal(cur, k) {
-				if err := ib.Delete(scope); err != nil {
+			if ik := idemIndexKey(scope); bytes.Equal(ib.Get(ik), k) {
+				if err := ib.Delete(ik); err != nil {
 					return err
 				}
 			}

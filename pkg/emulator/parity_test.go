@@ -407,10 +407,24 @@ func TestIdempotency(t *testing.T) {
 		t.Fatalf("validation: %+v", se)
 	}
 	must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(params(1000, "tweet-3")))
-	// Keys are scoped per path: the same key on another endpoint is a new request.
+	// A key is bound to the endpoint it was first used for.
 	cp := &stripe.CustomerParams{}
 	cp.SetIdempotencyKey("tweet-1")
-	must[*stripe.Customer](t)(sc.Customers.New(cp))
+	_, err = sc.Customers.New(cp)
+	if se := stripeErr(t, err); se.HTTPStatusCode != 400 || se.Type != stripe.ErrorTypeIdempotency ||
+		se.Msg != "Keys for idempotent requests can only be used for the same endpoint they were first used for ('/v1/customers' vs '/v1/payment_intents'). Try using a key other than 'tweet-1' if you meant to execute a different request." {
+		t.Fatalf("other endpoint: %+v", se)
+	}
+	capture := &stripe.PaymentIntentCaptureParams{}
+	capture.SetIdempotencyKey("tweet-1")
+	_, err = sc.PaymentIntents.Capture(first.ID, capture)
+	if se := stripeErr(t, err); se.Type != stripe.ErrorTypeIdempotency ||
+		!strings.Contains(se.Msg, "('/v1/payment_intents/"+first.ID+"/capture' vs '/v1/payment_intents')") {
+		t.Fatalf("capture with the create's key: %+v", se)
+	}
+	if st := must[Stats](t)(em.Stats()); st.Objects["customers"] != 1 {
+		t.Fatalf("a key of another endpoint created a customer: %+v", st.Objects)
+	}
 	// Keys are scoped per API key.
 	other := clientFor(em.Transport(), "sk_test_another5678")
 	p2 := params(2000, "tweet-1")
@@ -418,7 +432,8 @@ func TestIdempotency(t *testing.T) {
 		t.Fatalf("other API key: %v", err)
 	}
 	// In flight: a second request with the key gets 409.
-	scope := em.idemScope(testKey, "POST", "/v1/payment_intents", "tweet-9")
+	// In flight on another endpoint counts too.
+	scope := string(idemIndexKey([]byte(em.idemScope(testKey, "POST", "/v1/customers", "tweet-9"))))
 	em.inflight[scope] = struct{}{}
 	_, err = sc.PaymentIntents.New(params(1000, "tweet-9"))
 	if se := stripeErr(t, err); se.HTTPStatusCode != 409 || se.Code != stripe.ErrorCodeIdempotencyKeyInUse {

@@ -22,7 +22,8 @@ import (
 //	          tag(1) seq(8) -> values                 pending log of the
 //	                                                  deferred ones (deferred.go)
 //	"idem"    at(8) seq(8) -> idempotency record     in order of storage
-//	"idemscope" scope -> at(8) seq(8)                 finds a record
+//	"idemscope" key(scope) -> at(8) seq(8)            finds a record by API key
+//	                                                  and idempotency key
 //
 // IDs grow with the sequence and "created" with time, so a batch of inserts
 // appends to the right-most leaf of each key range instead of dirtying

@@ -258,3 +258,46 @@ func TestIdempotencyIndexBuiltForOlderFile(t *testing.T) {
 		t.Fatalf("replay after the upgrade: %s (first %s), replayed=%q", again.ID, first.ID, again.LastResponse.Header.Get("Idempotent-Replayed"))
 	}
 }
+
+// A state file whose idempotency index is keyed by whole scopes (endpoint
+// included, as before keys were bound to their first endpoint) has it built
+// again when opened: its keys replay, and refuse another endpoint.
+func TestIdempotencyIndexByKeyForOlderFile(t *testing.T) {
+	dir := t.TempDir()
+	em, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc := clientFor(em.Transport(), testKey)
+	p := &stripe.CustomerParams{Email: stripe.String("x@example.com")}
+	p.SetIdempotencyKey("old-key")
+	first := must[*stripe.Customer](t)(sc.Customers.New(p))
+	scope := []byte(em.idemScope(testKey, "POST", "/v1/customers", "old-key"))
+	if err := em.db.Update(func(tx *bolt.Tx) error {
+		ib := tx.Bucket(bucketIdemIdx)
+		v := append([]byte(nil), ib.Get(idemIndexKey(scope))...)
+		if err := ib.Delete(idemIndexKey(scope)); err != nil {
+			return err
+		}
+		if err := ib.Put(scope, v); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketMeta).Delete(idemIndexedByKey)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	em = reopen(t, em, dir)
+	sc = clientFor(em.Transport(), testKey)
+	again := must[*stripe.Customer](t)(sc.Customers.New(p))
+	if again.ID != first.ID || again.LastResponse.Header.Get("Idempotent-Replayed") != "true" {
+		t.Fatalf("replay after the upgrade: %s (first %s)", again.ID, first.ID)
+	}
+	pp := &stripe.ProductParams{Name: stripe.String("Mug")}
+	pp.SetIdempotencyKey("old-key")
+	if _, err := sc.Products.New(pp); stripeErr(t, err).Type != stripe.ErrorTypeIdempotency {
+		t.Fatalf("another endpoint after the upgrade: %v", err)
+	}
+	if n := em.idem.len(); n != 1 {
+		t.Fatalf("%d keys indexed after the upgrade, want 1", n)
+	}
+}
