@@ -374,6 +374,9 @@ func (e *Emulator) serve(rw http.ResponseWriter, r *http.Request, reqID, idemKey
 	}
 	params, err := decodePairs(pairs)
 	if err != nil {
+		if ie := (*formIndexError)(nil); errors.As(err, &ie) {
+			return writeError(rw, invalidRequest("", ie.param, "%s", ie.Error()))
+		}
 		return writeError(rw, invalidRequest("", "", "Invalid request: %v", err))
 	}
 	rq.params = params

@@ -198,6 +198,11 @@ func normalize(n any, path string) (any, error) {
 				idx = append(idx, i)
 			}
 			sort.Ints(idx)
+			for want, i := range idx {
+				if i != want {
+					return nil, &formIndexError{param: path, idx: idx, want: want}
+				}
+			}
 			out := make([]any, 0, len(idx))
 			for _, i := range idx {
 				v, err := normalize(t[strconv.Itoa(i)], path)
@@ -226,6 +231,26 @@ func normalize(n any, path string) (any, error) {
 	}
 	return nil, fmt.Errorf("%w: unexpected node %T", ErrForm, n)
 }
+
+// formIndexError is an array given with explicit indexes that are not 0, 1,
+// 2 and so on; Stripe refuses it, naming the parameter.
+type formIndexError struct {
+	param string
+	idx   []int
+	want  int
+}
+
+func (e *formIndexError) Error() string {
+	keys := make([]string, len(e.idx))
+	for i, k := range e.idx {
+		keys[i] = strconv.Itoa(k)
+	}
+	return fmt.Sprintf("If passing an array with explicit keys (e.g. foo[0]=a&foo[1]=b) instead of as an array (e.g. foo[]=a&foo[]=b), "+
+		"the keys must be numeric and sequential starting from 0. You passed the keys `%s`, we expected to have a key with the value `%d`.",
+		strings.Join(keys, ", "), e.want)
+}
+
+func (e *formIndexError) Unwrap() error { return ErrForm }
 
 func lastSegment(path string) string {
 	if i := strings.LastIndexByte(path, '['); i >= 0 {

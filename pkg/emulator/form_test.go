@@ -27,6 +27,9 @@ func TestDecodeForm(t *testing.T) {
 		{"[a]=1", nil, true},
 		{"metadata[]=x", nil, true},
 		{"a[0]=1&a[]=2", nil, true},
+		{"expand[1]=b", nil, true},
+		{"expand[0]=a&expand[2]=c", nil, true},
+		{"items[0][tax_rates][1]=t", nil, true},
 	}
 	for _, c := range cases {
 		v, err := url.ParseQuery(c.in)

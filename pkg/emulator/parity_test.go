@@ -898,3 +898,36 @@ func TestErrorsLinkTheirRequestLog(t *testing.T) {
 		}
 	}
 }
+
+// An array given with explicit indexes must number them 0, 1, 2...: Stripe
+// refuses gaps with a 400 naming the parameter (its API reference's example
+// of a 400 answer).
+func TestFormIndexesSequential(t *testing.T) {
+	em, _ := newClient(t)
+	for _, c := range []struct {
+		query, param, keys, want string
+	}{
+		{"expand[1]=customer", "expand", "1", "0"},
+		{"expand[0]=customer&expand[2]=payment_method", "expand", "0, 2", "1"},
+	} {
+		req, _ := http.NewRequest("GET", "http://emulator/v1/payment_intents?"+c.query, nil)
+		req.Header.Set("Authorization", "Bearer "+testKey)
+		resp, err := em.Transport().RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&m)
+		resp.Body.Close()
+		want := "If passing an array with explicit keys (e.g. foo[0]=a&foo[1]=b) instead of as an array (e.g. foo[]=a&foo[]=b), " +
+			"the keys must be numeric and sequential starting from 0. You passed the keys `" + c.keys + "`, we expected to have a key with the value `" + c.want + "`."
+		if resp.StatusCode != 400 || errField(m, "type") != "invalid_request_error" || errField(m, "param") != c.param ||
+			errField(m, "message") != want || errField(m, "code") != nil {
+			t.Errorf("%s: %d %v", c.query, resp.StatusCode, m)
+		}
+	}
+	resp, m := raw(t, em, "POST", "/v1/customers", url.Values{"preferred_locales[0]": {"en"}, "preferred_locales[1]": {"fr"}}, nil)
+	if resp.StatusCode != 200 || fmt.Sprint(m["preferred_locales"]) != "[en fr]" {
+		t.Errorf("sequential indexes: %d %v", resp.StatusCode, m)
+	}
+}
