@@ -111,7 +111,10 @@ func Refund(ctx context.Context, gw payment.Gateway, in RefundInput) (RefundResu
 	})
 	if err != nil {
 		var pe *payment.Error
-		if errors.As(err, &pe) && (pe.Code == "charge_already_refunded" || pe.Code == "amount_too_large") {
+		// Refunded meanwhile by someone else: Stripe says charge_already_refunded,
+		// or refuses the amount (param "amount", without a code).
+		if errors.As(err, &pe) && (pe.Code == "charge_already_refunded" || pe.Code == "amount_too_large" ||
+			pe.Param == "amount" && pe.Code == "") {
 			return RefundResult{}, fmt.Errorf("refund charge %s: %w: %w", c.ID, ErrNotRefundable, err)
 		}
 		return RefundResult{}, fmt.Errorf("refund charge %s: %w", c.ID, err)

@@ -202,15 +202,18 @@ func (f *fakeRefunds) Refund(_ context.Context, req payment.RefundRequest) (paym
 func TestRefundMapsProviderErrors(t *testing.T) {
 	ch := payment.Charge{ID: "ch_1", Status: "succeeded", Captured: true, Amount: 1000, AmountCaptured: 1000, Currency: "usd"}
 	tests := []struct {
-		code       string
-		refundable bool // true: the error is not ErrNotRefundable
+		code, param string
+		refundable  bool // true: the error is not ErrNotRefundable
 	}{
-		{"charge_already_refunded", false},
-		{"amount_too_large", false},
-		{"parameter_invalid_integer", true},
+		{"charge_already_refunded", "", false},
+		{"amount_too_large", "amount", false},
+		// Stripe's answer to an amount above what is left has no code.
+		{"", "amount", false},
+		{"parameter_invalid_integer", "amount", true},
+		{"", "reason", true},
 	}
 	for _, tt := range tests {
-		f := &fakeRefunds{charge: ch, err: &payment.Error{Kind: payment.ErrInvalidRequest, Code: tt.code, HTTPStatus: 400, Message: "refused"}}
+		f := &fakeRefunds{charge: ch, err: &payment.Error{Kind: payment.ErrInvalidRequest, Code: tt.code, Param: tt.param, HTTPStatus: 400, Message: "refused"}}
 		_, err := Refund(context.Background(), f, RefundInput{Charge: "ch_1", Amount: "2.50", Reason: "duplicate"})
 		if !errors.Is(err, payment.ErrInvalidRequest) || errors.Is(err, ErrNotRefundable) == tt.refundable {
 			t.Errorf("%s: %v", tt.code, err)
