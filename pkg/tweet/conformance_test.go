@@ -1,6 +1,7 @@
 package tweet
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -272,5 +273,65 @@ func check(t *testing.T, got, want any) {
 	t.Helper()
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %#v\nwant %#v", got, want)
+	}
+}
+
+func TestConformanceTLDs(t *testing.T) {
+	sections := loadConformance(t, "tlds.yml")
+	urls := func(t *testing.T, c conformanceCase) {
+		check(t, values(Entities(c.Text, "urls")), expectedStrings(t, c.Expected))
+	}
+	runners := map[string]func(t *testing.T, c conformanceCase){"country": urls, "generic": urls}
+	total := runSections(t, sections, runners)
+	if total != 1574 {
+		t.Errorf("ran %d tlds cases, want 1574", total)
+	}
+}
+
+// The TLD lists are generated from the suite's tld_lib.yml (go generate):
+// this fails when the two drift apart.
+func TestConformanceTLDLib(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join(conformanceDir(t), "tld_lib.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lib struct {
+		Country []string `yaml:"country"`
+		Generic []string `yaml:"generic"`
+	}
+	if err := yaml.Unmarshal(data, &lib); err != nil {
+		t.Fatal(err)
+	}
+	check(t, countryTLDs, lib.Country)
+	check(t, genericTLDs, lib.Generic)
+}
+
+// ConfigV1, ConfigV2 and ConfigV3 are the suite's config/v1.json, v2.json
+// and v3.json.
+func TestConformanceConfigs(t *testing.T) {
+	dir := conformanceDir(t)
+	for v := 1; v <= 3; v++ {
+		data, err := os.ReadFile(filepath.Join(dir, "config", fmt.Sprintf("v%d.json", v)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var j struct {
+			Version                int           `json:"version"`
+			MaxWeightedTweetLength int           `json:"maxWeightedTweetLength"`
+			Scale                  int           `json:"scale"`
+			DefaultWeight          int           `json:"defaultWeight"`
+			EmojiParsingEnabled    bool          `json:"emojiParsingEnabled"`
+			TransformedURLLength   int           `json:"transformedURLLength"`
+			Ranges                 []WeightRange `json:"ranges"`
+		}
+		if err := json.Unmarshal(data, &j); err != nil {
+			t.Fatalf("v%d.json: %v", v, err)
+		}
+		want := Config(j)
+		if len(want.Ranges) == 0 {
+			want.Ranges = nil
+		}
+		got, _ := ConfigVersion(v)
+		check(t, got, want)
 	}
 }
