@@ -247,3 +247,22 @@ func TestIsValidURL(t *testing.T) {
 		}
 	}
 }
+
+func TestURLsWithoutProtocol(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"www.example.KI", []string{"www.example.KI"}},
+		{"example.Рф", []string{"example.Рф"}},
+		// U+212A KELVIN SIGN and U+0130 İ lower-case to ASCII letters, but
+		// twitter-text's case-insensitive match does not take them for k
+		// and i, so .ki (Kiribati) is not there.
+		{"www.\u212A\u0130 and example.\u212Aim", []string{}},
+		{"www.b\u0130/x", []string{}},
+	}
+	for _, tt := range tests {
+		check(t, values(Entities(tt.text, "urls")), tt.want)
+		check(t, values(Parse(tt.text).URLs), tt.want)
+	}
+}

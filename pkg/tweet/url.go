@@ -63,7 +63,12 @@ func tldAt(s string, t int) int {
 			if !unicode.IsLetter(r) && !unicode.IsMark(r) {
 				break
 			}
-			r = unicode.ToLower(r)
+			// twitter-text's case-insensitive match never takes a
+			// non-ASCII letter for an ASCII one: the Kelvin sign K and
+			// the dotted İ, which lower-case to k and i, are in no TLD.
+			if l := unicode.ToLower(r); l >= utf8.RuneSelf {
+				r = l
+			}
 		}
 		low = utf8.AppendRune(low, r)
 		i += w
