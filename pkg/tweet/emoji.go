@@ -1,19 +1,30 @@
 package tweet
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
 // An emoji matcher after UTS #51 (emoji sequences), used by config v3, where a
-// whole sequence weighs as one character of the default weight. It
-// recognises keycaps (1️⃣, 1⃣), flags (two regional indicators), modifier
-// sequences (skin tones), presentation sequences (☺️), tag sequences (🏴󠁧󠁢󠁳󠁣󠁴󠁿) and
-// ZWJ sequences of any of those. A lone pictograph is not a sequence: it is
-// weighed like any other code point, which gives twitter-text's results (☺
-// and 🐱 weigh 2 as code points outside the cheap ranges, © and ® weigh 1).
-// An emoji followed by U+FE0E (text presentation) is not an emoji.
+// whole sequence weighs as one character of the default weight. Like
+// twitter-text, which matches a list of the recommended (RGI) sequences, it
+// takes as one emoji only what Unicode's emoji data lists: keycaps (1️⃣, and
+// 1⃣ as the conformance suite wants), RGI flags (🇺🇸, not 🇦🇦), modifier
+// sequences (👍🏽), emoji presentation sequences of the characters that have
+// one (☺️, not 🔥 followed by U+FE0F), and RGI tag (🏴󠁧󠁢󠁳󠁣󠁴󠁿) and ZWJ (👨‍👩‍👧‍👦)
+// sequences. Anything else is weighed code point by code point: a ZWJ joining
+// two emoji that make no RGI sequence (🐱‍🐶) weighs 1 between them, a stray
+// U+FE0F weighs 2. A lone pictograph is not a sequence either: it is weighed
+// like any other code point, which gives twitter-text's results (☺ and 🐱
+// weigh 2 as code points outside the cheap ranges, © and ® weigh 1). An emoji
+// followed by U+FE0E (text presentation) is not an emoji.
+//
+// The data is Unicode's emoji 15.0, newer than twitter-text 3.1.0's (emoji 11
+// in JavaScript, 12 in Java): sequences added since (🐻‍❄️, and 👍️ among the
+// presentation sequences of emoji 14) count as one emoji here and as their
+// code points there.
 
 const (
 	vs15 = 0xFE0E
@@ -32,7 +43,8 @@ func isPictographic(r rune) bool {
 // emojiElementEnd matches one element of a sequence at s[i:]: a pictograph or
 // a modifier, optionally followed by VS16 or a skin-tone modifier. It returns
 // the end of the element, 0 if there is none, or -1 if the pictograph asks for
-// text presentation.
+// text presentation. Inside a ZWJ sequence any VS16 is taken: the sequence
+// is then checked against the RGI list as a whole.
 func emojiElementEnd(s string, i int) int {
 	r, w := decodeAt(s, i)
 	if w == 0 || !(isPictographic(r) || isEmojiModifier(r)) {
@@ -49,6 +61,28 @@ func emojiElementEnd(s string, i int) int {
 		return j + w2
 	}
 	return j
+}
+
+// emojiAlone returns the end of the emoji sequence made of the single
+// element at s[i:] (whose first code point is w bytes wide and which ends at
+// end), or 0 when it is a lone pictograph. A VS16 is part of it only after a
+// character that has an emoji presentation sequence.
+func emojiAlone(s string, i, w, end int) int {
+	if end == i+w {
+		return 0
+	}
+	if s[i+w] == 0xEF { // U+FE0F
+		if r, _ := decodeAt(s, i); !unicode.Is(emojiVariationBase, r) {
+			return 0
+		}
+	}
+	return end
+}
+
+// isRGI reports whether seq is an RGI ZWJ or tag sequence.
+func isRGI(seq string) bool {
+	k := sort.SearchStrings(rgiSequences, seq)
+	return k < len(rgiSequences) && rgiSequences[k] == seq
 }
 
 // emojiAt returns the byte length of the emoji sequence starting at s[i:], or
@@ -73,7 +107,7 @@ func emojiAt(s string, i int) int {
 		return 0 // no pictograph, modifier or regional indicator there
 	}
 	if isRegionalIndicator(r) {
-		if r2, w2 := decodeAt(s, i+w); isRegionalIndicator(r2) {
+		if r2, w2 := decodeAt(s, i+w); isRegionalIndicator(r2) && rgiFlags[r-0x1F1E6]&(1<<(r2-0x1F1E6)) != 0 {
 			return w + w2
 		}
 		return 0
@@ -92,23 +126,38 @@ func emojiAt(s string, i int) int {
 		k += w
 	}
 	if k > j {
-		if r, w := decodeAt(s, k); r == 0xE007F {
-			j = k + w
+		if r, w := decodeAt(s, k); r == 0xE007F && isRGI(s[i:k+w]) {
+			return k + w - i
 		}
+		j = emojiAlone(s, i, w, j)
+		if j == 0 {
+			return 0
+		}
+		return j - i
 	}
-	for {
-		r, w := decodeAt(s, j)
+	// ZWJ sequence: the longest run of elements joined by ZWJ that is RGI.
+	var ends [8]int
+	n := 0
+	for e := j; n < len(ends); {
+		r, w := decodeAt(s, e)
 		if r != zwj {
 			break
 		}
-		e := emojiElementEnd(s, j+w)
-		if e <= 0 {
+		next := emojiElementEnd(s, e+w)
+		if next <= 0 {
 			break
 		}
-		j = e
+		ends[n] = next
+		n++
+		e = next
 	}
-	if j == i+w {
-		return 0
+	for ; n > 0; n-- {
+		if isRGI(s[i:ends[n-1]]) {
+			return ends[n-1] - i
+		}
 	}
-	return j - i
+	if e := emojiAlone(s, i, w, j); e > 0 {
+		return e - i
+	}
+	return 0
 }

@@ -186,6 +186,20 @@ func TestParseLength(t *testing.T) {
 		{"text presentation", "☺︎", ConfigV3(), 4, true},
 		{"copyright alone", "©", ConfigV3(), 1, true},
 		{"tag sequence", "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F", ConfigV3(), 2, true},
+		// What Unicode's emoji data does not list as one emoji is weighed
+		// code point by code point, as twitter-text does (npm 3.1.0).
+		{"stray VS16", "🔥\uFE0F", ConfigV3(), 4, true},
+		{"stray VS16 after a presentation sequence", "☺\uFE0F\uFE0F", ConfigV3(), 4, true},
+		{"stray VS16 after a modifier", "🏽\uFE0F", ConfigV3(), 4, true},
+		{"digit VS16 without keycap", "1\uFE0F", ConfigV3(), 3, true},
+		{"non-RGI ZWJ sequence", "🐱\u200D🐶", ConfigV3(), 5, true},
+		{"unqualified ZWJ sequence", "🏳\u200D🌈", ConfigV3(), 5, true},
+		{"qualified ZWJ sequence", "🏳\uFE0F\u200D🌈", ConfigV3(), 2, true},
+		{"RGI prefix of a longer ZWJ chain", "👨\u200D👩\u200D👧\u200D👦\u200D👦", ConfigV3(), 5, true},
+		{"not a flag", "🇦🇦", ConfigV3(), 4, true},
+		{"not an RGI tag sequence", "🏴\U000E0067\U000E0062\U000E0078\U000E0078\U000E0078\U000E007F", ConfigV3(), 14, true},
+		{"70 stray VS16s fill a tweet", strings.Repeat("🔥\uFE0F", 70), ConfigV3(), 280, true},
+		{"71 stray VS16s do not fit", strings.Repeat("🔥\uFE0F", 71), ConfigV3(), 284, false},
 		{"invalid char", "ab\uFFFE", ConfigV3(), 4, false},
 		{"v1 counts code points", "🐱🐱", ConfigV1(), 2, true},
 	}
@@ -264,5 +278,36 @@ func TestURLsWithoutProtocol(t *testing.T) {
 	for _, tt := range tests {
 		check(t, values(Entities(tt.text, "urls")), tt.want)
 		check(t, values(Parse(tt.text).URLs), tt.want)
+	}
+}
+
+// Every RGI ZWJ and tag sequence of the emoji data weighs as one emoji, and
+// so does every RGI flag.
+func TestEmojiRGISequences(t *testing.T) {
+	if len(rgiSequences) < 1000 {
+		t.Fatalf("only %d RGI sequences", len(rgiSequences))
+	}
+	for _, seq := range rgiSequences {
+		if n := emojiAt(seq, 0); n != len(seq) {
+			t.Errorf("emojiAt(%+q) = %d, want %d", seq, n, len(seq))
+		}
+		if l := ParseLength("a"+seq, ConfigV3()); l.WeightedLength != 3 {
+			t.Errorf("ParseLength(a%+q) = %d, want 3", seq, l.WeightedLength)
+		}
+	}
+	flags := 0
+	for a := rune(0); a < 26; a++ {
+		for b := rune(0); b < 26; b++ {
+			if rgiFlags[a]&(1<<b) == 0 {
+				continue
+			}
+			flags++
+			if f := string([]rune{0x1F1E6 + a, 0x1F1E6 + b}); ParseLength(f, ConfigV3()).WeightedLength != 2 {
+				t.Errorf("flag %+q does not weigh 2", f)
+			}
+		}
+	}
+	if flags < 250 {
+		t.Errorf("only %d RGI flags", flags)
 	}
 }
