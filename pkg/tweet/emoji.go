@@ -41,7 +41,8 @@ func isPictographic(r rune) bool {
 }
 
 // emojiElementEnd matches one element of a sequence at s[i:]: a pictograph or
-// a modifier, optionally followed by VS16 or a skin-tone modifier. It returns
+// a modifier, optionally followed by VS16, a skin-tone modifier, or both in
+// that order. It returns
 // the end of the element, 0 if there is none, or -1 if the pictograph asks for
 // text presentation. Inside a ZWJ sequence any VS16 is taken: the sequence
 // is then checked against the RGI list as a whole.
@@ -54,6 +55,11 @@ func emojiElementEnd(s string, i int) int {
 	r2, w2 := decodeAt(s, j)
 	switch {
 	case r2 == vs16:
+		// twitter-text also takes a skin tone after the VS16 of a
+		// text-default base (✌️🏽), not of others (👍️🏽 is three emoji).
+		if r3, w3 := decodeAt(s, j+w2); isEmojiModifier(r3) && unicode.Is(textModifierBase, r) {
+			return j + w2 + w3
+		}
 		return j + w2
 	case r2 == vs15:
 		return -1

@@ -142,6 +142,22 @@ var emojiModifierBase = &unicode.RangeTable{
 	LatinOffset: 0,
 }
 
+// textModifierBase holds the modifier bases without Emoji_Presentation (☝, ✌, 🖐):
+// the only ones that take a skin tone after their VS16, as in twitter-text.
+var textModifierBase = &unicode.RangeTable{
+	R16: []unicode.Range16{
+		{0x261D, 0x261D, 1},
+		{0x26F9, 0x26F9, 1},
+		{0x270C, 0x270D, 1},
+	},
+	R32: []unicode.Range32{
+		{0x1F3CB, 0x1F3CC, 1},
+		{0x1F574, 0x1F575, 1},
+		{0x1F590, 0x1F590, 1},
+	},
+	LatinOffset: 0,
+}
+
 // emojiVariationBase holds the code points that have an emoji presentation sequence
 // (emoji-variation-sequences.txt): only after them is U+FE0F part of the emoji.
 var emojiVariationBase = &unicode.RangeTable{

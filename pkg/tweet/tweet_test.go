@@ -197,6 +197,8 @@ func TestParseLength(t *testing.T) {
 		{"qualified ZWJ sequence", "🏳\uFE0F\u200D🌈", ConfigV3(), 2, true},
 		{"RGI prefix of a longer ZWJ chain", "👨\u200D👩\u200D👧\u200D👦\u200D👦", ConfigV3(), 5, true},
 		{"not a flag", "🇦🇦", ConfigV3(), 4, true},
+		{"skin tone after the VS16 of a text-default base", "✌\uFE0F🏽 ☝\uFE0F🏻", ConfigV3(), 5, true},
+		{"skin tone after a presentation sequence", "👍\uFE0F🏽", ConfigV3(), 4, true},
 		{"not an RGI tag sequence", "🏴\U000E0067\U000E0062\U000E0078\U000E0078\U000E0078\U000E007F", ConfigV3(), 14, true},
 		{"70 stray VS16s fill a tweet", strings.Repeat("🔥\uFE0F", 70), ConfigV3(), 280, true},
 		{"71 stray VS16s do not fit", strings.Repeat("🔥\uFE0F", 71), ConfigV3(), 284, false},
