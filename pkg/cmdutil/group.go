@@ -31,7 +31,7 @@ func NoSubcommand(cmd *cobra.Command, args []string) error {
 func ExactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < n {
-			return FlagErrorf("%s required", what)
+			return FlagErrorf("%s is required", what)
 		}
 		if len(args) > n {
 			return FlagErrorf("too many arguments: %q", args[n:])

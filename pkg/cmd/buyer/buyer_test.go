@@ -109,7 +109,7 @@ func TestNewCmdLink(t *testing.T) {
 	}
 	for args, want := range map[string]string{
 		"@alice":              "--card is required",
-		"--card visa":         "a buyer's @handle required",
+		"--card visa":         "a buyer's @handle is required",
 		"@a @b --card visa":   `too many arguments: ["@b"]`,
 		"@a --card visa -o x": "valid formats are table, json",
 	} {

@@ -96,7 +96,7 @@ func TestNewCmdRefund(t *testing.T) {
 	}{
 		{args: []string{"ch_1"}, want: charges.RefundInput{Charge: "ch_1"}},
 		{args: []string{"ch_1", "--amount", "5.00", "--reason", "duplicate"}, want: charges.RefundInput{Charge: "ch_1", Amount: "5.00", Reason: "duplicate"}},
-		{args: []string{}, wantErr: "a charge ID required"},
+		{args: []string{}, wantErr: "a charge ID is required"},
 		{args: []string{"ch_1", "ch_2"}, wantErr: "too many arguments"},
 		{args: []string{"ch_1", "--reason", "bored"}, wantErr: `--reason "bored" is not one of`},
 		{args: []string{"ch_1", "--amount", ""}, wantErr: "--amount is empty"},
