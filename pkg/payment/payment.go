@@ -38,6 +38,10 @@ type Error struct {
 	PaymentID   string
 	HTTPStatus  int
 	RequestID   string
+	// NoRetry marks an ErrUnavailable that the same request sent again
+	// soon would meet again: the provider answered Stripe-Should-Retry:
+	// false, or replayed an error stored under the idempotency key.
+	NoRetry bool
 }
 
 func (e *Error) Error() string {
@@ -56,6 +60,17 @@ func (e *Error) Error() string {
 
 // Unwrap lets errors.Is match the sentinel.
 func (e *Error) Unwrap() error { return e.Kind }
+
+// Retryable reports whether err is ErrUnavailable and sending the same
+// request again (with the same idempotency key) may succeed: not when the
+// provider said otherwise (see Error.NoRetry).
+func Retryable(err error) bool {
+	if !errors.Is(err, ErrUnavailable) {
+		return false
+	}
+	var pe *Error
+	return !errors.As(err, &pe) || !pe.NoRetry
+}
 
 // Product is a sellable item.
 type Product struct {

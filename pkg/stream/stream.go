@@ -658,8 +658,8 @@ func process(ctx, work context.Context, p Processor, o Options, j job, finish fu
 					break
 				}
 			}
-			if !errors.Is(err, payment.ErrUnavailable) || attempt >= o.Retries {
-				if errors.Is(err, payment.ErrUnavailable) {
+			if !payment.Retryable(err) || attempt >= o.Retries {
+				if errors.Is(err, payment.ErrUnavailable) && attempt > 0 {
 					err = fmt.Errorf("line %d: tweet %s: still unavailable after %d attempts: %w", j.n, st.ID, attempt+1, err)
 				} else {
 					err = tweetErr(j.n, st.ID, err)

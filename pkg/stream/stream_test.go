@@ -511,3 +511,29 @@ func TestAuthor(t *testing.T) {
 		}
 	}
 }
+
+// noRetryEngine fails every tweet with an unavailable provider that said
+// not to retry.
+type noRetryEngine struct{ calls atomic.Int32 }
+
+func (e *noRetryEngine) Process(context.Context, shop.Tweet) (shop.Result, error) {
+	e.calls.Add(1)
+	return shop.Result{}, fmt.Errorf("create payment: %w", &payment.Error{Kind: payment.ErrUnavailable, Message: "no", NoRetry: true})
+}
+
+// TestRunDoesNotRetryWhatTheProviderSaysNotTo: a failure marked NoRetry
+// (Stripe-Should-Retry: false) ends the tweet at once, still as
+// ErrUnavailable (exit 6).
+func TestRunDoesNotRetryWhatTheProviderSaysNotTo(t *testing.T) {
+	eng := &noRetryEngine{}
+	_, sum, err := collect(t, lines(1), eng, Options{Concurrency: 1, Retries: 5})
+	if !errors.Is(err, payment.ErrUnavailable) {
+		t.Fatalf("err = %v, want ErrUnavailable", err)
+	}
+	if n := eng.calls.Load(); n != 1 || sum.Retries != 0 || sum.Failed != 1 {
+		t.Errorf("%d attempts, summary %+v; want 1 attempt and no retry", n, sum)
+	}
+	if strings.Contains(err.Error(), "attempts") {
+		t.Errorf("err = %v; it was tried once", err)
+	}
+}

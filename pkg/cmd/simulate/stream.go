@@ -62,7 +62,8 @@ when FILE is - or absent.
 Tweets run --concurrency at a time (tweets of one buyer stay in order),
 at most --rate per second. A transient provider failure (429, 5xx, a reset
 connection) is retried with backoff, always with the same idempotency key,
-so nothing is charged twice. The same stream run again charges nothing: every
+so nothing is charged twice; an answer with Stripe-Should-Retry: false, or
+an error Stripe replays from the idempotency key, is not retried. The same stream run again charges nothing: every
 tweet is a duplicate of its first result.
 
 Results go to standard output in input order: one tab-separated line per

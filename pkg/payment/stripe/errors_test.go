@@ -181,3 +181,39 @@ func TestPaymentConnectionDrops(t *testing.T) {
 		}
 	}
 }
+
+// TestShouldRetryFalseIsObeyed: an answer with Stripe-Should-Retry: false is
+// not retried, by stripe-go or by the gateway's own 429 retries, and is
+// marked so that the stream does not retry it either; likewise an error that
+// Stripe replayed from the idempotency key, which the key would replay
+// again. Without either header, a 429 and a 500 stay retryable.
+func TestShouldRetryFalseIsObeyed(t *testing.T) {
+	body := `{"error":{"type":"api_error","message":"no"}}`
+	rate := `{"error":{"type":"invalid_request_error","code":"rate_limit","message":"Too many requests"}}`
+	for _, tc := range []struct {
+		name      string
+		answer    answer
+		attempts  int
+		retryable bool
+	}{
+		{"429 with Stripe-Should-Retry: false", answer{429, map[string]string{"Stripe-Should-Retry": "false"}, rate}, 1, false},
+		{"503 with Stripe-Should-Retry: false", answer{503, map[string]string{"Stripe-Should-Retry": "false"}, body}, 1, false},
+		{"500 replayed from the idempotency key", answer{500, map[string]string{"Idempotent-Replayed": "true"}, body}, 1, false},
+		{"500 without a header", answer{500, nil, body}, 1, true},
+		{"429 without a header", answer{429, nil, rate}, 4, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g, s := newGateway(t, tc.answer)
+			_, err := pay(g)
+			if !errors.Is(err, payment.ErrUnavailable) {
+				t.Fatalf("err = %v, want ErrUnavailable", err)
+			}
+			if len(s.keys) != tc.attempts {
+				t.Errorf("%d attempts, want %d", len(s.keys), tc.attempts)
+			}
+			if got := payment.Retryable(err); got != tc.retryable {
+				t.Errorf("Retryable = %v, want %v", got, tc.retryable)
+			}
+		})
+	}
+}

@@ -145,7 +145,7 @@ func call[T any](ctx context.Context, g *Gateway, fn func() (T, error)) (T, erro
 			return v, nil
 		}
 		var se *stripe.Error
-		if attempt < g.retries && errors.As(err, &se) && se.HTTPStatusCode == http.StatusTooManyRequests {
+		if attempt < g.retries && errors.As(err, &se) && se.HTTPStatusCode == http.StatusTooManyRequests && !noRetry(se) {
 			d := time.Duration(500+500*attempt*attempt) * time.Millisecond
 			if serr := g.sleep(ctx, min(d, 5*time.Second)); serr != nil {
 				return zero, serr
@@ -323,12 +323,25 @@ func translate(err error) error {
 		pe.Kind = payment.ErrNotFound
 	case se.HTTPStatusCode == http.StatusTooManyRequests || se.HTTPStatusCode >= 500 || se.HTTPStatusCode == http.StatusConflict:
 		pe.Kind = payment.ErrUnavailable
+		pe.NoRetry = noRetry(se)
 	case se.HTTPStatusCode == http.StatusBadRequest:
 		pe.Kind = payment.ErrInvalidRequest
 	default:
 		pe.Kind = errors.New("stripe error")
 	}
 	return pe
+}
+
+// noRetry reports whether Stripe said that sending the request again would
+// not help: with Stripe-Should-Retry: false (stripe-go obeys it too), or by
+// replaying an error stored under the idempotency key (Idempotent-Replayed:
+// true), which the same key would replay again.
+func noRetry(se *stripe.Error) bool {
+	if se.LastResponse == nil {
+		return false
+	}
+	h := se.LastResponse.Header
+	return h.Get("Stripe-Should-Retry") == "false" || h.Get("Idempotent-Replayed") == "true"
 }
 
 func isNetworkError(err error) bool {
