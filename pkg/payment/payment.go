@@ -40,7 +40,9 @@ type Error struct {
 	RequestID   string
 	// NoRetry marks an ErrUnavailable that the same request sent again
 	// soon would meet again: the provider answered Stripe-Should-Retry:
-	// false, or replayed an error stored under the idempotency key.
+	// false, or replayed an error stored under the idempotency key, or
+	// refused the connection (nothing listens at its address) through the
+	// client's own retries.
 	NoRetry bool
 }
 

@@ -131,12 +131,22 @@ func TestRateLimitGivesUp(t *testing.T) {
 	}
 }
 
-// TestNetworkError: an unreachable server is ErrUnavailable.
+// TestNetworkError: an unreachable server is ErrUnavailable, which
+// stripe-go has retried already and no one else retries: nothing listens
+// there, and a stream that went on retrying took half a minute to say so.
 func TestNetworkError(t *testing.T) {
 	g := New(Options{Key: "sk_test_x", URL: "http://127.0.0.1:9", NoRetrySleep: true})
-	_, err := pay(g)
-	if !errors.Is(err, payment.ErrUnavailable) {
-		t.Fatalf("err = %v, want ErrUnavailable", err)
+	for name, call := range map[string]func() error{
+		"create payment": func() error { _, err := pay(g); return err },
+		"find customer":  func() error { _, _, err := g.FindCustomer(context.Background(), "a@b.test"); return err },
+	} {
+		err := call()
+		if !errors.Is(err, payment.ErrUnavailable) {
+			t.Fatalf("%s: err = %v, want ErrUnavailable", name, err)
+		}
+		if payment.Retryable(err) {
+			t.Errorf("%s: a refused connection is retryable: %v", name, err)
+		}
 	}
 }
 
@@ -175,7 +185,7 @@ func TestPaymentConnectionDrops(t *testing.T) {
 				t.Errorf("one drop: %+v, %v after %d attempts; want pi_1 after 2", p, err, len(keys))
 			}
 		default:
-			if !errors.Is(err, payment.ErrUnavailable) || len(keys) < 2 {
+			if !errors.Is(err, payment.ErrUnavailable) || !payment.Retryable(err) || len(keys) < 2 {
 				t.Errorf("dropping for good: %v after %d attempts; want ErrUnavailable after retries", err, len(keys))
 			}
 		}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	stripe "github.com/stripe/stripe-go/v76"
@@ -220,7 +221,7 @@ func (g *Gateway) callStreaming(method, path string, pc stripe.ParamsContainer, 
 			if trip.err == nil {
 				panic(r)
 			}
-			err = &payment.Error{Kind: payment.ErrUnavailable, Message: "network error: " + trip.err.Error()}
+			err = networkError(trip.err)
 		}
 	}()
 	return g.b.CallStreaming(method, path, g.key, pc, body)
@@ -297,7 +298,7 @@ func translate(err error) error {
 	if !errors.As(err, &se) {
 		var ne net.Error
 		if errors.As(err, &ne) || isNetworkError(err) {
-			return &payment.Error{Kind: payment.ErrUnavailable, Message: "network error: " + err.Error()}
+			return networkError(err)
 		}
 		return err
 	}
@@ -330,6 +331,15 @@ func translate(err error) error {
 		pe.Kind = errors.New("stripe error")
 	}
 	return pe
+}
+
+// networkError is the error of a request that got no answer. A refused
+// connection (nothing listens at the address: a wrong --api-base, a server
+// not started) is marked NoRetry: stripe-go has retried it already, and a
+// stream that retried it too took half a minute to say so.
+func networkError(err error) error {
+	return &payment.Error{Kind: payment.ErrUnavailable, Message: "network error: " + err.Error(),
+		NoRetry: errors.Is(err, syscall.ECONNREFUSED)}
 }
 
 // noRetry reports whether Stripe said that sending the request again would
