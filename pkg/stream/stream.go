@@ -117,8 +117,8 @@ type Line struct {
 	Err error
 	Bad bool
 	// Interrupted is set for a line that was not processed: its retries
-	// were cut short by cancellation, or --fail-fast stopped the stream
-	// before it started.
+	// were cut short by cancellation, or the stream stopped (--fail-fast, a
+	// failed line) or was cancelled before it started.
 	Interrupted bool
 }
 
@@ -238,18 +238,28 @@ func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, 
 				}
 				pending.Add(1)
 				finish := func(d done) {
-					if o.FailFast && d.line.Bad {
+					switch l := d.line; {
+					case o.FailFast && l.Bad:
 						// Stop here, not when the line is emitted in
 						// order: the lines queued behind it must not
 						// be processed.
-						stop(fmt.Errorf("%w: %w", ErrStopped, d.line.Err))
+						stop(fmt.Errorf("%w: %w", ErrStopped, l.Err))
+					case l.Err != nil && !l.Bad && !l.Interrupted:
+						// The stream stops at this line (the provider
+						// stayed unavailable, the engine failed); its
+						// error is recorded when it is emitted, so that
+						// it is the first in input order, but no other
+						// line starts meanwhile: each would go through
+						// its retries against the same failure.
+						stopped.Store(true)
 					}
 					jobs.done(j)
 					results <- d
 					pending.Done()
 				}
-				if o.FailFast && stopped.Load() {
-					// Read before the bad line was found, not started.
+				if stopped.Load() || ctx.Err() != nil {
+					// Read before the stream stopped or was
+					// interrupted, not started.
 					finish(done{seq: j.seq, line: Line{N: j.n, Interrupted: true}})
 					continue
 				}

@@ -203,6 +203,43 @@ func TestRunUnavailableStops(t *testing.T) {
 	}
 }
 
+// TestRunUnavailableStartsNoMoreLines: once a line has failed for good, no
+// line read behind it starts: each would go through its retries against the
+// same outage (a stream against a provider that stayed down took four times
+// as long to give up, one round of retries for each concurrency's worth of
+// lines in the reordering window). The lines not started are interrupted,
+// for a re-run to process.
+func TestRunUnavailableStartsNoMoreLines(t *testing.T) {
+	eng := newFake()
+	for i := 1; i <= 100; i++ {
+		eng.failures[fmt.Sprintf("t%d", i)] = 1000
+	}
+	got, sum, err := collect(t, lines(100), eng, Options{Concurrency: 2, Retries: 2})
+	if !errors.Is(err, payment.ErrUnavailable) {
+		t.Fatalf("err = %v, want ErrUnavailable", err)
+	}
+	eng.mu.Lock()
+	var started []string
+	for id, n := range eng.failures {
+		if n < 1000 {
+			started = append(started, id)
+		}
+	}
+	eng.mu.Unlock()
+	if len(started) > 2 {
+		t.Errorf("%d lines started with 2 workers after the provider stayed unavailable: %v", len(started), started)
+	}
+	interrupted := 0
+	for _, l := range got {
+		if l.Interrupted {
+			interrupted++
+		}
+	}
+	if sum.Failed != len(started) || sum.Failed+interrupted != len(got) || sum.Retries != 2*len(started) {
+		t.Errorf("summary %+v with %d lines emitted, %d interrupted", sum, len(got), interrupted)
+	}
+}
+
 func TestRunFatalError(t *testing.T) {
 	eng := newFake()
 	eng.fatal["t2"] = true
@@ -438,7 +475,13 @@ func TestRunRecorder(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "line 17: tweet t17: record: disk full") {
 		t.Fatalf("error %v, want line 17's record failure", err)
 	}
-	if len(got) < 17 || got[16].Err == nil || sum.Failed != 1 || sum.Processed != len(got)-1 {
+	interrupted := 0
+	for _, l := range got {
+		if l.Interrupted {
+			interrupted++
+		}
+	}
+	if len(got) < 17 || got[16].Err == nil || sum.Failed != 1 || sum.Processed+interrupted != len(got)-1 {
 		t.Fatalf("%d lines, summary %+v", len(got), sum)
 	}
 }
