@@ -137,7 +137,8 @@ type Summary struct {
 	Outcomes   map[string]int `json:"outcomes"`
 	Duplicates int            `json:"duplicates"`
 	// Charged sums, per currency, what new purchased, confirmed and gifted
-	// results took; Authorized what new awaiting_confirmation results hold.
+	// results took; Authorized what new awaiting_confirmation results hold,
+	// each authorisation once.
 	Charged    map[string]int64 `json:"charged"`
 	Authorized map[string]int64 `json:"authorized"`
 	Retries    int              `json:"retries"`
@@ -728,7 +729,12 @@ func account(s *Summary, d done) {
 		case shop.Purchased, shop.Confirmed, shop.Gifted:
 			s.Charged[cur] += r.Amount
 		case shop.AwaitingConfirmation:
-			s.Authorized[cur] += r.Amount
+			// A purchase tweeted again while the first waits for its
+			// confirmation is answered with that one's authorisation;
+			// it authorised nothing more.
+			if shop.Str(r.Reason) != shop.ReasonAlreadyPending {
+				s.Authorized[cur] += r.Amount
+			}
 		}
 	}
 }
