@@ -318,7 +318,9 @@ func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, 
 		}
 	}()
 
-	br := bufio.NewReaderSize(r, 64<<10)
+	ir := newInterruptible(ctx, r)
+	defer ir.close()
+	br := bufio.NewReaderSize(ir, 64<<10)
 	skipped := 0
 	readErr := read(ctx, br, o, &stopped, slots, jobs, &linesRead, &bytesRead, &skipped)
 	jobs.close()
@@ -379,6 +381,9 @@ func read(ctx context.Context, br *bufio.Reader, o Options, stopped *atomic.Bool
 		line, tooLong, size, err := readLine(br, o.MaxLineBytes, buf[:0])
 		buf = line
 		bytes.Add(int64(size))
+		if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return nil // interrupted while waiting for input: a partial line is not a line
+		}
 		if size == 0 && err != nil {
 			if errors.Is(err, io.EOF) {
 				return nil
@@ -446,6 +451,77 @@ func read(ctx context.Context, br *bufio.Reader, o Options, stopped *atomic.Bool
 		}
 	}
 }
+
+// interruptible is a reader whose Read returns ctx's error once ctx is
+// cancelled, even while the underlying reader waits for input: a pipe whose
+// writer is idle (`tail -f tweets.jsonl | tweetpay simulate stream -`)
+// would otherwise keep an interrupted stream waiting for its next line. r
+// is read by a goroutine, a chunk ahead, into two buffers of its own that
+// Read hands back once it has copied them out.
+type interruptible struct {
+	ctx    context.Context
+	chunks chan chunk
+	free   chan []byte
+	done   chan struct{}
+	cur    []byte // what is left of held
+	held   []byte
+	err    error
+}
+
+type chunk struct {
+	b   []byte
+	err error
+}
+
+func newInterruptible(ctx context.Context, r io.Reader) *interruptible {
+	ir := &interruptible{ctx: ctx, chunks: make(chan chunk), free: make(chan []byte, 2), done: make(chan struct{})}
+	ir.free <- make([]byte, 64<<10)
+	ir.free <- make([]byte, 64<<10)
+	go func() {
+		for {
+			var b []byte
+			select {
+			case b = <-ir.free:
+			case <-ir.done:
+				return
+			}
+			n, err := r.Read(b[:cap(b)])
+			select {
+			case ir.chunks <- chunk{b[:n], err}:
+			case <-ir.done:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return ir
+}
+
+func (ir *interruptible) Read(p []byte) (int, error) {
+	for len(ir.cur) == 0 {
+		if ir.held != nil {
+			ir.free <- ir.held // never blocks: free holds both buffers
+			ir.held = nil
+		}
+		if ir.err != nil {
+			return 0, ir.err
+		}
+		select {
+		case c := <-ir.chunks:
+			ir.cur, ir.held, ir.err = c.b, c.b, c.err
+		case <-ir.ctx.Done():
+			return 0, ir.ctx.Err()
+		}
+	}
+	n := copy(p, ir.cur)
+	ir.cur = ir.cur[n:]
+	return n, nil
+}
+
+// close lets the reading goroutine end once its Read returns.
+func (ir *interruptible) close() { close(ir.done) }
 
 // author is whose tweets a line holds, from its first tweet, case folded;
 // "" for a bad line (no tweets). A tweet known only by its author's ID is its buyer's

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -578,5 +579,49 @@ func TestRunDoesNotRetryWhatTheProviderSaysNotTo(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "attempts") {
 		t.Errorf("err = %v; it was tried once", err)
+	}
+}
+
+// TestRunInterruptedWhileWaitingForInput: a stream read from a pipe whose
+// writer is idle (tail -f) ends as soon as it is interrupted, with the
+// lines read so far processed and no partial line counted, instead of
+// waiting for the writer's next line.
+func TestRunInterruptedWhileWaitingForInput(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	eng := newFake()
+	var emitted atomic.Int32
+	o := Options{Concurrency: 2, Emit: func(Line) error { emitted.Add(1); return nil }}
+	type ret struct {
+		sum Summary
+		err error
+	}
+	res := make(chan ret, 1)
+	go func() {
+		sum, err := Run(ctx, pr, eng, o)
+		res <- ret{sum, err}
+	}()
+	if _, err := io.WriteString(pw, lines(3)+`{"id":"t4","fr`); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(5 * time.Second); emitted.Load() < 3; {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d lines emitted", emitted.Load())
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	select {
+	case r := <-res:
+		if !errors.Is(r.err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", r.err)
+		}
+		if r.sum.Lines != 3 || r.sum.Processed != 3 || r.sum.BadLines != 0 {
+			t.Errorf("summary %+v, want the 3 whole lines processed", r.sum)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Run still waits for input 5s after it was interrupted")
 	}
 }
