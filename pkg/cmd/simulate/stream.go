@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"sort"
@@ -146,7 +147,7 @@ func parseRate(s string) (float64, error) {
 		num, unit = s[:i], s[i+1:]
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
-	if err != nil || v <= 0 {
+	if err != nil || !(v > 0) || math.IsInf(v, 1) { // NaN and Inf parse, and meant no limit
 		return 0, cmdutil.FlagErrorf("--rate %q: write a positive rate such as 50/s", s)
 	}
 	switch unit {
@@ -157,6 +158,11 @@ func parseRate(s string) (float64, error) {
 		v /= 3600
 	default:
 		return 0, cmdutil.FlagErrorf("--rate %q: the unit must be /s, /m or /h", s)
+	}
+	if v < 1.0/3600 {
+		// A rate far lower made the interval between lines overflow into
+		// no limit at all; none that low is of use.
+		return 0, cmdutil.FlagErrorf("--rate %q: the lowest rate is 1/h", s)
 	}
 	return v, nil
 }

@@ -54,3 +54,41 @@ func TestStreamConcurrency(t *testing.T) {
 		t.Errorf("stripe: %d", n)
 	}
 }
+
+// --rate takes a positive, finite rate of at least one tweet an hour:
+// NaN, Inf and rates so low that the interval between tweets overflowed
+// were read as no limit at all.
+func TestParseRate(t *testing.T) {
+	for _, tc := range []struct {
+		in      string
+		want    float64
+		wantErr string
+	}{
+		{in: "", want: 0},
+		{in: "50/s", want: 50},
+		{in: "50", want: 50},
+		{in: "3000/m", want: 50},
+		{in: "1/h", want: 1.0 / 3600},
+		{in: "0.5/s", want: 0.5},
+		{in: "0/s", wantErr: "write a positive rate"},
+		{in: "-3", wantErr: "write a positive rate"},
+		{in: "NaN", wantErr: "write a positive rate"},
+		{in: "nan/s", wantErr: "write a positive rate"},
+		{in: "Inf/s", wantErr: "write a positive rate"},
+		{in: "+inf", wantErr: "write a positive rate"},
+		{in: "1e-12/s", wantErr: "the lowest rate is 1/h"},
+		{in: "0.5/h", wantErr: "the lowest rate is 1/h"},
+		{in: "50/sec", wantErr: "the unit must be /s, /m or /h"},
+	} {
+		got, err := parseRate(tc.in)
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("parseRate(%q) = %v, %v; want error %q", tc.in, got, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tc.want {
+			t.Errorf("parseRate(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
+		}
+	}
+}
