@@ -51,8 +51,8 @@ script can start it in the background and wait for that line; --addr
 
 --faults injects failures before requests reach the emulator (so a failed
 request changes nothing), to test clients' retries and idempotency:
-  429=P      rate-limit answers (Stripe-Should-Retry: true)
-  500=P      server errors
+  429=P      rate-limit answers (code rate_limit, no Stripe-Should-Retry)
+  500=P      server errors (api_error, no Stripe-Should-Retry)
   503=P      unavailable answers (Stripe-Should-Retry: true)
   reset=P    connections closed without an answer
   latency=D  added delay, or latency=D1-D2 for a uniform range
