@@ -178,19 +178,15 @@ func streamRun(ctx context.Context, opts *StreamOptions) error {
 	defer func() { restore() }()
 	writing := false
 	var in io.Reader = opts.IO.In
-	var size int64
-	countRest := false
 	if opts.File != "" && opts.File != "-" {
 		f, err := os.Open(opts.File)
 		if err != nil {
 			return fmt.Errorf("%w: %w", tweet.ErrPayload, err)
 		}
 		defer f.Close()
-		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-			size, countRest = fi.Size(), true
-		}
 		in = f
 	}
+	size, countRest := inputSize(in)
 	eng, err := opts.Engine()
 	if err != nil {
 		return err
@@ -262,6 +258,26 @@ func streamRun(ctx context.Context, opts *StreamOptions) error {
 	}
 	writeStreamSummary(opts.IO.ErrOut, jsonOut, sum)
 	return runErr
+}
+
+// inputSize is what is left to read of r when it is a regular file, named
+// or given as standard input (- < tweets.jsonl): the progress bar shows
+// the share done and the ETA from it, and the lines left after a stop are
+// counted. ok is false for a pipe or a terminal.
+func inputSize(r io.Reader) (size int64, ok bool) {
+	f, isFile := r.(*os.File)
+	if !isFile {
+		return 0, false
+	}
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		return 0, false
+	}
+	off, err := f.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return 0, false
+	}
+	return max(fi.Size()-off, 0), true
 }
 
 // streamTweet converts a line's tweet for the engine; a tweet without an

@@ -3,6 +3,9 @@ package simulate
 import (
 	"bytes"
 	"context"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -90,5 +93,42 @@ func TestParseRate(t *testing.T) {
 		if err != nil || got != tc.want {
 			t.Errorf("parseRate(%q) = %v, %v; want %v", tc.in, got, err, tc.want)
 		}
+	}
+}
+
+// The progress bar's share done and ETA come from the input's size: of a
+// file named on the command line, and of one given as standard input
+// (- < tweets.jsonl), whose size was not looked at; from where standard
+// input was left, when something read from it first. A pipe has none.
+func TestInputSize(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "tweets.jsonl")
+	if err := os.WriteFile(path, []byte(strings.Repeat("x", 1000)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if n, ok := inputSize(f); n != 1000 || !ok {
+		t.Errorf("file: %d, %v", n, ok)
+	}
+	if _, err := f.Seek(400, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := inputSize(f); n != 600 || !ok {
+		t.Errorf("file read in part: %d, %v", n, ok)
+	}
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pr.Close()
+	defer pw.Close()
+	if n, ok := inputSize(pr); n != 0 || ok {
+		t.Errorf("pipe: %d, %v", n, ok)
+	}
+	if n, ok := inputSize(strings.NewReader("x")); n != 0 || ok {
+		t.Errorf("reader: %d, %v", n, ok)
 	}
 }
