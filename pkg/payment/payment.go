@@ -136,6 +136,10 @@ type Payment struct {
 	Customer         string
 	LatestCharge     string
 	Metadata         map[string]string
+	// Replayed is set when the provider answered from the request's
+	// idempotency key, used before: the request had been made already, by
+	// an earlier command or run, and changed nothing this time.
+	Replayed bool
 }
 
 // Charge is one attempt to move money, successful or not.

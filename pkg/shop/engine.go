@@ -573,6 +573,9 @@ func (e *Engine) charge(ctx context.Context, id string, tw Tweet, o offer.Resolv
 		return Result{}, held, fmt.Errorf("charge @%s for %s: %w", a.Handle, o.Tag, err)
 	}
 	r.PaymentIntent, r.Charge = strp(p.ID), strp(p.LatestCharge)
+	// Made before under the same key (an earlier run with other state):
+	// nothing was charged this time.
+	r.Duplicate = p.Replayed
 	ch := change{units: []unit{{offer: e.pid(o), buyer: a.key(), n: 1}}, release: held.release}
 	if manual {
 		deadline := tw.At.Add(o.Window)
@@ -644,6 +647,7 @@ func (e *Engine) confirm(ctx context.Context, id string, tw Tweet, o offer.Resol
 	}
 	r := pendingResult(o, p, "")
 	r.Outcome = Confirmed
+	r.Duplicate = pay.Replayed
 	r.Charge = strp(firstNonEmpty(pay.LatestCharge, p.Charge))
 	r.ConfirmBy = nil
 	r.Reply = replyConfirmed(tw.From, atPendingPrice(o, p))
@@ -773,7 +777,7 @@ func (e *Engine) gift(ctx context.Context, id string, tw Tweet, o offer.Resolved
 	}
 	r := Result{Outcome: Gifted, Offer: strp(o.Tag), Currency: strp(o.Price.Currency)}
 	var ch change
-	declined := 0
+	declined, replayed := 0, 0
 	var sent []string
 	for _, to := range recipients {
 		g := Gift{To: "@" + to}
@@ -812,6 +816,9 @@ func (e *Engine) gift(ctx context.Context, id string, tw Tweet, o offer.Resolved
 			}
 			return Result{}, ch, fmt.Errorf("gift from @%s to @%s: %w", a.Handle, to, err)
 		}
+		if p.Replayed {
+			replayed++
+		}
 		g.Outcome, g.Amount = Purchased, o.Price.Minor
 		g.PaymentIntent, g.Charge, g.GiftCode = strp(p.ID), strp(p.LatestCharge), strp(code)
 		r.Amount += o.Price.Minor
@@ -822,6 +829,7 @@ func (e *Engine) gift(ctx context.Context, id string, tw Tweet, o offer.Resolved
 	switch {
 	case len(sent) > 0:
 		r.Reply = replyGifted(tw.From, o, sent)
+		r.Duplicate = replayed == len(sent) && declined == 0
 	case declined > 0:
 		r.Outcome = Declined
 		r.Reply = replyDeclined(tw.From, o, Str(r.ErrorCode), Str(r.DeclineCode))

@@ -227,3 +227,41 @@ func TestShouldRetryFalseIsObeyed(t *testing.T) {
 		})
 	}
 }
+
+// TestPaymentReplayed: an answer Stripe replayed from the idempotency key
+// (Idempotent-Replayed: true) to the call's only request is a payment made
+// before, and says so; a replay after a request of the same call got no
+// answer may be of that request's own work, and is not reported.
+func TestPaymentReplayed(t *testing.T) {
+	replayed := map[string]string{"Idempotent-Replayed": "true"}
+	g, _ := newGateway(t, answer{200, replayed, okPI})
+	if p, err := pay(g); err != nil || !p.Replayed || p.ID != "pi_1" {
+		t.Errorf("replayed answer: %+v, %v; want Replayed", p, err)
+	}
+	g, _ = newGateway(t, answer{200, nil, okPI})
+	if p, err := pay(g); err != nil || p.Replayed {
+		t.Errorf("first answer: %+v, %v; want not Replayed", p, err)
+	}
+
+	var mu sync.Mutex
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n++
+		first := n == 1
+		mu.Unlock()
+		if first { // the payment is made, its answer lost
+			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+				conn.Close()
+			}
+			return
+		}
+		w.Header().Set("Idempotent-Replayed", "true")
+		fmt.Fprint(w, okPI)
+	}))
+	defer srv.Close()
+	g = New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
+	if p, err := pay(g); err != nil || p.Replayed || n != 2 {
+		t.Errorf("replay after a lost answer: %+v, %v after %d requests; want not Replayed after 2", p, err, n)
+	}
+}

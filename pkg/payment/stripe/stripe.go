@@ -184,9 +184,16 @@ func (g *Gateway) list(ctx context.Context, path string, lp stripe.ListParamsCon
 // (authentication, idempotency key, retries, Stripe's errors), and the body is
 // read unparsed into buf, whose capacity is reused. *ctxp, the Context field
 // of pc's params, is replaced by one derived from ctx.
-func (g *Gateway) send(ctx context.Context, method, path string, pc stripe.ParamsContainer, ctxp *context.Context, buf []byte) ([]byte, error) {
+//
+// replayed reports an answer that Stripe replayed from the request's
+// idempotency key (Idempotent-Replayed: true) to the only request this call
+// sent: the key had been used before the call, by an earlier command or run.
+// (After a request of the call that got no answer, a replay may be of that
+// request's own work, and is not reported.)
+func (g *Gateway) send(ctx context.Context, method, path string, pc stripe.ParamsContainer, ctxp *context.Context, buf []byte) (_ []byte, replayed bool, _ error) {
+	trip := &failedTrip{}
 	for attempt := 0; ; attempt++ {
-		trip := &failedTrip{}
+		trip.err = nil
 		*ctxp = context.WithValue(ctx, failedTripKey{}, trip)
 		var body streamedBody
 		_, err := call(ctx, g, func() (struct{}, error) { return struct{}{}, g.callStreaming(method, path, pc, &body, trip) })
@@ -196,15 +203,15 @@ func (g *Gateway) send(ctx context.Context, method, path string, pc stripe.Param
 			body.Close()
 			buf = page.Bytes()
 			if err == nil {
-				return buf, nil
+				return buf, body.replayed && trip.trips == 1, nil
 			}
 			err = translate(err)
 		}
 		if trip.err == nil || attempt >= g.netRetries || ctx.Err() != nil {
-			return buf, err
+			return buf, false, err
 		}
 		if serr := g.sleep(ctx, time.Duration(500<<attempt)*time.Millisecond); serr != nil {
-			return buf, serr
+			return buf, false, serr
 		}
 	}
 }
@@ -246,18 +253,24 @@ func (g *Gateway) paymentIntent(ctx context.Context, method, path string, pc str
 			answerBufs.Put(bp)
 		}
 	}()
-	buf, err := g.send(ctx, method, path, pc, &p.Context, (*bp)[:0])
+	buf, replayed, err := g.send(ctx, method, path, pc, &p.Context, (*bp)[:0])
 	*bp = buf
 	if err != nil {
 		return payment.Payment{}, err
 	}
 	parser := answerParsers.Get()
 	defer answerParsers.Put(parser)
-	return decodePaymentIntent(parser, buf)
+	pay, err := decodePaymentIntent(parser, buf)
+	pay.Replayed = replayed
+	return pay, err
 }
 
-// failedTrip receives the error of a round trip that got no response.
-type failedTrip struct{ err error }
+// failedTrip receives the error of a round trip that got no response, and
+// counts the round trips of a call.
+type failedTrip struct {
+	err   error
+	trips int
+}
 
 type failedTripKey struct{}
 
@@ -267,8 +280,9 @@ type tripRecorder struct{ next http.RoundTripper }
 
 func (t tripRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
 	res, err := t.next.RoundTrip(r)
-	if err != nil {
-		if f, ok := r.Context().Value(failedTripKey{}).(*failedTrip); ok {
+	if f, ok := r.Context().Value(failedTripKey{}).(*failedTrip); ok {
+		f.trips++
+		if err != nil {
 			f.err = err
 		}
 	}
@@ -284,9 +298,17 @@ type chargeQuery struct {
 	Expand                  []*string         `form:"-"`
 }
 
-type streamedBody struct{ io.ReadCloser }
+type streamedBody struct {
+	io.ReadCloser
+	// replayed is set when Stripe replayed the answer from the request's
+	// idempotency key.
+	replayed bool
+}
 
-func (b *streamedBody) SetLastResponse(r *stripe.StreamingAPIResponse) { b.ReadCloser = r.Body }
+func (b *streamedBody) SetLastResponse(r *stripe.StreamingAPIResponse) {
+	b.ReadCloser = r.Body
+	b.replayed = r.Header.Get("Idempotent-Replayed") == "true"
+}
 
 // translate maps stripe-go's errors onto payment's sentinels, keeping
 // Stripe's codes and message.
@@ -647,7 +669,7 @@ func (g *Gateway) ListCharges(ctx context.Context, f payment.ChargeFilter) iter.
 				}
 				var p chargePage
 				q := &chargeQuery{ChargeListParams: lp}
-				buf, p.err = g.send(ctx, http.MethodGet, "/v1/charges", q, &q.Context, buf[:0])
+				buf, _, p.err = g.send(ctx, http.MethodGet, "/v1/charges", q, &q.Context, buf[:0])
 				if p.err == nil {
 					p.charges, p.hasMore, p.err = decodeChargePage(&parser, buf)
 				}
