@@ -489,6 +489,9 @@ func (c *Config) validate() error {
 			return bad("api base %q is not an http:// or https:// address", c.APIBase)
 		}
 	}
+	if p := keyPrefix(c.APIKey); p != "" && p == c.APIKey {
+		return bad("API key %s has nothing after its prefix: copy the whole key from the Stripe dashboard", c.APIKey)
+	}
 	if c.APIKey != "" && !knownKeyPrefix(c.APIKey) {
 		return bad("API key %s is not a secret key: it should start with sk_test_ or rk_test_ (sk_live_ and rk_live_ need --live)", MaskKey(c.APIKey))
 	}
@@ -511,6 +514,17 @@ func isUpperAlpha(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// keyPrefix returns the prefix of Stripe secret and restricted keys that k
+// starts with, or "".
+func keyPrefix(k string) string {
+	for _, p := range []string{"sk_test_", "rk_test_", "sk_live_", "rk_live_"} {
+		if strings.HasPrefix(k, p) {
+			return p
+		}
+	}
+	return ""
 }
 
 func knownKeyPrefix(k string) bool {
@@ -583,7 +597,12 @@ func MaskSecrets(s string) string {
 			end++
 		}
 		b.WriteString(s[i:j])
-		b.WriteString(MaskKey(s[j:end]))
+		if end == j+len("sk_test_") {
+			// A prefix alone ("start with sk_test_") holds no secret.
+			b.WriteString(s[j:end])
+		} else {
+			b.WriteString(MaskKey(s[j:end]))
+		}
 		i = end
 	}
 	return b.String()

@@ -336,10 +336,18 @@ func TestMaskSecrets(t *testing.T) {
 		"rk_live_abcdefghijkl5678 and sk_live_abcdefghijkl9999": "rk_live_…5678 and sk_live_…9999",
 		"sk_test_short":                 "sk_test_…",
 		"no key, sk_other_abcdefghijkl": "no key, sk_other_abcdefghijkl",
-		"":                              "",
+		// A prefix alone is advice, not a secret.
+		"start with sk_test_ or rk_test_ (sk_live_)": "start with sk_test_ or rk_test_ (sk_live_)",
+		"": "",
 	} {
 		if got := MaskSecrets(in); got != want {
 			t.Errorf("MaskSecrets(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for _, key := range []string{"sk_test_", "rk_live_"} {
+		_, err := load(t, "", map[string]string{"TWEETPAY_API_KEY": key})
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "API key "+key+" has nothing after its prefix") {
+			t.Errorf("Load with the key %q: %v", key, err)
 		}
 	}
 	_, err := load(t, "stripe:\n  api_key:sk_test_keyinthefile00001234\n", nil)
