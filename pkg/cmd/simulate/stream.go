@@ -184,6 +184,9 @@ func streamRun(ctx context.Context, opts *StreamOptions) error {
 			return fmt.Errorf("%w: %w", tweet.ErrPayload, err)
 		}
 		defer f.Close()
+		if fi, err := f.Stat(); err == nil && fi.IsDir() {
+			return fmt.Errorf("%w: %s is a directory: give a JSONL file of tweets, or - for standard input", tweet.ErrPayload, opts.File)
+		}
 		in = f
 	}
 	size, countRest := inputSize(in)
