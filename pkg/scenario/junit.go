@@ -40,7 +40,12 @@ type junitCase struct {
 	Time      string        `xml:"time,attr"`
 	Failure   *junitProblem `xml:"failure,omitempty"`
 	Error     *junitProblem `xml:"error,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 	SystemOut string        `xml:"system-out,omitempty"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitProblem struct {
@@ -58,7 +63,9 @@ func TestcaseName(s StepReport) string {
 
 // WriteJUnit writes reports as one JUnit XML document. A step whose
 // expectations failed is a <failure> whose message says what was expected
-// and what came; a step that could not run is an <error>.
+// and what came; a step that could not be carried out is an <error>; a step
+// that did not run (an interrupted run) is <skipped>, so that the report
+// has a testcase for every step.
 func WriteJUnit(w io.Writer, reports []Report) error {
 	doc := junitSuites{Name: "tweetpay scenarios", Suites: []junitSuite{}}
 	var total time.Duration
@@ -71,6 +78,9 @@ func WriteJUnit(w io.Writer, reports []Report) error {
 			c := junitCase{Name: TestcaseName(st), Classname: r.Name, File: r.File, Line: st.Line, Time: seconds(st.Duration)}
 			msgs := st.Messages()
 			switch {
+			case st.Skipped:
+				c.Skipped = &junitSkipped{Message: st.SkipReason}
+				s.Skipped++
 			case st.Passed:
 			case len(st.Failures) > 0 && !isRunError(st):
 				c.Failure = &junitProblem{Message: strings.Join(msgs, "; "), Type: "expectation", Text: problemText(r, st, msgs)}

@@ -26,6 +26,7 @@ type Report struct {
 	File     string        `json:"file"`
 	Passed   int           `json:"passed"`
 	Failed   int           `json:"failed"`
+	Skipped  int           `json:"skipped"`
 	Steps    []StepReport  `json:"steps"`
 	Started  time.Time     `json:"-"`
 	Duration time.Duration `json:"-"`
@@ -40,9 +41,14 @@ type StepReport struct {
 	Line  int    `json:"line"`
 	Name  string `json:"name"`
 	Kind  string `json:"kind"`
-	// Passed is false when an expectation failed or the step errored.
-	Passed   bool      `json:"passed"`
-	Failures []Failure `json:"failures"`
+	// Passed is false when an expectation failed or the step errored, and
+	// when the step did not run.
+	Passed bool `json:"passed"`
+	// Skipped is set on a step that did not run, because the run was
+	// interrupted or stopped before it; SkipReason says which.
+	Skipped    bool      `json:"skipped"`
+	SkipReason string    `json:"skip_reason,omitempty"`
+	Failures   []Failure `json:"failures"`
 	// Error is set when the step could not be carried out.
 	Error   string        `json:"error,omitempty"`
 	Result  *shop.Result  `json:"result,omitempty"`
@@ -54,8 +60,12 @@ type StepReport struct {
 	Duration time.Duration `json:"-"`
 }
 
-// Messages returns the step's failures and error as sentences.
+// Messages returns the step's failures and error as sentences, or why it
+// did not run.
 func (s StepReport) Messages() []string {
+	if s.Skipped {
+		return []string{"not run: " + s.SkipReason}
+	}
 	var out []string
 	for _, f := range s.Failures {
 		out = append(out, f.String())
@@ -90,21 +100,35 @@ func (t ChargeTotals) values() map[string]int64 {
 	}
 }
 
+// Skip reasons of steps that did not run.
+const (
+	SkipInterrupted        = "interrupted before this step"
+	SkipInterruptedRunning = "interrupted while this step ran"
+)
+
 // Run runs every step of s against eng, in order, and reports each one. A
 // failed step does not stop the run. The error is nil when every step
 // passed, wraps ErrExpectation when a step failed, and wraps the context's
-// error when ctx was cancelled (the report then holds the steps run).
+// error when ctx was cancelled. The report always holds every step of s:
+// those that did not run because ctx was cancelled are Skipped.
 func Run(ctx context.Context, eng Engine, s *Scenario) (Report, error) {
 	rep := Report{Name: s.Name, File: s.Path, Started: time.Now(), Steps: []StepReport{}}
 	since := rep.Started.Add(-time.Minute)
-	for _, st := range s.Steps {
+	for i, st := range s.Steps {
 		if err := ctx.Err(); err != nil {
+			rep.skip(s.Steps[i:], SkipInterrupted)
 			rep.Duration = time.Since(rep.Started)
 			return rep, fmt.Errorf("scenario %s: stopped before step %d: %w", s.Name, st.Index, err)
 		}
 		t0 := time.Now()
 		sr := runStep(ctx, eng, st, since)
 		sr.Duration = time.Since(t0)
+		if sr.Error != "" && ctx.Err() != nil {
+			// The step's result is unknown, not wrong: the error is
+			// the cancellation's, which CI would show as a failure.
+			rep.skip(s.Steps[i:i+1], SkipInterruptedRunning)
+			continue
+		}
 		sr.Passed = len(sr.Failures) == 0 && (sr.Error == "" || expectsError(st))
 		if sr.Failures == nil {
 			sr.Failures = []Failure{}
@@ -124,6 +148,22 @@ func Run(ctx context.Context, eng Engine, s *Scenario) (Report, error) {
 		return rep, fmt.Errorf("%w: scenario %s: %d of %d steps failed", ErrExpectation, s.Name, rep.Failed, len(rep.Steps))
 	}
 	return rep, nil
+}
+
+// NotRun is the report of a scenario that did not start: every step is
+// skipped, for reason.
+func NotRun(s *Scenario, reason string) Report {
+	rep := Report{Name: s.Name, File: s.Path, Steps: []StepReport{}}
+	rep.skip(s.Steps, reason)
+	return rep
+}
+
+func (r *Report) skip(steps []Step, reason string) {
+	for _, st := range steps {
+		r.Steps = append(r.Steps, StepReport{Index: st.Index, Line: st.Line, Name: st.Name, Kind: st.Kind,
+			Skipped: true, SkipReason: reason, Failures: []Failure{}})
+		r.Skipped++
+	}
 }
 
 func expectsError(st Step) bool {
@@ -235,12 +275,14 @@ func (f ChargeFilter) matches(c payment.Charge) bool {
 	return true
 }
 
-// Summary counts steps over several reports.
+// Summary counts steps over several reports: Steps is Passed + Failed +
+// Skipped.
 type Summary struct {
 	Scenarios int `json:"scenarios"`
 	Steps     int `json:"steps"`
 	Passed    int `json:"passed"`
 	Failed    int `json:"failed"`
+	Skipped   int `json:"skipped"`
 }
 
 // Summarize adds up reports.
@@ -250,6 +292,7 @@ func Summarize(reports []Report) Summary {
 		s.Steps += len(r.Steps)
 		s.Passed += r.Passed
 		s.Failed += r.Failed
+		s.Skipped += r.Skipped
 	}
 	return s
 }

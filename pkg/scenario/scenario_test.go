@@ -329,3 +329,106 @@ func TestExpireStepReportsEmptyList(t *testing.T) {
 		t.Errorf("expire step: %s", expireJSON)
 	}
 }
+
+// cancellingEngine cancels the run while processing the tweet "stop", and
+// then fails it as a provider call cut short does when failAfter is set.
+type cancellingEngine struct {
+	fakeEngine
+	cancel    context.CancelFunc
+	failAfter bool
+}
+
+func (c *cancellingEngine) Process(ctx context.Context, tw shop.Tweet) (shop.Result, error) {
+	if tw.Text == "stop" {
+		c.cancel()
+		if c.failAfter {
+			c.calls++
+			return shop.Result{}, ctx.Err()
+		}
+	}
+	return c.fakeEngine.Process(ctx, tw)
+}
+
+// An interrupted run reports every step of the scenario: those it did not
+// run are skipped, in the report, the JSON and the JUnit testsuite, so that
+// CI shows as many tests as the scenario has.
+func TestRunInterruptedSkipsTheRest(t *testing.T) {
+	s, err := Load("int.yaml", []byte(`name: interrupted
+steps:
+  - {tweet: stop, from: "@a", expect: {outcome: purchased}}
+  - {tweet: stop, from: "@a"}
+  - charges: {}
+    expect: {count: 0}
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, failAfter := range []bool{false, true} {
+		ctx, cancel := context.WithCancel(context.Background())
+		eng := &cancellingEngine{fakeEngine: fakeEngine{outcomes: map[string]string{"stop": shop.Purchased}}, cancel: cancel, failAfter: failAfter}
+		rep, err := Run(ctx, eng, s)
+		cancel()
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("failAfter=%v: err = %v, want context.Canceled", failAfter, err)
+		}
+		if len(rep.Steps) != 3 || rep.Passed+rep.Failed+rep.Skipped != 3 {
+			t.Fatalf("failAfter=%v: report %+v", failAfter, rep)
+		}
+		first := rep.Steps[0]
+		if failAfter {
+			// The step the interrupt cut short has no result to judge:
+			// it is skipped, not an error.
+			if !first.Skipped || first.SkipReason != SkipInterruptedRunning || rep.Failed != 0 || rep.Skipped != 3 {
+				t.Errorf("cut short: %+v", rep)
+			}
+		} else if !first.Passed || first.Skipped || rep.Skipped != 2 {
+			t.Errorf("completed step: %+v", rep)
+		}
+		for _, st := range rep.Steps[1:] {
+			if !st.Skipped || st.Passed || st.SkipReason != SkipInterrupted || st.Failures == nil {
+				t.Errorf("step %d: %+v", st.Index, st)
+			}
+		}
+		if m := rep.Steps[2].Messages(); len(m) != 1 || m[0] != "not run: "+SkipInterrupted {
+			t.Errorf("messages %q", m)
+		}
+		js, _ := json.Marshal(rep.Steps[2])
+		if !strings.Contains(string(js), `"passed":false,"skipped":true,"skip_reason":"interrupted before this step"`) {
+			t.Errorf("json %s", js)
+		}
+
+		var buf bytes.Buffer
+		if err := WriteJUnit(&buf, []Report{rep, NotRun(s, "interrupted before this scenario started")}); err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Tests  int `xml:"tests,attr"`
+			Suites []struct {
+				Tests    int `xml:"tests,attr"`
+				Failures int `xml:"failures,attr"`
+				Errors   int `xml:"errors,attr"`
+				Skipped  int `xml:"skipped,attr"`
+				Cases    []struct {
+					Name    string `xml:"name,attr"`
+					Skipped *struct {
+						Message string `xml:"message,attr"`
+					} `xml:"skipped"`
+				} `xml:"testcase"`
+			} `xml:"testsuite"`
+		}
+		if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+			t.Fatalf("junit: %v\n%s", err, buf.String())
+		}
+		if doc.Tests != 6 || len(doc.Suites) != 2 {
+			t.Fatalf("junit %+v", doc)
+		}
+		if s0 := doc.Suites[0]; s0.Tests != 3 || s0.Skipped != rep.Skipped || len(s0.Cases) != 3 ||
+			s0.Cases[2].Skipped == nil || s0.Cases[2].Skipped.Message != SkipInterrupted {
+			t.Errorf("suite 1 %+v\n%s", s0, buf.String())
+		}
+		if s1 := doc.Suites[1]; s1.Tests != 3 || s1.Skipped != 3 || s1.Failures != 0 || s1.Errors != 0 || len(s1.Cases) != 3 ||
+			s1.Cases[0].Name != `step 1: @a: "stop"` || s1.Cases[0].Skipped == nil {
+			t.Errorf("suite 2 %+v", s1)
+		}
+	}
+}

@@ -101,7 +101,10 @@ var runColumns = []output.Column[runRow]{
 	{Header: "NAME", Value: func(r runRow) string { return r.step.Name }},
 	{Header: "GOT", Value: func(r runRow) string { return gotSummary(r.step) }},
 	{Header: "STATUS", Value: func(r runRow) string {
-		if r.step.Passed {
+		switch {
+		case r.step.Skipped:
+			return "skip"
+		case r.step.Passed:
 			return "pass"
 		}
 		return "FAIL"
@@ -176,6 +179,18 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		}
 		if err != nil && !scenario.IsExpectation(err) {
 			runErr = err
+			// The reports list every step of every file, so that CI
+			// shows as many tests as an uninterrupted run would.
+			if rep == nil {
+				reports = append(reports, scenario.NotRun(s, "the scenario could not start: "+err.Error()))
+			}
+			reason := "the run stopped at " + s.Path
+			if ctx.Err() != nil {
+				reason = "interrupted before this scenario started"
+			}
+			for _, later := range scs[i+1:] {
+				reports = append(reports, scenario.NotRun(later, reason))
+			}
 			break
 		}
 	}
@@ -199,7 +214,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		}
 		for _, r := range reports {
 			for _, st := range r.Steps {
-				if st.Passed {
+				if st.Passed || st.Skipped {
 					continue
 				}
 				for _, m := range st.Messages() {
@@ -209,7 +224,8 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		}
 		switch {
 		case runErr != nil:
-			fmt.Fprintf(opts.IO.ErrOut, "✗ stopped after %d of %d steps: %d passed, %d failed\n", sum.Steps, stepCount(scs), sum.Passed, sum.Failed)
+			fmt.Fprintf(opts.IO.ErrOut, "✗ stopped after %d of %d steps: %d passed, %d failed, %d skipped\n",
+				sum.Passed+sum.Failed, sum.Steps, sum.Passed, sum.Failed, sum.Skipped)
 		case sum.Failed > 0:
 			fmt.Fprintf(opts.IO.ErrOut, "✗ %d of %s failed in %d of %s\n", sum.Failed, output.Count(sum.Steps, "step", "steps"),
 				failedScenarios(reports), output.Count(sum.Scenarios, "scenario", "scenarios"))
@@ -233,14 +249,6 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		return fmt.Errorf("%w: %d of %d steps failed", scenario.ErrExpectation, sum.Failed, sum.Steps)
 	}
 	return nil
-}
-
-func stepCount(scs []*scenario.Scenario) int {
-	n := 0
-	for _, s := range scs {
-		n += len(s.Steps)
-	}
-	return n
 }
 
 func failedScenarios(reports []scenario.Report) int {

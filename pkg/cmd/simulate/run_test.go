@@ -144,8 +144,91 @@ func TestRunInterruptedSaysSo(t *testing.T) {
 	if code != 130 {
 		t.Fatalf("exit %d, want 130\n%s\n%s", code, out, errOut)
 	}
-	if strings.Contains(errOut, "✓") || !strings.Contains(errOut, "✗ stopped after 0 of 2 steps: 0 passed, 0 failed\n") {
+	if strings.Contains(errOut, "✓") || !strings.Contains(errOut, "✗ stopped after 0 of 2 steps: 0 passed, 0 failed, 2 skipped\n") {
 		t.Errorf("stderr %q", errOut)
+	}
+	if !strings.Contains(out, "two\t2\t@alice: \"hi again\"\t\tskip\tnot run: interrupted before this step\n") {
+		t.Errorf("stdout %q", out)
+	}
+}
+
+// An interrupted run's reports hold every step of every file given, the
+// steps that did not run marked skipped: JUnit has one testcase per step,
+// and -o json agrees with it.
+func TestRunInterruptedReportsEveryStep(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for _, name := range []string{"one", "two"} {
+		f := filepath.Join(dir, name+".yaml")
+		if err := os.WriteFile(f, []byte("steps:\n  - {tweet: hi, from: \"@alice\"}\n  - {tweet: hi again, from: \"@alice\"}\n  - expire: \"+1h\"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	junit := filepath.Join(dir, "junit.xml")
+	args := append([]string{"simulate", "run", "--junit", junit, "-o", "json"}, files...)
+	code, out, errOut := runCtx(t, ctx, dir, args...)
+	if code != 130 {
+		t.Fatalf("exit %d, want 130\n%s\n%s", code, out, errOut)
+	}
+	var res struct {
+		Scenarios []struct {
+			Name    string
+			Skipped int
+			Steps   []struct {
+				Step       int
+				Passed     bool
+				Skipped    bool
+				SkipReason string `json:"skip_reason"`
+			}
+		}
+		Summary struct{ Scenarios, Steps, Passed, Failed, Skipped int }
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if res.Summary.Scenarios != 2 || res.Summary.Steps != 6 || res.Summary.Skipped != 6 || len(res.Scenarios) != 2 {
+		t.Fatalf("json %+v", res)
+	}
+	for _, sc := range res.Scenarios {
+		if sc.Skipped != 3 || len(sc.Steps) != 3 || !sc.Steps[2].Skipped || sc.Steps[2].Passed || sc.Steps[2].SkipReason == "" {
+			t.Errorf("scenario %+v", sc)
+		}
+	}
+	data, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Tests  int `xml:"tests,attr"`
+		Suites []struct {
+			Name    string `xml:"name,attr"`
+			Tests   int    `xml:"tests,attr"`
+			Skipped int    `xml:"skipped,attr"`
+			Cases   []struct {
+				Skipped *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"skipped"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("junit: %v", err)
+	}
+	if doc.Tests != 6 || len(doc.Suites) != 2 || doc.Suites[1].Name != "two" {
+		t.Fatalf("junit %+v\n%s", doc, data)
+	}
+	for _, s := range doc.Suites {
+		if s.Tests != 3 || s.Skipped != 3 || len(s.Cases) != 3 {
+			t.Errorf("suite %+v", s)
+		}
+		for _, c := range s.Cases {
+			if c.Skipped == nil || c.Skipped.Message == "" {
+				t.Errorf("suite %s: a testcase not marked skipped\n%s", s.Name, data)
+			}
+		}
 	}
 }
 
