@@ -18,9 +18,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -525,17 +527,43 @@ func GenerateID(scenario string, index int) string {
 func stepTime(n *yaml.Node, path, v string, clock time.Time, first bool) (time.Time, error) {
 	v = strings.TrimSpace(v)
 	if rest, ok := strings.CutPrefix(v, "+"); ok {
-		d, err := time.ParseDuration(rest)
-		if err != nil || d < 0 {
-			return time.Time{}, yamlcheck.Errorf(n, "%s: %q is not an offset such as +16m or +1h30m", path, v)
+		d, ok := parseOffset(rest)
+		if !ok {
+			return time.Time{}, yamlcheck.Errorf(n, "%s: %q is not an offset such as +16m, +1h30m or +1d: a Go duration in h, m, s, ms, us or ns, after whole days (d) if any", path, v)
 		}
 		return clock.Add(d), nil
 	}
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
-		return time.Time{}, yamlcheck.Errorf(n, "%s: %q is neither an RFC 3339 time (2026-11-24T10:00:00Z) nor an offset (+16m)", path, v)
+		return time.Time{}, yamlcheck.Errorf(n, "%s: %q is neither an RFC 3339 time (2026-11-24T10:00:00Z) nor an offset (+16m, +1d)", path, v)
 	}
 	return t.UTC(), nil
+}
+
+// maxOffsetDays bounds the days of an offset (five digits, as the schema
+// says), below where a time.Duration overflows.
+const maxOffsetDays = 99999
+
+// parseOffset reads what follows the + of an offset: a Go duration
+// ("16m", "1h30m"), whole days ("1d", as confirm windows take them), or
+// days and then a duration ("1d12h").
+func parseOffset(s string) (time.Duration, bool) {
+	var days time.Duration
+	if i := strings.IndexByte(s, 'd'); i >= 0 {
+		n, err := strconv.ParseUint(s[:i], 10, 32)
+		if err != nil || n > maxOffsetDays {
+			return 0, false
+		}
+		days, s = time.Duration(n)*24*time.Hour, s[i+1:]
+		if s == "" {
+			return days, true
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 || d > math.MaxInt64-days {
+		return 0, false
+	}
+	return days + d, true
 }
 
 var filterKeys = []string{"offer", "buyer", "status", "currency"}

@@ -92,6 +92,23 @@ func TestLoadDefaults(t *testing.T) {
 	}
 }
 
+// Offsets take days, as confirm windows do (window: 1d), alone or before
+// a duration.
+func TestLoadOffsetDays(t *testing.T) {
+	s, err := Load("d.yaml", []byte("steps:\n  - {tweet: a, from: \"@a\", at: \"+1d\"}\n  - {tweet: b, from: \"@a\", at: \"+2d1m\"}\n  - expire: \"+7d\"\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := 24 * time.Hour
+	want := []time.Time{DefaultEpoch.Add(day), DefaultEpoch.Add(3*day + time.Minute), DefaultEpoch.Add(10*day + time.Minute)}
+	got := []time.Time{s.Steps[0].Tweet.At, s.Steps[1].Tweet.At, s.Steps[2].At}
+	for i := range want {
+		if !got[i].Equal(want[i]) {
+			t.Errorf("step %d at %s, want %s", i+1, got[i], want[i])
+		}
+	}
+}
+
 func TestLoadErrors(t *testing.T) {
 	cases := []struct{ name, yaml, want string }{
 		{"empty", "", "f.yaml: the file is empty"},
@@ -107,6 +124,7 @@ func TestLoadErrors(t *testing.T) {
 		{"two kinds", "steps:\n  - tweet: x\n    charges: {}\n", "f.yaml:3: steps[0]: tweet and charges cannot be in one step"},
 		{"bad outcome", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect: {outcome: bought}\n", `f.yaml:4: steps[0].expect.outcome: "bought" is not an outcome`},
 		{"bad at", "steps:\n  - tweet: x\n    from: \"@a\"\n    at: tomorrow\n", `f.yaml:4: steps[0].at: "tomorrow" is neither`},
+		{"bad offset", "steps:\n  - tweet: x\n    from: \"@a\"\n    at: \"+1w\"\n", `f.yaml:4: steps[0].at: "+1w" is not an offset such as +16m, +1h30m or +1d: a Go duration in h, m, s, ms, us or ns, after whole days (d) if any`},
 		{"bad regexp", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect: {reply: \"(\"}\n", "f.yaml:4: steps[0].expect.reply: bad regular expression"},
 		{"amount text", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect: {amount: \"12.50\"}\n", "f.yaml:4: steps[0].expect.amount: expected a whole number"},
 		{"charges expect", "steps:\n  - charges: {}\n    expect: {outcome: purchased}\n", `f.yaml:3: unknown key "steps[0].expect.outcome"`},
