@@ -153,6 +153,15 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	if err != nil {
 		return err
 	}
+	// A scenario's offers and buyers meet the config's only when its
+	// engine is built: build each one once before anything runs, so that a
+	// clash between them stops the run before the first payment, as an
+	// invalid file does, not after the scenarios before it have run.
+	for _, s := range scs {
+		if err := checkEngine(opts, s); err != nil {
+			return err
+		}
+	}
 	var junit *junitFile
 	if opts.JUnit != "" {
 		// Opened before anything runs: a path that cannot be written is
@@ -259,6 +268,20 @@ func failedScenarios(reports []scenario.Report) int {
 		}
 	}
 	return n
+}
+
+// checkEngine builds s's engine on a throwaway state and closes it.
+func checkEngine(opts *RunOptions, s *scenario.Scenario) error {
+	dir, err := os.MkdirTemp("", "tweetpay-scenario-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	_, closeEng, err := opts.EngineFor(cmdutil.EngineSpec{StateDir: filepath.Join(dir, "state"), Offers: s.Offers, Buyers: s.Buyers})
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.Path, err)
+	}
+	return closeEng()
 }
 
 func runScenario(ctx context.Context, opts *RunOptions, s *scenario.Scenario, runID string, n int) (_ *scenario.Report, err error) {

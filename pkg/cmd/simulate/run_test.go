@@ -248,3 +248,30 @@ func TestRunExampleFilesExist(t *testing.T) {
 		t.Error("no example names a file under testdata/")
 	}
 }
+
+// A scenario's offers that clash with the config's are found before the
+// first scenario runs, as an invalid file is: nothing is charged, no
+// report is written, and the error names the scenario file.
+func TestRunConfigClashStopsBeforeAnythingRuns(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"tweetpay.yaml": "merchant: {handle: \"@shop\", country: US, currency: usd}\noffers:\n  - {hashtag: BuyHat, name: Hat, price: \"5.00\", confirm: {hashtag: ConfirmMug, window: 15m}}\n",
+		"first.yaml":    "buyers: [{handle: \"@alice\", card: visa}]\nsteps:\n  - {tweet: \"#BuyHat\", from: \"@alice\", expect: {outcome: awaiting_confirmation}}\n",
+		"clash.yaml":    "offers: [{hashtag: ConfirmMug, name: Mug, price: \"3.00\"}]\nsteps:\n  - {tweet: \"#ConfirmMug\", from: \"@alice\"}\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := run(t, dir, "simulate", "run", "first.yaml", "clash.yaml", "--junit", "junit.xml")
+	if code != 4 {
+		t.Fatalf("exit %d, want 4\n%s\n%s", code, out, errOut)
+	}
+	if out != "" || !strings.Contains(errOut, `clash.yaml: invalid configuration: `) || !strings.Contains(errOut, `"ConfirmMug" is already used as the hashtag of offer #ConfirmMug`) {
+		t.Errorf("stdout %q\nstderr %q", out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "junit.xml")); !os.IsNotExist(err) {
+		t.Errorf("a report was written: %v", err)
+	}
+}
