@@ -72,7 +72,7 @@ func (e Expectation) Want() string {
 	}
 	switch e.kind {
 	case kPattern:
-		return "a match for /" + e.text + "/"
+		return "a match for /" + oneLine(e.text) + "/"
 	case kNumber:
 		return strconv.FormatInt(e.num, 10)
 	case kBool:
@@ -80,7 +80,7 @@ func (e Expectation) Want() string {
 	case kGifts:
 		return fmt.Sprintf("%d gifts", len(e.gifts))
 	}
-	return e.text
+	return oneLine(e.text)
 }
 
 // Failure is an expectation that was not met.

@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"go.yaml.in/yaml/v3"
 
@@ -181,6 +182,7 @@ func (l *loader) load(data []byte) (*Scenario, error) {
 		if s.Name, err = scalar(n, "name"); err != nil {
 			return nil, err
 		}
+		s.Name = label(s.Name)
 	}
 	if strings.TrimSpace(s.Name) == "" {
 		s.Name = strings.TrimSuffix(filepath.Base(l.path), filepath.Ext(l.path))
@@ -323,6 +325,7 @@ func (l *loader) step(n *yaml.Node, index int, scenario string, clock *time.Time
 		if st.Name, err = scalar(v, path+".name"); err != nil {
 			return Step{}, err
 		}
+		st.Name = label(st.Name)
 	}
 	var kinds []string
 	for _, k := range []string{"tweet", "file", "charges", "expire"} {
@@ -632,6 +635,38 @@ func defaultName(st Step) string {
 		return "charges " + strings.Join(parts, " ")
 	}
 	return "expire at " + st.At.Format(time.RFC3339)
+}
+
+// label makes a name one line of printable text: it names a JUnit test
+// and starts each failure line (file:line: ...) that CI logs are searched
+// for, so a newline from a YAML block scalar (name: |) or a control
+// character must not split or garble it.
+func label(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// oneLine escapes the control characters of an expected value as Go
+// does (\n, \t, \x01), so that a failure message stays on one line.
+func oneLine(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func scalar(n *yaml.Node, path string) (string, error) {

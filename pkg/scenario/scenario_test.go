@@ -450,3 +450,36 @@ steps:
 		}
 	}
 }
+
+// Names and expected values reach failure lines (file:line: scenario: step
+// N (name): ...) and JUnit test names: a block scalar's newline, a tab or a
+// control character must not split or garble them.
+func TestLoadNamesOneLine(t *testing.T) {
+	s, err := Load("n.yaml", []byte(`name: "launch\tday\x1b[31m"
+steps:
+  - name: |
+      alice
+      buys
+    tweet: x
+    from: "@a"
+    expect: {reply: "^a\nb$", reason: "x\ty"}
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Name != "launch day [31m" || s.Steps[0].Name != "alice buys" {
+		t.Errorf("names %q, %q", s.Name, s.Steps[0].Name)
+	}
+	f := checkTweet(s.Steps[0].Expect, shop.Result{Outcome: shop.Ignored, Reply: "z"}, nil)
+	var msgs []string
+	for _, x := range f {
+		msgs = append(msgs, x.String())
+	}
+	want := []string{`reply: expected a match for /^a\nb$/, got "z"`, `reason: expected x\ty, got null`}
+	if strings.Join(msgs, "|") != strings.Join(want, "|") {
+		t.Errorf("failures %q, want %q", msgs, want)
+	}
+	if got := (StepReport{Index: 1, Name: s.Steps[0].Name}); TestcaseName(got) != "step 1: alice buys" {
+		t.Errorf("testcase %q", TestcaseName(got))
+	}
+}
