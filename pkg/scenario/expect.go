@@ -180,6 +180,11 @@ func parseValue(v *yaml.Node, path, key string, kind fieldKind) (Expectation, er
 		if err != nil {
 			return e, yamlcheck.Errorf(v, "%s: %v", path, err)
 		}
+		if n < 0 {
+			// Counts and amounts are never negative (net is gross
+			// minus refunds of it): the step could never pass.
+			return e, yamlcheck.Errorf(v, "%s: %d is negative: counts and amounts are 0 or more", path, n)
+		}
 		e.num = n
 	case kBool:
 		if v.Tag != "!!bool" {

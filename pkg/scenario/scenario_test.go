@@ -127,6 +127,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad offset", "steps:\n  - tweet: x\n    from: \"@a\"\n    at: \"+1w\"\n", `f.yaml:4: steps[0].at: "+1w" is not an offset such as +16m, +1h30m or +1d: a Go duration in h, m, s, ms, us or ns, after whole days (d) if any`},
 		{"bad regexp", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect: {reply: \"(\"}\n", "f.yaml:4: steps[0].expect.reply: bad regular expression"},
 		{"amount text", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect: {amount: \"12.50\"}\n", "f.yaml:4: steps[0].expect.amount: expected a whole number"},
+		{"negative count", "steps:\n  - charges: {}\n    expect: {net: -5}\n", "f.yaml:3: steps[0].expect.net: -5 is negative: counts and amounts are 0 or more"},
 		{"charges expect", "steps:\n  - charges: {}\n    expect: {outcome: purchased}\n", `f.yaml:3: unknown key "steps[0].expect.outcome"`},
 		{"charges no expect", "steps:\n  - charges: {offer: X}\n", "f.yaml:2: steps[0]: a charges step needs expect"},
 		{"from with file", "steps:\n  - file: p.json\n    from: \"@a\"\n", "f.yaml:3: steps[0].from: not allowed with file"},
