@@ -57,8 +57,8 @@ Exit status: 0 when refunded or already refunded; 3 for an unknown charge, a
 charge that cannot be refunded (failed, released or fully refunded) or an
 amount above what is left; 2 for a bad flag or amount; 4 for a bad
 configuration or key; 6 when the provider is unavailable.`,
-		Example: `  tweetpay charges refund ch_3Nabc
-  tweetpay charges refund ch_3Nabc --amount 5.00 --reason requested_by_customer`,
+		Example: `  tweetpay charges refund "$(tweetpay charges list --offer BuyBlueMug --status succeeded -L 1 | cut -f1)"
+  tweetpay charges refund "$(tweetpay charges list --buyer @alice -L 1 | cut -f1)" --amount 5.00 --reason requested_by_customer`,
 		Args: cmdutil.ExactArgs(1, "a charge ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Input.Charge = strings.TrimSpace(args[0])

@@ -50,8 +50,8 @@ tweet -o json'.
 
 Exit status: 0 on success; 3 for an unknown ID; 2 for a bad flag; 4 for a bad
 configuration or key; 6 when the provider is unavailable.`,
-		Example: `  tweetpay charges show ch_3Nabc
-  tweetpay charges show pi_3Nabc -o json`,
+		Example: `  tweetpay charges show "$(tweetpay charges list -L 1 | cut -f1)"
+  tweetpay charges show "$(tweetpay charges list -L 1 -o json | jq -r '.[0].payment_intent')" -o json`,
 		Args: cmdutil.ExactArgs(1, "a charge ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.ID = args[0]
