@@ -31,7 +31,12 @@ func NewCmdPath(f *cmdutil.Factory, runF func(context.Context, *PathOptions) err
 ./tweetpay.yaml, else $XDG_CONFIG_HOME/tweetpay/config.yaml. When none exists,
 print where 'tweetpay config init' would write one.
 
-With -o json, {"path", "exists"}.`,
+With -o json, {"path", "exists"}.
+
+Exit status: 0, also when the file does not exist; 4 when the path named
+by --config or $TWEETPAY_CONFIG is a directory.`,
+		Example: `  tweetpay config path
+  tweetpay config path --config ci/tweetpay.yaml -o json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {

@@ -28,6 +28,8 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) err
 environment variable, the config file, or the default. The API key is masked.
 
 Exit status: 4 if the configuration is invalid.`,
+		Example: `  tweetpay config show
+  tweetpay config show --backend stripe -o json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {

@@ -32,6 +32,8 @@ Without a config file anywhere, the defaults are checked. A file named by
 --config or $TWEETPAY_CONFIG must exist: there is nothing to call valid.
 
 Exit status: 0 if valid; 4 if not, with the file, line and what to change.`,
+		Example: `  tweetpay config validate
+  tweetpay config validate --config ci/tweetpay.yaml -o json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {

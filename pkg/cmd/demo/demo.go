@@ -57,6 +57,8 @@ directory under $TMPDIR, removed at the end unless --keep is given.
 
 With -o json, prints {"results": [...], "charges": [...]}. Exit status: 0 when
 every step had its expected outcome, 7 otherwise.`,
+		Example: `  tweetpay demo
+  tweetpay demo -o json > demo.json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {

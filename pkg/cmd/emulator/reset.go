@@ -38,9 +38,10 @@ touched. Asks for confirmation on a terminal; elsewhere --yes is required.
 
 With -o json, {"state_dir", "reset"}: the state directory wiped.
 
-Exit status: 2 without --yes when not interactive; 6 if another process
-holds the state.`,
-		Args: cmdutil.NoArgs,
+Exit status: 0 when wiped; 2 without --yes when not interactive; 4 when the
+config file is invalid; 6 if another process holds the state.`,
+		Example: `  tweetpay emulator reset --yes`,
+		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := cmdutil.ConfirmFlag(opts.Yes, opts.IO.CanPrompt(), "emulator reset"); err != nil {
 				return err

@@ -33,8 +33,10 @@ func NewCmdStatus(f *cmdutil.Factory, runF func(context.Context, *StatusOptions)
 		Long: `Show the state directory, the emulator's object counts per type, its file
 size, and the simulation's processed tweets and pending purchases.
 
-Exit status: 6 if another process holds the state (such as a running
-'emulator serve').`,
+Exit status: 0; 4 when the config file is invalid; 6 if another process
+holds the state (such as a running 'emulator serve').`,
+		Example: `  tweetpay emulator status
+  tweetpay emulator status -o json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {

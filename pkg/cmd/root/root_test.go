@@ -231,3 +231,41 @@ func TestDemoStandalone(t *testing.T) {
 		t.Errorf("tweetpay.yaml changed: %q", b)
 	}
 }
+
+// TestHelpText holds every command's help to the house style: a Short in
+// sentence case without a period; for each verb, a Long that gives the exit
+// status and examples whose lines start with "  tweetpay ".
+func TestHelpText(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	cmd := NewCmdRoot(newFactory(ios))
+	initCompletionCmd(cmd)
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+		path := c.CommandPath()
+		if c.Hidden || strings.HasPrefix(path, "tweetpay completion") || path == "tweetpay help" {
+			return
+		}
+		if c.Short == "" || strings.ToUpper(c.Short[:1]) != c.Short[:1] || strings.HasSuffix(c.Short, ".") {
+			t.Errorf("%s: Short %q is not a sentence-case line without a period", path, c.Short)
+		}
+		if c == cmd || c.HasSubCommands() || !c.Runnable() || path == "tweetpay exit-codes" {
+			return
+		}
+		if !strings.Contains(c.Long, "Exit status") {
+			t.Errorf("%s: Long does not give the exit status", path)
+		}
+		if c.Example == "" {
+			t.Errorf("%s: no Example", path)
+			return
+		}
+		for _, line := range strings.Split(c.Example, "\n") {
+			if !strings.HasPrefix(line, "  tweetpay ") {
+				t.Errorf("%s: example line %q does not start with \"  tweetpay \"", path, line)
+			}
+		}
+	}
+	walk(cmd)
+}

@@ -28,7 +28,12 @@ func NewCmdExpire(f *cmdutil.Factory, runF func(context.Context, *ExpireOptions)
 		Short: "Cancel pending purchases whose confirmation window closed",
 		Long: `Cancel every authorised purchase whose confirmation window closed before TIME:
 the authorisation is released (the payment intent is cancelled) and the unit
-goes back to stock. Prints one result per expired purchase.`,
+goes back to stock. Prints one result per expired purchase (with -o json, an
+array of result objects as 'simulate tweet -o json' prints them, [] when
+nothing expired). TIME is an RFC 3339 time, or now.
+
+Exit status: 0 (also when nothing expired); 2 without --at or with a bad
+TIME; 4 when the config file is invalid; 6 when the provider is unavailable.`,
 		Example: "  tweetpay simulate expire --at 2026-11-24T10:30:00Z",
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -27,7 +27,16 @@ func NewCmdPending(f *cmdutil.Factory, runF func(context.Context, *PendingOption
 		Use:   "pending",
 		Short: "List purchases awaiting their confirmation hashtag",
 		Long: `List the authorised purchases that wait for the buyer's confirmation hashtag,
-soonest deadline first.`,
+soonest deadline first.
+
+With -o json, an array of {"tweet_id", "buyer", "offer", "confirm_hashtag",
+"amount", "currency", "payment_intent", "charge", "at", "confirm_by"}
+(amount in minor units, times in RFC 3339 UTC).
+
+Exit status: 0 (also when nothing is pending); 4 when the config file is
+invalid; 6 if another process holds the state.`,
+		Example: `  tweetpay simulate pending
+  tweetpay simulate pending -o csv > pending.csv`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if runF != nil {

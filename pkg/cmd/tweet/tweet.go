@@ -48,7 +48,7 @@ TEXT may be - to read standard input.
 Exit status: 0 whether or not the tweet is valid ("valid" says so); 3 if the
 text is not UTF-8 or is larger than 1 MiB.`,
 		Example: `  tweetpay tweet parse "I want one #BuyBlueMug"
-  echo "@tweetacoffee to @jack" | tweetpay tweet parse - -o json`,
+  tweetpay tweet parse - -o json < tweet.txt`,
 		Args: cmdutil.ExactArgs(1, "the tweet text (or -)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Text = args[0]
