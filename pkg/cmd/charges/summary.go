@@ -72,7 +72,8 @@ With -o json, one object of this stable shape:
 
 groups are sorted by key (days in date order), with "(none)" (charges
 without tweetpay metadata) last; amounts by currency; decline_codes by count,
-then code. An empty selection gives "groups": [] and zero totals.
+then code. An empty selection gives "groups": [] and zero totals in JSON,
+and no rows at all in the table and in CSV.
 
 The table has one row per group and a TOTAL row; amounts in several
 currencies are listed side by side. -o csv gives the same rows with a header.
@@ -129,10 +130,12 @@ func summaryRun(ctx context.Context, opts *SummaryOptions) error {
 	if opts.Output == output.JSON {
 		return output.WriteJSON(opts.IO.Out, s)
 	}
-	if len(s.Groups) == 0 && opts.Output == output.Table {
-		return nil
+	rows := []charges.Group{}
+	if len(s.Groups) > 0 {
+		// An empty selection has no TOTAL row either: nothing in a table,
+		// the header alone in CSV.
+		rows = append(s.Groups, charges.Group{Key: TotalKey, Totals: s.Total})
 	}
-	rows := append(s.Groups, charges.Group{Key: TotalKey, Totals: s.Total})
 	return output.Print(opts.IO, opts.Output, rows, summaryColumns(opts.By))
 }
 
