@@ -70,6 +70,7 @@ func validateRun(_ context.Context, opts *ValidateOptions) error {
 	if !cfg.Exists {
 		where = "defaults (no config file)"
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "✓ %s is valid: %d offers, %d buyers\n", where, len(cfg.Offers), len(cfg.Buyers))
+	fmt.Fprintf(opts.IO.ErrOut, "✓ %s is valid: %s, %s\n", where,
+		output.Count(len(cfg.Offers), "offer", "offers"), output.Count(len(cfg.Buyers), "buyer", "buyers"))
 	return nil
 }
