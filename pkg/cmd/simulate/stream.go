@@ -61,11 +61,12 @@ is detected per line unless --format says). Reads FILE, or standard input
 when FILE is - or absent.
 
 Tweets run --concurrency at a time (tweets of one buyer stay in order),
-at most --rate per second. A transient provider failure (429, 5xx, a reset
-connection) is retried with backoff, always with the same idempotency key,
-so nothing is charged twice; an answer with Stripe-Should-Retry: false, or
-an error Stripe replays from the idempotency key, is not retried. The same stream run again charges nothing: every
-tweet is a duplicate of its first result.
+at most --rate of them (per second, minute or hour: 50/s, 300/m, 10/h). A
+transient provider failure (429, 5xx, a reset connection) is retried with
+backoff, always with the same idempotency key, so nothing is charged twice;
+an answer with Stripe-Should-Retry: false, or an error Stripe replays from
+the idempotency key, is not retried. The same stream run again charges
+nothing: every tweet is a duplicate of its first result.
 
 Results go to standard output in input order: one tab-separated line per
 tweet, or with -o json one result object per line (as simulate tweet -o
@@ -116,7 +117,7 @@ stream got); 4 for a bad configuration; 130 when interrupted.`,
 	fl := cmd.Flags()
 	fl.IntVar(&opts.Concurrency, "concurrency", 0, fmt.Sprintf("Tweets processed at once, 1-256 (default %d on the embedded emulator, %d otherwise)",
 		stream.InProcessConcurrency, stream.DefaultConcurrency))
-	fl.StringVar(&rate, "rate", "", "At most this many tweets per second (`R/s`, or R/m)")
+	fl.StringVar(&rate, "rate", "", "At most this many tweets per second (`R/s`), minute (R/m) or hour (R/h)")
 	fl.StringVar(&opts.Format, "format", tweet.FormatAuto, "Payload `shape` of every line: "+strings.Join(streamFormats, ", "))
 	fl.BoolVar(&opts.FailFast, "fail-fast", false, "Stop at the first bad line")
 	fl.IntVar(&opts.Retries, "retries", stream.DefaultRetries, "Retries of a tweet while the provider is unavailable, with backoff")
