@@ -52,13 +52,13 @@ var fieldFlags = []string{flagName, flagDescription, flagPrice, flagCurrency, fl
 func addFieldFlags(fs *pflag.FlagSet, f *Fields) {
 	fs.StringVar(&f.Name, flagName, "", "Product `name`, as buyers see it")
 	fs.StringVar(&f.Description, flagDescription, "", "Product `description` (not part of the tweet)")
-	fs.StringVar(&f.Price, flagPrice, "", "`Price` in major units of the currency: 12.50, or 500 for jpy")
+	fs.StringVar(&f.Price, flagPrice, "", "The `price` in major units of the currency: 12.50, or 500 for jpy")
 	fs.StringVar(&f.Currency, flagCurrency, "", "Lowercase ISO 4217 `code` (default: the merchant's)")
 	fs.IntVar(&f.Stock, flagStock, 0, "Units that can be sold in all (default: no limit)")
 	fs.IntVar(&f.PerBuyerLimit, flagPerBuyer, 0, "Units one buyer may buy (default: no limit)")
 	fs.StringSliceVar(&f.Countries, flagCountries, nil, "Buyers' `countries` allowed, such as US,CA (default: the merchant's)")
 	fs.StringVar(&f.ConfirmHashtag, flagConfirmTag, "", "Authorise on purchase, capture when the buyer tweets this `hashtag`")
-	fs.StringVar(&f.ConfirmWindow, flagConfirmWindow, "", "How long buyers have to confirm: 15m, 2h, 1d (default 15m)")
+	fs.StringVar(&f.ConfirmWindow, flagConfirmWindow, "", "How long buyers have to confirm, a `duration`: 15m, 2h, 1d (default 15m)")
 	fs.StringVar(&f.Starts, flagStarts, "", "RFC 3339 `time` the sale opens")
 	fs.StringVar(&f.Ends, flagEnds, "", "RFC 3339 `time` the sale closes")
 }

@@ -196,7 +196,7 @@ Exit status: see 'tweetpay help exit-codes'.`,
 	pf.String("config", "", "Config `file` (default ./tweetpay.yaml, then $XDG_CONFIG_HOME/tweetpay/config.yaml)")
 	pf.String("backend", "", "Where payments go: emulator or stripe (default emulator)")
 	pf.String("api-key", "", "Stripe secret `key` (prefer TWEETPAY_API_KEY)")
-	pf.String("api-base", "", "API address (default: Stripe's for stripe, in-process for emulator)")
+	pf.String("api-base", "", "API base `URL` (default: Stripe's for stripe, in-process for emulator)")
 	pf.String("state-dir", "", "State `dir` of the emulator and the simulation")
 	pf.Bool("live", false, "Allow a live key (sk_live_, rk_live_)")
 	// Every command accepts -o, if only to report its errors as JSON;

@@ -112,7 +112,7 @@ bad flags; 4 for a bad configuration; 6 when the provider is unavailable.`,
 	fl := cmd.Flags()
 	fl.StringVar(&opts.From, "from", "", "Author of the tweet (`@handle`)")
 	fl.StringVar(&opts.ID, "id", "", "Tweet `ID` (default: the payload's, else derived from author, text and time)")
-	fl.StringVar(&opts.At, "at", "", "Time of the tweet, RFC3339 (default: the payload's, else now)")
+	fl.StringVar(&opts.At, "at", "", "The `time` of the tweet, RFC3339 (default: the payload's, else now)")
 	fl.StringVar(&opts.Expect, "expect", "", "Exit 7 unless the outcome is this `outcome`")
 	fl.StringVar(&opts.File, "file", "", "Read the tweet from a JSON payload `file` (- for stdin)")
 	output.AddFlag(cmd, &opts.Output)
