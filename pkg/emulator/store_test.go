@@ -214,20 +214,27 @@ func TestOldFormatIsReset(t *testing.T) {
 	}
 }
 
-// A state file written before idempotency records were indexed by scope
-// (no idemscope bucket; an idemidx bucket keyed by a hash of the scope, or
-// none at all) gets its index built when opened: its keys replay, and the
-// old bucket is gone.
-func TestIdempotencyIndexBuiltForOlderFile(t *testing.T) {
+// customerWithKey opens an emulator in a new directory and creates a
+// customer with the idempotency key "old-key", returning the parameters sent.
+func customerWithKey(t *testing.T) (string, *Emulator, *stripe.CustomerParams, *stripe.Customer) {
+	t.Helper()
 	dir := t.TempDir()
 	em, err := Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sc := clientFor(em.Transport(), testKey)
 	p := &stripe.CustomerParams{Email: stripe.String("x@example.com")}
 	p.SetIdempotencyKey("old-key")
-	first := must[*stripe.Customer](t)(sc.Customers.New(p))
+	first := must[*stripe.Customer](t)(clientFor(em.Transport(), testKey).Customers.New(p))
+	return dir, em, p, first
+}
+
+// A state file written before idempotency records were indexed by scope
+// (no idemscope bucket; an idemidx bucket keyed by a hash of the scope, or
+// none at all) gets its index built when opened: its keys replay, and the
+// old bucket is gone.
+func TestIdempotencyIndexBuiltForOlderFile(t *testing.T) {
+	dir, em, p, first := customerWithKey(t)
 	if err := em.db.Update(func(tx *bolt.Tx) error {
 		if err := tx.DeleteBucket(bucketIdemIdx); err != nil {
 			return err
@@ -252,7 +259,7 @@ func TestIdempotencyIndexBuiltForOlderFile(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	sc = clientFor(em.Transport(), testKey)
+	sc := clientFor(em.Transport(), testKey)
 	again := must[*stripe.Customer](t)(sc.Customers.New(p))
 	if again.ID != first.ID || again.LastResponse.Header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("replay after the upgrade: %s (first %s), replayed=%q", again.ID, first.ID, again.LastResponse.Header.Get("Idempotent-Replayed"))
@@ -263,15 +270,7 @@ func TestIdempotencyIndexBuiltForOlderFile(t *testing.T) {
 // included, as before keys were bound to their first endpoint) has it built
 // again when opened: its keys replay, and refuse another endpoint.
 func TestIdempotencyIndexByKeyForOlderFile(t *testing.T) {
-	dir := t.TempDir()
-	em, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := clientFor(em.Transport(), testKey)
-	p := &stripe.CustomerParams{Email: stripe.String("x@example.com")}
-	p.SetIdempotencyKey("old-key")
-	first := must[*stripe.Customer](t)(sc.Customers.New(p))
+	dir, em, p, first := customerWithKey(t)
 	scope := []byte(em.idemScope(testKey, "POST", "/v1/customers", "old-key"))
 	if err := em.db.Update(func(tx *bolt.Tx) error {
 		ib := tx.Bucket(bucketIdemIdx)
@@ -287,7 +286,7 @@ func TestIdempotencyIndexByKeyForOlderFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	em = reopen(t, em, dir)
-	sc = clientFor(em.Transport(), testKey)
+	sc := clientFor(em.Transport(), testKey)
 	again := must[*stripe.Customer](t)(sc.Customers.New(p))
 	if again.ID != first.ID || again.LastResponse.Header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("replay after the upgrade: %s (first %s)", again.ID, first.ID)
