@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -318,9 +319,12 @@ func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, 
 		}
 	}()
 
-	ir := newInterruptible(ctx, r)
-	defer ir.close()
-	br := bufio.NewReaderSize(ir, 64<<10)
+	if !regularFile(r) {
+		ir := newInterruptible(ctx, r)
+		defer ir.close()
+		r = ir
+	}
+	br := bufio.NewReaderSize(r, 64<<10)
 	skipped := 0
 	readErr := read(ctx, br, o, &stopped, slots, jobs, &linesRead, &bytesRead, &skipped)
 	jobs.close()
@@ -522,6 +526,18 @@ func (ir *interruptible) Read(p []byte) (int, error) {
 
 // close lets the reading goroutine end once its Read returns.
 func (ir *interruptible) close() { close(ir.done) }
+
+// regularFile reports whether r is a regular file, whose reads never wait
+// for a writer: it needs no interruptible reader (nor its goroutine and
+// copies).
+func regularFile(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode().IsRegular()
+}
 
 // author is whose tweets a line holds, from its first tweet, case folded;
 // "" for a bad line (no tweets). A tweet known only by its author's ID is its buyer's
