@@ -1,6 +1,7 @@
 package simulate
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -162,14 +163,10 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 			return err
 		}
 	}
-	var junit *junitFile
 	if opts.JUnit != "" {
-		// Opened before anything runs: a path that cannot be written is
-		// reported before the scenarios make their payments, not after.
-		if junit, err = createJUnit(opts.JUnit); err != nil {
+		if err := checkJUnitPath(opts.JUnit); err != nil {
 			return err
 		}
-		defer junit.discard()
 	}
 	runID := ""
 	if cfg.Backend != config.BackendEmulator || cfg.APIBase != "" {
@@ -242,8 +239,8 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 			fmt.Fprintf(opts.IO.ErrOut, "✓ %s passed in %s\n", output.Count(sum.Steps, "step", "steps"), output.Count(sum.Scenarios, "scenario", "scenarios"))
 		}
 	}
-	if junit != nil {
-		if err := junit.commit(reports); err != nil {
+	if opts.JUnit != "" {
+		if err := writeJUnit(opts.JUnit, reports); err != nil {
 			return err
 		}
 	}
@@ -313,17 +310,11 @@ func runScenario(ctx context.Context, opts *RunOptions, s *scenario.Scenario, ru
 	return &rep, runErr
 }
 
-// junitFile is a JUnit report being written: a temporary file beside the
-// report's path, renamed onto it once complete, so that the path never holds
-// half a report.
-type junitFile struct {
-	path string
-	f    *os.File
-}
-
-func createJUnit(path string) (*junitFile, error) {
+// checkJUnitPath refuses, before anything runs, a report path that cannot
+// be written: the scenarios would otherwise make their payments first.
+func checkJUnitPath(path string) error {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, fmt.Errorf("junit report %s: is a directory", path)
+		return fmt.Errorf("junit report %s: is a directory", path)
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -331,33 +322,18 @@ func createJUnit(path string) (*junitFile, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return nil, fmt.Errorf("junit report %s: %w", path, err)
+		return fmt.Errorf("junit report %s: %w", path, err)
 	}
-	return &junitFile{path: path, f: f}, nil
+	f.Close()
+	return os.Remove(f.Name())
 }
 
-func (j *junitFile) commit(reports []scenario.Report) error {
-	err := scenario.WriteJUnit(j.f, reports)
-	if err == nil {
-		err = j.f.Chmod(0o644)
+// writeJUnit writes the report whole (config.WriteFileAtomic), so that the
+// path never holds half a report.
+func writeJUnit(path string, reports []scenario.Report) error {
+	var b bytes.Buffer
+	if err := scenario.WriteJUnit(&b, reports); err != nil {
+		return fmt.Errorf("junit report %s: %w", path, err)
 	}
-	if cerr := j.f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(j.f.Name(), j.path)
-	}
-	if err != nil {
-		return fmt.Errorf("junit report %s: %w", j.path, err)
-	}
-	j.f = nil
-	return nil
-}
-
-// discard removes the temporary file of a report that was not committed.
-func (j *junitFile) discard() {
-	if j.f != nil {
-		_ = j.f.Close()
-		_ = os.Remove(j.f.Name())
-	}
+	return config.WriteFileAtomic(path, b.Bytes(), 0o644)
 }
