@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tweetpay/tweetpay/pkg/charges"
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
@@ -154,7 +155,7 @@ func pendingOf(cfg *config.Config, o offer.Offer) int {
 	}
 	n := 0
 	for _, p := range ps {
-		if strings.EqualFold(p.OfferTag, strings.TrimPrefix(o.Hashtag, "#")) {
+		if charges.SameOffer(p.OfferTag, o.Hashtag) {
 			n++
 		}
 	}
