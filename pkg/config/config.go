@@ -516,10 +516,12 @@ func isUpperAlpha(s string) bool {
 	return s != ""
 }
 
-// keyPrefix returns the prefix of Stripe secret and restricted keys that k
-// starts with, or "".
+// keyPrefixes start Stripe's secret and restricted keys.
+var keyPrefixes = []string{"sk_test_", "rk_test_", "sk_live_", "rk_live_"}
+
+// keyPrefix returns the prefix among keyPrefixes that k starts with, or "".
 func keyPrefix(k string) string {
-	for _, p := range []string{"sk_test_", "rk_test_", "sk_live_", "rk_live_"} {
+	for _, p := range keyPrefixes {
 		if strings.HasPrefix(k, p) {
 			return p
 		}
@@ -527,13 +529,11 @@ func keyPrefix(k string) string {
 	return ""
 }
 
+// knownKeyPrefix reports whether k is a secret or restricted key: one of
+// keyPrefixes and something after it.
 func knownKeyPrefix(k string) bool {
-	for _, p := range []string{"sk_test_", "rk_test_", "sk_live_", "rk_live_"} {
-		if strings.HasPrefix(k, p) && len(k) > len(p) {
-			return true
-		}
-	}
-	return false
+	p := keyPrefix(k)
+	return p != "" && len(k) > len(p)
 }
 
 // IsLiveKey reports whether key is a live-mode secret or restricted key.
@@ -611,7 +611,7 @@ func MaskSecrets(s string) string {
 // nextSecret returns where the next key prefix starts in s from i, or -1.
 func nextSecret(s string, i int) int {
 	first := -1
-	for _, p := range []string{"sk_test_", "sk_live_", "rk_test_", "rk_live_"} {
+	for _, p := range keyPrefixes {
 		if k := strings.Index(s[i:], p); k >= 0 && (first < 0 || i+k < first) {
 			first = i + k
 		}

@@ -110,15 +110,13 @@ func (c *Config) ResolveOffers() ([]offer.Resolved, error) {
 
 // ValidateBuyers checks every buyer of the file.
 func (c *Config) ValidateBuyers() error {
+	line := func(i int) int { return fileLine(c.Buyers, c.fileBuyers, c.buyerLines, i) }
 	if err := buyer.ValidateAll(c.Buyers, c.Merchant.Country); err != nil {
-		return c.listErr(err, func(i int) int { return fileLine(c.Buyers, c.fileBuyers, c.buyerLines, i) })
+		return c.listErr(err, line)
 	}
 	for i, b := range c.Buyers {
 		if err := c.NotMerchant(b); err != nil {
-			if line := fileLine(c.Buyers, c.fileBuyers, c.buyerLines, i); line > 0 {
-				return fmt.Errorf("%w: %s:%d: %w", ErrInvalid, c.Path, line, err)
-			}
-			return fmt.Errorf("%w: %s: %w", ErrInvalid, c.Path, err)
+			return c.listErr(&buyer.EntryError{Index: i, Err: err}, line)
 		}
 	}
 	return nil
