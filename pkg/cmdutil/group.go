@@ -4,11 +4,13 @@ import "github.com/spf13/cobra"
 
 // Group returns a noun command holding verbs. It takes no arguments, so a
 // mistyped verb is a usage error (exit 2) rather than help with exit 0, which
-// is what a bare cobra parent does.
-func Group(use, short string, verbs ...*cobra.Command) *cobra.Command {
+// is what a bare cobra parent does. long says what the noun is for and what
+// its verbs share; Group adds the noun's exit status to it.
+func Group(use, short, long string, verbs ...*cobra.Command) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   use,
 		Short: short,
+		Long:  long + "\n\n" + groupExitStatus,
 		Args:  NoSubcommand,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return cmd.Help()
@@ -17,6 +19,11 @@ func Group(use, short string, verbs ...*cobra.Command) *cobra.Command {
 	cmd.AddCommand(verbs...)
 	return cmd
 }
+
+// groupExitStatus ends every noun's Long: the noun itself only prints help or
+// refuses a mistyped verb.
+const groupExitStatus = `Exit status: 0 without a command, which prints this help; 2 for an unknown
+command. Each command's help gives its own.`
 
 // NoSubcommand is the Args of a command that only holds subcommands: an
 // argument there is a mistyped subcommand.

@@ -23,6 +23,13 @@ import (
 // NewCmdBuyer returns the buyer noun with its verbs.
 func NewCmdBuyer(f *cmdutil.Factory) *cobra.Command {
 	return cmdutil.Group("buyer", "Link and manage test buyers",
+		`Manage the test buyers of the config file: a Twitter handle ('@' optional,
+any case) with a Stripe test card, whose tweets the simulation charges.
+
+link is the card-sync step: it finds or creates the buyer's Stripe Customer,
+puts the card on file and writes the buyer to the file. show reads the
+Customer from Stripe. list and unlink use the file alone; edits keep its
+comments, order and formatting.`,
 		NewCmdLink(f, nil),
 		NewCmdList(f, nil),
 		NewCmdShow(f, nil),

@@ -21,6 +21,13 @@ import (
 // NewCmdCharges returns the charges noun with its verbs.
 func NewCmdCharges(f *cmdutil.Factory) *cobra.Command {
 	return cmdutil.Group("charges", "Inspect, refund and summarise charges",
+		`Inspect the charges that simulated purchases left at the payment provider
+(the configured backend: the embedded emulator by default, or Stripe), with
+the tweet, offer and buyer that tweetpay records in each charge's metadata.
+list, show and summary only read; refund writes, once per charge and amount.
+
+Amounts typed on the command line are in major units of the currency
+("12.50"); in JSON they are integer minor units with a lowercase currency.`,
 		NewCmdList(f, nil),
 		NewCmdShow(f, nil),
 		NewCmdRefund(f, nil),

@@ -23,6 +23,14 @@ import (
 // NewCmdOffer returns the offer noun with its verbs.
 func NewCmdOffer(f *cmdutil.Factory) *cobra.Command {
 	return cmdutil.Group("offer", "Declare, inspect and sync tweetable offers",
+		`Manage the offers of the config file. An offer is a purchase hashtag, bought
+by tweeting #TAG, or a gift handle, bought by tweeting "@HANDLE to @friend",
+with a name and a price. TAG names an offer by either ('#' and '@' optional).
+
+create, update, archive and delete edit the file in place, keeping its
+comments, order and formatting; list, show and tweet only read it. The units
+sold come from the simulation's state. Only sync talks to Stripe: it makes
+the offers' Products and Prices match the file.`,
 		NewCmdCreate(f, nil),
 		NewCmdList(f, nil),
 		NewCmdShow(f, nil),

@@ -234,29 +234,41 @@ func TestDemoStandalone(t *testing.T) {
 }
 
 // TestHelpText holds every command's help to the house style: a Short in
-// sentence case without a period; for each verb, a Long that gives the exit
-// status and examples whose lines start with "  tweetpay ".
+// sentence case without a period and a Long for every command, noun or verb;
+// for our own nouns and verbs, a Long that gives the exit status; for each
+// verb, examples whose lines start with "  tweetpay ".
 func TestHelpText(t *testing.T) {
 	ios, _, _, _ := iostreams.Test()
 	cmd := NewCmdRoot(newFactory(ios))
 	initCompletionCmd(cmd)
+	n := 0
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		for _, sub := range c.Commands() {
 			walk(sub)
 		}
+		if c.Hidden {
+			return
+		}
+		n++
 		path := c.CommandPath()
-		if c.Hidden || strings.HasPrefix(path, "tweetpay completion") || path == "tweetpay help" {
+		if strings.TrimSpace(c.Long) == "" {
+			t.Errorf("%s: no Long", path)
+		}
+		if strings.HasPrefix(path, "tweetpay completion") || path == "tweetpay help" {
 			return
 		}
 		if c.Short == "" || strings.ToUpper(c.Short[:1]) != c.Short[:1] || strings.HasSuffix(c.Short, ".") {
 			t.Errorf("%s: Short %q is not a sentence-case line without a period", path, c.Short)
 		}
-		if c == cmd || c.HasSubCommands() || !c.Runnable() || path == "tweetpay exit-codes" {
+		if c == cmd || path == "tweetpay exit-codes" {
 			return
 		}
 		if !strings.Contains(c.Long, "Exit status") {
 			t.Errorf("%s: Long does not give the exit status", path)
+		}
+		if c.HasSubCommands() || !c.Runnable() {
+			return
 		}
 		if c.Example == "" {
 			t.Errorf("%s: no Example", path)
@@ -267,6 +279,10 @@ func TestHelpText(t *testing.T) {
 				t.Errorf("%s: example line %q does not start with \"  tweetpay \"", path, line)
 			}
 		}
+	}
+	walk(cmd)
+	if n < 40 {
+		t.Errorf("walked %d commands; the tree looks incomplete", n)
 	}
 	walk(cmd)
 }

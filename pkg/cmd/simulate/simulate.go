@@ -18,6 +18,16 @@ import (
 // NewCmdSimulate returns the simulate noun with its verbs.
 func NewCmdSimulate(f *cmdutil.Factory) *cobra.Command {
 	return cmdutil.Group("simulate", "Simulate buyers' tweets through the purchase engine",
+		`Run buyers' tweets through the purchase engine as the merchant's bot would:
+one tweet, a JSONL stream of them, or scenario files with expectations. The
+offers and buyers come from the config file, and payments go to the
+configured backend (the embedded emulator by default).
+
+The simulation's state (processed tweets, purchases awaiting their
+confirmation hashtag, units sold) is kept in the state directory, so tweet,
+stream, pending and expire carry on from each other; a tweet ID already
+processed gives back its first result and charges nothing. Scenarios are
+the exception: each one runs on a fresh state of its own.`,
 		NewCmdTweet(f, nil),
 		NewCmdPending(f, nil),
 		NewCmdExpire(f, nil),

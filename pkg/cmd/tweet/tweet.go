@@ -18,7 +18,11 @@ import (
 
 // NewCmdTweet returns the tweet noun.
 func NewCmdTweet(f *cmdutil.Factory) *cobra.Command {
-	return cmdutil.Group("tweet", "Read tweets as Twitter does (twitter-text)", NewCmdParse(f, nil))
+	return cmdutil.Group("tweet", "Read tweets as Twitter does (twitter-text)",
+		`Read tweet text with twitter-text's rules, as Twitter does: its entities
+(hashtags, mentions, cashtags, URLs), its weighted length and whether it is
+a valid tweet. These commands use no config file, state or network.`,
+		NewCmdParse(f, nil))
 }
 
 // ParseOptions are the inputs of `tweet parse`.
