@@ -63,7 +63,7 @@ an --addr that is not HOST:PORT with a port from 0 to 65535; 1 when the
 address cannot be listened on (already in use); 6 if the state is locked by
 another process.`,
 		Example: `  tweetpay emulator serve --addr 127.0.0.1:12111
-  tweetpay emulator serve --addr 127.0.0.1:0 --faults 429=0.1,reset=0.05 -v`,
+  tweetpay emulator serve --addr 127.0.0.1:0 --faults 429=0.1,reset=0.05 --verbose`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if _, err := emulator.ParseFaults(opts.Faults); opts.Faults != "" && err != nil {
@@ -83,7 +83,7 @@ another process.`,
 	fl.BoolVar(&opts.AllowRemote, "allow-remote", false, "Allow a non-loopback listen address")
 	fl.StringVar(&opts.Faults, "faults", "", "Inject failures: `spec` such as 429=0.1,503=0.05,reset=0.02,latency=20ms")
 	fl.Int64Var(&opts.Seed, "seed", 1, "Seed of the fault injection")
-	fl.BoolVarP(&opts.Verbose, "verbose", "v", false, "Log one line per request on stderr")
+	fl.BoolVar(&opts.Verbose, "verbose", false, "Log one line per request on stderr")
 	output.AddFlag(cmd, &opts.Output)
 	return cmd
 }

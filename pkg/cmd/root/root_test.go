@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 )
@@ -54,6 +55,41 @@ func TestEveryCommandAcceptsOutput(t *testing.T) {
 	walk(cmd)
 	if n < 40 {
 		t.Errorf("walked %d commands; the tree looks incomplete", n)
+	}
+}
+
+// TestShortFlags holds every command to the short flags of the house style:
+// -o, -L and -y, besides -h for --help and the root's -v for --version, which
+// every cobra CLI has. A short flag is a name taken from every verb below it,
+// so each new one is a decision, not a habit.
+func TestShortFlags(t *testing.T) {
+	ios, _, _, _ := iostreams.Test()
+	cmd := NewCmdRoot(newFactory(ios))
+	initCompletionCmd(cmd)
+	allowed := map[string]string{"o": "output", "L": "limit", "y": "yes", "h": "help"}
+	n := 0
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+		c.InitDefaultHelpFlag()
+		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
+			n++
+			if f.Shorthand == "" {
+				return
+			}
+			if c == cmd && f.Shorthand == "v" && f.Name == "version" {
+				return
+			}
+			if allowed[f.Shorthand] != f.Name {
+				t.Errorf("%s: -%s, --%s: short flags are only -o, -L and -y", c.CommandPath(), f.Shorthand, f.Name)
+			}
+		})
+	}
+	walk(cmd)
+	if n < 100 {
+		t.Errorf("checked %d flags; the tree looks incomplete", n)
 	}
 }
 
