@@ -100,3 +100,81 @@ func TestWriteJUnitWellFormed(t *testing.T) {
 		t.Errorf("times: suite %s, step 1 %s", doc.Suites[0].Time, c[0].Time)
 	}
 }
+
+// Files with the same base name in different directories, or the same
+// name: written in each, would be testsuites of one name, which CI systems
+// merge or overwrite: each gets the file it came from, and only those.
+func TestUniqueNames(t *testing.T) {
+	load := func(path, name string) *Scenario {
+		t.Helper()
+		src := "steps:\n  - tweet: x\n    from: \"@a\"\n"
+		if name != "" {
+			src = "name: " + name + "\n" + src
+		}
+		s, err := Load(path, []byte(src), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	scs := []*Scenario{
+		load("a/checkout.yaml", ""),
+		load("b/checkout.yaml", ""),
+		load("gift.yaml", ""),
+		load("x/launch.yaml", "Launch"),
+		load("y/other.yaml", "Launch"),
+		load("a/checkout.yaml", ""),
+		load("refunds.yaml", "Refunds"),
+	}
+	id := scs[1].Steps[0].Tweet.ID
+	UniqueNames(scs)
+	var names []string
+	for _, s := range scs {
+		names = append(names, s.Name)
+	}
+	want := []string{
+		"checkout (a/checkout.yaml)",
+		"checkout (b/checkout.yaml)",
+		"gift",
+		"Launch (x/launch.yaml)",
+		"Launch (y/other.yaml)",
+		"checkout (a/checkout.yaml, run 2)",
+		"Refunds",
+	}
+	if strings.Join(names, "|") != strings.Join(want, "|") {
+		t.Errorf("names\n%q\nwant\n%q", names, want)
+	}
+	if got := scs[1].Steps[0].Tweet.ID; got != id {
+		t.Errorf("tweet ID %q changed to %q", id, got)
+	}
+
+	var reports []Report
+	for _, s := range scs {
+		reports = append(reports, NotRun(s, "not run"))
+	}
+	var buf bytes.Buffer
+	if err := WriteJUnit(&buf, reports); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Suites []struct {
+			Name  string `xml:"name,attr"`
+			Cases []struct {
+				Classname string `xml:"classname,attr"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for i, s := range doc.Suites {
+		if seen[s.Name] {
+			t.Errorf("two testsuites named %q", s.Name)
+		}
+		seen[s.Name] = true
+		if s.Name != want[i] || len(s.Cases) != 1 || s.Cases[0].Classname != want[i] {
+			t.Errorf("testsuite %d: %+v, want name and classname %q", i, s, want[i])
+		}
+	}
+}

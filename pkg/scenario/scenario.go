@@ -134,6 +134,38 @@ func LoadFile(path string) (*Scenario, error) {
 	})
 }
 
+// UniqueNames gives scenarios of one run that share a name (files with the
+// same base name in different directories, or the same name: written in
+// each) names of their own, by adding the file as given: "checkout
+// (a/checkout.yaml)". CI systems key JUnit testsuites by name and merge or
+// overwrite those that share one. A file given twice is told apart by its
+// run: "checkout (a/checkout.yaml, run 2)". Names no other scenario has are
+// kept as they are, and tweet IDs stay those derived from the written name.
+func UniqueNames(scs []*Scenario) {
+	count := map[string]int{}
+	for _, s := range scs {
+		count[s.Name]++
+	}
+	used := map[string]bool{}
+	for _, s := range scs {
+		if count[s.Name] == 1 {
+			used[s.Name] = true
+		}
+	}
+	for _, s := range scs {
+		if count[s.Name] == 1 {
+			continue
+		}
+		base := s.Name + " (" + label(filepath.ToSlash(s.Path))
+		name := base + ")"
+		for n := 2; used[name]; n++ {
+			name = fmt.Sprintf("%s, run %d)", base, n)
+		}
+		used[name] = true
+		s.Name = name
+	}
+}
+
 // Load parses a scenario held in data; path names it in errors, and
 // readFile reads the payload files its steps name (nil refuses them).
 func Load(path string, data []byte, readFile func(name string) ([]byte, error)) (*Scenario, error) {

@@ -56,7 +56,9 @@ Every step runs, whatever failed before it. The results table goes to
 standard output (-o json: one object with every scenario and step), a
 summary line and the failures to standard error, and --junit FILE writes a
 JUnit XML report (one testsuite per scenario, one testcase per step) that CI
-systems render.
+systems render. Scenarios that share a name (checkout.yaml in two
+directories) are told apart everywhere by their file: "checkout
+(a/checkout.yaml)".
 
 Exit status: 0 when every step passed; 7 when any step failed (an
 expectation not met, or a step that could not run); 3 when a scenario file
@@ -150,6 +152,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		}
 		scs = append(scs, s)
 	}
+	scenario.UniqueNames(scs)
 	cfg, err := opts.Config()
 	if err != nil {
 		return err
