@@ -760,7 +760,7 @@ func accounts(ms []tweet.Entity) []tweet.Entity {
 func (e *Engine) gift(ctx context.Context, id string, tw Tweet, o offer.Resolved, mentions []tweet.Entity) (Result, change, error) {
 	a, l, reason, err := e.eligibility(ctx, tw, o)
 	if err != nil || reason != "" {
-		return rejected(o, reason, tw.From), change{}, err
+		return giftRejected(o, reason, tw.From), change{}, err
 	}
 	seen := map[string]bool{strings.ToLower(o.Tag): true, a.key(): true}
 	var recipients []string
@@ -773,9 +773,9 @@ func (e *Engine) gift(ctx context.Context, id string, tw Tweet, o offer.Resolved
 		recipients = append(recipients, m.Value)
 	}
 	if len(recipients) == 0 {
-		return rejected(o, ReasonNoRecipient, tw.From), change{}, nil
+		return giftRejected(o, ReasonNoRecipient, tw.From), change{}, nil
 	}
-	r := Result{Outcome: Gifted, Offer: strp(o.Tag), Currency: strp(o.Price.Currency)}
+	r := Result{Outcome: Gifted, Offer: strp(o.Tag), Currency: strp(o.Price.Currency), Gifts: make([]Gift, 0, len(recipients))}
 	var ch change
 	declined, replayed := 0, 0
 	var sent []string
@@ -854,6 +854,14 @@ func ignored(reason string) Result {
 
 func rejected(o offer.Resolved, reason, from string) Result {
 	return Result{Outcome: Rejected, Reason: strp(reason), Offer: strp(o.Tag), Reply: replyRejected(from, o, reason)}
+}
+
+// giftRejected is a gift tweet refused before any recipient was reached: a
+// gift tweet still, so its gifts are there, empty.
+func giftRejected(o offer.Resolved, reason, from string) Result {
+	r := rejected(o, reason, from)
+	r.Gifts = []Gift{}
+	return r
 }
 
 func pendingResult(o offer.Resolved, p Pending, reason string) Result {

@@ -2,6 +2,7 @@ package shop
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -699,5 +700,50 @@ func TestAuthorisationReleasedElsewhere(t *testing.T) {
 	}
 	if sold, _, err := f.store.Counts(f.eng.pid(f.eng.offers[0]), "alice"); err != nil || sold != 1 {
 		t.Fatalf("sold %d %v, want 1", sold, err)
+	}
+}
+
+// Every gift tweet has "gifts" in its JSON, [] when it was refused before any
+// recipient was reached, also when it comes back as a duplicate from the
+// state; no other tweet has the key.
+func TestGiftsKey(t *testing.T) {
+	f := newFixture(t, []offer.Offer{
+		{GiftHandle: "tweetacoffee", Name: "Coffee", Price: "5.00"},
+		{GiftHandle: "tweetacake", Name: "Cake", Price: "7.00", Countries: []string{"CA"}},
+		{Hashtag: "BuyMug", Name: "Mug", Price: "9.00"},
+	}, []buyer.Buyer{{Handle: "@alice", Card: "visa"}, {Handle: "@bob", Card: "visa"}})
+	for _, tc := range []struct {
+		id, from, text string
+		outcome        string
+		gifts          string // the "gifts" value as JSON; "" for no key
+	}{
+		{"1", "@alice", "@tweetacoffee to @bob", Gifted, `[{"to":"@bob",`},
+		{"2", "@alice", "@tweetacoffee to me", Rejected, `[]`},
+		{"3", "@zed", "@tweetacoffee to @bob", Rejected, `[]`},
+		{"4", "@alice", "@tweetacake to @bob", Rejected, `[]`},
+		{"2", "@alice", "@tweetacoffee to me", Rejected, `[]`}, // a duplicate, read from the state
+		{"5", "@alice", "#BuyMug", Purchased, ""},
+		{"6", "@zed", "#BuyMug", Rejected, ""},
+		{"7", "@alice", "hello @bob", Ignored, ""},
+		{"8", "@alice", "RT @tweetacoffee to @bob", Ignored, ""},
+	} {
+		r := f.tweet(t, tc.id, tc.from, tc.text, t0)
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		gifts, ok := m["gifts"]
+		switch {
+		case r.Outcome != tc.outcome:
+			t.Errorf("%s %q: outcome %s, want %s", tc.from, tc.text, r.Outcome, tc.outcome)
+		case tc.gifts == "" && ok:
+			t.Errorf("%s %q: has gifts %s, want no key", tc.from, tc.text, gifts)
+		case tc.gifts != "" && !strings.HasPrefix(string(gifts), tc.gifts):
+			t.Errorf("%s %q: gifts %s, want %s…", tc.from, tc.text, gifts, tc.gifts)
+		}
 	}
 }

@@ -59,7 +59,11 @@ type Result struct {
 	Reply         string    `json:"reply"`
 	Duplicate     bool      `json:"duplicate"`
 	ConfirmBy     *string   `json:"confirm_by,omitempty"`
-	Gifts         []Gift    `json:"gifts,omitempty"`
+	// Gifts is one entry per recipient of a gift tweet, and empty, not nil,
+	// for a gift tweet refused before any recipient was reached (such as an
+	// unlinked sender, or no recipient): every gift tweet has "gifts", []
+	// then, and no other tweet has it.
+	Gifts []Gift `json:"gifts,omitzero"`
 }
 
 // Gift is one recipient's part of a gift tweet.
