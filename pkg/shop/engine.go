@@ -366,20 +366,35 @@ func (e *Engine) decide(ctx context.Context, id string, tw Tweet) (Result, chang
 	}
 	parsed := tweet.Parse(tw.Text)
 
+	// The first offer the tweet names that is not on sale: the tweet is
+	// refused for it only when nothing else in it can be done.
+	var inactive offer.Resolved
 	// A gift: the first mention is a gift offer's handle.
 	if mentions := accounts(parsed.Mentions); len(mentions) > 0 {
 		if o, ok := e.findGift(mentions[0].Value); ok {
-			return e.gift(ctx, id, tw, o, mentions)
+			if o.Active(tw.At) {
+				return e.gift(ctx, id, tw, o, mentions)
+			}
+			inactive = o
 		}
 	}
-	// A confirmation hashtag, then a purchase hashtag, in tweet order.
+	// A confirmation hashtag, or a purchase hashtag of an offer on sale, in
+	// tweet order.
 	for _, h := range parsed.Hashtags {
 		if o, ok := e.findConfirm(h.Value); ok {
 			return e.confirm(ctx, id, tw, o)
 		}
 		if o, ok := e.findPurchase(h.Value); ok {
-			return e.purchase(ctx, id, tw, o, h.Value)
+			if o.Active(tw.At) {
+				return e.purchase(ctx, id, tw, o, h.Value)
+			}
+			if inactive.Tag == "" {
+				inactive = o
+			}
 		}
+	}
+	if inactive.Tag != "" {
+		return rejected(inactive, ReasonOfferInactive, tw.From), change{}, nil
 	}
 	return ignored(ReasonNoOffer), change{}, nil
 }

@@ -747,3 +747,48 @@ func TestGiftsKey(t *testing.T) {
 		}
 	}
 }
+
+// The first offer named that is on sale decides a tweet naming several;
+// one that has ended, not started or been archived does not stand in its
+// way. Only a tweet whose every offer is off sale is refused, for the first.
+func TestFirstOfferOnSaleDecides(t *testing.T) {
+	offers := []offer.Offer{
+		{Hashtag: "BuyMug", Name: "Mug", Price: "9.00"},
+		{Hashtag: "BuyOld", Name: "Old", Price: "3.00", Ends: "2020-01-01T00:00:00Z"},
+		{Hashtag: "BuySoon", Name: "Soon", Price: "3.00", Starts: "2030-01-01T00:00:00Z"},
+		{Hashtag: "BuyGone", Name: "Gone", Price: "3.00", Archived: true},
+		{Hashtag: "BuyKindle", Name: "Kindle", Price: "149.99", Confirm: &offer.Confirm{Hashtag: "ConfirmKindle", Window: "15m"}},
+		{GiftHandle: "oldcoffee", Name: "Old Coffee", Price: "5.00", Ends: "2020-01-01T00:00:00Z"},
+	}
+	f := newFixture(t, offers, []buyer.Buyer{{Handle: "@alice", Card: "visa"}, {Handle: "@bob", Card: "visa"}})
+	for i, tc := range []struct {
+		from, text             string
+		outcome, reason, offer string
+	}{
+		{"alice", "#BuyOld #BuyMug", Purchased, "", "BuyMug"},
+		{"alice", "#BuySoon #BuyGone #buymug", Purchased, "", "BuyMug"},
+		{"alice", "#BuyMug #BuyOld", Purchased, "", "BuyMug"},
+		{"alice", "#BuyOld #BuyKindle", AwaitingConfirmation, "", "BuyKindle"},
+		{"alice", "#BuyOld #BuySoon", Rejected, ReasonOfferInactive, "BuyOld"},
+		{"alice", "#BuySoon #BuyOld #BuyGone", Rejected, ReasonOfferInactive, "BuySoon"},
+		{"alice", "#BuyGone", Rejected, ReasonOfferInactive, "BuyGone"},
+		// A confirmation hashtag decides where it stands.
+		{"bob", "#BuyOld #ConfirmKindle", Rejected, ReasonNoPending, "BuyKindle"},
+		// A gift offer off sale gives way as a hashtag does, and is named
+		// when nothing else is on sale: it comes first.
+		{"alice", "@oldcoffee to @bob #BuyMug", Purchased, "", "BuyMug"},
+		{"alice", "@oldcoffee to @bob #BuyOld", Rejected, ReasonOfferInactive, "oldcoffee"},
+		// Who may buy is checked for the offer that decides.
+		{"stranger", "#BuyOld", Rejected, ReasonOfferInactive, "BuyOld"},
+		{"stranger", "#BuyOld #BuyMug", Rejected, ReasonNotLinked, "BuyMug"},
+	} {
+		r := f.tweet(t, fmt.Sprint("off", i), tc.from, tc.text, t0)
+		if r.Outcome != tc.outcome || Str(r.Reason) != tc.reason || Str(r.Offer) != tc.offer {
+			t.Errorf("@%s %q: %s %q for %q, want %s %q for %q (reply %q)", tc.from, tc.text,
+				r.Outcome, Str(r.Reason), Str(r.Offer), tc.outcome, tc.reason, tc.offer, r.Reply)
+		}
+		if r.Outcome == Rejected && !strings.Contains(r.Reply, "@"+tc.from+" ") {
+			t.Errorf("%q: reply %q", tc.text, r.Reply)
+		}
+	}
+}

@@ -51,6 +51,14 @@ whose first mention is a gift handle ("@tweetacoffee to @friend", or "hey
 other than the sender. The tweet's time is --at (default: the payload's created_at,
 else now), never the clock during processing, so runs are reproducible.
 
+A tweet does one thing. A gift tweet buys the gift while its offer is on
+sale. Otherwise the hashtags are read in order, compared as Twitter compares
+them (case and width do not matter: #buybluemug is #BuyBlueMug), and the first
+that can act decides: a confirmation hashtag, or the purchase hashtag of an
+offer on sale. Offers that have ended, have not started or are archived are
+passed over; a tweet that names no offer on sale is rejected offer_inactive,
+for the first offer it names.
+
 TEXT may be - to read it from standard input. With --file, the tweet is read
 from a Twitter API v2 Tweet, a v1.1 Tweet, an Account Activity payload
 (tweet_create_events) or a plain {"id","from","text","created_at"} object.
