@@ -366,9 +366,11 @@ func (e *Engine) decide(ctx context.Context, id string, tw Tweet) (Result, chang
 	}
 	parsed := tweet.Parse(tw.Text)
 
-	// The first offer the tweet names that is not on sale: the tweet is
-	// refused for it only when nothing else in it can be done.
+	// Offers the tweet names that cannot act: the first off sale, and the
+	// first on sale. When nothing in the tweet can act, it is answered for
+	// the first on sale, or refused for the first off sale.
 	var inactive offer.Resolved
+	var waiting passedOver
 	// A gift: the first mention is a gift offer's handle.
 	if mentions := accounts(parsed.Mentions); len(mentions) > 0 {
 		if o, ok := e.findGift(mentions[0].Value); ok {
@@ -378,25 +380,86 @@ func (e *Engine) decide(ctx context.Context, id string, tw Tweet) (Result, chang
 			inactive = o
 		}
 	}
-	// A confirmation hashtag, or a purchase hashtag of an offer on sale, in
-	// tweet order.
-	for _, h := range parsed.Hashtags {
+	// In tweet order, the first hashtag that can act decides: a confirmation
+	// hashtag whose purchase waits for it, or a purchase hashtag of an offer
+	// on sale that the buyer is not already waiting to confirm. Whether a
+	// hashtag can act is looked up only when another could stand in for it.
+	tags := parsed.Hashtags
+	for i, h := range tags {
+		more := i < len(tags)-1 || waiting.o.Tag != ""
 		if o, ok := e.findConfirm(h.Value); ok {
+			if more {
+				ok, err := e.toCapture(tw, o)
+				if err != nil {
+					return Result{}, change{}, err
+				}
+				if !ok {
+					waiting.or(passedOver{o: o, confirm: true})
+					continue
+				}
+			}
 			return e.confirm(ctx, id, tw, o)
 		}
 		if o, ok := e.findPurchase(h.Value); ok {
-			if o.Active(tw.At) {
-				return e.purchase(ctx, id, tw, o, h.Value)
+			if !o.Active(tw.At) {
+				if inactive.Tag == "" {
+					inactive = o
+				}
+				continue
 			}
-			if inactive.Tag == "" {
-				inactive = o
+			if o.ConfirmTag != "" && more {
+				ok, err := e.awaiting(tw, o)
+				if err != nil {
+					return Result{}, change{}, err
+				}
+				if ok {
+					waiting.or(passedOver{o: o, typed: h.Value})
+					continue
+				}
 			}
+			return e.purchase(ctx, id, tw, o, h.Value)
 		}
 	}
-	if inactive.Tag != "" {
+	switch {
+	case waiting.confirm:
+		return e.confirm(ctx, id, tw, waiting.o)
+	case waiting.o.Tag != "":
+		return e.purchase(ctx, id, tw, waiting.o, waiting.typed)
+	case inactive.Tag != "":
 		return rejected(inactive, ReasonOfferInactive, tw.From), change{}, nil
 	}
 	return ignored(ReasonNoOffer), change{}, nil
+}
+
+// passedOver is a hashtag of an offer on sale that could not act: a
+// confirmation with no purchase waiting for it (confirm), or a purchase
+// already waiting for its confirmation (typed as typed).
+type passedOver struct {
+	o       offer.Resolved
+	confirm bool
+	typed   string
+}
+
+// or keeps p unless a hashtag was passed over before it.
+func (w *passedOver) or(p passedOver) {
+	if w.o.Tag == "" {
+		*w = p
+	}
+}
+
+// toCapture reports whether a confirmation of o tweeted now would capture:
+// the buyer has a purchase of o waiting for it, made before this tweet and
+// whose window is still open.
+func (e *Engine) toCapture(tw Tweet, o offer.Resolved) (bool, error) {
+	p, ok, err := e.store.PendingFor(strings.ToLower(tw.From), e.pid(o))
+	return ok && !tw.At.Before(p.At) && !tw.At.After(p.Deadline), err
+}
+
+// awaiting reports whether a purchase of o tweeted now would find one
+// already waiting for its confirmation, and only remind the buyer of it.
+func (e *Engine) awaiting(tw Tweet, o offer.Resolved) (bool, error) {
+	p, ok, err := e.store.PendingFor(strings.ToLower(tw.From), e.pid(o))
+	return ok && !tw.At.After(p.Deadline), err
 }
 
 func isRetweetText(text string) bool {

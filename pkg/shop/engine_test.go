@@ -792,3 +792,91 @@ func TestFirstOfferOnSaleDecides(t *testing.T) {
 		}
 	}
 }
+
+// Confirmation hashtags among others: the first hashtag that can act
+// decides, so a confirmation finds the purchase waiting for it wherever it
+// stands, and one with nothing to confirm gives way to a hashtag that can
+// act. A tweet confirms one purchase.
+func TestConfirmationAmongHashtags(t *testing.T) {
+	confirm := func(tag string) *offer.Confirm { return &offer.Confirm{Hashtag: tag, Window: "15m"} }
+	offers := []offer.Offer{
+		{Hashtag: "BuyMug", Name: "Mug", Price: "9.00"},
+		{Hashtag: "BuyOld", Name: "Old", Price: "3.00", Ends: "2020-01-01T00:00:00Z"},
+		{Hashtag: "BuyKindle", Name: "Kindle", Price: "149.99", Confirm: confirm("ConfirmKindle")},
+		{Hashtag: "BuyTab", Name: "Tab", Price: "99.00", Confirm: confirm("ConfirmTab")},
+	}
+	var buyers []buyer.Buyer
+	for _, h := range []string{"alice", "bob", "carol", "dave", "erin", "frank"} {
+		buyers = append(buyers, buyer.Buyer{Handle: "@" + h, Card: "visa"})
+	}
+	f := newFixture(t, offers, buyers)
+	pi := map[string]string{} // buyer/offer -> payment intent awaiting confirmation
+	for i, tc := range []struct {
+		from, text             string
+		after                  time.Duration
+		outcome, reason, offer string
+	}{
+		// Both hashtags of a purchase waiting: it is confirmed, where the
+		// purchase hashtag alone would only remind the buyer of it.
+		{"alice", "#BuyKindle", 0, AwaitingConfirmation, "", "BuyKindle"},
+		{"alice", "#BuyKindle #ConfirmKindle", time.Minute, Confirmed, "", "BuyKindle"},
+		{"alice", "#BuyKindle", 2 * time.Minute, AwaitingConfirmation, "", "BuyKindle"},
+		{"alice", "#BuyKindle", 3 * time.Minute, AwaitingConfirmation, ReasonAlreadyPending, "BuyKindle"},
+		// Nothing waiting yet: the purchase hashtag starts the purchase.
+		{"bob", "#BuyKindle #ConfirmKindle", 0, AwaitingConfirmation, "", "BuyKindle"},
+		// A confirmation with nothing waiting gives way to the next one.
+		{"bob", "#ConfirmTab #ConfirmKindle", time.Minute, Confirmed, "", "BuyKindle"},
+		// Two purchases waiting: the first confirmation hashtag confirms
+		// its own; the other keeps waiting.
+		{"carol", "#BuyTab", 0, AwaitingConfirmation, "", "BuyTab"},
+		{"carol", "#BuyKindle", 0, AwaitingConfirmation, "", "BuyKindle"},
+		{"carol", "#ConfirmKindle #ConfirmTab", time.Minute, Confirmed, "", "BuyKindle"},
+		{"carol", "#ConfirmTab", 2 * time.Minute, Confirmed, "", "BuyTab"},
+		// A confirmation with nothing to confirm gives way to a purchase,
+		// and is answered when nothing else can act.
+		{"dave", "#ConfirmKindle #BuyMug", 0, Purchased, "", "BuyMug"},
+		{"dave", "#ConfirmKindle #ConfirmTab", 0, Rejected, ReasonNoPending, "BuyKindle"},
+		{"dave", "#BuyOld #ConfirmTab", 0, Rejected, ReasonNoPending, "BuyTab"},
+		// A purchase waiting gives way to a hashtag that can act, and is
+		// recalled when none can; an offer off sale is named last.
+		{"erin", "#BuyKindle", 0, AwaitingConfirmation, "", "BuyKindle"},
+		{"erin", "#BuyKindle #BuyOld", time.Minute, AwaitingConfirmation, ReasonAlreadyPending, "BuyKindle"},
+		{"erin", "#BuyOld #BuyKindle #ConfirmTab", time.Minute, AwaitingConfirmation, ReasonAlreadyPending, "BuyKindle"},
+		{"erin", "#BuyKindle #BuyMug", 2 * time.Minute, Purchased, "", "BuyMug"},
+		{"erin", "#ConfirmKindle", 3 * time.Minute, Confirmed, "", "BuyKindle"},
+		// Past its window, a purchase cannot be confirmed: the purchase
+		// hashtag after the confirmation starts again.
+		{"frank", "#BuyKindle", 0, AwaitingConfirmation, "", "BuyKindle"},
+		{"frank", "#ConfirmKindle #BuyKindle", 20 * time.Minute, AwaitingConfirmation, "", "BuyKindle"},
+		{"frank", "#ConfirmKindle", 21 * time.Minute, Confirmed, "", "BuyKindle"},
+	} {
+		r := f.tweet(t, fmt.Sprint("c", i), tc.from, tc.text, t0.Add(tc.after))
+		if r.Outcome != tc.outcome || Str(r.Reason) != tc.reason || Str(r.Offer) != tc.offer {
+			t.Fatalf("@%s %q: %s %q for %q, want %s %q for %q (reply %q)", tc.from, tc.text,
+				r.Outcome, Str(r.Reason), Str(r.Offer), tc.outcome, tc.reason, tc.offer, r.Reply)
+		}
+		k := tc.from + "/" + tc.offer
+		switch {
+		case r.Outcome == AwaitingConfirmation && r.Reason == nil:
+			pi[k] = Str(r.PaymentIntent)
+		case r.Outcome == AwaitingConfirmation || r.Outcome == Confirmed:
+			if Str(r.PaymentIntent) != pi[k] {
+				t.Fatalf("@%s %q: payment %s, want the one waiting, %s", tc.from, tc.text, Str(r.PaymentIntent), pi[k])
+			}
+		}
+	}
+	// Each purchase confirmed or paid was captured once, and only alice's
+	// last purchase waits.
+	captured := 0
+	for _, c := range f.charges(t) {
+		if c.AmountCaptured > 0 {
+			captured++
+		}
+	}
+	if captured != 8 {
+		t.Fatalf("%d charges captured, want 8", captured)
+	}
+	if ps, err := f.eng.Pending(); err != nil || len(ps) != 1 || ps[0].PaymentIntent != pi["alice/BuyKindle"] {
+		t.Fatalf("pending %+v %v, want alice's last purchase", ps, err)
+	}
+}

@@ -54,10 +54,14 @@ else now), never the clock during processing, so runs are reproducible.
 A tweet does one thing. A gift tweet buys the gift while its offer is on
 sale. Otherwise the hashtags are read in order, compared as Twitter compares
 them (case and width do not matter: #buybluemug is #BuyBlueMug), and the first
-that can act decides: a confirmation hashtag, or the purchase hashtag of an
-offer on sale. Offers that have ended, have not started or are archived are
-passed over; a tweet that names no offer on sale is rejected offer_inactive,
-for the first offer it names.
+that can act decides: a confirmation hashtag whose purchase waits for it, or
+the purchase hashtag of an offer on sale that is not already waiting for its
+confirmation. So "#BuyKindle #ConfirmKindle" confirms a purchase waiting, and
+a tweet with two confirmation hashtags confirms one purchase. When nothing
+can act, the tweet is answered for the first offer it names that is on sale
+(already_pending, no_pending_purchase), and only when every offer it names
+has ended, has not started or is archived is it rejected offer_inactive, for
+the first.
 
 TEXT may be - to read it from standard input. With --file, the tweet is read
 from a Twitter API v2 Tweet, a v1.1 Tweet, an Account Activity payload
