@@ -834,13 +834,19 @@ func accounts(ms []tweet.Entity) []tweet.Entity {
 	return out
 }
 
-// gift buys the gift offer o for each account mentioned after the first.
+// gift buys the gift offer o for each account mentioned after the first,
+// other than the sender and the merchant.
 func (e *Engine) gift(ctx context.Context, id string, tw Tweet, o offer.Resolved, mentions []tweet.Entity) (Result, change, error) {
 	a, l, reason, err := e.eligibility(ctx, tw, o)
 	if err != nil || reason != "" {
 		return giftRejected(o, reason, tw.From), change{}, err
 	}
+	// Neither the sender, the gift handle nor the merchant receives a gift:
+	// "@tweetacoffee to @friend, thanks @bluemugco!" is one gift.
 	seen := map[string]bool{strings.ToLower(o.Tag): true, a.key(): true}
+	if e.merchant != "" {
+		seen[e.merchant] = true
+	}
 	var recipients []string
 	for _, m := range mentions[1:] {
 		k := strings.ToLower(m.Value)

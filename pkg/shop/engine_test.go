@@ -880,3 +880,24 @@ func TestConfirmationAmongHashtags(t *testing.T) {
 		t.Fatalf("pending %+v %v, want alice's last purchase", ps, err)
 	}
 }
+
+// The merchant is never a gift's recipient, however it is spelt: a sender
+// who thanks it in a gift tweet pays for the friends' gifts only.
+func TestGiftLeavesOutMerchant(t *testing.T) {
+	f := newFixture(t, []offer.Offer{{GiftHandle: "tweetacoffee", Name: "Coffee", Price: "5.00"}},
+		[]buyer.Buyer{{Handle: "@alice", Card: "visa"}})
+	r := f.tweet(t, "1", "alice", "@tweetacoffee to @bob and @carol, thanks @Shop!", t0)
+	var to []string
+	for _, g := range r.Gifts {
+		to = append(to, g.To)
+	}
+	if r.Outcome != Gifted || r.Amount != 1000 || !reflect.DeepEqual(to, []string{"@bob", "@carol"}) {
+		t.Fatalf("gift: %s %d to %v, want gifted 1000 to @bob and @carol", r.Outcome, r.Amount, to)
+	}
+	if r := f.tweet(t, "2", "alice", "@tweetacoffee to @SHOP", t0); r.Outcome != Rejected || Str(r.Reason) != ReasonNoRecipient {
+		t.Fatalf("gift to the merchant alone: %+v", r)
+	}
+	if n := len(f.charges(t)); n != 2 {
+		t.Fatalf("%d charges, want 2", n)
+	}
+}

@@ -48,7 +48,7 @@ a purchase hashtag charges a linked buyer's card; an offer with a confirmation
 hashtag authorises first and captures when the buyer confirms in time; a tweet
 whose first mention is a gift handle ("@tweetacoffee to @friend", or "hey
 @tweetacoffee to @friend") buys a gift for each account it mentions after it,
-other than the sender. The tweet's time is --at (default: the payload's created_at,
+other than the sender and the merchant. The tweet's time is --at (default: the payload's created_at,
 else now), never the clock during processing, so runs are reproducible.
 
 A tweet does one thing. A gift tweet buys the gift while its offer is on
