@@ -80,7 +80,7 @@ func replyRejected(to string, o offer.Resolved, reason string) string {
 		case ReasonSoldOut:
 			return fmt.Sprintf("@%s Sorry, %s is sold out.", to, name)
 		case ReasonLimitReached:
-			return fmt.Sprintf("@%s You have reached the limit of %d %s per buyer.", to, o.PerBuyerLimit, name)
+			return fmt.Sprintf("@%s You have reached the limit for %s: %d per buyer.", to, name, o.PerBuyerLimit)
 		case ReasonOfferInactive:
 			return fmt.Sprintf("@%s Sorry, %s is not on sale right now.", to, name)
 		case ReasonNoPending:
