@@ -196,24 +196,8 @@ var (
 // ID stay locked, as in Process. then may run on the state file's writer: it
 // must be quick and must not wait for the engine.
 func (e *Engine) ProcessThen(ctx context.Context, tw Tweet, then func(Result, error)) error {
-	if strings.TrimSpace(tw.ID) == "" {
-		return fmt.Errorf("%w: a tweet needs an id", ErrBadTweet)
-	}
-	if len(tw.ID) > MaxTweetIDLength {
-		return fmt.Errorf("%w: tweet id %q is %d bytes long, over %d", ErrBadTweet, truncateID(tw.ID), len(tw.ID), MaxTweetIDLength)
-	}
-	from, err := e.author(tw)
+	from, err := e.check(tw)
 	if err != nil {
-		return err
-	}
-	if tw.At.IsZero() {
-		return fmt.Errorf("%w: tweet %s has no time", ErrBadTweet, tw.ID)
-	}
-	if tw.At.Before(minTweetTime) || tw.At.After(maxTweetTime) {
-		return fmt.Errorf("%w: tweet %s is dated %s, outside the times a payment can carry (%d to %d)",
-			ErrBadTweet, tw.ID, tw.At.UTC().Format(time.RFC3339), minTweetTime.Year(), maxTweetTime.Year())
-	}
-	if err := checkText(tw); err != nil {
 		return err
 	}
 	tw.From = from
@@ -256,6 +240,40 @@ func (e *Engine) ProcessThen(ctx context.Context, tw Tweet, then func(Result, er
 		then(r, nil)
 	})
 	return nil
+}
+
+// Check returns the error, wrapping ErrBadTweet, with which Process would
+// refuse tw before doing anything, or nil. It reads no state and makes no
+// payment: the caller of a payload of several tweets checks them all
+// first, so that a bad one refuses the payload before any is charged.
+func (e *Engine) Check(tw Tweet) error {
+	_, err := e.check(tw)
+	return err
+}
+
+// check is Check; it returns the username of tw's author.
+func (e *Engine) check(tw Tweet) (string, error) {
+	if strings.TrimSpace(tw.ID) == "" {
+		return "", fmt.Errorf("%w: a tweet needs an id", ErrBadTweet)
+	}
+	if len(tw.ID) > MaxTweetIDLength {
+		return "", fmt.Errorf("%w: tweet id %q is %d bytes long, over %d", ErrBadTweet, truncateID(tw.ID), len(tw.ID), MaxTweetIDLength)
+	}
+	from, err := e.author(tw)
+	if err != nil {
+		return "", err
+	}
+	if tw.At.IsZero() {
+		return "", fmt.Errorf("%w: tweet %s has no time", ErrBadTweet, tw.ID)
+	}
+	if tw.At.Before(minTweetTime) || tw.At.After(maxTweetTime) {
+		return "", fmt.Errorf("%w: tweet %s is dated %s, outside the times a payment can carry (%d to %d)",
+			ErrBadTweet, tw.ID, tw.At.UTC().Format(time.RFC3339), minTweetTime.Year(), maxTweetTime.Year())
+	}
+	if err := checkText(tw); err != nil {
+		return "", err
+	}
+	return from, nil
 }
 
 // truncateID shortens a tweet ID too long to be quoted whole in a message.

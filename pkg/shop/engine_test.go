@@ -901,3 +901,36 @@ func TestGiftLeavesOutMerchant(t *testing.T) {
 		t.Fatalf("%d charges, want 2", n)
 	}
 }
+
+// TestCheck: Check refuses what Process would refuse as a bad tweet, with
+// the same error, and records and charges nothing; a good tweet passes.
+func TestCheck(t *testing.T) {
+	f := newFixture(t, []offer.Offer{{Hashtag: "BuyMug", Name: "Mug", Price: "9.00"}},
+		[]buyer.Buyer{{Handle: "@alice", Card: "visa", UserID: "5"}})
+	ctx := context.Background()
+	for _, tw := range []Tweet{
+		{ID: "unknown", AuthorID: "6", Text: "#BuyMug", At: t0},
+		{ID: "", From: "alice", Text: "#BuyMug", At: t0},
+		{ID: "notime", From: "alice", Text: "#BuyMug"},
+		{ID: "long", From: "alice", Text: "#BuyMug " + strings.Repeat("a", 300), At: t0},
+		{ID: "name", From: "not a name", Text: "#BuyMug", At: t0},
+	} {
+		err := f.eng.Check(tw)
+		if !errors.Is(err, ErrBadTweet) {
+			t.Errorf("%s: Check = %v, want ErrBadTweet", tw.ID, err)
+			continue
+		}
+		if _, perr := f.eng.Process(ctx, tw); perr == nil || perr.Error() != err.Error() {
+			t.Errorf("%s: Check says %q, Process %v", tw.ID, err, perr)
+		}
+	}
+	if err := f.eng.Check(Tweet{ID: "good", AuthorID: "5", Text: "#BuyMug", At: t0}); err != nil {
+		t.Errorf("good tweet: Check = %v", err)
+	}
+	if _, ok, err := f.store.Result("good"); ok || err != nil {
+		t.Errorf("Check recorded a result (%v)", err)
+	}
+	if n := len(f.charges(t)); n != 0 {
+		t.Errorf("%d charges after checks", n)
+	}
+}

@@ -66,6 +66,15 @@ type Recorder interface {
 	ProcessThen(ctx context.Context, tw shop.Tweet, then func(shop.Result, error)) error
 }
 
+// A Checker is a Processor that can tell, before processing anything,
+// whether it would refuse a tweet as bad (as shop.Engine can). The tweets
+// of a line are all checked before any is processed, so that a line refused
+// as bad has charged nothing.
+type Checker interface {
+	Processor
+	Check(tw shop.Tweet) error
+}
+
 // Options tune Run. The zero value of each field means its default.
 type Options struct {
 	// Concurrency bounds the tweets processed at once (default 8); with a
@@ -735,6 +744,14 @@ func process(ctx, work context.Context, p Processor, o Options, j job, finish fu
 			return
 		}
 		sts = append(sts, st)
+	}
+	if c, ok := p.(Checker); ok && len(sts) > 1 {
+		for _, st := range sts {
+			if err := c.Check(st); err != nil {
+				finish(fail(tweetErr(j.n, st.ID, err)))
+				return
+			}
+		}
 	}
 	rec, async := p.(Recorder)
 	async = async && len(sts) == 1

@@ -625,3 +625,51 @@ func TestRunInterruptedWhileWaitingForInput(t *testing.T) {
 		t.Fatal("Run still waits for input 5s after it was interrupted")
 	}
 }
+
+// checkingEngine is a Checker over fakeEngine: it refuses the tweets the
+// fake would refuse as bad without processing them.
+type checkingEngine struct{ *fakeEngine }
+
+func (e checkingEngine) Check(tw shop.Tweet) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.bad[tw.ID] {
+		return fmt.Errorf("%w: too long", shop.ErrBadTweet)
+	}
+	return nil
+}
+
+// TestRunBadTweetInALineChargesNothing: a line of several tweets, one of
+// which the engine would refuse, is a bad line before any of its tweets is
+// processed, whichever comes first; the other lines run.
+func TestRunBadTweetInALineChargesNothing(t *testing.T) {
+	event := func(id string) string {
+		return `{"id_str":"` + id + `","text":"#BuyMug","user":{"id_str":"9","screen_name":"u9"},"created_at":"Mon Nov 24 10:00:00 +0000 2026"}`
+	}
+	input := `{"for_user_id":"1","tweet_create_events":[` + event("a1") + `,` + event("a2") + `]}` + "\n" +
+		`{"for_user_id":"1","tweet_create_events":[` + event("b1") + `,` + event("b2") + `]}` + "\n" +
+		plainLine(3) + "\n"
+	eng := checkingEngine{newFake()}
+	eng.bad["a2"] = true
+	got, sum, err := collect(t, input, eng, Options{Concurrency: 2})
+	if !errors.Is(err, ErrBadLines) {
+		t.Fatalf("err = %v, want ErrBadLines", err)
+	}
+	eng.mu.Lock()
+	defer eng.mu.Unlock()
+	if eng.seen["a1"] != 0 || eng.seen["a2"] != 0 {
+		t.Errorf("tweets of the bad line processed: %v", eng.seen)
+	}
+	if eng.seen["b1"] != 1 || eng.seen["b2"] != 1 || eng.seen["t3"] != 1 {
+		t.Errorf("processed %v, want b1, b2 and t3", eng.seen)
+	}
+	if len(got) != 3 || !got[0].Bad || len(got[0].Results) != 0 || !strings.Contains(got[0].Err.Error(), "line 1: bad tweet") {
+		t.Fatalf("lines %+v", got)
+	}
+	if sum.BadLines != 1 || sum.Tweets != 3 || sum.Charged["usd"] != 300 {
+		t.Errorf("summary %+v", sum)
+	}
+}
+
+// The engine checks a line's tweets before processing any of them.
+var _ Checker = (*shop.Engine)(nil)

@@ -74,7 +74,8 @@ json). A progress bar goes to standard error when it is a terminal, and a
 summary (outcomes, amounts per currency, bad lines) at the end. A bad line
 (not JSON, not a tweet, over 1 MiB, no author or time, or a v2 Tweet whose
 author_id no buyer has as user_id, without includes.users) is reported on
-standard error with its line number and counted; --fail-fast stops there.
+standard error with its line number and counted, and none of its tweets is
+processed, though it holds good ones too; --fail-fast stops there.
 On Ctrl-C the tweets in flight finish, the summary is printed and the
 command exits 130; run it again to continue.
 

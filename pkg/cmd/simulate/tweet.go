@@ -143,6 +143,15 @@ func tweetRun(ctx context.Context, opts *TweetOptions) error {
 	if err != nil {
 		return err
 	}
+	// A payload whose tweets cannot all be processed is refused before any
+	// of them is charged.
+	if len(tweets) > 1 {
+		for _, tw := range tweets {
+			if err := eng.Check(tw); err != nil {
+				return err
+			}
+		}
+	}
 	var results []shop.Result
 	var procErr error
 	for _, tw := range tweets {
