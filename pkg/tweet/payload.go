@@ -69,6 +69,7 @@ func ReadPayloadFormat(data []byte, format string) ([]Tweet, error) {
 
 // readPayload is ReadPayloadFormat; fast lets it try readPlainFast.
 func readPayload(data []byte, format string, fast bool) ([]Tweet, error) {
+	data = TrimBOM(data)
 	switch format {
 	case "", FormatAuto, FormatPlain, FormatV2, FormatV1, FormatActivity:
 	default:
@@ -132,6 +133,16 @@ func readPayload(data []byte, format string, fast bool) ([]Tweet, error) {
 	default:
 		return readActivity(top)
 	}
+}
+
+// bom is the UTF-8 encoding of U+FEFF, the byte order mark.
+var bom = []byte("\xef\xbb\xbf")
+
+// TrimBOM returns b without the UTF-8 byte order mark it starts with, if
+// any. Editors on Windows (Notepad, Excel's "UTF-8" CSV and text) start the
+// files they save with one; JSON and tweets may not start with U+FEFF.
+func TrimBOM(b []byte) []byte {
+	return bytes.TrimPrefix(b, bom)
 }
 
 // loneSurrogate reports whether data, JSON, escapes half of a UTF-16

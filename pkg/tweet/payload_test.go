@@ -167,3 +167,32 @@ func TestPayloadEncoding(t *testing.T) {
 		}
 	}
 }
+
+// TestReadPayloadBOM: a payload saved with a UTF-8 byte order mark reads as
+// the same payload without it, on the fast path and the general one.
+func TestReadPayloadBOM(t *testing.T) {
+	for _, p := range []string{
+		`{"id":"1","from":"@alice","text":"#BuyBlueMug","created_at":"2026-11-24T10:00:00Z"}`,
+		`{"id_str":"2","text":"a &amp; b","user":{"id_str":"8","screen_name":"eve"}}`,
+		`{"data":{"id":"3","text":"hi","author_id":"5"}}`,
+	} {
+		want, err := ReadPayload([]byte(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, fast := range []bool{true, false} {
+			got, err := readPayload([]byte("\ufeff"+p), FormatAuto, fast)
+			if err != nil {
+				t.Errorf("%s with a BOM (fast %v): %v", p, fast, err)
+				continue
+			}
+			check(t, got, want)
+		}
+	}
+	if _, err := ReadPayload([]byte("\ufeff")); err == nil || !strings.Contains(err.Error(), "empty payload") {
+		t.Errorf("a BOM alone: %v, want empty payload", err)
+	}
+	if got := string(TrimBOM([]byte("\ufeff\ufeffx"))); got != "\ufeffx" {
+		t.Errorf("TrimBOM removed more than one mark: %q", got)
+	}
+}

@@ -230,7 +230,7 @@ func readTweets(opts *TweetOptions) ([]shop.Tweet, error) {
 			if err != nil {
 				return nil, err
 			}
-			text = strings.TrimRight(string(b), "\n")
+			text = strings.TrimRight(string(tweet.TrimBOM(b)), "\r\n")
 		}
 		return []shop.Tweet{fromText(opts, text)}, nil
 	}

@@ -80,7 +80,7 @@ func parseRun(_ context.Context, opts *ParseOptions) error {
 		if len(b) > maxInput {
 			return fmt.Errorf("%w: input is larger than 1 MiB", tweet.ErrParse)
 		}
-		text = strings.TrimSuffix(strings.TrimSuffix(string(b), "\n"), "\r")
+		text = strings.TrimSuffix(strings.TrimSuffix(string(tweet.TrimBOM(b)), "\n"), "\r")
 	}
 	if len(text) > maxInput {
 		return fmt.Errorf("%w: input is larger than 1 MiB", tweet.ErrParse)
