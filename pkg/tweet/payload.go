@@ -60,9 +60,10 @@ func ReadPayload(data []byte) ([]Tweet, error) {
 
 // ReadPayloadFormat reads the tweets of a payload of the given format: auto,
 // plain, v2, v1 or activity. A plain object, a v2 bare tweet and a v1.1 tweet
-// hold one tweet; a v2 response holds one or several ("data" may be an array)
-// and an Account Activity payload any number, possibly none. Errors wrap
-// ErrPayload and say what is wrong.
+// hold one tweet; a v2 response holds any number ("data" may be an array,
+// and a page of search results with none has no "data") and an Account
+// Activity payload any number (none when it holds other events, such as
+// favorite_events). Errors wrap ErrPayload and say what is wrong.
 func ReadPayloadFormat(data []byte, format string) ([]Tweet, error) {
 	return readPayload(data, format, true)
 }
@@ -219,7 +220,7 @@ func detectFormat(top map[string]json.RawMessage) string {
 		return FormatV1
 	case has(top, "from"):
 		return FormatPlain
-	case has(top, "author_id") || has(top, "edit_history_tweet_ids") || has(top, "referenced_tweets"):
+	case has(top, "author_id") || has(top, "edit_history_tweet_ids") || has(top, "referenced_tweets") || has(top, "meta"):
 		return FormatV2
 	}
 	return ""
@@ -428,15 +429,25 @@ func readV2(top map[string]json.RawMessage, whole []byte) ([]Tweet, error) {
 			return nil, err
 		}
 		users = includes.Users
+	} else if has(top, "meta") && !has(top, "text") {
+		// A search or timeline page with nothing in it has no data at
+		// all: {"meta":{"result_count":0}}.
+		var meta struct {
+			ResultCount *int `json:"result_count"`
+		}
+		if err := decodeField(top, "meta", &meta); err != nil {
+			return nil, err
+		}
+		if meta.ResultCount == nil || *meta.ResultCount != 0 {
+			return nil, fmt.Errorf("%w: v2 response without data (and meta.result_count is not 0)", ErrPayload)
+		}
+		return []Tweet{}, nil
 	} else {
 		var one v2Tweet
 		if err := json.Unmarshal(whole, &one); err != nil {
 			return nil, fieldError("tweet", err)
 		}
 		tweets = []v2Tweet{one}
-	}
-	if len(tweets) == 0 {
-		return nil, fmt.Errorf("%w: v2 payload holds no tweet", ErrPayload)
 	}
 	out := make([]Tweet, 0, len(tweets))
 	for i, v := range tweets {
@@ -547,7 +558,15 @@ func readActivity(top map[string]json.RawMessage) ([]Tweet, error) {
 	}
 	raw, ok := top["tweet_create_events"]
 	if !ok {
-		return nil, fmt.Errorf("%w: Account Activity payload without tweet_create_events", ErrPayload)
+		// The other events of the subscribed account (favorite_events,
+		// follow_events, direct_message_events, ...) come in payloads of
+		// their own, which hold no tweet.
+		for k := range top {
+			if strings.HasSuffix(k, "_events") {
+				return []Tweet{}, nil
+			}
+		}
+		return nil, fmt.Errorf("%w: Account Activity payload without tweet_create_events or other events", ErrPayload)
 	}
 	var events []json.RawMessage
 	if err := json.Unmarshal(raw, &events); err != nil {

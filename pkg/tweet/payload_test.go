@@ -85,6 +85,12 @@ func TestReadPayloadShapes(t *testing.T) {
 		{"v1 full_text, numeric id only", "auto", `{"id":1850000000000000101,"full_text":"a &amp;amp; b","user":{"id":12,"screen_name":"Jack"}}`,
 			[]Tweet{{ID: "1850000000000000101", Text: "a &amp; b", From: "Jack", AuthorID: "12", Format: FormatV1}}},
 		{"empty activity", "auto", `{"for_user_id":"2244994945","tweet_create_events":[]}`, []Tweet{}},
+		{"activity of favorites", "auto", `{"for_user_id":"1","favorite_events":[{"id":"a1","favorited_status":{"id_str":"5","text":"#BuyBlueMug","user":{"screen_name":"x"}}}]}`, []Tweet{}},
+		{"activity of follows", "activity", `{"for_user_id":"1","follow_events":[{"type":"follow"}]}`, []Tweet{}},
+		{"activity of tweets and follows", "auto", `{"for_user_id":"1","follow_events":[{"type":"follow"}],"tweet_create_events":[{"id_str":"3","text":"hi","user":{"id_str":"8","screen_name":"eve"}}]}`,
+			[]Tweet{{ID: "3", Text: "hi", From: "eve", AuthorID: "8", Format: FormatActivity, ForUserID: "1"}}},
+		{"v2 empty search page", "auto", `{"meta":{"result_count":0}}`, []Tweet{}},
+		{"v2 empty data", "v2", `{"data":[],"meta":{"result_count":0}}`, []Tweet{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,7 +123,10 @@ func TestReadPayloadErrors(t *testing.T) {
 		{"v2 no text", "auto", `{"data":{"id":"1","author_id":"2"}}`, "missing text"},
 		{"v1 no user", "v1", `{"id_str":"1","text":"hi"}`, "missing author"},
 		{"v1 bad time", "auto", `{"id_str":"1","text":"hi","user":{"screen_name":"a"},"created_at":"2018-10-10"}`, "created_at"},
-		{"activity without events", "auto", `{"for_user_id":"1","favorite_events":[]}`, "without tweet_create_events"},
+		{"activity without events", "auto", `{"for_user_id":"1","user_has_blocked":"false"}`, "without tweet_create_events or other events"},
+		{"activity forced on a v1 tweet", "activity", `{"id_str":"1","text":"hi","user":{"screen_name":"a"}}`, "without tweet_create_events"},
+		{"v2 page without data", "auto", `{"meta":{"result_count":3}}`, "without data"},
+		{"v2 meta of the wrong type", "auto", `{"meta":{"result_count":"none"}}`, "field meta"},
 		{"activity bad event", "activity", `{"for_user_id":"1","tweet_create_events":[{"text":"hi"}]}`, "tweet_create_events[0]"},
 		{"too deep", "auto", deep, "nested deeper than 64"},
 		{"too big", "auto", big, "over the 1048576-byte limit"},

@@ -57,8 +57,10 @@ func NewCmdStream(f *cmdutil.Factory, runF func(context.Context, *StreamOptions)
 		Long: `Run a stream of tweets, one JSON object per line, through the purchase
 engine: each line a plain {"id","from","text","created_at"} object, a
 Twitter API v2 Tweet, a v1.1 Tweet or an Account Activity payload (the shape
-is detected per line unless --format says). Reads FILE, or standard input
-when FILE is - or absent.
+is detected per line unless --format says). A line may hold several
+tweets, or none (an Account Activity payload of likes or follows, an empty
+page of search results). Reads FILE, or standard input when FILE is - or
+absent.
 
 Tweets run --concurrency at a time (tweets of one buyer stay in order),
 at most --rate of them (per second, minute or hour: 50/s, 300/m, 10/h). A
