@@ -495,6 +495,7 @@ type v1Tweet struct {
 	CreatedAt            string     `json:"created_at"`
 	Text                 *string    `json:"text"`
 	FullText             *string    `json:"full_text"`
+	Truncated            bool       `json:"truncated"`
 	InReplyToStatusIDStr flexString `json:"in_reply_to_status_id_str"`
 	InReplyToUserIDStr   flexString `json:"in_reply_to_user_id_str"`
 	User                 *struct {
@@ -517,18 +518,31 @@ func readV1(raw []byte, format string) (Tweet, error) {
 		return Tweet{}, fieldError("tweet", err)
 	}
 	var text string
+	cut := false // text is cut short
 	switch {
 	case v.ExtendedTweet != nil && v.ExtendedTweet.FullText != "":
 		text = v.ExtendedTweet.FullText
 	case v.FullText != nil:
 		text = *v.FullText
 	case v.Text != nil:
-		text = *v.Text
+		text, cut = *v.Text, v.Truncated
 	default:
 		return Tweet{}, fmt.Errorf("%w: v1.1 tweet: missing text", ErrPayload)
 	}
 	if v.User == nil || v.User.ScreenName == "" {
 		return Tweet{}, fmt.Errorf("%w: v1.1 tweet: missing author (user.screen_name)", ErrPayload)
+	}
+	rs := bytes.TrimSpace(v.RetweetedStatus)
+	retweet := len(rs) > 0 && !bytes.Equal(rs, []byte("null"))
+	if cut && !retweet {
+		// The text is cut at 140 characters and ends with a link to the
+		// tweet: a hashtag after the cut would go unseen.
+		id := v.IDStr
+		if id == "" {
+			id = v.ID
+		}
+		return Tweet{}, fmt.Errorf("%w: v1.1 tweet %s: truncated (\"truncated\": true) and no extended_tweet.full_text or full_text gives the whole text; "+
+			"fetch it with tweet_mode=extended", ErrPayload, id)
 	}
 	text = htmlUnescaper.Replace(text)
 	t := Tweet{ID: string(v.IDStr), From: StripAt(v.User.ScreenName), AuthorID: string(v.User.IDStr),
@@ -539,8 +553,7 @@ func readV1(raw []byte, format string) (Tweet, error) {
 	if t.AuthorID == "" {
 		t.AuthorID = string(v.User.ID)
 	}
-	rs := bytes.TrimSpace(v.RetweetedStatus)
-	t.Retweet = (len(rs) > 0 && !bytes.Equal(rs, []byte("null"))) || isRTText(text)
+	t.Retweet = retweet || isRTText(text)
 	if v.CreatedAt != "" {
 		ts, err := time.Parse(time.RubyDate, v.CreatedAt)
 		if err != nil {
