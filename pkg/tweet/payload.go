@@ -289,12 +289,47 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 		*f = flexString(s)
 		return nil
 	}
-	var n json.Number
-	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("want a string or a number, got %s", truncate(string(b), 20))
+	// An ID is a string or an integer: 1.85e18 is some other number
+	// rounded to 3 digits (a tool that read the ID as a float), not an ID.
+	// An UnmarshalTypeError gets its field's path from encoding/json.
+	if !isInteger(b) {
+		return &json.UnmarshalTypeError{Value: jsonValueKind(b), Type: flexStringType}
 	}
-	*f = flexString(n.String())
+	*f = flexString(b)
 	return nil
+}
+
+var flexStringType = reflect.TypeFor[flexString]()
+
+// isInteger reports whether b, a JSON value, is an integer written in
+// digits, with an optional minus sign.
+func isInteger(b []byte) bool {
+	b = bytes.TrimPrefix(b, []byte("-"))
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// jsonValueKind names the kind of the JSON value b, as encoding/json does in
+// an UnmarshalTypeError.
+func jsonValueKind(b []byte) string {
+	switch b[0] {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case 't', 'f':
+		return "bool"
+	case '"':
+		return "string"
+	}
+	return "number " + truncate(string(b), 24)
 }
 
 func truncate(s string, n int) string {
@@ -304,18 +339,39 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
-func fieldError(field string, err error) error {
+// fieldError explains err, from decoding the value at path (such as
+// "data[1]", or "" for the whole payload), naming the field at fault: the
+// path followed by the field encoding/json found wrong inside it, such as
+// data[1].text or user.screen_name.
+func fieldError(path string, err error) error {
 	var ute *json.UnmarshalTypeError
 	if errors.As(err, &ute) {
+		field := path
+		switch {
+		case ute.Field == "":
+		case path == "":
+			field = ute.Field
+		default:
+			field = path + "." + ute.Field
+		}
+		if field == "" {
+			return fmt.Errorf("%w: expected %s, got a JSON %s", ErrPayload, jsonKind(ute.Type), ute.Value)
+		}
 		return fmt.Errorf("%w: field %s: expected %s, got a JSON %s", ErrPayload, field, jsonKind(ute.Type), ute.Value)
 	}
-	return fmt.Errorf("%w: field %s: %s", ErrPayload, field, err.Error())
+	if path == "" {
+		return fmt.Errorf("%w: %s", ErrPayload, err.Error())
+	}
+	return fmt.Errorf("%w: field %s: %s", ErrPayload, path, err.Error())
 }
 
 // jsonKind names a Go type the way a JSON payload's author knows it.
 func jsonKind(t reflect.Type) string {
 	if t == nil {
 		return "a value"
+	}
+	if t == flexStringType {
+		return "a string or an integer"
 	}
 	switch t.Kind() {
 	case reflect.String:
@@ -411,16 +467,24 @@ func readV2(top map[string]json.RawMessage, whole []byte) ([]Tweet, error) {
 	var users []v2User
 	if raw, ok := top["data"]; ok {
 		raw = bytes.TrimSpace(raw)
-		var err error
 		if len(raw) > 0 && raw[0] == '[' {
-			err = json.Unmarshal(raw, &tweets)
+			// One tweet at a time, so that an error names its index.
+			var items []json.RawMessage
+			if err := json.Unmarshal(raw, &items); err != nil {
+				return nil, fieldError("data", err)
+			}
+			tweets = make([]v2Tweet, len(items))
+			for i, item := range items {
+				if err := json.Unmarshal(item, &tweets[i]); err != nil {
+					return nil, fieldError(fmt.Sprintf("data[%d]", i), err)
+				}
+			}
 		} else {
 			var one v2Tweet
-			err = json.Unmarshal(raw, &one)
+			if err := json.Unmarshal(raw, &one); err != nil {
+				return nil, fieldError("data", err)
+			}
 			tweets = []v2Tweet{one}
-		}
-		if err != nil {
-			return nil, fieldError("data", err)
 		}
 		var includes struct {
 			Users []v2User `json:"users"`
@@ -445,7 +509,7 @@ func readV2(top map[string]json.RawMessage, whole []byte) ([]Tweet, error) {
 	} else {
 		var one v2Tweet
 		if err := json.Unmarshal(whole, &one); err != nil {
-			return nil, fieldError("tweet", err)
+			return nil, fieldError("", err)
 		}
 		tweets = []v2Tweet{one}
 	}
@@ -515,7 +579,7 @@ var htmlUnescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&")
 func readV1(raw []byte, format string) (Tweet, error) {
 	var v v1Tweet
 	if err := json.Unmarshal(raw, &v); err != nil {
-		return Tweet{}, fieldError("tweet", err)
+		return Tweet{}, fieldError("", err)
 	}
 	var text string
 	cut := false // text is cut short
