@@ -425,13 +425,29 @@ func readPlain(top map[string]json.RawMessage) (Tweet, error) {
 	}
 	t := Tweet{ID: string(id), From: StripAt(from), Text: *text, Format: FormatPlain, Retweet: isRTText(*text)}
 	if created != "" {
-		ts, err := time.Parse(time.RFC3339, created)
+		ts, err := parseCreatedAt(created)
 		if err != nil {
-			return Tweet{}, fmt.Errorf("%w: created_at %q is not an RFC 3339 time", ErrPayload, created)
+			return Tweet{}, fmt.Errorf("%w: %w", ErrPayload, err)
 		}
 		t.CreatedAt = ts.UTC()
 	}
 	return t, nil
+}
+
+// parseCreatedAt reads the time of a tweet in either form the API gives it,
+// in every payload shape: RFC 3339, as v2 and most tools write it
+// ("2026-11-24T10:00:00.000Z", any offset, with or without fractions of a
+// second), or v1.1's ("Mon Nov 24 10:00:00 +0000 2026"). A v1.1 tweet that
+// went through another tool, or a plain line copied from one, may hold the
+// other form than its shape's.
+func parseCreatedAt(s string) (time.Time, error) {
+	if ts, err := time.Parse(time.RFC3339, s); err == nil {
+		return ts, nil
+	}
+	if ts, err := time.Parse(time.RubyDate, s); err == nil {
+		return ts, nil
+	}
+	return time.Time{}, fmt.Errorf("created_at %q is not an RFC 3339 time (2026-11-24T10:00:00Z) or one like v1.1's (Mon Nov 24 10:00:00 +0000 2026)", s)
 }
 
 // StripAt returns handle without its leading '@' or '＠', keeping its case.
@@ -542,9 +558,9 @@ func readV2(top map[string]json.RawMessage, whole []byte) ([]Tweet, error) {
 			}
 		}
 		if v.CreatedAt != "" {
-			ts, err := time.Parse(time.RFC3339, v.CreatedAt)
+			ts, err := parseCreatedAt(v.CreatedAt)
 			if err != nil {
-				return nil, fmt.Errorf("%w: v2 tweet %d: created_at %q is not an RFC 3339 time", ErrPayload, i, v.CreatedAt)
+				return nil, fmt.Errorf("%w: v2 tweet %d: %w", ErrPayload, i, err)
 			}
 			t.CreatedAt = ts.UTC()
 		}
@@ -619,9 +635,9 @@ func readV1(raw []byte, format string) (Tweet, error) {
 	}
 	t.Retweet = retweet || isRTText(text)
 	if v.CreatedAt != "" {
-		ts, err := time.Parse(time.RubyDate, v.CreatedAt)
+		ts, err := parseCreatedAt(v.CreatedAt)
 		if err != nil {
-			return Tweet{}, fmt.Errorf("%w: v1.1 tweet: created_at %q is not like %q", ErrPayload, v.CreatedAt, time.RubyDate)
+			return Tweet{}, fmt.Errorf("%w: v1.1 tweet: %w", ErrPayload, err)
 		}
 		t.CreatedAt = ts.UTC()
 	}
