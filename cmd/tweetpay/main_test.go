@@ -3,9 +3,12 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -81,8 +84,10 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"exitcode": cmdExitCode,
-			"emuserve": cmdEmuServe,
+			"exitcode":  cmdExitCode,
+			"emuserve":  cmdEmuServe,
+			"stripeapi": cmdStripeAPI,
+			"envjson":   cmdEnvJSON,
 		},
 	})
 }
@@ -178,6 +183,54 @@ func cmdEmuServe(ts *testscript.TestScript, neg bool, args []string) {
 			ts.Logf("emuserve: server did not stop on SIGINT")
 		}
 	})
+}
+
+// cmdStripeAPI sends one request to a Stripe-compatible API with the test key,
+// as a merchant would from the dashboard or curl, and writes the answer's body
+// to stdout: `stripeapi DELETE $URL/v1/customers/$CUS`. Arguments after the
+// URL are form fields, name=value. A status of 400 or more fails the command.
+func cmdStripeAPI(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 2 {
+		ts.Fatalf("usage: stripeapi METHOD URL [name=value...]")
+	}
+	form := url.Values{}
+	for _, kv := range args[2:] {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			ts.Fatalf("stripeapi: %q is not name=value", kv)
+		}
+		form.Add(k, v)
+	}
+	req, err := http.NewRequest(args[0], args[1], strings.NewReader(form.Encode()))
+	ts.Check(err)
+	req.Header.Set("Authorization", "Bearer "+ts.Getenv("TWEETPAY_TEST_KEY"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := (&http.Client{Timeout: 30 * time.Second}).Do(req)
+	ts.Check(err)
+	body, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	ts.Check(err)
+	fmt.Fprintf(ts.Stdout(), "%s\n", body)
+	if failed := res.StatusCode >= 400; failed != neg {
+		ts.Fatalf("stripeapi: %s %s: status %d", args[0], args[1], res.StatusCode)
+	}
+}
+
+// cmdEnvJSON sets VAR to a string field of the JSON object in FILE:
+// `envjson CUS link.json customer`.
+func cmdEnvJSON(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 3 {
+		ts.Fatalf("usage: envjson VAR FILE FIELD")
+	}
+	var obj map[string]any
+	if err := json.Unmarshal([]byte(ts.ReadFile(args[1])), &obj); err != nil {
+		ts.Fatalf("envjson: %s: %v", args[1], err)
+	}
+	v, ok := obj[args[2]].(string)
+	if !ok {
+		ts.Fatalf("envjson: %s has no string field %q", args[1], args[2])
+	}
+	ts.Setenv(args[0], v)
 }
 
 func fileExists(p string) bool {

@@ -100,6 +100,10 @@ type Customer struct {
 	Name                 string
 	DefaultPaymentMethod string
 	Metadata             map[string]string
+	// Replayed is set when a creation was answered from its idempotency
+	// key, used before: the answer is the Customer as it was created then,
+	// which may have been deleted since.
+	Replayed bool
 }
 
 // PaymentMethod is a card.

@@ -91,7 +91,24 @@ func Link(ctx context.Context, gw payment.Gateway, a Account) (Linked, error) {
 		if err != nil {
 			return Linked{}, fmt.Errorf("create customer of @%s: %w", a.Handle, err)
 		}
-		out, err := putCard(ctx, gw, a, c, Linked{Customer: c.ID, Created: true, Changed: true})
+		var out Linked
+		if c.Replayed {
+			// The key was used before: by a link in another process since
+			// FindCustomer, whose Customer is listed now, or by an earlier
+			// link whose Customer was deleted since (by hand, say). The
+			// attach and the update that completed that link would be
+			// replayed too, and the buyer linked to a deleted Customer.
+			found, ok, ferr := gw.FindCustomer(ctx, email)
+			if ferr != nil {
+				return Linked{}, fmt.Errorf("find customer of @%s: %w", a.Handle, ferr)
+			}
+			if ok {
+				return putCard(ctx, gw, a, found, Linked{Customer: found.ID})
+			}
+			err = customerGoneError{fmt.Errorf("customer %s of @%s: %w: it was deleted", c.ID, a.Handle, payment.ErrNotFound)}
+		} else {
+			out, err = putCard(ctx, gw, a, c, Linked{Customer: c.ID, Created: true, Changed: true})
+		}
 		switch {
 		case err == nil:
 			return out, nil
@@ -106,7 +123,7 @@ func Link(ctx context.Context, gw payment.Gateway, a Account) (Linked, error) {
 			key += ":after:" + c.ID
 			continue
 		case customerGone(err):
-			return Linked{}, fmt.Errorf("link @%s: card %s failed to link before, and the customers created for it then were deleted; "+
+			return Linked{}, fmt.Errorf("link @%s: the customers created for card %s before were deleted (by a link that failed, or by hand); "+
 				"link another card, or this one again in 24 hours: %w", a.Handle, a.Card.Input, err)
 		}
 		return Linked{}, undoCreate(ctx, gw, c.ID, err)

@@ -54,7 +54,7 @@ func TestLinkRefusedCardLeavesNoCustomer(t *testing.T) {
 		if want := "No such PaymentMethod: 'pm_card_nope'"; i < 2 && !strings.Contains(err.Error(), want) {
 			t.Errorf("link %d: %v, want %q", i+1, err, want)
 		}
-		if want := "card pm_card_nope failed to link before"; i == 2 && !strings.Contains(err.Error(), want) {
+		if want := "the customers created for card pm_card_nope before were deleted"; i == 2 && !strings.Contains(err.Error(), want) {
 			t.Errorf("link %d: %v, want %q", i+1, err, want)
 		}
 		if n := f.customers(t); n != 0 {
@@ -134,5 +134,33 @@ func TestLinkChecksFirst(t *testing.T) {
 		if _, err := Link(context.Background(), gw, a); !errors.Is(err, buyer.ErrInvalid) {
 			t.Errorf("%+v: %v, want invalid buyer", a, err)
 		}
+	}
+}
+
+// TestLinkAfterCustomerDeleted: a linked buyer whose Customer was deleted
+// (from the dashboard, say) is linked to a new Customer by the next link,
+// though the creation key of the first link still replays the deleted one,
+// and the attach and update that completed it would be replayed too.
+func TestLinkAfterCustomerDeleted(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	ctx := context.Background()
+	a := Account{Handle: "bob", Card: mustCard(t, "visa")}
+	first, err := Link(ctx, f.gw, a)
+	if err != nil || !first.Created {
+		t.Fatalf("first link: %+v %v", first, err)
+	}
+	if err := f.gw.DeleteCustomer(ctx, first.Customer); err != nil {
+		t.Fatal(err)
+	}
+	l, err := Link(ctx, f.gw, a)
+	if err != nil || !l.Created || !l.Attached || l.Customer == first.Customer {
+		t.Fatalf("link after the deletion: %+v %v, want a new customer other than %s", l, err, first.Customer)
+	}
+	c, found, err := f.gw.FindCustomer(ctx, CustomerEmail("bob"))
+	if err != nil || !found || c.ID != l.Customer || c.DefaultPaymentMethod != l.PaymentMethod {
+		t.Fatalf("customer %+v (%v, %v), want %+v", c, found, err, l)
+	}
+	if again, err := Link(ctx, f.gw, a); err != nil || again.Changed || again.Customer != l.Customer {
+		t.Fatalf("link again: %+v %v, want nothing changed on %s", again, err, l.Customer)
 	}
 }

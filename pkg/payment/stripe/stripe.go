@@ -521,7 +521,9 @@ func (g *Gateway) CreateCustomer(ctx context.Context, c payment.Customer, key st
 	if err := g.do(ctx, http.MethodPost, "/v1/customers", cp, &sc); err != nil {
 		return payment.Customer{}, err
 	}
-	return sc.customer(), nil
+	c = sc.customer()
+	c.Replayed = sc.LastResponse != nil && sc.LastResponse.Header.Get("Idempotent-Replayed") == "true"
+	return c, nil
 }
 
 // UpdateCustomer sets a customer's name, metadata and default payment method.
