@@ -260,12 +260,28 @@ type Stats struct {
 	IdempotencyKeys int64 `json:"idempotency_keys"`
 }
 
+// EmptyStats is the Stats of a state directory that holds no emulator
+// file yet: every type at 0, without creating anything.
+func EmptyStats(dir string) Stats {
+	var e Emulator
+	e.initTables()
+	st := Stats{Path: filepath.Join(dir, FileName), Objects: map[string]int64{}}
+	for _, k := range e.kinds() {
+		st.Objects[k] = 0
+	}
+	return st
+}
+
+func (e *Emulator) kinds() []string {
+	return []string{e.products.kind, e.prices.kind, e.customers.kind, e.pms.kind,
+		e.pis.kind, e.charges.kind, e.refunds.kind}
+}
+
 // Stats counts the stored objects per type.
 func (e *Emulator) Stats() (Stats, error) {
 	st := Stats{Path: e.db.Path(), Objects: map[string]int64{}}
 	err := e.db.View(func(tx *bolt.Tx) error {
-		for _, k := range []string{e.products.kind, e.prices.kind, e.customers.kind, e.pms.kind,
-			e.pis.kind, e.charges.kind, e.refunds.kind} {
+		for _, k := range e.kinds() {
 			st.Objects[k] = readCount(tx, []byte("count:"+k))
 		}
 		st.IdempotencyKeys = readCount(tx, idemCountKey)

@@ -3,9 +3,12 @@ package emulator
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"syscall"
@@ -322,4 +325,27 @@ func TestMultiProcessLock(t *testing.T) {
 		t.Fatalf("waiting Open: %v", err)
 	}
 	_ = holder.Wait()
+}
+
+// TestEmptyStats: the stats of a state directory with no file are those of a
+// new state, without the directory being created.
+func TestEmptyStats(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	got := EmptyStats(dir)
+	if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("EmptyStats touched %s: %v", dir, err)
+	}
+	e, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	want, err := e.Stats()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want.SizeBytes = 0
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("EmptyStats = %+v, want %+v", got, want)
+	}
 }

@@ -2,7 +2,11 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 
@@ -31,7 +35,9 @@ func NewCmdStatus(f *cmdutil.Factory, runF func(context.Context, *StatusOptions)
 		Use:   "status",
 		Short: "Show what the emulator's and the simulation's state hold",
 		Long: `Show the state directory, the emulator's object counts per type, its file
-size, and the simulation's processed tweets and pending purchases.
+size, and the simulation's processed tweets and pending purchases. A state
+directory that holds no state yet is shown empty ("exists": false with
+-o json) and is not created.
 
 Exit status: 0; 4 when the config file is invalid; 6 if another process
 holds the state (such as a running 'emulator serve').`,
@@ -50,7 +56,9 @@ holds the state (such as a running 'emulator serve').`,
 }
 
 type status struct {
-	StateDir        string           `json:"state_dir"`
+	StateDir string `json:"state_dir"`
+	// Exists is false for a state directory that holds no state yet.
+	Exists          bool             `json:"exists"`
 	Path            string           `json:"path"`
 	SizeBytes       int64            `json:"size_bytes"`
 	Objects         map[string]int64 `json:"objects"`
@@ -69,26 +77,36 @@ func statusRun(_ context.Context, opts *StatusOptions) error {
 	if err != nil {
 		return err
 	}
-	em, err := emulator.Open(cfg.StateDir, emulator.Options{LockTimeout: cfg.LockTimeout})
-	if err != nil {
-		return err
+	// A state that is not there is reported empty, and not created: a
+	// mistyped --state-dir must not leave a new state behind.
+	st := emulator.EmptyStats(cfg.StateDir)
+	emExists := stateFileExists(st.Path)
+	if emExists {
+		em, err := emulator.Open(cfg.StateDir, emulator.Options{LockTimeout: cfg.LockTimeout})
+		if err != nil {
+			return err
+		}
+		st, err = em.Stats()
+		em.Close()
+		if err != nil {
+			return err
+		}
 	}
-	st, err := em.Stats()
-	em.Close()
-	if err != nil {
-		return err
+	var tweets, pending int
+	storeExists := stateFileExists(filepath.Join(cfg.StateDir, shop.StoreFile))
+	if storeExists {
+		store, err := shop.OpenStore(cfg.StateDir, statedb.Options{Timeout: cfg.LockTimeout})
+		if err != nil {
+			return err
+		}
+		tweets, pending, err = store.Stats()
+		store.Close()
+		if err != nil {
+			return err
+		}
 	}
-	store, err := shop.OpenStore(cfg.StateDir, statedb.Options{Timeout: cfg.LockTimeout})
-	if err != nil {
-		return err
-	}
-	tweets, pending, err := store.Stats()
-	store.Close()
-	if err != nil {
-		return err
-	}
-	out := status{StateDir: cfg.StateDir, Path: st.Path, SizeBytes: st.SizeBytes, Objects: st.Objects,
-		IdempotencyKeys: st.IdempotencyKeys, Tweets: tweets, Pending: pending}
+	out := status{StateDir: cfg.StateDir, Exists: emExists || storeExists, Path: st.Path, SizeBytes: st.SizeBytes,
+		Objects: st.Objects, IdempotencyKeys: st.IdempotencyKeys, Tweets: tweets, Pending: pending}
 	if opts.Output == output.JSON {
 		return output.WriteJSON(opts.IO.Out, out)
 	}
@@ -103,9 +121,20 @@ func statusRun(_ context.Context, opts *StatusOptions) error {
 	}
 	rows = append(rows, countRow{"idempotency_keys", st.IdempotencyKeys},
 		countRow{"tweets", int64(tweets)}, countRow{"pending", int64(pending)})
-	fmt.Fprintf(opts.IO.ErrOut, "State %s (emulator file %d bytes)\n", cfg.StateDir, st.SizeBytes)
+	if out.Exists {
+		fmt.Fprintf(opts.IO.ErrOut, "State %s (emulator file %d bytes)\n", cfg.StateDir, st.SizeBytes)
+	} else {
+		fmt.Fprintf(opts.IO.ErrOut, "State %s (none yet: nothing has run with it)\n", cfg.StateDir)
+	}
 	return output.Print(opts.IO, output.Table, rows, []output.Column[countRow]{
 		{Header: "WHAT", Value: func(r countRow) string { return r.what }},
 		{Header: "COUNT", Value: func(r countRow) string { return strconv.FormatInt(r.count, 10) }},
 	})
+}
+
+// stateFileExists reports whether the state file at path may be there: any
+// answer but its absence is left to opening it, which explains it.
+func stateFileExists(path string) bool {
+	_, err := os.Stat(path)
+	return !errors.Is(err, fs.ErrNotExist)
 }
