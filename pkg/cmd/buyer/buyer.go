@@ -4,7 +4,6 @@
 package buyer
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -15,7 +14,6 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/buyer"
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/config"
-	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/payment"
 	"github.com/tweetpay/tweetpay/pkg/yamldoc"
 )
@@ -138,17 +136,6 @@ func editErr(path string, err error) error {
 		return fmt.Errorf("%w: %w; create it first, or check the path", config.ErrInvalid, err)
 	}
 	return err
-}
-
-// confirm asks a yes/no question on the terminal; the default is no.
-func confirm(ios *iostreams.IOStreams, question string) bool {
-	fmt.Fprintf(ios.ErrOut, "%s [y/N] ", question)
-	line, _ := bufio.NewReader(ios.In).ReadString('\n')
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return true
-	}
-	return false
 }
 
 // cardInfo describes a resolved card for people: "visa …4242".

@@ -81,7 +81,7 @@ func unlinkRun(ctx context.Context, opts *UnlinkOptions) error {
 		if err != nil {
 			return err
 		}
-		if !confirm(opts.IO, fmt.Sprintf("Remove buyer %s from %s?", name, cfg.Path)) {
+		if !cmdutil.Confirm(opts.IO, fmt.Sprintf("Remove buyer %s from %s?", name, cfg.Path)) {
 			if opts.Output == output.JSON {
 				return output.WriteJSON(opts.IO.Out, unlinked{Buyer: name, Path: cfg.Path})
 			}

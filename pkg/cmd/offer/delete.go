@@ -1,12 +1,10 @@
 package offer
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -95,11 +93,7 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 		if n := pendingOf(cfg, od.offers[i]); n > 0 {
 			fmt.Fprintln(opts.IO.ErrOut, pendingWarning(name, n))
 		}
-		ok, err := confirm(opts.IO, fmt.Sprintf("Delete offer %s from %s?", name, cfg.Path))
-		if err != nil {
-			return err
-		}
-		if !ok {
+		if !cmdutil.Confirm(opts.IO, fmt.Sprintf("Delete offer %s from %s?", name, cfg.Path)) {
 			if opts.Output == output.JSON {
 				return output.WriteJSON(opts.IO.Out, deleted{Offer: name, Path: cfg.Path})
 			}
@@ -167,18 +161,4 @@ func pendingWarning(name string, n int) string {
 	return fmt.Sprintf("warning: %s of %s await their confirmation hashtag (simulate pending): once the offer is deleted, "+
 		"their confirmations are ignored and simulate expire releases them; offer archive keeps confirmations working",
 		output.Count(n, "purchase", "purchases"), name)
-}
-
-// confirm asks a yes/no question on the terminal; the default is no.
-func confirm(ios *iostreams.IOStreams, question string) (bool, error) {
-	fmt.Fprintf(ios.ErrOut, "%s [y/N] ", question)
-	line, err := bufio.NewReader(ios.In).ReadString('\n')
-	if err != nil && line == "" {
-		return false, nil
-	}
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return true, nil
-	}
-	return false, nil
 }
