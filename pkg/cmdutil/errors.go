@@ -48,6 +48,3 @@ func (e *ExitError) Error() string {
 }
 
 func (e *ExitError) Unwrap() error { return e.Err }
-
-// ErrCancelled is returned when the user declines a confirmation prompt.
-var ErrCancelled = errors.New("cancelled")

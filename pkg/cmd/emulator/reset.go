@@ -1,10 +1,9 @@
 package emulator
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"strings"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
@@ -35,11 +34,17 @@ func NewCmdReset(f *cmdutil.Factory, runF func(context.Context, *ResetOptions) e
 refunds, idempotency keys) and the simulation's state (processed tweets,
 pending purchases, units sold), each in one transaction. tweetpay.yaml is not
 touched. Asks for confirmation on a terminal; elsewhere --yes is required.
+The state is opened before the question is asked, so a state that another
+process holds (such as a running 'emulator serve') is reported first, and is
+not written to between the answer and the wipe. A state directory that holds
+no state yet is left as it is, not created.
 
-With -o json, {"state_dir", "reset"}: the state directory wiped.
+With -o json, {"state_dir", "reset"}: the state directory, and false when
+the wipe was declined.
 
-Exit status: 0 when wiped; 2 without --yes when not interactive; 4 when the
-config file is invalid; 6 if another process holds the state.`,
+Exit status: 0 when wiped, declined or nothing to wipe; 2 without --yes when
+not interactive; 4 when the config file is invalid; 6 if another process
+holds the state.`,
 		Example: `  tweetpay emulator reset --yes`,
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -57,46 +62,67 @@ config file is invalid; 6 if another process holds the state.`,
 	return cmd
 }
 
-func resetRun(_ context.Context, opts *ResetOptions) error {
+func resetRun(_ context.Context, opts *ResetOptions) (err error) {
 	cfg, err := opts.Config()
 	if err != nil {
 		return err
 	}
-	if !opts.Yes {
-		fmt.Fprintf(opts.IO.ErrOut, "Wipe all emulator and simulation state in %s? [y/N] ", cfg.StateDir)
-		line, _ := bufio.NewReader(opts.IO.In).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(line)); a != "y" && a != "yes" {
-			return fmt.Errorf("%w: not confirmed", cmdutil.ErrCancelled)
+	// Both files are opened, and so locked, before the question: a state
+	// that another process holds is reported before anyone is asked, and
+	// nothing is written to it between the answer and the wipe. A file that
+	// is not there is not created.
+	var em *emulator.Emulator
+	if stateFileExists(filepath.Join(cfg.StateDir, emulator.FileName)) {
+		if em, err = emulator.Open(cfg.StateDir, emulator.Options{LockTimeout: cfg.LockTimeout}); err != nil {
+			return err
 		}
+		defer closeInto(&err, em.Close)
 	}
-	em, err := emulator.Open(cfg.StateDir, emulator.Options{LockTimeout: cfg.LockTimeout})
-	if err != nil {
-		return err
+	var store *shop.Store
+	if stateFileExists(filepath.Join(cfg.StateDir, shop.StoreFile)) {
+		if store, err = shop.OpenStore(cfg.StateDir, statedb.Options{Timeout: cfg.LockTimeout}); err != nil {
+			return err
+		}
+		defer closeInto(&err, store.Close)
 	}
-	err = em.Reset()
-	if cerr := em.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
-	}
-	store, err := shop.OpenStore(cfg.StateDir, statedb.Options{Timeout: cfg.LockTimeout})
-	if err != nil {
-		return err
-	}
-	err = store.Reset()
-	if cerr := store.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return err
+	wiped := true
+	switch {
+	case em == nil && store == nil:
+		if opts.Output != output.JSON {
+			fmt.Fprintf(opts.IO.ErrOut, "✓ Nothing to wipe: %s holds no state\n", cfg.StateDir)
+		}
+	case !opts.Yes && !cmdutil.Confirm(opts.IO, fmt.Sprintf("Wipe all emulator and simulation state in %s?", cfg.StateDir)):
+		wiped = false
+		if opts.Output != output.JSON {
+			fmt.Fprintln(opts.IO.ErrOut, "Nothing wiped.")
+		}
+	default:
+		if em != nil {
+			if err := em.Reset(); err != nil {
+				return err
+			}
+		}
+		if store != nil {
+			if err := store.Reset(); err != nil {
+				return err
+			}
+		}
+		if opts.Output != output.JSON {
+			fmt.Fprintf(opts.IO.ErrOut, "✓ Wiped the state in %s\n", cfg.StateDir)
+		}
 	}
 	if opts.Output == output.JSON {
 		return output.WriteJSON(opts.IO.Out, struct {
 			StateDir string `json:"state_dir"`
 			Reset    bool   `json:"reset"`
-		}{cfg.StateDir, true})
+		}{cfg.StateDir, wiped})
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "✓ Wiped the state in %s\n", cfg.StateDir)
 	return nil
+}
+
+// closeInto calls close and keeps its error in *err unless *err is set.
+func closeInto(err *error, close func() error) {
+	if cerr := close(); *err == nil {
+		*err = cerr
+	}
 }
