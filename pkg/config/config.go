@@ -305,6 +305,16 @@ func Load(opts Options) (*Config, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
+	// Settings show the values in effect, as commands use them ("us" from
+	// the environment is US), not as typed.
+	effective := map[string]string{"merchant.handle": c.Merchant.Handle, "merchant.country": c.Merchant.Country,
+		"merchant.currency": c.Merchant.Currency, "merchant.user_id": c.Merchant.UserID,
+		"stripe.backend": c.Backend, "stripe.api_key": c.APIKey, "stripe.api_base": c.APIBase}
+	for i, s := range c.settings {
+		if v, ok := effective[s.Key]; ok {
+			c.settings[i].Value = v
+		}
+	}
 	if c.Exists && c.fileHoldsKey() {
 		if fi, err := os.Stat(c.Path); err == nil && fi.Mode().Perm()&0o077 != 0 {
 			c.Warnings = append(c.Warnings, fmt.Sprintf(

@@ -55,6 +55,11 @@ func TestPrecedence(t *testing.T) {
 		{"empty env is unset", map[string]string{"TWEETPAY_API_BASE": ""}, nil, "stripe.api_base", "http://file.example", SourceFile},
 		{"TWEETPAY_API_KEY before STRIPE_API_KEY", map[string]string{"TWEETPAY_API_KEY": "sk_test_aaaa1111", "STRIPE_API_KEY": "sk_test_bbbb2222"}, nil, "stripe.api_key", "sk_test_aaaa1111", SourceEnv},
 		{"STRIPE_API_KEY alone", map[string]string{"STRIPE_API_KEY": "sk_test_bbbb2222"}, nil, "stripe.api_key", "sk_test_bbbb2222", SourceEnv},
+		// The value shown is the one in effect, not as typed.
+		{"country as used", map[string]string{"TWEETPAY_MERCHANT_COUNTRY": " ca "}, nil, "merchant.country", "CA", SourceEnv},
+		{"currency as used", map[string]string{"TWEETPAY_MERCHANT_CURRENCY": "GBP"}, nil, "merchant.currency", "gbp", SourceEnv},
+		{"backend as used", nil, []string{"--backend", "Stripe"}, "stripe.backend", "stripe", SourceFlag},
+		{"user ID as used", map[string]string{"TWEETPAY_MERCHANT_USER_ID": " 2244994945 "}, nil, "merchant.user_id", "2244994945", SourceEnv},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c, err := load(t, file, tc.env, tc.flags...)
