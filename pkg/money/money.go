@@ -88,16 +88,29 @@ func New(minor int64, cur string) (Amount, error) {
 	return a, nil
 }
 
+// maxMinor is the largest amount of a currency with exp decimals that Stripe
+// accepts: MaxMinor, less its last digit where that digit must be 0.
+func maxMinor(exp int) int64 {
+	if exp == 3 {
+		return MaxMinor - MaxMinor%10
+	}
+	return MaxMinor
+}
+
 func tooLarge(cur string, exp int) error {
 	return fmt.Errorf("%w: too large: Stripe accepts at most %s %s (%d minor units) per charge",
-		ErrInvalid, formatMajor(MaxMinor, exp), cur, int64(MaxMinor))
+		ErrInvalid, formatMajor(maxMinor(exp), exp), cur, maxMinor(exp))
 }
 
 func lastDigit(a Amount) error {
 	down := Amount{Minor: a.Minor - a.Minor%10, Currency: a.Currency}
 	up := Amount{Minor: down.Minor + 10, Currency: a.Currency}
-	return fmt.Errorf("%w: %s %s: Stripe requires the last of the 3 decimals of %s amounts to be 0: write %s or %s",
-		ErrInvalid, a.Major(), a.Currency, a.Currency, down.Major(), up.Major())
+	advice := fmt.Sprintf("write %s or %s", down.Major(), up.Major())
+	if up.Minor > MaxMinor {
+		advice = fmt.Sprintf("write %s, the largest amount Stripe accepts", down.Major())
+	}
+	return fmt.Errorf("%w: %s %s: Stripe requires the last of the 3 decimals of %s amounts to be 0: %s",
+		ErrInvalid, a.Major(), a.Currency, a.Currency, advice)
 }
 
 // Parse reads an amount typed in major units of the currency: digits with an

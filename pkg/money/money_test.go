@@ -68,6 +68,8 @@ func TestParseErrors(t *testing.T) {
 		{"1.255", "kwd", "Stripe requires the last of the 3 decimals of kwd amounts to be 0: write 1.250 or 1.260"},
 		{"1000000", "usd", "too large: Stripe accepts at most 999999.99 usd (99999999 minor units)"},
 		{"100000000", "jpy", "at most 99999999 jpy"},
+		{"100000", "kwd", "too large: Stripe accepts at most 99999.990 kwd (99999990 minor units)"},
+		{"99999.995", "kwd", "write 99999.990, the largest amount Stripe accepts"},
 		{"99999999999999999999999", "usd", "too large"},
 		{"92233720368547758", "usd", "too large"},
 		{"1", "xyz", `unknown currency "xyz"`},
