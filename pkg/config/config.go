@@ -59,6 +59,8 @@ type Setting struct {
 	Source Source `json:"source"`
 	// Origin names the flag, variable or file the value came from.
 	Origin string `json:"origin,omitempty"`
+	// line is the value's line in the file, for SourceFile.
+	line int
 }
 
 // Merchant is the merchant section of the file.
@@ -252,6 +254,7 @@ func Load(opts Options) (*Config, error) {
 			s.Value, _ = env(name)
 		} else if inFile[b.key] {
 			s.Source, s.Origin, s.Value = SourceFile, c.Path, lookupScalar(root, b.key)
+			s.line = lookupNode(root, b.key).Line
 		} else {
 			s.Source, s.Value = SourceDefault, b.deflt
 		}
@@ -459,17 +462,42 @@ func parseFile(path string, data []byte) (*yaml.Node, error) {
 }
 
 func lookupScalar(root *yaml.Node, key string) string {
-	n := root
-	for _, part := range strings.Split(key, ".") {
-		n = mapValue(n, part)
-		if n == nil {
-			return ""
-		}
-	}
-	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
+	n := lookupNode(root, key)
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag == "!!null" {
 		return ""
 	}
 	return n.Value
+}
+
+// lookupNode returns the node of a dotted key, or nil.
+func lookupNode(root *yaml.Node, key string) *yaml.Node {
+	n := root
+	for _, part := range strings.Split(key, ".") {
+		if n = mapValue(n, part); n == nil {
+			return nil
+		}
+	}
+	return n
+}
+
+// where says where the setting key got its value, as the start of a message
+// about it: "tweetpay.yaml:7: ", "$TWEETPAY_BACKEND: ", "--backend: ", or
+// nothing for a default.
+func (c *Config) where(key string) string {
+	for _, s := range c.settings {
+		if s.Key != key {
+			continue
+		}
+		switch s.Source {
+		case SourceFile:
+			return fmt.Sprintf("%s:%d: ", s.Origin, s.line)
+		case SourceEnv:
+			return "$" + s.Origin + ": "
+		case SourceFlag:
+			return s.Origin + ": "
+		}
+	}
+	return ""
 }
 
 func mapValue(n *yaml.Node, key string) *yaml.Node {
@@ -485,36 +513,35 @@ func mapValue(n *yaml.Node, key string) *yaml.Node {
 }
 
 func (c *Config) validate() error {
-	bad := func(format string, args ...any) error {
-		return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+	// Each message starts with where the value came from: the user may not
+	// know that an environment variable or a flag overrides the file.
+	bad := func(key, format string, args ...any) error {
+		return fmt.Errorf("%w: %s%s", ErrInvalid, c.where(key), fmt.Sprintf(format, args...))
 	}
 	switch c.Backend {
 	case BackendEmulator, BackendStripe:
 	default:
-		return bad("backend %q is not one of emulator, stripe", c.Backend)
+		return bad("stripe.backend", "backend %q is not one of emulator, stripe", c.Backend)
 	}
 	if c.APIBase != "" {
 		u, err := url.Parse(c.APIBase)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return bad("api base %q is not an http:// or https:// address", c.APIBase)
+			return bad("stripe.api_base", "api base %q is not an http:// or https:// address", c.APIBase)
 		}
 	}
 	if p := keyPrefix(c.APIKey); p != "" && p == c.APIKey {
-		return bad("API key %s has nothing after its prefix: copy the whole key from the Stripe dashboard", c.APIKey)
+		return bad("stripe.api_key", "API key %s has nothing after its prefix: copy the whole key from the Stripe dashboard", c.APIKey)
 	}
 	if c.APIKey != "" && !knownKeyPrefix(c.APIKey) {
-		return bad("API key %s is not a secret key: it should start with sk_test_ or rk_test_ (sk_live_ and rk_live_ need --live)", MaskKey(c.APIKey))
+		return bad("stripe.api_key", "API key %s is not a secret key: it should start with sk_test_ or rk_test_ (sk_live_ and rk_live_ need --live)", MaskKey(c.APIKey))
 	}
 	if !country.Valid(c.Merchant.Country) {
-		return bad("merchant.country %q is not an ISO 3166-1 alpha-2 code: %s", c.Merchant.Country, country.Advice(c.Merchant.Country))
+		return bad("merchant.country", "merchant.country %q is not an ISO 3166-1 alpha-2 code: %s", c.Merchant.Country, country.Advice(c.Merchant.Country))
 	}
 	if len(c.Merchant.Currency) != 3 || !isUpperAlpha(strings.ToUpper(c.Merchant.Currency)) {
-		return bad("merchant.currency %q is not a three-letter currency code such as usd", c.Merchant.Currency)
+		return bad("merchant.currency", "merchant.currency %q is not a three-letter currency code such as usd", c.Merchant.Currency)
 	}
-	if err := validateMerchant(&c.Merchant); err != nil {
-		return err
-	}
-	return nil
+	return c.validateMerchant(bad)
 }
 
 func isUpperAlpha(s string) bool {

@@ -91,12 +91,12 @@ func TestLoadErrors(t *testing.T) {
 		{"list expected", "offers: BuyBlueMug\n", "offers: expected a list"},
 		{"bool expected", "offers:\n  - archived: maybe\n", "offers[0].archived: expected true or false"},
 		{"duplicate key", "merchant:\n  country: US\n  country: CA\n", "merchant.country: duplicate key"},
-		{"bad country", "merchant:\n  country: USA\n", `merchant.country "USA" is not an ISO 3166-1 alpha-2 code: write US`},
+		{"bad country", "merchant:\n  country: USA\n", `tweetpay.yaml:2: merchant.country "USA" is not an ISO 3166-1 alpha-2 code: write US`},
 		{"no such country", "merchant:\n  country: ZZ\n", `merchant.country "ZZ" is not an ISO 3166-1 alpha-2 code`},
 		{"reserved country", "merchant:\n  country: UK\n", `merchant.country "UK" is not an ISO 3166-1 alpha-2 code: write GB`},
-		{"bad currency", "merchant:\n  currency: xyz\n", `merchant.currency "xyz" is not a currency Stripe supports`},
+		{"bad currency", "merchant:\n  currency: xyz\n", `tweetpay.yaml:2: merchant.currency "xyz" is not a currency Stripe supports`},
 		{"bad handle", "merchant:\n  handle: \"@not-valid\"\n", "merchant.handle"},
-		{"bad api base", "stripe:\n  api_base: ftp://x\n", "is not an http:// or https:// address"},
+		{"bad api base", "stripe:\n  api_base: ftp://x\n", "tweetpay.yaml:2: api base \"ftp://x\" is not an http:// or https:// address"},
 		{"top level not a mapping", "- a\n- b\n", "expected a mapping"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -109,6 +109,34 @@ func TestLoadErrors(t *testing.T) {
 			}
 			if !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("error %q does not contain %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestSettingErrorsSayWhere: a bad setting is named by where its value came
+// from, the file and line, the environment variable or the flag, since any of
+// them may override the others.
+func TestSettingErrorsSayWhere(t *testing.T) {
+	file := "merchant:\n  handle: \"@shop\"\nstripe:\n  backend: stripes\n"
+	for _, tc := range []struct {
+		name  string
+		env   map[string]string
+		flags []string
+		want  string
+	}{
+		{"file", nil, nil, `tweetpay.yaml:4: backend "stripes" is not one of emulator, stripe`},
+		{"env", map[string]string{"TWEETPAY_BACKEND": "strip"}, nil, `$TWEETPAY_BACKEND: backend "strip" is not one of emulator, stripe`},
+		{"flag", map[string]string{"TWEETPAY_BACKEND": "strip"}, []string{"--backend", "emu"}, `--backend: backend "emu" is not one of emulator, stripe`},
+		{"env currency", map[string]string{"TWEETPAY_BACKEND": "stripe", "TWEETPAY_MERCHANT_CURRENCY": "abc"}, nil,
+			`$TWEETPAY_MERCHANT_CURRENCY: merchant.currency "abc" is not a currency Stripe supports`},
+		{"STRIPE_API_KEY", map[string]string{"TWEETPAY_BACKEND": "stripe", "STRIPE_API_KEY": "pk_test_abcdefgh12345"}, nil,
+			`$STRIPE_API_KEY: API key pk_test_…2345 is not a secret key`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := load(t, file, tc.env, tc.flags...)
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
 			}
 		})
 	}

@@ -76,17 +76,20 @@ func fileLine[T any](entries, file []T, lines []int, i int) int {
 	return 0
 }
 
-func validateMerchant(m *Merchant) error {
+// validateMerchant checks the merchant section; bad makes the error about a
+// setting.
+func (c *Config) validateMerchant(bad func(key, format string, args ...any) error) error {
+	m := &c.Merchant
 	if !tweet.IsValidUsername(m.Handle) {
-		return fmt.Errorf("%w: merchant.handle %q is not a Twitter username (letters, digits and _, at most 20)", ErrInvalid, m.Handle)
+		return bad("merchant.handle", "merchant.handle %q is not a Twitter username (letters, digits and _, at most 20)", m.Handle)
 	}
 	if !money.IsSupported(m.Currency) {
-		return fmt.Errorf("%w: merchant.currency %q is not a currency Stripe supports", ErrInvalid, m.Currency)
+		return bad("merchant.currency", "merchant.currency %q is not a currency Stripe supports", m.Currency)
 	}
 	if m.UserID != "" {
 		id, err := buyer.NormalizeUserID(m.UserID)
 		if err != nil {
-			return fmt.Errorf("%w: merchant.user_id %q is not a Twitter user ID: write its digits without leading zeros, such as 2244994945", ErrInvalid, m.UserID)
+			return bad("merchant.user_id", "merchant.user_id %q is not a Twitter user ID: write its digits without leading zeros, such as 2244994945", m.UserID)
 		}
 		m.UserID = id
 	}
