@@ -18,6 +18,9 @@ type Factory struct {
 	// ConfigPath returns the config file in use, or where one would be
 	// written, without reading it.
 	ConfigPath func() (string, error)
+	// StarterPath returns where `config init` writes: the config path, but
+	// ./tweetpay.yaml rather than the user's XDG config file.
+	StarterPath func() (string, error)
 	// Gateway builds the payment gateway for the configured backend once.
 	Gateway func() (payment.Gateway, error)
 	// Engine builds the purchase engine over the configured offers, buyers,

@@ -193,6 +193,26 @@ func FindPath(opts Options) (string, error) {
 	return c.Path, nil
 }
 
+// StarterPath returns where `config init` writes a new file: --config, else
+// $TWEETPAY_CONFIG, else ./tweetpay.yaml. Unlike FindPath it never returns the
+// user's $XDG_CONFIG_HOME/tweetpay/config.yaml, found when the working
+// directory has no tweetpay.yaml: a project's init must not overwrite the
+// file every other project falls back on.
+func StarterPath(opts Options) (string, error) {
+	r, err := newResolver(opts)
+	if err != nil {
+		return "", err
+	}
+	c := &Config{}
+	if err := c.findFile(r.dir, r.flagVal, r.env); err != nil {
+		return "", err
+	}
+	if c.PathSource == SourceFile {
+		return filepath.Join(r.dir, "tweetpay.yaml"), nil
+	}
+	return c.Path, nil
+}
+
 // Load finds the config file, reads it and merges flags, environment and
 // defaults into a validated Config. Errors wrap ErrInvalid.
 func Load(opts Options) (*Config, error) {

@@ -388,3 +388,29 @@ func TestMaskSecrets(t *testing.T) {
 		t.Errorf("Load of a file with a key in a bad line: %v", err)
 	}
 }
+
+// TestStarterPath: config init writes ./tweetpay.yaml, not the XDG file that
+// FindPath falls back on, unless --config or $TWEETPAY_CONFIG names a file.
+func TestStarterPath(t *testing.T) {
+	dir := t.TempDir()
+	xdg := filepath.Join(dir, "xdg")
+	user := filepath.Join(xdg, "tweetpay", "config.yaml")
+	if err := os.MkdirAll(filepath.Dir(user), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(user, []byte("merchant: {handle: \"@me\"}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"XDG_CONFIG_HOME": xdg}
+	opts := Options{Dir: dir, LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }}
+	if p, err := FindPath(opts); err != nil || p != user {
+		t.Fatalf("FindPath = %q, %v; want %q", p, err, user)
+	}
+	if p, err := StarterPath(opts); err != nil || p != filepath.Join(dir, "tweetpay.yaml") {
+		t.Errorf("StarterPath = %q, %v; want ./tweetpay.yaml", p, err)
+	}
+	env["TWEETPAY_CONFIG"] = user
+	if p, err := StarterPath(opts); err != nil || p != user {
+		t.Errorf("StarterPath with $TWEETPAY_CONFIG = %q, %v; want %q", p, err, user)
+	}
+}

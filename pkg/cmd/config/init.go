@@ -25,13 +25,15 @@ type InitOptions struct {
 
 // NewCmdInit returns `config init`.
 func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *InitOptions) error) *cobra.Command {
-	opts := &InitOptions{IO: f.IOStreams, ConfigPath: f.ConfigPath}
+	opts := &InitOptions{IO: f.IOStreams, ConfigPath: f.StarterPath}
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Write a commented starter tweetpay.yaml",
-		Long: `Write a commented starter tweetpay.yaml (mode 0600) at the config path: --config,
-$TWEETPAY_CONFIG, or ./tweetpay.yaml. An existing file is never overwritten
-without --force. Missing directories on the way are created.
+		Long: `Write a commented starter tweetpay.yaml (mode 0600) at --config, else
+$TWEETPAY_CONFIG, else ./tweetpay.yaml. A $XDG_CONFIG_HOME/tweetpay/config.yaml
+that other commands fall back on is never the target: to write that one, name
+it with --config. An existing file is never overwritten without --force.
+Missing directories on the way are created.
 
 With -o json, {"path"}: the file written.
 

@@ -252,6 +252,7 @@ func newFactory(ios *iostreams.IOStreams) *factory {
 	f.Factory.Config = f.config
 	f.Factory.Gateway = f.gateway
 	f.Factory.ConfigPath = f.configPath
+	f.Factory.StarterPath = f.starterPath
 	f.Factory.Engine = f.engine
 	f.Factory.EngineFor = f.engineFor
 	return f
@@ -310,6 +311,10 @@ func (f *factory) redact(s string) string {
 
 func (f *factory) configPath() (string, error) {
 	return config.FindPath(config.Options{Flags: f.flags})
+}
+
+func (f *factory) starterPath() (string, error) {
+	return config.StarterPath(config.Options{Flags: f.flags})
 }
 
 // printVersion writes "tweetpay VERSION", or with -o json the version, the
