@@ -5,6 +5,7 @@
 package yamlcheck
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"sort"
@@ -270,11 +271,27 @@ func Parse(data []byte) (*yaml.Node, error) {
 			if i := strings.Index(rest, ": "); i > 0 {
 				var line int
 				if _, serr := fmt.Sscanf(rest[:i], "%d", &line); serr == nil {
-					return nil, &Error{Line: line, Msg: rest[i+2:]}
+					msg := rest[i+2:]
+					if tabIndented(data, line) {
+						msg = "the line is indented with a tab: YAML indents with spaces only (" + msg + ")"
+					}
+					return nil, &Error{Line: line, Msg: msg}
 				}
 			}
 		}
 		return nil, errors.New(msg)
 	}
 	return &doc, nil
+}
+
+// tabIndented reports whether line n (from 1) of data has a tab in its
+// indentation, which YAML forbids and the parser reports only as "found
+// character that cannot start any token".
+func tabIndented(data []byte, n int) bool {
+	lines := bytes.Split(data, []byte("\n"))
+	if n < 1 || n > len(lines) {
+		return false
+	}
+	indent := lines[n-1][:len(lines[n-1])-len(bytes.TrimLeft(lines[n-1], " \t"))]
+	return bytes.IndexByte(indent, '\t') >= 0
 }

@@ -98,6 +98,8 @@ func TestLoadErrors(t *testing.T) {
 		{"bad handle", "merchant:\n  handle: \"@not-valid\"\n", "merchant.handle"},
 		{"bad api base", "stripe:\n  api_base: ftp://x\n", "tweetpay.yaml:2: api base \"ftp://x\" is not an http:// or https:// address"},
 		{"top level not a mapping", "- a\n- b\n", "expected a mapping"},
+		{"tab indent", "merchant:\n\thandle: \"@shop\"\n", "tweetpay.yaml:2: the line is indented with a tab: YAML indents with spaces only"},
+		{"tab in indent", "merchant:\n  handle: \"@shop\"\n  \tcountry: US\n", "tweetpay.yaml:3: the line is indented with a tab"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := load(t, tc.file, nil)
