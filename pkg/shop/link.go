@@ -86,7 +86,7 @@ func Link(ctx context.Context, gw payment.Gateway, a Account) (Linked, error) {
 	// with the card), so that its key, which names the handle and the card,
 	// always goes with the same parameters.
 	key := "tweetpay:customer:" + a.key() + ":" + a.Card.Token
-	for retried := false; ; retried = true {
+	for {
 		c, err := gw.CreateCustomer(ctx, payment.Customer{Email: email}, key)
 		if err != nil {
 			return Linked{}, fmt.Errorf("create customer of @%s: %w", a.Handle, err)
@@ -109,26 +109,31 @@ func Link(ctx context.Context, gw payment.Gateway, a Account) (Linked, error) {
 		} else {
 			out, err = putCard(ctx, gw, a, c, Linked{Customer: c.ID, Created: true, Changed: true})
 		}
-		switch {
-		case err == nil:
+		if err == nil {
 			return out, nil
-		case customerGone(err) && !retried:
-			// For 24 hours a creation key replays the Customer it first
-			// created, even one deleted since (by an earlier link with
-			// this card that failed, or by hand). Create another, under a
-			// key derived from the deleted one, so that a retry replays
-			// that one in turn. Only once: each failed link adds a deleted
-			// Customer to the chain, and a buyer whose card never links
-			// is linked again on each of their tweets.
-			key += ":after:" + c.ID
-			continue
-		case customerGone(err):
-			return Linked{}, fmt.Errorf("link @%s: the customers created for card %s before were deleted (by a link that failed, or by hand); "+
+		}
+		if !customerGone(err) {
+			return Linked{}, undoCreate(ctx, gw, c.ID, err)
+		}
+		// For 24 hours a creation key replays the Customer it first
+		// created, even one deleted since (by an earlier link with this
+		// card that failed, or by hand). Create another, under a key
+		// derived from the deleted one, so that a retry replays that one
+		// in turn and follows the chain to the Customer at its end. The
+		// chain ends where the key would be longer than Stripe takes: a
+		// buyer whose card never links is linked again on each of their
+		// tweets, each time adding a deleted Customer to the chain.
+		next := key + ":after:" + c.ID
+		if len(next) > maxIdempotencyKey {
+			return Linked{}, fmt.Errorf("link @%s: the customers created for card %s before were deleted (by links that failed, or by hand); "+
 				"link another card, or this one again in 24 hours: %w", a.Handle, a.Card.Input, err)
 		}
-		return Linked{}, undoCreate(ctx, gw, c.ID, err)
+		key = next
 	}
 }
+
+// maxIdempotencyKey is the longest idempotency key Stripe takes.
+const maxIdempotencyKey = 255
 
 // check validates what Link can know without asking the provider.
 func (a Account) check() error {

@@ -44,22 +44,27 @@ func TestLinkRefusedCardLeavesNoCustomer(t *testing.T) {
 	f := newFixture(t, nil, nil)
 	ctx := context.Background()
 	nope := Account{Handle: "newguy", Card: mustCard(t, "pm_card_nope")}
-	for i := range 3 {
+	// Each link says what is wrong with the card, following the chain of
+	// Customers the links before it created and deleted, until the chain
+	// is as long as an idempotency key allows; then it says so.
+	for i := 1; ; i++ {
 		_, err := Link(ctx, f.gw, nope)
 		if !errors.Is(err, payment.ErrNotFound) {
-			t.Fatalf("link %d with pm_card_nope: %v, want not found", i+1, err)
-		}
-		// The first two say what is wrong with the card; the third finds
-		// only the Customers the first two deleted, and says so.
-		if want := "No such PaymentMethod: 'pm_card_nope'"; i < 2 && !strings.Contains(err.Error(), want) {
-			t.Errorf("link %d: %v, want %q", i+1, err, want)
-		}
-		if want := "the customers created for card pm_card_nope before were deleted"; i == 2 && !strings.Contains(err.Error(), want) {
-			t.Errorf("link %d: %v, want %q", i+1, err, want)
+			t.Fatalf("link %d with pm_card_nope: %v, want not found", i, err)
 		}
 		if n := f.customers(t); n != 0 {
-			t.Fatalf("link %d left %d customers", i+1, n)
+			t.Fatalf("link %d left %d customers", i, n)
 		}
+		if strings.Contains(err.Error(), "No such PaymentMethod: 'pm_card_nope'") {
+			if i > 10 {
+				t.Fatalf("link %d still creates a customer", i)
+			}
+			continue
+		}
+		if want := "the customers created for card pm_card_nope before were deleted"; i < 3 || !strings.Contains(err.Error(), want) {
+			t.Fatalf("link %d: %v, want %q after at least 2 links", i, err, want)
+		}
+		break
 	}
 	l, err := Link(ctx, f.gw, Account{Handle: "newguy", Name: "New Guy", Card: mustCard(t, "visa")})
 	if err != nil || !l.Created || !l.Attached {
@@ -162,5 +167,18 @@ func TestLinkAfterCustomerDeleted(t *testing.T) {
 	}
 	if again, err := Link(ctx, f.gw, a); err != nil || again.Changed || again.Customer != l.Customer {
 		t.Fatalf("link again: %+v %v, want nothing changed on %s", again, err, l.Customer)
+	}
+
+	// Deleted again, it is replaced again: the link follows the chain of
+	// replayed keys to its end.
+	if err := f.gw.DeleteCustomer(ctx, l.Customer); err != nil {
+		t.Fatal(err)
+	}
+	third, err := Link(ctx, f.gw, a)
+	if err != nil || !third.Created || third.Customer == l.Customer || third.Customer == first.Customer {
+		t.Fatalf("link after the second deletion: %+v %v", third, err)
+	}
+	if n := f.customers(t); n != 1 {
+		t.Fatalf("%d customers, want 1", n)
 	}
 }
