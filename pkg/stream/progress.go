@@ -44,6 +44,15 @@ func (b *Bar) Clear() {
 	}
 }
 
+// eta is the time left as the bar shows it: whole seconds, and "<1s" for
+// the last fraction of one, which rounded to "0s" while work was left.
+func eta(left time.Duration) string {
+	if left < time.Second {
+		return "<1s"
+	}
+	return left.Round(time.Second).String()
+}
+
 func (b *Bar) render(s Summary) string {
 	rate := 0.0
 	if s.Elapsed > 0 {
@@ -56,8 +65,7 @@ func (b *Bar) render(s Summary) string {
 		sb.WriteString("[" + strings.Repeat("=", fill) + strings.Repeat(" ", b.width-fill) + "]")
 		fmt.Fprintf(&sb, " %3.0f%%", frac*100)
 		if frac > 0 && frac < 1 {
-			left := time.Duration(float64(s.Elapsed) * (1 - frac) / frac)
-			fmt.Fprintf(&sb, " ETA %s", left.Round(time.Second))
+			fmt.Fprintf(&sb, " ETA %s", eta(time.Duration(float64(s.Elapsed)*(1-frac)/frac)))
 		}
 		sb.WriteString("  ")
 	}

@@ -326,6 +326,17 @@ func TestBarRender(t *testing.T) {
 	if s := b.String(); !strings.Contains(s, " 25%") || !strings.Contains(s, "ETA 3s") || !strings.Contains(s, "10 tweets/s") {
 		t.Errorf("bar %q", s)
 	}
+	// Near the end, work is left even when less than a second of it is.
+	b.Reset()
+	bar.Update(Summary{Lines: 90, Tweets: 90, BytesRead: 900, Elapsed: 3 * time.Second})
+	if s := b.String(); !strings.Contains(s, " 90%") || !strings.Contains(s, "ETA <1s") {
+		t.Errorf("bar %q", s)
+	}
+	b.Reset()
+	bar.Update(Summary{Lines: 1, Tweets: 1, BytesRead: 10, Elapsed: time.Second})
+	if s := b.String(); !strings.Contains(s, "ETA 1m39s") {
+		t.Errorf("bar %q", s)
+	}
 }
 
 // authorEngine records, per author, the order tweets were processed in and
