@@ -14,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/spf13/pflag"
 	"github.com/spf13/viper"
@@ -295,6 +297,9 @@ func Load(opts Options) (*Config, error) {
 		UserID:   get("merchant.user_id"),
 	}
 	c.Backend = strings.ToLower(get("stripe.backend"))
+	// A key pasted with a space or a line break around it, or read from a
+	// file with its final newline, is trimmed, as gh trims tokens; what
+	// is left must be made of key characters (validate).
 	c.APIKey = get("stripe.api_key")
 	c.APIBase = get("stripe.api_base")
 	c.StateDir = get("state_dir")
@@ -549,6 +554,9 @@ func (c *Config) validate() error {
 			return bad("stripe.api_base", "api base %q is not an http:// or https:// address", c.APIBase)
 		}
 	}
+	if err := checkKeyChars(c.APIKey); err != "" {
+		return bad("stripe.api_key", "%s", err)
+	}
 	if p := keyPrefix(c.APIKey); p != "" && p == c.APIKey {
 		return bad("stripe.api_key", "API key %s has nothing after its prefix: copy the whole key from the Stripe dashboard", c.APIKey)
 	}
@@ -571,6 +579,62 @@ func isUpperAlpha(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// isKeyChar reports whether r may appear in a Stripe key: an ASCII letter,
+// digit or underscore.
+func isKeyChar(r rune) bool {
+	return r < utf8.RuneSelf && (isAlnum(byte(r)) || r == '_')
+}
+
+// checkKeyChars returns what is wrong with a key holding a character no
+// Stripe key has, or "". Whitespace around the key is already trimmed, so
+// what is left is a space inside it, a quote, a control character or a
+// character from outside ASCII, which Stripe would answer with a 401. The
+// message never shows the key beyond its prefix, nor the character itself
+// when it cannot be printed.
+func checkKeyChars(key string) string {
+	n := 0
+	for i, r := range key {
+		n++
+		if isKeyChar(r) {
+			continue
+		}
+		what := describeKeyChar(r)
+		if r == utf8.RuneError {
+			if _, size := utf8.DecodeRuneInString(key[i:]); size == 1 {
+				what = fmt.Sprintf("a byte that is not UTF-8 (0x%02x)", key[i])
+			}
+		}
+		shown := "API key"
+		if p := keyPrefix(key); p != "" && i >= len(p) {
+			shown = "API key " + p + "…"
+		}
+		return fmt.Sprintf("%s has %s at character %d: a Stripe key holds only letters, digits and underscores; copy it again from the Stripe dashboard", shown, what, n)
+	}
+	return ""
+}
+
+func describeKeyChar(r rune) string {
+	switch {
+	case r == ' ':
+		return "a space"
+	case r == '\t':
+		return "a tab"
+	case r == '\n' || r == '\r':
+		return "a line break"
+	case r == '"' || r == '\'' || r == '`':
+		return fmt.Sprintf("a quote (%c)", r)
+	case r < 0x20 || r == 0x7f:
+		return fmt.Sprintf("a control character (U+%04X)", r)
+	case r >= utf8.RuneSelf && unicode.IsSpace(r):
+		return fmt.Sprintf("a non-ASCII space (U+%04X)", r)
+	case r >= utf8.RuneSelf && unicode.IsPrint(r):
+		return fmt.Sprintf("a non-ASCII character (%c, U+%04X)", r, r)
+	case r >= utf8.RuneSelf:
+		return fmt.Sprintf("a non-ASCII character (U+%04X)", r)
+	}
+	return fmt.Sprintf("a %q", string(r))
 }
 
 // keyPrefixes start Stripe's secret and restricted keys.
@@ -621,6 +685,11 @@ func (c *Config) CheckCredentials() (string, error) {
 }
 
 // MaskKey shows a key's kind and last four characters only: sk_test_…9f3a.
+// A loaded key holds only letters, digits and underscores, but MaskKey also
+// masks raw values (an environment variable as set, a string quoted in an
+// error): it counts characters, not bytes, so that a multi-byte character
+// is never cut in two, and it shows a part only when that part is made of
+// key characters, so that it never prints a control character.
 func MaskKey(key string) string {
 	if key == "" {
 		return ""
@@ -631,11 +700,24 @@ func MaskKey(key string) string {
 			prefix = key[:i+1+j+1]
 		}
 	}
-	rest := key[len(prefix):]
-	if len(rest) <= 8 {
+	rest := []rune(key[len(prefix):])
+	if !isKeyString(prefix) {
+		prefix = ""
+	}
+	if len(rest) <= 8 || !isKeyString(string(rest[len(rest)-4:])) {
 		return prefix + "…"
 	}
-	return prefix + "…" + rest[len(rest)-4:]
+	return prefix + "…" + string(rest[len(rest)-4:])
+}
+
+// isKeyString reports whether every character of s may appear in a key.
+func isKeyString(s string) bool {
+	for _, r := range s {
+		if !isKeyChar(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // MaskSecrets masks, as MaskKey does, everything in s that looks like a

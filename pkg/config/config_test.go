@@ -194,6 +194,13 @@ func TestMaskKey(t *testing.T) {
 		"rk_live_abcdefghijkl":           "rk_live_…ijkl",
 		"sk_test_short":                  "sk_test_…",
 		"weird":                          "…",
+		// Characters, not bytes: neither half of a character is shown,
+		// nor one that is not a key character.
+		"sk_test_abcdefghi€123":   "sk_test_…",
+		"sk_test_ééééabcd":        "sk_test_…",
+		"sk_test_ééééééééabcd":    "sk_test_…abcd",
+		"sk_test_abcdefghijk\a":   "sk_test_…",
+		"s\x1bk_test_abcdefghijk": "…hijk",
 	} {
 		if got := MaskKey(in); got != want {
 			t.Errorf("MaskKey(%q) = %q, want %q", in, got, want)
@@ -201,6 +208,56 @@ func TestMaskKey(t *testing.T) {
 	}
 	if got := Redact("key sk_test_51Habc0000000000009f3a refused", "sk_test_51Habc0000000000009f3a"); got != "key sk_test_…9f3a refused" {
 		t.Errorf("Redact = %q", got)
+	}
+}
+
+// TestAPIKeyCharacters: whitespace around a key is trimmed; any other
+// character that no Stripe key holds is a config error naming where the key
+// came from, without showing it.
+func TestAPIKeyCharacters(t *testing.T) {
+	const key = "sk_test_51Habc0000000000009f3a"
+	for _, tc := range []struct {
+		name  string
+		file  string
+		env   map[string]string
+		flags []string
+		want  string // the error, or "" for the key loaded as key
+	}{
+		{"trailing space", "", map[string]string{"TWEETPAY_API_KEY": key + " "}, nil, ""},
+		{"newline", "", map[string]string{"STRIPE_API_KEY": key + "\n"}, nil, ""},
+		{"CRLF and tabs", "", map[string]string{"TWEETPAY_API_KEY": "\t" + key + "\r\n"}, nil, ""},
+		{"flag", "", nil, []string{"--api-key", " " + key + "\n"}, ""},
+		{"file", "stripe:\n  api_key: \"" + key + " \\n\"\n", nil, nil, ""},
+		{"inner space", "", map[string]string{"TWEETPAY_API_KEY": "sk_test_51Habc 0000000000009f3a"}, nil,
+			"$TWEETPAY_API_KEY: API key sk_test_… has a space at character 15: a Stripe key holds only letters, digits and underscores"},
+		{"quotes", "", map[string]string{"TWEETPAY_API_KEY": `"` + key + `"`}, nil,
+			`$TWEETPAY_API_KEY: API key has a quote (") at character 1`},
+		{"non-ASCII", "stripe:\n  backend: stripe\n  api_key: sk_test_51Habc000000000000é9f3a\n", nil, nil,
+			"tweetpay.yaml:3: API key sk_test_… has a non-ASCII character (é, U+00E9) at character 27"},
+		{"non-breaking space", "", nil, []string{"--api-key", "sk_test_51Habc\u00a00000000000009f3a"},
+			"--api-key: API key sk_test_… has a non-ASCII space (U+00A0) at character 15"},
+		{"control character", "", map[string]string{"STRIPE_API_KEY": "sk_test_51Habc\x1b0000000000009f3a"}, nil,
+			"$STRIPE_API_KEY: API key sk_test_… has a control character (U+001B) at character 15"},
+		{"not UTF-8", "", map[string]string{"TWEETPAY_API_KEY": "sk_test_51Habc\xff0000000000009f3a"}, nil,
+			"API key sk_test_… has a byte that is not UTF-8 (0xff) at character 15"},
+		{"dash", "", map[string]string{"TWEETPAY_API_KEY": "sk-test-51Habc0000000000009f3a"}, nil,
+			`API key has a "-" at character 3`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := load(t, tc.file, tc.env, tc.flags...)
+			if tc.want == "" {
+				if err != nil || c.APIKey != key {
+					t.Fatalf("key %q, err %v; want %q", c.APIKey, err, key)
+				}
+				return
+			}
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "000000") || strings.Contains(err.Error(), "9f3a") {
+				t.Errorf("error shows the key: %v", err)
+			}
+		})
 	}
 }
 
