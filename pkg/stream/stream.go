@@ -126,6 +126,10 @@ type Line struct {
 	// stayed unavailable, or an engine failure.
 	Err error
 	Bad bool
+	// APIErrors are the errors a Twitter API response reports beside the
+	// tweets it holds (the IDs of a lookup it could not find): the tweets
+	// are processed, and the errors are the caller's to tell.
+	APIErrors []tweet.APIError
 	// Interrupted is set for a line that was not processed: its retries
 	// were cut short by cancellation, or the stream stopped (--fail-fast, a
 	// failed line) or was cancelled before it started.
@@ -162,6 +166,8 @@ type job struct {
 	n      int
 	tweets []tweet.Tweet
 	bad    error
+	// apiErrors are the errors reported beside the tweets (Line.APIErrors).
+	apiErrors []tweet.APIError
 	// author is whose tweets the line holds (see author).
 	author string
 }
@@ -421,6 +427,9 @@ func read(ctx context.Context, br *bufio.Reader, o Options, stopped *atomic.Bool
 		} else {
 			j.tweets = tws
 			j.author = author(tws, o.AuthorOf)
+			if len(tws) == 0 || tws[0].Format == tweet.FormatV2 {
+				j.apiErrors = tweet.ResponseErrors(line)
+			}
 		}
 		// Wait for room in the reordering window, then for the rate.
 		select {
@@ -726,7 +735,7 @@ func countRest(br *bufio.Reader, o Options) int {
 // recorded. work is the context payments run under, ctx the one whose
 // cancellation cuts retries short.
 func process(ctx, work context.Context, p Processor, o Options, j job, finish func(done)) {
-	d := done{seq: j.seq, line: Line{N: j.n}}
+	d := done{seq: j.seq, line: Line{N: j.n, APIErrors: j.apiErrors}}
 	fail := func(err error) done {
 		d.line.Err = err
 		d.line.Bad = errors.Is(err, tweet.ErrPayload) || errors.Is(err, shop.ErrBadTweet)

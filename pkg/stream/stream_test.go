@@ -684,3 +684,26 @@ func TestRunBadTweetInALineChargesNothing(t *testing.T) {
 
 // The engine checks a line's tweets before processing any of them.
 var _ Checker = (*shop.Engine)(nil)
+
+// TestRunAPIErrors: a line that is a Twitter API error response is a bad
+// line that says so; a response holding tweets and errors is processed, and
+// its errors come with the line.
+func TestRunAPIErrors(t *testing.T) {
+	notFound := `{"value":"9","detail":"Could not find tweet with ids: [9].","title":"Not Found Error","type":"https://api.twitter.com/2/problems/resource-not-found"}`
+	input := `{"errors":[` + notFound + `]}` + "\n" +
+		`{"data":[{"id":"t2","text":"#BuyMug","author_id":"42","created_at":"2026-01-01T00:00:00Z"}],"includes":{"users":[{"id":"42","username":"u2"}]},"errors":[` + notFound + `]}` + "\n" +
+		plainLine(3) + "\n"
+	got, _, err := collect(t, input, newFake(), Options{Concurrency: 2})
+	if !errors.Is(err, ErrBadLines) || len(got) != 3 {
+		t.Fatalf("err = %v, %d lines", err, len(got))
+	}
+	if !got[0].Bad || !strings.Contains(got[0].Err.Error(), `line 1: invalid tweet payload: a Twitter API error response, not a tweet: "Not Found Error: Could not find tweet with ids: [9]."`) {
+		t.Errorf("line 1: %+v", got[0])
+	}
+	if got[1].Bad || len(got[1].Results) != 1 || len(got[1].APIErrors) != 1 || got[1].APIErrors[0].Title != "Not Found Error" {
+		t.Errorf("line 2: %+v", got[1])
+	}
+	if got[2].Bad || len(got[2].APIErrors) != 0 {
+		t.Errorf("line 3: %+v", got[2])
+	}
+}

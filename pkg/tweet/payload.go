@@ -110,6 +110,9 @@ func readPayload(data []byte, format string, fast bool) ([]Tweet, error) {
 	if err := json.Unmarshal(trimmed, &top); err != nil {
 		return nil, jsonError(trimmed)
 	}
+	if errs, ok := errorResponse(top); ok {
+		return nil, fmt.Errorf("%w: a Twitter API error response, not a tweet: %s", ErrPayload, DescribeAPIErrors(errs))
+	}
 	if format == "" || format == FormatAuto {
 		format = detectFormat(top)
 		if format == "" {

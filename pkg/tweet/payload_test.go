@@ -113,6 +113,37 @@ func TestReadPayloadShapes(t *testing.T) {
 	}
 }
 
+// notFound is a v2 lookup response that found none of its IDs.
+const (
+	notFoundErr = `{"value":"1","detail":"Could not find tweet with ids: [1].","title":"Not Found Error","resource_type":"tweet","parameter":"ids","resource_id":"1","type":"https://api.twitter.com/2/problems/resource-not-found"}`
+	notFound    = `{"errors":[` + notFoundErr + `]}`
+)
+
+// TestResponseErrors: a v2 response with both data and errors (a lookup of
+// several IDs, some not found) is read for its tweets, and its errors are
+// there to be reported; a long error is quoted cut short.
+func TestResponseErrors(t *testing.T) {
+	partial := `{"data":[{"id":"2","text":"#BuyBlueMug","author_id":"42"}],"includes":{"users":[{"id":"42","username":"alice"}]},"errors":[` + notFoundErr + `]}`
+	tws, err := ReadPayload([]byte(partial))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check(t, tws, []Tweet{{ID: "2", Text: "#BuyBlueMug", From: "alice", AuthorID: "42", Format: FormatV2}})
+	errs := ResponseErrors([]byte(partial))
+	if got, want := DescribeAPIErrors(errs), `"Not Found Error: Could not find tweet with ids: [1]."`; got != want {
+		t.Errorf("DescribeAPIErrors = %s, want %s", got, want)
+	}
+	for _, p := range []string{`{"id":"1","from":"a","text":"errors"}`, `{"data":{"id":"1","text":"x","author_id":"2"}}`, `{"errors":5}`} {
+		if errs := ResponseErrors([]byte(p)); errs != nil {
+			t.Errorf("ResponseErrors(%s) = %v, want none", p, errs)
+		}
+	}
+	long := APIError{Title: "Not Found Error", Detail: "Could not find tweet with ids: [" + strings.Repeat("é,", 500) + "]."}
+	if s := long.String(); utf8.RuneCountInString(s) != maxAPIErrorText+1 || !strings.HasSuffix(s, "é…") || !utf8.ValidString(s) {
+		t.Errorf("a long error is %d characters: %q", utf8.RuneCountInString(s), s)
+	}
+}
+
 func TestReadPayloadErrors(t *testing.T) {
 	deep := strings.Repeat(`{"a":`, 70) + "1" + strings.Repeat("}", 70)
 	big := `{"from":"a","text":"` + strings.Repeat("x", MaxPayloadBytes) + `"}`
@@ -157,6 +188,15 @@ func TestReadPayloadErrors(t *testing.T) {
 		{"too big", "auto", big, "over the 1048576-byte limit"},
 		{"unknown format", "xml", `{}`, "unknown format"},
 		{"trailing data", "auto", `{"from":"a","text":"x"} {}`, "malformed JSON"},
+		{"v2 error response", "auto", notFound, `a Twitter API error response, not a tweet: "Not Found Error: Could not find tweet with ids: [1]."`},
+		{"v2 error response, v2 forced", "v2", notFound, `a Twitter API error response, not a tweet: "Not Found Error: Could not find tweet with ids: [1]."`},
+		{"v2 error response, plain forced", "plain", notFound, "a Twitter API error response"},
+		{"v2 error response of several", "auto", `{"errors":[` + notFoundErr + `,` + notFoundErr + `,` + notFoundErr + `]}`, `[1]." and 2 more errors`},
+		{"v2 problem", "auto", `{"title":"Unauthorized","type":"about:blank","status":401,"detail":"Unauthorized"}`,
+			`a Twitter API error response, not a tweet: "Unauthorized (status 401)"`},
+		{"v1.1 error response", "v1", `{"errors":[{"code":144,"message":"No status found with that ID."}]}`,
+			`a Twitter API error response, not a tweet: "No status found with that ID. (code 144)"`},
+		{"error response with a control character", "auto", `{"errors":[{"title":"Bad\u001b[31m","detail":"x\ny"}]}`, `"Bad\x1b[31m: x\ny"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -232,6 +232,10 @@ func streamRun(ctx context.Context, opts *StreamOptions) error {
 				clearBar()
 				reportBadLine(opts.IO.ErrOut, jsonOut, l)
 			}
+			if len(l.APIErrors) > 0 && !l.Bad {
+				clearBar()
+				reportLineWarning(opts.IO.ErrOut, jsonOut, l.N, partialErrors(l.APIErrors))
+			}
 			for _, r := range l.Results {
 				if !writing && !r.Duplicate {
 					restoreProcs, restoreGC := gctune.Procs(), gctune.Stream()
@@ -309,6 +313,17 @@ func reportBadLine(w io.Writer, jsonOut bool, l stream.Line) {
 		return
 	}
 	fmt.Fprintf(w, "bad %s\n", l.Err)
+}
+
+func reportLineWarning(w io.Writer, jsonOut bool, n int, msg string) {
+	if jsonOut {
+		_ = output.WriteJSONLine(w, struct {
+			Line    int    `json:"line"`
+			Warning string `json:"warning"`
+		}{n, msg})
+		return
+	}
+	fmt.Fprintf(w, "warning: line %d: %s\n", n, msg)
 }
 
 func writeStreamRow(w io.Writer, r shop.Result) {

@@ -248,6 +248,9 @@ func readTweets(opts *TweetOptions) ([]shop.Tweet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", opts.File, err)
 	}
+	if errs := tweet.ResponseErrors(data); len(errs) > 0 {
+		fmt.Fprintf(opts.IO.ErrOut, "warning: %s: %s\n", opts.File, partialErrors(errs))
+	}
 	if len(tws) == 0 {
 		return nil, fmt.Errorf("%w: %s holds no tweet", shop.ErrBadTweet, opts.File)
 	}
@@ -268,6 +271,14 @@ func readTweets(opts *TweetOptions) ([]shop.Tweet, error) {
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// partialErrors says what a response that holds tweets also reports, such
+// as the IDs of a lookup it could not find: its tweets are processed, and
+// the errors are only told.
+func partialErrors(errs []tweet.APIError) string {
+	return "the response holds tweets and also " + output.Count(len(errs), "error, which is", "errors, which are") +
+		" ignored: " + tweet.DescribeAPIErrors(errs)
 }
 
 // checkSeveral refuses --id and --at for a payload of several tweets: one
