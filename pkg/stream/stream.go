@@ -424,6 +424,11 @@ func read(ctx context.Context, br *bufio.Reader, o Options, stopped *atomic.Bool
 			j.bad = fmt.Errorf("%w: line is over the %d-byte limit", tweet.ErrPayload, o.MaxLineBytes)
 		} else if tws, perr := tweet.ReadPayloadFormat(line, o.Format); perr != nil {
 			j.bad = perr
+			var fe *tweet.FormatError
+			if errors.As(perr, &fe) {
+				// Every line was forced into the format of --format.
+				j.bad = fmt.Errorf("%w; drop --format or use --format %s", perr, fe.Looks)
+			}
 		} else {
 			j.tweets = tws
 			j.author = author(tws, o.AuthorOf)

@@ -707,3 +707,21 @@ func TestRunAPIErrors(t *testing.T) {
 		t.Errorf("line 3: %+v", got[2])
 	}
 }
+
+// TestRunFormatMismatch: a line of another shape than --format says which
+// shape it looks like, and how to read it.
+func TestRunFormatMismatch(t *testing.T) {
+	input := `{"data":{"id":"t1","text":"#BuyMug","author_id":"42","created_at":"2026-01-01T00:00:00Z"}}` + "\n" +
+		`{"id_str":"t2","text":"#BuyMug","created_at":"2026-01-01T00:00:00Z","user":{"screen_name":"u2"}}` + "\n"
+	got, _, err := collect(t, input, newFake(), Options{Format: tweet.FormatV2, AuthorOf: func(string) (string, bool) { return "u1", true }})
+	if !errors.Is(err, ErrBadLines) || len(got) != 2 {
+		t.Fatalf("err = %v, %d lines", err, len(got))
+	}
+	if got[0].Bad {
+		t.Errorf("line 1: %v", got[0].Err)
+	}
+	want := "line 2: invalid tweet payload: not a v2 payload (it looks like a v1.1 Tweet); drop --format or use --format v1"
+	if !got[1].Bad || got[1].Err.Error() != want {
+		t.Errorf("line 2: %v, want %q", got[1].Err, want)
+	}
+}

@@ -118,7 +118,47 @@ func readPayload(data []byte, format string, fast bool) ([]Tweet, error) {
 		if format == "" {
 			return nil, fmt.Errorf("%w: wrong shape: not a plain tweet, v2 tweet, v1.1 tweet or Account Activity payload", ErrPayload)
 		}
+		return readAs(format, top, trimmed)
 	}
+	tws, err := readAs(format, top, trimmed)
+	if err != nil {
+		// A payload of another shape than the one forced fails with a
+		// message about a field it has no reason to hold ("missing
+		// text"): say what it looks like. Only after a failure, so that
+		// a stream of the right shape pays nothing for it.
+		if looks := detectFormat(top); looks != "" && looks != format {
+			return nil, &FormatError{Format: format, Looks: looks, Err: err}
+		}
+	}
+	return tws, err
+}
+
+// FormatError is returned by ReadPayloadFormat when a payload cannot be
+// read in the format asked for and looks like another. It wraps the error
+// of reading it in that format, itself wrapping ErrPayload.
+type FormatError struct {
+	Format string // the format asked for
+	Looks  string // the format the payload looks like
+	Err    error
+}
+
+func (e *FormatError) Error() string {
+	return fmt.Sprintf("%s: not %s payload (it looks like %s)", ErrPayload, formatNames[e.Format].short, formatNames[e.Looks].long)
+}
+
+func (e *FormatError) Unwrap() error { return e.Err }
+
+// formatNames name each format in messages.
+var formatNames = map[string]struct{ short, long string }{
+	FormatPlain:    {"a plain", `a plain tweet, {"id","from","text","created_at"}`},
+	FormatV2:       {"a v2", "a Twitter API v2 Tweet or response"},
+	FormatV1:       {"a v1.1", "a v1.1 Tweet"},
+	FormatActivity: {"an Account Activity", "an Account Activity payload"},
+}
+
+// readAs reads the payload top, whole, in format, one of the formats
+// detectFormat returns.
+func readAs(format string, top map[string]json.RawMessage, whole []byte) ([]Tweet, error) {
 	switch format {
 	case FormatPlain:
 		t, err := readPlain(top)
@@ -127,9 +167,9 @@ func readPayload(data []byte, format string, fast bool) ([]Tweet, error) {
 		}
 		return []Tweet{t}, nil
 	case FormatV2:
-		return readV2(top, trimmed)
+		return readV2(top, whole)
 	case FormatV1:
-		t, err := readV1(trimmed, FormatV1)
+		t, err := readV1(whole, FormatV1)
 		if err != nil {
 			return nil, err
 		}

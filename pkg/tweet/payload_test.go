@@ -180,7 +180,7 @@ func TestReadPayloadErrors(t *testing.T) {
 			"tweet_create_events[0]: invalid tweet payload: v1.1 tweet 9: truncated"},
 		{"v1 bad time", "auto", `{"id_str":"1","text":"hi","user":{"screen_name":"a"},"created_at":"2018-10-10"}`, "created_at"},
 		{"activity without events", "auto", `{"for_user_id":"1","user_has_blocked":"false"}`, "without tweet_create_events or other events"},
-		{"activity forced on a v1 tweet", "activity", `{"id_str":"1","text":"hi","user":{"screen_name":"a"}}`, "without tweet_create_events"},
+		{"activity forced on a v1 tweet", "activity", `{"id_str":"1","text":"hi","user":{"screen_name":"a"}}`, "not an Account Activity payload (it looks like a v1.1 Tweet)"},
 		{"v2 page without data", "auto", `{"meta":{"result_count":3}}`, "without data"},
 		{"v2 meta of the wrong type", "auto", `{"meta":{"result_count":"none"}}`, "field meta"},
 		{"activity bad event", "activity", `{"for_user_id":"1","tweet_create_events":[{"text":"hi"}]}`, "tweet_create_events[0]"},
@@ -208,6 +208,48 @@ func TestReadPayloadErrors(t *testing.T) {
 				t.Errorf("error %q does not say %q", err, tt.msg)
 			}
 		})
+	}
+}
+
+// TestReadPayloadFormatMismatch: a payload that fails in the format forced
+// on it, and looks like another, says what it looks like; the reason it
+// failed is kept underneath.
+func TestReadPayloadFormatMismatch(t *testing.T) {
+	const (
+		plain    = `{"id":"1","from":"@alice","text":"#BuyBlueMug","created_at":"2026-11-24T10:00:00Z"}`
+		v2       = `{"data":{"id":"2","text":"#BuyBlueMug","author_id":"42"}}`
+		bareV2   = `{"id":"2","text":"#BuyBlueMug","author_id":"42","edit_history_tweet_ids":["2"]}`
+		v1       = `{"id_str":"3","text":"#BuyBlueMug","user":{"id_str":"42","screen_name":"alice"}}`
+		activity = `{"for_user_id":"9","tweet_create_events":[` + v1 + `]}`
+	)
+	for _, tc := range []struct {
+		format, payload, want, reason string
+	}{
+		{"v2", v1, "invalid tweet payload: not a v2 payload (it looks like a v1.1 Tweet)", "missing author (author_id)"},
+		{"v2", plain, `not a v2 payload (it looks like a plain tweet, {"id","from","text","created_at"})`, "missing author (author_id)"},
+		{"v1", v2, "not a v1.1 payload (it looks like a Twitter API v2 Tweet or response)", "missing text"},
+		{"v1", activity, "not a v1.1 payload (it looks like an Account Activity payload)", "missing text"},
+		{"plain", v1, "not a plain payload (it looks like a v1.1 Tweet)", "missing author (from)"},
+		{"plain", bareV2, "not a plain payload (it looks like a Twitter API v2 Tweet or response)", "missing author (from)"},
+		{"activity", v2, "not an Account Activity payload (it looks like a Twitter API v2 Tweet or response)", "without tweet_create_events"},
+	} {
+		_, err := ReadPayloadFormat([]byte(tc.payload), tc.format)
+		var fe *FormatError
+		if !errors.Is(err, ErrPayload) || !errors.As(err, &fe) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("--format %s on %s: %v, want %q", tc.format, tc.payload, err, tc.want)
+			continue
+		}
+		if !strings.Contains(fe.Err.Error(), tc.reason) {
+			t.Errorf("--format %s on %s: the reason underneath is %v, want %q", tc.format, tc.payload, fe.Err, tc.reason)
+		}
+	}
+	// A payload of no known shape keeps the reader's own message, and one
+	// of the forced shape is read.
+	if _, err := ReadPayloadFormat([]byte(`{"text":"hi"}`), FormatPlain); err == nil || strings.Contains(err.Error(), "looks like") {
+		t.Errorf("plain forced on an unknown shape: %v", err)
+	}
+	if _, err := ReadPayloadFormat([]byte(v1), FormatV1); err != nil {
+		t.Errorf("v1 forced on v1: %v", err)
 	}
 }
 
