@@ -272,3 +272,36 @@ func TestShowRun(t *testing.T) {
 		t.Errorf("show sent %d writes", n)
 	}
 }
+
+// TestShowRunCardDetached: a card detached from the Customer on Stripe's side
+// is shown as such, with how to attach it again, not as another card.
+func TestShowRunCardDetached(t *testing.T) {
+	e := newEnv(t, "buyers:\n  - handle: \"@alice\"\n    card: visa\n")
+	gw, wc := emulatorGateway(t)
+	res, _, err := link(t, e, gw, "@alice", "visa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, "http://emulator.invalid/v1/payment_methods/"+res.PaymentMethod+"/detach", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer sk_test_buyercmd")
+	resp, err := wc.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("detach: status %d", resp.StatusCode)
+	}
+	ios, _, stdout, _ := iostreams.Test()
+	if err := showRun(context.Background(), &ShowOptions{IO: ios, Config: e.config,
+		Gateway: func() (payment.Gateway, error) { return gw, nil }, Handle: "@alice"}); err != nil {
+		t.Fatal(err)
+	}
+	want := "in sync:          no (the card on file is no longer attached to the Customer; attach it again with: tweetpay buyer link @alice --card visa)\n"
+	if !strings.Contains(stdout.String(), want) {
+		t.Errorf("show =\n%s\nwant a line %q", stdout, want)
+	}
+}

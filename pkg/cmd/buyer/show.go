@@ -33,8 +33,8 @@ func NewCmdShow(f *cmdutil.Factory, runF func(context.Context, *ShowOptions) err
 		Short: "Show a test buyer and its Stripe Customer",
 		Long: `Show a buyer of the config file and, when it is linked, its Stripe Customer
 and the card on file. "in_sync" is false when the card on Stripe is not the
-one the file names (run 'tweetpay buyer link' again). Reads from Stripe,
-writes nothing.
+one the file names, or when it is no longer attached to the Customer (run
+'tweetpay buyer link' again). Reads from Stripe, writes nothing.
 
 With -o json, the object of 'buyer list' plus "linked", "customer",
 "payment_method", "card_on_file" and "in_sync".
@@ -146,7 +146,16 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 			line("card on file", *s.CardOnFile)
 		}
 		if !s.InSync {
-			line("in sync", "no (the file names another card; run: tweetpay buyer link "+s.Handle+" --card "+s.Card+")")
+			relink := "tweetpay buyer link " + s.Handle + " --card " + s.Card
+			if s.CardOnFile != nil && *s.CardOnFile == r.Card.Token {
+				// The card the file names was linked, but the Customer
+				// has no card now: it was detached on Stripe's side
+				// (from the dashboard, say), which also clears the
+				// Customer's default.
+				line("in sync", "no (the card on file is no longer attached to the Customer; attach it again with: "+relink+")")
+			} else {
+				line("in sync", "no (the file names another card; run: "+relink+")")
+			}
 		}
 	}
 	_, err = fmt.Fprint(opts.IO.Out, b.String())
