@@ -181,15 +181,11 @@ func newResolver(opts Options) (*resolver, error) {
 	return r, nil
 }
 
-// FindPath returns the config file that Load would read, or where
-// `config init` would write one, without reading it.
+// FindPath returns the config file that Load would read, without reading
+// it.
 func FindPath(opts Options) (string, error) {
-	r, err := newResolver(opts)
+	c, _, err := findFile(opts)
 	if err != nil {
-		return "", err
-	}
-	c := &Config{}
-	if err := c.findFile(r.dir, r.flagVal, r.env); err != nil {
 		return "", err
 	}
 	return c.Path, nil
@@ -201,18 +197,28 @@ func FindPath(opts Options) (string, error) {
 // directory has no tweetpay.yaml: a project's init must not overwrite the
 // file every other project falls back on.
 func StarterPath(opts Options) (string, error) {
-	r, err := newResolver(opts)
+	c, dir, err := findFile(opts)
 	if err != nil {
 		return "", err
 	}
-	c := &Config{}
-	if err := c.findFile(r.dir, r.flagVal, r.env); err != nil {
-		return "", err
-	}
 	if c.PathSource == SourceFile {
-		return filepath.Join(r.dir, "tweetpay.yaml"), nil
+		return filepath.Join(dir, "tweetpay.yaml"), nil
 	}
 	return c.Path, nil
+}
+
+// findFile finds the config file as Load does, and returns it with the
+// working directory it was looked for from.
+func findFile(opts Options) (*Config, string, error) {
+	r, err := newResolver(opts)
+	if err != nil {
+		return nil, "", err
+	}
+	c := &Config{}
+	if err := c.findFile(r.dir, r.flagVal, r.env); err != nil {
+		return nil, "", err
+	}
+	return c, r.dir, nil
 }
 
 // Load finds the config file, reads it and merges flags, environment and
