@@ -158,9 +158,11 @@ func newResolver(opts Options) (*resolver, error) {
 		lookup = os.LookupEnv
 	}
 	r := &resolver{dir: opts.Dir}
+	// A variable that is empty, or blanks only (values are trimmed), is
+	// unset: it neither hides the next variable nor overrides the file.
 	r.env = func(k string) (string, bool) {
 		v, ok := lookup(k)
-		return v, ok && v != ""
+		return v, ok && strings.TrimSpace(v) != ""
 	}
 	if r.dir == "" {
 		var err error

@@ -55,6 +55,9 @@ func TestPrecedence(t *testing.T) {
 		{"empty env is unset", map[string]string{"TWEETPAY_API_BASE": ""}, nil, "stripe.api_base", "http://file.example", SourceFile},
 		{"TWEETPAY_API_KEY before STRIPE_API_KEY", map[string]string{"TWEETPAY_API_KEY": "sk_test_aaaa1111", "STRIPE_API_KEY": "sk_test_bbbb2222"}, nil, "stripe.api_key", "sk_test_aaaa1111", SourceEnv},
 		{"STRIPE_API_KEY alone", map[string]string{"STRIPE_API_KEY": "sk_test_bbbb2222"}, nil, "stripe.api_key", "sk_test_bbbb2222", SourceEnv},
+		// A variable of blanks is unset too: it does not hide the next one.
+		{"blank env is unset", map[string]string{"TWEETPAY_API_KEY": " \n", "STRIPE_API_KEY": "sk_test_bbbb2222"}, nil, "stripe.api_key", "sk_test_bbbb2222", SourceEnv},
+		{"blank env is unset before the file", map[string]string{"TWEETPAY_API_BASE": "\t"}, nil, "stripe.api_base", "http://file.example", SourceFile},
 		// The value shown is the one in effect, not as typed.
 		{"country as used", map[string]string{"TWEETPAY_MERCHANT_COUNTRY": " ca "}, nil, "merchant.country", "CA", SourceEnv},
 		{"currency as used", map[string]string{"TWEETPAY_MERCHANT_CURRENCY": "GBP"}, nil, "merchant.currency", "gbp", SourceEnv},
