@@ -234,13 +234,10 @@ func (e *Emulator) searchCharges(w *wtx, rq *request) (any, *apiError) {
 		}
 	}
 	lq := listQuery{index: -1, limit: 10}
-	if n, ok, aerr := rq.int("limit"); aerr != nil {
+	if n, ok, aerr := rq.limit(); aerr != nil {
 		return nil, aerr
 	} else if ok {
-		if n < 1 || n > 100 {
-			return nil, invalidRequest("", "limit", "Invalid limit: must be between 1 and 100")
-		}
-		lq.limit = int(n)
+		lq.limit = n
 	}
 	if page, ok := rq.str("page"); ok && page != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(page)

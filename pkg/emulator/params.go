@@ -251,16 +251,29 @@ func applyMetadata(md map[string]string, rq *request) (map[string]string, *apiEr
 	return md, nil
 }
 
-// listParams reads limit, starting_after, ending_before and created[...].
+// limit reads a list's page size, 1 to 100, with Stripe's messages for a
+// value out of range.
+func (rq *request) limit() (int, bool, *apiError) {
+	n, ok, aerr := rq.int("limit")
+	if aerr != nil || !ok {
+		return 0, ok, aerr
+	}
+	switch {
+	case n < 1:
+		return 0, true, invalidRequest("parameter_invalid_integer", "limit", "This value must be greater than or equal to 1.")
+	case n > 100:
+		return 0, true, invalidRequest("parameter_invalid_integer", "limit", "This value must be less than or equal to 100.")
+	}
+	return int(n), true, nil
+}
+
+// listQuery reads limit, starting_after, ending_before and created[...].
 func (rq *request) listQuery() (listQuery, *apiError) {
 	q := listQuery{index: -1, limit: 10}
-	if n, ok, aerr := rq.int("limit"); aerr != nil {
+	if n, ok, aerr := rq.limit(); aerr != nil {
 		return q, aerr
 	} else if ok {
-		if n < 1 || n > 100 {
-			return q, invalidRequest("", "limit", "Invalid limit: must be between 1 and 100")
-		}
-		q.limit = int(n)
+		q.limit = n
 	}
 	q.startingAfter, _ = rq.str("starting_after")
 	q.endingBefore, _ = rq.str("ending_before")

@@ -500,19 +500,25 @@ func TestPagination(t *testing.T) {
 	if strings.Join(all, ",") != strings.Join(ids, ",") {
 		t.Fatalf("auto-pagination = %v", all)
 	}
-	// Limits out of range.
-	for _, l := range []int64{0, 101} {
-		_, more := func() ([]string, bool) {
-			p := &stripe.ChargeListParams{ListParams: stripe.ListParams{Limit: stripe.Int64(l), Single: true}}
-			it := sc.Charges.List(p)
-			it.Next()
-			se := stripeErr(t, it.Err())
-			if se.HTTPStatusCode != 400 || se.Param != "limit" {
-				t.Fatalf("limit %d: %+v", l, se)
+	// Limits out of range, in Stripe's words, on lists and on search.
+	for _, c := range []struct {
+		limit int64
+		msg   string
+	}{
+		{0, "This value must be greater than or equal to 1."},
+		{-5, "This value must be greater than or equal to 1."},
+		{101, "This value must be less than or equal to 100."},
+	} {
+		it := sc.Charges.List(&stripe.ChargeListParams{ListParams: stripe.ListParams{Limit: stripe.Int64(c.limit), Single: true}})
+		it.Next()
+		sit := sc.Charges.Search(&stripe.ChargeSearchParams{SearchParams: stripe.SearchParams{Query: "status:'succeeded'", Limit: stripe.Int64(c.limit), Single: true}})
+		sit.Next()
+		for _, err := range []error{it.Err(), sit.Err()} {
+			se := stripeErr(t, err)
+			if se.HTTPStatusCode != 400 || se.Param != "limit" || se.Code != stripe.ErrorCodeParameterInvalidInteger || se.Msg != c.msg {
+				t.Fatalf("limit %d: %+v", c.limit, se)
 			}
-			return nil, false
-		}()
-		_ = more
+		}
 	}
 	// Unknown cursor.
 	it = sc.Charges.List(&stripe.ChargeListParams{ListParams: stripe.ListParams{StartingAfter: stripe.String("ch_nope")}})
