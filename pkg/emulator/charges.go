@@ -54,7 +54,11 @@ func (e *Emulator) listCharges(w *wtx, rq *request) (any, *apiError) {
 	case hasCus:
 		q.index, q.value = 0, cus
 	}
-	if keep == nil && len(splitExpand(rq.expand(), true)) == 0 {
+	exp, aerr := splitExpand(rq.expand())
+	if aerr != nil {
+		return nil, aerr
+	}
+	if keep == nil && len(exp) == 0 {
 		// The stored JSON is the answer: no decoding and encoding again.
 		raws, more, aerr := e.charges.pageRaw(w.tx, q)
 		if aerr != nil {
@@ -275,7 +279,11 @@ func (e *Emulator) searchCharges(w *wtx, rq *request) (any, *apiError) {
 	if more && len(items) > 0 {
 		res.NextPage = strp(base64.RawURLEncoding.EncodeToString([]byte(items[len(items)-1].ID)))
 	}
-	if exp := splitExpand(rq.expand(), true); len(exp) > 0 {
+	exp, aerr := splitExpand(rq.expand())
+	if aerr != nil {
+		return nil, aerr
+	}
+	if len(exp) > 0 {
 		for _, it := range res.Data {
 			if aerr := e.expand(w, it, exp); aerr != nil {
 				return nil, aerr

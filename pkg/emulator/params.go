@@ -355,16 +355,24 @@ func rawList(items [][]byte, hasMore bool, url string) rawBody {
 	return rawBody(append(b, '}'))
 }
 
-// splitExpand separates "data.x" expansions for list items.
-func splitExpand(exp []string, listPrefix bool) []string {
-	if !listPrefix {
-		return exp
-	}
+// splitExpand reads a list's expansions: each names a field of the items
+// as "data.x", and the items are expanded by "x". Any other path is refused
+// as on Stripe, which names the "data." form the caller likely meant.
+func splitExpand(exp []string) ([]string, *apiError) {
 	var out []string
 	for _, e := range exp {
-		if strings.HasPrefix(e, "data.") {
-			out = append(out, e[len("data."):])
+		if e == "" {
+			continue
 		}
+		field, ok := strings.CutPrefix(e, "data.")
+		if !ok {
+			if e == "data" {
+				return nil, errNotExpandable(e)
+			}
+			return nil, invalidRequest("", "expand",
+				"This property cannot be expanded (%s). You may want to try expanding 'data.%s' instead.", e, e)
+		}
+		out = append(out, field)
 	}
-	return out
+	return out, nil
 }

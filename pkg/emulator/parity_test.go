@@ -937,3 +937,35 @@ func TestFormIndexesSequential(t *testing.T) {
 		t.Errorf("sequential indexes: %d %v", resp.StatusCode, m)
 	}
 }
+
+// A list expands its items' fields as "data.x"; "x" alone is refused with
+// Stripe's hint, on every list and on search, whatever the page holds.
+func TestListExpandNeedsDataPrefix(t *testing.T) {
+	em, sc := newClient(t)
+	cus, pm := customerWithCard(t, sc, "pm_card_visa")
+	must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(1000), Currency: stripe.String("usd"),
+		Customer: stripe.String(cus.ID), PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true)}))
+	for _, path := range []string{"/v1/charges", "/v1/charges/search", "/v1/payment_intents", "/v1/customers", "/v1/refunds"} {
+		q := url.Values{"expand[]": {"customer"}}
+		if strings.HasSuffix(path, "/search") {
+			q.Set("query", "status:'succeeded'")
+		}
+		resp, m := raw(t, em, "GET", path, q, nil)
+		if resp.StatusCode != 400 || errField(m, "param") != "expand" ||
+			errField(m, "message") != "This property cannot be expanded (customer). You may want to try expanding 'data.customer' instead." {
+			t.Errorf("%s expand[]=customer: %d %v", path, resp.StatusCode, m)
+		}
+	}
+	resp, m := raw(t, em, "GET", "/v1/charges", url.Values{"expand[]": {"data"}}, nil)
+	if resp.StatusCode != 400 || errField(m, "message") != "This property cannot be expanded (data)." {
+		t.Errorf("expand[]=data: %d %v", resp.StatusCode, m)
+	}
+	resp, m = raw(t, em, "GET", "/v1/charges", url.Values{"expand[]": {"data.customer"}}, nil)
+	data, _ := m["data"].([]any)
+	if resp.StatusCode != 200 || len(data) != 1 {
+		t.Fatalf("expand[]=data.customer: %d %v", resp.StatusCode, m)
+	}
+	if c, _ := data[0].(map[string]any)["customer"].(map[string]any); c["id"] != cus.ID {
+		t.Errorf("data.customer not expanded: %v", data[0])
+	}
+}

@@ -328,7 +328,11 @@ func (e *Emulator) respond(w *wtx, rq *request, obj any) (any, *apiError) {
 
 // respondList expands "data.x" paths on every item.
 func (e *Emulator) respondList(w *wtx, rq *request, l *listObject) (any, *apiError) {
-	if exp := splitExpand(rq.expand(), true); len(exp) > 0 {
+	exp, aerr := splitExpand(rq.expand())
+	if aerr != nil {
+		return nil, aerr
+	}
+	if len(exp) > 0 {
 		for _, it := range l.Data {
 			if aerr := e.expand(w, it, exp); aerr != nil {
 				return nil, aerr
