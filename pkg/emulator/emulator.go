@@ -373,6 +373,10 @@ func (e *Emulator) serve(rw http.ResponseWriter, r *http.Request, reqID, idemKey
 	}
 	var pairs []formPair
 	if r.Method == http.MethodPost {
+		if ct := r.Header.Get("Content-Type"); ct != "" && !isFormType(ct) {
+			return writeError(rw, invalidRequest("", "",
+				"Invalid request: unsupported Content-Type %s. If error persists and you need assistance, please contact support@stripe.com.", ct))
+		}
 		body, err := readBody(r.Body)
 		if err != nil {
 			return writeError(rw, invalidRequest("", "", "Could not read the request body: %v", err))
@@ -558,6 +562,15 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 		}
 	}
 	return writeJSON(rw, status, body)
+}
+
+// isFormType reports whether a Content-Type names a form-encoded body, the
+// only kind the v1 API reads ("application/x-www-form-urlencoded", with or
+// without parameters such as a charset). A JSON body is refused, as Stripe
+// does, rather than read as one unknown parameter.
+func isFormType(ct string) bool {
+	mt, _, _ := strings.Cut(ct, ";")
+	return strings.EqualFold(strings.TrimSpace(mt), "application/x-www-form-urlencoded")
 }
 
 // rawBody is a handler's answer that is already JSON.

@@ -969,3 +969,43 @@ func TestListExpandNeedsDataPrefix(t *testing.T) {
 		t.Errorf("data.customer not expanded: %v", data[0])
 	}
 }
+
+// The v1 API reads form bodies only: a JSON body (or any other type) is
+// refused with Stripe's message, and a charset on the form type is fine.
+func TestPostBodyContentType(t *testing.T) {
+	em := openTest(t, Options{})
+	for _, c := range []struct {
+		ct, body string
+		ok       bool
+	}{
+		{"application/json", `{"email":"a@example.com"}`, false},
+		{"text/plain", "email=a@example.com", false},
+		{"multipart/form-data; boundary=x", "email=a@example.com", false},
+		{"application/x-www-form-urlencoded; charset=utf-8", "email=a@example.com", true},
+		{"Application/X-WWW-Form-Urlencoded", "email=a@example.com", true},
+		{"", "email=a@example.com", true},
+	} {
+		req, _ := http.NewRequest("POST", "http://emulator/v1/customers", strings.NewReader(c.body))
+		req.Header.Set("Authorization", "Bearer "+testKey)
+		if c.ct != "" {
+			req.Header.Set("Content-Type", c.ct)
+		}
+		resp, err := em.Transport().RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&m)
+		resp.Body.Close()
+		if c.ok {
+			if resp.StatusCode != 200 || m["email"] != "a@example.com" {
+				t.Errorf("%q: %d %v", c.ct, resp.StatusCode, m)
+			}
+			continue
+		}
+		want := "Invalid request: unsupported Content-Type " + c.ct + ". If error persists and you need assistance, please contact support@stripe.com."
+		if resp.StatusCode != 400 || errField(m, "type") != "invalid_request_error" || errField(m, "message") != want || errField(m, "param") != nil {
+			t.Errorf("%q: %d %v", c.ct, resp.StatusCode, m)
+		}
+	}
+}
