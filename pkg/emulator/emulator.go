@@ -362,6 +362,9 @@ func (e *Emulator) serve(rw http.ResponseWriter, r *http.Request, reqID, idemKey
 	if aerr != nil {
 		return writeError(rw, aerr)
 	}
+	if v := r.Header.Get("Stripe-Version"); v != "" && v != APIVersion && !wellFormedVersion(v) {
+		return writeError(rw, invalidRequest("", "", "Invalid Stripe API version: %s", v))
+	}
 	rq := &request{method: r.Method, path: r.URL.Path, apiKey: key}
 	if !strings.HasPrefix(r.URL.Path, "/v1/") {
 		return writeError(rw, errUnrecognizedURL(r))
@@ -562,6 +565,29 @@ func (e *Emulator) serveWrite(rw http.ResponseWriter, rq *request, handler handl
 		}
 	}
 	return writeJSON(rw, status, body)
+}
+
+// wellFormedVersion reports whether v could name a Stripe API version: a
+// date from 2011 on, optionally with a release name ("2024-09-30.acacia").
+// The emulator answers every version in APIVersion's shapes, but a version
+// Stripe would refuse is refused here too.
+func wellFormedVersion(v string) bool {
+	date, name, named := strings.Cut(v, ".")
+	t, err := time.Parse("2006-01-02", date)
+	if err != nil || t.Year() < 2011 {
+		return false
+	}
+	if named {
+		if name == "" {
+			return false
+		}
+		for _, c := range name {
+			if c < 'a' || c > 'z' {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // isFormType reports whether a Content-Type names a form-encoded body, the

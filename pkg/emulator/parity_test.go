@@ -1009,3 +1009,33 @@ func TestPostBodyContentType(t *testing.T) {
 		}
 	}
 }
+
+// A Stripe-Version header Stripe would refuse is refused; a well-formed one
+// is answered.
+func TestStripeVersionHeader(t *testing.T) {
+	em := openTest(t, Options{})
+	for _, c := range []struct {
+		v  string
+		ok bool
+	}{
+		{APIVersion, true},
+		{"2024-06-20", true},
+		{"2024-09-30.acacia", true},
+		{"latest", false},
+		{"2023-13-01", false},
+		{"1999-01-01", false},
+		{"2023-10-16.", false},
+		{"2024-09-30.Acacia", false},
+	} {
+		resp, m := raw(t, em, "GET", "/v1/customers", nil, map[string]string{"Stripe-Version": c.v})
+		if c.ok {
+			if resp.StatusCode != 200 {
+				t.Errorf("%q: %d %v", c.v, resp.StatusCode, m)
+			}
+			continue
+		}
+		if resp.StatusCode != 400 || errField(m, "type") != "invalid_request_error" || errField(m, "message") != "Invalid Stripe API version: "+c.v {
+			t.Errorf("%q: %d %v", c.v, resp.StatusCode, m)
+		}
+	}
+}
