@@ -19,6 +19,10 @@ const (
 
 type spec map[string]any
 
+// scalarOr is a parameter given either as one scalar or as a hash with the
+// given keys: created=1700000000 or created[gte]=1700000000.
+type scalarOr spec
+
 // checkParams rejects parameters the spec does not know, as Stripe does.
 func checkParams(params map[string]any, s spec) *apiError {
 	return checkNode(params, s, "")
@@ -75,6 +79,16 @@ func checkNode(params map[string]any, s spec, prefix string) *apiError {
 					return invalidRequest("", name, "Invalid array")
 				}
 			}
+		case scalarOr:
+			switch t := v.(type) {
+			case string:
+			case map[string]any:
+				if aerr := checkNode(t, spec(w), name); aerr != nil {
+					return aerr
+				}
+			default:
+				return invalidRequest("", name, "Invalid object")
+			}
 		case spec:
 			switch t := v.(type) {
 			case map[string]any:
@@ -105,7 +119,7 @@ func merge(specs ...spec) spec {
 }
 
 var listSpec = spec{"limit": nil, "starting_after": nil, "ending_before": nil, "expand": specList,
-	"created": spec{"gt": nil, "gte": nil, "lt": nil, "lte": nil}}
+	"created": scalarOr{"gt": nil, "gte": nil, "lt": nil, "lte": nil}}
 
 var expandSpec = spec{"expand": specList}
 

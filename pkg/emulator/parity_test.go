@@ -569,6 +569,16 @@ func TestCreatedFilterAndClockHeader(t *testing.T) {
 	if d := l["data"].([]any); len(d) != 1 || d[0].(map[string]any)["amount"].(float64) != 1000 {
 		t.Fatalf("created filter = %v", l["data"])
 	}
+	// created may also be one timestamp: the objects created in that second.
+	exact := fmt.Sprint(mustTime(t, "2026-11-24T11:00:00Z"))
+	resp, l := raw(t, em, "GET", "/v1/charges", url.Values{"created": {exact}}, nil)
+	if d, _ := l["data"].([]any); resp.StatusCode != 200 || len(d) != 1 || d[0].(map[string]any)["amount"].(float64) != 1002 {
+		t.Fatalf("created=%s: %d %v", exact, resp.StatusCode, l)
+	}
+	resp, l = raw(t, em, "GET", "/v1/customers", url.Values{"created": {"soon"}}, nil)
+	if resp.StatusCode != 400 || errField(l, "code") != "parameter_invalid_integer" || errField(l, "param") != "created" {
+		t.Fatalf("created=soon: %d %v", resp.StatusCode, l)
+	}
 }
 
 func TestCurrencies(t *testing.T) {
