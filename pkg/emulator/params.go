@@ -69,6 +69,11 @@ func checkNode(params map[string]any, s spec, prefix string) *apiError {
 			case specList:
 				switch t := v.(type) {
 				case string:
+					// expand=customer is refused: only "" (to empty the
+					// list) may stand for one.
+					if t != "" {
+						return invalidRequest("", name, "Invalid array")
+					}
 				case []any:
 					for _, it := range t {
 						if _, ok := it.(string); !ok {

@@ -1049,3 +1049,28 @@ func TestStripeVersionHeader(t *testing.T) {
 		}
 	}
 }
+
+// A list parameter given as one value (expand=customer, not expand[]=customer)
+// is Stripe's "Invalid array".
+func TestListParamGivenAsScalar(t *testing.T) {
+	em := openTest(t, Options{})
+	for _, c := range []struct{ method, path, param string }{
+		{"GET", "/v1/customers", "expand"},
+		{"POST", "/v1/customers", "expand"},
+		{"POST", "/v1/payment_intents", "payment_method_types"},
+	} {
+		q := url.Values{c.param: {"card"}}
+		if c.path == "/v1/payment_intents" {
+			q.Set("amount", "1000")
+			q.Set("currency", "usd")
+		}
+		resp, m := raw(t, em, c.method, c.path, q, nil)
+		if resp.StatusCode != 400 || errField(m, "message") != "Invalid array" || errField(m, "param") != c.param {
+			t.Errorf("%s %s %s=card: %d %v", c.method, c.path, c.param, resp.StatusCode, m)
+		}
+	}
+	resp, m := raw(t, em, "GET", "/v1/customers", url.Values{"expand[]": {"data.default_source"}, "limit": {"1"}}, nil)
+	if resp.StatusCode == 400 && errField(m, "message") == "Invalid array" {
+		t.Errorf("expand[] refused: %v", m)
+	}
+}
