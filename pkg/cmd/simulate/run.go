@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -62,7 +63,8 @@ directories) are told apart everywhere by their file: "checkout
 
 Exit status: 0 when every step passed; 7 when any step failed (an
 expectation not met, or a step that could not run); 3 when a scenario file
-is invalid (nothing runs then; the error names the file and line); 4 for a
+is invalid (nothing runs then; an error for each invalid file names its
+file and line); 4 for a
 bad configuration; 1 when the --junit report cannot be written (a path
 that cannot be written is found before anything runs); 130 when
 interrupted.`,
@@ -145,12 +147,23 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	defer gctune.Throughput(gctune.BatchFloor)()
 	defer gctune.Procs()()
 	var scs []*scenario.Scenario
+	var invalid []error
 	for _, f := range opts.Files {
 		s, err := scenario.LoadFile(f)
 		if err != nil {
-			return err
+			invalid = append(invalid, err)
+			continue
 		}
 		scs = append(scs, s)
+	}
+	if len(invalid) > 0 {
+		// Every invalid file is reported, each on a line of its own as
+		// an error is: a run that named only the first would take a CI
+		// round trip per file to fix them all. Nothing runs.
+		for _, err := range invalid[:len(invalid)-1] {
+			printError(opts, err)
+		}
+		return invalid[len(invalid)-1]
 	}
 	scenario.UniqueNames(scs)
 	cfg, err := opts.Config()
@@ -258,6 +271,20 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		return fmt.Errorf("%w: %d of %d steps failed", scenario.ErrExpectation, sum.Failed, sum.Steps)
 	}
 	return nil
+}
+
+// printError writes err to stderr as the command's returned error is
+// written: "error: ..." or, with -o json, {"error": ..., "exit_code": 3}.
+func printError(opts *RunOptions, err error) {
+	if opts.Output == output.JSON {
+		line, _ := json.Marshal(struct {
+			Error    string `json:"error"`
+			ExitCode int    `json:"exit_code"`
+		}{err.Error(), 3})
+		fmt.Fprintln(opts.IO.ErrOut, string(line))
+		return
+	}
+	fmt.Fprintf(opts.IO.ErrOut, "error: %s\n", err)
 }
 
 func failedScenarios(reports []scenario.Report) int {

@@ -275,3 +275,32 @@ func TestRunConfigClashStopsBeforeAnythingRuns(t *testing.T) {
 		t.Errorf("a report was written: %v", err)
 	}
 }
+
+func TestRunReportsEveryInvalidFile(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"ok.yaml":   "steps:\n  - {tweet: hi, from: \"@alice\"}\n",
+		"bad1.yaml": "steps:\n  - {tweet: hi, from: \"@alice\", at: 16m}\n",
+		"bad2.yaml": "stepz: []\n",
+	}
+	for name, doc := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(doc), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := run(t, dir, "simulate", "run", "bad1.yaml", "ok.yaml", "bad2.yaml", "--junit", "junit.xml")
+	if code != 3 {
+		t.Fatalf("exit %d, want 3\n%s", code, errOut)
+	}
+	for _, want := range []string{"error: invalid scenario: bad1.yaml:2: ", "error: invalid scenario: bad2.yaml:1: "} {
+		if strings.Count(errOut, want) != 1 {
+			t.Errorf("stderr does not report %q once:\n%s", want, errOut)
+		}
+	}
+	if out != "" {
+		t.Errorf("something ran: %s", out)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "junit.xml")); err == nil {
+		t.Error("a report was written though nothing ran")
+	}
+}
