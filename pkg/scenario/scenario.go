@@ -451,6 +451,10 @@ func (l *loader) tweetStep(f map[string]*yaml.Node, path string, st *Step, clock
 	}
 	var tw shop.Tweet
 	if n := f["tweet"]; n != nil {
+		if yamlcheck.IsNull(n) {
+			// "tweet:" with its text forgotten, or indented under it.
+			return yamlcheck.Errorf(n, "%s.tweet: null: write the tweet's text (\"\" for an empty tweet)", path)
+		}
 		text, err := scalar(n, path+".tweet")
 		if err != nil {
 			return err

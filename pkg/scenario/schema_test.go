@@ -129,6 +129,25 @@ func TestSchemaAgreesWithLoad(t *testing.T) {
 		{"stock zero", "offers:\n  - {hashtag: BuyX, name: X, price: \"1.00\", stock: 0}\nsteps:\n" + tweet, false},
 		{"buyer", "buyers:\n  - {handle: \"@a\", card: visa, user_id: 5}\nsteps:\n" + tweet, true},
 		{"buyer without card", "buyers:\n  - {handle: \"@a\"}\nsteps:\n" + tweet, false},
+		// Any single value is text where text is read, as YAML writes it
+		// unquoted; null leaves an optional key out.
+		{"name number", "name: 2013\nsteps:\n" + tweet, true},
+		{"name null", "name:\ndescription:\nsteps:\n" + tweet, true},
+		{"tweet number", "steps:\n  - {tweet: 42, from: \"@a\"}\n", true},
+		{"tweet null", "steps:\n  - {tweet: null, from: \"@a\"}\n", false},
+		{"tweet empty", "steps:\n  - {tweet: \"\", from: \"@a\", expect: {error: empty}}\n", true},
+		{"step name number", "steps:\n  - {tweet: x, from: \"@a\", name: 7}\n", true},
+		{"step name null", "steps:\n  - {charges: {}, name: null, expect: {count: 0}}\n", true},
+		{"at null", "steps:\n  - {tweet: x, from: \"@a\", at: null}\n", true},
+		{"reason number", "steps:\n  - {tweet: x, from: \"@a\", expect: {reason: 5, reply: true}}\n", true},
+		{"filter offer number", "steps:\n  - {charges: {offer: 2026}, expect: {count: 0}}\n", true},
+		{"price number", "offers:\n  - {hashtag: BuyX, name: X, price: 12.50}\nsteps:\n" + tweet, true},
+		{"offer nulls", "offers:\n  - {hashtag: BuyX, gift_handle: null, name: X, price: \"1.00\", stock: null, confirm: null, countries: null, archived: null}\nsteps:\n" + tweet, true},
+		{"gift offer null hashtag", "offers:\n  - {hashtag: null, gift_handle: tea, name: X, price: \"1.00\"}\nsteps:\n" + tweet, true},
+		{"offer both tags null", "offers:\n  - {hashtag: null, gift_handle: null, name: X, price: \"1.00\"}\nsteps:\n" + tweet, false},
+		{"confirm hashtag null", "offers:\n  - {hashtag: BuyX, name: X, price: \"1.00\", confirm: {hashtag: null}}\nsteps:\n" + tweet, false},
+		{"buyer nulls", "buyers:\n  - {handle: \"@a\", card: visa, country: null, name: null, user_id: null}\nsteps:\n" + tweet, true},
+		{"buyer card null", "buyers:\n  - {handle: \"@a\", card: null}\nsteps:\n" + tweet, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
