@@ -129,7 +129,7 @@ func gotSummary(s scenario.StepReport) string {
 		}
 		return out
 	case s.Charges != nil:
-		return fmt.Sprintf("%d charges, gross %d", s.Charges.Count, s.Charges.Gross)
+		return fmt.Sprintf("%s, gross %d", output.Count(int(s.Charges.Count), "charge", "charges"), s.Charges.Gross)
 	case s.Expired != nil:
 		return fmt.Sprintf("%d expired", len(*s.Expired))
 	case s.Error != "":

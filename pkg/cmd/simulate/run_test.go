@@ -304,3 +304,19 @@ func TestRunReportsEveryInvalidFile(t *testing.T) {
 		t.Error("a report was written though nothing ran")
 	}
 }
+
+func TestRunTableCountsCharges(t *testing.T) {
+	dir := t.TempDir()
+	doc := "name: mug\noffers:\n  - {hashtag: BuyMug, name: Mug, price: \"3.00\"}\nbuyers:\n  - {handle: \"@alice\", card: visa}\n" +
+		"steps:\n  - {tweet: \"#BuyMug\", from: \"@alice\"}\n  - charges: {offer: BuyMug}\n    expect: {count: 1}\n"
+	if err := os.WriteFile(filepath.Join(dir, "mug.yaml"), []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, dir, "simulate", "run", "mug.yaml")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	if !strings.Contains(out, "\t1 charge, gross 300\t") {
+		t.Errorf("want \"1 charge, gross 300\" in the table:\n%s", out)
+	}
+}
