@@ -129,6 +129,13 @@ func Run(ctx context.Context, eng Engine, s *Scenario) (Report, error) {
 			rep.skip(s.Steps[i:i+1], SkipInterruptedRunning)
 			continue
 		}
+		for j := range sr.Failures {
+			if sr.Failures[j].Line == 0 {
+				// A failure no written key stands for (an unexpected
+				// error, a charge list that failed) is the step's.
+				sr.Failures[j].Line = st.Line
+			}
+		}
 		sr.Passed = len(sr.Failures) == 0 && (sr.Error == "" || expectsError(st))
 		if sr.Failures == nil {
 			sr.Failures = []Failure{}

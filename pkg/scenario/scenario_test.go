@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"iter"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -482,5 +483,26 @@ steps:
 	}
 	if got := (StepReport{Index: 1, Name: s.Steps[0].Name}); TestcaseName(got) != "step 1: alice buys" {
 		t.Errorf("testcase %q", TestcaseName(got))
+	}
+}
+
+// TestFailureLines: every failure names a line of the file, the step's when
+// no written key stands for it, so that -o json never says line 0.
+func TestFailureLines(t *testing.T) {
+	doc := "steps:\n  - tweet: boom\n    from: \"@a\"\n  - tweet: hi\n    from: \"@a\"\n    expect:\n      outcome: ignored\n"
+	s, err := Load("l.yaml", []byte(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, _ := Run(context.Background(), &fakeEngine{outcomes: map[string]string{"hi": shop.Purchased}}, s)
+	want := [][]int{{2}, {7}}
+	for i, st := range rep.Steps {
+		var lines []int
+		for _, f := range st.Failures {
+			lines = append(lines, f.Line)
+		}
+		if !slices.Equal(lines, want[i]) {
+			t.Errorf("step %d: failure lines %v, want %v (%+v)", st.Index, lines, want[i], st.Failures)
+		}
 	}
 }
