@@ -178,3 +178,32 @@ func TestUniqueNames(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteJUnitTotals: the <testsuites> element adds up its testsuites'
+// counts, skipped included, for readers that take the totals from it: an
+// interrupted run must not read as all passed.
+func TestWriteJUnitTotals(t *testing.T) {
+	step := func(i int, skipped bool, failures ...Failure) StepReport {
+		return StepReport{Index: i, Line: i, Name: "s", Kind: KindCharges, Skipped: skipped, Passed: !skipped && len(failures) == 0, Failures: failures}
+	}
+	reports := []Report{
+		{Name: "a", File: "a.yaml", Steps: []StepReport{step(1, false), step(2, false, Failure{Field: "count", Expected: "1", Got: "0"}), step(3, true)}},
+		{Name: "b", File: "b.yaml", Steps: []StepReport{step(1, true), step(2, true)}},
+	}
+	var buf bytes.Buffer
+	if err := WriteJUnit(&buf, reports); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Tests    int  `xml:"tests,attr"`
+		Failures int  `xml:"failures,attr"`
+		Errors   int  `xml:"errors,attr"`
+		Skipped  *int `xml:"skipped,attr"`
+	}
+	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Tests != 5 || doc.Failures != 1 || doc.Errors != 0 || doc.Skipped == nil || *doc.Skipped != 3 {
+		t.Errorf("testsuites: tests %d failures %d errors %d skipped %v, want 5 1 0 3\n%s", doc.Tests, doc.Failures, doc.Errors, doc.Skipped, buf.String())
+	}
+}
