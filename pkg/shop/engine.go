@@ -81,7 +81,12 @@ type Engine struct {
 	mu       sync.Mutex
 	reserved map[string]int // offer -> units held by tweets in flight
 	resBuyer map[string]int // offer \x00 buyer -> units held in flight
-	linked   map[string]*linkOnce
+	// committing counts, per offer, the units of changes being committed
+	// to the store, whose reservations are released once they are
+	// durable; settled is signalled (on mu) as they are.
+	committing map[string]int
+	settled    *sync.Cond
+	linked     map[string]*linkOnce
 }
 
 type offerKey struct {
@@ -114,9 +119,11 @@ func New(o Options) *Engine {
 		namespace:  o.Namespace,
 		reserved:   map[string]int{},
 		resBuyer:   map[string]int{},
+		committing: map[string]int{},
 		linked:     map[string]*linkOnce{},
 		pids:       map[offerKey]string{},
 	}
+	e.settled = sync.NewCond(&e.mu)
 	for _, of := range o.Offers {
 		e.pids[offerKey{of.Kind, of.Tag}] = of.ProductID()
 	}
@@ -219,9 +226,13 @@ func (e *Engine) ProcessThen(ctx context.Context, tw Tweet, then func(Result, er
 		return nil
 	}
 	r, ch, err := e.decide(ctx, id, tw)
+	committing := false
 	finish := func() {
 		for _, rel := range ch.release {
 			rel()
+		}
+		if committing {
+			e.settle(ch.units)
 		}
 		unlock()
 	}
@@ -231,6 +242,7 @@ func (e *Engine) ProcessThen(ctx context.Context, tw Tweet, then func(Result, er
 	}
 	r.TweetID, r.From, r.At = tw.ID, "@"+from, tw.At.UTC()
 	ch.results = append(ch.results, withID(r, id))
+	committing = e.commit(ch.units)
 	e.store.applyThen(ch, func(err error) {
 		finish()
 		if err != nil {
@@ -571,8 +583,21 @@ func (e *Engine) reserve(o offer.Resolved, buyer string, freed int) (string, err
 	}
 	sold, bought = sold-freed, bought-freed
 	bk := string(pairKey(key, strings.ToLower(buyer)))
-	if o.Stock > 0 && sold+e.reserved[key] >= o.Stock {
-		return ReasonSoldOut, nil
+	for o.Stock > 0 && sold+e.reserved[key] >= o.Stock {
+		if e.committing[key] == 0 {
+			return ReasonSoldOut, nil
+		}
+		// A sale being committed is counted twice, as sold and as
+		// reserved, from the moment the store has it until its
+		// reservation is released: the last units would be refused while
+		// they are still there. Count again once the commits in flight
+		// have settled. (A buyer's own units cannot be counted twice: a
+		// buyer's tweets wait for each other's changes to settle.)
+		e.settled.Wait()
+		if sold, bought, err = e.store.Counts(key, strings.ToLower(buyer)); err != nil {
+			return "", err
+		}
+		sold, bought = sold-freed, bought-freed
 	}
 	if o.PerBuyerLimit > 0 && bought+e.resBuyer[bk] >= o.PerBuyerLimit {
 		return ReasonLimitReached, nil
@@ -583,6 +608,39 @@ func (e *Engine) reserve(o offer.Resolved, buyer string, freed int) (string, err
 }
 
 func unlimited(o offer.Resolved) bool { return o.Stock <= 0 && o.PerBuyerLimit <= 0 }
+
+// commit counts the units a change adds to offers with a stock as being
+// committed, until settle; it reports whether there were any. (Only stock
+// is counted across buyers in reserve.)
+func (e *Engine) commit(units []unit) bool {
+	counted := false
+	for _, u := range units {
+		if u.stocked && u.n > 0 {
+			if !counted {
+				e.mu.Lock()
+				defer e.mu.Unlock()
+				counted = true
+			}
+			e.committing[u.offer] += u.n
+		}
+	}
+	return counted
+}
+
+// settle ends commit, once the change is durable (or abandoned) and its
+// reservations released, and wakes the tweets waiting on it in reserve.
+func (e *Engine) settle(units []unit) {
+	e.mu.Lock()
+	for _, u := range units {
+		if u.stocked && u.n > 0 {
+			if e.committing[u.offer] -= u.n; e.committing[u.offer] <= 0 {
+				delete(e.committing, u.offer)
+			}
+		}
+	}
+	e.mu.Unlock()
+	e.settled.Broadcast()
+}
 
 func (e *Engine) release(o offer.Resolved, buyer string) {
 	if unlimited(o) {
@@ -672,7 +730,7 @@ func (e *Engine) charge(ctx context.Context, id string, tw Tweet, o offer.Resolv
 	// Made before under the same key (an earlier run with other state):
 	// nothing was charged this time.
 	r.Duplicate = p.Replayed
-	ch := change{units: []unit{{offer: e.pid(o), buyer: a.key(), n: 1}}, release: held.release}
+	ch := change{units: []unit{{offer: e.pid(o), buyer: a.key(), n: 1, stocked: o.Stock > 0}}, release: held.release}
 	if manual {
 		deadline := tw.At.Add(o.Window)
 		pend := Pending{
@@ -924,7 +982,7 @@ func (e *Engine) gift(ctx context.Context, id string, tw Tweet, o offer.Resolved
 		g.Outcome, g.Amount = Purchased, o.Price.Minor
 		g.PaymentIntent, g.Charge, g.GiftCode = strp(p.ID), strp(p.LatestCharge), strp(code)
 		r.Amount += o.Price.Minor
-		ch.units = append(ch.units, unit{offer: e.pid(o), buyer: a.key(), n: 1})
+		ch.units = append(ch.units, unit{offer: e.pid(o), buyer: a.key(), n: 1, stocked: o.Stock > 0})
 		sent = append(sent, to)
 		r.Gifts = append(r.Gifts, g)
 	}

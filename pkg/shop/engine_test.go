@@ -97,6 +97,53 @@ func (f *fixture) charges(t *testing.T) []payment.Charge {
 	return out
 }
 
+// A sale that the store has committed but whose reservation is not released
+// yet is counted once: the next buyer waits for it to settle instead of
+// being refused the last unit as sold out.
+func TestSaleBeingCommittedCountedOnce(t *testing.T) {
+	f := newFixture(t, []offer.Offer{{Hashtag: "BuyTwo", Name: "Two", Price: "1.00", Stock: intp(2)}}, nil)
+	o := f.eng.offers[0]
+	if reason, err := f.eng.reserve(o, "alice", 0); err != nil || reason != "" {
+		t.Fatalf("alice: %q %v", reason, err)
+	}
+	// Alice's sale as ProcessThen makes it: counted as committing, then
+	// durable in the store while her reservation is still held.
+	units := []unit{{offer: f.eng.pid(o), buyer: "alice", n: 1, stocked: true}}
+	if !f.eng.commit(units) {
+		t.Fatal("commit counted nothing")
+	}
+	if err := f.store.apply(change{units: units}); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		reason, err := f.eng.reserve(o, "bob", 0)
+		if err != nil {
+			reason = err.Error()
+		}
+		got <- reason
+	}()
+	select {
+	case r := <-got:
+		t.Fatalf("bob answered %q while alice's sale was being committed; want a wait", r)
+	case <-time.After(50 * time.Millisecond):
+	}
+	f.eng.release(o, "alice")
+	f.eng.settle(units)
+	select {
+	case r := <-got:
+		if r != "" {
+			t.Fatalf("bob: %q, want the last unit", r)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("bob still waiting after alice's sale settled")
+	}
+	// Both units are now sold or held: a third buyer is refused at once.
+	if reason, err := f.eng.reserve(o, "carol", 0); err != nil || reason != ReasonSoldOut {
+		t.Fatalf("carol: %q %v, want sold_out", reason, err)
+	}
+}
+
 func TestLastUnitsUnderConcurrency(t *testing.T) {
 	var buyers []buyer.Buyer
 	for i := range 50 {

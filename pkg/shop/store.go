@@ -238,6 +238,9 @@ type change struct {
 type unit struct {
 	offer, buyer string
 	n            int
+	// stocked is set for a unit of an offer with a stock, which reserve
+	// counts across buyers (see Engine.commit).
+	stocked bool
 }
 
 var errCorrupt = errors.New("corrupt state record")
