@@ -928,13 +928,7 @@ func TestFormIndexesSequential(t *testing.T) {
 	} {
 		req, _ := http.NewRequest("GET", "http://emulator/v1/payment_intents?"+c.query, nil)
 		req.Header.Set("Authorization", "Bearer "+testKey)
-		resp, err := em.Transport().RoundTrip(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&m)
-		resp.Body.Close()
+		resp, m := roundTripJSON(t, em, req)
 		want := "If passing an array with explicit keys (e.g. foo[0]=a&foo[1]=b) instead of as an array (e.g. foo[]=a&foo[]=b), " +
 			"the keys must be numeric and sequential starting from 0. You passed the keys `" + c.keys + "`, we expected to have a key with the value `" + c.want + "`."
 		if resp.StatusCode != 400 || errField(m, "type") != "invalid_request_error" || errField(m, "param") != c.param ||
@@ -1000,13 +994,7 @@ func TestPostBodyContentType(t *testing.T) {
 		if c.ct != "" {
 			req.Header.Set("Content-Type", c.ct)
 		}
-		resp, err := em.Transport().RoundTrip(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var m map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&m)
-		resp.Body.Close()
+		resp, m := roundTripJSON(t, em, req)
 		if c.ok {
 			if resp.StatusCode != 200 || m["email"] != "a@example.com" {
 				t.Errorf("%q: %d %v", c.ct, resp.StatusCode, m)
