@@ -136,13 +136,21 @@ func demoRun(ctx context.Context, opts *Options) error {
 			fmt.Fprintf(w, "  %-18s %s\n", r.Label(), offer.TweetText(r, demoMerchant.Handle))
 		}
 		fmt.Fprintln(w, "\nBuyers")
-		for _, b := range demoBuyers {
+		// Columns as wide as their longest cell: a card's name and token
+		// vary from "visa (pm_card_visa)" to far longer.
+		cards := make([]string, len(demoBuyers))
+		width := 0
+		for i, b := range demoBuyers {
 			c, _ := buyer.ResolveCard(b.Card)
+			cards[i] = b.Card + " (" + c.Token + ")"
+			width = max(width, len(cards[i]))
+		}
+		for i, b := range demoBuyers {
 			country := b.Country
 			if country == "" {
 				country = demoMerchant.Country
 			}
-			fmt.Fprintf(w, "  %-7s %-22s %s\n", b.Handle, b.Card+" ("+c.Token+")", country)
+			fmt.Fprintf(w, "  %-7s %-*s %s\n", b.Handle, width, cards[i], country)
 		}
 	}
 	var results []shop.Result
