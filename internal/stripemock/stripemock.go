@@ -7,7 +7,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,18 +67,18 @@ func build() (string, error) {
 	return binPath, buildErr
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
+// listening starts the line stripe-mock prints once it listens for HTTP,
+// followed by the address it was given.
+const listening = "Listening for HTTP at address: "
 
-// Start runs stripe-mock on free loopback ports until the test ends and
-// returns its HTTP base URL. When it cannot run, the test fails if the CI
-// environment variable is set, and is skipped otherwise.
+// Start runs stripe-mock on loopback ports of its own choosing until the
+// test ends and returns its HTTP base URL. When it cannot run, the test
+// fails if the CI environment variable is set, and is skipped otherwise.
+//
+// stripe-mock binds port 0 itself and the address is read from the line it
+// prints: a port picked here and released for it to bind could be taken
+// meanwhile by another test's server (packages run in parallel), and then
+// stripe-mock failed to start while the test talked to that server.
 func Start(t testing.TB) string {
 	t.Helper()
 	unavailable := func(format string, args ...any) string {
@@ -94,48 +93,55 @@ func Start(t testing.TB) string {
 	if err != nil {
 		return unavailable("%v", err)
 	}
-	httpPort, err := freePort()
-	if err != nil {
-		return unavailable("%v", err)
-	}
-	httpsPort, err := freePort()
-	if err != nil {
-		return unavailable("%v", err)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, bin,
-		"-http-addr", fmt.Sprintf("127.0.0.1:%d", httpPort),
-		"-https-addr", fmt.Sprintf("127.0.0.1:%d", httpsPort))
-	stderr, err := cmd.StderrPipe()
+	// Both addresses are given: without -https-addr it would also listen
+	// for HTTPS on its fixed default port.
+	cmd := exec.CommandContext(ctx, bin, "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0")
+	out, err := cmd.StdoutPipe()
 	if err != nil {
 		cancel()
 		return unavailable("%v", err)
 	}
-	cmd.Stdout = cmd.Stderr
+	cmd.Stderr = cmd.Stdout
 	if err := cmd.Start(); err != nil {
 		cancel()
 		return unavailable("%v", err)
 	}
-	t.Cleanup(func() {
-		cancel()
-		_ = cmd.Wait()
-	})
-	go func() { // drain its log so it never blocks
-		s := bufio.NewScanner(stderr)
+	addrs := make(chan string, 1)
+	drained := make(chan struct{})
+	var lastLine string
+	go func() { // read its log to the end so that it never blocks
+		defer close(drained)
+		defer close(addrs)
+		s := bufio.NewScanner(out)
 		for s.Scan() {
-			if strings.Contains(s.Text(), "error") {
-				t.Logf("stripe-mock: %s", s.Text())
+			line := s.Text()
+			if addr, ok := strings.CutPrefix(line, listening); ok {
+				select {
+				case addrs <- strings.TrimSpace(addr):
+				default:
+				}
+				continue
+			}
+			lastLine = line
+			if strings.Contains(line, "error") {
+				t.Logf("stripe-mock: %s", line)
 			}
 		}
 	}()
-	addr := fmt.Sprintf("127.0.0.1:%d", httpPort)
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		if c, err := net.DialTimeout("tcp", addr, 200*time.Millisecond); err == nil {
-			c.Close()
-			return "http://" + addr
+	t.Cleanup(func() {
+		cancel()
+		_ = cmd.Wait()
+		<-drained // no Logf once the test has ended
+	})
+	select {
+	case addr, ok := <-addrs:
+		if !ok {
+			<-drained
+			return unavailable("it exited before listening: %s", lastLine)
 		}
-		time.Sleep(50 * time.Millisecond)
+		return "http://" + addr
+	case <-time.After(30 * time.Second):
+		return unavailable("it did not listen within 30s")
 	}
-	return unavailable("it did not listen on %s within 30s", addr)
 }
