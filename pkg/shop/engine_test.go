@@ -78,20 +78,22 @@ var t0 = time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
 
 func (f *fixture) tweet(t *testing.T, id, from, text string, at time.Time) Result {
 	t.Helper()
-	r, err := f.eng.Process(context.Background(), Tweet{ID: id, From: from, Text: text, At: at})
-	if err != nil {
-		t.Fatalf("tweet %s: %v", id, err)
-	}
-	return r
+	return f.process(t, t.Fatalf, id, from, text, at)
 }
 
 // tweetAsync is tweet for goroutines other than the test's, which must not
 // call t.Fatal: an error fails the test and gives a zero Result.
 func (f *fixture) tweetAsync(t *testing.T, id, from, text string, at time.Time) Result {
 	t.Helper()
+	return f.process(t, t.Errorf, id, from, text, at)
+}
+
+// process runs a tweet through the engine and reports an error with fail.
+func (f *fixture) process(t *testing.T, fail func(string, ...any), id, from, text string, at time.Time) Result {
+	t.Helper()
 	r, err := f.eng.Process(context.Background(), Tweet{ID: id, From: from, Text: text, At: at})
 	if err != nil {
-		t.Errorf("tweet %s: %v", id, err)
+		fail("tweet %s: %v", id, err)
 	}
 	return r
 }
