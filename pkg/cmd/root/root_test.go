@@ -24,20 +24,36 @@ var leavesWithoutResult = map[string]bool{
 	"tweetpay completion powershell": true,
 }
 
-func TestEveryCommandAcceptsOutput(t *testing.T) {
+// commandTree returns the root command, with the completion command added,
+// and every command of the tree, the root included, children before their
+// parents. It fails the test if the tree looks
+// incomplete.
+func commandTree(t *testing.T) (*cobra.Command, []*cobra.Command) {
+	t.Helper()
 	ios, _, _, _ := iostreams.Test()
-	cmd := NewCmdRoot(newFactory(ios))
-	initCompletionCmd(cmd)
-	n := 0
+	root := NewCmdRoot(newFactory(ios))
+	initCompletionCmd(root)
+	var cmds []*cobra.Command
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		for _, sub := range c.Commands() {
 			walk(sub)
 		}
+		cmds = append(cmds, c)
+	}
+	walk(root)
+	if len(cmds) < 40 {
+		t.Fatalf("walked %d commands; the tree looks incomplete", len(cmds))
+	}
+	return root, cmds
+}
+
+func TestEveryCommandAcceptsOutput(t *testing.T) {
+	cmd, cmds := commandTree(t)
+	for _, c := range cmds {
 		if c.Hidden {
-			return
+			continue
 		}
-		n++
 		path := c.CommandPath()
 		if err := c.ParseFlags([]string{"-o", "json"}); err != nil {
 			t.Errorf("%s -o json: %v", path, err)
@@ -52,10 +68,6 @@ func TestEveryCommandAcceptsOutput(t *testing.T) {
 			t.Errorf("%s has no -o of its own", path)
 		}
 	}
-	walk(cmd)
-	if n < 40 {
-		t.Errorf("walked %d commands; the tree looks incomplete", n)
-	}
 }
 
 // TestShortFlags holds every command to the short flags of the house style:
@@ -63,16 +75,10 @@ func TestEveryCommandAcceptsOutput(t *testing.T) {
 // every cobra CLI has. A short flag is a name taken from every verb below it,
 // so each new one is a decision, not a habit.
 func TestShortFlags(t *testing.T) {
-	ios, _, _, _ := iostreams.Test()
-	cmd := NewCmdRoot(newFactory(ios))
-	initCompletionCmd(cmd)
+	cmd, cmds := commandTree(t)
 	allowed := map[string]string{"o": "output", "L": "limit", "y": "yes", "h": "help"}
 	n := 0
-	var walk func(c *cobra.Command)
-	walk = func(c *cobra.Command) {
-		for _, sub := range c.Commands() {
-			walk(sub)
-		}
+	for _, c := range cmds {
 		c.InitDefaultHelpFlag()
 		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
 			n++
@@ -87,7 +93,6 @@ func TestShortFlags(t *testing.T) {
 			}
 		})
 	}
-	walk(cmd)
 	if n < 100 {
 		t.Errorf("checked %d flags; the tree looks incomplete", n)
 	}
@@ -274,41 +279,33 @@ func TestDemoStandalone(t *testing.T) {
 // for our own nouns and verbs, a Long that gives the exit status; for each
 // verb, examples whose lines start with "  tweetpay ".
 func TestHelpText(t *testing.T) {
-	ios, _, _, _ := iostreams.Test()
-	cmd := NewCmdRoot(newFactory(ios))
-	initCompletionCmd(cmd)
-	n := 0
-	var walk func(c *cobra.Command)
-	walk = func(c *cobra.Command) {
-		for _, sub := range c.Commands() {
-			walk(sub)
-		}
+	cmd, cmds := commandTree(t)
+	for _, c := range cmds {
 		if c.Hidden {
-			return
+			continue
 		}
-		n++
 		path := c.CommandPath()
 		if strings.TrimSpace(c.Long) == "" {
 			t.Errorf("%s: no Long", path)
 		}
 		if strings.HasPrefix(path, "tweetpay completion") || path == "tweetpay help" {
-			return
+			continue
 		}
 		if c.Short == "" || strings.ToUpper(c.Short[:1]) != c.Short[:1] || strings.HasSuffix(c.Short, ".") {
 			t.Errorf("%s: Short %q is not a sentence-case line without a period", path, c.Short)
 		}
 		if c == cmd || path == "tweetpay exit-codes" {
-			return
+			continue
 		}
 		if !strings.Contains(c.Long, "Exit status") {
 			t.Errorf("%s: Long does not give the exit status", path)
 		}
 		if c.HasSubCommands() || !c.Runnable() {
-			return
+			continue
 		}
 		if c.Example == "" {
 			t.Errorf("%s: no Example", path)
-			return
+			continue
 		}
 		for _, line := range strings.Split(c.Example, "\n") {
 			if !strings.HasPrefix(line, "  tweetpay ") {
@@ -316,9 +313,4 @@ func TestHelpText(t *testing.T) {
 			}
 		}
 	}
-	walk(cmd)
-	if n < 40 {
-		t.Errorf("walked %d commands; the tree looks incomplete", n)
-	}
-	walk(cmd)
 }
