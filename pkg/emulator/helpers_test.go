@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"runtime"
@@ -97,19 +96,4 @@ func mustTime(t testing.TB, s string) int64 {
 		t.Fatal(err)
 	}
 	return tm.Unix()
-}
-
-// roundTripJSON sends req to em as it is, for what stripe-go would not send,
-// and returns the answer with its body decoded (nil when it is not a JSON
-// object).
-func roundTripJSON(t testing.TB, em *Emulator, req *http.Request) (*http.Response, map[string]any) {
-	t.Helper()
-	resp, err := em.Transport().RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var m map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&m)
-	return resp, m
 }

@@ -36,6 +36,13 @@ func raw(t testing.TB, h http.Handler, method, path string, form url.Values, hdr
 			req.Header.Set(k, v)
 		}
 	}
+	return send(t, h, req)
+}
+
+// send sends req to h as it is and returns the answer with its body, a
+// JSON object, decoded: for requests that raw cannot make.
+func send(t testing.TB, h http.Handler, req *http.Request) (*http.Response, map[string]any) {
+	t.Helper()
 	resp, err := NewTransport(h).RoundTrip(req)
 	if err != nil {
 		t.Fatal(err)
@@ -44,7 +51,7 @@ func raw(t testing.TB, h http.Handler, method, path string, form url.Values, hdr
 	b, _ := io.ReadAll(resp.Body)
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatalf("%s %s: body %q: %v", method, path, b, err)
+		t.Fatalf("%s %s: body %q: %v", req.Method, req.URL.Path, b, err)
 	}
 	return resp, m
 }
@@ -928,7 +935,7 @@ func TestFormIndexesSequential(t *testing.T) {
 	} {
 		req, _ := http.NewRequest("GET", "http://emulator/v1/payment_intents?"+c.query, nil)
 		req.Header.Set("Authorization", "Bearer "+testKey)
-		resp, m := roundTripJSON(t, em, req)
+		resp, m := send(t, em, req)
 		want := "If passing an array with explicit keys (e.g. foo[0]=a&foo[1]=b) instead of as an array (e.g. foo[]=a&foo[]=b), " +
 			"the keys must be numeric and sequential starting from 0. You passed the keys `" + c.keys + "`, we expected to have a key with the value `" + c.want + "`."
 		if resp.StatusCode != 400 || errField(m, "type") != "invalid_request_error" || errField(m, "param") != c.param ||
@@ -994,7 +1001,7 @@ func TestPostBodyContentType(t *testing.T) {
 		if c.ct != "" {
 			req.Header.Set("Content-Type", c.ct)
 		}
-		resp, m := roundTripJSON(t, em, req)
+		resp, m := send(t, em, req)
 		if c.ok {
 			if resp.StatusCode != 200 || m["email"] != "a@example.com" {
 				t.Errorf("%q: %d %v", c.ct, resp.StatusCode, m)
