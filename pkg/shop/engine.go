@@ -6,6 +6,7 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -613,26 +614,28 @@ func unlimited(o offer.Resolved) bool { return o.Stock <= 0 && o.PerBuyerLimit <
 // committed, until settle; it reports whether there were any. (Only stock
 // is counted across buyers in reserve.)
 func (e *Engine) commit(units []unit) bool {
-	counted := false
+	if !slices.ContainsFunc(units, counted) {
+		return false
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	for _, u := range units {
-		if u.stocked && u.n > 0 {
-			if !counted {
-				e.mu.Lock()
-				defer e.mu.Unlock()
-				counted = true
-			}
+		if counted(u) {
 			e.committing[u.offer] += u.n
 		}
 	}
-	return counted
+	return true
 }
+
+// counted reports whether commit counts u.
+func counted(u unit) bool { return u.stocked && u.n > 0 }
 
 // settle ends commit, once the change is durable (or abandoned) and its
 // reservations released, and wakes the tweets waiting on it in reserve.
 func (e *Engine) settle(units []unit) {
 	e.mu.Lock()
 	for _, u := range units {
-		if u.stocked && u.n > 0 {
+		if counted(u) {
 			if e.committing[u.offer] -= u.n; e.committing[u.offer] <= 0 {
 				delete(e.committing, u.offer)
 			}
