@@ -15,10 +15,12 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tweetpay/tweetpay/pkg/buyer"
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/gctune"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/offer"
 	"github.com/tweetpay/tweetpay/pkg/output"
 	"github.com/tweetpay/tweetpay/pkg/scenario"
 	"github.com/tweetpay/tweetpay/pkg/shop"
@@ -64,8 +66,8 @@ directories) are told apart everywhere by their file: "checkout
 Exit status: 0 when every step passed; 7 when any step failed (an
 expectation not met, or a step that could not run); 3 when a scenario file
 is invalid (nothing runs then; an error for each invalid file names its
-file and line); 4 for a
-bad configuration; 1 when the --junit report cannot be written (a path
+file and line); 4 for a bad configuration, or scenario offers or buyers
+that clash with it (each such file is reported, and nothing runs); 1 when the --junit report cannot be written (a path
 that cannot be written is found before anything runs); 130 when
 interrupted.`,
 		Example: `  tweetpay simulate run testdata/scenarios/amex_sync_confirmation.yaml
@@ -146,38 +148,14 @@ type runJSON struct {
 func runRun(ctx context.Context, opts *RunOptions) error {
 	defer gctune.Throughput(gctune.BatchFloor)()
 	defer gctune.Procs()()
-	var scs []*scenario.Scenario
-	var invalid []error
-	for _, f := range opts.Files {
-		s, err := scenario.LoadFile(f)
-		if err != nil {
-			invalid = append(invalid, err)
-			continue
-		}
-		scs = append(scs, s)
-	}
-	if len(invalid) > 0 {
-		// Every invalid file is reported, each on a line of its own as
-		// an error is: a run that named only the first would take a CI
-		// round trip per file to fix them all. Nothing runs.
-		for _, err := range invalid[:len(invalid)-1] {
-			printError(opts, err)
-		}
-		return invalid[len(invalid)-1]
+	scs, err := loadScenarios(opts)
+	if err != nil {
+		return err
 	}
 	scenario.UniqueNames(scs)
 	cfg, err := opts.Config()
 	if err != nil {
 		return err
-	}
-	// A scenario's offers and buyers meet the config's only when its
-	// engine is built: build each one once before anything runs, so that a
-	// clash between them stops the run before the first payment, as an
-	// invalid file does, not after the scenarios before it have run.
-	for _, s := range scs {
-		if err := checkEngine(opts, s); err != nil {
-			return err
-		}
 	}
 	if opts.JUnit != "" {
 		if err := checkJUnitPath(opts.JUnit); err != nil {
@@ -273,14 +251,89 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 	return nil
 }
 
+// loadScenarios loads the files given and checks each one's offers and
+// buyers against the config's, before anything runs. Every file that
+// cannot run is reported, each on a line of its own as an error is, in the
+// order given: a run that named only the first would take a CI round trip
+// per file to fix them all. The exit status is 3 when a file does not
+// load, as it is for one such file alone, and 4 when files only clash with
+// the config.
+func loadScenarios(opts *RunOptions) ([]*scenario.Scenario, error) {
+	scs := make([]*scenario.Scenario, len(opts.Files))
+	errs := make([]error, len(opts.Files))
+	unloadable := false
+	for i, f := range opts.Files {
+		scs[i], errs[i] = scenario.LoadFile(f)
+		unloadable = unloadable || errs[i] != nil
+	}
+	if err := checkEngines(opts, scs, errs); err != nil && !unloadable {
+		return nil, err
+	}
+	var bad []error
+	for _, err := range errs {
+		if err != nil {
+			bad = append(bad, err)
+		}
+	}
+	if len(bad) == 0 {
+		return scs, nil
+	}
+	code := 4
+	if unloadable {
+		code = 3
+	}
+	for _, err := range bad[:len(bad)-1] {
+		printError(opts, err, code)
+	}
+	return nil, &cmdutil.ExitError{Code: code, Err: bad[len(bad)-1]}
+}
+
+// checkEngines builds the engine of every loaded scenario (those of scs
+// whose errs entry is nil) and sets errs for those that clash with the
+// config. A scenario's offers and buyers meet the config's only when its
+// engine is built: building each one now stops the run before the first
+// payment, as an invalid file does, not after the scenarios before it
+// have run. The error is the config's own: it cannot be read, or it is
+// wrong without any scenario; errs is left as it was then.
+func checkEngines(opts *RunOptions, scs []*scenario.Scenario, errs []error) error {
+	if _, err := opts.Config(); err != nil {
+		return err
+	}
+	clashes := make([]error, len(scs))
+	clashed := false
+	for i, s := range scs {
+		if errs[i] != nil {
+			continue
+		}
+		if err := checkEngine(opts, s.Offers, s.Buyers); err != nil {
+			clashes[i] = fmt.Errorf("%s: %w", s.Path, err)
+			clashed = true
+		}
+	}
+	if !clashed {
+		return nil
+	}
+	// A config that is wrong by itself fails every scenario's check: it
+	// is reported once, as the config's fault, not as each file's.
+	if err := checkEngine(opts, nil, nil); err != nil {
+		return err
+	}
+	for i, err := range clashes {
+		if err != nil {
+			errs[i] = err
+		}
+	}
+	return nil
+}
+
 // printError writes err to stderr as the command's returned error is
-// written: "error: ..." or, with -o json, {"error": ..., "exit_code": 3}.
-func printError(opts *RunOptions, err error) {
+// written: "error: ..." or, with -o json, {"error": ..., "exit_code": code}.
+func printError(opts *RunOptions, err error, code int) {
 	if opts.Output == output.JSON {
 		line, _ := json.Marshal(struct {
 			Error    string `json:"error"`
 			ExitCode int    `json:"exit_code"`
-		}{err.Error(), 3})
+		}{err.Error(), code})
 		fmt.Fprintln(opts.IO.ErrOut, string(line))
 		return
 	}
@@ -297,16 +350,17 @@ func failedScenarios(reports []scenario.Report) int {
 	return n
 }
 
-// checkEngine builds s's engine on a throwaway state and closes it.
-func checkEngine(opts *RunOptions, s *scenario.Scenario) error {
+// checkEngine builds an engine with these offers and buyers added to the
+// config's, on a throwaway state, and closes it.
+func checkEngine(opts *RunOptions, offers []offer.Offer, buyers []buyer.Buyer) error {
 	dir, err := os.MkdirTemp("", "tweetpay-scenario-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	_, closeEng, err := opts.EngineFor(cmdutil.EngineSpec{StateDir: filepath.Join(dir, "state"), Offers: s.Offers, Buyers: s.Buyers})
+	_, closeEng, err := opts.EngineFor(cmdutil.EngineSpec{StateDir: filepath.Join(dir, "state"), Offers: offers, Buyers: buyers})
 	if err != nil {
-		return fmt.Errorf("%s: %w", s.Path, err)
+		return err
 	}
 	return closeEng()
 }

@@ -276,6 +276,74 @@ func TestRunConfigClashStopsBeforeAnythingRuns(t *testing.T) {
 	}
 }
 
+// Every scenario file whose offers or buyers clash with the config is
+// reported, not only the first, and beside the files that do not load;
+// nothing runs. A config that is wrong by itself is reported once, about
+// the config, not as a fault of each scenario file.
+func TestRunReportsEveryClash(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"tweetpay.yaml":   "merchant: {handle: \"@shop\", country: US, currency: usd}\noffers:\n  - {hashtag: BuyHat, name: Hat, price: \"5.00\", confirm: {hashtag: ConfirmMug, window: 15m}}\n",
+		"broken.yaml":     "merchant: {handle: \"@shop\", country: US, currency: usd}\noffers:\n  - {hashtag: BuyHat, name: Hat, price: \"5.00\", confirm: {hashtag: BuyHat, window: 15m}}\n",
+		"ok.yaml":         "buyers: [{handle: \"@alice\", card: visa}]\nsteps:\n  - {tweet: \"#BuyHat\", from: \"@alice\", expect: {outcome: awaiting_confirmation}}\n",
+		"offer.yaml":      "offers: [{hashtag: ConfirmMug, name: Mug, price: \"3.00\"}]\nsteps:\n  - {tweet: \"#ConfirmMug\", from: \"@alice\"}\n",
+		"merchant.yaml":   "buyers: [{handle: \"@shop\", card: visa}]\nsteps:\n  - {tweet: \"#BuyHat\", from: \"@shop\"}\n",
+		"unloadable.yaml": "stepz: []\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	offerErr := `offer.yaml: invalid configuration: ` + filepath.Join(dir, "tweetpay.yaml") + `:3: invalid offer: offer #BuyHat: confirm.hashtag "ConfirmMug" is already used as the hashtag of offer #ConfirmMug: pick another`
+	merchantErr := `merchant.yaml: invalid configuration: ` + filepath.Join(dir, "tweetpay.yaml") + `: invalid buyer: buyer @shop is the merchant (merchant.handle)`
+	loadErr := `invalid scenario: unloadable.yaml:1: unknown key "stepz" (did you mean "steps"?)`
+	lines := func(s string) []string { return strings.Split(strings.TrimSuffix(s, "\n"), "\n") }
+
+	code, out, errOut := run(t, dir, "simulate", "run", "ok.yaml", "offer.yaml", "merchant.yaml")
+	if code != 4 || out != "" {
+		t.Fatalf("exit %d, want 4\nstdout %q\nstderr %s", code, out, errOut)
+	}
+	if got := lines(errOut); len(got) != 2 || got[0] != "error: "+offerErr || !strings.HasPrefix(got[1], "error: "+merchantErr) {
+		t.Errorf("stderr, want one error for offer.yaml then one for merchant.yaml:\n%s", errOut)
+	}
+	code, out, errOut = run(t, dir, "simulate", "run", "ok.yaml", "offer.yaml", "merchant.yaml", "-o", "json")
+	if code != 4 || out != "" {
+		t.Fatalf("-o json: exit %d, want 4\nstdout %q\nstderr %s", code, out, errOut)
+	}
+	if got := lines(errOut); len(got) != 2 {
+		t.Errorf("-o json: want two error lines on stderr:\n%s", errOut)
+	}
+	for i, l := range lines(errOut) {
+		var e struct {
+			Error    string
+			ExitCode int `json:"exit_code"`
+		}
+		if err := json.Unmarshal([]byte(l), &e); err != nil || e.ExitCode != 4 || i > 1 || !strings.HasPrefix(e.Error, []string{offerErr, merchantErr}[i]) {
+			t.Errorf("-o json: stderr line %d: %q (%v)", i+1, l, err)
+		}
+	}
+
+	// A file that does not load and one that clashes are both reported;
+	// the file that does not load makes the exit status 3, as it did alone.
+	code, out, errOut = run(t, dir, "simulate", "run", "offer.yaml", "ok.yaml", "unloadable.yaml")
+	if code != 3 || out != "" {
+		t.Fatalf("exit %d, want 3\nstdout %q\nstderr %s", code, out, errOut)
+	}
+	if got := lines(errOut); len(got) != 2 || got[0] != "error: "+offerErr || got[1] != "error: "+loadErr {
+		t.Errorf("stderr, want one error for offer.yaml then one for unloadable.yaml:\n%s", errOut)
+	}
+
+	// The config's own offers are wrong: one error, naming the config only.
+	code, out, errOut = run(t, dir, "--config", "broken.yaml", "simulate", "run", "ok.yaml", "offer.yaml")
+	if code != 4 || out != "" {
+		t.Fatalf("broken config: exit %d, want 4\nstdout %q\nstderr %s", code, out, errOut)
+	}
+	if got := lines(errOut); len(got) != 1 || !strings.HasPrefix(got[0], "error: "+filepath.Join(dir, "broken.yaml")+":3: invalid offer: ") {
+		t.Errorf("broken config: stderr %q", errOut)
+	}
+}
+
 func TestRunReportsEveryInvalidFile(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
