@@ -62,11 +62,16 @@ func TestcaseName(s StepReport) string {
 	return fmt.Sprintf("step %d: %s", s.Index, s.Name)
 }
 
+// InvalidFileTestcase is the name of the one testcase of a file that could
+// not run at all (InvalidFile).
+const InvalidFileTestcase = "scenario file"
+
 // WriteJUnit writes reports as one JUnit XML document. A step whose
 // expectations failed is a <failure> whose message says what was expected
 // and what came; a step that could not be carried out is an <error>; a step
 // that did not run (an interrupted run) is <skipped>, so that the report
-// has a testcase for every step.
+// has a testcase for every step. A file that could not run at all has one
+// testcase, an <error> whose message is why, as printed.
 func WriteJUnit(w io.Writer, reports []Report) error {
 	doc := junitSuites{Name: "tweetpay scenarios", Suites: []junitSuite{}}
 	var total time.Duration
@@ -74,6 +79,12 @@ func WriteJUnit(w io.Writer, reports []Report) error {
 		s := junitSuite{Name: r.Name, File: r.File, Time: seconds(r.Duration), Cases: []junitCase{}}
 		if !r.Started.IsZero() {
 			s.Timestamp = r.Started.UTC().Format("2006-01-02T15:04:05")
+		}
+		if r.Invalid != "" {
+			s.Cases = append(s.Cases, junitCase{Name: InvalidFileTestcase, Classname: r.Name, File: r.File, Line: r.InvalidLine, Time: seconds(0),
+				Error: &junitProblem{Message: r.Invalid, Type: "invalid", Text: r.Invalid + "\n"}})
+			s.Tests++
+			s.Errors++
 		}
 		for _, st := range r.Steps {
 			c := junitCase{Name: TestcaseName(st), Classname: r.Name, File: r.File, Line: st.Line, Time: seconds(st.Duration)}

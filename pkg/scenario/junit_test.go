@@ -207,3 +207,96 @@ func TestWriteJUnitTotals(t *testing.T) {
 		t.Errorf("testsuites: tests %d failures %d errors %d skipped %v, want 5 1 0 3\n%s", doc.Tests, doc.Failures, doc.Errors, doc.Skipped, buf.String())
 	}
 }
+
+// A file that could not run at all is a testsuite of its own, named as its
+// scenario would be, with one testcase in error whose message is the error
+// as printed, word for word: CI shows the fault instead of "no test
+// results". The scenarios that did not run for it are skipped.
+func TestWriteJUnitInvalidFile(t *testing.T) {
+	msg := "invalid scenario: dir/bad.yaml:3: unknown key \"a\x01<b>&\\\"c\" (did you mean \"steps\"?)\n" +
+		"dir/bad.yaml: a second problem, on a line of its own"
+	ok, err := Load("ok.yaml", []byte("name: fine\nsteps:\n  - {tweet: hi, from: \"@a\"}\n  - {tweet: hi again, from: \"@a\"}\n"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := []Report{
+		InvalidFile(&Scenario{Path: "dir/bad.yaml", Name: "bad"}, 3, msg),
+		NotRun(ok, "nothing ran: invalid scenario file dir/bad.yaml"),
+		InvalidFile(&Scenario{Path: "clash.yaml", Name: "Clash"}, 0, "clash.yaml: invalid configuration: tweetpay.yaml: offer #X: taken"),
+	}
+	if reports[0].OK() || reports[2].OK() || !reports[1].OK() {
+		t.Errorf("OK: %v %v %v, want false true false", reports[0].OK(), reports[1].OK(), reports[2].OK())
+	}
+	var buf bytes.Buffer
+	if err := WriteJUnit(&buf, reports); err != nil {
+		t.Fatal(err)
+	}
+	type problem struct {
+		Message string `xml:"message,attr"`
+		Type    string `xml:"type,attr"`
+		Text    string `xml:",chardata"`
+	}
+	var doc struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Errors   int `xml:"errors,attr"`
+		Skipped  int `xml:"skipped,attr"`
+		Suites   []struct {
+			Name     string `xml:"name,attr"`
+			File     string `xml:"file,attr"`
+			Tests    int    `xml:"tests,attr"`
+			Failures int    `xml:"failures,attr"`
+			Errors   int    `xml:"errors,attr"`
+			Skipped  int    `xml:"skipped,attr"`
+			Time     string `xml:"time,attr"`
+			Cases    []struct {
+				Name      string   `xml:"name,attr"`
+				Classname string   `xml:"classname,attr"`
+				File      string   `xml:"file,attr"`
+				Line      int      `xml:"line,attr"`
+				Error     *problem `xml:"error"`
+				Failure   *problem `xml:"failure"`
+				Skipped   *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"skipped"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	dec := xml.NewDecoder(bytes.NewReader(buf.Bytes()))
+	dec.Strict = true
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatalf("not well-formed: %v\n%s", err, buf.String())
+	}
+	if doc.Tests != 4 || doc.Failures != 0 || doc.Errors != 2 || doc.Skipped != 2 || len(doc.Suites) != 3 {
+		t.Fatalf("testsuites: tests %d failures %d errors %d skipped %d, %d suites; want 4 0 2 2, 3\n%s",
+			doc.Tests, doc.Failures, doc.Errors, doc.Skipped, len(doc.Suites), buf.String())
+	}
+	for i, want := range []struct {
+		name, file string
+		line       int
+		msg        string
+	}{{"bad", "dir/bad.yaml", 3, msg}, {}, {"Clash", "clash.yaml", 0, "clash.yaml: invalid configuration: tweetpay.yaml: offer #X: taken"}} {
+		if want.name == "" {
+			continue
+		}
+		s := doc.Suites[i]
+		if s.Name != want.name || s.File != want.file || s.Tests != 1 || s.Errors != 1 || s.Failures != 0 || s.Skipped != 0 || s.Time != "0.000" || len(s.Cases) != 1 {
+			t.Errorf("testsuite %d: %+v\n%s", i, s, buf.String())
+			continue
+		}
+		c := s.Cases[0]
+		if c.Name != "scenario file" || c.Classname != want.name || c.File != want.file || c.Line != want.line || c.Failure != nil || c.Skipped != nil || c.Error == nil {
+			t.Errorf("testsuite %d: testcase %+v", i, c)
+			continue
+		}
+		// XML 1.0 has no U+0001: the one character that cannot be kept.
+		wantMsg := strings.ReplaceAll(want.msg, "\x01", "\uFFFD")
+		if c.Error.Message != wantMsg || c.Error.Type != "invalid" || c.Error.Text != wantMsg+"\n" {
+			t.Errorf("testsuite %d: error %+v, want message and text %q", i, c.Error, wantMsg)
+		}
+	}
+	if s := doc.Suites[1]; s.Name != "fine" || s.Tests != 2 || s.Skipped != 2 || s.Errors != 0 || len(s.Cases) != 2 || s.Cases[0].Skipped == nil ||
+		s.Cases[0].Skipped.Message != "nothing ran: invalid scenario file dir/bad.yaml" {
+		t.Errorf("the scenario that did not run: %+v", s)
+	}
+}

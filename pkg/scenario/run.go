@@ -30,10 +30,15 @@ type Report struct {
 	Steps    []StepReport  `json:"steps"`
 	Started  time.Time     `json:"-"`
 	Duration time.Duration `json:"-"`
+
+	// Invalid is set on the report of a file that could not run at all (see
+	// InvalidFile): why, as printed, and the line it is about, 0 when none.
+	Invalid     string `json:"-"`
+	InvalidLine int    `json:"-"`
 }
 
-// OK reports whether every step passed.
-func (r Report) OK() bool { return r.Failed == 0 }
+// OK reports whether every step passed, and the file could run.
+func (r Report) OK() bool { return r.Failed == 0 && r.Invalid == "" }
 
 // StepReport is the result of one step.
 type StepReport struct {
@@ -163,6 +168,15 @@ func NotRun(s *Scenario, reason string) Report {
 	rep := Report{Name: s.Name, File: s.Path, Steps: []StepReport{}}
 	rep.skip(s.Steps, reason)
 	return rep
+}
+
+// InvalidFile is the report of a scenario file that could not run at all:
+// one that does not load (s then holds only its path and name, see
+// FileError), or whose offers or buyers clash with the config's. message
+// is the error as printed, and line the line it is about, 0 when none. It
+// has no steps; its JUnit testsuite holds one testcase, in error.
+func InvalidFile(s *Scenario, line int, message string) Report {
+	return Report{Name: s.Name, File: s.Path, Steps: []StepReport{}, Invalid: message, InvalidLine: line}
 }
 
 func (r *Report) skip(steps []Step, reason string) {

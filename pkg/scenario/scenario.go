@@ -101,22 +101,40 @@ type ChargeFilter struct {
 	Currency string `json:"currency,omitempty"`
 }
 
+// FileError is why a scenario file could not be loaded. It wraps
+// ErrInvalid; its message names the file and, when there is one, the line.
+type FileError struct {
+	// Path is the file as given; Line the line the error is about, 0 when
+	// it is about none.
+	Path string
+	Line int
+	// Name is the name the scenario's reports have when the file loads:
+	// its name: when that can still be read, else the file's base name.
+	Name string
+	Err  error
+}
+
+func (e *FileError) Error() string { return e.Err.Error() }
+func (e *FileError) Unwrap() error { return e.Err }
+
 // LoadFile reads and checks the scenario file at path. Payload files named
-// by steps are read relative to the scenario file's directory.
+// by steps are read relative to the scenario file's directory. The error
+// is a *FileError.
 func LoadFile(path string) (*Scenario, error) {
+	unread := func(err error) error { return &FileError{Path: path, Name: baseName(path), Err: err} }
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+		return nil, unread(fmt.Errorf("%w: %w", ErrInvalid, err))
 	}
 	if fi.IsDir() {
-		return nil, fmt.Errorf("%w: %s is a directory", ErrInvalid, path)
+		return nil, unread(fmt.Errorf("%w: %s is a directory", ErrInvalid, path))
 	}
 	if fi.Size() > MaxFileSize {
-		return nil, fmt.Errorf("%w: %s: %d bytes, over the %d-byte limit", ErrInvalid, path, fi.Size(), MaxFileSize)
+		return nil, unread(fmt.Errorf("%w: %s: %d bytes, over the %d-byte limit", ErrInvalid, path, fi.Size(), MaxFileSize))
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
+		return nil, unread(fmt.Errorf("%w: %w", ErrInvalid, err))
 	}
 	return Load(path, data, func(name string) ([]byte, error) {
 		p := name
@@ -167,17 +185,50 @@ func UniqueNames(scs []*Scenario) {
 }
 
 // Load parses a scenario held in data; path names it in errors, and
-// readFile reads the payload files its steps name (nil refuses them).
+// readFile reads the payload files its steps name (nil refuses them). The
+// error is a *FileError.
 func Load(path string, data []byte, readFile func(name string) ([]byte, error)) (*Scenario, error) {
 	l := &loader{path: path, readFile: readFile}
 	s, err := l.load(data)
 	if err != nil {
+		fe := &FileError{Path: path, Name: declaredName(path, data)}
 		if line, msg, ok := yamlcheck.At(err); ok {
-			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, line, msg)
+			fe.Line, fe.Err = line, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, line, msg)
+		} else {
+			fe.Err = fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
 		}
-		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
+		return nil, fe
 	}
 	return s, nil
+}
+
+// baseName is the name of a scenario whose file gives it none: the file's
+// base name without its extension.
+func baseName(path string) string {
+	base := filepath.Base(path)
+	return strings.TrimSuffix(base, filepath.Ext(base))
+}
+
+// declaredName is the name of the scenario in data as loading it would
+// give it, read on its own from a file that does not load: the name: of
+// the top-level mapping, when the YAML parses and it is a text, else the
+// file's base name. CI systems keep a testsuite's history by its name.
+func declaredName(path string, data []byte) string {
+	doc, err := yamlcheck.Parse(data)
+	if err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return baseName(path)
+	}
+	root := doc.Content[0]
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value != "name" {
+			continue
+		}
+		if v, err := scalar(root.Content[i+1], "name"); err == nil && label(v) != "" {
+			return label(v)
+		}
+		break
+	}
+	return baseName(path)
 }
 
 type loader struct {
@@ -217,7 +268,7 @@ func (l *loader) load(data []byte) (*Scenario, error) {
 		s.Name = label(s.Name)
 	}
 	if strings.TrimSpace(s.Name) == "" {
-		s.Name = strings.TrimSuffix(filepath.Base(l.path), filepath.Ext(l.path))
+		s.Name = baseName(l.path)
 	}
 	if n := fields["description"]; n != nil {
 		if _, err := scalar(n, "description"); err != nil {

@@ -7,6 +7,8 @@ import (
 	"encoding/xml"
 	"errors"
 	"iter"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -504,5 +506,55 @@ func TestFailureLines(t *testing.T) {
 		if !slices.Equal(lines, want[i]) {
 			t.Errorf("step %d: failure lines %v, want %v (%+v)", st.Index, lines, want[i], st.Failures)
 		}
+	}
+}
+
+// A file that cannot be loaded says which file, the line when there is
+// one, and the name its testsuite has when it loads (its name: when that
+// can be read, else the file's base name), so that a report can stand the
+// file in for the scenario; the message is the one printed.
+func TestLoadFileError(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cases := []struct {
+		name, path string
+		line       int
+		scenario   string
+		msg        string
+	}{
+		{"named, unknown top key", write("launch.yaml", "name: Blue  mug\nstepz: []\n"), 2, "Blue mug",
+			`invalid scenario: ` + filepath.Join(dir, "launch.yaml") + `:2: unknown key "stepz" (did you mean "steps"?)`},
+		{"named, bad step", write("step.yaml", "steps:\n  - {tweet: x, from: \"@a\", at: 16m}\nname: Later\n"), 2, "Later", ""},
+		{"name not a string", write("listname.yaml", "name: [a]\nsteps: []\n"), 1, "listname", ""},
+		{"not YAML", write("tab.yaml", "steps:\n\t- tweet: x\n"), 2, "tab", ""},
+		{"not a mapping", write("list.yaml", "- a\n"), 1, "list", ""},
+		{"empty", write("empty.yaml", ""), 0, "empty", "invalid scenario: " + filepath.Join(dir, "empty.yaml") + ": the file is empty: a scenario needs steps"},
+		{"missing", filepath.Join(dir, "gone.yaml"), 0, "gone", "invalid scenario: stat " + filepath.Join(dir, "gone.yaml") + ": no such file or directory"},
+		{"directory", dir + "/sub.d/", 0, "sub", ""},
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sub.d"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := LoadFile(c.path)
+			var fe *FileError
+			if !errors.As(err, &fe) || !errors.Is(err, ErrInvalid) {
+				t.Fatalf("err = %#v, want a *FileError wrapping ErrInvalid", err)
+			}
+			if fe.Path != c.path || fe.Line != c.line || fe.Name != c.scenario {
+				t.Errorf("path %q line %d name %q, want %q %d %q", fe.Path, fe.Line, fe.Name, c.path, c.line, c.scenario)
+			}
+			if c.msg != "" && err.Error() != c.msg {
+				t.Errorf("message\n%s\nwant\n%s", err, c.msg)
+			}
+		})
 	}
 }

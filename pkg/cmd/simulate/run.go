@@ -61,15 +61,18 @@ summary line and the failures to standard error, and --junit FILE writes a
 JUnit XML report (one testsuite per scenario, one testcase per step) that CI
 systems render. Scenarios that share a name (checkout.yaml in two
 directories) are told apart everywhere by their file: "checkout
-(a/checkout.yaml)".
+(a/checkout.yaml)". When files are invalid, the report is still written:
+a testsuite for each invalid file, whose one testcase is in error with the
+message printed, and the other files' steps skipped.
 
 Exit status: 0 when every step passed; 7 when any step failed (an
 expectation not met, or a step that could not run); 3 when a scenario file
 is invalid (nothing runs then; an error for each invalid file names its
 file and line); 4 for a bad configuration, or scenario offers or buyers
-that clash with it (each such file is reported, and nothing runs); 1 when the --junit report cannot be written (a path
-that cannot be written is found before anything runs); 130 when
-interrupted.`,
+that clash with it (each such file is reported, and nothing runs); 1 when
+the --junit report cannot be written (a path that cannot be written is
+found before anything runs; invalid files keep their status, 3 or 4); 130
+when interrupted.`,
 		Example: `  tweetpay simulate run testdata/scenarios/amex_sync_confirmation.yaml
   tweetpay simulate run scenarios/*.yaml --junit junit.xml`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -255,9 +258,9 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 // buyers against the config's, before anything runs. Every file that
 // cannot run is reported, each on a line of its own as an error is, in the
 // order given: a run that named only the first would take a CI round trip
-// per file to fix them all. The exit status is 3 when a file does not
-// load, as it is for one such file alone, and 4 when files only clash with
-// the config.
+// per file to fix them all. With --junit, the report says the same. The
+// exit status is 3 when a file does not load, as it is for one such file
+// alone, and 4 when files only clash with the config.
 func loadScenarios(opts *RunOptions) ([]*scenario.Scenario, error) {
 	scs := make([]*scenario.Scenario, len(opts.Files))
 	errs := make([]error, len(opts.Files))
@@ -282,10 +285,59 @@ func loadScenarios(opts *RunOptions) ([]*scenario.Scenario, error) {
 	if unloadable {
 		code = 3
 	}
+	if opts.JUnit != "" {
+		if err := writeInvalidJUnit(opts, scs, errs); err != nil {
+			printError(opts, err, code)
+		}
+	}
 	for _, err := range bad[:len(bad)-1] {
 		printError(opts, err, code)
 	}
 	return nil, &cmdutil.ExitError{Code: code, Err: bad[len(bad)-1]}
+}
+
+// writeInvalidJUnit writes the --junit report of a run that invalid files
+// stopped before anything ran, so that CI shows their errors rather than
+// no test results: a testsuite for each such file, named as its scenario
+// would be, with one testcase in error whose message is the error as
+// printed; the other files' steps are skipped, as those of a run that
+// stopped are. A path that cannot be written is refused as before a run.
+func writeInvalidJUnit(opts *RunOptions, scs []*scenario.Scenario, errs []error) error {
+	lines := make([]int, len(errs))
+	var invalid []string
+	for i, err := range errs {
+		if err == nil {
+			continue
+		}
+		var fe *scenario.FileError
+		if errors.As(err, &fe) {
+			lines[i] = fe.Line
+		}
+		if scs[i] == nil {
+			scs[i] = &scenario.Scenario{Path: opts.Files[i], Name: filepath.Base(opts.Files[i])}
+			if fe != nil {
+				scs[i].Name = fe.Name
+			}
+		}
+		invalid = append(invalid, scs[i].Path)
+	}
+	reason := "nothing ran: invalid scenario file " + invalid[0]
+	if len(invalid) > 1 {
+		reason = "nothing ran: invalid scenario files " + strings.Join(invalid, ", ")
+	}
+	scenario.UniqueNames(scs)
+	reports := make([]scenario.Report, len(scs))
+	for i, s := range scs {
+		if errs[i] != nil {
+			reports[i] = scenario.InvalidFile(s, lines[i], errs[i].Error())
+		} else {
+			reports[i] = scenario.NotRun(s, reason)
+		}
+	}
+	if err := checkJUnitPath(opts.JUnit); err != nil {
+		return err
+	}
+	return writeJUnit(opts.JUnit, reports)
 }
 
 // checkEngines builds the engine of every loaded scenario (those of scs

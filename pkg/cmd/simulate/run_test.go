@@ -250,14 +250,14 @@ func TestRunExampleFilesExist(t *testing.T) {
 }
 
 // A scenario's offers that clash with the config's are found before the
-// first scenario runs, as an invalid file is: nothing is charged, no
-// report is written, and the error names the scenario file.
+// first scenario runs, as an invalid file is: nothing is charged, the
+// error names the scenario file, and the JUnit report says so.
 func TestRunConfigClashStopsBeforeAnythingRuns(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
 		"tweetpay.yaml": "merchant: {handle: \"@shop\", country: US, currency: usd}\noffers:\n  - {hashtag: BuyHat, name: Hat, price: \"5.00\", confirm: {hashtag: ConfirmMug, window: 15m}}\n",
 		"first.yaml":    "buyers: [{handle: \"@alice\", card: visa}]\nsteps:\n  - {tweet: \"#BuyHat\", from: \"@alice\", expect: {outcome: awaiting_confirmation}}\n",
-		"clash.yaml":    "offers: [{hashtag: ConfirmMug, name: Mug, price: \"3.00\"}]\nsteps:\n  - {tweet: \"#ConfirmMug\", from: \"@alice\"}\n",
+		"clash.yaml":    "name: Mug offer\noffers: [{hashtag: ConfirmMug, name: Mug, price: \"3.00\"}]\nsteps:\n  - {tweet: \"#ConfirmMug\", from: \"@alice\"}\n",
 	}
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
@@ -271,9 +271,15 @@ func TestRunConfigClashStopsBeforeAnythingRuns(t *testing.T) {
 	if out != "" || !strings.Contains(errOut, `clash.yaml: invalid configuration: `) || !strings.Contains(errOut, `"ConfirmMug" is already used as the hashtag of offer #ConfirmMug`) {
 		t.Errorf("stdout %q\nstderr %q", out, errOut)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "junit.xml")); !os.IsNotExist(err) {
-		t.Errorf("a report was written: %v", err)
+	doc := readJUnit(t, filepath.Join(dir, "junit.xml"))
+	if doc.Tests != 2 || doc.Errors != 1 || doc.Skipped != 1 || len(doc.Suites) != 2 {
+		t.Fatalf("junit %+v", doc)
 	}
+	if s := doc.Suites[0]; s.Name != "first" || s.Skipped != 1 || len(s.Cases) != 1 || s.Cases[0].Skipped == nil ||
+		s.Cases[0].Skipped.Message != "nothing ran: invalid scenario file clash.yaml" {
+		t.Errorf("the scenario that did not run: %+v", s)
+	}
+	wantInvalidSuite(t, doc.Suites[1], "Mug offer", "clash.yaml", 0, stderrErrors(errOut)[0])
 }
 
 // Every scenario file whose offers or buyers clash with the config is
@@ -326,13 +332,24 @@ func TestRunReportsEveryClash(t *testing.T) {
 
 	// A file that does not load and one that clashes are both reported;
 	// the file that does not load makes the exit status 3, as it did alone.
-	code, out, errOut = run(t, dir, "simulate", "run", "offer.yaml", "ok.yaml", "unloadable.yaml")
+	code, out, errOut = run(t, dir, "simulate", "run", "offer.yaml", "ok.yaml", "unloadable.yaml", "merchant.yaml", "--junit", "junit.xml")
 	if code != 3 || out != "" {
 		t.Fatalf("exit %d, want 3\nstdout %q\nstderr %s", code, out, errOut)
 	}
-	if got := lines(errOut); len(got) != 2 || got[0] != "error: "+offerErr || got[1] != "error: "+loadErr {
-		t.Errorf("stderr, want one error for offer.yaml then one for unloadable.yaml:\n%s", errOut)
+	got := lines(errOut)
+	if len(got) != 3 || got[0] != "error: "+offerErr || got[1] != "error: "+loadErr || !strings.HasPrefix(got[2], "error: "+merchantErr) {
+		t.Fatalf("stderr, want one error for offer.yaml, unloadable.yaml then merchant.yaml:\n%s", errOut)
 	}
+	doc := readJUnit(t, filepath.Join(dir, "junit.xml"))
+	if doc.Tests != 4 || doc.Errors != 3 || doc.Skipped != 1 || len(doc.Suites) != 4 {
+		t.Fatalf("junit %+v", doc)
+	}
+	wantInvalidSuite(t, doc.Suites[0], "offer", "offer.yaml", 0, offerErr)
+	if s := doc.Suites[1]; s.Name != "ok" || s.Skipped != 1 {
+		t.Errorf("the scenario that did not run: %+v", s)
+	}
+	wantInvalidSuite(t, doc.Suites[2], "unloadable", "unloadable.yaml", 1, loadErr)
+	wantInvalidSuite(t, doc.Suites[3], "merchant", "merchant.yaml", 0, strings.TrimPrefix(got[2], "error: "))
 
 	// The config's own offers are wrong: one error, naming the config only.
 	code, out, errOut = run(t, dir, "--config", "broken.yaml", "simulate", "run", "ok.yaml", "offer.yaml")
@@ -344,32 +361,131 @@ func TestRunReportsEveryClash(t *testing.T) {
 	}
 }
 
+// Every file that does not load is reported, on stderr and, with --junit,
+// in the report (written whole, as for a run): CI shows the errors, not
+// "no test results". Nothing runs, and -o json prints nothing on stdout,
+// as for any error.
 func TestRunReportsEveryInvalidFile(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
 		"ok.yaml":   "steps:\n  - {tweet: hi, from: \"@alice\"}\n",
 		"bad1.yaml": "steps:\n  - {tweet: hi, from: \"@alice\", at: 16m}\n",
-		"bad2.yaml": "stepz: []\n",
+		"bad2.yaml": "name: second <&> file\nstepz: []\n",
 	}
 	for name, doc := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(doc), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	code, out, errOut := run(t, dir, "simulate", "run", "bad1.yaml", "ok.yaml", "bad2.yaml", "--junit", "junit.xml")
-	if code != 3 {
-		t.Fatalf("exit %d, want 3\n%s", code, errOut)
+	for _, format := range []string{"table", "json"} {
+		t.Run(format, func(t *testing.T) {
+			junit := filepath.Join(dir, format+".xml")
+			code, out, errOut := run(t, dir, "simulate", "run", "bad1.yaml", "ok.yaml", "bad2.yaml", "--junit", junit, "-o", format)
+			if code != 3 {
+				t.Fatalf("exit %d, want 3\n%s", code, errOut)
+			}
+			if out != "" {
+				t.Errorf("something ran: %s", out)
+			}
+			msgs := stderrErrors(errOut)
+			if len(msgs) != 2 || !strings.HasPrefix(msgs[0], "invalid scenario: bad1.yaml:2: ") || !strings.HasPrefix(msgs[1], "invalid scenario: bad2.yaml:2: ") {
+				t.Fatalf("stderr does not report each invalid file once:\n%s", errOut)
+			}
+			doc := readJUnit(t, junit)
+			if doc.Tests != 3 || doc.Errors != 2 || doc.Failures != 0 || doc.Skipped != 1 || len(doc.Suites) != 3 {
+				t.Fatalf("junit %+v", doc)
+			}
+			wantInvalidSuite(t, doc.Suites[0], "bad1", "bad1.yaml", 2, msgs[0])
+			if s := doc.Suites[1]; s.Name != "ok" || s.Tests != 1 || s.Skipped != 1 || s.Cases[0].Skipped == nil ||
+				s.Cases[0].Skipped.Message != "nothing ran: invalid scenario files bad1.yaml, bad2.yaml" {
+				t.Errorf("the scenario that did not run: %+v", s)
+			}
+			wantInvalidSuite(t, doc.Suites[2], "second <&> file", "bad2.yaml", 2, msgs[1])
+		})
 	}
-	for _, want := range []string{"error: invalid scenario: bad1.yaml:2: ", "error: invalid scenario: bad2.yaml:1: "} {
-		if strings.Count(errOut, want) != 1 {
-			t.Errorf("stderr does not report %q once:\n%s", want, errOut)
+}
+
+// stderrErrors returns the errors of stderr's lines, "error: MSG" or
+// {"error": MSG, ...}, in order.
+func stderrErrors(errOut string) []string {
+	var out []string
+	for _, l := range strings.Split(strings.TrimSuffix(errOut, "\n"), "\n") {
+		var e struct{ Error string }
+		if json.Unmarshal([]byte(l), &e) == nil {
+			out = append(out, e.Error)
+		} else if m, ok := strings.CutPrefix(l, "error: "); ok {
+			out = append(out, m)
 		}
 	}
-	if out != "" {
-		t.Errorf("something ran: %s", out)
+	return out
+}
+
+type junitProblem struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+	Text    string `xml:",chardata"`
+}
+
+type junitSuite struct {
+	Name     string `xml:"name,attr"`
+	File     string `xml:"file,attr"`
+	Tests    int    `xml:"tests,attr"`
+	Failures int    `xml:"failures,attr"`
+	Errors   int    `xml:"errors,attr"`
+	Skipped  int    `xml:"skipped,attr"`
+	Cases    []struct {
+		Name      string        `xml:"name,attr"`
+		Classname string        `xml:"classname,attr"`
+		File      string        `xml:"file,attr"`
+		Line      int           `xml:"line,attr"`
+		Error     *junitProblem `xml:"error"`
+		Failure   *junitProblem `xml:"failure"`
+		Skipped   *struct {
+			Message string `xml:"message,attr"`
+		} `xml:"skipped"`
+	} `xml:"testcase"`
+}
+
+type junitDoc struct {
+	Tests    int          `xml:"tests,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Suites   []junitSuite `xml:"testsuite"`
+}
+
+// readJUnit parses the report at path, refusing a document that is not
+// well-formed XML.
+func readJUnit(t *testing.T, path string) junitDoc {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("no junit report: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "junit.xml")); err == nil {
-		t.Error("a report was written though nothing ran")
+	var doc junitDoc
+	dec := xml.NewDecoder(strings.NewReader(string(data)))
+	dec.Strict = true
+	if err := dec.Decode(&doc); err != nil {
+		t.Fatalf("junit report is not XML: %v\n%s", err, data)
+	}
+	return doc
+}
+
+// wantInvalidSuite checks the testsuite of a file that could not run: one
+// testcase, in error, whose message is msg, the error printed on stderr.
+func wantInvalidSuite(t *testing.T, s junitSuite, name, file string, line int, msg string) {
+	t.Helper()
+	if s.Name != name || s.File != file || s.Tests != 1 || s.Errors != 1 || s.Failures != 0 || s.Skipped != 0 || len(s.Cases) != 1 {
+		t.Errorf("testsuite %+v, want %q for %s with one testcase in error", s, name, file)
+		return
+	}
+	c := s.Cases[0]
+	if c.Classname != name || c.File != file || c.Line != line || c.Error == nil || c.Failure != nil || c.Skipped != nil {
+		t.Errorf("testsuite %q: testcase %+v, want an error at %s:%d", name, c, file, line)
+		return
+	}
+	if c.Error.Message != msg || strings.TrimSpace(c.Error.Text) != msg {
+		t.Errorf("testsuite %q: error message\n%q\nwant the error printed on stderr\n%q", name, c.Error.Message, msg)
 	}
 }
 
