@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -335,7 +336,7 @@ func TestSyncRun(t *testing.T) {
 	if w := writes(rec.take()); len(w) != 0 {
 		t.Errorf("dry run sent writes: %+v", w)
 	}
-	if len(rows) != 3 || rows[0].Applied || !reflect.DeepEqual(rows[0].Actions, []string{ActionCreateProduct, ActionCreatePrice}) || rows[0].Price != "" {
+	if len(rows) != 3 || rows[0].Applied || !reflect.DeepEqual(rows[0].Actions, []string{ActionCreateProduct, ActionCreatePrice}) || rows[0].Price != nil {
 		t.Errorf("dry-run rows = %+v", rows)
 	}
 	if !strings.Contains(msg, "Dry run: 3 offers of 3 would change") {
@@ -364,7 +365,7 @@ func TestSyncRun(t *testing.T) {
 		t.Errorf("writes =\n%s\nwant\n%s", strings.Join(keys, "\n"), strings.Join(wantKeys, "\n"))
 	}
 	for _, r := range rows {
-		if !r.Applied || !strings.HasPrefix(r.Price, "price_") {
+		if !r.Applied || r.Price == nil || !strings.HasPrefix(*r.Price, "price_") {
 			t.Errorf("row after sync = %+v", r)
 		}
 	}
@@ -404,8 +405,12 @@ func TestSyncRun(t *testing.T) {
 	}
 	rec.take()
 	p, found, err = gw.PriceByLookupKey(ctx, "tweetpay_buyyen")
-	if err != nil || !found || p.Amount != 600 || p.ID == firstPrice || p.ID != rows[2].Price {
-		t.Errorf("moved price = %+v, %v, %v (row %q, first %q)", p, found, err, rows[2].Price, firstPrice)
+	rowPrice := "null"
+	if rows[2].Price != nil {
+		rowPrice = *rows[2].Price
+	}
+	if err != nil || !found || p.Amount != 600 || p.ID == firstPrice || p.ID != rowPrice {
+		t.Errorf("moved price = %+v, %v, %v (row %s, first %q)", p, found, err, rowPrice, firstPrice)
 	}
 	prod, err := gw.GetProduct(ctx, "tweetpay_gift_tweetacoffee")
 	if err != nil || prod.Active {
@@ -420,6 +425,64 @@ func TestSyncRun(t *testing.T) {
 	}
 	if w := writes(rec.take()); len(w) != 0 {
 		t.Errorf("sync after the changes sent writes: %+v", w)
+	}
+}
+
+// A Price that does not exist (yet) has no ID: "price" is null in the
+// JSON, as other absent IDs are, never "", while the table says what would
+// be done. Only the offers whose Price exists have its ID.
+func TestSyncRunAbsentPrice(t *testing.T) {
+	e := newEnv(t, syncYAML+"  - hashtag: BuyOld\n    name: Old\n    price: \"1.00\"\n    archived: true\n")
+	gw, _ := emulatorGateway(t)
+	syncOut := func(dryRun bool, format output.Format) string {
+		t.Helper()
+		ios, _, stdout, _ := iostreams.Test()
+		opts := &SyncOptions{IO: ios, Config: e.config, Gateway: func() (payment.Gateway, error) { return gw, nil },
+			DryRun: dryRun, Output: format}
+		if err := syncRun(context.Background(), opts); err != nil {
+			t.Fatalf("sync: %v", err)
+		}
+		return stdout.String()
+	}
+	prices := func(out string) []any {
+		t.Helper()
+		var rows []map[string]any
+		if err := json.Unmarshal([]byte(out), &rows); err != nil {
+			t.Fatalf("sync output %q: %v", out, err)
+		}
+		var ps []any
+		for _, r := range rows {
+			p, ok := r["price"]
+			if !ok {
+				t.Fatalf("no price in %v", r)
+			}
+			ps = append(ps, p)
+		}
+		return ps
+	}
+
+	if got := prices(syncOut(true, output.JSON)); !reflect.DeepEqual(got, []any{nil, nil, nil, nil}) {
+		t.Errorf("dry run: prices %#v, want four nulls", got)
+	}
+	if got, want := syncOut(true, output.Table), "#BuyBlueMug\ttweetpay_buybluemug\tnew $12.50\tcreate product, create price\n"+
+		"@tweetacoffee\ttweetpay_gift_tweetacoffee\tnew $5.00\tcreate product, create price\n"+
+		"#BuyYen\ttweetpay_buyyen\tnew ¥500\tcreate product, create price\n"+
+		"#BuyOld\ttweetpay_buyold\t-\tnone (archived, not on Stripe)\n"; got != want {
+		t.Errorf("dry run, table:\n%s\nwant\n%s", got, want)
+	}
+
+	got := prices(syncOut(false, output.JSON))
+	for i, p := range got[:3] {
+		if s, ok := p.(string); !ok || !strings.HasPrefix(s, "price_") {
+			t.Errorf("offer %d after sync: price %#v, want its ID", i, p)
+		}
+	}
+	if got[3] != nil {
+		t.Errorf("archived offer never synced: price %#v, want null", got[3])
+	}
+	if out := syncOut(false, output.Table); !strings.Contains(out, "#BuyOld\ttweetpay_buyold\t-\tnone (archived, not on Stripe)\n") ||
+		!regexp.MustCompile(`(?m)^#BuyBlueMug\ttweetpay_buybluemug\tprice_\w+ \$12\.50\tin sync$`).MatchString(out) {
+		t.Errorf("table after sync:\n%s", out)
 	}
 }
 

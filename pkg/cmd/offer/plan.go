@@ -36,8 +36,9 @@ type SyncRow struct {
 	Offer   string `json:"offer"`
 	Product string `json:"product"`
 	// Price is the ID of the offer's current Price: the one found, or the one
-	// created; "" when a dry run would create it or the offer has none.
-	Price     string   `json:"price"`
+	// created; nil (null in JSON, as other absent IDs) when a dry run would
+	// create it or the offer has none.
+	Price     *string  `json:"price"`
 	LookupKey string   `json:"lookup_key"`
 	Amount    int64    `json:"amount"`
 	Currency  string   `json:"currency"`
@@ -122,7 +123,7 @@ func planOne(ctx context.Context, gw payment.Gateway, r offer.Resolved) (*syncSt
 	}
 	current := hasPrice && price.Active && price.Product == pid && price.Amount == r.Price.Minor && price.Currency == r.Price.Currency
 	if current {
-		s.row.Price = price.ID
+		s.row.Price = &price.ID
 	} else if !r.Archived {
 		s.newPrice = true
 		s.row.Actions = append(s.row.Actions, ActionCreatePrice)
@@ -172,7 +173,7 @@ func applyOne(ctx context.Context, gw payment.Gateway, s *syncStep) error {
 		if err != nil {
 			return fmt.Errorf("create price for %s: %w", pid, err)
 		}
-		s.row.Price = p.ID
+		s.row.Price = &p.ID
 	}
 	s.row.Applied = len(s.row.Actions) > 0
 	return nil

@@ -45,7 +45,8 @@ run never creates a second Product or Price. --dry-run prints the plan and
 sends no write request. The plan is printed as a table (OFFER, PRODUCT,
 PRICE, ACTION), or with -o json as an array of
 {"offer", "product", "price", "lookup_key", "amount", "currency", "active",
-"actions", "applied"}.
+"actions", "applied"}, where "price" is the current Price's ID, or null when
+there is none (yet: a dry run that would create it).
 
 Exit status: 0; 4 when the config file or an offer is invalid, or the key is
 refused; 6 when Stripe is unavailable (a retry is safe).`,
@@ -89,13 +90,13 @@ var syncColumns = []output.Column[SyncRow]{
 	{Header: "OFFER", Value: func(r SyncRow) string { return r.Offer }},
 	{Header: "PRODUCT", Value: func(r SyncRow) string { return r.Product }},
 	{Header: "PRICE", Value: func(r SyncRow) string {
-		if r.Price == "" {
+		if r.Price == nil {
 			if r.missing {
 				return "-"
 			}
 			return "new " + r.display
 		}
-		return r.Price + " " + r.display
+		return *r.Price + " " + r.display
 	}},
 	{Header: "ACTION", Value: actionText},
 }
