@@ -4,6 +4,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Parameter specs: nil = a scalar, specHash = a hash of scalars with free keys
@@ -251,11 +252,13 @@ func applyMetadata(md map[string]string, rq *request) (map[string]string, *apiEr
 	case map[string]any:
 		for k, val := range t {
 			s, _ := val.(string)
-			if len(k) > 40 {
-				return nil, invalidRequest("", "metadata["+k+"]", "Metadata keys can have up to 40 characters. The key %q has %d characters.", k, len(k))
+			// Stripe's limits are in characters, not bytes: a key or value
+			// in Japanese or with accents may take up to 4 bytes a character.
+			if n := utf8.RuneCountInString(k); n > 40 {
+				return nil, invalidRequest("", "metadata["+k+"]", "Metadata keys can have up to 40 characters. The key %q has %d characters.", k, n)
 			}
-			if len(s) > 500 {
-				return nil, invalidRequest("", "metadata["+k+"]", "Metadata values can have up to 500 characters, but you passed in a value that is %d characters. Invalid value: %s", len(s), s[:40]+"...")
+			if n := utf8.RuneCountInString(s); n > 500 {
+				return nil, invalidRequest("", "metadata["+k+"]", "Metadata values can have up to 500 characters, but you passed in a value that is %d characters. Invalid value: %s", n, firstRunes(s, 40)+"...")
 			}
 			if s == "" {
 				delete(md, k)
@@ -268,6 +271,17 @@ func applyMetadata(md map[string]string, rq *request) (map[string]string, *apiEr
 		return nil, invalidRequest("", "metadata", "You can specify up to 50 keys, with key names up to 40 characters long and values up to 500 characters long.")
 	}
 	return md, nil
+}
+
+// firstRunes is s cut after n characters, never inside one.
+func firstRunes(s string, n int) string {
+	for i := range s {
+		if n == 0 {
+			return s[:i]
+		}
+		n--
+	}
+	return s
 }
 
 // limit reads a list's page size, 1 to 100, with Stripe's messages for a

@@ -707,6 +707,28 @@ func TestMetadataSetUnset(t *testing.T) {
 	}
 }
 
+// TestMetadataLimitsInCharacters: Stripe's metadata limits (keys up to 40
+// characters, values up to 500) count characters, not bytes, and the value
+// quoted in the error is cut between characters.
+func TestMetadataLimitsInCharacters(t *testing.T) {
+	em, _ := newClient(t)
+	key, value := strings.Repeat("ü", 40), strings.Repeat("é", 500)
+	resp, m := raw(t, em, "POST", "/v1/customers", url.Values{"metadata[" + key + "]": {value}}, nil)
+	if md, _ := m["metadata"].(map[string]any); resp.StatusCode != 200 || md[key] != value {
+		t.Fatalf("40-character key, 500-character value: %d %v", resp.StatusCode, errField(m, "message"))
+	}
+	resp, m = raw(t, em, "POST", "/v1/customers", url.Values{"metadata[k]": {value + "é"}}, nil)
+	want := "Metadata values can have up to 500 characters, but you passed in a value that is 501 characters. Invalid value: " +
+		strings.Repeat("é", 40) + "..."
+	if resp.StatusCode != 400 || errField(m, "message") != want || errField(m, "param") != "metadata[k]" {
+		t.Fatalf("501-character value: %d %v", resp.StatusCode, m)
+	}
+	resp, m = raw(t, em, "POST", "/v1/customers", url.Values{"metadata[" + key + "ü]": {"v"}}, nil)
+	if msg, _ := errField(m, "message").(string); resp.StatusCode != 400 || !strings.HasSuffix(msg, " has 41 characters.") {
+		t.Fatalf("41-character key: %d %v", resp.StatusCode, m)
+	}
+}
+
 func TestCatalog(t *testing.T) {
 	_, sc := newClient(t)
 	prod := must[*stripe.Product](t)(sc.Products.New(&stripe.ProductParams{ID: stripe.String("prod_BuyBlueMug"), Name: stripe.String("Blue Mug")}))
