@@ -688,6 +688,26 @@ func TestValidationAndAuth(t *testing.T) {
 	}
 }
 
+// TestConfirmWithoutPaymentMethod: creating a PaymentIntent with
+// confirm=true and no payment method is refused; only a PaymentIntent for a
+// customer is told to use that customer's payment method, named.
+func TestConfirmWithoutPaymentMethod(t *testing.T) {
+	em, sc := newClient(t)
+	resp, m := raw(t, em, "POST", "/v1/payment_intents", url.Values{"amount": {"1000"}, "currency": {"usd"}, "confirm": {"true"}}, nil)
+	want := "You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method."
+	if resp.StatusCode != 400 || errField(m, "code") != "payment_intent_unexpected_state" || errField(m, "message") != want {
+		t.Fatalf("no customer: %d %v", resp.StatusCode, m)
+	}
+	cus := must[*stripe.Customer](t)(sc.Customers.New(&stripe.CustomerParams{}))
+	resp, m = raw(t, em, "POST", "/v1/payment_intents", url.Values{"amount": {"1000"}, "currency": {"usd"}, "confirm": {"true"},
+		"customer": {cus.ID}}, nil)
+	want = "You cannot confirm this PaymentIntent because it's missing a payment method. To confirm the PaymentIntent with " + cus.ID +
+		", specify a payment method attached to this customer along with the customer ID."
+	if resp.StatusCode != 400 || errField(m, "code") != "payment_intent_unexpected_state" || errField(m, "message") != want {
+		t.Fatalf("with a customer: %d %v", resp.StatusCode, m)
+	}
+}
+
 func TestMetadataSetUnset(t *testing.T) {
 	_, sc := newClient(t)
 	p := &stripe.CustomerParams{}

@@ -133,8 +133,7 @@ func (e *Emulator) createPaymentIntent(w *wtx, rq *request) (any, *apiError) {
 		}
 	}
 	if confirm && (!hasPM || pmID == "") {
-		return nil, invalidRequest("payment_intent_unexpected_state", "",
-			"You cannot confirm this PaymentIntent because it's missing a payment method. To confirm the PaymentIntent with %s, specify a payment method attached to this customer along with the customer ID.", pi.Customer.ID)
+		return nil, errConfirmWithoutPM(pi.Customer.ID)
 	}
 	// Writes start here.
 	seq, err := w.nextSeq()
@@ -164,6 +163,18 @@ func (e *Emulator) createPaymentIntent(w *wtx, rq *request) (any, *apiError) {
 		return nil, e.finishDecline(w, rq, declined, pi)
 	}
 	return e.respondPI(w, rq, pi)
+}
+
+// errConfirmWithoutPM refuses to confirm a PaymentIntent that has no
+// payment method; only a PaymentIntent with a customer is told to use one
+// of that customer's.
+func errConfirmWithoutPM(customer string) *apiError {
+	if customer == "" {
+		return invalidRequest("payment_intent_unexpected_state", "",
+			"You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.")
+	}
+	return invalidRequest("payment_intent_unexpected_state", "",
+		"You cannot confirm this PaymentIntent because it's missing a payment method. To confirm the PaymentIntent with %s, specify a payment method attached to this customer along with the customer ID.", customer)
 }
 
 // offSessionSuffix ends a stored PaymentIntent's JSON when x_off_session is
@@ -458,8 +469,7 @@ func (e *Emulator) confirmPaymentIntent(w *wtx, rq *request) (any, *apiError) {
 		pmID = pi.PaymentMethod.ID
 	}
 	if pmID == "" {
-		return nil, invalidRequest("payment_intent_unexpected_state", "",
-			"You cannot confirm this PaymentIntent because it's missing a payment method. You can either update the PaymentIntent with a payment method and then confirm it again, or confirm it again directly with a payment method.")
+		return nil, errConfirmWithoutPM("")
 	}
 	pm, aerr := e.resolvePM(w, pmID, "payment_method", true)
 	if aerr != nil {
