@@ -245,7 +245,9 @@ func (e *Emulator) searchCharges(w *wtx, rq *request) (any, *apiError) {
 	}
 	if page, ok := rq.str("page"); ok && page != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(page)
-		if err != nil {
+		// A token that names no charge is as invalid as one that does not
+		// decode: the request has no starting_after for an error to name.
+		if _, _, ok := e.charges.getRaw(w.tx, string(raw)); err != nil || !ok {
 			return nil, invalidRequest("", "page", "Invalid page token: %s", page)
 		}
 		lq.startingAfter = string(raw)

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -853,6 +854,30 @@ func TestSearchCharges(t *testing.T) {
 	_, err = search("bogus", 10)
 	if se := stripeErr(t, err); se.HTTPStatusCode != 400 || se.Param != "query" {
 		t.Fatalf("bad query: %+v", se)
+	}
+}
+
+// TestSearchChargesBadPage: a page token that is not one the search gave is
+// refused as such, whether it does not decode or names no charge (here a
+// PaymentIntent's ID, and a charge that does not exist); the error names
+// "page", the parameter sent, not starting_after.
+func TestSearchChargesBadPage(t *testing.T) {
+	em, sc := newClient(t)
+	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500),
+		Currency: stripe.String("usd"), PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true)}))
+	for _, page := range []string{"not a token!", base64.RawURLEncoding.EncodeToString([]byte(pi.ID)),
+		base64.RawURLEncoding.EncodeToString([]byte("ch_missing"))} {
+		resp, m := raw(t, em, "GET", "/v1/charges/search", url.Values{"query": {"status:'succeeded'"}, "page": {page}}, nil)
+		if resp.StatusCode != 400 || errField(m, "type") != "invalid_request_error" || errField(m, "param") != "page" ||
+			errField(m, "message") != "Invalid page token: "+page {
+			t.Errorf("page %q: %d %v", page, resp.StatusCode, m)
+		}
+	}
+	// The token a search gives still reads the next page.
+	resp, m := raw(t, em, "GET", "/v1/charges/search", url.Values{"query": {"status:'succeeded'"}, "page": {
+		base64.RawURLEncoding.EncodeToString([]byte(pi.LatestCharge.ID))}}, nil)
+	if data, _ := m["data"].([]any); resp.StatusCode != 200 || len(data) != 0 {
+		t.Fatalf("a charge's token: %d %v", resp.StatusCode, m)
 	}
 }
 
