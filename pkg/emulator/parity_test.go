@@ -589,6 +589,49 @@ func TestCreatedFilterAndClockHeader(t *testing.T) {
 	}
 }
 
+// TestEndingBeforeOlderThanCreatedRange: a list with a created range and
+// an ending_before cursor older than the range answers the objects of the
+// range newer than the cursor (the oldest first page of them), not an empty
+// page because objects outside the range lie between the two.
+func TestEndingBeforeOlderThanCreatedRange(t *testing.T) {
+	em, _ := newClient(t)
+	var ids []string
+	for _, ts := range []string{"2026-11-21T10:00:00Z", "2026-11-22T10:00:00Z", "2026-11-23T10:00:00Z", "2026-11-24T10:00:00Z", "2026-11-25T10:00:00Z"} {
+		resp, pi := raw(t, em, "POST", "/v1/payment_intents", url.Values{"amount": {"1000"}, "currency": {"usd"},
+			"payment_method": {"pm_card_visa"}, "confirm": {"true"}}, map[string]string{NowHeader: ts})
+		if resp.StatusCode != 200 {
+			t.Fatalf("create: %v", pi)
+		}
+		ids = append(ids, pi["latest_charge"].(string))
+	}
+	list := func(q url.Values) ([]string, bool) {
+		t.Helper()
+		resp, l := raw(t, em, "GET", "/v1/charges", q, nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%v: %d %v", q, resp.StatusCode, l)
+		}
+		var got []string
+		for _, d := range l["data"].([]any) {
+			got = append(got, d.(map[string]any)["id"].(string))
+		}
+		return got, l["has_more"] == true
+	}
+	gte := fmt.Sprint(mustTime(t, "2026-11-23T00:00:00Z"))
+	got, more := list(url.Values{"created[gte]": {gte}, "ending_before": {ids[0]}, "limit": {"2"}})
+	if fmt.Sprint(got) != fmt.Sprint([]string{ids[3], ids[2]}) || !more {
+		t.Fatalf("ending_before the oldest, created >= 11-23, limit 2: %v has_more %v, want %v true", got, more, []string{ids[3], ids[2]})
+	}
+	got, more = list(url.Values{"created[gte]": {gte}, "ending_before": {ids[1]}})
+	if fmt.Sprint(got) != fmt.Sprint([]string{ids[4], ids[3], ids[2]}) || more {
+		t.Fatalf("ending_before the second, created >= 11-23: %v has_more %v", got, more)
+	}
+	// A cursor inside the range is unchanged.
+	got, more = list(url.Values{"created[gte]": {gte}, "ending_before": {ids[2]}})
+	if fmt.Sprint(got) != fmt.Sprint([]string{ids[4], ids[3]}) || more {
+		t.Fatalf("ending_before inside the range: %v has_more %v", got, more)
+	}
+}
+
 func TestCurrencies(t *testing.T) {
 	_, sc := newClient(t)
 	try := func(amount int64, cur string) *stripe.Error {

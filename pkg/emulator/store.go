@@ -545,7 +545,13 @@ func (t *table[T]) pageWith(tx *bolt.Tx, q listQuery, keep func(*T) bool, raw bo
 		if aerr != nil {
 			return nil, nil, false, aerr
 		}
-		k, v := c.Seek(start)
+		// A cursor older than created's lower bound starts the page at the
+		// bound: the objects between the two are not in the list.
+		seek := start
+		if bytes.Compare(seek, lo) < 0 {
+			seek = lo
+		}
+		k, v := c.Seek(seek)
 		if k != nil && bytes.Equal(k, start) {
 			k, v = c.Next()
 		}
