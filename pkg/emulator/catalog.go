@@ -407,9 +407,13 @@ func (e *Emulator) listPrices(w *wtx, rq *request) (any, *apiError) {
 		if len(keys) > 10 {
 			return nil, invalidRequest("", "lookup_keys", "You may only specify up to 10 lookup keys.")
 		}
-		// Few prices hold any key: gather them all, newest first.
+		// Few prices hold any key: gather them all, newest first, each key's
+		// on the side of the cursor the request names and in its created
+		// range, then keep the page next to the cursor.
 		for _, k := range keys {
-			got, _, aerr := e.prices.page(w.tx, listQuery{index: 0, value: k, limit: 100}, keep)
+			kq := q
+			kq.index, kq.value, kq.limit = 0, k, 100
+			got, _, aerr := e.prices.page(w.tx, kq, keep)
 			if aerr != nil {
 				return nil, aerr
 			}
@@ -417,7 +421,12 @@ func (e *Emulator) listPrices(w *wtx, rq *request) (any, *apiError) {
 		}
 		sortNewestFirst(items, func(p *price) int64 { return p.Created }, func(p *price) string { return p.ID })
 		if len(items) > q.limit {
-			items, more = items[:q.limit], true
+			more = true
+			if q.endingBefore != "" {
+				items = items[len(items)-q.limit:]
+			} else {
+				items = items[:q.limit]
+			}
 		}
 	} else {
 		if hasProduct {

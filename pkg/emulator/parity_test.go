@@ -865,6 +865,61 @@ func TestCatalog(t *testing.T) {
 	}
 }
 
+// TestPricesByLookupKeysPaginate: a price list by lookup_keys pages as
+// every list does: starting_after and ending_before move through the
+// prices, the created range applies, and a cursor that names no price is
+// refused. Before, both cursors were ignored, so a client walking the pages
+// got the first one again and again.
+func TestPricesByLookupKeysPaginate(t *testing.T) {
+	em, sc := newClient(t)
+	prod := must[*stripe.Product](t)(sc.Products.New(&stripe.ProductParams{Name: stripe.String("Blue Mug")}))
+	keys := []string{"k1", "k2", "k3"}
+	var ids []string // oldest first
+	for i, k := range keys {
+		resp, p := raw(t, em, "POST", "/v1/prices", url.Values{"product": {prod.ID}, "unit_amount": {"1250"}, "currency": {"usd"},
+			"lookup_key": {k}}, map[string]string{NowHeader: fmt.Sprintf("2026-11-2%dT10:00:00Z", i+1)})
+		if resp.StatusCode != 200 {
+			t.Fatalf("price: %v", p)
+		}
+		ids = append(ids, p["id"].(string))
+	}
+	it := sc.Prices.List(&stripe.PriceListParams{LookupKeys: stripe.StringSlice(keys), ListParams: stripe.ListParams{Limit: stripe.Int64(1)}})
+	var got []string
+	for it.Next() && len(got) < 10 {
+		got = append(got, it.Price().ID)
+	}
+	if want := []string{ids[2], ids[1], ids[0]}; fmt.Sprint(got) != fmt.Sprint(want) || it.Err() != nil {
+		t.Fatalf("pages of 1 = %v (err %v), want %v", got, it.Err(), want)
+	}
+	list := func(q url.Values) ([]string, bool) {
+		t.Helper()
+		q["lookup_keys[]"] = keys
+		resp, l := raw(t, em, "GET", "/v1/prices", q, nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("%v: %d %v", q, resp.StatusCode, l)
+		}
+		var got []string
+		for _, d := range l["data"].([]any) {
+			got = append(got, d.(map[string]any)["id"].(string))
+		}
+		return got, l["has_more"] == true
+	}
+	if got, more := list(url.Values{"ending_before": {ids[0]}, "limit": {"1"}}); fmt.Sprint(got) != fmt.Sprint([]string{ids[1]}) || !more {
+		t.Fatalf("ending_before the oldest, limit 1: %v has_more %v", got, more)
+	}
+	if got, more := list(url.Values{"starting_after": {ids[2]}}); fmt.Sprint(got) != fmt.Sprint([]string{ids[1], ids[0]}) || more {
+		t.Fatalf("starting_after the newest: %v has_more %v", got, more)
+	}
+	gte := fmt.Sprint(mustTime(t, "2026-11-22T00:00:00Z"))
+	if got, more := list(url.Values{"created[gte]": {gte}}); fmt.Sprint(got) != fmt.Sprint([]string{ids[2], ids[1]}) || more {
+		t.Fatalf("created >= 11-22: %v has_more %v", got, more)
+	}
+	resp, m := raw(t, em, "GET", "/v1/prices", url.Values{"lookup_keys[]": keys, "starting_after": {"price_missing"}}, nil)
+	if resp.StatusCode != 404 || errField(m, "code") != "resource_missing" || errField(m, "param") != "starting_after" {
+		t.Fatalf("unknown cursor: %d %v", resp.StatusCode, m)
+	}
+}
+
 func TestSearchCharges(t *testing.T) {
 	_, sc := newClient(t)
 	for i := 0; i < 5; i++ {
