@@ -222,6 +222,9 @@ func (e *Engine) ProcessThen(ctx context.Context, tw Tweet, then func(Result, er
 		return err
 	} else if ok {
 		unlock()
+		// The result is stored under the namespaced ID; it is given back
+		// under the ID the tweet came with, as the first time.
+		r.TweetID = tw.ID
 		r.Duplicate = true
 		then(r, nil)
 		return nil

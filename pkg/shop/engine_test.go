@@ -994,3 +994,22 @@ func TestCheck(t *testing.T) {
 		t.Errorf("%d charges after checks", n)
 	}
 }
+
+// A namespace keeps a run's tweet IDs apart in keys, metadata and the
+// state; the results, the duplicate's included, give the ID the tweet came
+// with.
+func TestNamespacedDuplicateKeepsTweetID(t *testing.T) {
+	f := newFixture(t, []offer.Offer{{Hashtag: "BuyMug", Name: "Mug", Price: "9.00"}}, []buyer.Buyer{{Handle: "@alice", Card: "visa"}})
+	f.eng.namespace = "run-0a1b2c3d-1:"
+	first := f.tweet(t, "1001", "@alice", "#BuyMug", t0)
+	again := f.tweet(t, "1001", "@alice", "#BuyMug", t0)
+	if first.TweetID != "1001" || first.Duplicate {
+		t.Fatalf("first: tweet_id %q, duplicate %v", first.TweetID, first.Duplicate)
+	}
+	if again.TweetID != "1001" || !again.Duplicate {
+		t.Errorf("again: tweet_id %q, duplicate %v; want \"1001\", true", again.TweetID, again.Duplicate)
+	}
+	if cs := f.charges(t); len(cs) != 1 || cs[0].Metadata[MetaTweetID] != "run-0a1b2c3d-1:1001" {
+		t.Errorf("charges %+v: want one, with the namespaced tweet_id", cs)
+	}
+}
