@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -226,7 +227,10 @@ func readTweets(opts *TweetOptions) ([]shop.Tweet, error) {
 	if opts.File == "" {
 		text := opts.Text
 		if text == "-" {
-			b, err := io.ReadAll(io.LimitReader(opts.IO.In, 1<<20+1))
+			b, err := readAtMost(opts.IO.In, maxStdinText)
+			if errors.Is(err, errTooLong) {
+				return nil, fmt.Errorf("%w: the tweet text on standard input is over %d bytes", shop.ErrBadTweet, maxStdinText)
+			}
 			if err != nil {
 				return nil, err
 			}
@@ -234,15 +238,9 @@ func readTweets(opts *TweetOptions) ([]shop.Tweet, error) {
 		}
 		return []shop.Tweet{fromText(opts, text)}, nil
 	}
-	var data []byte
-	var err error
-	if opts.File == "-" {
-		data, err = io.ReadAll(io.LimitReader(opts.IO.In, 2<<20))
-	} else {
-		data, err = os.ReadFile(opts.File)
-	}
+	data, err := readPayloadFile(opts)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", shop.ErrBadTweet, err)
+		return nil, err
 	}
 	tws, err := tweet.ReadPayload(data)
 	if err != nil {
@@ -271,6 +269,69 @@ func readTweets(opts *TweetOptions) ([]shop.Tweet, error) {
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// maxStdinText bounds the tweet text read from standard input: far more
+// than any tweet, whose text the engine refuses over 280 weighted
+// characters anyway.
+const maxStdinText = 1 << 20
+
+// maxPayloadInput is the most --file reads: a payload of the largest size
+// tweet.ReadPayload takes, after a byte order mark.
+const maxPayloadInput = tweet.MaxPayloadBytes + len("\ufeff")
+
+// errTooLong is readAtMost's error for input longer than its limit.
+var errTooLong = errors.New("input too long")
+
+// readAtMost reads r to its end, or fails with errTooLong as soon as it has
+// read more than limit bytes: a payload file given by mistake (a large
+// JSONL dump, /dev/zero, an endless pipe) is refused without being held in
+// memory whole, or read forever.
+func readAtMost(r io.Reader, limit int) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > limit {
+		return nil, errTooLong
+	}
+	return b, nil
+}
+
+// readPayloadFile reads the payload of --file, a path or - for standard
+// input. One over the size tweet.ReadPayload takes is refused: with its
+// size when it is a regular file, whose size is known without reading it.
+func readPayloadFile(opts *TweetOptions) ([]byte, error) {
+	var r io.Reader
+	name := opts.File
+	if opts.File == "-" {
+		r = opts.IO.In
+	} else {
+		f, err := os.Open(opts.File)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", shop.ErrBadTweet, err)
+		}
+		defer f.Close()
+		fi, err := f.Stat()
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", shop.ErrBadTweet, err)
+		}
+		if fi.IsDir() {
+			return nil, fmt.Errorf("%w: %s is a directory: give a JSON payload file, or - for standard input", shop.ErrBadTweet, opts.File)
+		}
+		if fi.Mode().IsRegular() && fi.Size() > int64(maxPayloadInput) {
+			return nil, fmt.Errorf("%s: %w: payload is %d bytes, over the %d-byte limit", opts.File, tweet.ErrPayload, fi.Size(), tweet.MaxPayloadBytes)
+		}
+		r = f
+	}
+	data, err := readAtMost(r, maxPayloadInput)
+	if errors.Is(err, errTooLong) {
+		return nil, fmt.Errorf("%s: %w: payload is over the %d-byte limit", name, tweet.ErrPayload, tweet.MaxPayloadBytes)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", shop.ErrBadTweet, err)
+	}
+	return data, nil
 }
 
 // partialErrors says what a response that holds tweets also reports, such

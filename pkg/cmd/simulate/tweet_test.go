@@ -1,7 +1,9 @@
 package simulate
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +17,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/payment"
 	"github.com/tweetpay/tweetpay/pkg/scenario"
 	"github.com/tweetpay/tweetpay/pkg/shop"
+	"github.com/tweetpay/tweetpay/pkg/tweet"
 )
 
 func strp(s string) *string { return &s }
@@ -157,5 +160,73 @@ func TestDeriveIDSpellings(t *testing.T) {
 		if got := DeriveID(from, "#BuyMug", at); got != want {
 			t.Errorf("DeriveID(%q) = %s, want %s as for @alice", from, got, want)
 		}
+	}
+}
+
+// endless is an input that never ends (an endless pipe, /dev/zero), and
+// counts what was read of it.
+type endless struct{ read int }
+
+func (e *endless) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = ' '
+	}
+	e.read += len(p)
+	return len(p), nil
+}
+
+// Input over its limit is refused once the limit is passed, never read
+// whole, and the message claims no size that was not measured.
+func TestReadTweetsInputLimits(t *testing.T) {
+	t.Run("payload on standard input", func(t *testing.T) {
+		ios, _, _, _ := iostreams.Test()
+		in := &endless{}
+		ios.In = in
+		_, err := readTweets(&TweetOptions{IO: ios, File: "-"})
+		want := "-: invalid tweet payload: payload is over the 1048576-byte limit"
+		if !errors.Is(err, tweet.ErrPayload) || err == nil || err.Error() != want {
+			t.Errorf("error %v, want %q", err, want)
+		}
+		if in.read > maxPayloadInput+64<<10 {
+			t.Errorf("read %d bytes of standard input, want no more than the limit (%d) and a buffer", in.read, maxPayloadInput)
+		}
+	})
+	t.Run("text on standard input", func(t *testing.T) {
+		ios, _, _, _ := iostreams.Test()
+		in := &endless{}
+		ios.In = in
+		_, err := readTweets(&TweetOptions{IO: ios, From: "@alice", Text: "-"})
+		want := "bad tweet: the tweet text on standard input is over 1048576 bytes"
+		if !errors.Is(err, shop.ErrBadTweet) || err == nil || err.Error() != want {
+			t.Errorf("error %v, want %q", err, want)
+		}
+		if in.read > maxStdinText+64<<10 {
+			t.Errorf("read %d bytes of standard input, want no more than the limit (%d) and a buffer", in.read, maxStdinText)
+		}
+	})
+
+	dir := t.TempDir()
+	plain := `{"id":"p1","from":"@alice","text":"#BuyBlueMug","created_at":"2026-11-24T11:00:00Z"}`
+	write := func(name string, body []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, body, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// The largest payload taken, after a byte order mark, is read.
+	largest := append([]byte("\ufeff"+plain), bytes.Repeat([]byte(" "), tweet.MaxPayloadBytes-len(plain))...)
+	if tws, err := readTweets(&TweetOptions{File: write("largest.json", largest)}); err != nil || len(tws) != 1 {
+		t.Errorf("largest payload: %d tweets, %v", len(tws), err)
+	}
+	over := write("over.json", append([]byte(plain), bytes.Repeat([]byte(" "), 3<<20)...))
+	_, err := readTweets(&TweetOptions{File: over})
+	want := fmt.Sprintf("%s: invalid tweet payload: payload is %d bytes, over the 1048576-byte limit", over, len(plain)+3<<20)
+	if !errors.Is(err, tweet.ErrPayload) || err == nil || err.Error() != want {
+		t.Errorf("file over the limit: error %v, want %q", err, want)
+	}
+	_, err = readTweets(&TweetOptions{File: dir})
+	if !errors.Is(err, shop.ErrBadTweet) || err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("a directory: error %v", err)
 	}
 }
