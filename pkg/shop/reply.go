@@ -100,6 +100,10 @@ func replyRejected(to string, o offer.Resolved, reason string) string {
 	})
 }
 
+// humanDuration writes the time a buyer has left, never more than d: a
+// reply that promised 15 minutes with 14m30s left would have the buyer
+// confirm too late. So part of a minute is left out ("14 minutes"), and
+// under a minute the seconds are given.
 func humanDuration(d time.Duration) string {
 	switch {
 	case d <= 0:
@@ -110,13 +114,16 @@ func humanDuration(d time.Duration) string {
 		}
 		return fmt.Sprintf("%d hours", d/time.Hour)
 	case d >= time.Minute:
-		m := int((d + time.Minute - 1) / time.Minute)
+		m := int(d / time.Minute)
 		if m == 1 {
 			return "1 minute"
 		}
 		return fmt.Sprintf("%d minutes", m)
 	}
-	return fmt.Sprintf("%d seconds", int(d/time.Second))
+	if s := int(d / time.Second); s != 1 {
+		return fmt.Sprintf("%d seconds", s)
+	}
+	return "1 second"
 }
 
 // fit builds a tweet with the first form that is valid at 280 weighted
