@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/tweetpay/tweetpay/pkg/scenario/junittest"
 	"github.com/tweetpay/tweetpay/pkg/shop"
 )
 
@@ -57,26 +58,9 @@ func TestWriteJUnitWellFormed(t *testing.T) {
 			t.Fatalf("character reference %s is not allowed in XML 1.0", m[0])
 		}
 	}
-	var doc struct {
-		Time   string `xml:"time,attr"`
-		Suites []struct {
-			Name  string `xml:"name,attr"`
-			Time  string `xml:"time,attr"`
-			Cases []struct {
-				Name    string `xml:"name,attr"`
-				Time    string `xml:"time,attr"`
-				Failure *struct {
-					Message string `xml:"message,attr"`
-				} `xml:"failure"`
-				Error   *struct{} `xml:"error"`
-				Skipped *struct{} `xml:"skipped"`
-			} `xml:"testcase"`
-		} `xml:"testsuite"`
-	}
-	dec := xml.NewDecoder(strings.NewReader(out))
-	dec.Strict = true
-	if err := dec.Decode(&doc); err != nil {
-		t.Fatalf("not well-formed: %v\n%s", err, out)
+	doc, err := junittest.Parse([]byte(out))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
 	}
 	if len(doc.Suites) != 1 || len(doc.Suites[0].Cases) != 3 {
 		t.Fatalf("junit %+v", doc)
@@ -156,15 +140,8 @@ func TestUniqueNames(t *testing.T) {
 	if err := WriteJUnit(&buf, reports); err != nil {
 		t.Fatal(err)
 	}
-	var doc struct {
-		Suites []struct {
-			Name  string `xml:"name,attr"`
-			Cases []struct {
-				Classname string `xml:"classname,attr"`
-			} `xml:"testcase"`
-		} `xml:"testsuite"`
-	}
-	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
+	doc, err := junittest.Parse(buf.Bytes())
+	if err != nil {
 		t.Fatal(err)
 	}
 	seen := map[string]bool{}
@@ -231,41 +208,9 @@ func TestWriteJUnitInvalidFile(t *testing.T) {
 	if err := WriteJUnit(&buf, reports); err != nil {
 		t.Fatal(err)
 	}
-	type problem struct {
-		Message string `xml:"message,attr"`
-		Type    string `xml:"type,attr"`
-		Text    string `xml:",chardata"`
-	}
-	var doc struct {
-		Tests    int `xml:"tests,attr"`
-		Failures int `xml:"failures,attr"`
-		Errors   int `xml:"errors,attr"`
-		Skipped  int `xml:"skipped,attr"`
-		Suites   []struct {
-			Name     string `xml:"name,attr"`
-			File     string `xml:"file,attr"`
-			Tests    int    `xml:"tests,attr"`
-			Failures int    `xml:"failures,attr"`
-			Errors   int    `xml:"errors,attr"`
-			Skipped  int    `xml:"skipped,attr"`
-			Time     string `xml:"time,attr"`
-			Cases    []struct {
-				Name      string   `xml:"name,attr"`
-				Classname string   `xml:"classname,attr"`
-				File      string   `xml:"file,attr"`
-				Line      int      `xml:"line,attr"`
-				Error     *problem `xml:"error"`
-				Failure   *problem `xml:"failure"`
-				Skipped   *struct {
-					Message string `xml:"message,attr"`
-				} `xml:"skipped"`
-			} `xml:"testcase"`
-		} `xml:"testsuite"`
-	}
-	dec := xml.NewDecoder(bytes.NewReader(buf.Bytes()))
-	dec.Strict = true
-	if err := dec.Decode(&doc); err != nil {
-		t.Fatalf("not well-formed: %v\n%s", err, buf.String())
+	doc, err := junittest.Parse(buf.Bytes())
+	if err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
 	}
 	if doc.Tests != 4 || doc.Failures != 0 || doc.Errors != 2 || doc.Skipped != 2 || len(doc.Suites) != 3 {
 		t.Fatalf("testsuites: tests %d failures %d errors %d skipped %d, %d suites; want 4 0 2 2, 3\n%s",

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"encoding/xml"
 	"errors"
 	"iter"
 	"os"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tweetpay/tweetpay/pkg/payment"
+	"github.com/tweetpay/tweetpay/pkg/scenario/junittest"
 	"github.com/tweetpay/tweetpay/pkg/shop"
 )
 
@@ -282,27 +282,9 @@ steps:
 	if err := WriteJUnit(&buf, []Report{rep}); err != nil {
 		t.Fatal(err)
 	}
-	var doc struct {
-		Tests    int `xml:"tests,attr"`
-		Failures int `xml:"failures,attr"`
-		Errors   int `xml:"errors,attr"`
-		Suites   []struct {
-			Name  string `xml:"name,attr"`
-			Cases []struct {
-				Name    string `xml:"name,attr"`
-				Line    int    `xml:"line,attr"`
-				Failure *struct {
-					Message string `xml:"message,attr"`
-					Text    string `xml:",chardata"`
-				} `xml:"failure"`
-				Error *struct {
-					Message string `xml:"message,attr"`
-				} `xml:"error"`
-			} `xml:"testcase"`
-		} `xml:"testsuite"`
-	}
-	if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
-		t.Fatalf("junit is not XML: %v\n%s", err, buf.String())
+	doc, err := junittest.Parse(buf.Bytes())
+	if err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
 	}
 	if doc.Tests != 4 || doc.Failures != 2 || doc.Errors != 1 || len(doc.Suites) != 1 || doc.Suites[0].Name != "flow <&>" {
 		t.Fatalf("junit %+v", doc)
@@ -423,23 +405,9 @@ steps:
 		if err := WriteJUnit(&buf, []Report{rep, NotRun(s, "interrupted before this scenario started")}); err != nil {
 			t.Fatal(err)
 		}
-		var doc struct {
-			Tests  int `xml:"tests,attr"`
-			Suites []struct {
-				Tests    int `xml:"tests,attr"`
-				Failures int `xml:"failures,attr"`
-				Errors   int `xml:"errors,attr"`
-				Skipped  int `xml:"skipped,attr"`
-				Cases    []struct {
-					Name    string `xml:"name,attr"`
-					Skipped *struct {
-						Message string `xml:"message,attr"`
-					} `xml:"skipped"`
-				} `xml:"testcase"`
-			} `xml:"testsuite"`
-		}
-		if err := xml.Unmarshal(buf.Bytes(), &doc); err != nil {
-			t.Fatalf("junit: %v\n%s", err, buf.String())
+		doc, err := junittest.Parse(buf.Bytes())
+		if err != nil {
+			t.Fatalf("%v\n%s", err, buf.String())
 		}
 		if doc.Tests != 6 || len(doc.Suites) != 2 {
 			t.Fatalf("junit %+v", doc)

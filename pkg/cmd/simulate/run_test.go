@@ -3,7 +3,6 @@ package simulate_test
 import (
 	"context"
 	"encoding/json"
-	"encoding/xml"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/cmd/simulate"
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/scenario/junittest"
 )
 
 // moduleRoot walks up from the test's directory to the one holding go.mod.
@@ -101,25 +101,7 @@ steps:
 	if !strings.Contains(errOut, `fail.yaml:5: failing flow: step 1 (alice buys): outcome: expected declined, got "purchased"`) {
 		t.Errorf("stderr %q", errOut)
 	}
-	data, err := os.ReadFile(junit)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Suites []struct {
-			Name     string `xml:"name,attr"`
-			Failures int    `xml:"failures,attr"`
-			Cases    []struct {
-				Name    string `xml:"name,attr"`
-				Failure *struct {
-					Message string `xml:"message,attr"`
-				} `xml:"failure"`
-			} `xml:"testcase"`
-		} `xml:"testsuite"`
-	}
-	if err := xml.Unmarshal(data, &doc); err != nil {
-		t.Fatalf("junit report is not XML: %v", err)
-	}
+	doc := readJUnit(t, junit)
 	if len(doc.Suites) != 1 || doc.Suites[0].Name != "failing flow" || doc.Suites[0].Failures != 1 || len(doc.Suites[0].Cases) != 2 {
 		t.Fatalf("junit %+v", doc)
 	}
@@ -197,28 +179,9 @@ func TestRunInterruptedReportsEveryStep(t *testing.T) {
 			t.Errorf("scenario %+v", sc)
 		}
 	}
-	data, err := os.ReadFile(junit)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Tests  int `xml:"tests,attr"`
-		Suites []struct {
-			Name    string `xml:"name,attr"`
-			Tests   int    `xml:"tests,attr"`
-			Skipped int    `xml:"skipped,attr"`
-			Cases   []struct {
-				Skipped *struct {
-					Message string `xml:"message,attr"`
-				} `xml:"skipped"`
-			} `xml:"testcase"`
-		} `xml:"testsuite"`
-	}
-	if err := xml.Unmarshal(data, &doc); err != nil {
-		t.Fatalf("junit: %v", err)
-	}
+	doc := readJUnit(t, junit)
 	if doc.Tests != 6 || len(doc.Suites) != 2 || doc.Suites[1].Name != "two" {
-		t.Fatalf("junit %+v\n%s", doc, data)
+		t.Fatalf("junit %+v", doc)
 	}
 	for _, s := range doc.Suites {
 		if s.Tests != 3 || s.Skipped != 3 || len(s.Cases) != 3 {
@@ -226,7 +189,7 @@ func TestRunInterruptedReportsEveryStep(t *testing.T) {
 		}
 		for _, c := range s.Cases {
 			if c.Skipped == nil || c.Skipped.Message == "" {
-				t.Errorf("suite %s: a testcase not marked skipped\n%s", s.Name, data)
+				t.Errorf("suite %s: a testcase not marked skipped: %+v", s.Name, c)
 			}
 		}
 	}
@@ -420,60 +383,24 @@ func stderrErrors(errOut string) []string {
 	return out
 }
 
-type junitProblem struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr"`
-	Text    string `xml:",chardata"`
-}
-
-type junitSuite struct {
-	Name     string `xml:"name,attr"`
-	File     string `xml:"file,attr"`
-	Tests    int    `xml:"tests,attr"`
-	Failures int    `xml:"failures,attr"`
-	Errors   int    `xml:"errors,attr"`
-	Skipped  int    `xml:"skipped,attr"`
-	Cases    []struct {
-		Name      string        `xml:"name,attr"`
-		Classname string        `xml:"classname,attr"`
-		File      string        `xml:"file,attr"`
-		Line      int           `xml:"line,attr"`
-		Error     *junitProblem `xml:"error"`
-		Failure   *junitProblem `xml:"failure"`
-		Skipped   *struct {
-			Message string `xml:"message,attr"`
-		} `xml:"skipped"`
-	} `xml:"testcase"`
-}
-
-type junitDoc struct {
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
 // readJUnit parses the report at path, refusing a document that is not
 // well-formed XML.
-func readJUnit(t *testing.T, path string) junitDoc {
+func readJUnit(t *testing.T, path string) junittest.Doc {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatalf("no junit report: %v", err)
 	}
-	var doc junitDoc
-	dec := xml.NewDecoder(strings.NewReader(string(data)))
-	dec.Strict = true
-	if err := dec.Decode(&doc); err != nil {
-		t.Fatalf("junit report is not XML: %v\n%s", err, data)
+	doc, err := junittest.Parse(data)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, data)
 	}
 	return doc
 }
 
 // wantInvalidSuite checks the testsuite of a file that could not run: one
 // testcase, in error, whose message is msg, the error printed on stderr.
-func wantInvalidSuite(t *testing.T, s junitSuite, name, file string, line int, msg string) {
+func wantInvalidSuite(t *testing.T, s junittest.Suite, name, file string, line int, msg string) {
 	t.Helper()
 	if s.Name != name || s.File != file || s.Tests != 1 || s.Errors != 1 || s.Failures != 0 || s.Skipped != 0 || len(s.Cases) != 1 {
 		t.Errorf("testsuite %+v, want %q for %s with one testcase in error", s, name, file)
