@@ -606,15 +606,7 @@ func TestEndingBeforeOlderThanCreatedRange(t *testing.T) {
 	}
 	list := func(q url.Values) ([]string, bool) {
 		t.Helper()
-		resp, l := raw(t, em, "GET", "/v1/charges", q, nil)
-		if resp.StatusCode != 200 {
-			t.Fatalf("%v: %d %v", q, resp.StatusCode, l)
-		}
-		var got []string
-		for _, d := range l["data"].([]any) {
-			got = append(got, d.(map[string]any)["id"].(string))
-		}
-		return got, l["has_more"] == true
+		return pageIDs(t, em, "/v1/charges", q)
 	}
 	gte := fmt.Sprint(mustTime(t, "2026-11-23T00:00:00Z"))
 	got, more := list(url.Values{"created[gte]": {gte}, "ending_before": {ids[0]}, "limit": {"2"}})
@@ -894,15 +886,7 @@ func TestPricesByLookupKeysPaginate(t *testing.T) {
 	list := func(q url.Values) ([]string, bool) {
 		t.Helper()
 		q["lookup_keys[]"] = keys
-		resp, l := raw(t, em, "GET", "/v1/prices", q, nil)
-		if resp.StatusCode != 200 {
-			t.Fatalf("%v: %d %v", q, resp.StatusCode, l)
-		}
-		var got []string
-		for _, d := range l["data"].([]any) {
-			got = append(got, d.(map[string]any)["id"].(string))
-		}
-		return got, l["has_more"] == true
+		return pageIDs(t, em, "/v1/prices", q)
 	}
 	if got, more := list(url.Values{"ending_before": {ids[0]}, "limit": {"1"}}); fmt.Sprint(got) != fmt.Sprint([]string{ids[1]}) || !more {
 		t.Fatalf("ending_before the oldest, limit 1: %v has_more %v", got, more)
@@ -1233,4 +1217,19 @@ func TestListParamGivenAsScalar(t *testing.T) {
 	if resp.StatusCode == 400 && errField(m, "message") == "Invalid array" {
 		t.Errorf("expand[] refused: %v", m)
 	}
+}
+
+// pageIDs lists path with the query q and returns the IDs of the page, in
+// order, and its has_more.
+func pageIDs(t *testing.T, em *Emulator, path string, q url.Values) ([]string, bool) {
+	t.Helper()
+	resp, l := raw(t, em, "GET", path, q, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%s %v: %d %v", path, q, resp.StatusCode, l)
+	}
+	var ids []string
+	for _, d := range l["data"].([]any) {
+		ids = append(ids, d.(map[string]any)["id"].(string))
+	}
+	return ids, l["has_more"] == true
 }
