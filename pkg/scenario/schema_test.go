@@ -128,6 +128,9 @@ func TestSchemaAgreesWithLoad(t *testing.T) {
 		{"confirm without hashtag", "offers:\n  - {hashtag: BuyX, name: X, price: \"1.00\", confirm: {window: 15m}}\nsteps:\n" + tweet, false},
 		{"stock zero", "offers:\n  - {hashtag: BuyX, name: X, price: \"1.00\", stock: 0}\nsteps:\n" + tweet, false},
 		{"buyer", "buyers:\n  - {handle: \"@a\", card: visa, user_id: 5}\nsteps:\n" + tweet, true},
+		{"buyer user_id quoted", "buyers:\n  - {handle: \"@a\", card: visa, user_id: \" 2244994945 \"}\nsteps:\n" + tweet, true},
+		{"buyer user_id zero", "buyers:\n  - {handle: \"@a\", card: visa, user_id: 0}\nsteps:\n" + tweet, false},
+		{"buyer user_id leading zero", "buyers:\n  - {handle: \"@a\", card: visa, user_id: \"0123\"}\nsteps:\n" + tweet, false},
 		{"buyer without card", "buyers:\n  - {handle: \"@a\"}\nsteps:\n" + tweet, false},
 		// Any single value is text where text is read, as YAML writes it
 		// unquoted; null leaves an optional key out.
