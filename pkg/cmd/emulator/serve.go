@@ -40,8 +40,9 @@ func NewCmdServe(f *cmdutil.Factory, runF func(context.Context, *ServeOptions) e
 		Short: "Serve the emulator's Stripe API on a loopback port",
 		Long: `Serve the embedded emulator's Stripe-compatible API over HTTP, for other
 processes and other languages: point stripe-go (BackendConfig.URL), another
-SDK, or 'tweetpay --backend stripe --api-base URL' at it. The state is the one
-in --state-dir, held for as long as the server runs.
+SDK, or 'tweetpay --api-base URL' at it (the emulator backend needs no key;
+with --backend stripe, give any sk_test_ key). The state is the one in
+--state-dir, held for as long as the server runs.
 
 When the server listens, its base URL is printed on stdout (one line), so a
 script can start it in the background and wait for that line; --addr
