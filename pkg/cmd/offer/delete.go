@@ -38,10 +38,14 @@ file. The rest of the file is kept byte for byte. Its Stripe Product and
 Prices are left as they are: to stop selling and deactivate the product,
 use 'tweetpay offer archive' and 'tweetpay offer sync' instead.
 
-Asks for confirmation on a terminal; otherwise --yes is required.
+Asks for confirmation on a terminal; otherwise --yes is required. Purchases
+of the offer still awaiting their confirmation hashtag get a warning: once
+the offer is deleted, their confirmations are ignored and 'tweetpay simulate
+expire' releases them.
 
-With -o json, {"offer", "path", "deleted"}: the offer as written (#TAG or
-@HANDLE), the config file, and false when the deletion was declined.
+With -o json, {"offer", "path", "deleted", "pending_purchases"}: the offer as
+written (#TAG or @HANDLE), the config file, false when the deletion was
+declined, and how many of its purchases awaited their confirmation.
 
 Exit status: 0 when deleted; 2 without --yes when not interactive; 3 when
 no offer has TAG; 4 when the config file is invalid.`,
