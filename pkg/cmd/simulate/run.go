@@ -51,9 +51,10 @@ expiries of pending purchases. See docs/scenarios.md for the format.
 
 Each scenario runs on a fresh state (a fresh embedded emulator and a fresh
 simulation state, removed afterwards unless --keep-state), so a run repeats
-exactly; steps without a time start at 2026-01-01T12:00:00Z and follow each
-other by one second. On the stripe backend, tweet IDs are prefixed with a
-new run ID so that a re-run never collides with an earlier one.
+exactly; steps without a time start at the scenario's start (by default
+2026-01-01T12:00:00Z) and follow each other by one second. On the stripe
+backend, or an emulator at an address (--api-base), tweet IDs are prefixed
+with a new run ID so that a re-run never collides with an earlier one.
 
 Every step runs, whatever failed before it. The results table goes to
 standard output (-o json: one object with every scenario and step), a
