@@ -73,7 +73,7 @@ With -o json, one object of this stable shape:
 groups are sorted by key (days in date order), with "(none)" (charges
 without tweetpay metadata) last; amounts by currency; decline_codes by count,
 then code. An empty selection gives "groups": [] and zero totals in JSON,
-and no rows at all in the table and in CSV.
+no rows at all in the table, and the header row alone in CSV.
 
 The table has one row per group and a TOTAL row; amounts in several
 currencies are listed side by side. -o csv gives the same rows with a header.
