@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
@@ -262,26 +263,63 @@ func levenshtein(a, b string) int {
 }
 
 // Parse unmarshals data into a node tree; a syntax error becomes an Error
-// at its line, without yaml.v3's "yaml: line N:" prefix.
+// at its line, without yaml.v3's "yaml: line N:" prefix. Only the first
+// document of data is read: see SecondDocument.
 func Parse(data []byte) (*yaml.Node, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		if rest, ok := strings.CutPrefix(msg, "line "); ok {
-			if i := strings.Index(rest, ": "); i > 0 {
-				var line int
-				if _, serr := fmt.Sscanf(rest[:i], "%d", &line); serr == nil {
-					msg := rest[i+2:]
-					if tabIndented(data, line) {
-						msg = "the line is indented with a tab: YAML indents with spaces only (" + msg + ")"
-					}
-					return nil, &Error{Line: line, Msg: msg}
-				}
-			}
-		}
-		return nil, errors.New(msg)
+		return nil, syntaxError(data, err)
 	}
 	return &doc, nil
+}
+
+// SecondDocument returns the first document after the first one in data
+// that holds something, or nil. Parse reads the first document only, so
+// that whatever follows a "---" would otherwise be left out without a word.
+// An empty document (after a trailing "---", say) holds nothing and is
+// skipped. A syntax error in a later document is returned as Parse returns
+// one.
+func SecondDocument(data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var first yaml.Node
+	if err := dec.Decode(&first); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, syntaxError(data, err)
+	}
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, syntaxError(data, err)
+		}
+		if len(next.Content) > 0 && !IsNull(next.Content[0]) {
+			return &next, nil
+		}
+	}
+}
+
+// syntaxError turns a yaml.v3 parse error into an Error at its line when
+// it names one.
+func syntaxError(data []byte, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if i := strings.Index(rest, ": "); i > 0 {
+			var line int
+			if _, serr := fmt.Sscanf(rest[:i], "%d", &line); serr == nil {
+				msg := rest[i+2:]
+				if tabIndented(data, line) {
+					msg = "the line is indented with a tab: YAML indents with spaces only (" + msg + ")"
+				}
+				return &Error{Line: line, Msg: msg}
+			}
+		}
+	}
+	return errors.New(msg)
 }
 
 // tabIndented reports whether line n (from 1) of data has a tab in its

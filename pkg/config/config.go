@@ -478,6 +478,19 @@ func parseFile(path string, data []byte) (*yaml.Node, error) {
 		}
 		return nil, fmt.Errorf("%w: %s: %s", ErrInvalid, path, MaskSecrets(err.Error()))
 	}
+	// Everything after a "---" would be left out without a word: buyers
+	// that never load, a live key that is never refused.
+	next, err := yamlcheck.SecondDocument(data)
+	if err != nil {
+		if line, msg, ok := yamlcheck.At(err); ok {
+			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, line, MaskSecrets(msg))
+		}
+		return nil, fmt.Errorf("%w: %s: %s", ErrInvalid, path, MaskSecrets(err.Error()))
+	}
+	if next != nil {
+		return nil, fmt.Errorf("%w: %s:%d: a second YAML document starts here, and only the first is read: move its keys above the --- line, or remove it",
+			ErrInvalid, path, next.Line)
+	}
 	if len(doc.Content) == 0 {
 		return nil, nil
 	}

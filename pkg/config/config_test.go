@@ -103,6 +103,9 @@ func TestLoadErrors(t *testing.T) {
 		{"top level not a mapping", "- a\n- b\n", "expected a mapping"},
 		{"tab indent", "merchant:\n\thandle: \"@shop\"\n", "tweetpay.yaml:2: the line is indented with a tab: YAML indents with spaces only"},
 		{"tab in indent", "merchant:\n  handle: \"@shop\"\n  \tcountry: US\n", "tweetpay.yaml:3: the line is indented with a tab"},
+		{"second document", "offers: []\n---\nbuyers:\n  - {handle: \"@alice\", card: visa}\n", "tweetpay.yaml:2: a second YAML document starts here, and only the first is read"},
+		{"document after an empty one", "offers: []\n---\n---\nmerchant:\n  country: ZZ\n", "tweetpay.yaml:3: a second YAML document"},
+		{"bad syntax in a second document", "offers: []\n---\nbuyers: [\n", "tweetpay.yaml:"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := load(t, tc.file, nil)

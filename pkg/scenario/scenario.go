@@ -17,7 +17,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -322,24 +321,11 @@ func (l *loader) load(data []byte) (*Scenario, error) {
 // the first would silently leave out: its steps would never run. An empty
 // document after a trailing "---" is allowed.
 func oneDocument(data []byte) error {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var first yaml.Node
-	if err := dec.Decode(&first); err != nil {
-		return nil // reported by yamlcheck.Parse
+	next, err := yamlcheck.SecondDocument(data)
+	if err != nil || next == nil {
+		return err
 	}
-	for {
-		var next yaml.Node
-		err := dec.Decode(&next)
-		if errors.Is(err, io.EOF) {
-			return nil
-		}
-		if err != nil {
-			return errors.New(strings.TrimPrefix(err.Error(), "yaml: "))
-		}
-		if len(next.Content) > 0 && !yamlcheck.IsNull(next.Content[0]) {
-			return yamlcheck.Errorf(&next, "a second YAML document: a file holds one scenario; put each in a file of its own")
-		}
-	}
+	return yamlcheck.Errorf(next, "a second YAML document: a file holds one scenario; put each in a file of its own")
 }
 
 func (l *loader) offers(n *yaml.Node) ([]offer.Offer, error) {

@@ -136,7 +136,7 @@ func TestLoadErrors(t *testing.T) {
 		{"from with file", "steps:\n  - file: p.json\n    from: \"@a\"\n", "f.yaml:3: steps[0].from: not allowed with file"},
 		{"missing file", "steps:\n  - file: nope.json\n", "f.yaml:2: steps[0].file: no such file"},
 		{"two documents", "steps:\n  - {tweet: x, from: \"@a\"}\n---\nsteps:\n  - {tweet: y, from: \"@a\"}\n", "f.yaml:3: a second YAML document: a file holds one scenario"},
-		{"bad second document", "steps:\n  - {tweet: x, from: \"@a\"}\n---\nsteps: [\n", "f.yaml: line 4: did not find expected node content"},
+		{"bad second document", "steps:\n  - {tweet: x, from: \"@a\"}\n---\nsteps: [\n", "f.yaml:4: did not find expected node content"},
 		{"error and outcome", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect:\n      error: boom\n      outcome: purchased\n", "f.yaml:6: steps[0].expect.outcome: cannot be checked with error: a tweet that fails has no result"},
 		{"bad handle", "steps:\n  - tweet: x\n    from: \"@a b\"\n", "f.yaml:3: steps[0].from: handle"},
 	}
