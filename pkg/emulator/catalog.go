@@ -636,7 +636,37 @@ func (e *Emulator) deleteCustomer(w *wtx, rq *request) (any, *apiError) {
 	if err := e.customers.remove(w, c, pos); err != nil {
 		return nil, errAPI("%v", err)
 	}
-	return &deleted{ID: c.ID, Object: "customer", Deleted: true}, nil
+	if err := e.customers.bury(w, c.ID); err != nil {
+		return nil, errAPI("%v", err)
+	}
+	return deletedCustomer(c.ID), nil
+}
+
+// deletedCustomer is what Stripe answers for a deleted Customer: on
+// retrieve, and wherever one is expanded (the API reference's "a subset of
+// the customer's information will be returned, including a deleted
+// property, which will be true"; the OpenAPI spec's deleted_customer).
+func deletedCustomer(id string) *deleted {
+	return &deleted{ID: id, Object: "customer", Deleted: true}
+}
+
+// retrieveCustomer answers GET /v1/customers/{id}: a deleted Customer is
+// the deleted stub with 200, not a 404. Everything else that names one
+// (update, delete again, attach, a PaymentIntent, a cursor) still finds no
+// such customer, as on Stripe.
+func (e *Emulator) retrieveCustomer(w *wtx, rq *request) (any, *apiError) {
+	if aerr := checkParams(rq.params, expandSpec); aerr != nil {
+		return nil, aerr
+	}
+	id := rq.segs[1]
+	c, _, err := e.customers.get(w.tx, id)
+	if err == errNotStored && e.customers.buried(w.tx, id) {
+		return deletedCustomer(id), nil
+	}
+	if err != nil {
+		return nil, notFound(err, "customer", "id", id)
+	}
+	return e.respond(w, rq, c)
 }
 
 func (e *Emulator) listCustomers(w *wtx, rq *request) (any, *apiError) {

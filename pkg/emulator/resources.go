@@ -117,7 +117,7 @@ func (e *Emulator) route(method string, s []string) (handlerFunc, bool) {
 		case n == 1 && get:
 			return e.listCustomers, false
 		case n == 2 && get:
-			return retrieveFrom(e, e.customers, "customer"), false
+			return e.retrieveCustomer, false
 		case n == 2 && post:
 			return e.updateCustomer, true
 		case n == 2 && del:
@@ -296,8 +296,16 @@ func (e *Emulator) loadCharge(w *wtx, r *ref) (any, *apiError) {
 	return loadInto(w, e.charges, r, func(c *charge) any { return c })
 }
 
+// loadCustomer expands a Customer; one deleted since expands to the deleted
+// stub (charge.customer and payment_intent.customer are "customer or
+// deleted_customer" in Stripe's OpenAPI spec).
 func (e *Emulator) loadCustomer(w *wtx, r *ref) (any, *apiError) {
-	return loadInto(w, e.customers, r, func(c *customer) any { return c })
+	obj, aerr := loadInto(w, e.customers, r, func(c *customer) any { return c })
+	if aerr == nil && obj == nil && r.ID != "" && e.customers.buried(w.tx, r.ID) {
+		r.Obj = deletedCustomer(r.ID)
+		return nil, nil // nothing to expand further inside the stub
+	}
+	return obj, aerr
 }
 
 func (e *Emulator) loadPM(w *wtx, r *ref) (any, *apiError) {

@@ -386,6 +386,30 @@ func (t *table[T]) write(w *wtx, id string, seq uint64, created int64, obj *T) e
 	return wbucket(w.tx, bucketObjects).Put(t.objKey(id), v)
 }
 
+// tombKey is the key, in the objects bucket, of the tombstone a deleted
+// object leaves: its kind's tag with the high bit set (tags are below 16,
+// so tombstones sort after every object and each never sees them), then
+// its ID.
+func (t *table[T]) tombKey(id string) []byte {
+	k := make([]byte, 0, 1+len(id))
+	k = append(k, t.tag|0x80)
+	return append(k, id...)
+}
+
+// bury records that the object id was deleted, at the request's time, so
+// that Stripe's deleted stub can be answered for it later.
+func (t *table[T]) bury(w *wtx, id string) error {
+	w.dirty = true
+	var at [8]byte
+	binary.BigEndian.PutUint64(at[:], uint64(w.now.Unix()))
+	return wbucket(w.tx, bucketObjects).Put(t.tombKey(id), at[:])
+}
+
+// buried reports whether id names an object of the table deleted earlier.
+func (t *table[T]) buried(tx *bolt.Tx, id string) bool {
+	return tx.Bucket(bucketObjects).Get(t.tombKey(id)) != nil
+}
+
 // each calls fn with the ID and JSON of every object of the table, in ID
 // order, until fn returns false; a value that cannot be read stops it with
 // its error.
