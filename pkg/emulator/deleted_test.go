@@ -84,3 +84,37 @@ func TestDeletedCustomer(t *testing.T) {
 		t.Fatalf("payment intent's customer expanded: %d %v", resp.StatusCode, m["customer"])
 	}
 }
+
+// A list cursor (starting_after or ending_before) naming no object of the
+// listed kind is refused as Stripe refuses an ID passed as a parameter: 400,
+// invalid_request_error, resource_missing, the cursor as param, "No such
+// <kind>: '<id>'". A deleted customer is no cursor either
+// (stripe/stripe-php#1264), though retrieving it answers its stub.
+func TestListUnknownCursor(t *testing.T) {
+	em, sc := newClient(t)
+	gone := must[*stripe.Customer](t)(sc.Customers.New(&stripe.CustomerParams{}))
+	must[*stripe.Customer](t)(sc.Customers.Del(gone.ID, nil))
+	for _, c := range []struct {
+		path, kind, id string
+	}{
+		{"/v1/customers", "customer", "cus_missing"},
+		{"/v1/customers", "customer", gone.ID},
+		{"/v1/charges", "charge", "ch_missing"},
+		{"/v1/payment_intents", "payment_intent", "pi_missing"},
+		{"/v1/products", "product", "prod_missing"},
+		{"/v1/prices", "price", "price_missing"},
+		{"/v1/refunds", "refund", "re_missing"},
+	} {
+		for _, cursor := range []string{"starting_after", "ending_before"} {
+			resp, m := raw(t, em, "GET", c.path, url.Values{cursor: {c.id}}, nil)
+			want := map[string]any{"type": "invalid_request_error", "code": "resource_missing", "param": cursor,
+				"message": "No such " + c.kind + ": '" + c.id + "'",
+				"doc_url": "https://stripe.com/docs/error-codes/resource-missing"}
+			e, _ := m["error"].(map[string]any)
+			delete(e, "request_log_url")
+			if resp.StatusCode != http.StatusBadRequest || !reflect.DeepEqual(e, want) {
+				t.Errorf("%s?%s=%s: %d %v", c.path, cursor, c.id, resp.StatusCode, m)
+			}
+		}
+	}
+}

@@ -531,7 +531,7 @@ func TestPagination(t *testing.T) {
 	// Unknown cursor.
 	it = sc.Charges.List(&stripe.ChargeListParams{ListParams: stripe.ListParams{StartingAfter: stripe.String("ch_nope")}})
 	it.Next()
-	if se := stripeErr(t, it.Err()); se.HTTPStatusCode != 404 || se.Param != "starting_after" {
+	if se := stripeErr(t, it.Err()); se.HTTPStatusCode != 400 || se.Param != "starting_after" {
 		t.Fatalf("bad cursor: %+v", se)
 	}
 	// Expand on lists.
@@ -899,7 +899,7 @@ func TestPricesByLookupKeysPaginate(t *testing.T) {
 		t.Fatalf("created >= 11-22: %v has_more %v", got, more)
 	}
 	resp, m := raw(t, em, "GET", "/v1/prices", url.Values{"lookup_keys[]": keys, "starting_after": {"price_missing"}}, nil)
-	if resp.StatusCode != 404 || errField(m, "code") != "resource_missing" || errField(m, "param") != "starting_after" {
+	if resp.StatusCode != 400 || errField(m, "code") != "resource_missing" || errField(m, "param") != "starting_after" {
 		t.Fatalf("unknown cursor: %d %v", resp.StatusCode, m)
 	}
 }

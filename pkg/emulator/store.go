@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 
@@ -521,7 +522,16 @@ func (t *table[T]) pageWith(tx *bolt.Tx, q listQuery, keep func(*T) bool, raw bo
 	cursorKey := func(param, id string) ([]byte, *apiError) {
 		pos, _, ok := t.getRaw(tx, id)
 		if !ok {
-			return nil, errNoSuch(t.kindName(), param, id)
+			// A 400, not a 404: what is missing is an object a parameter
+			// names, not the one the URL does (a Checkout line item's
+			// unknown price is "No such price: '…'" with HTTP 400,
+			// MarcinusX/flutter_stripe_demo#4). A cursor naming an object
+			// deleted since fails the same way (stripe/stripe-php#1264:
+			// "No such product: 'prod_…'" once a page's last item is
+			// deleted).
+			aerr := errNoSuch(t.kindName(), param, id)
+			aerr.Status = http.StatusBadRequest
+			return nil, aerr
 		}
 		return append(append([]byte{}, prefix...), orderKey(pos.created, pos.seq)...), nil
 	}
