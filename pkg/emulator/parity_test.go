@@ -1037,6 +1037,47 @@ func TestRefundRefusals(t *testing.T) {
 	}
 }
 
+// Refunding the charge of a PaymentIntent still awaiting capture releases
+// the authorisation, by charge or by payment_intent alike: the refund is the
+// whole amount and succeeds without moving money (no balance transaction),
+// the charge is refunded in full and stays uncaptured, and the PaymentIntent
+// is canceled with nothing left to capture, as a cancel would leave it
+// (API reference, Cancel a PaymentIntent: "the remaining amount_capturable
+// is automatically refunded"). Part of it is refused (TestRefundRefusals).
+func TestRefundUncapturedReleasesAuthorisation(t *testing.T) {
+	_, sc := newClient(t)
+	cus, pm := customerWithCard(t, sc, "pm_card_visa")
+	for _, by := range []string{"charge", "payment_intent"} {
+		pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(1000),
+			Currency: stripe.String("usd"), Customer: stripe.String(cus.ID), PaymentMethod: stripe.String(pm.ID),
+			Confirm: stripe.Bool(true), CaptureMethod: stripe.String("manual")}))
+		p := &stripe.RefundParams{}
+		if by == "charge" {
+			p.Charge = stripe.String(pi.LatestCharge.ID)
+		} else {
+			p.PaymentIntent = stripe.String(pi.ID)
+		}
+		r := must[*stripe.Refund](t)(sc.Refunds.New(p))
+		if r.Amount != 1000 || r.Status != stripe.RefundStatusSucceeded || r.BalanceTransaction != nil ||
+			r.Charge.ID != pi.LatestCharge.ID || r.PaymentIntent.ID != pi.ID {
+			t.Errorf("by %s: refund %+v", by, r)
+		}
+		ch := must[*stripe.Charge](t)(sc.Charges.Get(pi.LatestCharge.ID, nil))
+		if !ch.Refunded || ch.AmountRefunded != 1000 || ch.Captured || ch.AmountCaptured != 0 {
+			t.Errorf("by %s: charge refunded %v amount_refunded %d captured %v amount_captured %d",
+				by, ch.Refunded, ch.AmountRefunded, ch.Captured, ch.AmountCaptured)
+		}
+		got := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.Get(pi.ID, nil))
+		if got.Status != stripe.PaymentIntentStatusCanceled || got.AmountCapturable != 0 || got.AmountReceived != 0 || got.CanceledAt == 0 {
+			t.Errorf("by %s: payment intent %s capturable %d received %d canceled_at %d",
+				by, got.Status, got.AmountCapturable, got.AmountReceived, got.CanceledAt)
+		}
+		if _, err := sc.PaymentIntents.Capture(pi.ID, &stripe.PaymentIntentCaptureParams{}); err == nil {
+			t.Errorf("by %s: a released authorisation was captured", by)
+		}
+	}
+}
+
 // Every error but a 401 carries request_log_url, the Dashboard's page of the
 // request named by the answer's own Request-Id (declines included).
 func TestErrorsLinkTheirRequestLog(t *testing.T) {
