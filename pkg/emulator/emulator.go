@@ -21,6 +21,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -369,9 +370,11 @@ func (e *Emulator) serve(rw http.ResponseWriter, r *http.Request, reqID, idemKey
 	if !strings.HasPrefix(r.URL.Path, "/v1/") {
 		return writeError(rw, errUnrecognizedURL(r))
 	}
-	rq.segs = strings.Split(strings.Trim(r.URL.Path[len("/v1/"):], "/"), "/")
+	// A trailing slash or an empty segment (an empty ID: GET /v1/customers/)
+	// routes nowhere on Stripe, rather than to the list.
+	rq.segs = strings.Split(r.URL.Path[len("/v1/"):], "/")
 	handler, write := e.route(r.Method, rq.segs)
-	if handler == nil {
+	if handler == nil || slices.Contains(rq.segs, "") {
 		return writeError(rw, errUnrecognizedURL(r))
 	}
 	var pairs []formPair
@@ -611,7 +614,12 @@ func encodeBody(obj any) ([]byte, error) {
 }
 
 func errUnrecognizedURL(r *http.Request) *apiError {
-	e := invalidRequest("", "", "Unrecognized request URL (%s: %s). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.", r.Method, r.URL.Path)
+	hint := ""
+	if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/") {
+		// Stripe's words for an empty ID (onetimesecret/onetimesecret#569).
+		hint = " If you are trying to list objects, remove the trailing slash. If you are trying to retrieve an object, make sure you passed a valid (non-empty) identifier in your code."
+	}
+	e := invalidRequest("", "", "Unrecognized request URL (%s: %s).%s Please see https://stripe.com/docs or we can help at https://support.stripe.com/.", r.Method, r.URL.Path, hint)
 	e.Status = http.StatusNotFound
 	return e
 }

@@ -118,3 +118,26 @@ func TestListUnknownCursor(t *testing.T) {
 		}
 	}
 }
+
+// A path with an empty ID routes nowhere, as on Stripe, instead of to the
+// list (GET /v1/customers/) or to a retrieve with the segments shifted; a
+// GET with a trailing slash gets Stripe's hint (onetimesecret/onetimesecret#569).
+func TestEmptyPathSegment(t *testing.T) {
+	em, _ := newClient(t)
+	base := "Please see https://stripe.com/docs or we can help at https://support.stripe.com/."
+	for _, c := range []struct{ method, path, msg string }{
+		{"GET", "/v1/customers/", "Unrecognized request URL (GET: /v1/customers/). If you are trying to list objects, remove the trailing slash. " +
+			"If you are trying to retrieve an object, make sure you passed a valid (non-empty) identifier in your code. " + base},
+		{"POST", "/v1/customers/", "Unrecognized request URL (POST: /v1/customers/). " + base},
+		{"GET", "/v1/customers//payment_methods", "Unrecognized request URL (GET: /v1/customers//payment_methods). " + base},
+		{"POST", "/v1/payment_intents//confirm", "Unrecognized request URL (POST: /v1/payment_intents//confirm). " + base},
+	} {
+		resp, m := raw(t, em, c.method, c.path, nil, nil)
+		if resp.StatusCode != http.StatusNotFound || errField(m, "type") != "invalid_request_error" || errField(m, "message") != c.msg {
+			t.Errorf("%s %s: %d %v", c.method, c.path, resp.StatusCode, m)
+		}
+	}
+	if resp, _ := raw(t, em, "GET", "/v1/customers", nil, nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /v1/customers: %d", resp.StatusCode)
+	}
+}
