@@ -71,6 +71,11 @@ func TestErrorMapping(t *testing.T) {
 		}},
 		{"401 is an auth error", answer{401, nil, `{"error":{"type":"invalid_request_error","message":"Invalid API Key provided: sk_test_****x"}}`}, payment.ErrAuth, nil},
 		{"404 is not found", answer{404, nil, `{"error":{"type":"invalid_request_error","code":"resource_missing","param":"id","message":"No such payment_intent: 'pi_x'"}}`}, payment.ErrNotFound, nil},
+		{"400 resource_missing is not found", answer{400, nil, `{"error":{"type":"invalid_request_error","code":"resource_missing","param":"customer","message":"No such customer: 'cus_x'"}}`}, payment.ErrNotFound, func(t *testing.T, e *payment.Error) {
+			if e.Param != "customer" || e.HTTPStatus != 400 {
+				t.Errorf("lost fields: %+v", e)
+			}
+		}},
 		{"400 is an invalid request", answer{400, nil, `{"error":{"type":"invalid_request_error","code":"amount_too_small","param":"amount","message":"Amount must be at least $0.50 usd"}}`}, payment.ErrInvalidRequest, func(t *testing.T, e *payment.Error) {
 			if e.Param != "amount" || e.Message != "Amount must be at least $0.50 usd" {
 				t.Errorf("lost fields: %+v", e)

@@ -342,7 +342,11 @@ func translate(err error) error {
 		pe.Kind = payment.ErrDeclined
 	case se.HTTPStatusCode == http.StatusUnauthorized || se.HTTPStatusCode == http.StatusForbidden:
 		pe.Kind = payment.ErrAuth
-	case se.HTTPStatusCode == http.StatusNotFound:
+	case se.HTTPStatusCode == http.StatusNotFound || se.Code == stripe.ErrorCodeResourceMissing:
+		// An object named by a parameter (the customer of a card being
+		// attached, a list's cursor) that does not exist is a 400 with the
+		// code resource_missing; the one the URL names is a 404. Both are
+		// the same fact to tweetpay: no such object.
 		pe.Kind = payment.ErrNotFound
 	case se.HTTPStatusCode == http.StatusTooManyRequests || se.HTTPStatusCode >= 500 || se.HTTPStatusCode == http.StatusConflict:
 		pe.Kind = payment.ErrUnavailable
