@@ -43,6 +43,10 @@ const (
 // EmulatorKey is the key sent to the embedded emulator when none is set.
 const EmulatorKey = "sk_test_emulator"
 
+// DefaultTimeout is the default stripe.timeout: the 80 s that Stripe's own
+// SDKs allow a request.
+const DefaultTimeout = 80 * time.Second
+
 // Source says where a setting's value came from.
 type Source string
 
@@ -92,6 +96,10 @@ type Config struct {
 	APIBase  string
 	StateDir string
 	Live     bool
+	// Timeout bounds each request to the provider, each retry alike
+	// (stripe.timeout, --timeout, $TWEETPAY_TIMEOUT). The in-process
+	// emulator is not held to it.
+	Timeout time.Duration
 	// LockTimeout is how long to wait for another process holding the
 	// state ($TWEETPAY_LOCK_TIMEOUT; 0 means the default, 10s).
 	LockTimeout time.Duration
@@ -119,7 +127,7 @@ func (c *Config) Settings() []Setting { return c.settings }
 // Options tells Load where to look.
 type Options struct {
 	// Flags holds the root command's persistent flags: config, backend,
-	// api-key, api-base, state-dir and live. Nil means no flags.
+	// api-key, api-base, timeout, state-dir and live. Nil means no flags.
 	Flags *pflag.FlagSet
 	// LookupEnv defaults to os.LookupEnv.
 	LookupEnv func(string) (string, bool)
@@ -143,6 +151,7 @@ var bindings = []binding{
 	{key: "stripe.backend", flag: "backend", envs: []string{"TWEETPAY_BACKEND"}, deflt: BackendEmulator},
 	{key: "stripe.api_key", flag: "api-key", envs: []string{"TWEETPAY_API_KEY", "STRIPE_API_KEY"}},
 	{key: "stripe.api_base", flag: "api-base", envs: []string{"TWEETPAY_API_BASE"}},
+	{key: "stripe.timeout", flag: "timeout", envs: []string{"TWEETPAY_TIMEOUT"}, deflt: "80s"},
 	{key: "state_dir", flag: "state-dir", envs: []string{"TWEETPAY_STATE_DIR"}},
 }
 
@@ -311,6 +320,7 @@ func Load(opts Options) (*Config, error) {
 	c.APIKey = get("stripe.api_key")
 	c.APIBase = get("stripe.api_base")
 	c.StateDir = get("state_dir")
+	timeout := get("stripe.timeout")
 	if v, ok := env("TWEETPAY_LOCK_TIMEOUT"); ok {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
@@ -321,7 +331,12 @@ func Load(opts Options) (*Config, error) {
 	if live, ok := flagVal("live"); ok {
 		c.Live = live == "true"
 	}
-	stateSetting := &c.settings[len(c.settings)-1]
+	var stateSetting *Setting
+	for i := range c.settings {
+		if c.settings[i].Key == "state_dir" {
+			stateSetting = &c.settings[i]
+		}
+	}
 	if c.StateDir == "" {
 		c.StateDir = c.defaultStateDir(env)
 	} else if !filepath.IsAbs(c.StateDir) {
@@ -341,11 +356,15 @@ func Load(opts Options) (*Config, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
+	if c.Timeout, err = ParseTimeout(timeout); err != nil {
+		return nil, fmt.Errorf("%w: %stimeout %q: %v", ErrInvalid, c.where("stripe.timeout"), timeout, err)
+	}
 	// Settings show the values in effect, as commands use them ("us" from
 	// the environment is US), not as typed.
 	effective := map[string]string{"merchant.handle": c.Merchant.Handle, "merchant.country": c.Merchant.Country,
 		"merchant.currency": c.Merchant.Currency, "merchant.user_id": c.Merchant.UserID,
-		"stripe.backend": c.Backend, "stripe.api_key": c.APIKey, "stripe.api_base": c.APIBase}
+		"stripe.backend": c.Backend, "stripe.api_key": c.APIKey, "stripe.api_base": c.APIBase,
+		"stripe.timeout": timeout}
 	for i, s := range c.settings {
 		if v, ok := effective[s.Key]; ok {
 			c.settings[i].Value = v
@@ -591,6 +610,21 @@ func (c *Config) validate() error {
 		return bad("merchant.currency", "merchant.currency %q is not a three-letter currency code such as usd", c.Merchant.Currency)
 	}
 	return c.validateMerchant(bad)
+}
+
+// ParseTimeout parses a request timeout: a positive Go duration such as 30s,
+// 2m or 500ms. Its errors say what is wanted, not the value, which the
+// caller names with where it came from.
+func ParseTimeout(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	d, err := time.ParseDuration(s)
+	switch {
+	case err != nil && strings.Trim(s, "0123456789.") == "" && strings.ContainsAny(s, "0123456789"):
+		return 0, fmt.Errorf("want a duration with a unit, such as %ss", s)
+	case err != nil || d <= 0:
+		return 0, errors.New("want a positive duration such as 30s, 2m or 500ms")
+	}
+	return d, nil
 }
 
 func isUpperAlpha(s string) bool {

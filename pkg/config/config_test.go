@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -21,7 +22,7 @@ func load(t *testing.T, file string, env map[string]string, flags ...string) (*C
 		}
 	}
 	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
-	for _, n := range []string{"config", "backend", "api-key", "api-base", "state-dir"} {
+	for _, n := range []string{"config", "backend", "api-key", "api-base", "timeout", "state-dir"} {
 		fs.String(n, "", "")
 	}
 	fs.Bool("live", false, "")
@@ -79,6 +80,88 @@ func TestPrecedence(t *testing.T) {
 			}
 			t.Fatalf("no setting %s", tc.key)
 		})
+	}
+}
+
+// TestTimeout: stripe.timeout, $TWEETPAY_TIMEOUT and --timeout, in that
+// order of precedence, set how long each request to the provider may take;
+// config show names where the value came from.
+func TestTimeout(t *testing.T) {
+	file := "stripe:\n  timeout: 45s\n"
+	for _, tc := range []struct {
+		name  string
+		file  string
+		env   map[string]string
+		flags []string
+		want  time.Duration
+		shown string
+		src   Source
+	}{
+		{"default", "", nil, nil, DefaultTimeout, "80s", SourceDefault},
+		{"file beats default", file, nil, nil, 45 * time.Second, "45s", SourceFile},
+		{"env beats file", file, map[string]string{"TWEETPAY_TIMEOUT": " 2m "}, nil, 2 * time.Minute, "2m", SourceEnv},
+		{"flag beats env", file, map[string]string{"TWEETPAY_TIMEOUT": "2m"}, []string{"--timeout", "200ms"}, 200 * time.Millisecond, "200ms", SourceFlag},
+		{"blank env is unset", file, map[string]string{"TWEETPAY_TIMEOUT": " "}, nil, 45 * time.Second, "45s", SourceFile},
+		{"compound duration", "", map[string]string{"TWEETPAY_TIMEOUT": "1m30s"}, nil, 90 * time.Second, "1m30s", SourceEnv},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := load(t, tc.file, tc.env, tc.flags...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Timeout != tc.want {
+				t.Errorf("Timeout = %v, want %v", c.Timeout, tc.want)
+			}
+			for _, s := range c.Settings() {
+				if s.Key == "stripe.timeout" {
+					if s.Value != tc.shown || s.Source != tc.src {
+						t.Errorf("stripe.timeout = %q from %s, want %q from %s", s.Value, s.Source, tc.shown, tc.src)
+					}
+					return
+				}
+			}
+			t.Fatal("no setting stripe.timeout")
+		})
+	}
+}
+
+// TestTimeoutErrors: a timeout that is not a positive duration is a
+// configuration error naming where it came from.
+func TestTimeoutErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		file  string
+		env   map[string]string
+		flags []string
+		want  string
+	}{
+		{"file", "merchant:\n  handle: \"@shop\"\nstripe:\n  timeout: soon\n", nil, nil,
+			`tweetpay.yaml:4: timeout "soon": want a positive duration such as 30s, 2m or 500ms`},
+		{"file without a unit", "stripe:\n  timeout: 30\n", nil, nil, `tweetpay.yaml:2: timeout "30": want a duration with a unit, such as 30s`},
+		{"env", "", map[string]string{"TWEETPAY_TIMEOUT": "-5s"}, nil, `$TWEETPAY_TIMEOUT: timeout "-5s": want a positive duration`},
+		{"env zero", "", map[string]string{"TWEETPAY_TIMEOUT": "0"}, nil, `$TWEETPAY_TIMEOUT: timeout "0": want a positive duration`},
+		{"flag", "", nil, []string{"--timeout", "0s"}, `--timeout: timeout "0s": want a positive duration`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := load(t, tc.file, tc.env, tc.flags...)
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseTimeout(t *testing.T) {
+	for in, want := range map[string]time.Duration{"30s": 30 * time.Second, " 500ms ": 500 * time.Millisecond, "1h": time.Hour, "1.5s": 1500 * time.Millisecond} {
+		if got, err := ParseTimeout(in); err != nil || got != want {
+			t.Errorf("ParseTimeout(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for in, want := range map[string]string{"": "positive", "0": "positive", "-1s": "positive", "abc": "positive", ".": "positive",
+		"30": "with a unit, such as 30s", "1.5": "with a unit, such as 1.5s"} {
+		if _, err := ParseTimeout(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseTimeout(%q): %v, want an error saying %q", in, err, want)
+		}
 	}
 }
 

@@ -15,6 +15,7 @@ var schema = yamlcheck.Map(map[string]*yamlcheck.Field{
 		"backend":  yamlcheck.String,
 		"api_key":  yamlcheck.String,
 		"api_base": yamlcheck.String,
+		"timeout":  yamlcheck.String,
 	}),
 	"state_dir": yamlcheck.String,
 	"offers":    yamlcheck.Seq(yamlcheck.Offer),

@@ -20,6 +20,7 @@ stripe:
   backend: emulator           # emulator (offline, the default) or stripe (test mode)
   # api_key: ""               # prefer the TWEETPAY_API_KEY environment variable
   # api_base: ""              # e.g. http://127.0.0.1:12111 for 'tweetpay emulator serve'
+  # timeout: 80s              # for each request to Stripe or api_base, each retry alike
 
 offers:
   - hashtag: BuyBlueMug       # a purchase by tweeting #BuyBlueMug

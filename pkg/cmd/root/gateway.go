@@ -2,7 +2,6 @@ package root
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/emulator"
@@ -51,7 +50,7 @@ func openGateway(cfg *config.Config, stateDir string) (payment.Gateway, func() e
 	}
 	opts := stripegw.Options{Key: key, URL: cfg.APIBase}
 	if !inProcess(cfg) {
-		opts.HTTPClient = &http.Client{Timeout: 80 * time.Second}
+		opts.Timeout = cfg.Timeout
 		return stripegw.New(opts), nil, nil
 	}
 	em, err := emulator.Open(stateDir, emulator.Options{LockTimeout: cfg.LockTimeout})

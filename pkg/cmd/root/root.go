@@ -175,6 +175,13 @@ tester simulate buyers' tweets end to end, and inspects the resulting Stripe
 charges. Payments go through stripe-go to the embedded emulator (the default,
 offline and persisted), to Stripe in test mode, or to any address.
 
+Each request to Stripe or to --api-base may take up to --timeout
+($TWEETPAY_TIMEOUT, stripe.timeout; default 80s, as in Stripe's own SDKs), and
+each retry as long again: a request is tried three times, so a provider that
+accepts connections but never answers fails the command with exit status 6
+after three timeouts and a few seconds of backoff. The in-process emulator
+has no timeout.
+
 Exit status: see 'tweetpay help exit-codes'.`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
@@ -197,6 +204,7 @@ Exit status: see 'tweetpay help exit-codes'.`,
 	pf.String("backend", "", "Where payments go: emulator or stripe (default emulator)")
 	pf.String("api-key", "", "Stripe secret `key` (prefer TWEETPAY_API_KEY)")
 	pf.String("api-base", "", "API base `URL` (default: Stripe's for stripe, in-process for emulator)")
+	pf.Var(&timeoutFlag{}, "timeout", "Time allowed for each request to the provider, each retry alike: a `duration` such as 30s (default 80s)")
 	pf.String("state-dir", "", "State `dir` of the emulator and the simulation")
 	pf.Bool("live", false, "Allow a live key (sk_live_, rk_live_)")
 	// Every command accepts -o, if only to report its errors as JSON;
@@ -325,6 +333,22 @@ func printVersion(w io.Writer, format output.Format) error {
 	}
 	_, err := fmt.Fprintf(w, "tweetpay %s\n", build.String())
 	return err
+}
+
+// timeoutFlag is --timeout. A value that is not a positive duration is
+// refused while flags are parsed, a usage error (exit 2); config.Load reads
+// the value back as typed, as it does every flag.
+type timeoutFlag struct{ s string }
+
+func (f *timeoutFlag) String() string { return f.s }
+func (f *timeoutFlag) Type() string   { return "duration" }
+
+func (f *timeoutFlag) Set(s string) error {
+	if _, err := config.ParseTimeout(s); err != nil {
+		return err
+	}
+	f.s = strings.TrimSpace(s)
+	return nil
 }
 
 // initCompletionCmd adds cobra's completion command now rather than when it

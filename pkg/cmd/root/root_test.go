@@ -3,10 +3,13 @@ package root
 import (
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -311,6 +314,54 @@ func TestHelpText(t *testing.T) {
 			if !strings.HasPrefix(line, "  tweetpay ") {
 				t.Errorf("%s: example line %q does not start with \"  tweetpay \"", path, line)
 			}
+		}
+	}
+}
+
+// TestInterruptWhileRequestHangs: a command interrupted (Ctrl-C) while its
+// request to a provider that never answers is waiting stops at once with
+// exit 130, not 6: a cancelled request is not a timed-out one.
+func TestInterruptWhileRequestHangs(t *testing.T) {
+	done := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-done:
+		}
+	}))
+	t.Cleanup(func() {
+		close(done)
+		srv.Close()
+	})
+	dir := t.TempDir()
+	t.Chdir(dir)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	t.Setenv("TWEETPAY_STATE_DIR", filepath.Join(dir, "state"))
+	t.Setenv("TWEETPAY_BACKEND", "stripe")
+	t.Setenv("TWEETPAY_API_BASE", srv.URL)
+	t.Setenv("TWEETPAY_API_KEY", "sk_test_interrupted0000000000")
+	for _, args := range [][]string{
+		{"charges", "show", "ch_1"},
+	} {
+		ios, _, stdout, stderr := iostreams.Test()
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(100*time.Millisecond, cancel)
+		start := time.Now()
+		code := Run(ctx, ios, append(args, "--timeout", "30s", "-o", "json"))
+		elapsed := time.Since(start)
+		cancel()
+		var got struct {
+			Error    string `json:"error"`
+			ExitCode int    `json:"exit_code"`
+		}
+		if err := json.Unmarshal(stderr.Bytes(), &got); err != nil {
+			t.Errorf("%q: stderr %q is not one JSON line: %v", args, stderr, err)
+		}
+		if code != ExitInterrupted || got.ExitCode != int(ExitInterrupted) || strings.Contains(got.Error, "timed out") {
+			t.Errorf("%q: exit %d, %+v, stdout %q; want %d", args, code, got, stdout, ExitInterrupted)
+		}
+		if elapsed > 5*time.Second {
+			t.Errorf("%q: took %v to stop", args, elapsed)
 		}
 	}
 }

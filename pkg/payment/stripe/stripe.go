@@ -7,10 +7,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"iter"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -24,6 +26,10 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/payment"
 )
 
+// DefaultTimeout is how long one request to the provider may take when
+// Options.Timeout is not set: the 80 s that Stripe's own SDKs allow.
+const DefaultTimeout = 80 * time.Second
+
 // Options configure a Gateway.
 type Options struct {
 	// Key is the secret key sent as a bearer token.
@@ -33,6 +39,11 @@ type Options struct {
 	// HTTPClient carries the requests; the embedded emulator passes one whose
 	// Transport serves them in-process.
 	HTTPClient *http.Client
+	// Timeout bounds each request, from connecting to reading the whole
+	// answer; each retry of a request gets the same time again. Zero means
+	// DefaultTimeout, or, with an HTTPClient, that client's own Timeout
+	// (none for the in-process emulator, which needs none).
+	Timeout time.Duration
 	// MaxNetworkRetries is stripe-go's retry budget for transport errors,
 	// 409, 503 and answers with Stripe-Should-Retry: true (default 2).
 	MaxNetworkRetries int
@@ -56,6 +67,10 @@ type Gateway struct {
 	netRetries int
 	retries    int
 	sleep      func(context.Context, time.Duration) error
+	// timeout is the http.Client's Timeout (0: none), and addr the API's
+	// scheme and host, for the error of a request that timed out.
+	timeout time.Duration
+	addr    string
 }
 
 var _ payment.Gateway = (*Gateway)(nil)
@@ -66,10 +81,13 @@ func New(opts Options) *Gateway {
 	if opts.MaxNetworkRetries > 0 {
 		retries = int64(opts.MaxNetworkRetries)
 	}
-	hc := &http.Client{Timeout: 80 * time.Second}
+	hc := &http.Client{Timeout: DefaultTimeout}
 	if opts.HTTPClient != nil {
 		c := *opts.HTTPClient
 		hc = &c
+	}
+	if opts.Timeout > 0 {
+		hc.Timeout = opts.Timeout
 	}
 	next := hc.Transport
 	if next == nil {
@@ -94,7 +112,8 @@ func New(opts Options) *Gateway {
 	if opts.InProcess {
 		describeWithoutUname(b)
 	}
-	g := &Gateway{b: b, key: opts.Key, retries: 3, netRetries: int(retries), sleep: sleepCtx}
+	g := &Gateway{b: b, key: opts.Key, retries: 3, netRetries: int(retries), sleep: sleepCtx,
+		timeout: hc.Timeout, addr: address(opts.URL)}
 	if opts.RateLimitRetries > 0 {
 		g.retries = opts.RateLimitRetries
 	}
@@ -124,6 +143,20 @@ func describeWithoutUname(b stripe.Backend) {
 	}
 }
 
+// address returns the scheme and host of an API base (Stripe's when empty),
+// to name it in errors: no path or query, and no user information, which
+// could hold a secret.
+func address(base string) string {
+	if base == "" {
+		base = stripe.APIURL
+	}
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" {
+		return "the payment provider"
+	}
+	return u.Scheme + "://" + u.Host
+}
+
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -137,8 +170,9 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 
 // call runs fn, retrying rate-limit answers (which stripe-go does not retry
 // unless Stripe says so) with backoff. Every retry reuses the same params and
-// so the same idempotency key.
-func call[T any](ctx context.Context, g *Gateway, fn func() (T, error)) (T, error) {
+// so the same idempotency key. trip counts the round trips of fn's requests,
+// whose context must carry it (withTrip).
+func call[T any](ctx context.Context, g *Gateway, trip *failedTrip, fn func() (T, error)) (T, error) {
 	var zero T
 	for attempt := 0; ; attempt++ {
 		v, err := fn()
@@ -156,15 +190,47 @@ func call[T any](ctx context.Context, g *Gateway, fn func() (T, error)) (T, erro
 		if ctx.Err() != nil {
 			return zero, ctx.Err()
 		}
-		return zero, translate(err)
+		return zero, g.fail(ctx, err, trip)
 	}
+}
+
+// fail is translate, but for a request that ran out of the client's
+// Timeout, whose error says so: the address, the time allowed and the
+// attempts made. ctx, the caller's, is not done: a cancelled command is not
+// a timeout.
+func (g *Gateway) fail(ctx context.Context, err error, trip *failedTrip) error {
+	if g.timeout > 0 && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
+		return g.timeoutError(trip.trips)
+	}
+	return translate(err)
+}
+
+// timeoutError is ErrUnavailable, marked NoRetry: stripe-go has retried
+// the request already, each attempt with the whole timeout, and a caller
+// that retried it again (a stream) would multiply the wait --timeout set.
+func (g *Gateway) timeoutError(attempts int) error {
+	msg := fmt.Sprintf("request to %s timed out after %s", g.addr, g.timeout)
+	switch {
+	case attempts == 1:
+		msg += " (1 attempt)"
+	case attempts > 1:
+		msg += fmt.Sprintf(" (%d attempts)", attempts)
+	}
+	return &payment.Error{Kind: payment.ErrUnavailable, Message: msg, NoRetry: true}
+}
+
+// withTrip returns ctx carrying trip, for tripRecorder.
+func withTrip(ctx context.Context, trip *failedTrip) context.Context {
+	return context.WithValue(ctx, failedTripKey{}, trip)
 }
 
 // do sends one request through stripe-go's backend (authentication,
 // idempotency key, network retries, Stripe's errors) and decodes the answer
 // into v, one of the lean types of lean.go.
 func (g *Gateway) do(ctx context.Context, method, path string, p stripe.ParamsContainer, v stripe.LastResponseSetter) error {
-	_, err := call(ctx, g, func() (struct{}, error) { return struct{}{}, g.b.Call(method, path, g.key, p, v) })
+	trip := &failedTrip{}
+	p.GetParams().Context = withTrip(ctx, trip)
+	_, err := call(ctx, g, trip, func() (struct{}, error) { return struct{}{}, g.b.Call(method, path, g.key, p, v) })
 	return err
 }
 
@@ -172,7 +238,9 @@ func (g *Gateway) do(ctx context.Context, method, path string, p stripe.ParamsCo
 func (g *Gateway) list(ctx context.Context, path string, lp stripe.ListParamsContainer, v stripe.LastResponseSetter) error {
 	fv := &form.Values{}
 	form.AppendTo(fv, lp)
-	_, err := call(ctx, g, func() (struct{}, error) {
+	trip := &failedTrip{}
+	lp.GetListParams().Context = withTrip(ctx, trip)
+	_, err := call(ctx, g, trip, func() (struct{}, error) {
 		return struct{}{}, g.b.CallRaw(http.MethodGet, path, g.key, fv, lp.GetListParams().ToParams(), v)
 	})
 	return err
@@ -193,10 +261,10 @@ func (g *Gateway) list(ctx context.Context, path string, lp stripe.ListParamsCon
 func (g *Gateway) send(ctx context.Context, method, path string, pc stripe.ParamsContainer, ctxp *context.Context, buf []byte) (_ []byte, replayed bool, _ error) {
 	trip := &failedTrip{}
 	for attempt := 0; ; attempt++ {
-		trip.err = nil
-		*ctxp = context.WithValue(ctx, failedTripKey{}, trip)
+		trip.err, trip.timedOut = nil, false
+		*ctxp = withTrip(ctx, trip)
 		var body streamedBody
-		_, err := call(ctx, g, func() (struct{}, error) { return struct{}{}, g.callStreaming(method, path, pc, &body, trip) })
+		_, err := call(ctx, g, trip, func() (struct{}, error) { return struct{}{}, g.callStreaming(method, path, pc, &body, trip) })
 		if err == nil {
 			page := bytes.NewBuffer(buf[:0])
 			_, err = page.ReadFrom(body)
@@ -205,7 +273,7 @@ func (g *Gateway) send(ctx context.Context, method, path string, pc stripe.Param
 			if err == nil {
 				return buf, body.replayed && trip.trips == 1, nil
 			}
-			err = translate(err)
+			err = g.fail(ctx, err, trip)
 		}
 		if trip.err == nil || attempt >= g.netRetries || ctx.Err() != nil {
 			return buf, false, err
@@ -220,19 +288,31 @@ func (g *Gateway) send(ctx context.Context, method, path string, pc stripe.Param
 // round trip (no response at all: connection refused or reset, timeout,
 // cancellation) stripe-go v76's DoStreaming reads the body of the nil
 // response and panics. The panic is turned back into the round trip's error,
-// which tripRecorder kept; send then retries it as stripe-go would have
-// (with the same idempotency key: it is in the params).
+// which tripRecorder kept, for call to translate; send then retries it as
+// stripe-go would have (with the same idempotency key: it is in the params).
 func (g *Gateway) callStreaming(method, path string, pc stripe.ParamsContainer, body *streamedBody, trip *failedTrip) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			if trip.err == nil {
 				panic(r)
 			}
-			err = networkError(trip.err)
+			err = &tripError{err: trip.err, timedOut: trip.timedOut}
 		}
 	}()
 	return g.b.CallStreaming(method, path, g.key, pc, body)
 }
+
+// tripError is the error of a round trip that got no response, recovered
+// from stripe-go's panic: a network error, whatever its type, and a
+// context.DeadlineExceeded when the client's Timeout ended it.
+type tripError struct {
+	err      error
+	timedOut bool
+}
+
+func (e *tripError) Error() string        { return e.err.Error() }
+func (e *tripError) Unwrap() error        { return e.err }
+func (e *tripError) Is(target error) bool { return e.timedOut && target == context.DeadlineExceeded }
 
 // answerBufs and answerParsers are reused across requests whose answers are
 // decoded with fastjson.
@@ -270,6 +350,11 @@ func (g *Gateway) paymentIntent(ctx context.Context, method, path string, pc str
 type failedTrip struct {
 	err   error
 	trips int
+	// timedOut says that err came when the request's deadline had passed:
+	// the client's Timeout cancelled it. The transport's error then says
+	// only "request canceled", or the deadline, as the race between the
+	// client's timer and the context's goes.
+	timedOut bool
 }
 
 type failedTripKey struct{}
@@ -284,6 +369,8 @@ func (t tripRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
 		f.trips++
 		if err != nil {
 			f.err = err
+			d, ok := r.Context().Deadline()
+			f.timedOut = ok && !time.Now().Before(d)
 		}
 	}
 	return res, err
@@ -315,6 +402,9 @@ func (b *streamedBody) SetLastResponse(r *stripe.StreamingAPIResponse) {
 func translate(err error) error {
 	if pe := (*payment.Error)(nil); errors.As(err, &pe) {
 		return err // already translated (streamed answers)
+	}
+	if te := (*tripError)(nil); errors.As(err, &te) {
+		return networkError(te.err)
 	}
 	var se *stripe.Error
 	if !errors.As(err, &se) {
