@@ -342,6 +342,7 @@ func TestInterruptWhileRequestHangs(t *testing.T) {
 	t.Setenv("TWEETPAY_API_KEY", "sk_test_interrupted0000000000")
 	for _, args := range [][]string{
 		{"charges", "show", "ch_1"},
+		{"charges", "list"},
 	} {
 		ios, _, stdout, stderr := iostreams.Test()
 		ctx, cancel := context.WithCancel(context.Background())

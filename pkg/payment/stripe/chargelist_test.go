@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/tweetpay/tweetpay/pkg/payment"
 	"github.com/valyala/fastjson"
@@ -129,6 +130,36 @@ func TestListChargesError(t *testing.T) {
 	ids, last := listedIDs(g, payment.ChargeFilter{})
 	if len(ids) != 2 || !errors.Is(last, payment.ErrInvalidRequest) || !strings.Contains(last.Error(), "No such charge") {
 		t.Fatalf("got %v then %v", ids, last)
+	}
+}
+
+// A listing interrupted while a page is on its way ends with the context's
+// error, never as if it were complete (the page fetcher gives up its page
+// once the context is done, and did so without a word half of the time).
+func TestListChargesInterrupted(t *testing.T) {
+	done := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-done:
+		}
+	}))
+	defer srv.Close()
+	defer close(done)
+	g := New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
+	for i := 0; i < 20; i++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		time.AfterFunc(5*time.Millisecond, cancel)
+		var last error
+		n := 0
+		for _, err := range g.ListCharges(ctx, payment.ChargeFilter{}) {
+			n++
+			last = err
+		}
+		cancel()
+		if n != 1 || !errors.Is(last, context.Canceled) {
+			t.Fatalf("run %d: %d results, last error %v; want one, context.Canceled", i, n, last)
+		}
 	}
 }
 

@@ -796,6 +796,12 @@ func (g *Gateway) ListCharges(ctx context.Context, f payment.ChargeFilter) iter.
 				}
 			}
 		}
+		// The fetcher drops its page, error included, once ctx is done:
+		// without this, a listing interrupted by Ctrl-C would end as if
+		// it were complete.
+		if err := ctx.Err(); err != nil {
+			yield(payment.Charge{}, err)
+		}
 	}
 }
 

@@ -145,6 +145,14 @@ func TestTimeoutIsNotCancellation(t *testing.T) {
 			return err
 		},
 		"get product": func(ctx context.Context) error { _, err := g.GetProduct(ctx, "prod_1"); return err },
+		"list charges": func(ctx context.Context) error {
+			for _, err := range g.ListCharges(ctx, payment.ChargeFilter{}) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		},
 	} {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(50*time.Millisecond, cancel)
