@@ -102,6 +102,10 @@ type Column[T any] struct {
 
 // Print writes items in the chosen format: JSON (an array, never null), CSV
 // with a header row, a table on a terminal, or tab-separated rows otherwise.
+// In the table and the rows, a cell's control characters are escaped (see
+// Escape), so that a tab or a newline in a value cannot split its row or
+// column and an escape sequence cannot reach the terminal; JSON and CSV
+// keep every value exactly.
 func Print[T any](io *iostreams.IOStreams, f Format, items []T, columns []Column[T]) error {
 	switch f {
 	case JSON:
@@ -143,7 +147,7 @@ func printTable[T any](w io.Writer, items []T, columns []Column[T]) error {
 	for _, it := range items {
 		row := make([]any, len(columns))
 		for i, c := range columns {
-			row[i] = c.Value(it)
+			row[i] = Escape(c.Value(it))
 		}
 		if err := t.Append(row...); err != nil {
 			return err
@@ -220,7 +224,9 @@ func (c *csvWriter[T]) Flush() error {
 }
 
 // NewTSV returns a streaming writer of tab-separated rows without a header,
-// the form used when stdout is not a terminal.
+// the form used when stdout is not a terminal. Cells are escaped as by
+// Escape: a tab in a value is written \t, so that every row has one field
+// per column.
 func NewTSV[T any](w io.Writer, columns []Column[T]) RowWriter[T] {
 	return &tsvWriter[T]{w: w, columns: columns}
 }
@@ -237,7 +243,7 @@ func (t *tsvWriter[T]) Write(v T) error {
 		if i > 0 {
 			t.buf = append(t.buf, '\t')
 		}
-		t.buf = append(t.buf, sanitizeTSV(col.Value(v))...)
+		t.buf = append(t.buf, Escape(col.Value(v))...)
 	}
 	t.buf = append(t.buf, '\n')
 	_, err := t.w.Write(t.buf)
@@ -245,13 +251,6 @@ func (t *tsvWriter[T]) Write(v T) error {
 }
 
 func (t *tsvWriter[T]) Flush() error { return nil }
-
-func sanitizeTSV(s string) string {
-	if !strings.ContainsAny(s, "\t\n\r") {
-		return s
-	}
-	return strings.NewReplacer("\t", " ", "\n", " ", "\r", " ").Replace(s)
-}
 
 // Count writes n with the noun that agrees with it: "1 line", "2 lines",
 // "0 retries".

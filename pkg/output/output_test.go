@@ -28,7 +28,7 @@ func TestPrint(t *testing.T) {
 		items  []row
 		want   string
 	}{
-		{"tsv off a terminal: no header, tabs, control characters folded", Table, false, rows, "ch_1\tBlue Mug\nch_2\ttab here, new line\n"},
+		{"tsv off a terminal: no header, tabs, control characters escaped", Table, false, rows, "ch_1\tBlue Mug\nch_2\ttab\\there, new\\nline\n"},
 		{"json array", JSON, false, rows[:1], "[\n  {\n    \"ID\": \"ch_1\",\n    \"Name\": \"Blue Mug\"\n  }\n]\n"},
 		{"json empty is [] not null", JSON, false, nil, "[]\n"},
 		{"csv with a header", CSV, false, rows, "ID,NAME\nch_1,Blue Mug\nch_2,\"tab\there, new\nline\"\n"},
