@@ -230,9 +230,9 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 	w := opts.IO.ErrOut
 	switch {
 	case !l.Changed && !fileChanged:
-		fmt.Fprintf(w, "✓ @%s is already linked to %s with %s; nothing to do\n", r.Handle, l.Customer, cardInfo(r.Card))
+		output.Fprintf(w, "✓ @%s is already linked to %s with %s; nothing to do\n", r.Handle, l.Customer, cardInfo(r.Card))
 	case !l.Changed:
-		fmt.Fprintf(w, "✓ @%s is already linked to %s with %s; updated %s\n", r.Handle, l.Customer, cardInfo(r.Card), cfg.Path)
+		output.Fprintf(w, "✓ @%s is already linked to %s with %s; updated %s\n", r.Handle, l.Customer, cardInfo(r.Card), cfg.Path)
 	default:
 		var did []string
 		if l.Created {
@@ -248,10 +248,10 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 		if fileChanged {
 			did = append(did, "updated "+cfg.Path)
 		}
-		fmt.Fprintf(w, "✓ Linked @%s to %s with %s (%s)\n", r.Handle, l.Customer, cardInfo(r.Card), strings.Join(did, ", "))
+		output.Fprintf(w, "✓ Linked @%s to %s with %s (%s)\n", r.Handle, l.Customer, cardInfo(r.Card), strings.Join(did, ", "))
 	}
 	if r.Card.Decline != "" {
-		fmt.Fprintf(w, "  note: this card declines at purchase time (%s)\n", r.Card.Decline)
+		output.Fprintf(w, "  note: this card declines at purchase time (%s)\n", r.Card.Decline)
 	}
 	return nil
 }

@@ -29,6 +29,9 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) err
 		Long: `List the test buyers of the config file in file order: handle, card as
 written, the pm_card_* token it resolves to, country (the merchant's when
 the buyer has none), name and Twitter user ID (null in JSON when none).
+Off a terminal the rows are tab-separated without a header. Control
+characters in a name are shown escaped as Go writes them (\t, \x1b); -o json
+and -o csv give names exactly.
 Makes no network call; 'tweetpay buyer show' tells whether a buyer is
 linked on Stripe.
 

@@ -120,7 +120,7 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 		return output.WriteJSON(opts.IO.Out, s)
 	}
 	var b strings.Builder
-	line := func(k, v string) { fmt.Fprintf(&b, "%-18s%s\n", k+":", v) }
+	line := func(k, v string) { output.Fprintf(&b, "%-18s%s\n", k+":", v) }
 	line("handle", s.Handle)
 	if s.Name != "" {
 		line("name", s.Name)

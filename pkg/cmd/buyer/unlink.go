@@ -81,7 +81,7 @@ func unlinkRun(ctx context.Context, opts *UnlinkOptions) error {
 		if err != nil {
 			return err
 		}
-		if !cmdutil.Confirm(opts.IO, fmt.Sprintf("Remove buyer %s from %s?", name, cfg.Path)) {
+		if !cmdutil.Confirm(opts.IO, fmt.Sprintf("Remove buyer %s from %s?", name, output.Escape(cfg.Path))) {
 			if opts.Output == output.JSON {
 				return output.WriteJSON(opts.IO.Out, unlinked{Buyer: name, Path: cfg.Path})
 			}
@@ -107,7 +107,7 @@ func unlinkRun(ctx context.Context, opts *UnlinkOptions) error {
 	if opts.Output == output.JSON {
 		return output.WriteJSON(opts.IO.Out, unlinked{Buyer: name, Path: cfg.Path, Unlinked: true})
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "✓ Removed buyer %s from %s; its Stripe Customer is kept (buyer link finds it again)\n", name, cfg.Path)
+	output.Fprintf(opts.IO.ErrOut, "✓ Removed buyer %s from %s; its Stripe Customer is kept (buyer link finds it again)\n", name, cfg.Path)
 	return nil
 }
 

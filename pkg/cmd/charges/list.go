@@ -67,11 +67,14 @@ Columns: ID, CREATED, BUYER, OFFER, AMOUNT, STATUS, REFUNDED, FAILURE (the
 decline code, else the failure code). STATUS is Stripe's, except that a
 succeeded charge not captured shows as "authorized" (awaiting its
 confirmation hashtag) or "released" (the authorisation was cancelled, never
-captured). Off a terminal the rows are tab-separated without a header; -o csv
-adds a header row; -o json prints an array of objects with the fields id,
-created, amount, amount_refunded, currency, status, paid, refunded, released,
-offer, hashtag, buyer, tweet_id, customer, payment_intent, failure_code and
-decline_code (amounts in minor units; codes are null when absent, where CSV
+captured). Off a terminal the rows are tab-separated without a header. In
+the rows and the table, control characters in a value (in metadata set
+outside tweetpay, say) are escaped as Go writes them (\t, \n, \x1b), so
+that each row keeps one field per column; -o csv (with a header row) and
+-o json give every value exactly. -o json prints an array of objects with
+the fields id, created, amount, amount_refunded, currency, status, paid,
+refunded, released, offer, hashtag, buyer, tweet_id, customer,
+payment_intent, failure_code and decline_code (amounts in minor units; codes are null when absent, where CSV
 leaves the cell empty). status, amount_refunded and refunded are Stripe's: a
 released authorisation has refunded true and amount_refunded equal to its
 amount, and released true.

@@ -117,14 +117,14 @@ func refundRun(ctx context.Context, opts *RefundOptions) error {
 	left := formatAmount(r.Left, r.Currency)
 	switch {
 	case r.Released && r.Duplicate:
-		fmt.Fprintf(opts.IO.ErrOut, "✓ Already released: the authorisation of %s on charge %s, by %s; nothing done\n", amt, r.Charge, r.ID)
+		output.Fprintf(opts.IO.ErrOut, "✓ Already released: the authorisation of %s on charge %s, by %s; nothing done\n", amt, r.Charge, r.ID)
 	case r.Released:
-		fmt.Fprintf(opts.IO.ErrOut, "✓ Released the authorisation of %s on charge %s: it was never captured, so no money was taken\n", amt, r.Charge)
+		output.Fprintf(opts.IO.ErrOut, "✓ Released the authorisation of %s on charge %s: it was never captured, so no money was taken\n", amt, r.Charge)
 	case r.Duplicate:
-		fmt.Fprintf(opts.IO.ErrOut, "✓ Already refunded: %s of charge %s by %s; nothing done (%s left)\n", amt, r.Charge, r.ID, left)
+		output.Fprintf(opts.IO.ErrOut, "✓ Already refunded: %s of charge %s by %s; nothing done (%s left)\n", amt, r.Charge, r.ID, left)
 	default:
-		fmt.Fprintf(opts.IO.ErrOut, "✓ Refunded %s of charge %s (%s left)\n", amt, r.Charge, left)
+		output.Fprintf(opts.IO.ErrOut, "✓ Refunded %s of charge %s (%s left)\n", amt, r.Charge, left)
 	}
-	fmt.Fprintln(opts.IO.Out, r.ID)
+	fmt.Fprintln(opts.IO.Out, output.Escape(r.ID))
 	return nil
 }

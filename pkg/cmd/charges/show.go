@@ -90,7 +90,7 @@ func printDetail(w io.Writer, d charges.Detail) {
 	var b strings.Builder
 	line := func(label, value string) {
 		if value != "" {
-			fmt.Fprintf(&b, "%-17s %s\n", label+":", value)
+			output.Fprintf(&b, "%-17s %s\n", label+":", value)
 		}
 	}
 	line("Charge", d.ID)
@@ -147,9 +147,9 @@ func printDetail(w io.Writer, d charges.Detail) {
 			b.WriteString("Refunds:\n")
 		}
 		for _, r := range d.Refunds {
-			fmt.Fprintf(&b, "  %s  %s  %s  %s", r.ID, formatAmount(r.Amount, r.Currency), r.Status, r.Created)
+			output.Fprintf(&b, "  %s  %s  %s  %s", r.ID, formatAmount(r.Amount, r.Currency), r.Status, r.Created)
 			if r.Reason != "" {
-				fmt.Fprintf(&b, "  %s", r.Reason)
+				output.Fprintf(&b, "  %s", r.Reason)
 			}
 			b.WriteString("\n")
 		}

@@ -70,6 +70,6 @@ func initRun(_ context.Context, opts *InitOptions) error {
 			Path string `json:"path"`
 		}{path})
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "✓ Wrote %s\n", path)
+	output.Fprintf(opts.IO.ErrOut, "✓ Wrote %s\n", path)
 	return nil
 }

@@ -2,7 +2,6 @@ package config
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 
@@ -70,7 +69,7 @@ func validateRun(_ context.Context, opts *ValidateOptions) error {
 	if !cfg.Exists {
 		where = "defaults (no config file)"
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "✓ %s is valid: %s, %s\n", where,
+	output.Fprintf(opts.IO.ErrOut, "✓ %s is valid: %s, %s\n", where,
 		output.Count(len(cfg.Offers), "offer", "offers"), output.Count(len(cfg.Buyers), "buyer", "buyers"))
 	return nil
 }

@@ -89,9 +89,9 @@ func resetRun(_ context.Context, opts *ResetOptions) (err error) {
 	switch {
 	case em == nil && store == nil:
 		if opts.Output != output.JSON {
-			fmt.Fprintf(opts.IO.ErrOut, "✓ Nothing to wipe: %s holds no state\n", cfg.StateDir)
+			output.Fprintf(opts.IO.ErrOut, "✓ Nothing to wipe: %s holds no state\n", cfg.StateDir)
 		}
-	case !opts.Yes && !cmdutil.Confirm(opts.IO, fmt.Sprintf("Wipe all emulator and simulation state in %s?", cfg.StateDir)):
+	case !opts.Yes && !cmdutil.Confirm(opts.IO, fmt.Sprintf("Wipe all emulator and simulation state in %s?", output.Escape(cfg.StateDir))):
 		wiped = false
 		if opts.Output != output.JSON {
 			fmt.Fprintln(opts.IO.ErrOut, "Nothing wiped.")
@@ -108,7 +108,7 @@ func resetRun(_ context.Context, opts *ResetOptions) (err error) {
 			}
 		}
 		if opts.Output != output.JSON {
-			fmt.Fprintf(opts.IO.ErrOut, "✓ Wiped the state in %s\n", cfg.StateDir)
+			output.Fprintf(opts.IO.ErrOut, "✓ Wiped the state in %s\n", cfg.StateDir)
 		}
 	}
 	if opts.Output == output.JSON {

@@ -168,9 +168,9 @@ func serveRun(ctx context.Context, opts *ServeOptions) error {
 	} else {
 		fmt.Fprintln(opts.IO.Out, url)
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "Emulator listening on %s (state %s)", url, em.Path())
+	output.Fprintf(opts.IO.ErrOut, "Emulator listening on %s (state %s)", url, em.Path())
 	if opts.Faults != "" {
-		fmt.Fprintf(opts.IO.ErrOut, ", faults %s, seed %d", opts.Faults, opts.Seed)
+		output.Fprintf(opts.IO.ErrOut, ", faults %s, seed %d", opts.Faults, opts.Seed)
 	}
 	fmt.Fprintln(opts.IO.ErrOut, "; stop with Ctrl-C")
 

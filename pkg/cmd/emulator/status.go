@@ -3,7 +3,6 @@ package emulator
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -122,9 +121,9 @@ func statusRun(_ context.Context, opts *StatusOptions) error {
 	rows = append(rows, countRow{"idempotency_keys", st.IdempotencyKeys},
 		countRow{"tweets", int64(tweets)}, countRow{"pending", int64(pending)})
 	if out.Exists {
-		fmt.Fprintf(opts.IO.ErrOut, "State %s (emulator file %d bytes)\n", cfg.StateDir, st.SizeBytes)
+		output.Fprintf(opts.IO.ErrOut, "State %s (emulator file %d bytes)\n", cfg.StateDir, st.SizeBytes)
 	} else {
-		fmt.Fprintf(opts.IO.ErrOut, "State %s (none yet: nothing has run with it)\n", cfg.StateDir)
+		output.Fprintf(opts.IO.ErrOut, "State %s (none yet: nothing has run with it)\n", cfg.StateDir)
 	}
 	return output.Print(opts.IO, output.Table, rows, []output.Column[countRow]{
 		{Header: "WHAT", Value: func(r countRow) string { return r.what }},

@@ -2,7 +2,6 @@ package offer
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -124,7 +123,7 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	if opts.Output == output.JSON {
 		return writeShown(opts.IO, cfg, r, sold, opts.Now())
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "✓ Added offer %s (%s, %s) to %s\n", r.Label(), r.Name, r.Price, cfg.Path)
-	fmt.Fprintf(opts.IO.ErrOut, "  next: tweetpay offer sync, then post: tweetpay offer tweet %s\n", r.Label())
+	output.Fprintf(opts.IO.ErrOut, "✓ Added offer %s (%s, %s) to %s\n", r.Label(), r.Name, r.Price, cfg.Path)
+	output.Fprintf(opts.IO.ErrOut, "  next: tweetpay offer sync, then post: tweetpay offer tweet %s\n", r.Label())
 	return nil
 }

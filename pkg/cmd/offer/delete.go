@@ -97,7 +97,7 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 		if n := pendingOf(cfg, od.offers[i]); n > 0 {
 			fmt.Fprintln(opts.IO.ErrOut, pendingWarning(name, n))
 		}
-		if !cmdutil.Confirm(opts.IO, fmt.Sprintf("Delete offer %s from %s?", name, cfg.Path)) {
+		if !cmdutil.Confirm(opts.IO, fmt.Sprintf("Delete offer %s from %s?", name, output.Escape(cfg.Path))) {
 			if opts.Output == output.JSON {
 				return output.WriteJSON(opts.IO.Out, deleted{Offer: name, Path: cfg.Path})
 			}
@@ -128,7 +128,7 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 	if opts.Output == output.JSON {
 		return output.WriteJSON(opts.IO.Out, deleted{Offer: name, Path: cfg.Path, Deleted: true, Pending: pending})
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "✓ Deleted offer %s from %s; its Stripe product, if synced, is unchanged\n", name, cfg.Path)
+	output.Fprintf(opts.IO.ErrOut, "✓ Deleted offer %s from %s; its Stripe product, if synced, is unchanged\n", name, cfg.Path)
 	return nil
 }
 

@@ -43,9 +43,11 @@ func NewCmdList(f *cmdutil.Factory, runF func(context.Context, *ListOptions) err
 by purchases awaiting confirmation) in the simulation state and the stock
 left. Makes no network call.
 
-With -o json, an array of offers: amounts are integer minor units with a
-lowercase currency; stock, stock_left and per_buyer_limit are null when
-unlimited.
+Off a terminal the rows are tab-separated without a header. Control
+characters in a name are shown escaped as Go writes them (\t, \x1b); -o json
+and -o csv give names exactly. With -o json, an array of offers: amounts are
+integer minor units with a lowercase currency; stock, stock_left and
+per_buyer_limit are null when unlimited.
 
 Exit status: 0 (also when there are no offers); 4 when the config file or an
 offer in it is invalid.`,

@@ -88,7 +88,7 @@ func showRun(_ context.Context, opts *ShowOptions) error {
 		return output.WriteJSON(opts.IO.Out, s)
 	}
 	var b strings.Builder
-	line := func(k, v string) { fmt.Fprintf(&b, "%-18s%s\n", k+":", v) }
+	line := func(k, v string) { output.Fprintf(&b, "%-18s%s\n", k+":", v) }
 	line("offer", s.Offer)
 	line("kind", s.Kind)
 	line("name", s.Name)

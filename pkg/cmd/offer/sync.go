@@ -2,7 +2,6 @@ package offer
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -107,7 +106,7 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 		return err
 	}
 	if len(rs) == 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "No offers in %s; add one with: tweetpay offer create\n", cfg.Path)
+		output.Fprintf(opts.IO.ErrOut, "No offers in %s; add one with: tweetpay offer create\n", cfg.Path)
 		return output.Print(opts.IO, opts.Output, []SyncRow{}, syncColumns)
 	}
 	gw, err := opts.Gateway()
@@ -138,11 +137,11 @@ func syncRun(ctx context.Context, opts *SyncOptions) error {
 	}
 	switch {
 	case changing == 0:
-		fmt.Fprintf(opts.IO.ErrOut, "✓ %s in sync, nothing to do\n", output.Count(len(rows), "offer", "offers"))
+		output.Fprintf(opts.IO.ErrOut, "✓ %s in sync, nothing to do\n", output.Count(len(rows), "offer", "offers"))
 	case opts.DryRun:
-		fmt.Fprintf(opts.IO.ErrOut, "Dry run: %s of %d would change; nothing was written\n", output.Count(changing, "offer", "offers"), len(rows))
+		output.Fprintf(opts.IO.ErrOut, "Dry run: %s of %d would change; nothing was written\n", output.Count(changing, "offer", "offers"), len(rows))
 	default:
-		fmt.Fprintf(opts.IO.ErrOut, "✓ Synced %s (%d in sync already)\n", output.Count(changing, "offer", "offers"), len(rows)-changing)
+		output.Fprintf(opts.IO.ErrOut, "✓ Synced %s (%d in sync already)\n", output.Count(changing, "offer", "offers"), len(rows)-changing)
 	}
 	return nil
 }

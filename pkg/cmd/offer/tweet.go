@@ -74,7 +74,7 @@ func tweetRun(_ context.Context, opts *TweetOptions) error {
 	p := tweet.Parse(text)
 	res := TweetResult{Offer: r.Label(), Text: text, WeightedLength: p.WeightedLength, Valid: p.Valid}
 	if !r.Active(opts.Now()) {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: offer %s cannot be bought now (archived, not started or ended)\n", r.Label())
+		output.Fprintf(opts.IO.ErrOut, "warning: offer %s cannot be bought now (archived, not started or ended)\n", r.Label())
 	}
 	if opts.Output == output.JSON {
 		return output.WriteJSON(opts.IO.Out, res)

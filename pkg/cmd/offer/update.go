@@ -179,7 +179,7 @@ func editOffer(ctx context.Context, e edit) error {
 			}
 			return writeShown(e.io, cfg, r, sold, e.now())
 		}
-		fmt.Fprintf(e.io.ErrOut, "✓ Offer %s already as asked; %s not changed\n", label(old), cfg.Path)
+		output.Fprintf(e.io.ErrOut, "✓ Offer %s already as asked; %s not changed\n", label(old), cfg.Path)
 		return nil
 	}
 	after := slices.Clone(od.offers)
@@ -202,7 +202,7 @@ func editOffer(ctx context.Context, e edit) error {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	fmt.Fprintf(e.io.ErrOut, "✓ %s offer %s in %s (%s)\n", e.done, rs[i].Label(), cfg.Path, joinKeys(keys))
+	output.Fprintf(e.io.ErrOut, "✓ %s offer %s in %s (%s)\n", e.done, rs[i].Label(), cfg.Path, joinKeys(keys))
 	return nil
 }
 

@@ -107,7 +107,7 @@ func run(ctx context.Context, ios *iostreams.IOStreams, args []string, signals b
 		fmt.Fprintln(ios.ErrOut, string(line))
 		return code
 	}
-	fmt.Fprintf(ios.ErrOut, "error: %s\n", msg)
+	fmt.Fprintf(ios.ErrOut, "error: %s\n", output.EscapeText(msg))
 	if code == ExitUsage && executed != nil {
 		fmt.Fprintf(ios.ErrOut, "\n%s", executed.UsageString())
 	}
@@ -284,7 +284,7 @@ func (f *factory) config() (*config.Config, error) {
 	}
 	if f.cfgErr == nil {
 		for _, w := range f.cfg.Warnings {
-			fmt.Fprintf(f.IOStreams.ErrOut, "warning: %s\n", w)
+			fmt.Fprintf(f.IOStreams.ErrOut, "warning: %s\n", output.EscapeText(w))
 		}
 	}
 	return f.cfg, f.cfgErr

@@ -222,7 +222,7 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 					continue
 				}
 				for _, m := range st.Messages() {
-					fmt.Fprintf(opts.IO.ErrOut, "✗ %s:%d: %s: step %d (%s): %s\n", r.File, st.Line, r.Name, st.Index, st.Name, m)
+					output.Fprintf(opts.IO.ErrOut, "✗ %s:%d: %s: step %d (%s): %s\n", r.File, st.Line, r.Name, st.Index, st.Name, m)
 				}
 			}
 		}
@@ -390,7 +390,7 @@ func printError(opts *RunOptions, err error, code int) {
 		fmt.Fprintln(opts.IO.ErrOut, string(line))
 		return
 	}
-	fmt.Fprintf(opts.IO.ErrOut, "error: %s\n", err)
+	fmt.Fprintf(opts.IO.ErrOut, "error: %s\n", output.EscapeText(err.Error()))
 }
 
 func failedScenarios(reports []scenario.Report) int {

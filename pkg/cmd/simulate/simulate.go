@@ -12,6 +12,7 @@ import (
 
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/money"
+	"github.com/tweetpay/tweetpay/pkg/output"
 	"github.com/tweetpay/tweetpay/pkg/shop"
 )
 
@@ -101,5 +102,5 @@ func printResult(w io.Writer, r shop.Result) {
 	if r.Reply != "" {
 		fmt.Fprintf(&b, "  reply: %s\n", r.Reply)
 	}
-	io.WriteString(w, b.String())
+	io.WriteString(w, output.EscapeText(b.String()))
 }

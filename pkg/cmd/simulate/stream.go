@@ -312,7 +312,7 @@ func reportBadLine(w io.Writer, jsonOut bool, l stream.Line) {
 		}{l.N, l.Err.Error()})
 		return
 	}
-	fmt.Fprintf(w, "bad %s\n", l.Err)
+	output.Fprintf(w, "bad %s\n", l.Err)
 }
 
 func reportLineWarning(w io.Writer, jsonOut bool, n int, msg string) {
@@ -323,7 +323,7 @@ func reportLineWarning(w io.Writer, jsonOut bool, n int, msg string) {
 		}{n, msg})
 		return
 	}
-	fmt.Fprintf(w, "warning: line %d: %s\n", n, msg)
+	output.Fprintf(w, "warning: line %d: %s\n", n, msg)
 }
 
 func writeStreamRow(w io.Writer, r shop.Result) {
@@ -339,7 +339,7 @@ func writeStreamRow(w io.Writer, r shop.Result) {
 	if code := strings.Trim(shop.Str(r.ErrorCode)+"/"+shop.Str(r.DeclineCode), "/"); code != "" {
 		detail = code
 	}
-	fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.TweetID, r.From, r.Outcome, detail, shop.Str(r.Offer), amount, dup)
+	output.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.TweetID, r.From, r.Outcome, detail, shop.Str(r.Offer), amount, dup)
 }
 
 func writeStreamSummary(w io.Writer, jsonOut bool, s stream.Summary) {
