@@ -275,6 +275,9 @@ func (e *Engine) check(tw Tweet) (string, error) {
 	if len(tw.ID) > MaxTweetIDLength {
 		return "", fmt.Errorf("%w: tweet id %q is %d bytes long, over %d", ErrBadTweet, truncateID(tw.ID), len(tw.ID), MaxTweetIDLength)
 	}
+	if err := checkID(tw.ID); err != nil {
+		return "", err
+	}
 	from, err := e.author(tw)
 	if err != nil {
 		return "", err
@@ -290,6 +293,20 @@ func (e *Engine) check(tw Tweet) (string, error) {
 		return "", err
 	}
 	return from, nil
+}
+
+// checkID refuses a tweet ID that is not UTF-8 or holds a control
+// character: no tweet has such an ID, and it would go on into idempotency
+// keys, payment metadata and every line of output that names the tweet.
+func checkID(id string) error {
+	if !utf8.ValidString(id) {
+		return fmt.Errorf("%w: tweet id %q is not valid UTF-8", ErrBadTweet, truncateID(id))
+	}
+	if i := strings.IndexFunc(id, unicode.IsControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(id[i:])
+		return fmt.Errorf("%w: tweet id %q holds U+%04X, a control character, which a tweet ID may not contain", ErrBadTweet, truncateID(id), r)
+	}
+	return nil
 }
 
 // truncateID shortens a tweet ID too long to be quoted whole in a message.

@@ -372,10 +372,35 @@ func TestBadTweets(t *testing.T) {
 		{ID: strings.Repeat("3", MaxTweetIDLength+1), From: "alice", Text: "#BuyMug", At: t0},
 		{ID: "4", From: "@@alice", Text: "#BuyMug", At: t0},
 		{ID: "5", From: "＠@alice", Text: "#BuyMug", At: t0},
+		{ID: "6\t7", From: "alice", Text: "#BuyMug", At: t0},
+		{ID: "8\x1b[31m", From: "alice", Text: "#BuyMug", At: t0},
+		{ID: "9\u0085", From: "alice", Text: "#BuyMug", At: t0},
+		{ID: "10\xff", From: "alice", Text: "#BuyMug", At: t0},
 	} {
 		if _, err := f.eng.Process(context.Background(), tw); err == nil {
 			t.Errorf("tweet %+v accepted", tw)
 		}
+	}
+}
+
+// A tweet ID with a control character or bytes that are not UTF-8 is a bad
+// tweet, and the error quotes it escaped.
+func TestTweetIDControlCharacters(t *testing.T) {
+	f := newFixture(t, []offer.Offer{{Hashtag: "BuyMug", Name: "Mug", Price: "9.00"}},
+		[]buyer.Buyer{{Handle: "@alice", Card: "visa"}})
+	for id, want := range map[string]string{
+		"a\tb\x1b[31m": `bad tweet: tweet id "a\tb\x1b[31m" holds U+0009, a control character, which a tweet ID may not contain`,
+		"c\u009b":      `bad tweet: tweet id "c\u009b" holds U+009B, a control character, which a tweet ID may not contain`,
+		"d\xff":        `bad tweet: tweet id "d\xff" is not valid UTF-8`,
+	} {
+		_, err := f.eng.Process(context.Background(), Tweet{ID: id, From: "alice", Text: "#BuyMug", At: t0})
+		if !errors.Is(err, ErrBadTweet) || err.Error() != want {
+			t.Errorf("tweet id %q: %v, want %s", id, err, want)
+		}
+	}
+	// Unicode that is not a control character is an ID like any other.
+	if _, err := f.eng.Process(context.Background(), Tweet{ID: "ツイート-١٢٣-☕", From: "alice", Text: "#BuyMug", At: t0}); err != nil {
+		t.Errorf("unicode tweet id: %v", err)
 	}
 }
 
