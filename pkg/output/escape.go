@@ -106,20 +106,20 @@ func appendEscapedRune(b []byte, r rune) []byte {
 // own quoting applies, which escapes them too. The format itself is
 // written as it is.
 func Fprintf(w io.Writer, format string, a ...any) (int, error) {
-	args := make([]any, len(a))
+	// The arguments are replaced in place, and a forwarded as it came, so
+	// that go vet takes Fprintf for a printf wrapper and checks the formats
+	// of its callers. The values of a slice passed as a... are replaced too.
 	for i, v := range a {
 		switch v := v.(type) {
 		case string:
-			args[i] = escapedArg(v)
+			a[i] = escapedArg(v)
 		case error:
-			args[i] = textOf(v, v.Error)
+			a[i] = textOf(v, v.Error)
 		case fmt.Stringer:
-			args[i] = textOf(v, v.String)
-		default:
-			args[i] = v
+			a[i] = textOf(v, v.String)
 		}
 	}
-	return fmt.Fprintf(w, format, args...)
+	return fmt.Fprintf(w, format, a...)
 }
 
 // textOf is the text of an error or Stringer v as an escapedArg, or v
