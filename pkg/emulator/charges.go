@@ -216,14 +216,49 @@ var searchFields = setOf("metadata", "status", "customer", "payment_intent", "cu
 	"refunded", "disputed", "failure_code", "last4")
 
 type searchResult struct {
-	Object   string  `json:"object"`
-	Data     []any   `json:"data"`
-	HasMore  bool    `json:"has_more"`
-	NextPage *string `json:"next_page"`
-	URL      string  `json:"url"`
+	Object     string  `json:"object"`
+	Data       []any   `json:"data"`
+	HasMore    bool    `json:"has_more"`
+	NextPage   *string `json:"next_page"`
+	URL        string  `json:"url"`
+	TotalCount *int64  `json:"total_count,omitempty"`
 }
 
+// maxTotalCount is where a search's total_count stops counting: Stripe's
+// is "only accurate up to 10,000".
+const maxTotalCount = 10000
+
 func (e *Emulator) searchCharges(w *wtx, rq *request) (any, *apiError) {
+	return searchIn(e, w, rq, e.charges, searchFields, func(lq *listQuery, clauses []searchClause) {
+		// Use an index for the most selective clause we have one for.
+		for _, c := range clauses {
+			if c.op != ":" {
+				continue
+			}
+			switch c.field {
+			case "payment_intent":
+				lq.index, lq.value = 1, c.value
+			case "customer":
+				if lq.index != 1 {
+					lq.index, lq.value = 0, c.value
+				}
+			case "metadata":
+				if lq.index < 0 {
+					lq.index, lq.value = 2, c.key+mdSep+c.value
+				}
+			}
+		}
+	}, chargeMatches)
+}
+
+// searchIn answers GET /v1/<kind>/search over t: the query's clauses, each
+// on a field in fields, select objects with match, newest first, a page at
+// a time (a page token names the last object of the page before). narrow
+// may point the query at an index. Expanding total_count, which the search
+// API documents as "not included by default" (docs.stripe.com/api/pagination/search),
+// adds the number of all the objects that match, not only this page's.
+func searchIn[T any](e *Emulator, w *wtx, rq *request, t *table[T], fields map[string]bool,
+	narrow func(*listQuery, []searchClause), match func(*T, []searchClause) bool) (any, *apiError) {
 	if aerr := checkParams(rq.params, spec{"query": nil, "limit": nil, "page": nil, "expand": specList}); aerr != nil {
 		return nil, aerr
 	}
@@ -233,8 +268,8 @@ func (e *Emulator) searchCharges(w *wtx, rq *request) (any, *apiError) {
 		return nil, aerr
 	}
 	for _, c := range clauses {
-		if !searchFields[c.field] {
-			return nil, invalidRequest("", "query", "Field `%s` is an unsupported search field for resource `charges`.", c.field)
+		if !fields[c.field] {
+			return nil, invalidRequest("", "query", "Field `%s` is an unsupported search field for resource `%s`.", c.field, t.kind)
 		}
 	}
 	lq := listQuery{index: -1, limit: 10}
@@ -243,45 +278,46 @@ func (e *Emulator) searchCharges(w *wtx, rq *request) (any, *apiError) {
 	} else if ok {
 		lq.limit = n
 	}
+	if narrow != nil {
+		narrow(&lq, clauses)
+	}
+	all := lq
 	if page, ok := rq.str("page"); ok && page != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(page)
-		// A token that names no charge is as invalid as one that does not
+		// A token that names no object is as invalid as one that does not
 		// decode: the request has no starting_after for an error to name.
-		if _, _, ok := e.charges.getRaw(w.tx, string(raw)); err != nil || !ok {
+		if _, _, ok := t.getRaw(w.tx, string(raw)); err != nil || !ok {
 			return nil, invalidRequest("", "page", "Invalid page token: %s", page)
 		}
 		lq.startingAfter = string(raw)
 	}
-	// Use an index for the most selective clause we have one for.
-	for _, c := range clauses {
-		if c.op != ":" {
-			continue
-		}
-		switch c.field {
-		case "payment_intent":
-			lq.index, lq.value = 1, c.value
-		case "customer":
-			if lq.index != 1 {
-				lq.index, lq.value = 0, c.value
-			}
-		case "metadata":
-			if lq.index < 0 {
-				lq.index, lq.value = 2, c.key+mdSep+c.value
-			}
-		}
-	}
-	items, more, aerr := e.charges.page(w.tx, lq, func(c *charge) bool { return chargeMatches(c, clauses) })
+	keep := func(o *T) bool { return match(o, clauses) }
+	items, more, aerr := t.page(w.tx, lq, keep)
 	if aerr != nil {
 		return nil, aerr
 	}
-	res := &searchResult{Object: "search_result", Data: make([]any, len(items)), HasMore: more, URL: "/v1/charges/search"}
+	res := &searchResult{Object: "search_result", Data: make([]any, len(items)), HasMore: more, URL: "/v1/" + t.kind + "/search"}
 	for i, it := range items {
 		res.Data[i] = it
 	}
 	if more && len(items) > 0 {
-		res.NextPage = strp(base64.RawURLEncoding.EncodeToString([]byte(items[len(items)-1].ID)))
+		res.NextPage = strp(base64.RawURLEncoding.EncodeToString([]byte(t.id(items[len(items)-1]))))
 	}
-	exp, aerr := splitExpand(rq.expand())
+	var paths []string
+	for _, p := range rq.expand() {
+		if p == "total_count" {
+			all.limit = maxTotalCount
+			matched, _, aerr := t.page(w.tx, all, keep)
+			if aerr != nil {
+				return nil, aerr
+			}
+			n := int64(len(matched))
+			res.TotalCount = &n
+			continue
+		}
+		paths = append(paths, p)
+	}
+	exp, aerr := splitExpand(paths)
 	if aerr != nil {
 		return nil, aerr
 	}
