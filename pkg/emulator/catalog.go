@@ -686,3 +686,43 @@ func (e *Emulator) listCustomers(w *wtx, rq *request) (any, *apiError) {
 	}
 	return e.respondList(w, rq, listOf(items, more, "/v1/customers", func(c *customer) any { return c }))
 }
+
+// customerSearchFields are the query fields of a customer search
+// (docs.stripe.com/search, "Query fields for Customers").
+var customerSearchFields = setOf("created", "email", "metadata", "name", "phone")
+
+// searchCustomers answers GET /v1/customers/search, as searchCharges does
+// for charges; an email clause reads the email index.
+func (e *Emulator) searchCustomers(w *wtx, rq *request) (any, *apiError) {
+	return searchIn(e, w, rq, e.customers, customerSearchFields, func(lq *listQuery, clauses []searchClause) {
+		for _, c := range clauses {
+			if c.field == "email" && c.op == ":" {
+				lq.index, lq.value = 0, c.value
+				return
+			}
+		}
+	}, customerMatches)
+}
+
+func customerMatches(c *customer, cl []searchClause) bool {
+	is := func(p *string, v string) bool { return p != nil && *p == v }
+	for _, s := range cl {
+		ok := false
+		switch s.field {
+		case "metadata":
+			ok = s.op == ":" && c.Metadata[s.key] == s.value
+		case "email":
+			ok = s.op == ":" && is(c.Email, s.value)
+		case "name":
+			ok = s.op == ":" && is(c.Name, s.value)
+		case "phone":
+			ok = s.op == ":" && is(c.Phone, s.value)
+		case "created":
+			ok = matchNum(c.Created, s.op, s.value)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}

@@ -116,6 +116,8 @@ func (e *Emulator) route(method string, s []string) (handlerFunc, bool) {
 			return e.createCustomer, true
 		case n == 1 && get:
 			return e.listCustomers, false
+		case n == 2 && get && s[1] == "search":
+			return e.searchCustomers, false
 		case n == 2 && get:
 			return e.retrieveCustomer, false
 		case n == 2 && post:

@@ -52,3 +52,53 @@ func TestSearchTotalCount(t *testing.T) {
 		t.Fatalf("data.payment_intent not expanded: %v", fmt.Sprint(m["data"]))
 	}
 }
+
+// Customers are searchable as charges are (docs.stripe.com/search lists
+// "Query fields for Customers": created, email, metadata, name, phone;
+// GET /v1/customers/search is in Stripe's OpenAPI spec and in every SDK).
+// The path used to reach the retrieve handler, which refused the query as
+// an unknown parameter.
+func TestSearchCustomers(t *testing.T) {
+	em, sc := newClient(t)
+	var ids []string
+	for i := 0; i < 4; i++ {
+		p := &stripe.CustomerParams{Email: stripe.String(fmt.Sprintf("b%d@example.com", i%2)), Name: stripe.String(fmt.Sprintf("Buyer %d", i))}
+		p.AddMetadata("handle", fmt.Sprintf("@b%d", i))
+		ids = append(ids, must[*stripe.Customer](t)(sc.Customers.New(p)).ID)
+	}
+	search := func(q string, limit int64) []string {
+		t.Helper()
+		p := &stripe.CustomerSearchParams{SearchParams: stripe.SearchParams{Query: q, Limit: stripe.Int64(limit)}}
+		it := sc.Customers.Search(p)
+		var out []string
+		for it.Next() {
+			out = append(out, it.Customer().ID)
+		}
+		if err := it.Err(); err != nil {
+			t.Fatalf("search %q: %v", q, err)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		q    string
+		want []string
+	}{
+		{"email:'b1@example.com'", []string{ids[3], ids[1]}},
+		{"name:'Buyer 2'", []string{ids[2]}},
+		{"metadata['handle']:'@b0'", []string{ids[0]}},
+		{"email:'b0@example.com' AND metadata['handle']:'@b2'", []string{ids[2]}},
+		{"email:'nobody@example.com'", nil},
+	} {
+		if got := search(c.q, 1); fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("search %q = %v, want %v", c.q, got, c.want)
+		}
+	}
+	resp, m := raw(t, em, "GET", "/v1/customers/search", url.Values{"query": {"email:'b1@example.com'"}, "expand[]": {"total_count"}}, nil)
+	if resp.StatusCode != http.StatusOK || m["object"] != "search_result" || m["url"] != "/v1/customers/search" || m["total_count"] != float64(2) {
+		t.Errorf("search result: %d %v", resp.StatusCode, m)
+	}
+	resp, m = raw(t, em, "GET", "/v1/customers/search", url.Values{"query": {"status:'active'"}}, nil)
+	if resp.StatusCode != http.StatusBadRequest || errField(m, "param") != "query" {
+		t.Errorf("unsupported field: %d %v", resp.StatusCode, m)
+	}
+}
