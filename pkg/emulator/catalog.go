@@ -62,6 +62,11 @@ func (e *Emulator) applyProduct(rq *request, p *product) *apiError {
 	if v, ok := rq.optStr("url"); ok {
 		p.URL = v
 	}
+	if b, ok, aerr := rq.bool("shippable"); aerr != nil {
+		return aerr
+	} else if ok {
+		p.Shippable = b
+	}
 	if v, ok := rq.optStr("statement_descriptor"); ok {
 		p.StatementDescriptor = v
 	}

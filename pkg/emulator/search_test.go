@@ -102,3 +102,31 @@ func TestSearchCustomers(t *testing.T) {
 		t.Errorf("unsupported field: %d %v", resp.StatusCode, m)
 	}
 }
+
+// A product keeps the shippable it is created or updated with (the
+// Product object's "shippable: nullable boolean"); it used to be accepted
+// and dropped, so the product answered null.
+func TestProductShippable(t *testing.T) {
+	em, sc := newClient(t)
+	p := must[*stripe.Product](t)(sc.Products.New(&stripe.ProductParams{Name: stripe.String("Blue Mug"), Shippable: stripe.Bool(true)}))
+	if !p.Shippable {
+		t.Fatalf("created with shippable=true: %+v", p)
+	}
+	resp, m := raw(t, em, "POST", "/v1/products/"+p.ID, url.Values{"shippable": {"false"}}, nil)
+	if resp.StatusCode != http.StatusOK || m["shippable"] != false {
+		t.Fatalf("updated with shippable=false: %d %v", resp.StatusCode, m)
+	}
+	resp, m = raw(t, em, "GET", "/v1/products/"+p.ID, nil, nil)
+	if resp.StatusCode != http.StatusOK || m["shippable"] != false {
+		t.Fatalf("retrieved after shippable=false: %d %v", resp.StatusCode, m)
+	}
+	resp, m = raw(t, em, "POST", "/v1/products", url.Values{"name": {"Gift Card"}}, nil)
+	if resp.StatusCode != http.StatusOK || m["shippable"] != nil {
+		t.Fatalf("created without shippable: %d %v", resp.StatusCode, m)
+	}
+	_, err := sc.Products.New(&stripe.ProductParams{Name: stripe.String("Mug"), Params: stripe.Params{Extra: &stripe.ExtraValues{
+		Values: url.Values{"shippable": {"yes"}}}}})
+	if se := stripeErr(t, err); se.Param != "shippable" {
+		t.Fatalf("shippable=yes: %v", err)
+	}
+}
