@@ -706,7 +706,7 @@ func (e *Emulator) searchCustomers(w *wtx, rq *request) (any, *apiError) {
 				return
 			}
 		}
-	}, customerMatches)
+	}, customerMatches, nil)
 }
 
 func customerMatches(c *customer, cl []searchClause) bool {
@@ -724,6 +724,89 @@ func customerMatches(c *customer, cl []searchClause) bool {
 			ok = s.op == ":" && is(c.Phone, s.value)
 		case "created":
 			ok = matchNum(c.Created, s.op, s.value)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// priceSearchFields and productSearchFields are the query fields of a price
+// and a product search (docs.stripe.com/search, "Query fields for prices"
+// and "Query fields for products").
+var (
+	priceSearchFields   = setOf("active", "currency", "lookup_key", "metadata", "product", "type")
+	productSearchFields = setOf("active", "description", "metadata", "name", "shippable", "url")
+)
+
+// searchPrices answers GET /v1/prices/search, as searchCharges does for
+// charges; a product or lookup_key clause reads its index.
+func (e *Emulator) searchPrices(w *wtx, rq *request) (any, *apiError) {
+	return searchIn(e, w, rq, e.prices, priceSearchFields, func(lq *listQuery, clauses []searchClause) {
+		for _, c := range clauses {
+			if c.op != ":" {
+				continue
+			}
+			switch c.field {
+			case "lookup_key":
+				lq.index, lq.value = 0, c.value
+				return
+			case "product":
+				lq.index, lq.value = 1, c.value
+			}
+		}
+	}, priceMatches, nil)
+}
+
+func priceMatches(p *price, cl []searchClause) bool {
+	for _, s := range cl {
+		ok := false
+		switch s.field {
+		case "metadata":
+			ok = s.op == ":" && p.Metadata[s.key] == s.value
+		case "active":
+			ok = tokenIs(s, strconv.FormatBool(p.Active))
+		case "currency":
+			ok = tokenIs(s, p.Currency)
+		case "lookup_key":
+			ok = s.op == ":" && p.LookupKey != nil && *p.LookupKey == s.value
+		case "product":
+			ok = s.op == ":" && p.Product.ID == s.value
+		case "type":
+			ok = tokenIs(s, p.Type)
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// searchProducts answers GET /v1/products/search, as searchCharges does
+// for charges. Products have no index a clause could read.
+func (e *Emulator) searchProducts(w *wtx, rq *request) (any, *apiError) {
+	return searchIn(e, w, rq, e.products, productSearchFields, nil, productMatches, nil)
+}
+
+func productMatches(p *product, cl []searchClause) bool {
+	is := func(q *string, v string) bool { return q != nil && *q == v }
+	for _, s := range cl {
+		ok := false
+		switch s.field {
+		case "metadata":
+			ok = s.op == ":" && p.Metadata[s.key] == s.value
+		case "active":
+			ok = tokenIs(s, strconv.FormatBool(p.Active))
+		case "description":
+			ok = s.op == ":" && is(p.Description, s.value)
+		case "name":
+			ok = s.op == ":" && p.Name == s.value
+		case "shippable":
+			b, set := p.Shippable.(bool)
+			ok = set && tokenIs(s, strconv.FormatBool(b))
+		case "url":
+			ok = s.op == ":" && is(p.URL, s.value)
 		}
 		if !ok {
 			return false

@@ -158,6 +158,12 @@ func unquote(s string) string {
 	return s
 }
 
+// tokenIs matches a clause on a token field: "exact match (case
+// insensitive)" (docs.stripe.com/search, "Search Syntax").
+func tokenIs(s searchClause, have string) bool {
+	return s.op == ":" && strings.EqualFold(have, s.value)
+}
+
 func matchNum(v int64, op, want string) bool {
 	n, err := strconv.ParseInt(want, 10, 64)
 	if err != nil {
@@ -248,17 +254,19 @@ func (e *Emulator) searchCharges(w *wtx, rq *request) (any, *apiError) {
 				}
 			}
 		}
-	}, chargeMatches)
+	}, chargeMatches, nil)
 }
 
 // searchIn answers GET /v1/<kind>/search over t: the query's clauses, each
 // on a field in fields, select objects with match, newest first, a page at
 // a time (a page token names the last object of the page before). narrow
-// may point the query at an index. Expanding total_count, which the search
-// API documents as "not included by default" (docs.stripe.com/api/pagination/search),
-// adds the number of all the objects that match, not only this page's.
+// may point the query at an index. view, when not nil, is what a stored
+// object answers as (a PaymentIntent without the emulator's private state).
+// Expanding total_count, which the search API documents as "not included by
+// default" (docs.stripe.com/api/pagination/search), adds the number of all
+// the objects that match, not only this page's.
 func searchIn[T any](e *Emulator, w *wtx, rq *request, t *table[T], fields map[string]bool,
-	narrow func(*listQuery, []searchClause), match func(*T, []searchClause) bool) (any, *apiError) {
+	narrow func(*listQuery, []searchClause), match func(*T, []searchClause) bool, view func(*T) any) (any, *apiError) {
 	if aerr := checkParams(rq.params, spec{"query": nil, "limit": nil, "page": nil, "expand": specList}); aerr != nil {
 		return nil, aerr
 	}
@@ -298,7 +306,11 @@ func searchIn[T any](e *Emulator, w *wtx, rq *request, t *table[T], fields map[s
 	}
 	res := &searchResult{Object: "search_result", Data: make([]any, len(items)), HasMore: more, URL: "/v1/" + t.kind + "/search"}
 	for i, it := range items {
-		res.Data[i] = it
+		if view != nil {
+			res.Data[i] = view(it)
+		} else {
+			res.Data[i] = it
+		}
 	}
 	if more && len(items) > 0 {
 		res.NextPage = strp(base64.RawURLEncoding.EncodeToString([]byte(t.id(items[len(items)-1]))))

@@ -1,8 +1,8 @@
 // Package emulator is a stateful, persisted emulator of the Stripe v1 API as
-// stripe-go v76 (API version 2023-10-16) uses it: products, prices, customers
-// (list and search), payment methods with Stripe's test cards, payment intents
-// with declines and manual capture, charges (list and search), refunds,
-// idempotency and list pagination. It is an http.Handler; Transport serves it in-process, so a
+// stripe-go v76 (API version 2023-10-16) uses it: products, prices and
+// customers (list and search), payment methods with Stripe's test cards,
+// payment intents with declines and manual capture (list and search), charges
+// (list and search), refunds, idempotency and list pagination. It is an http.Handler; Transport serves it in-process, so a
 // stripe-go client needs no socket. State lives in a bbolt file (through
 // pkg/statedb) and every write request is one transaction.
 //

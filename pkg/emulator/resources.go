@@ -92,6 +92,8 @@ func (e *Emulator) route(method string, s []string) (handlerFunc, bool) {
 			return e.createProduct, true
 		case n == 1 && get:
 			return e.listProducts, false
+		case n == 2 && get && s[1] == "search":
+			return e.searchProducts, false
 		case n == 2 && get:
 			return retrieveFrom(e, e.products, "product"), false
 		case n == 2 && post:
@@ -105,6 +107,8 @@ func (e *Emulator) route(method string, s []string) (handlerFunc, bool) {
 			return e.createPrice, true
 		case n == 1 && get:
 			return e.listPrices, false
+		case n == 2 && get && s[1] == "search":
+			return e.searchPrices, false
 		case n == 2 && get:
 			return retrieveFrom(e, e.prices, "price"), false
 		case n == 2 && post:
@@ -148,6 +152,8 @@ func (e *Emulator) route(method string, s []string) (handlerFunc, bool) {
 			return e.createPaymentIntent, true
 		case n == 1 && get:
 			return e.listPaymentIntents, false
+		case n == 2 && get && s[1] == "search":
+			return e.searchPaymentIntents, false
 		case n == 2 && get:
 			return e.retrievePaymentIntent, false
 		case n == 2 && post:
