@@ -461,6 +461,64 @@ function lr(where, obj) {
     eq('decimal price', [pc.unit_amount, pc.unit_amount_decimal], [null, '12.5']);
   });
 
+  await section('searches of payment intents, prices and products', async () => {
+    const tag = `s${RUN}`;
+    const cus = await stripe.customers.create({ email: `search-${RUN}@example.com` });
+    const pis = [];
+    for (let i = 0; i < 3; i++) {
+      const params = { amount: 2000 + 100 * i, currency: i === 1 ? 'eur' : 'usd', metadata: { tag } };
+      if (i < 2) Object.assign(params, { customer: cus.id, payment_method: 'pm_card_visa', confirm: true, payment_method_types: ['card'] });
+      pis.push((await stripe.paymentIntents.create(params)).id);
+    }
+    const s = await stripe.paymentIntents.search({ query: `metadata['tag']:'${tag}'`, limit: 2 });
+    lr('paymentIntents.search', s);
+    eq('pi search object', s.object, 'search_result');
+    eq('pi search url', s.url, '/v1/payment_intents/search');
+    eq('pi search has_more', s.has_more, true);
+    ok('pi search next_page', typeof s.next_page === 'string', s.next_page);
+    eq('pi search page1', s.data.map((x) => x.id), [pis[2], pis[1]]);
+    shape('searched payment_intent', s.data[0], 'PaymentIntents.d.ts', 'PaymentIntent');
+    const all = [];
+    for await (const x of stripe.paymentIntents.search({ query: `metadata['tag']:'${tag}'`, limit: 1 })) all.push(x.id);
+    eq('pi search autopaginate', all, [...pis].reverse());
+    const byCus = await stripe.paymentIntents.search({ query: `customer:'${cus.id}' AND status:'succeeded'`, expand: ['total_count'] });
+    eq('pi search customer AND status', byCus.data.map((x) => x.id), [pis[1], pis[0]]);
+    eq('pi search total_count', byCus.total_count, 2);
+    const byAmount = await stripe.paymentIntents.search({ query: `metadata['tag']:'${tag}' AND amount>2050 AND currency:'usd'` });
+    eq('pi search amount', byAmount.data.map((x) => x.id), [pis[2]]);
+    await expectErr('pi search unsupported field', () => stripe.paymentIntents.search({ query: `email:'x@example.com'` }),
+      { type: 'StripeInvalidRequestError', statusCode: 400, param: 'query' });
+
+    const prod = await stripe.products.create({ name: `Search mug ${RUN}`, description: 'stoneware', shippable: true, metadata: { tag } });
+    const prod2 = await stripe.products.create({ name: `Search club ${RUN}`, metadata: { tag } });
+    const ps = await stripe.products.search({ query: `metadata['tag']:'${tag}'` });
+    lr('products.search', ps);
+    eq('product search url', ps.url, '/v1/products/search');
+    eq('product search ids', ps.data.map((x) => x.id), [prod2.id, prod.id]);
+    shape('searched product', ps.data[1], 'Products.d.ts', 'Product');
+    const byName = await stripe.products.search({ query: `name:'Search mug ${RUN}' AND shippable:'true'` });
+    eq('product search name shippable', byName.data.map((x) => x.id), [prod.id]);
+    eq('product shippable', byName.data[0] && byName.data[0].shippable, true);
+    await expectErr('product search unsupported field', () => stripe.products.search({ query: `type:'service'` }),
+      { type: 'StripeInvalidRequestError', statusCode: 400, param: 'query' });
+
+    const pr1 = await stripe.prices.create({ product: prod.id, unit_amount: 1250, currency: 'usd', lookup_key: `mug-${RUN}`, metadata: { tag } });
+    const pr2 = await stripe.prices.create({ product: prod2.id, unit_amount: 900, currency: 'usd', recurring: { interval: 'month' }, metadata: { tag } });
+    const prs = await stripe.prices.search({ query: `metadata['tag']:'${tag}'`, expand: ['total_count', 'data.product'] });
+    lr('prices.search', prs);
+    eq('price search url', prs.url, '/v1/prices/search');
+    eq('price search ids', prs.data.map((x) => x.id), [pr2.id, pr1.id]);
+    eq('price search total_count', prs.total_count, 2);
+    eq('price search expand data.product', prs.data.map((x) => x.product.id), [prod2.id, prod.id]);
+    const byKey = await stripe.prices.search({ query: `lookup_key:'mug-${RUN}'` });
+    eq('price search lookup_key', byKey.data.map((x) => x.id), [pr1.id]);
+    shape('searched price', byKey.data[0], 'Prices.d.ts', 'Price');
+    const byType = await stripe.prices.search({ query: `product:'${prod2.id}' AND type:'recurring' AND active:'true'` });
+    eq('price search product type active', byType.data.map((x) => x.id), [pr2.id]);
+    await expectErr('price search bad query', () => stripe.prices.search({ query: 'nonsense' }),
+      { type: 'StripeInvalidRequestError', statusCode: 400, param: 'query' });
+  });
+
   console.log(`\n${lib.checks} checks, ${problems.length} mismatches`);
   for (const p of problems) console.log(' - ' + p);
   process.exitCode = problems.length ? 1 : 0;
