@@ -94,6 +94,11 @@ func WriteJUnit(w io.Writer, reports []Report) error {
 				c.Skipped = &junitSkipped{Message: st.SkipReason}
 				s.Skipped++
 			case st.Passed:
+			case st.Unavailable:
+				// An <error>, not a <failure>: the step could not be
+				// carried out, and says nothing about the flow.
+				c.Error = &junitProblem{Message: strings.Join(msgs, "; "), Type: "provider_unavailable", Text: problemText(r, st, msgs)}
+				s.Errors++
 			case len(st.Failures) > 0 && !isRunError(st):
 				c.Failure = &junitProblem{Message: strings.Join(msgs, "; "), Type: "expectation", Text: problemText(r, st, msgs)}
 				s.Failures++
@@ -136,7 +141,11 @@ func isRunError(st StepReport) bool {
 
 func problemText(r Report, st StepReport, msgs []string) string {
 	var b strings.Builder
-	for _, f := range st.Failures {
+	failures := st.Failures
+	if st.Unavailable {
+		failures = nil
+	}
+	for _, f := range failures {
 		loc := r.File
 		if f.Line > 0 {
 			loc = fmt.Sprintf("%s:%d", r.File, f.Line)
@@ -145,7 +154,7 @@ func problemText(r Report, st StepReport, msgs []string) string {
 		}
 		fmt.Fprintf(&b, "%s: %s\n", loc, f.String())
 	}
-	if len(st.Failures) == 0 {
+	if len(failures) == 0 {
 		for _, m := range msgs {
 			fmt.Fprintf(&b, "%s:%d: %s\n", r.File, st.Line, m)
 		}

@@ -22,14 +22,17 @@ type Engine interface {
 
 // Report is what happened in one run of one scenario.
 type Report struct {
-	Name     string        `json:"name"`
-	File     string        `json:"file"`
-	Passed   int           `json:"passed"`
-	Failed   int           `json:"failed"`
-	Skipped  int           `json:"skipped"`
-	Steps    []StepReport  `json:"steps"`
-	Started  time.Time     `json:"-"`
-	Duration time.Duration `json:"-"`
+	Name    string `json:"name"`
+	File    string `json:"file"`
+	Passed  int    `json:"passed"`
+	Failed  int    `json:"failed"`
+	Skipped int    `json:"skipped"`
+	// Unavailable counts the failed steps that failed because the
+	// payment provider was unavailable (StepReport.Unavailable).
+	Unavailable int           `json:"provider_unavailable"`
+	Steps       []StepReport  `json:"steps"`
+	Started     time.Time     `json:"-"`
+	Duration    time.Duration `json:"-"`
 
 	// Invalid is set on the report of a file that could not run at all (see
 	// InvalidFile): why, as printed, and the line it is about, 0 when none.
@@ -55,9 +58,13 @@ type StepReport struct {
 	SkipReason string    `json:"skip_reason,omitempty"`
 	Failures   []Failure `json:"failures"`
 	// Error is set when the step could not be carried out.
-	Error   string        `json:"error,omitempty"`
-	Result  *shop.Result  `json:"result,omitempty"`
-	Charges *ChargeTotals `json:"charges,omitempty"`
+	Error string `json:"error,omitempty"`
+	// Unavailable is set on a failed step whose error was the payment
+	// provider's being unavailable (a network failure, 429 or 5xx after
+	// the client's retries): a retry of the run may pass.
+	Unavailable bool          `json:"provider_unavailable,omitempty"`
+	Result      *shop.Result  `json:"result,omitempty"`
+	Charges     *ChargeTotals `json:"charges,omitempty"`
 	// Expired is set by an expire step, to an empty list when nothing
 	// expired.
 	Expired *[]shop.Result `json:"expired,omitempty"`
@@ -70,6 +77,11 @@ type StepReport struct {
 func (s StepReport) Messages() []string {
 	if s.Skipped {
 		return []string{"not run: " + s.SkipReason}
+	}
+	if s.Unavailable {
+		// Whatever the expectations said, the provider's failure is
+		// the news: the step says nothing about the flow.
+		return []string{UnavailablePrefix + s.Error}
 	}
 	var out []string
 	for _, f := range s.Failures {
@@ -105,6 +117,10 @@ func (t ChargeTotals) values() map[string]int64 {
 	}
 }
 
+// UnavailablePrefix starts the message of a step that failed because the
+// payment provider was unavailable.
+const UnavailablePrefix = "payment provider unavailable (retry may help): "
+
 // Skip reasons of steps that did not run.
 const (
 	SkipInterrupted        = "interrupted before this step"
@@ -113,7 +129,9 @@ const (
 
 // Run runs every step of s against eng, in order, and reports each one. A
 // failed step does not stop the run. The error is nil when every step
-// passed, wraps ErrExpectation when a step failed, and wraps the context's
+// passed, wraps ErrExpectation when a step failed (Report.Unavailable
+// counts those that failed because the provider was unavailable, which
+// the caller may report as such), and wraps the context's
 // error when ctx was cancelled. The report always holds every step of s:
 // those that did not run because ctx was cancelled are Skipped.
 func Run(ctx context.Context, eng Engine, s *Scenario) (Report, error) {
@@ -142,12 +160,17 @@ func Run(ctx context.Context, eng Engine, s *Scenario) (Report, error) {
 			}
 		}
 		sr.Passed = len(sr.Failures) == 0 && (sr.Error == "" || expectsError(st))
+		sr.Unavailable = sr.Unavailable && !sr.Passed
 		if sr.Failures == nil {
 			sr.Failures = []Failure{}
 		}
-		if sr.Passed {
+		switch {
+		case sr.Passed:
 			rep.Passed++
-		} else {
+		case sr.Unavailable:
+			rep.Failed++
+			rep.Unavailable++
+		default:
 			rep.Failed++
 		}
 		rep.Steps = append(rep.Steps, sr)
@@ -203,6 +226,7 @@ func runStep(ctx context.Context, eng Engine, st Step, since time.Time) StepRepo
 		r, err := eng.Process(ctx, st.Tweet)
 		if err != nil {
 			sr.Error = err.Error()
+			sr.Unavailable = errors.Is(err, payment.ErrUnavailable)
 		} else {
 			sr.Result = &r
 		}
@@ -211,6 +235,7 @@ func runStep(ctx context.Context, eng Engine, st Step, since time.Time) StepRepo
 		t, err := Totals(ctx, eng.Gateway(), eng.Namespace(), st.Filter, since)
 		if err != nil {
 			sr.Error = err.Error()
+			sr.Unavailable = errors.Is(err, payment.ErrUnavailable)
 			sr.Failures = []Failure{{Field: "charges", Expected: "a list of charges", Got: "error: " + err.Error()}}
 			return sr
 		}
@@ -220,6 +245,7 @@ func runStep(ctx context.Context, eng Engine, st Step, since time.Time) StepRepo
 		rs, err := eng.ExpireDue(ctx, st.At)
 		if err != nil {
 			sr.Error = err.Error()
+			sr.Unavailable = errors.Is(err, payment.ErrUnavailable)
 			sr.Failures = []Failure{{Field: "expire", Expected: "expired purchases", Got: "error: " + err.Error()}}
 			return sr
 		}
@@ -304,6 +330,9 @@ type Summary struct {
 	Passed    int `json:"passed"`
 	Failed    int `json:"failed"`
 	Skipped   int `json:"skipped"`
+	// Unavailable counts the failed steps that failed because the
+	// payment provider was unavailable; they are among Failed.
+	Unavailable int `json:"provider_unavailable"`
 }
 
 // Summarize adds up reports.
@@ -314,6 +343,7 @@ func Summarize(reports []Report) Summary {
 		s.Passed += r.Passed
 		s.Failed += r.Failed
 		s.Skipped += r.Skipped
+		s.Unavailable += r.Unavailable
 	}
 	return s
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"iter"
 	"os"
 	"path/filepath"
@@ -524,5 +525,82 @@ func TestLoadFileError(t *testing.T) {
 				t.Errorf("message\n%s\nwant\n%s", err, c.msg)
 			}
 		})
+	}
+}
+
+// unavailableEngine fails tweets whose text is "down" as the adapter does
+// when the provider cannot be reached, and answers the others from
+// fakeEngine's table.
+type unavailableEngine struct{ fakeEngine }
+
+func (u *unavailableEngine) Process(ctx context.Context, tw shop.Tweet) (shop.Result, error) {
+	if tw.Text == "down" {
+		return shop.Result{}, fmt.Errorf("find customer of %s: %w", tw.From,
+			&payment.Error{Kind: payment.ErrUnavailable, Message: "network error: connection refused"})
+	}
+	return u.fakeEngine.Process(ctx, tw)
+}
+
+func TestRunMarksProviderUnavailable(t *testing.T) {
+	s, err := Load("flow.yaml", []byte(`name: flow
+steps:
+  - tweet: down
+    from: "@a"
+    expect: {outcome: purchased}
+  - tweet: down
+    from: "@a"
+    expect: {error: "declined"}
+  - tweet: down
+    from: "@a"
+    expect: {error: "connection refused"}
+  - tweet: buy
+    from: "@a"
+    expect: {outcome: declined}
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := &unavailableEngine{fakeEngine{outcomes: map[string]string{"buy": shop.Purchased}}}
+	rep, err := Run(context.Background(), eng, s)
+	if !errors.Is(err, ErrExpectation) {
+		t.Fatalf("err = %v, want ErrExpectation", err)
+	}
+	if rep.Failed != 3 || rep.Unavailable != 2 || rep.Passed != 1 {
+		t.Fatalf("report %+v", rep)
+	}
+	// A step that expected the error passed: it is not counted.
+	want := []bool{true, true, false, false}
+	for i, st := range rep.Steps {
+		if st.Unavailable != want[i] {
+			t.Errorf("step %d: unavailable %v, want %v", st.Index, st.Unavailable, want[i])
+		}
+	}
+	if msg := rep.Steps[0].Messages(); len(msg) != 1 ||
+		msg[0] != UnavailablePrefix+"find customer of @a: network error: connection refused" {
+		t.Errorf("step 1 messages %q", msg)
+	}
+	if sum := Summarize([]Report{rep}); sum.Unavailable != 2 || sum.Failed != 3 {
+		t.Errorf("summary %+v", sum)
+	}
+	js, _ := json.Marshal(rep)
+	if !strings.Contains(string(js), `"provider_unavailable":2,`) || strings.Count(string(js), `"provider_unavailable":true`) != 2 {
+		t.Errorf("json %s", js)
+	}
+
+	var buf bytes.Buffer
+	if err := WriteJUnit(&buf, []Report{rep}); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := junittest.Parse(buf.Bytes())
+	if err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	if doc.Errors != 2 || doc.Failures != 1 {
+		t.Fatalf("junit %+v", doc)
+	}
+	for _, c := range doc.Suites[0].Cases[:2] {
+		if c.Error == nil || c.Error.Type != "provider_unavailable" || !strings.HasPrefix(c.Error.Message, UnavailablePrefix) {
+			t.Errorf("case %s: %+v", c.Name, c.Error)
+		}
 	}
 }

@@ -66,7 +66,16 @@ directories) are told apart everywhere by their file: "checkout
 a testsuite for each invalid file, whose one testcase is in error with the
 message printed, and the other files' steps skipped.
 
-Exit status: 0 when every step passed; 7 when any step failed (an
+A step that fails because the payment provider is unavailable (a network
+failure, or 429 or 5xx answers through the client's retries) is marked so:
+"payment provider unavailable (retry may help)" in the table and on
+standard error, "provider_unavailable": true on the step and a count in
+the summary with -o json, and an <error type="provider_unavailable"> in
+the JUnit report.
+
+Exit status: 0 when every step passed; 6 when any step failed because the
+payment provider was unavailable (retry may help: the other failures of
+the run may follow from it); 7 when steps failed otherwise (an
 expectation not met, or a step that could not run); 3 when a scenario file
 is invalid (nothing runs then; an error for each invalid file names its
 file and line); 4 for a bad configuration, or scenario offers or buyers
@@ -231,8 +240,8 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 			fmt.Fprintf(opts.IO.ErrOut, "✗ stopped after %d of %d steps: %d passed, %d failed, %d skipped\n",
 				sum.Passed+sum.Failed, sum.Steps, sum.Passed, sum.Failed, sum.Skipped)
 		case sum.Failed > 0:
-			fmt.Fprintf(opts.IO.ErrOut, "✗ %d of %s failed in %d of %s\n", sum.Failed, output.Count(sum.Steps, "step", "steps"),
-				failedScenarios(reports), output.Count(sum.Scenarios, "scenario", "scenarios"))
+			fmt.Fprintf(opts.IO.ErrOut, "✗ %d of %s failed in %d of %s%s\n", sum.Failed, output.Count(sum.Steps, "step", "steps"),
+				failedScenarios(reports), output.Count(sum.Scenarios, "scenario", "scenarios"), unavailableNote(sum))
 		default:
 			fmt.Fprintf(opts.IO.ErrOut, "✓ %s passed in %s\n", output.Count(sum.Steps, "step", "steps"), output.Count(sum.Scenarios, "scenario", "scenarios"))
 		}
@@ -246,13 +255,34 @@ func runRun(ctx context.Context, opts *RunOptions) error {
 		return runErr
 	}
 	if sum.Failed > 0 {
+		// A step the provider failed says nothing about the flow, and
+		// the failures after it may follow from it (a purchase that was
+		// not made is not counted by a charges step): CI should retry
+		// the run (6), not report the flow as broken (7).
+		code := 7
+		if sum.Unavailable > 0 {
+			code = 6
+		}
 		if opts.Output != output.JSON {
 			// The failures and the summary are on stderr already.
-			return &cmdutil.ExitError{Code: 7}
+			return &cmdutil.ExitError{Code: code}
+		}
+		if sum.Unavailable > 0 {
+			return &cmdutil.ExitError{Code: code, Err: fmt.Errorf("%d of %d steps failed%s",
+				sum.Failed, sum.Steps, unavailableNote(sum))}
 		}
 		return fmt.Errorf("%w: %d of %d steps failed", scenario.ErrExpectation, sum.Failed, sum.Steps)
 	}
 	return nil
+}
+
+// unavailableNote is what the summary adds when steps failed because the
+// provider was unavailable.
+func unavailableNote(sum scenario.Summary) string {
+	if sum.Unavailable == 0 {
+		return ""
+	}
+	return fmt.Sprintf("; %d because the payment provider was unavailable (retry may help)", sum.Unavailable)
 }
 
 // loadScenarios loads the files given and checks each one's offers and
