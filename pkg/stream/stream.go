@@ -151,14 +151,28 @@ type Summary struct {
 	Outcomes   map[string]int `json:"outcomes"`
 	Duplicates int            `json:"duplicates"`
 	// Charged sums, per currency, what new purchased, confirmed and gifted
-	// results took; Authorized what new awaiting_confirmation results hold,
-	// each authorisation once.
+	// results took; Authorized what the authorisations this stream made
+	// (new awaiting_confirmation results, each once) still hold: one
+	// confirmed in the stream moves to Charged, one expired in it is gone,
+	// so that no money is counted twice. A currency whose sum is 0 is left
+	// out.
 	Charged    map[string]int64 `json:"charged"`
 	Authorized map[string]int64 `json:"authorized"`
 	Retries    int              `json:"retries"`
 	BytesRead  int64            `json:"-"`
 	Elapsed    time.Duration    `json:"-"`
 	Seconds    float64          `json:"seconds"`
+
+	// held maps the payment intents of the authorisations counted in
+	// Authorized to their amounts, until they are confirmed or expired:
+	// as many entries as purchases left awaiting confirmation, which the
+	// engine's state holds anyway.
+	held map[string]heldAuth
+}
+
+type heldAuth struct {
+	amount   int64
+	currency string
 }
 
 type job struct {
@@ -857,6 +871,24 @@ func account(s *Summary, d done) {
 			// it authorised nothing more.
 			if shop.Str(r.Reason) != shop.ReasonAlreadyPending {
 				s.Authorized[cur] += r.Amount
+				if pi := shop.Str(r.PaymentIntent); pi != "" {
+					if s.held == nil {
+						s.held = map[string]heldAuth{}
+					}
+					s.held[pi] = heldAuth{amount: r.Amount, currency: cur}
+				}
+			}
+		}
+		switch r.Outcome {
+		case shop.Confirmed, shop.Expired:
+			// The authorisation is captured (and counted as charged
+			// above) or cancelled: it holds nothing any more.
+			pi := shop.Str(r.PaymentIntent)
+			if h, ok := s.held[pi]; ok {
+				delete(s.held, pi)
+				if s.Authorized[h.currency] -= h.amount; s.Authorized[h.currency] == 0 {
+					delete(s.Authorized, h.currency)
+				}
 			}
 		}
 	}

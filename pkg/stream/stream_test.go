@@ -725,3 +725,35 @@ func TestRunFormatMismatch(t *testing.T) {
 		t.Errorf("line 2: %v, want %q", got[1].Err, want)
 	}
 }
+
+// A purchase authorised and then confirmed in the same stream is counted
+// once: as charged, no longer as authorised; one that expired in it holds
+// nothing. A confirmation of an earlier stream's authorisation is charged
+// and takes nothing from this stream's authorised sum.
+func TestAccountAuthorisationCountedOnce(t *testing.T) {
+	usd, eur := "usd", "eur"
+	res := func(outcome, pi string, amount int64, cur *string) shop.Result {
+		return shop.Result{Outcome: outcome, PaymentIntent: &pi, Amount: amount, Currency: cur}
+	}
+	sum := Summary{Outcomes: map[string]int{}, Charged: map[string]int64{}, Authorized: map[string]int64{}}
+	for i, r := range []shop.Result{
+		res(shop.AwaitingConfirmation, "pi_1", 14999, &usd),
+		res(shop.AwaitingConfirmation, "pi_2", 14999, &usd),
+		res(shop.AwaitingConfirmation, "pi_3", 500, &eur),
+		res(shop.Confirmed, "pi_1", 14999, &usd),
+		res(shop.Expired, "pi_3", 0, &eur),
+		res(shop.Confirmed, "pi_earlier", 700, &usd),
+		res(shop.Purchased, "pi_4", 1000, &usd),
+	} {
+		account(&sum, done{seq: i, line: Line{N: i + 1, Results: []shop.Result{r}}})
+	}
+	if sum.Charged["usd"] != 14999+700+1000 || len(sum.Charged) != 1 {
+		t.Errorf("charged %v", sum.Charged)
+	}
+	if sum.Authorized["usd"] != 14999 || len(sum.Authorized) != 1 {
+		t.Errorf("authorised %v, want only pi_2's 14999 usd", sum.Authorized)
+	}
+	if len(sum.held) != 1 {
+		t.Errorf("held %v, want only pi_2", sum.held)
+	}
+}

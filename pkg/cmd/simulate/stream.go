@@ -73,7 +73,11 @@ nothing: every tweet is a duplicate of its first result.
 Results go to standard output in input order: one tab-separated line per
 tweet, or with -o json one result object per line (as simulate tweet -o
 json). A progress bar goes to standard error when it is a terminal, and a
-summary (outcomes, amounts per currency, bad lines) at the end. A bad line
+summary (outcomes, amounts per currency, bad lines) at the end: "charged"
+is what new purchases, confirmations and gifts took, "authorised" what
+the stream's new authorisations still hold at its end (one confirmed in
+the stream is charged, one expired holds nothing), so each purchase is
+counted once. A bad line
 (not JSON, not a tweet, over 1 MiB, no author or time, or a v2 Tweet whose
 author_id no buyer has as user_id, without includes.users) is reported on
 standard error with its line number and counted, and none of its tweets is
