@@ -17,6 +17,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -51,7 +53,8 @@ var DefaultEpoch = time.Date(2026, time.January, 1, 12, 0, 0, 0, time.UTC)
 // happens.
 const DefaultGap = time.Second
 
-// MaxFileSize bounds a scenario file and each payload file it names.
+// MaxFileSize bounds a scenario file; a payload file it names is bounded
+// as simulate tweet --file is (tweet.MaxPayloadBytes).
 const MaxFileSize = 4 << 20
 
 // Step kinds.
@@ -131,7 +134,10 @@ func LoadFile(path string) (*Scenario, error) {
 	if fi.Size() > MaxFileSize {
 		return nil, unread(fmt.Errorf("%w: %s: %d bytes, over the %d-byte limit", ErrInvalid, path, fi.Size(), MaxFileSize))
 	}
-	data, err := os.ReadFile(path)
+	// The scenario itself may come through a pipe (simulate run
+	// <(envsubst < s.yaml)), but never more of it than a file may hold:
+	// /dev/zero given by mistake is refused, not read until memory runs out.
+	data, err := readAtMost(path, MaxFileSize)
 	if err != nil {
 		return nil, unread(fmt.Errorf("%w: %w", ErrInvalid, err))
 	}
@@ -140,15 +146,76 @@ func LoadFile(path string) (*Scenario, error) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(filepath.Dir(path), name)
 		}
-		fi, err := os.Stat(p)
-		if err != nil {
-			return nil, err
-		}
-		if fi.Size() > MaxFileSize {
-			return nil, fmt.Errorf("%s: %d bytes, over the %d-byte limit", name, fi.Size(), MaxFileSize)
-		}
-		return os.ReadFile(p)
+		return readPayloadFile(name, p)
 	})
+}
+
+// maxPayloadRead is the most of a step's payload file that is read: the
+// largest payload tweet.ReadPayload takes, after a byte order mark, as for
+// simulate tweet --file.
+const maxPayloadRead = tweet.MaxPayloadBytes + len("\ufeff")
+
+// readPayloadFile reads the payload file a step names (name, found at p).
+// It must be a regular file: a named pipe would hang the load until
+// something wrote to it, and a device (/dev/zero) or a directory is no
+// payload. It is checked before it is opened, since opening a pipe blocks.
+func readPayloadFile(name, p string) ([]byte, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkRegular(name, fi); err != nil {
+		return nil, err
+	}
+	if fi.Size() > int64(maxPayloadRead) {
+		return nil, fmt.Errorf("%s: %w: payload is %d bytes, over the %d-byte limit", name, tweet.ErrPayload, fi.Size(), tweet.MaxPayloadBytes)
+	}
+	data, err := readAtMost(p, maxPayloadRead)
+	if errors.Is(err, errTooLong) {
+		// It grew since it was looked at, or is one of the files (in
+		// /proc) whose size says nothing.
+		return nil, fmt.Errorf("%s: %w: payload is over the %d-byte limit", name, tweet.ErrPayload, tweet.MaxPayloadBytes)
+	}
+	return data, err
+}
+
+// checkRegular refuses what is not a regular file, saying what it is.
+func checkRegular(name string, fi fs.FileInfo) error {
+	m := fi.Mode()
+	switch {
+	case m.IsRegular():
+		return nil
+	case m.IsDir():
+		return fmt.Errorf("%s is a directory: name a JSON payload file", name)
+	case m&fs.ModeNamedPipe != 0:
+		return fmt.Errorf("%s is a named pipe, not a regular file: name a JSON payload file", name)
+	case m&fs.ModeSocket != 0:
+		return fmt.Errorf("%s is a socket, not a regular file: name a JSON payload file", name)
+	case m&fs.ModeDevice != 0:
+		return fmt.Errorf("%s is a device, not a regular file: name a JSON payload file", name)
+	}
+	return fmt.Errorf("%s is not a regular file: name a JSON payload file", name)
+}
+
+// errTooLong is readAtMost's error for a file longer than its limit.
+var errTooLong = errors.New("file too long")
+
+// readAtMost reads the file at p, failing with errTooLong as soon as more
+// than limit bytes came.
+func readAtMost(p string, limit int) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > limit {
+		return nil, fmt.Errorf("%s: %w: over the %d-byte limit", p, errTooLong, limit)
+	}
+	return b, nil
 }
 
 // UniqueNames gives scenarios of one run that share a name (files with the

@@ -1,0 +1,62 @@
+//go:build unix
+
+package scenario
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// A step's file: that is not a regular file is refused at load, without
+// opening it: a named pipe nobody writes to would hang the load, and
+// /dev/zero would be read until memory ran out. The scenario file itself
+// is read no further than its size limit.
+func TestLoadFileNotRegular(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.json"), 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "payloads"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	big := `{"id":"1","from":"@a","text":"x","created_at":"2026-01-01T00:00:00Z"}` + strings.Repeat(" ", maxPayloadRead)
+	if err := os.WriteFile(filepath.Join(dir, "big.json"), []byte(big), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ file, want string }{
+		{"pipe.json", "steps[0].file: pipe.json is a named pipe, not a regular file"},
+		{"/dev/zero", "steps[0].file: /dev/zero is a device, not a regular file"},
+		{"payloads", "steps[0].file: payloads is a directory"},
+		{"big.json", fmt.Sprintf("steps[0].file: big.json: invalid tweet payload: payload is %d bytes, over the 1048576-byte limit", len(big))},
+	}
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			p := filepath.Join(dir, "s.yaml")
+			if err := os.WriteFile(p, []byte("steps:\n  - file: "+c.file+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { _, err := LoadFile(p); done <- err }()
+			select {
+			case err := <-done:
+				if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "s.yaml:2: "+c.want) {
+					t.Errorf("err = %v, want ErrInvalid with %q", err, c.want)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("LoadFile still reading %s after 10s", c.file)
+			}
+		})
+	}
+	t.Run("scenario is /dev/zero", func(t *testing.T) {
+		_, err := LoadFile("/dev/zero")
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "/dev/zero: file too long: over the 4194304-byte limit") {
+			t.Errorf("err = %v", err)
+		}
+	})
+}
