@@ -1111,3 +1111,59 @@ func (e *Engine) Pending() ([]Pending, error) {
 	}
 	return ps, err
 }
+
+// Statuses of a pending purchase's payment (PendingStatus).
+const (
+	// PendingAwaiting: the payment is authorised, waiting for the
+	// confirmation to capture it.
+	PendingAwaiting = "awaiting_confirmation"
+	// PendingReleased: the authorisation was cancelled outside the
+	// engine (charges refund, the Dashboard, Stripe after 7 days): a
+	// confirmation would answer expired (payment_canceled), and
+	// simulate expire sweeps it, giving its unit back.
+	PendingReleased = "released"
+	// PendingCaptured: captured outside the engine.
+	PendingCaptured = "captured"
+	// PendingUnknown: the provider could not be asked.
+	PendingUnknown = "unknown"
+)
+
+// PendingStatus asks the provider what became of each pending purchase's
+// payment: the engine records a purchase as over only when a confirmation
+// or an expiry meets it, so one released by charges refund is still
+// pending in its state. The statuses are PendingAwaiting, PendingReleased,
+// PendingCaptured, PendingUnknown (when the provider could not be asked:
+// err is then the first such failure) or, for a payment in another state,
+// the provider's own status. It stops, with the context's error, when ctx
+// is cancelled.
+func (e *Engine) PendingStatus(ctx context.Context, ps []Pending) (statuses []string, err error) {
+	statuses = make([]string, len(ps))
+	for i, p := range ps {
+		if cerr := ctx.Err(); cerr != nil {
+			return nil, cerr
+		}
+		pay, gerr := e.gw.GetPayment(ctx, p.PaymentIntent)
+		if gerr != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			statuses[i] = PendingUnknown
+			if err == nil {
+				err = fmt.Errorf("payment %s of tweet %s: %w", p.PaymentIntent, p.TweetID, gerr)
+			}
+			continue
+		}
+		// Stripe's statuses of a PaymentIntent.
+		switch pay.Status {
+		case "requires_capture":
+			statuses[i] = PendingAwaiting
+		case "canceled":
+			statuses[i] = PendingReleased
+		case "succeeded":
+			statuses[i] = PendingCaptured
+		default:
+			statuses[i] = pay.Status
+		}
+	}
+	return statuses, err
+}

@@ -1038,3 +1038,49 @@ func TestNamespacedDuplicateKeepsTweetID(t *testing.T) {
 		t.Errorf("charges %+v: want one, with the namespaced tweet_id", cs)
 	}
 }
+
+// failingGetGateway fails GetPayment as a provider out of reach does.
+type failingGetGateway struct{ payment.Gateway }
+
+func (failingGetGateway) GetPayment(context.Context, string) (payment.Payment, error) {
+	return payment.Payment{}, &payment.Error{Kind: payment.ErrUnavailable, Message: "network error: connection refused"}
+}
+
+// A purchase whose authorisation was released outside the engine (charges
+// refund) stays pending in the state until a confirmation or an expiry
+// meets it: PendingStatus says what became of it.
+func TestPendingStatus(t *testing.T) {
+	offers := []offer.Offer{{Hashtag: "BuyKindle", Name: "Kindle", Price: "149.99",
+		Confirm: &offer.Confirm{Hashtag: "ConfirmKindle", Window: "15m"}}}
+	f := newFixture(t, offers, []buyer.Buyer{{Handle: "@alice", Card: "visa"}, {Handle: "@bob", Card: "visa"}, {Handle: "@carol", Card: "visa"}})
+	ctx := context.Background()
+	ra := f.tweet(t, "a1", "alice", "#BuyKindle", t0)
+	f.tweet(t, "b1", "bob", "#BuyKindle", t0.Add(time.Second))
+	rc := f.tweet(t, "c1", "carol", "#BuyKindle", t0.Add(2*time.Second))
+	if _, err := f.gw.CancelPayment(ctx, Str(ra.PaymentIntent), "requested_by_customer", "test:a1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.gw.CapturePayment(ctx, Str(rc.PaymentIntent), 0, "test:c1"); err != nil {
+		t.Fatal(err)
+	}
+	ps, err := f.eng.Pending()
+	if err != nil || len(ps) != 3 {
+		t.Fatalf("pending %+v %v", ps, err)
+	}
+	got, err := f.eng.PendingStatus(ctx, ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"a1": PendingReleased, "b1": PendingAwaiting, "c1": PendingCaptured}
+	for i, p := range ps {
+		if got[i] != want[p.TweetID] {
+			t.Errorf("tweet %s: status %q, want %q", p.TweetID, got[i], want[p.TweetID])
+		}
+	}
+
+	f.eng.gw = failingGetGateway{f.gw}
+	got, err = f.eng.PendingStatus(ctx, ps)
+	if !errors.Is(err, payment.ErrUnavailable) || len(got) != 3 || got[0] != PendingUnknown {
+		t.Errorf("provider down: %v %v", got, err)
+	}
+}
