@@ -1133,7 +1133,8 @@ const (
 // or an expiry meets it, so one released by charges refund is still
 // pending in its state. The statuses are PendingAwaiting, PendingReleased,
 // PendingCaptured, PendingUnknown (when the provider could not be asked:
-// err is then the first such failure) or, for a payment in another state,
+// err is then the first such failure; after one that says the provider is
+// unavailable, the rest are not asked) or, for a payment in another state,
 // the provider's own status. It stops, with the context's error, when ctx
 // is cancelled.
 func (e *Engine) PendingStatus(ctx context.Context, ps []Pending) (statuses []string, err error) {
@@ -1141,6 +1142,12 @@ func (e *Engine) PendingStatus(ctx context.Context, ps []Pending) (statuses []st
 	for i, p := range ps {
 		if cerr := ctx.Err(); cerr != nil {
 			return nil, cerr
+		}
+		if errors.Is(err, payment.ErrUnavailable) {
+			// Each request to a provider out of reach takes the
+			// client's retries: the others are not asked.
+			statuses[i] = PendingUnknown
+			continue
 		}
 		pay, gerr := e.gw.GetPayment(ctx, p.PaymentIntent)
 		if gerr != nil {
