@@ -519,7 +519,11 @@ func (l *loader) step(n *yaml.Node, index int, scenario string, clock *time.Time
 			return Step{}, err
 		}
 		*clock, *first, st.At = t, false, t
-		st.Expect, err = parseExpect(f["expect"], path+".expect", expireFields)
+		// Returned here: err is this case's own (declared with v),
+		// and the check after the switch would not see it.
+		if st.Expect, err = parseExpect(f["expect"], path+".expect", expireFields); err != nil {
+			return Step{}, err
+		}
 	}
 	if err != nil {
 		return Step{}, err
