@@ -1128,37 +1128,47 @@ const (
 	PendingUnknown = "unknown"
 )
 
+// pendingLookups bounds how many payments PendingStatus asks about at
+// once: Stripe's test mode allows about 25 requests a second, and a lookup
+// there takes a few hundred milliseconds.
+const pendingLookups = 4
+
 // PendingStatus asks the provider what became of each pending purchase's
 // payment: the engine records a purchase as over only when a confirmation
 // or an expiry meets it, so one released by charges refund is still
 // pending in its state. The statuses are PendingAwaiting, PendingReleased,
 // PendingCaptured, PendingUnknown (when the provider could not be asked:
-// err is then the first such failure; after one that says the provider is
-// unavailable, the rest are not asked) or, for a payment in another state,
-// the provider's own status. It stops, with the context's error, when ctx
-// is cancelled.
-func (e *Engine) PendingStatus(ctx context.Context, ps []Pending) (statuses []string, err error) {
-	statuses = make([]string, len(ps))
-	for i, p := range ps {
-		if cerr := ctx.Err(); cerr != nil {
-			return nil, cerr
-		}
-		if errors.Is(err, payment.ErrUnavailable) {
-			// Each request to a provider out of reach takes the
-			// client's retries: the others are not asked.
+// err is then the first such failure) or, for a payment in another state,
+// the provider's own status. The first payment is asked alone, and the
+// rest pendingLookups at a time; once the provider is found unavailable,
+// no more are asked (each such request takes the client's retries). It
+// stops, with the context's error, when ctx is cancelled.
+func (e *Engine) PendingStatus(ctx context.Context, ps []Pending) ([]string, error) {
+	statuses := make([]string, len(ps))
+	var (
+		mu       sync.Mutex
+		firstErr error
+		down     bool
+	)
+	ask := func(i int) {
+		mu.Lock()
+		skip := down
+		mu.Unlock()
+		if skip {
 			statuses[i] = PendingUnknown
-			continue
+			return
 		}
-		pay, gerr := e.gw.GetPayment(ctx, p.PaymentIntent)
-		if gerr != nil {
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
+		p := ps[i]
+		pay, err := e.gw.GetPayment(ctx, p.PaymentIntent)
+		if err != nil {
 			statuses[i] = PendingUnknown
-			if err == nil {
-				err = fmt.Errorf("payment %s of tweet %s: %w", p.PaymentIntent, p.TweetID, gerr)
+			mu.Lock()
+			if firstErr == nil {
+				firstErr = fmt.Errorf("payment %s of tweet %s: %w", p.PaymentIntent, p.TweetID, err)
 			}
-			continue
+			down = down || errors.Is(err, payment.ErrUnavailable)
+			mu.Unlock()
+			return
 		}
 		// Stripe's statuses of a PaymentIntent.
 		switch pay.Status {
@@ -1172,5 +1182,27 @@ func (e *Engine) PendingStatus(ctx context.Context, ps []Pending) (statuses []st
 			statuses[i] = pay.Status
 		}
 	}
-	return statuses, err
+	if len(ps) > 0 {
+		ask(0)
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(pendingLookups, len(ps)-1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				ask(i)
+			}
+		}()
+	}
+	for i := 1; i < len(ps) && ctx.Err() == nil; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return statuses, firstErr
 }
