@@ -70,6 +70,15 @@ func run(ctx context.Context, ios *iostreams.IOStreams, args []string, signals b
 		if signals && !(c == cmd && f.version) {
 			ctx, stop = signal.NotifyContext(c.Context(), os.Interrupt, syscall.SIGTERM)
 			c.SetContext(ctx)
+			// The first signal asks the command to finish what is in
+			// flight; once it came, the default action is restored, so
+			// that a second one ends a command stuck where no context
+			// reaches (opening a FIFO nobody writes to, say) at once.
+			// The state survives that as it survives a kill.
+			go func(ctx context.Context, stop context.CancelFunc) {
+				<-ctx.Done()
+				stop()
+			}(ctx, stop)
 		}
 	}
 	cmd.SetArgs(args)
