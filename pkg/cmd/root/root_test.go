@@ -183,10 +183,12 @@ func TestExitCodesText(t *testing.T) {
        a live key without --live, a state directory that cannot be written
        (permissions, a full disk)
   5    payment declined
-  6    provider unavailable: rate limited, a server error, the network, or
-       the state directory locked by another process; a retry may help
+  6    provider unavailable: rate limited, a server error, the network (a
+       request over --timeout), or the state directory locked by another
+       process; also simulate run when a step failed for one of these
+       reasons; a retry may help
   7    an expectation was not met (simulate tweet --expect, a scenario step)
-  130  interrupted
+  130  interrupted (SIGINT, SIGTERM); a second signal stops at once
 
 With -o json, a failure is reported as one JSON line on stderr:
   {"error": "...", "exit_code": N}
