@@ -20,7 +20,7 @@ import (
 func TestLoadFileNotRegular(t *testing.T) {
 	dir := t.TempDir()
 	if err := syscall.Mkfifo(filepath.Join(dir, "pipe.json"), 0o644); err != nil {
-		t.Skipf("mkfifo: %v", err)
+		t.Fatalf("mkfifo: %v", err)
 	}
 	if err := os.Mkdir(filepath.Join(dir, "payloads"), 0o755); err != nil {
 		t.Fatal(err)
@@ -59,4 +59,32 @@ func TestLoadFileNotRegular(t *testing.T) {
 			t.Errorf("err = %v", err)
 		}
 	})
+}
+
+// A scenario that comes through a pipe (simulate run <(envsubst < s.yaml))
+// has no directory of its own: its relative payload paths are found from
+// the working directory, not under /dev/fd.
+func TestLoadFileFromPipeFindsPayloadsInWorkingDir(t *testing.T) {
+	dir := t.TempDir()
+	payload := `{"id":"77","from":"@a","text":"#BuyX","created_at":"2026-01-01T00:00:00Z"}`
+	if err := os.WriteFile(filepath.Join(dir, "p.json"), []byte(payload), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	go func() {
+		_, _ = w.WriteString("steps:\n  - file: p.json\n")
+		w.Close()
+	}()
+	s, err := LoadFile(fmt.Sprintf("/dev/fd/%d", r.Fd()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Steps) != 1 || s.Steps[0].Tweet.ID != "77" {
+		t.Fatalf("steps = %+v", s.Steps)
+	}
 }

@@ -141,10 +141,18 @@ func LoadFile(path string) (*Scenario, error) {
 	if err != nil {
 		return nil, unread(fmt.Errorf("%w: %w", ErrInvalid, err))
 	}
+	// Payload files are found next to the scenario file; a scenario that
+	// comes through a pipe (/dev/fd/63) has no such place, so they are
+	// found from the working directory, as the shell that made the pipe
+	// would find them.
+	dir := filepath.Dir(path)
+	if !fi.Mode().IsRegular() {
+		dir = "."
+	}
 	return Load(path, data, func(name string) ([]byte, error) {
 		p := name
 		if !filepath.IsAbs(p) {
-			p = filepath.Join(filepath.Dir(path), name)
+			p = filepath.Join(dir, name)
 		}
 		return readPayloadFile(name, p)
 	})
