@@ -26,6 +26,14 @@ func (e *Emulator) createProduct(w *wtx, rq *request) (any, *apiError) {
 	if aerr := e.applyProduct(rq, p); aerr != nil {
 		return nil, aerr
 	}
+	// type was accepted and dropped: a product created as a good answered
+	// service, and listing by type could not find it.
+	if typ, ok := rq.str("type"); ok {
+		if typ != "good" && typ != "service" {
+			return nil, invalidRequest("", "type", "Invalid type: must be one of good or service")
+		}
+		p.Type = typ
+	}
 	seq, err := w.nextSeq()
 	if err != nil {
 		return nil, errAPI("%v", err)
@@ -160,9 +168,28 @@ func (e *Emulator) listProducts(w *wtx, rq *request) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	// shippable, url and type select as the API reference's "List all
+	// products" describes them: "Only return products that can be shipped",
+	// "with the given url", "of this type". A product whose shippable is
+	// null is neither shippable=true nor shippable=false.
+	shippable, hasShippable, aerr := rq.bool("shippable")
+	if aerr != nil {
+		return nil, aerr
+	}
+	url, hasURL := rq.str("url")
+	typ, hasType := rq.str("type")
+	if hasType && typ != "good" && typ != "service" {
+		return nil, invalidRequest("", "type", "Invalid type: must be one of good or service")
+	}
 	ids := setOf(rq.list("ids")...)
 	items, more, aerr := e.products.page(w.tx, q, func(p *product) bool {
-		return (!hasActive || p.Active == active) && (len(ids) == 0 || ids[p.ID])
+		if hasShippable {
+			if b, ok := p.Shippable.(bool); !ok || b != shippable {
+				return false
+			}
+		}
+		return (!hasActive || p.Active == active) && (len(ids) == 0 || ids[p.ID]) &&
+			(!hasURL || p.URL != nil && *p.URL == url) && (!hasType || p.Type == typ)
 	})
 	if aerr != nil {
 		return nil, aerr
@@ -692,125 +719,94 @@ func (e *Emulator) listCustomers(w *wtx, rq *request) (any, *apiError) {
 	return e.respondList(w, rq, listOf(items, more, "/v1/customers", func(c *customer) any { return c }))
 }
 
-// customerSearchFields are the query fields of a customer search
-// (docs.stripe.com/search, "Query fields for Customers").
-var customerSearchFields = setOf("created", "email", "metadata", "name", "phone")
+// customerSearchFields are the query fields of a customer search and their
+// types (docs.stripe.com/search, "Query fields for customers").
+var customerSearchFields = map[string]fieldType{"created": numericField, "email": stringField,
+	"metadata": tokenField, "name": stringField, "phone": stringField}
 
 // searchCustomers answers GET /v1/customers/search, as searchCharges does
-// for charges; an email clause reads the email index.
+// for charges. email is a string field, matched by its words, which the
+// email index cannot look up.
 func (e *Emulator) searchCustomers(w *wtx, rq *request) (any, *apiError) {
-	return searchIn(e, w, rq, e.customers, customerSearchFields, func(lq *listQuery, clauses []searchClause) {
-		for _, c := range clauses {
-			if c.field == "email" && c.op == ":" {
-				lq.index, lq.value = 0, c.value
-				return
-			}
-		}
-	}, customerMatches, nil)
+	return searchIn(e, w, rq, e.customers, customerSearchFields, nil, customerValue, nil)
 }
 
-func customerMatches(c *customer, cl []searchClause) bool {
-	is := func(p *string, v string) bool { return p != nil && *p == v }
-	for _, s := range cl {
-		ok := false
-		switch s.field {
-		case "metadata":
-			ok = s.op == ":" && c.Metadata[s.key] == s.value
-		case "email":
-			ok = s.op == ":" && is(c.Email, s.value)
-		case "name":
-			ok = s.op == ":" && is(c.Name, s.value)
-		case "phone":
-			ok = s.op == ":" && is(c.Phone, s.value)
-		case "created":
-			ok = matchNum(c.Created, s.op, s.value)
-		}
-		if !ok {
-			return false
-		}
+func customerValue(c *customer, s *searchClause) searchValue {
+	switch s.field {
+	case "metadata":
+		v, ok := c.Metadata[s.key]
+		return searchValue{s: v, present: ok}
+	case "email":
+		return ptrValue(c.Email)
+	case "name":
+		return ptrValue(c.Name)
+	case "phone":
+		return ptrValue(c.Phone)
+	case "created":
+		return numValue(c.Created)
 	}
-	return true
+	return searchValue{}
 }
 
 // priceSearchFields and productSearchFields are the query fields of a price
-// and a product search (docs.stripe.com/search, "Query fields for prices"
-// and "Query fields for products").
+// and a product search and their types (docs.stripe.com/search, "Query
+// fields for prices" and "Query fields for products").
 var (
-	priceSearchFields   = setOf("active", "currency", "lookup_key", "metadata", "product", "type")
-	productSearchFields = setOf("active", "description", "metadata", "name", "shippable", "url")
+	priceSearchFields = map[string]fieldType{"active": tokenField, "currency": tokenField,
+		"lookup_key": stringField, "metadata": tokenField, "product": stringField, "type": tokenField}
+	productSearchFields = map[string]fieldType{"active": tokenField, "description": stringField,
+		"metadata": tokenField, "name": stringField, "shippable": tokenField, "url": stringField}
 )
 
 // searchPrices answers GET /v1/prices/search, as searchCharges does for
-// charges; a product or lookup_key clause reads its index.
+// charges. lookup_key and product are string fields, matched by their
+// words, which their indexes cannot look up.
 func (e *Emulator) searchPrices(w *wtx, rq *request) (any, *apiError) {
-	return searchIn(e, w, rq, e.prices, priceSearchFields, func(lq *listQuery, clauses []searchClause) {
-		for _, c := range clauses {
-			if c.op != ":" {
-				continue
-			}
-			switch c.field {
-			case "lookup_key":
-				lq.index, lq.value = 0, c.value
-				return
-			case "product":
-				lq.index, lq.value = 1, c.value
-			}
-		}
-	}, priceMatches, nil)
+	return searchIn(e, w, rq, e.prices, priceSearchFields, nil, priceValue, nil)
 }
 
-func priceMatches(p *price, cl []searchClause) bool {
-	for _, s := range cl {
-		ok := false
-		switch s.field {
-		case "metadata":
-			ok = s.op == ":" && p.Metadata[s.key] == s.value
-		case "active":
-			ok = tokenIs(s, strconv.FormatBool(p.Active))
-		case "currency":
-			ok = tokenIs(s, p.Currency)
-		case "lookup_key":
-			ok = s.op == ":" && p.LookupKey != nil && *p.LookupKey == s.value
-		case "product":
-			ok = s.op == ":" && p.Product.ID == s.value
-		case "type":
-			ok = tokenIs(s, p.Type)
-		}
-		if !ok {
-			return false
-		}
+func priceValue(p *price, s *searchClause) searchValue {
+	switch s.field {
+	case "metadata":
+		v, ok := p.Metadata[s.key]
+		return searchValue{s: v, present: ok}
+	case "active":
+		return boolValue(p.Active)
+	case "currency":
+		return strValue(p.Currency)
+	case "lookup_key":
+		return ptrValue(p.LookupKey)
+	case "product":
+		return strValue(p.Product.ID)
+	case "type":
+		return strValue(p.Type)
 	}
-	return true
+	return searchValue{}
 }
 
 // searchProducts answers GET /v1/products/search, as searchCharges does
 // for charges. Products have no index a clause could read.
 func (e *Emulator) searchProducts(w *wtx, rq *request) (any, *apiError) {
-	return searchIn(e, w, rq, e.products, productSearchFields, nil, productMatches, nil)
+	return searchIn(e, w, rq, e.products, productSearchFields, nil, productValue, nil)
 }
 
-func productMatches(p *product, cl []searchClause) bool {
-	is := func(q *string, v string) bool { return q != nil && *q == v }
-	for _, s := range cl {
-		ok := false
-		switch s.field {
-		case "metadata":
-			ok = s.op == ":" && p.Metadata[s.key] == s.value
-		case "active":
-			ok = tokenIs(s, strconv.FormatBool(p.Active))
-		case "description":
-			ok = s.op == ":" && is(p.Description, s.value)
-		case "name":
-			ok = s.op == ":" && p.Name == s.value
-		case "shippable":
-			b, set := p.Shippable.(bool)
-			ok = set && tokenIs(s, strconv.FormatBool(b))
-		case "url":
-			ok = s.op == ":" && is(p.URL, s.value)
+func productValue(p *product, s *searchClause) searchValue {
+	switch s.field {
+	case "metadata":
+		v, ok := p.Metadata[s.key]
+		return searchValue{s: v, present: ok}
+	case "active":
+		return boolValue(p.Active)
+	case "description":
+		return ptrValue(p.Description)
+	case "name":
+		return strValue(p.Name)
+	case "shippable":
+		if b, ok := p.Shippable.(bool); ok {
+			return boolValue(b)
 		}
-		if !ok {
-			return false
-		}
+	case "url":
+		return ptrValue(p.URL)
 	}
-	return true
+	return searchValue{}
 }

@@ -1,9 +1,7 @@
 package emulator
 
 import (
-	"encoding/base64"
 	"strconv"
-	"strings"
 )
 
 func (e *Emulator) updateCharge(w *wtx, rq *request) (any, *apiError) {
@@ -73,174 +71,82 @@ func (e *Emulator) listCharges(w *wtx, rq *request) (any, *apiError) {
 	return e.respondList(w, rq, listOf(items, more, "/v1/charges", func(c *charge) any { return c }))
 }
 
-// searchClause is one "field:'value'" (or amount>N ...) term of a query.
-type searchClause struct {
-	field, key, op, value string
-}
+// chargeSearchFields are the query fields of a charge search and their
+// types (docs.stripe.com/search, "Query fields for charges": every field a
+// token but amount and created). payment_intent, failure_code and last4
+// are the emulator's own, kept for the callers that use them.
+var chargeSearchFields = map[string]fieldType{"amount": numericField, "created": numericField,
+	"currency": tokenField, "customer": tokenField, "disputed": tokenField, "metadata": tokenField,
+	"refunded": tokenField, "status": tokenField, "payment_intent": tokenField, "failure_code": tokenField,
+	"last4": tokenField, "payment_method_details.card.last4": tokenField, "payment_method_details.card.brand": tokenField,
+	"payment_method_details.card.exp_month": tokenField, "payment_method_details.card.exp_year": tokenField,
+	"payment_method_details.card.fingerprint": tokenField}
 
-// parseSearch parses Stripe's search syntax: clauses joined by AND, each
-// field:'value', metadata['key']:'value', or numeric field with > < >= <=.
-func parseSearch(q string) ([]searchClause, *apiError) {
-	bad := func(format string, args ...any) *apiError {
-		return invalidRequest("", "query", format, args...)
+// chargeValue reads a charge's value in c's field. refunded follows
+// docs.stripe.com/search: refunded:"true" is a fully refunded charge,
+// refunded:"false" a partially refunded one, refunded:null one with
+// nothing refunded.
+func chargeValue(c *charge, s *searchClause) searchValue {
+	card := func() *chargeCard {
+		if c.PaymentMethodDetails == nil {
+			return nil
+		}
+		return c.PaymentMethodDetails.Card
 	}
-	var out []searchClause
-	rest := strings.TrimSpace(q)
-	if rest == "" {
-		return nil, errMissing("query")
-	}
-	for {
-		var c searchClause
-		i := strings.IndexAny(rest, ":<>[-")
-		if i <= 0 {
-			return nil, bad("Invalid search query: %s. Expected a clause such as metadata['key']:'value'.", q)
+	switch s.field {
+	case "metadata":
+		v, ok := c.Metadata[s.key]
+		return searchValue{s: v, present: ok}
+	case "amount":
+		return numValue(c.Amount)
+	case "created":
+		return numValue(c.Created)
+	case "currency":
+		return strValue(c.Currency)
+	case "customer":
+		return strValue(c.Customer.ID)
+	case "disputed":
+		return boolValue(c.Disputed)
+	case "refunded":
+		return searchValue{s: strconv.FormatBool(c.Refunded), present: c.AmountRefunded > 0}
+	case "status":
+		return strValue(c.Status)
+	case "payment_intent":
+		return strValue(c.PaymentIntent.ID)
+	case "failure_code":
+		return ptrValue(c.FailureCode)
+	case "last4", "payment_method_details.card.last4":
+		if d := card(); d != nil {
+			return strValue(d.Last4)
 		}
-		c.field = strings.TrimSpace(rest[:i])
-		rest = rest[i:]
-		if c.field == "metadata" && strings.HasPrefix(rest, "[") {
-			end := strings.Index(rest, "]")
-			if end < 0 {
-				return nil, bad("Invalid search query: %s. Unclosed [ after metadata.", q)
-			}
-			c.key = unquote(rest[1:end])
-			rest = rest[end+1:]
+	case "payment_method_details.card.brand":
+		if d := card(); d != nil {
+			return strValue(d.Brand)
 		}
-		switch {
-		case strings.HasPrefix(rest, ">="), strings.HasPrefix(rest, "<="):
-			c.op, rest = rest[:2], rest[2:]
-		case strings.HasPrefix(rest, ":"), strings.HasPrefix(rest, ">"), strings.HasPrefix(rest, "<"):
-			c.op, rest = rest[:1], rest[1:]
-		default:
-			return nil, bad("Invalid search query: %s. Expected ':' after %s.", q, c.field)
+	case "payment_method_details.card.exp_month":
+		if d := card(); d != nil {
+			return strValue(strconv.FormatInt(d.ExpMonth, 10))
 		}
-		rest = strings.TrimLeft(rest, " ")
-		if strings.HasPrefix(rest, "'") || strings.HasPrefix(rest, "\"") {
-			qc := rest[0]
-			end := 1
-			for end < len(rest) && rest[end] != qc {
-				if rest[end] == '\\' {
-					end++
-				}
-				end++
-			}
-			if end >= len(rest) {
-				return nil, bad("Invalid search query: %s. Unterminated string.", q)
-			}
-			c.value = strings.ReplaceAll(rest[1:end], "\\"+string(qc), string(qc))
-			rest = rest[end+1:]
-		} else {
-			end := strings.IndexByte(rest, ' ')
-			if end < 0 {
-				end = len(rest)
-			}
-			c.value, rest = rest[:end], rest[end:]
+	case "payment_method_details.card.exp_year":
+		if d := card(); d != nil {
+			return strValue(strconv.FormatInt(d.ExpYear, 10))
 		}
-		out = append(out, c)
-		rest = strings.TrimSpace(rest)
-		if rest == "" {
-			return out, nil
-		}
-		if strings.HasPrefix(rest, "OR ") {
-			return nil, bad("The emulator's search supports AND only: %s", q)
-		}
-		if !strings.HasPrefix(rest, "AND ") {
-			return nil, bad("Invalid search query: %s. Clauses must be joined with AND.", q)
-		}
-		rest = strings.TrimSpace(rest[4:])
-	}
-}
-
-func unquote(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) >= 2 && (s[0] == '\'' || s[0] == '"') && s[len(s)-1] == s[0] {
-		return s[1 : len(s)-1]
-	}
-	return s
-}
-
-// tokenIs matches a clause on a token field: "exact match (case
-// insensitive)" (docs.stripe.com/search, "Search Syntax").
-func tokenIs(s searchClause, have string) bool {
-	return s.op == ":" && strings.EqualFold(have, s.value)
-}
-
-func matchNum(v int64, op, want string) bool {
-	n, err := strconv.ParseInt(want, 10, 64)
-	if err != nil {
-		return false
-	}
-	switch op {
-	case ":":
-		return v == n
-	case ">":
-		return v > n
-	case "<":
-		return v < n
-	case ">=":
-		return v >= n
-	case "<=":
-		return v <= n
-	}
-	return false
-}
-
-func chargeMatches(c *charge, cl []searchClause) bool {
-	for _, s := range cl {
-		ok := false
-		switch s.field {
-		case "metadata":
-			ok = s.op == ":" && c.Metadata[s.key] == s.value
-		case "status":
-			ok = c.Status == s.value
-		case "customer":
-			ok = c.Customer.ID == s.value
-		case "payment_intent":
-			ok = c.PaymentIntent.ID == s.value
-		case "currency":
-			ok = c.Currency == strings.ToLower(s.value)
-		case "amount":
-			ok = matchNum(c.Amount, s.op, s.value)
-		case "created":
-			ok = matchNum(c.Created, s.op, s.value)
-		case "refunded":
-			ok = strconv.FormatBool(c.Refunded) == s.value
-		case "disputed":
-			ok = strconv.FormatBool(c.Disputed) == s.value
-		case "failure_code":
-			ok = c.FailureCode != nil && *c.FailureCode == s.value
-		case "last4":
-			ok = c.PaymentMethodDetails != nil && c.PaymentMethodDetails.Card != nil && c.PaymentMethodDetails.Card.Last4 == s.value
-		}
-		if !ok {
-			return false
+	case "payment_method_details.card.fingerprint":
+		if d := card(); d != nil {
+			return strValue(d.Fingerprint)
 		}
 	}
-	return true
+	return searchValue{}
 }
-
-var searchFields = setOf("metadata", "status", "customer", "payment_intent", "currency", "amount", "created",
-	"refunded", "disputed", "failure_code", "last4")
-
-type searchResult struct {
-	Object     string  `json:"object"`
-	Data       []any   `json:"data"`
-	HasMore    bool    `json:"has_more"`
-	NextPage   *string `json:"next_page"`
-	URL        string  `json:"url"`
-	TotalCount *int64  `json:"total_count,omitempty"`
-}
-
-// maxTotalCount is where a search's total_count stops counting: Stripe's
-// is "only accurate up to 10,000".
-const maxTotalCount = 10000
 
 func (e *Emulator) searchCharges(w *wtx, rq *request) (any, *apiError) {
-	return searchIn(e, w, rq, e.charges, searchFields, func(lq *listQuery, clauses []searchClause) {
-		// Use an index for the most selective clause we have one for.
-		for _, c := range clauses {
-			if c.op != ":" {
-				continue
-			}
+	return searchIn(e, w, rq, e.charges, chargeSearchFields, func(lq *listQuery, q searchQuery) {
+		// Use an index for the most selective clause we have one for. An
+		// index holds IDs as written: a query giving one in another letter
+		// case, which Stripe's case-insensitive token match would find,
+		// finds nothing here. A metadata value is looked up in the index
+		// only when letter case cannot change what it matches.
+		for _, c := range q.indexable() {
 			switch c.field {
 			case "payment_intent":
 				lq.index, lq.value = 1, c.value
@@ -249,98 +155,12 @@ func (e *Emulator) searchCharges(w *wtx, rq *request) (any, *apiError) {
 					lq.index, lq.value = 0, c.value
 				}
 			case "metadata":
-				if lq.index < 0 {
+				if lq.index < 0 && caseless(c.value) {
 					lq.index, lq.value = 2, c.key+mdSep+c.value
 				}
 			}
 		}
-	}, chargeMatches, nil)
-}
-
-// searchIn answers GET /v1/<kind>/search over t: the query's clauses, each
-// on a field in fields, select objects with match, newest first, a page at
-// a time (a page token names the last object of the page before). narrow
-// may point the query at an index. view, when not nil, is what a stored
-// object answers as (a PaymentIntent without the emulator's private state).
-// Expanding total_count, which the search API documents as "not included by
-// default" (docs.stripe.com/api/pagination/search), adds the number of all
-// the objects that match, not only this page's.
-func searchIn[T any](e *Emulator, w *wtx, rq *request, t *table[T], fields map[string]bool,
-	narrow func(*listQuery, []searchClause), match func(*T, []searchClause) bool, view func(*T) any) (any, *apiError) {
-	if aerr := checkParams(rq.params, spec{"query": nil, "limit": nil, "page": nil, "expand": specList}); aerr != nil {
-		return nil, aerr
-	}
-	query, _ := rq.str("query")
-	clauses, aerr := parseSearch(query)
-	if aerr != nil {
-		return nil, aerr
-	}
-	for _, c := range clauses {
-		if !fields[c.field] {
-			return nil, invalidRequest("", "query", "Field `%s` is an unsupported search field for resource `%s`.", c.field, t.kind)
-		}
-	}
-	lq := listQuery{index: -1, limit: 10}
-	if n, ok, aerr := rq.limit(); aerr != nil {
-		return nil, aerr
-	} else if ok {
-		lq.limit = n
-	}
-	if narrow != nil {
-		narrow(&lq, clauses)
-	}
-	all := lq
-	if page, ok := rq.str("page"); ok && page != "" {
-		raw, err := base64.RawURLEncoding.DecodeString(page)
-		// A token that names no object is as invalid as one that does not
-		// decode: the request has no starting_after for an error to name.
-		if _, _, ok := t.getRaw(w.tx, string(raw)); err != nil || !ok {
-			return nil, invalidRequest("", "page", "Invalid page token: %s", page)
-		}
-		lq.startingAfter = string(raw)
-	}
-	keep := func(o *T) bool { return match(o, clauses) }
-	items, more, aerr := t.page(w.tx, lq, keep)
-	if aerr != nil {
-		return nil, aerr
-	}
-	res := &searchResult{Object: "search_result", Data: make([]any, len(items)), HasMore: more, URL: "/v1/" + t.kind + "/search"}
-	for i, it := range items {
-		if view != nil {
-			res.Data[i] = view(it)
-		} else {
-			res.Data[i] = it
-		}
-	}
-	if more && len(items) > 0 {
-		res.NextPage = strp(base64.RawURLEncoding.EncodeToString([]byte(t.id(items[len(items)-1]))))
-	}
-	var paths []string
-	for _, p := range rq.expand() {
-		if p == "total_count" {
-			all.limit = maxTotalCount
-			matched, _, aerr := t.page(w.tx, all, keep)
-			if aerr != nil {
-				return nil, aerr
-			}
-			n := int64(len(matched))
-			res.TotalCount = &n
-			continue
-		}
-		paths = append(paths, p)
-	}
-	exp, aerr := splitExpand(paths)
-	if aerr != nil {
-		return nil, aerr
-	}
-	if len(exp) > 0 {
-		for _, it := range res.Data {
-			if aerr := e.expand(w, it, exp); aerr != nil {
-				return nil, aerr
-			}
-		}
-	}
-	return res, nil
+	}, chargeValue, nil)
 }
 
 // Refunds.

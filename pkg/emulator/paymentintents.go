@@ -633,46 +633,44 @@ func (e *Emulator) listPaymentIntents(w *wtx, rq *request) (any, *apiError) {
 }
 
 // paymentIntentSearchFields are the query fields of a PaymentIntent search
-// (docs.stripe.com/search, "Query fields for payment intents").
-var paymentIntentSearchFields = setOf("amount", "created", "currency", "customer", "metadata", "status")
+// and their types (docs.stripe.com/search, "Query fields for payment
+// intents").
+var paymentIntentSearchFields = map[string]fieldType{"amount": numericField, "created": numericField,
+	"currency": tokenField, "customer": tokenField, "metadata": tokenField, "status": tokenField}
 
 // searchPaymentIntents answers GET /v1/payment_intents/search, as
 // searchCharges does for charges; a customer clause reads the customer
-// index. The results are PaymentIntents without the emulator's private
-// state, as a retrieve answers them.
+// index (an ID given in another letter case finds nothing, as there). The
+// results are PaymentIntents without the emulator's private state, as a
+// retrieve answers them.
 func (e *Emulator) searchPaymentIntents(w *wtx, rq *request) (any, *apiError) {
-	return searchIn(e, w, rq, e.pis, paymentIntentSearchFields, func(lq *listQuery, clauses []searchClause) {
-		for _, c := range clauses {
-			if c.field == "customer" && c.op == ":" {
+	return searchIn(e, w, rq, e.pis, paymentIntentSearchFields, func(lq *listQuery, q searchQuery) {
+		for _, c := range q.indexable() {
+			if c.field == "customer" {
 				lq.index, lq.value = 0, c.value
 				return
 			}
 		}
-	}, paymentIntentMatches, func(p *piRecord) any { return &p.paymentIntent })
+	}, paymentIntentValue, func(p *piRecord) any { return &p.paymentIntent })
 }
 
-func paymentIntentMatches(p *piRecord, cl []searchClause) bool {
-	for _, s := range cl {
-		ok := false
-		switch s.field {
-		case "metadata":
-			ok = s.op == ":" && p.Metadata[s.key] == s.value
-		case "amount":
-			ok = matchNum(p.Amount, s.op, s.value)
-		case "created":
-			ok = matchNum(p.Created, s.op, s.value)
-		case "currency":
-			ok = tokenIs(s, p.Currency)
-		case "customer":
-			ok = s.op == ":" && p.Customer.ID == s.value
-		case "status":
-			ok = tokenIs(s, p.Status)
-		}
-		if !ok {
-			return false
-		}
+func paymentIntentValue(p *piRecord, s *searchClause) searchValue {
+	switch s.field {
+	case "metadata":
+		v, ok := p.Metadata[s.key]
+		return searchValue{s: v, present: ok}
+	case "amount":
+		return numValue(p.Amount)
+	case "created":
+		return numValue(p.Created)
+	case "currency":
+		return strValue(p.Currency)
+	case "customer":
+		return strValue(p.Customer.ID)
+	case "status":
+		return strValue(p.Status)
 	}
-	return true
+	return searchValue{}
 }
 
 var _ = strings.HasPrefix
