@@ -517,6 +517,29 @@ function lr(where, obj) {
     eq('price search product type active', byType.data.map((x) => x.id), [pr2.id]);
     await expectErr('price search bad query', () => stripe.prices.search({ query: 'nonsense' }),
       { type: 'StripeInvalidRequestError', statusCode: 400, param: 'query' });
+
+    // The query language of docs.stripe.com/search: OR, negation, null,
+    // ~ substrings, case-insensitive tokens, words in order on string fields.
+    const orq = await stripe.paymentIntents.search({ query: `metadata['tag']:'${tag}' AND currency:'EUR'` });
+    eq('pi search token any case', orq.data.map((x) => x.id), [pis[1]]);
+    const neg = await stripe.paymentIntents.search({ query: `metadata['tag']:'${tag}' AND -currency:'usd'` });
+    eq('pi search negation', neg.data.map((x) => x.id), [pis[1]]);
+    const or = await stripe.prices.search({ query: `lookup_key:'mug-${RUN}' OR product:'${prod2.id}'` });
+    eq('price search OR', or.data.map((x) => x.id), [pr2.id, pr1.id]);
+    const nul = await stripe.products.search({ query: `metadata['tag']:'${tag}' AND description:null` });
+    eq('product search null', nul.data.map((x) => x.id), [prod2.id]);
+    const sub = await stripe.products.search({ query: `metadata['tag']:'${tag}' AND name~'MUG'` });
+    eq('product search substring', sub.data.map((x) => x.id), [prod.id]);
+    const words = await stripe.products.search({ query: `name:'search CLUB' AND metadata['tag']:'${tag}'` });
+    eq('product search words', words.data.map((x) => x.id), [prod2.id]);
+    await expectErr('search AND with OR', () => stripe.products.search({ query: `name:'a' AND name:'b' OR name:'c'` }),
+      { type: 'StripeInvalidRequestError', statusCode: 400, param: 'query' });
+    await expectErr('search short substring', () => stripe.products.search({ query: `name~'ab'` }),
+      { type: 'StripeInvalidRequestError', statusCode: 400, param: 'query' });
+    await expectErr('search > on a string', () => stripe.products.search({ query: `name>'a'` }),
+      { type: 'StripeInvalidRequestError', statusCode: 400, param: 'query' });
+    const shipList = await stripe.products.list({ shippable: true, url: 'https://none.example/' });
+    eq('product list shippable url', shipList.data.length, 0);
   });
 
   console.log(`\n${lib.checks} checks, ${problems.length} mismatches`);
