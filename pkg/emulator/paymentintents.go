@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"hash/fnv"
 	"net/http"
-	"strings"
 )
 
 var piCreateSpec = spec{"amount": nil, "currency": nil, "customer": nil, "payment_method": nil, "confirm": nil,
@@ -672,5 +671,3 @@ func paymentIntentValue(p *piRecord, s *searchClause) searchValue {
 	}
 	return searchValue{}
 }
-
-var _ = strings.HasPrefix
