@@ -149,6 +149,12 @@ func parseSearch(q string) (searchQuery, *apiError) {
 			c.null = strings.EqualFold(c.value, "null")
 		}
 		out.clauses = append(out.clauses, c)
+		// Refused at the first clause too many, not once the whole query
+		// is read: a long query of short clauses made a list of them a
+		// hundred times its size before being refused.
+		if len(out.clauses) > maxSearchClauses {
+			return out, invalidRequest("", "query", "A search query can combine up to %d clauses; this one has more.", maxSearchClauses)
+		}
 		rest = strings.TrimSpace(rest)
 		if rest == "" {
 			break
@@ -172,9 +178,6 @@ func parseSearch(q string) (searchQuery, *apiError) {
 	// on query every other refused query answers.
 	if out.or && sawAnd {
 		return out, invalidRequest("", "query", "A search query cannot combine AND and OR: %s", q)
-	}
-	if len(out.clauses) > maxSearchClauses {
-		return out, invalidRequest("", "query", "A search query can combine up to %d clauses; this one has %d.", maxSearchClauses, len(out.clauses))
 	}
 	return out, nil
 }
