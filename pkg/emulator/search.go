@@ -138,7 +138,7 @@ func parseSearch(q string) (searchQuery, *apiError) {
 			}
 			c.value, rest = b.String(), rest[end+1:]
 		} else {
-			end := strings.IndexAny(rest, " \t\n")
+			end := strings.IndexFunc(rest, unicode.IsSpace)
 			if end < 0 {
 				end = len(rest)
 			}
@@ -159,8 +159,13 @@ func parseSearch(q string) (searchQuery, *apiError) {
 		if rest == "" {
 			break
 		}
-		// A space joins two clauses as AND does.
-		if w, r, ok := strings.Cut(rest, " "); ok && (strings.EqualFold(w, "AND") || strings.EqualFold(w, "OR")) {
+		// Blanks join two clauses as AND does; AND and OR are words, ended
+		// by a tab or a line break as by a space.
+		w, r := rest, ""
+		if i := strings.IndexFunc(rest, unicode.IsSpace); i >= 0 {
+			w, r = rest[:i], rest[i:]
+		}
+		if strings.EqualFold(w, "AND") || strings.EqualFold(w, "OR") {
 			if strings.EqualFold(w, "OR") {
 				out.or = true
 			} else {
@@ -174,8 +179,8 @@ func parseSearch(q string) (searchQuery, *apiError) {
 			return out, errSearchSyntax("Expected a clause after AND or OR.")
 		}
 	}
-	// Stripe's wording for these two is not confirmed; they keep the 400
-	// on query every other refused query answers.
+	// Stripe's wording for this and for too many clauses is not confirmed;
+	// they keep the 400 on query every other refused query answers.
 	if out.or && sawAnd {
 		return out, invalidRequest("", "query", "A search query cannot combine AND and OR: %s", q)
 	}

@@ -1,8 +1,11 @@
 package emulator
 
 import (
+	"fmt"
 	"strings"
 	"testing"
+
+	stripe "github.com/stripe/stripe-go/v76"
 )
 
 // FuzzParseSearch feeds the query parser, the field check and the matcher
@@ -64,4 +67,31 @@ func TestSearchQueryTooManyClausesStopsEarly(t *testing.T) {
 	if allocs > 4*maxSearchClauses {
 		t.Errorf("refusing a query of %d clauses took %v allocations", 1<<14, allocs)
 	}
+}
+
+// A tab or a line break around AND and OR separates them from the clauses
+// as a space does, as it already did around a clause joined by blanks
+// alone: a query written over several lines, or with tabs, was refused
+// with "Expected an operator (: ~ > < >= <=) after AND".
+func TestSearchQueryBlanks(t *testing.T) {
+	em, sc := newClient(t)
+	amy := must[*stripe.Customer](t)(sc.Customers.New(&stripe.CustomerParams{Name: stripe.String("Amy Rocket")})).ID
+	rory := must[*stripe.Customer](t)(sc.Customers.New(&stripe.CustomerParams{Name: stripe.String("Rory Williams")})).ID
+	const path = "/v1/customers/search"
+	for _, c := range []struct {
+		q    string
+		want []string
+	}{
+		{"name:'amy'\tAND\tname:'rocket'", []string{amy}},
+		{"name:'amy' AND\nname:'rocket'", []string{amy}},
+		{"name:'amy'\r\nAND\r\nname:'williams'", nil},
+		{"name:'rory'\nOR\tname:'amy'", []string{rory, amy}},
+		{"created>=0\tOR name:'amy'", []string{rory, amy}},
+	} {
+		if got := searchIDs(t, em, path, c.q); fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("search %q = %v, want %v", c.q, got, c.want)
+		}
+	}
+	searchRefused(t, em, path, "name:'amy'\tAND")
+	searchRefused(t, em, path, "name:'amy'\tAND\tname:'x'\nOR name:'y'")
 }
