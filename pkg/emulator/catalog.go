@@ -101,7 +101,10 @@ func notFound(err error, kind, param, id string) *apiError {
 
 func (e *Emulator) updateProduct(w *wtx, rq *request) (any, *apiError) {
 	s := merge(productSpec)
+	// A product's type is set when it is created: "Update a product"
+	// takes no type, and one sent was dropped with a 200.
 	delete(s, "id")
+	delete(s, "type")
 	if aerr := checkParams(rq.params, s); aerr != nil {
 		return nil, aerr
 	}

@@ -350,3 +350,19 @@ func TestProductShippable(t *testing.T) {
 		t.Fatalf("shippable=yes: %v", err)
 	}
 }
+
+// A product's type is set when it is created: the API reference's "Update
+// a product" has no type parameter, so Stripe refuses it as unknown. The
+// emulator answered 200 and kept the type it had, so a product "changed"
+// to a good stayed a service.
+func TestProductUpdateRefusesType(t *testing.T) {
+	em, sc := newClient(t)
+	p := must[*stripe.Product](t)(sc.Products.New(&stripe.ProductParams{Name: stripe.String("Blue Mug")}))
+	resp, m := raw(t, em, "POST", "/v1/products/"+p.ID, url.Values{"type": {"good"}}, nil)
+	if resp.StatusCode != http.StatusBadRequest || errField(m, "code") != "parameter_unknown" || errField(m, "param") != "type" {
+		t.Fatalf("update with type=good: %d %v, want a 400 parameter_unknown on type", resp.StatusCode, m)
+	}
+	if got := must[*stripe.Product](t)(sc.Products.Get(p.ID, nil)); got.Type != "service" {
+		t.Fatalf("type after a refused update = %q", got.Type)
+	}
+}
