@@ -108,16 +108,27 @@ func appendEscapedRune(b []byte, r rune) []byte {
 func Fprintf(w io.Writer, format string, a ...any) (int, error) {
 	// The arguments are replaced in place, and a forwarded as it came, so
 	// that go vet takes Fprintf for a printf wrapper and checks the formats
-	// of its callers. The values of a slice passed as a... are replaced too.
+	// of its callers. A slice passed as a... is the caller's own: its values
+	// are put back once the text is written.
+	var replaced []any
 	for i, v := range a {
+		var arg any
 		switch v := v.(type) {
 		case string:
-			a[i] = escapedArg(v)
+			arg = escapedArg(v)
 		case error:
-			a[i] = textOf(v, v.Error)
+			arg = textOf(v, v.Error)
 		case fmt.Stringer:
-			a[i] = textOf(v, v.String)
+			arg = textOf(v, v.String)
+		default:
+			continue
 		}
+		if replaced == nil {
+			replaced = make([]any, len(a))
+			copy(replaced, a)
+			defer copy(a, replaced)
+		}
+		a[i] = arg
 	}
 	return fmt.Fprintf(w, format, a...)
 }

@@ -163,3 +163,28 @@ func TestPrintJSONAndCSVExact(t *testing.T) {
 		t.Errorf("csv %q, want %q", out.String(), want)
 	}
 }
+
+// A caller that passes a slice as a... gets it back as it was: the values
+// are escaped for the call only.
+func TestFprintfLeavesCallersSlice(t *testing.T) {
+	args := []any{"a\tb", errors.New("e\x1b"), name("n\r"), 7}
+	want := append([]any(nil), args...)
+	var b bytes.Buffer
+	if _, err := Fprintf(&b, "%s %v %s %d", args...); err != nil {
+		t.Fatal(err)
+	}
+	if got := b.String(); got != `a\tb e\x1b n\r 7` {
+		t.Errorf("got %q", got)
+	}
+	for i := range args {
+		if args[i] != want[i] {
+			t.Errorf("args[%d] is %#v (%T) after the call, want %#v (%T)", i, args[i], args[i], want[i], want[i])
+		}
+	}
+	// The same slice again gives the same text.
+	b.Reset()
+	Fprintf(&b, "%s %v %s %d", args...)
+	if got := b.String(); got != `a\tb e\x1b n\r 7` {
+		t.Errorf("second call: got %q", got)
+	}
+}
