@@ -103,8 +103,9 @@ func appendEscapedRune(b []byte, r rune) []byte {
 // users or from the provider: each string, error and fmt.Stringer argument
 // formatted with %s or %v is escaped as by Escape, so that it keeps to its
 // line and cannot reach the terminal as a control sequence. With %q Go's
-// own quoting applies, which escapes them too. The format itself is
-// written as it is.
+// own quoting applies, which escapes them too; with any other verb, and
+// with %#v, an argument is formatted as fmt.Fprintf formats it. The format
+// itself is written as it is.
 func Fprintf(w io.Writer, format string, a ...any) (int, error) {
 	// The arguments are replaced in place, and a forwarded as it came, so
 	// that go vet takes Fprintf for a printf wrapper and checks the formats
@@ -112,14 +113,8 @@ func Fprintf(w io.Writer, format string, a ...any) (int, error) {
 	// are put back once the text is written.
 	var replaced []any
 	for i, v := range a {
-		var arg any
-		switch v := v.(type) {
-		case string:
-			arg = escapedArg(v)
-		case error:
-			arg = textOf(v, v.Error)
-		case fmt.Stringer:
-			arg = textOf(v, v.String)
+		switch v.(type) {
+		case string, error, fmt.Stringer:
 		default:
 			continue
 		}
@@ -128,31 +123,41 @@ func Fprintf(w io.Writer, format string, a ...any) (int, error) {
 			copy(replaced, a)
 			defer copy(a, replaced)
 		}
-		a[i] = arg
+		a[i] = escapedArg{v}
 	}
 	return fmt.Fprintf(w, format, a...)
 }
 
-// textOf is the text of an error or Stringer v as an escapedArg, or v
-// itself when the method panics (a nil pointer), for fmt to report as it
-// does.
-func textOf(v any, text func() string) (arg any) {
-	defer func() {
-		if recover() != nil {
-			arg = v
-		}
-	}()
-	return escapedArg(text())
-}
-
-// escapedArg is an argument of Fprintf.
-type escapedArg string
+// escapedArg is an argument of Fprintf: a string, an error or a
+// fmt.Stringer.
+type escapedArg struct{ v any }
 
 // Format implements fmt.Formatter.
 func (e escapedArg) Format(f fmt.State, verb rune) {
-	s := string(e)
-	if verb == 's' || verb == 'v' {
-		s = Escape(s)
+	if (verb == 's' || verb == 'v') && !f.Flag('#') {
+		if s, ok := textOf(e.v); ok {
+			fmt.Fprintf(f, fmt.FormatString(f, verb), Escape(s))
+			return
+		}
 	}
-	fmt.Fprintf(f, fmt.FormatString(f, verb), s)
+	fmt.Fprintf(f, fmt.FormatString(f, verb), e.v)
+}
+
+// textOf is the text of v, a string, an error or a fmt.Stringer, and false
+// when its method panics (a nil pointer), for fmt to report as it does.
+func textOf(v any) (s string, ok bool) {
+	defer func() {
+		if recover() != nil {
+			s, ok = "", false
+		}
+	}()
+	switch v := v.(type) {
+	case string:
+		return v, true
+	case error:
+		return v.Error(), true
+	case fmt.Stringer:
+		return v.String(), true
+	}
+	return "", false
 }

@@ -3,6 +3,8 @@ package output
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -186,5 +188,33 @@ func TestFprintfLeavesCallersSlice(t *testing.T) {
 	Fprintf(&b, "%s %v %s %d", args...)
 	if got := b.String(); got != `a\tb e\x1b n\r 7` {
 		t.Errorf("second call: got %q", got)
+	}
+}
+
+type cents int64
+
+func (c cents) String() string { return "$" + strconv.FormatInt(int64(c)/100, 10) }
+
+// Only %s and %v are escaped: with any other verb, or %#v, a string, error
+// or Stringer argument is formatted as fmt.Fprintf formats it.
+func TestFprintfOtherVerbsAsFmt(t *testing.T) {
+	for _, tt := range []struct {
+		format string
+		arg    any
+	}{
+		{"%d", time.Second},
+		{"%5d|", cents(1250)},
+		{"%x", cents(255)},
+		{"%#v", "a\tb"},
+		{"%#v", cents(7)},
+		{"%x", "a\tb"},
+		{"%q", name("n\r")},
+	} {
+		var got, want bytes.Buffer
+		Fprintf(&got, tt.format, tt.arg)
+		fmt.Fprintf(&want, tt.format, tt.arg)
+		if got.String() != want.String() {
+			t.Errorf("Fprintf(%q, %#v) = %q, want %q as fmt.Fprintf gives", tt.format, tt.arg, got.String(), want.String())
+		}
 	}
 }
