@@ -2,7 +2,6 @@ package simulate
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -99,7 +98,7 @@ func pendingRun(ctx context.Context, opts *PendingOptions) error {
 	if err != nil {
 		// The state is listed whatever the provider says: what it
 		// could not tell is "unknown".
-		fmt.Fprintf(opts.IO.ErrOut, "warning: could not check every payment: %v\n", err)
+		output.Fprintf(opts.IO.ErrOut, "warning: could not check every payment: %v\n", err)
 	}
 	rows := make([]pendingRow, 0, len(ps))
 	for i, p := range ps {
