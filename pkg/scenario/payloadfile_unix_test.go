@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/tweetpay/tweetpay/pkg/tweet"
 )
 
 // A step's file: that is not a regular file is refused at load, without
@@ -25,7 +27,7 @@ func TestLoadFileNotRegular(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "payloads"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	big := `{"id":"1","from":"@a","text":"x","created_at":"2026-01-01T00:00:00Z"}` + strings.Repeat(" ", maxPayloadRead)
+	big := `{"id":"1","from":"@a","text":"x","created_at":"2026-01-01T00:00:00Z"}` + strings.Repeat(" ", tweet.MaxPayloadInput)
 	if err := os.WriteFile(filepath.Join(dir, "big.json"), []byte(big), 0o644); err != nil {
 		t.Fatal(err)
 	}

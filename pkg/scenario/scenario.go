@@ -17,7 +17,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -158,11 +157,6 @@ func LoadFile(path string) (*Scenario, error) {
 	})
 }
 
-// maxPayloadRead is the most of a step's payload file that is read: the
-// largest payload tweet.ReadPayload takes, after a byte order mark, as for
-// simulate tweet --file.
-const maxPayloadRead = tweet.MaxPayloadBytes + len("\ufeff")
-
 // readPayloadFile reads the payload file a step names (name, found at p).
 // It must be a regular file: a named pipe would hang the load until
 // something wrote to it, and a device (/dev/zero) or a directory is no
@@ -175,11 +169,11 @@ func readPayloadFile(name, p string) ([]byte, error) {
 	if err := checkRegular(name, fi); err != nil {
 		return nil, err
 	}
-	if fi.Size() > int64(maxPayloadRead) {
+	if fi.Size() > int64(tweet.MaxPayloadInput) {
 		return nil, fmt.Errorf("%s: %w: payload is %d bytes, over the %d-byte limit", name, tweet.ErrPayload, fi.Size(), tweet.MaxPayloadBytes)
 	}
-	data, err := readAtMost(p, maxPayloadRead)
-	if errors.Is(err, errTooLong) {
+	data, err := readAtMost(p, tweet.MaxPayloadInput)
+	if errors.Is(err, tweet.ErrTooLong) {
 		// It grew since it was looked at, or is one of the files (in
 		// /proc) whose size says nothing.
 		return nil, fmt.Errorf("%s: %w: payload is over the %d-byte limit", name, tweet.ErrPayload, tweet.MaxPayloadBytes)
@@ -205,25 +199,19 @@ func checkRegular(name string, fi fs.FileInfo) error {
 	return fmt.Errorf("%s is not a regular file: name a JSON payload file", name)
 }
 
-// errTooLong is readAtMost's error for a file longer than its limit.
-var errTooLong = errors.New("file too long")
-
-// readAtMost reads the file at p, failing with errTooLong as soon as more
-// than limit bytes came.
+// readAtMost reads the file at p, failing with an error that wraps
+// tweet.ErrTooLong as soon as more than limit bytes came.
 func readAtMost(p string, limit int) ([]byte, error) {
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
-	if err != nil {
-		return nil, err
+	b, err := tweet.ReadAtMost(f, limit)
+	if errors.Is(err, tweet.ErrTooLong) {
+		return nil, fmt.Errorf("%s: file %w: over the %d-byte limit", p, err, limit)
 	}
-	if len(b) > limit {
-		return nil, fmt.Errorf("%s: %w: over the %d-byte limit", p, errTooLong, limit)
-	}
-	return b, nil
+	return b, err
 }
 
 // UniqueNames gives scenarios of one run that share a name (files with the

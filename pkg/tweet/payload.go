@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"strings"
 	"time"
@@ -16,6 +17,28 @@ const (
 	MaxPayloadBytes = 1 << 20 // 1 MiB
 	MaxPayloadDepth = 64      // nested objects and arrays
 )
+
+// MaxPayloadInput is the most a reader of one payload takes in: a payload
+// of MaxPayloadBytes after a byte order mark, which ReadPayload skips.
+const MaxPayloadInput = MaxPayloadBytes + len("\ufeff")
+
+// ErrTooLong is ReadAtMost's error for input longer than its limit.
+var ErrTooLong = errors.New("too long")
+
+// ReadAtMost reads r to its end, or fails with ErrTooLong as soon as it has
+// read more than limit bytes: a payload given by mistake (a large JSONL
+// dump, /dev/zero, an endless pipe) is refused without being held in memory
+// whole, or read forever.
+func ReadAtMost(r io.Reader, limit int) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > limit {
+		return nil, ErrTooLong
+	}
+	return b, nil
+}
 
 // Payload formats accepted by ReadPayloadFormat, and the values of
 // Tweet.Format.

@@ -227,8 +227,8 @@ func readTweets(opts *TweetOptions) ([]shop.Tweet, error) {
 	if opts.File == "" {
 		text := opts.Text
 		if text == "-" {
-			b, err := readAtMost(opts.IO.In, maxStdinText)
-			if errors.Is(err, errTooLong) {
+			b, err := tweet.ReadAtMost(opts.IO.In, maxStdinText)
+			if errors.Is(err, tweet.ErrTooLong) {
 				return nil, fmt.Errorf("%w: the tweet text on standard input is over %d bytes", shop.ErrBadTweet, maxStdinText)
 			}
 			if err != nil {
@@ -276,28 +276,6 @@ func readTweets(opts *TweetOptions) ([]shop.Tweet, error) {
 // characters anyway.
 const maxStdinText = 1 << 20
 
-// maxPayloadInput is the most --file reads: a payload of the largest size
-// tweet.ReadPayload takes, after a byte order mark.
-const maxPayloadInput = tweet.MaxPayloadBytes + len("\ufeff")
-
-// errTooLong is readAtMost's error for input longer than its limit.
-var errTooLong = errors.New("input too long")
-
-// readAtMost reads r to its end, or fails with errTooLong as soon as it has
-// read more than limit bytes: a payload file given by mistake (a large
-// JSONL dump, /dev/zero, an endless pipe) is refused without being held in
-// memory whole, or read forever.
-func readAtMost(r io.Reader, limit int) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, int64(limit)+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(b) > limit {
-		return nil, errTooLong
-	}
-	return b, nil
-}
-
 // readPayloadFile reads the payload of --file, a path or - for standard
 // input. One over the size tweet.ReadPayload takes is refused: with its
 // size when it is a regular file, whose size is known without reading it.
@@ -319,13 +297,13 @@ func readPayloadFile(opts *TweetOptions) ([]byte, error) {
 		if fi.IsDir() {
 			return nil, fmt.Errorf("%w: %s is a directory: give a JSON payload file, or - for standard input", shop.ErrBadTweet, opts.File)
 		}
-		if fi.Mode().IsRegular() && fi.Size() > int64(maxPayloadInput) {
+		if fi.Mode().IsRegular() && fi.Size() > int64(tweet.MaxPayloadInput) {
 			return nil, fmt.Errorf("%s: %w: payload is %d bytes, over the %d-byte limit", opts.File, tweet.ErrPayload, fi.Size(), tweet.MaxPayloadBytes)
 		}
 		r = f
 	}
-	data, err := readAtMost(r, maxPayloadInput)
-	if errors.Is(err, errTooLong) {
+	data, err := tweet.ReadAtMost(r, tweet.MaxPayloadInput)
+	if errors.Is(err, tweet.ErrTooLong) {
 		return nil, fmt.Errorf("%s: %w: payload is over the %d-byte limit", name, tweet.ErrPayload, tweet.MaxPayloadBytes)
 	}
 	if err != nil {

@@ -187,8 +187,8 @@ func TestReadTweetsInputLimits(t *testing.T) {
 		if !errors.Is(err, tweet.ErrPayload) || err == nil || err.Error() != want {
 			t.Errorf("error %v, want %q", err, want)
 		}
-		if in.read > maxPayloadInput+64<<10 {
-			t.Errorf("read %d bytes of standard input, want no more than the limit (%d) and a buffer", in.read, maxPayloadInput)
+		if in.read > tweet.MaxPayloadInput+64<<10 {
+			t.Errorf("read %d bytes of standard input, want no more than the limit (%d) and a buffer", in.read, tweet.MaxPayloadInput)
 		}
 	})
 	t.Run("text on standard input", func(t *testing.T) {
