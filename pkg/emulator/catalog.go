@@ -737,8 +737,7 @@ func (e *Emulator) searchCustomers(w *wtx, rq *request) (any, *apiError) {
 func customerValue(c *customer, s *searchClause) searchValue {
 	switch s.field {
 	case "metadata":
-		v, ok := c.Metadata[s.key]
-		return searchValue{s: v, present: ok}
+		return metadataValue(c.Metadata, s.key)
 	case "email":
 		return ptrValue(c.Email)
 	case "name":
@@ -771,8 +770,7 @@ func (e *Emulator) searchPrices(w *wtx, rq *request) (any, *apiError) {
 func priceValue(p *price, s *searchClause) searchValue {
 	switch s.field {
 	case "metadata":
-		v, ok := p.Metadata[s.key]
-		return searchValue{s: v, present: ok}
+		return metadataValue(p.Metadata, s.key)
 	case "active":
 		return boolValue(p.Active)
 	case "currency":
@@ -796,8 +794,7 @@ func (e *Emulator) searchProducts(w *wtx, rq *request) (any, *apiError) {
 func productValue(p *product, s *searchClause) searchValue {
 	switch s.field {
 	case "metadata":
-		v, ok := p.Metadata[s.key]
-		return searchValue{s: v, present: ok}
+		return metadataValue(p.Metadata, s.key)
 	case "active":
 		return boolValue(p.Active)
 	case "description":

@@ -95,8 +95,7 @@ func chargeValue(c *charge, s *searchClause) searchValue {
 	}
 	switch s.field {
 	case "metadata":
-		v, ok := c.Metadata[s.key]
-		return searchValue{s: v, present: ok}
+		return metadataValue(c.Metadata, s.key)
 	case "amount":
 		return numValue(c.Amount)
 	case "created":

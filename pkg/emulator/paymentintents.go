@@ -656,8 +656,7 @@ func (e *Emulator) searchPaymentIntents(w *wtx, rq *request) (any, *apiError) {
 func paymentIntentValue(p *piRecord, s *searchClause) searchValue {
 	switch s.field {
 	case "metadata":
-		v, ok := p.Metadata[s.key]
-		return searchValue{s: v, present: ok}
+		return metadataValue(p.Metadata, s.key)
 	case "amount":
 		return numValue(p.Amount)
 	case "created":

@@ -344,18 +344,25 @@ func (e *Emulator) respond(w *wtx, rq *request, obj any) (any, *apiError) {
 
 // respondList expands "data.x" paths on every item.
 func (e *Emulator) respondList(w *wtx, rq *request, l *listObject) (any, *apiError) {
-	exp, aerr := splitExpand(rq.expand())
-	if aerr != nil {
+	if aerr := e.expandData(w, l.Data, rq.expand()); aerr != nil {
 		return nil, aerr
 	}
-	if len(exp) > 0 {
-		for _, it := range l.Data {
-			if aerr := e.expand(w, it, exp); aerr != nil {
-				return nil, aerr
-			}
+	return l, nil
+}
+
+// expandData expands the "data.x" paths among paths on every item of a
+// list's or a search's data.
+func (e *Emulator) expandData(w *wtx, data []any, paths []string) *apiError {
+	exp, aerr := splitExpand(paths)
+	if aerr != nil || len(exp) == 0 {
+		return aerr
+	}
+	for _, it := range data {
+		if aerr := e.expand(w, it, exp); aerr != nil {
+			return aerr
 		}
 	}
-	return l, nil
+	return nil
 }
 
 func sortStrings(s []string) {

@@ -339,6 +339,13 @@ func caseless(s string) bool {
 	return strings.ToLower(s) == strings.ToUpper(s)
 }
 
+// metadataValue is the search value of metadata[key]: present or not,
+// which null tells apart.
+func metadataValue(md map[string]string, key string) searchValue {
+	v, ok := md[key]
+	return searchValue{s: v, present: ok}
+}
+
 type searchResult struct {
 	Object     string  `json:"object"`
 	Data       []any   `json:"data"`
@@ -422,16 +429,8 @@ func searchIn[T any](e *Emulator, w *wtx, rq *request, t *table[T], fields map[s
 		}
 		paths = append(paths, p)
 	}
-	exp, aerr := splitExpand(paths)
-	if aerr != nil {
+	if aerr := e.expandData(w, res.Data, paths); aerr != nil {
 		return nil, aerr
-	}
-	if len(exp) > 0 {
-		for _, it := range res.Data {
-			if aerr := e.expand(w, it, exp); aerr != nil {
-				return nil, aerr
-			}
-		}
 	}
 	return res, nil
 }
