@@ -151,3 +151,50 @@ func TestCountKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A new file gets newFilePageSize pages; a file created with another page
+// size keeps it, and its data, when opened again.
+func TestPageSizeOfNewAndExistingFiles(t *testing.T) {
+	dir := t.TempDir()
+	fresh := filepath.Join(dir, "new.db")
+	db, err := Open(fresh, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := db.bolt.Info().PageSize; got != newFilePageSize {
+		t.Errorf("new file: page size %d, want %d", got, newFilePageSize)
+	}
+	db.Close()
+
+	old := filepath.Join(dir, "old.db")
+	b, err := bolt.Open(old, 0o600, &bolt.Options{PageSize: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Update(func(tx *bolt.Tx) error {
+		bk, err := tx.CreateBucket([]byte("b"))
+		if err != nil {
+			return err
+		}
+		return bk.Put([]byte("k"), []byte("v"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	b.Close()
+	db, err = Open(old, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got := db.bolt.Info().PageSize; got != 4096 {
+		t.Errorf("existing file: page size %d, want its own 4096", got)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		if v := tx.Bucket([]byte("b")).Get([]byte("k")); string(v) != "v" {
+			t.Errorf("value %q after reopening", v)
+		}
+		return tx.Bucket([]byte("b")).Put([]byte("k2"), make([]byte, 10000))
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
