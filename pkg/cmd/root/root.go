@@ -9,9 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -44,7 +42,7 @@ func Main() int {
 // in-flight work; the exit code is 130), and a write over a file-size limit
 // fails with an error instead of killing the process half-way.
 func RunProcess(ios *iostreams.IOStreams, args []string) ExitCode {
-	signal.Ignore(syscall.SIGXFSZ)
+	ignoreFileSizeSignal()
 	return run(context.Background(), ios, args, true)
 }
 
@@ -68,17 +66,8 @@ func run(ctx context.Context, ios *iostreams.IOStreams, args []string, signals b
 	cmd.PersistentPreRun = func(c *cobra.Command, _ []string) {
 		f.running = c
 		if signals && !(c == cmd && f.version) {
-			ctx, stop = signal.NotifyContext(c.Context(), os.Interrupt, syscall.SIGTERM)
+			ctx, stop = interruptible(c.Context())
 			c.SetContext(ctx)
-			// The first signal asks the command to finish what is in
-			// flight; once it came, the default action is restored, so
-			// that a second one ends a command stuck where no context
-			// reaches (opening a FIFO nobody writes to, say) at once.
-			// The state survives that as it survives a kill.
-			go func(ctx context.Context, stop context.CancelFunc) {
-				<-ctx.Done()
-				stop()
-			}(ctx, stop)
 		}
 	}
 	cmd.SetArgs(args)
