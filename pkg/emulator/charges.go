@@ -73,14 +73,14 @@ func (e *Emulator) listCharges(w *wtx, rq *request) (any, *apiError) {
 
 // chargeSearchFields are the query fields of a charge search and their
 // types (docs.stripe.com/search, "Query fields for charges": every field a
-// token but amount and created). payment_intent, failure_code and last4
-// are the emulator's own, kept for the callers that use them.
+// token but amount and created). A field Stripe does not list there, such
+// as payment_intent or failure_code, is refused as Stripe refuses it: a
+// query that works here must work on Stripe.
 var chargeSearchFields = map[string]fieldType{"amount": numericField, "created": numericField,
 	"currency": tokenField, "customer": tokenField, "disputed": tokenField, "metadata": tokenField,
-	"refunded": tokenField, "status": tokenField, "payment_intent": tokenField, "failure_code": tokenField,
-	"last4": tokenField, "payment_method_details.card.last4": tokenField, "payment_method_details.card.brand": tokenField,
-	"payment_method_details.card.exp_month": tokenField, "payment_method_details.card.exp_year": tokenField,
-	"payment_method_details.card.fingerprint": tokenField}
+	"refunded": tokenField, "status": tokenField, "payment_method_details.card.last4": tokenField,
+	"payment_method_details.card.brand": tokenField, "payment_method_details.card.exp_month": tokenField,
+	"payment_method_details.card.exp_year": tokenField, "payment_method_details.card.fingerprint": tokenField}
 
 // chargeValue reads a charge's value in c's field. refunded follows
 // docs.stripe.com/search: refunded:"true" is a fully refunded charge,
@@ -110,11 +110,7 @@ func chargeValue(c *charge, s *searchClause) searchValue {
 		return searchValue{s: strconv.FormatBool(c.Refunded), present: c.AmountRefunded > 0}
 	case "status":
 		return strValue(c.Status)
-	case "payment_intent":
-		return strValue(c.PaymentIntent.ID)
-	case "failure_code":
-		return ptrValue(c.FailureCode)
-	case "last4", "payment_method_details.card.last4":
+	case "payment_method_details.card.last4":
 		if d := card(); d != nil {
 			return strValue(d.Last4)
 		}
@@ -147,12 +143,8 @@ func (e *Emulator) searchCharges(w *wtx, rq *request) (any, *apiError) {
 		// only when letter case cannot change what it matches.
 		for _, c := range q.indexable() {
 			switch c.field {
-			case "payment_intent":
-				lq.index, lq.value = 1, c.value
 			case "customer":
-				if lq.index != 1 {
-					lq.index, lq.value = 0, c.value
-				}
+				lq.index, lq.value = 0, c.value
 			case "metadata":
 				if lq.index < 0 && caseless(c.value) {
 					lq.index, lq.value = 2, c.key+mdSep+c.value

@@ -158,6 +158,37 @@ func TestSearchChargeTokens(t *testing.T) {
 	searchRefused(t, em, path, "status~'succ'")
 }
 
+// A charge search on a field docs.stripe.com/search does not list for
+// charges ("Query fields for charges") is refused as Stripe refuses it,
+// with the 400 any other unsupported field gets. The emulator answered
+// payment_intent, failure_code and last4 as if they were fields, so a
+// query that passed offline failed on Stripe.
+func TestSearchChargesRefusesNonStripeFields(t *testing.T) {
+	em, sc := newClient(t)
+	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500),
+		Currency: stripe.String("usd"), PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true)}))
+	for _, c := range []struct{ field, q string }{
+		{"payment_intent", "payment_intent:'" + pi.ID + "'"},
+		{"failure_code", "failure_code:'card_declined'"},
+		{"failure_code", "-failure_code:null"},
+		{"last4", "last4:'4242'"},
+		{"last4", "status:'succeeded' AND last4:4242"},
+		{"description", "description:'mug'"}, // refused before, the shape the others must match
+	} {
+		resp, m := raw(t, em, "GET", "/v1/charges/search", url.Values{"query": {c.q}}, nil)
+		want := "Field `" + c.field + "` is an unsupported search field for resource `charges`. " +
+			"See http://stripe.com/docs/search#query-fields-for-charges for a list of supported fields."
+		if resp.StatusCode != http.StatusBadRequest || errField(m, "type") != "invalid_request_error" ||
+			errField(m, "param") != "query" || errField(m, "message") != want || errField(m, "code") != nil {
+			t.Errorf("search %q: %d %v, want 400 %q", c.q, resp.StatusCode, m, want)
+		}
+	}
+	// The fields Stripe does list still answer.
+	if got := searchIDs(t, em, "/v1/charges/search", "payment_method_details.card.last4:4242 AND customer:null"); fmt.Sprint(got) != fmt.Sprint([]string{pi.LatestCharge.ID}) {
+		t.Errorf("last4 through payment_method_details = %v", got)
+	}
+}
+
 // Products: url and description are string fields, so url:null finds the
 // products without one (docs.stripe.com/search's own example, "url:null
 // returns records where a URL field is empty") and url~"/mug" a part of
