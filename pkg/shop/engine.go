@@ -43,6 +43,13 @@ type Tweet struct {
 	// Own marks a tweet by the account an Account Activity payload was
 	// delivered for: the merchant's own.
 	Own bool
+	// Run names the run the tweet is part of (a stream), "" for none. It
+	// is kept with the authorisation the tweet makes, so that the result
+	// of the tweet that later captures or cancels it tells which run made
+	// it (Result.Closes), whichever process that tweet runs in. Make it
+	// unique: a run that takes another's name counts that one's
+	// authorisations as its own.
+	Run string
 }
 
 // Options build an Engine.
@@ -245,6 +252,13 @@ func (e *Engine) ProcessThen(ctx context.Context, tw Tweet, then func(Result, er
 		return err
 	}
 	r.TweetID, r.From, r.At = tw.ID, "@"+from, tw.At.UTC()
+	// What the change takes out of the pending purchases is what the tweet
+	// captured or cancelled: a tweet closes at most one, its buyer's of one
+	// offer. Told from the change, the result names an authorisation as
+	// closed exactly when the state records it so.
+	if len(ch.delPending) > 0 {
+		r.Closes = authorisation(ch.delPending[0])
+	}
 	ch.results = append(ch.results, withID(r, id))
 	committing = e.commit(ch.units)
 	e.store.applyThen(ch, func(err error) {
@@ -761,6 +775,11 @@ func (e *Engine) charge(ctx context.Context, id string, tw Tweet, o offer.Resolv
 			Amount: o.Price.Minor, Currency: o.Price.Currency,
 			PaymentIntent: p.ID, Charge: p.LatestCharge, At: tw.At.UTC(), Deadline: deadline.UTC(),
 		}
+		if !p.Replayed {
+			// A replayed payment was authorised by whatever made it
+			// first, not by this tweet's run.
+			pend.Run = tw.Run
+		}
 		ch.putPending = []Pending{pend}
 		r.Outcome = AwaitingConfirmation
 		r.ConfirmBy = strp(deadline.UTC().Format(time.RFC3339))
@@ -906,6 +925,7 @@ func (e *Engine) ExpireDue(ctx context.Context, at time.Time) ([]Result, error) 
 			return out, err
 		}
 		r.TweetID = strings.TrimPrefix(r.TweetID, e.namespace)
+		r.Closes = authorisation(p)
 		out = append(out, r)
 	}
 	return out, nil

@@ -569,9 +569,12 @@ func TestConfirmationAfterExpiry(t *testing.T) {
 	if !reflect.DeepEqual(after, want) {
 		t.Fatalf("confirmation after expiry:\n got %+v\nwant %+v", after, want)
 	}
-	// Both paths answer alike but for the tweet and the purchase.
+	// Both paths answer alike but for the tweet and the purchase, and but
+	// that the late confirmation cancelled the authorisation (Closes),
+	// which the one after the sweep found cancelled.
 	norm := func(r Result) Result {
 		r.TweetID, r.From, r.At, r.PaymentIntent, r.Charge, r.Reply = "", "", time.Time{}, nil, nil, ""
+		r.Closes = nil
 		return r
 	}
 	if !reflect.DeepEqual(norm(after), norm(late)) {
@@ -1090,5 +1093,121 @@ func TestPendingStatus(t *testing.T) {
 	got, err = f.eng.PendingStatus(ctx, ps)
 	if !errors.Is(err, payment.ErrUnavailable) || !slices.Equal(got, []string{PendingUnknown, PendingUnknown, PendingUnknown}) || calls != 1 {
 		t.Errorf("provider down: %v %v after %d calls", got, err, calls)
+	}
+}
+
+// The run a purchase tweet belongs to is kept with its authorisation, and
+// the result of the tweet that captures or cancels it names it, with the
+// amount authorised, whichever run that tweet belongs to: a confirmation,
+// a late confirmation, a new purchase after the first's window closed, and
+// simulate expire. A tweet that finds the authorisation closed already, a
+// duplicate, and a purchase that closes nothing name none.
+func TestResultClosesAuthorisation(t *testing.T) {
+	offers := []offer.Offer{{Hashtag: "BuyKindle", Name: "Kindle", Price: "149.99",
+		Confirm: &offer.Confirm{Hashtag: "ConfirmKindle", Window: "15m"}}}
+	var buyers []buyer.Buyer
+	for _, h := range []string{"@alice", "@bob", "@carol", "@dave", "@erin"} {
+		buyers = append(buyers, buyer.Buyer{Handle: h, Card: "visa"})
+	}
+	f := newFixture(t, offers, buyers)
+	ctx := context.Background()
+	tweet := func(run, id, from, text string, at time.Time) Result {
+		t.Helper()
+		r, err := f.eng.Process(ctx, Tweet{ID: id, From: from, Text: text, At: at, Run: run})
+		if err != nil {
+			t.Fatalf("tweet %s: %v", id, err)
+		}
+		return r
+	}
+	closes := func(r Result, run string, buy Result) {
+		t.Helper()
+		want := &Authorisation{Run: run, PaymentIntent: Str(buy.PaymentIntent), Amount: 14999, Currency: "usd"}
+		if !reflect.DeepEqual(r.Closes, want) {
+			t.Fatalf("tweet %s (%s) closes %+v, want %+v", r.TweetID, r.Outcome, r.Closes, want)
+		}
+	}
+	none := func(r Result) {
+		t.Helper()
+		if r.Closes != nil {
+			t.Fatalf("tweet %s (%s) closes %+v, want none", r.TweetID, r.Outcome, r.Closes)
+		}
+	}
+
+	aliceBuy := tweet("run1", "a1", "alice", "#BuyKindle", t0)
+	none(aliceBuy)
+	if p, ok, err := f.store.PendingFor("alice", f.eng.pid(f.eng.offers[0])); err != nil || !ok || p.Run != "run1" {
+		t.Fatalf("pending %+v %v %v, want run1's", p, ok, err)
+	}
+	// Confirmed in another run: the authorisation is still run1's.
+	c := tweet("run2", "a2", "alice", "#ConfirmKindle", t0.Add(time.Minute))
+	if c.Outcome != Confirmed {
+		t.Fatalf("confirmation: %+v", c)
+	}
+	closes(c, "run1", aliceBuy)
+	none(tweet("run2", "a3", "alice", "#ConfirmKindle", t0.Add(2*time.Minute)))
+	if r := tweet("run2", "a2", "alice", "#ConfirmKindle", t0.Add(time.Minute)); !r.Duplicate {
+		t.Fatalf("replayed confirmation: %+v", r)
+	} else {
+		none(r)
+	}
+
+	// Made outside a run (simulate tweet).
+	bobBuy := tweet("", "b1", "bob", "#BuyKindle", t0)
+	closes(tweet("run2", "b2", "bob", "#ConfirmKindle", t0.Add(time.Minute)), "", bobBuy)
+
+	// Cancelled by a late confirmation; the next one finds it cancelled.
+	carolBuy := tweet("run1", "c1", "carol", "#BuyKindle", t0)
+	late := tweet("run1", "c2", "carol", "#ConfirmKindle", t0.Add(time.Hour))
+	if late.Outcome != Expired || late.Amount != 0 {
+		t.Fatalf("late confirmation: %+v", late)
+	}
+	closes(late, "run1", carolBuy)
+	none(tweet("run1", "c3", "carol", "#ConfirmKindle", t0.Add(2*time.Hour)))
+
+	// Cancelled by the buyer's new purchase, whose own authorisation is
+	// the new run's; already_pending closes nothing.
+	daveBuy := tweet("run1", "d1", "dave", "#BuyKindle", t0)
+	again := tweet("run2", "d2", "dave", "#BuyKindle", t0.Add(time.Hour))
+	if again.Outcome != AwaitingConfirmation || Str(again.PaymentIntent) == Str(daveBuy.PaymentIntent) {
+		t.Fatalf("purchase after a lapsed one: %+v", again)
+	}
+	closes(again, "run1", daveBuy)
+	none(tweet("run2", "d3", "dave", "#BuyKindle", t0.Add(time.Hour+time.Minute)))
+	closes(tweet("run3", "d4", "dave", "#ConfirmKindle", t0.Add(time.Hour+2*time.Minute)), "run2", again)
+
+	// Swept by simulate expire.
+	erinBuy := tweet("run1", "e1", "erin", "#BuyKindle", t0)
+	rs, err := f.eng.ExpireDue(ctx, t0.Add(time.Hour))
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("expire: %+v %v", rs, err)
+	}
+	closes(rs[0], "run1", erinBuy)
+}
+
+// An authorisation replayed from an earlier request (the same tweet run
+// again over another simulation state, against the same provider) was not
+// made by the run that replays it: it is kept without the run, and the
+// result that closes it names none.
+func TestReplayedAuthorisationHasNoRun(t *testing.T) {
+	offers := []offer.Offer{{Hashtag: "BuyKindle", Name: "Kindle", Price: "149.99",
+		Confirm: &offer.Confirm{Hashtag: "ConfirmKindle", Window: "15m"}}}
+	f := newFixture(t, offers, []buyer.Buyer{{Handle: "@alice", Card: "visa"}})
+	ctx := context.Background()
+	if _, err := f.eng.Process(ctx, Tweet{ID: "1", From: "alice", Text: "#BuyKindle", At: t0, Run: "run1"}); err != nil {
+		t.Fatal(err)
+	}
+	store, err := OpenStore(t.TempDir(), statedb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	eng := New(Options{Gateway: f.gw, Store: store, Offers: f.eng.offers, Buyers: []Account{f.eng.buyers["alice"]}, Merchant: "@shop"})
+	r, err := eng.Process(ctx, Tweet{ID: "1", From: "alice", Text: "#BuyKindle", At: t0, Run: "run2"})
+	if err != nil || r.Outcome != AwaitingConfirmation || !r.Duplicate {
+		t.Fatalf("replayed purchase: %+v %v", r, err)
+	}
+	c, err := eng.Process(ctx, Tweet{ID: "2", From: "alice", Text: "#ConfirmKindle", At: t0.Add(time.Minute), Run: "run2"})
+	if err != nil || c.Outcome != Confirmed || c.Closes == nil || c.Closes.Run != "" {
+		t.Fatalf("confirmation: %+v (closes %+v) %v", c, c.Closes, err)
 	}
 }

@@ -64,6 +64,24 @@ type Result struct {
 	// unlinked sender, or no recipient): every gift tweet has "gifts", []
 	// then, and no other tweet has it.
 	Gifts []Gift `json:"gifts,omitzero"`
+	// Closes is the authorisation of a pending purchase that this result
+	// captured (confirmed) or cancelled (expired, or a purchase whose
+	// window had closed, cancelled before the buyer's new one), nil when
+	// it closed none. It is not part of the JSON form, nor recorded: the
+	// result given back for a tweet processed before has none, as the
+	// tweet closed nothing this time.
+	Closes *Authorisation `json:"-"`
+}
+
+// Authorisation is the authorised payment of a pending purchase.
+type Authorisation struct {
+	// Run is the Tweet.Run of the tweet that made it: "" for one made
+	// outside a run, one whose payment was replayed from an earlier
+	// request, or one recorded before runs were kept.
+	Run           string
+	PaymentIntent string
+	Amount        int64
+	Currency      string
 }
 
 // Gift is one recipient's part of a gift tweet.

@@ -46,6 +46,14 @@ type Pending struct {
 	Charge        string    `json:"charge"`
 	At            time.Time `json:"at"`
 	Deadline      time.Time `json:"confirm_by"`
+	// Run is the Tweet.Run of the purchase tweet, "" when it had none
+	// (and in records written before it was kept).
+	Run string `json:"run,omitempty"`
+}
+
+// authorisation describes p's payment.
+func authorisation(p Pending) *Authorisation {
+	return &Authorisation{Run: p.Run, PaymentIntent: p.PaymentIntent, Amount: p.Amount, Currency: p.Currency}
 }
 
 // Store keeps the simulation's state in a bbolt file: processed tweets and

@@ -1,6 +1,8 @@
 package shop
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 
 	bolt "go.etcd.io/bbolt"
@@ -155,5 +157,25 @@ func TestExpiredRecord(t *testing.T) {
 	apply(change{delPending: []Pending{p1}, putExpired: []Pending{p1}})
 	if p, ok := expired(); !ok || p.PaymentIntent != "pi_1" {
 		t.Fatalf("older file: expired record %+v, %v", p, ok)
+	}
+}
+
+// A pending purchase's run is an additive field: a record written before
+// it was kept reads with none, and one made outside a run is written as
+// before, without it.
+func TestPendingRunCompatible(t *testing.T) {
+	var p Pending
+	old := `{"tweet_id":"1","buyer":"ann","offer":"prod_1","offer_tag":"BuyKindle","confirm_hashtag":"ConfirmKindle",` +
+		`"amount":14999,"currency":"usd","payment_intent":"pi_1","charge":"ch_1","at":"2026-11-24T10:00:00Z","confirm_by":"2026-11-24T10:15:00Z"}`
+	if err := json.Unmarshal([]byte(old), &p); err != nil || p.Run != "" || p.Amount != 14999 {
+		t.Fatalf("older record: %+v %v", p, err)
+	}
+	v, err := json.Marshal(p)
+	if err != nil || string(v) != old {
+		t.Fatalf("written as %s (%v), want %s", v, err, old)
+	}
+	p.Run = "r1"
+	if v, _ := json.Marshal(p); !strings.Contains(string(v), `"run":"r1"`) {
+		t.Fatalf("written as %s, without its run", v)
 	}
 }
