@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"strconv"
+	"strings"
 )
 
 func (e *Emulator) updateCharge(w *wtx, rq *request) (any, *apiError) {
@@ -73,26 +74,28 @@ func (e *Emulator) listCharges(w *wtx, rq *request) (any, *apiError) {
 
 // chargeSearchFields are the query fields of a charge search and their
 // types (docs.stripe.com/search, "Query fields for charges": every field a
-// token but amount and created). A field Stripe does not list there, such
-// as payment_intent or failure_code, is refused as Stripe refuses it: a
-// query that works here must work on Stripe.
-var chargeSearchFields = map[string]fieldType{"amount": numericField, "created": numericField,
-	"currency": tokenField, "customer": tokenField, "disputed": tokenField, "metadata": tokenField,
-	"refunded": tokenField, "status": tokenField, "payment_method_details.card.last4": tokenField,
-	"payment_method_details.card.brand": tokenField, "payment_method_details.card.exp_month": tokenField,
-	"payment_method_details.card.exp_year": tokenField, "payment_method_details.card.fingerprint": tokenField}
+// token but amount and created; the card fields are listed for each of the
+// sources card, card_present and interac_present). A field Stripe does not
+// list there, such as payment_intent or failure_code, is refused as Stripe
+// refuses it: a query that works here must work on Stripe.
+var chargeSearchFields = func() map[string]fieldType {
+	m := map[string]fieldType{"amount": numericField, "created": numericField, "currency": tokenField,
+		"customer": tokenField, "disputed": tokenField, "metadata": tokenField, "refunded": tokenField,
+		"status": tokenField, "billing_details.address.postal_code": tokenField}
+	for _, src := range []string{"card", "card_present", "interac_present"} {
+		for _, f := range []string{"brand", "exp_month", "exp_year", "fingerprint", "last4"} {
+			m["payment_method_details."+src+"."+f] = tokenField
+		}
+	}
+	return m
+}()
 
 // chargeValue reads a charge's value in c's field. refunded follows
 // docs.stripe.com/search: refunded:"true" is a fully refunded charge,
 // refunded:"false" a partially refunded one, refunded:null one with
-// nothing refunded.
+// nothing refunded. The emulator's charges are all online card payments,
+// so a card_present or interac_present field is always null.
 func chargeValue(c *charge, s *searchClause) searchValue {
-	card := func() *chargeCard {
-		if c.PaymentMethodDetails == nil {
-			return nil
-		}
-		return c.PaymentMethodDetails.Card
-	}
 	switch s.field {
 	case "metadata":
 		return metadataValue(c.Metadata, s.key)
@@ -110,26 +113,25 @@ func chargeValue(c *charge, s *searchClause) searchValue {
 		return searchValue{s: strconv.FormatBool(c.Refunded), present: c.AmountRefunded > 0}
 	case "status":
 		return strValue(c.Status)
-	case "payment_method_details.card.last4":
-		if d := card(); d != nil {
-			return strValue(d.Last4)
-		}
-	case "payment_method_details.card.brand":
-		if d := card(); d != nil {
-			return strValue(d.Brand)
-		}
-	case "payment_method_details.card.exp_month":
-		if d := card(); d != nil {
-			return strValue(strconv.FormatInt(d.ExpMonth, 10))
-		}
-	case "payment_method_details.card.exp_year":
-		if d := card(); d != nil {
-			return strValue(strconv.FormatInt(d.ExpYear, 10))
-		}
-	case "payment_method_details.card.fingerprint":
-		if d := card(); d != nil {
-			return strValue(d.Fingerprint)
-		}
+	case "billing_details.address.postal_code":
+		return ptrValue(c.BillingDetails.Address.PostalCode)
+	}
+	f, ok := strings.CutPrefix(s.field, "payment_method_details.card.")
+	if !ok || c.PaymentMethodDetails == nil || c.PaymentMethodDetails.Card == nil {
+		return searchValue{}
+	}
+	d := c.PaymentMethodDetails.Card
+	switch f {
+	case "last4":
+		return strValue(d.Last4)
+	case "brand":
+		return strValue(d.Brand)
+	case "exp_month":
+		return strValue(strconv.FormatInt(d.ExpMonth, 10))
+	case "exp_year":
+		return strValue(strconv.FormatInt(d.ExpYear, 10))
+	case "fingerprint":
+		return strValue(d.Fingerprint)
 	}
 	return searchValue{}
 }

@@ -189,6 +189,43 @@ func TestSearchChargesRefusesNonStripeFields(t *testing.T) {
 	}
 }
 
+// A charge search takes every field docs.stripe.com/search lists for
+// charges: billing_details.address.postal_code, and the card fields of the
+// card_present and interac_present sources, which no charge of the
+// emulator's has (they are all online card payments), so they match only
+// null. The emulator refused the three as unsupported fields, where Stripe
+// answers them.
+func TestSearchChargesDocumentedFields(t *testing.T) {
+	em, sc := newClient(t)
+	pay := func(pm string) string {
+		t.Helper()
+		return must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500),
+			Currency: stripe.String("usd"), PaymentMethod: stripe.String(pm), Confirm: stripe.Bool(true)})).LatestCharge.ID
+	}
+	pm := must[*stripe.PaymentMethod](t)(sc.PaymentMethods.New(&stripe.PaymentMethodParams{Type: stripe.String("card"),
+		Card:           &stripe.PaymentMethodCardParams{Token: stripe.String("tok_visa")},
+		BillingDetails: &stripe.PaymentMethodBillingDetailsParams{Address: &stripe.AddressParams{PostalCode: stripe.String("94107")}}}))
+	withZip, without := pay(pm.ID), pay("pm_card_visa")
+	const path = "/v1/charges/search"
+	for _, c := range []struct {
+		q    string
+		want []string
+	}{
+		{"billing_details.address.postal_code:94107", []string{withZip}},
+		{"billing_details.address.postal_code:null", []string{without}},
+		{"payment_method_details.card.exp_month:12 AND payment_method_details.card.fingerprint:null", nil},
+		{"payment_method_details.card_present.last4:4242", nil},
+		{"payment_method_details.interac_present.brand:null", []string{without, withZip}},
+		{"-payment_method_details.card_present.exp_year:null", nil},
+	} {
+		if got := searchIDs(t, em, path, c.q); fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("search %q = %v, want %v", c.q, got, c.want)
+		}
+	}
+	searchRefused(t, em, path, "payment_method_details.us_bank_account.last4:6789")
+	searchRefused(t, em, path, "billing_details.address.city:'Paris'")
+}
+
 // Products: url and description are string fields, so url:null finds the
 // products without one (docs.stripe.com/search's own example, "url:null
 // returns records where a URL field is empty") and url~"/mug" a part of
