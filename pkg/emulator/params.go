@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -327,15 +328,25 @@ func (rq *request) listQuery() (listQuery, *apiError) {
 				if aerr != nil {
 					return q, aerr
 				}
+				// gt and lt become inclusive bounds one second further
+				// in; at the ends of int64 that second would wrap round
+				// and the bound select every object, so it stays at the
+				// end, which no object's created reaches.
 				switch op {
 				case "gte":
 					q.gte = maxp(q.gte, n)
 				case "gt":
-					q.gte = maxp(q.gte, n+1)
+					if n < math.MaxInt64 {
+						n++
+					}
+					q.gte = maxp(q.gte, n)
 				case "lte":
 					q.lte = minp(q.lte, n)
 				case "lt":
-					q.lte = minp(q.lte, n-1)
+					if n > math.MinInt64 {
+						n--
+					}
+					q.lte = minp(q.lte, n)
 				}
 			}
 		}

@@ -550,6 +550,30 @@ func TestPagination(t *testing.T) {
 	}
 }
 
+// created[gt] and created[lt] at the ends of int64 select nothing: the
+// bound one second further in wrapped round, so created[gt] of the largest
+// int64 listed every charge, as did created[lt] of the smallest.
+func TestCreatedFilterAtInt64Ends(t *testing.T) {
+	em, sc := newClient(t)
+	must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500),
+		Currency: stripe.String("usd"), PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true)}))
+	for _, q := range []url.Values{
+		{"created[gt]": {"9223372036854775807"}},
+		{"created[lt]": {"-9223372036854775808"}},
+		{"created[gte]": {"9223372036854775807"}},
+		{"created[lte]": {"-9223372036854775808"}},
+	} {
+		for _, path := range []string{"/v1/charges", "/v1/payment_intents", "/v1/refunds"} {
+			if got, more := pageIDs(t, em, path, q); len(got) != 0 || more {
+				t.Errorf("%s %v = %v (has_more %v), want nothing", path, q, got, more)
+			}
+		}
+	}
+	if got, _ := pageIDs(t, em, "/v1/charges", url.Values{"created[lt]": {"9223372036854775807"}, "created[gt]": {"-9223372036854775808"}}); len(got) != 1 {
+		t.Errorf("the whole range = %v, want the charge", got)
+	}
+}
+
 func TestCreatedFilterAndClockHeader(t *testing.T) {
 	em, _ := newClient(t)
 	cus := map[string]any{}
