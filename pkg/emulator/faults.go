@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -95,7 +96,9 @@ func ParseFaults(spec string) (Faults, error) {
 			continue
 		}
 		p, err := strconv.ParseFloat(strings.TrimSuffix(val, "%"), 64)
-		if err != nil {
+		// NaN parses, and then passes every comparison below by failing
+		// it: 429=NaN would be accepted and inject nothing.
+		if err != nil || math.IsNaN(p) {
 			return Faults{}, fmt.Errorf("%w: %s=%s: the probability must be a number between 0 and 1", ErrFaultSpec, name, val)
 		}
 		if strings.HasSuffix(val, "%") {

@@ -34,6 +34,9 @@ func TestParseFaults(t *testing.T) {
 		"latency=fast":    "not a duration",
 		"429=0.6,503=0.6": "add up to",
 		"429=x":           "must be a number",
+		"429=NaN":         "must be a number",
+		"reset=nan%":      "must be a number",
+		"503=-inf":        "between 0 and 1",
 		"503=0.1,503=0.2": "given twice",
 	} {
 		_, err := ParseFaults(spec)
