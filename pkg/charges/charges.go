@@ -206,21 +206,25 @@ func NormalizeHandle(h string) string {
 
 // Refunded returns the money given back on a charge after capture: Stripe's
 // amount_refunded less the part of an authorisation that was released
-// without being captured (a cancelled or partly captured payment), which
-// never left the buyer's account.
+// without being captured (a cancelled or partly captured payment, see
+// Uncaptured), which never left the buyer's account.
 func Refunded(c payment.Charge) int64 {
 	if !c.Captured {
 		return 0
 	}
-	released := c.Amount - c.AmountCaptured
-	if released < 0 {
-		released = 0
-	}
-	r := c.AmountRefunded - released
-	if r < 0 {
+	return max(c.AmountRefunded-Uncaptured(c), 0)
+}
+
+// Uncaptured returns the part of a captured charge's authorisation that was
+// released when it was captured for less: Stripe counts it in
+// amount_refunded (with a refund object of its own), but no money was
+// taken for it, so none was given back.
+func Uncaptured(c payment.Charge) int64 {
+	if !c.Captured || c.AmountCaptured == 0 {
+		// Providers that predate amount_captured capture the whole amount.
 		return 0
 	}
-	return r
+	return max(c.Amount-c.AmountCaptured, 0)
 }
 
 // Released reports whether a charge is an authorisation that was cancelled

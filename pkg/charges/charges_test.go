@@ -244,6 +244,9 @@ func TestRefundedAndCaptured(t *testing.T) {
 		{"partly refunded", payment.Charge{Status: "succeeded", Captured: true, Amount: 1000, AmountCaptured: 1000, AmountRefunded: 300}, 1000, 300, ""},
 		{"partial capture", payment.Charge{Status: "succeeded", Captured: true, Amount: 1000, AmountCaptured: 600, AmountRefunded: 400}, 600, 0, ""},
 		{"partial capture then refund", payment.Charge{Status: "succeeded", Captured: true, Amount: 1000, AmountCaptured: 600, AmountRefunded: 500}, 600, 100, ""},
+		// A provider without amount_captured captured the whole amount
+		// (as Captured reads it): nothing of the refund was a release.
+		{"no amount_captured, refunded", payment.Charge{Status: "succeeded", Captured: true, Amount: 1000, AmountRefunded: 300}, 1000, 300, ""},
 		{"authorised", payment.Charge{Status: "succeeded", Amount: 1000}, 0, 0, ""},
 		{"released", payment.Charge{Status: "succeeded", Amount: 1000, AmountRefunded: 1000, Refunded: true}, 0, 0, ""},
 		{"declined", payment.Charge{Status: "failed", Amount: 1000, FailureCode: "card_declined", Outcome: payment.Outcome{Reason: "insufficient_funds"}}, 0, 0, "insufficient_funds"},

@@ -139,10 +139,16 @@ func checkRefundable(c payment.Charge, amount int64) error {
 		return fmt.Errorf("%w: charge %s was never captured: its authorisation of %s was released, so no money was taken and there is nothing to refund",
 			ErrNotRefundable, c.ID, fmtAmt(c.Amount))
 	case c.Refunded || left <= 0:
-		return fmt.Errorf("%w: charge %s is already fully refunded (%s)", ErrNotRefundable, c.ID, fmtAmt(c.AmountRefunded))
+		return fmt.Errorf("%w: charge %s is already fully refunded (%s)", ErrNotRefundable, c.ID, fmtAmt(Refunded(c)))
 	case amount > left:
+		// What a partial capture released is in amount_refunded but was
+		// never taken: say what was captured and what was refunded.
+		took := fmtAmt(c.Amount)
+		if u := Uncaptured(c); u > 0 {
+			took = fmtAmt(c.Amount-u) + " captured of " + took
+		}
 		return fmt.Errorf("%w: %s is more than the %s left to refund on charge %s (%s, %s refunded)",
-			ErrNotRefundable, fmtAmt(amount), fmtAmt(left), c.ID, fmtAmt(c.Amount), fmtAmt(c.AmountRefunded))
+			ErrNotRefundable, fmtAmt(amount), fmtAmt(left), c.ID, took, fmtAmt(Refunded(c)))
 	case !c.Captured && amount > 0 && amount != left:
 		return fmt.Errorf("%w: charge %s is an uncaptured authorisation: it can only be released in full (omit --amount)",
 			ErrNotRefundable, c.ID)

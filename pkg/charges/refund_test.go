@@ -3,6 +3,7 @@ package charges
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -139,6 +140,46 @@ func TestRefundUncaptured(t *testing.T) {
 	}
 	if Refunded(payment.Charge{Status: d.Status, Captured: d.Captured, Amount: d.Amount, AmountRefunded: d.AmountRefunded}) != 0 {
 		t.Errorf("a released authorisation counts as refunded money")
+	}
+}
+
+// A payment captured for less than it authorised: Stripe counts the part
+// released in amount_refunded, but the refusals say what was captured and
+// what was refunded, not the release as a refund ("($20.00, $5.00
+// refunded)" for a charge with nothing refunded).
+func TestRefundPartlyCaptured(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	p, err := w.gw.CreatePayment(ctx, payment.PaymentRequest{Amount: 2000, Currency: "usd", Customer: w.customer("@alice"),
+		PaymentMethod: "pm_card_visa", ManualCapture: true, IdempotencyKey: "test:manual"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.gw.CapturePayment(ctx, p.ID, 1500, "test:capture"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Refund(ctx, w.gw, RefundInput{Charge: p.LatestCharge, Amount: "16"})
+	want := "$16.00 is more than the $15.00 left to refund on charge " + p.LatestCharge + " ($15.00 captured of $20.00, $0.00 refunded)"
+	if !errors.Is(err, ErrNotRefundable) || !strings.Contains(err.Error(), want) {
+		t.Errorf("over-refund: %v, want %q", err, want)
+	}
+	if r, err := Refund(ctx, w.gw, RefundInput{Charge: p.LatestCharge, Amount: "1"}); err != nil || r.Left != 1400 {
+		t.Fatalf("partial refund: %+v, %v", r, err)
+	}
+	_, err = Refund(ctx, w.gw, RefundInput{Charge: p.LatestCharge, Amount: "14.50"})
+	if want := "($15.00 captured of $20.00, $1.00 refunded)"; !strings.Contains(fmt.Sprint(err), want) {
+		t.Errorf("over-refund after a refund: %v, want %q", err, want)
+	}
+	if r, err := Refund(ctx, w.gw, RefundInput{Charge: p.LatestCharge}); err != nil || r.Amount != 1400 || r.Left != 0 {
+		t.Fatalf("the rest: %+v, %v", r, err)
+	}
+	_, err = Refund(ctx, w.gw, RefundInput{Charge: p.LatestCharge, Amount: "2"})
+	if want := "is already fully refunded ($15.00)"; !strings.Contains(fmt.Sprint(err), want) {
+		t.Errorf("fully refunded: %v, want %q", err, want)
+	}
+	c, err := w.gw.GetCharge(ctx, p.LatestCharge)
+	if err != nil || Refunded(c) != 1500 || Uncaptured(c) != 500 || c.AmountRefunded != 2000 {
+		t.Errorf("charge %+v: Refunded %d, Uncaptured %d (%v)", c, Refunded(c), Uncaptured(c), err)
 	}
 }
 

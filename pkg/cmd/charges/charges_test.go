@@ -325,3 +325,37 @@ func TestShowAndRefundRun(t *testing.T) {
 	}
 	golden(t, "show", regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`).ReplaceAllString(stdout.String(), "T"))
 }
+
+// A charge captured for less than it authorised shows what was released and
+// what was refunded apart: Stripe's amount_refunded holds both, and show
+// printed it all as refunded ("$20.00 (fully refunded)" for $15.00 given
+// back), unlike list and summary.
+func TestShowPartlyCapturedRun(t *testing.T) {
+	gw := world(t)
+	ctx := context.Background()
+	p, err := gw.CreatePayment(ctx, payment.PaymentRequest{Amount: 2000, Currency: "usd", PaymentMethod: "pm_card_visa",
+		ManualCapture: true, IdempotencyKey: "test:manual"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gw.CapturePayment(ctx, p.ID, 1500, "test:capture"); err != nil {
+		t.Fatal(err)
+	}
+	show := func(name string) {
+		t.Helper()
+		ios, _, stdout, _ := iostreams.Test()
+		if err := showRun(ctx, &ShowOptions{IO: ios, Gateway: func() (payment.Gateway, error) { return gw, nil }, ID: p.LatestCharge}); err != nil {
+			t.Fatal(err)
+		}
+		golden(t, name, regexp.MustCompile(`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ`).ReplaceAllString(stdout.String(), "T"))
+	}
+	show("captured")
+	if _, err := charges.Refund(ctx, gw, charges.RefundInput{Charge: p.LatestCharge, Amount: "4"}); err != nil {
+		t.Fatal(err)
+	}
+	show("refunded_part")
+	if _, err := charges.Refund(ctx, gw, charges.RefundInput{Charge: p.LatestCharge}); err != nil {
+		t.Fatal(err)
+	}
+	show("refunded_all")
+}

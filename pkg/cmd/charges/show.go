@@ -38,7 +38,10 @@ intent (pi_...), which stands for its latest charge.
 An authorisation that was cancelled without being captured (its
 confirmation window closed) shows as released, not refunded: no money was
 taken. Stripe still reports it with refunded true and amount_refunded equal
-to the amount; in JSON, released is true.
+to the amount; in JSON, released is true. Likewise, the part of an
+authorisation that a capture for less did not take shows as released, and
+Refunded counts only what was given back after capture; in JSON,
+amount_refunded stays Stripe's, which holds both.
 
 With -o json, one object with the fields of 'charges list -o json' plus
 amount_captured, captured, description, failure_message, outcome {type,
@@ -103,18 +106,23 @@ func printDetail(w io.Writer, d charges.Detail) {
 	if d.Captured && d.AmountCaptured != d.Amount {
 		line("Captured", formatAmount(d.AmountCaptured, d.Currency))
 	}
+	// Stripe reports a release as a refund, of the whole authorisation or
+	// of what a partial capture left; no money moved for it.
+	uncaptured := charges.Uncaptured(payment.Charge{Amount: d.Amount, AmountCaptured: d.AmountCaptured, Captured: d.Captured})
 	switch {
 	case d.Released:
-		// Stripe reports the release as a full refund; no money moved.
 		line("Released", fmt.Sprintf("the authorisation of %s was cancelled, never captured", formatAmount(d.Amount, d.Currency)))
-	case d.AmountRefunded > 0:
-		r := formatAmount(d.AmountRefunded, d.Currency)
+	case uncaptured > 0:
+		line("Released", fmt.Sprintf("%s of the authorisation, not captured", formatAmount(uncaptured, d.Currency)))
+	}
+	if r := d.AmountRefunded - uncaptured; !d.Released && r > 0 {
+		s := formatAmount(r, d.Currency)
 		if d.Refunded {
-			r += " (fully refunded)"
+			s += " (fully refunded)"
 		} else {
-			r += fmt.Sprintf(" (%s left)", formatAmount(d.Amount-d.AmountRefunded, d.Currency))
+			s += fmt.Sprintf(" (%s left)", formatAmount(d.Amount-d.AmountRefunded, d.Currency))
 		}
-		line("Refunded", r)
+		line("Refunded", s)
 	}
 	line("Created", d.Created)
 	line("Buyer", d.Buyer)
