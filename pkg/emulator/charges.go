@@ -5,9 +5,16 @@ import (
 	"strings"
 )
 
+// shippingSpec is the shipping hash of Update a charge.
+var shippingSpec = spec{"name": nil, "carrier": nil, "phone": nil, "tracking_number": nil,
+	"address": spec{"city": nil, "country": nil, "line1": nil, "line2": nil, "postal_code": nil, "state": nil}}
+
+// updateCharge answers POST /v1/charges/{id} with the parameters of Update a
+// charge: every one is kept on the charge, none is only accepted.
 func (e *Emulator) updateCharge(w *wtx, rq *request) (any, *apiError) {
 	if aerr := checkParams(rq.params, spec{"metadata": specHash, "description": nil, "expand": specList,
-		"receipt_email": nil, "fraud_details": specAny, "shipping": specAny, "transfer_group": nil}); aerr != nil {
+		"receipt_email": nil, "fraud_details": spec{"user_report": nil}, "shipping": shippingSpec,
+		"transfer_group": nil, "customer": nil}); aerr != nil {
 		return nil, aerr
 	}
 	old, pos, err := e.charges.get(w.tx, rq.segs[1])
@@ -27,10 +34,78 @@ func (e *Emulator) updateCharge(w *wtx, rq *request) (any, *apiError) {
 	if v, ok := rq.optStr("receipt_email"); ok {
 		ch.ReceiptEmail = v
 	}
+	if rq.has("fraud_details") {
+		v, ok := rq.str("fraud_details", "user_report")
+		switch {
+		case !ok:
+			return nil, errMissing("fraud_details[user_report]")
+		case v != "" && v != "safe" && v != "fraudulent":
+			return nil, invalidRequest("", "fraud_details[user_report]",
+				"Invalid fraud_details[user_report]: must be one of safe or fraudulent")
+		case v == "":
+			ch.FraudDetails = map[string]any{}
+		default:
+			ch.FraudDetails = map[string]any{"user_report": v}
+		}
+	}
+	if rq.has("shipping") {
+		if ch.Shipping, aerr = shippingOf(rq); aerr != nil {
+			return nil, aerr
+		}
+	}
+	// Stripe: transfer_group "may only be provided if it has not been
+	// set", and customer "may only be updated if there is no existing
+	// associated customer"; the wording of the two refusals is the
+	// emulator's.
+	if v, ok := rq.str("transfer_group"); ok && v != "" {
+		if old.TransferGroup != nil && *old.TransferGroup != v {
+			return nil, invalidRequest("", "transfer_group",
+				"The transfer_group of charge %s is already set to '%s' and cannot be changed.", old.ID, *old.TransferGroup)
+		}
+		ch.TransferGroup = &v
+	}
+	if v, ok := rq.str("customer"); ok && v != "" {
+		if old.Customer.ID != "" && old.Customer.ID != v {
+			return nil, invalidRequest("", "customer",
+				"Charge %s already belongs to customer %s; its customer can only be set when it has none.", old.ID, old.Customer.ID)
+		}
+		if _, _, ok := e.customers.getRaw(w.tx, v); !ok {
+			return nil, errNoSuch("customer", "customer", v)
+		}
+		ch.Customer = refTo(v)
+	}
 	if err := e.charges.update(w, old, &ch, pos); err != nil {
 		return nil, errAPI("%v", err)
 	}
 	return e.respond(w, rq, &ch)
+}
+
+// shippingOf reads the shipping hash of a request as Stripe answers it:
+// every field present, null when not given; "" unsets it. name and address
+// are required.
+func shippingOf(rq *request) (any, *apiError) {
+	if _, isHash := rq.params["shipping"].(map[string]any); !isHash {
+		return nil, nil // shipping="", the one string checkParams lets through
+	}
+	name, _ := rq.str("shipping", "name")
+	if name == "" {
+		return nil, errMissing("shipping[name]")
+	}
+	if !rq.has("shipping", "address") {
+		return nil, errMissing("shipping[address]")
+	}
+	str := func(path ...string) any {
+		if v, ok := rq.str(path...); ok && v != "" {
+			return v
+		}
+		return nil
+	}
+	addr := map[string]any{}
+	for _, k := range []string{"city", "country", "line1", "line2", "postal_code", "state"} {
+		addr[k] = str("shipping", "address", k)
+	}
+	return map[string]any{"address": addr, "carrier": str("shipping", "carrier"), "name": name,
+		"phone": str("shipping", "phone"), "tracking_number": str("shipping", "tracking_number")}, nil
 }
 
 func (e *Emulator) listCharges(w *wtx, rq *request) (any, *apiError) {
