@@ -5,7 +5,8 @@ import (
 	"strings"
 )
 
-// shippingSpec is the shipping hash of Update a charge.
+// shippingSpec is the shipping hash that a charge update and a
+// PaymentIntent create, update and confirm take.
 var shippingSpec = spec{"name": nil, "carrier": nil, "phone": nil, "tracking_number": nil,
 	"address": spec{"city": nil, "country": nil, "line1": nil, "line2": nil, "postal_code": nil, "state": nil}}
 

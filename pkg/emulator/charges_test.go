@@ -74,3 +74,43 @@ func TestUpdateCharge(t *testing.T) {
 		t.Errorf("unset: %d shipping %v fraud_details %v", resp.StatusCode, m["shipping"], m["fraud_details"])
 	}
 }
+
+// A PaymentIntent keeps the shipping it is created, updated or confirmed
+// with, and passes it to its charge, as Stripe does; an update keeps its
+// statement descriptors, setup_future_usage and transfer_group, and a
+// confirmation its receipt_email and setup_future_usage. The emulator
+// accepted all of these and dropped them.
+func TestPaymentIntentKeepsFields(t *testing.T) {
+	_, sc := newClient(t)
+	ship := func(name string) *stripe.ShippingDetailsParams {
+		return &stripe.ShippingDetailsParams{Name: stripe.String(name), Address: &stripe.AddressParams{Line1: stripe.String("1 Main St")}}
+	}
+	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500),
+		Currency: stripe.String("usd"), Shipping: ship("Created")}))
+	if pi.Shipping == nil || pi.Shipping.Name != "Created" || pi.Shipping.Address == nil || pi.Shipping.Address.Line1 != "1 Main St" {
+		t.Fatalf("created with shipping: %+v", pi.Shipping)
+	}
+	up := &stripe.PaymentIntentParams{Shipping: ship("Updated"), StatementDescriptor: stripe.String("TWEETPAY MUG"),
+		StatementDescriptorSuffix: stripe.String("MUG"), SetupFutureUsage: stripe.String("off_session"),
+		TransferGroup: stripe.String("order_1")}
+	pi = must[*stripe.PaymentIntent](t)(sc.PaymentIntents.Update(pi.ID, up))
+	if pi.Shipping == nil || pi.Shipping.Name != "Updated" || pi.StatementDescriptor != "TWEETPAY MUG" ||
+		pi.StatementDescriptorSuffix != "MUG" || pi.SetupFutureUsage != "off_session" || pi.TransferGroup != "order_1" {
+		t.Fatalf("updated: shipping %+v descriptor %q suffix %q setup_future_usage %q transfer_group %q",
+			pi.Shipping, pi.StatementDescriptor, pi.StatementDescriptorSuffix, pi.SetupFutureUsage, pi.TransferGroup)
+	}
+	pi = must[*stripe.PaymentIntent](t)(sc.PaymentIntents.Confirm(pi.ID, &stripe.PaymentIntentConfirmParams{
+		PaymentMethod: stripe.String("pm_card_visa"), Shipping: ship("Confirmed"), ReceiptEmail: stripe.String("jo@example.com")}))
+	if pi.Status != "succeeded" || pi.Shipping == nil || pi.Shipping.Name != "Confirmed" || pi.ReceiptEmail != "jo@example.com" {
+		t.Fatalf("confirmed: %s shipping %+v receipt_email %q", pi.Status, pi.Shipping, pi.ReceiptEmail)
+	}
+	ch := must[*stripe.Charge](t)(sc.Charges.Get(pi.LatestCharge.ID, nil))
+	if ch.Shipping == nil || ch.Shipping.Name != "Confirmed" || ch.TransferGroup != "order_1" || ch.ReceiptEmail != "jo@example.com" {
+		t.Fatalf("charge: shipping %+v transfer_group %q receipt_email %q", ch.Shipping, ch.TransferGroup, ch.ReceiptEmail)
+	}
+	_, err := sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500), Currency: stripe.String("usd"),
+		Shipping: &stripe.ShippingDetailsParams{Name: stripe.String("No address")}})
+	if se := stripeErr(t, err); se.HTTPStatusCode != 400 || se.Param != "shipping[address]" {
+		t.Errorf("shipping without an address: %+v", se)
+	}
+}

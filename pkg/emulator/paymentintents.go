@@ -11,12 +11,12 @@ var piCreateSpec = spec{"amount": nil, "currency": nil, "customer": nil, "paymen
 	"payment_method_types": specList, "receipt_email": nil, "statement_descriptor": nil,
 	"statement_descriptor_suffix": nil, "setup_future_usage": nil, "return_url": nil, "error_on_requires_action": nil,
 	"automatic_payment_methods": spec{"enabled": nil, "allow_redirects": nil}, "confirmation_method": nil,
-	"use_stripe_sdk": nil, "shipping": specAny, "transfer_group": nil, "payment_method_options": specAny,
+	"use_stripe_sdk": nil, "shipping": shippingSpec, "transfer_group": nil, "payment_method_options": specAny,
 	"mandate_data": specAny}
 
 var piConfirmSpec = spec{"payment_method": nil, "off_session": nil, "return_url": nil, "expand": specList,
 	"receipt_email": nil, "setup_future_usage": nil, "error_on_requires_action": nil, "use_stripe_sdk": nil,
-	"payment_method_options": specAny, "mandate_data": specAny, "capture_method": nil, "shipping": specAny}
+	"payment_method_options": specAny, "mandate_data": specAny, "capture_method": nil, "shipping": shippingSpec}
 
 // The values every new PaymentIntent and Charge start with, shared by all of
 // them and never changed in place: a handler that changes one assigns a new
@@ -29,6 +29,32 @@ var (
 	emptyHash            = map[string]any{}
 	calculatedDescriptor = "TWEETPAY"
 )
+
+// applyPIFields sets the PaymentIntent fields that create, update and
+// confirm take as given ("" unsets one); the caller's spec has refused the
+// ones its endpoint does not take.
+func applyPIFields(rq *request, pi *paymentIntent) *apiError {
+	for _, f := range []struct {
+		name string
+		dst  **string
+	}{
+		{"description", &pi.Description}, {"receipt_email", &pi.ReceiptEmail},
+		{"statement_descriptor", &pi.StatementDescriptor}, {"statement_descriptor_suffix", &pi.StatementDescriptorSuffix},
+		{"setup_future_usage", &pi.SetupFutureUsage}, {"transfer_group", &pi.TransferGroup},
+	} {
+		if v, ok := rq.optStr(f.name); ok {
+			*f.dst = v
+		}
+	}
+	if rq.has("shipping") {
+		sh, aerr := shippingOf(rq)
+		if aerr != nil {
+			return aerr
+		}
+		pi.Shipping = sh
+	}
+	return nil
+}
 
 func (e *Emulator) createPaymentIntent(w *wtx, rq *request) (any, *apiError) {
 	if aerr := checkParams(rq.params, piCreateSpec); aerr != nil {
@@ -73,23 +99,8 @@ func (e *Emulator) createPaymentIntent(w *wtx, rq *request) (any, *apiError) {
 			return nil, invalidRequest("", "confirmation_method", "Invalid confirmation_method: must be one of automatic or manual")
 		}
 	}
-	if v, ok := rq.optStr("description"); ok {
-		pi.Description = v
-	}
-	if v, ok := rq.optStr("receipt_email"); ok {
-		pi.ReceiptEmail = v
-	}
-	if v, ok := rq.optStr("statement_descriptor"); ok {
-		pi.StatementDescriptor = v
-	}
-	if v, ok := rq.optStr("statement_descriptor_suffix"); ok {
-		pi.StatementDescriptorSuffix = v
-	}
-	if v, ok := rq.optStr("setup_future_usage"); ok {
-		pi.SetupFutureUsage = v
-	}
-	if v, ok := rq.optStr("transfer_group"); ok {
-		pi.TransferGroup = v
+	if aerr := applyPIFields(rq, &pi.paymentIntent); aerr != nil {
+		return nil, aerr
 	}
 	if types := rq.list("payment_method_types"); len(types) > 0 {
 		for _, t := range types {
@@ -252,7 +263,7 @@ func (e *Emulator) attemptCharge(w *wtx, pi *piRecord, pm *pmRecord) *apiError {
 		Created: w.created(), Currency: pi.Currency, Customer: pi.Customer, Description: pi.Description,
 		FraudDetails: emptyHash, Metadata: copyMD(pi.Metadata), PaymentIntent: refTo(pi.ID),
 		PaymentMethod: strp(pm.ID), ReceiptEmail: pi.ReceiptEmail, StatementDescriptor: pi.StatementDescriptor,
-		StatementDescriptorSuffix: pi.StatementDescriptorSuffix, TransferGroup: pi.TransferGroup,
+		StatementDescriptorSuffix: pi.StatementDescriptorSuffix, TransferGroup: pi.TransferGroup, Shipping: pi.Shipping,
 		CalculatedStatementDescriptor: &calculatedDescriptor, RadarOptions: emptyHash}
 	ch.Outcome = outcomeFor(sc, declined, riskScoreFor(ch.ID))
 	card := pm.Card
@@ -350,7 +361,7 @@ func (e *Emulator) updatePaymentIntent(w *wtx, rq *request) (any, *apiError) {
 	if aerr := checkParams(rq.params, spec{"metadata": specHash, "description": nil, "expand": specList,
 		"amount": nil, "currency": nil, "customer": nil, "payment_method": nil, "receipt_email": nil,
 		"statement_descriptor": nil, "statement_descriptor_suffix": nil, "setup_future_usage": nil,
-		"capture_method": nil, "shipping": specAny, "transfer_group": nil, "payment_method_types": specList}); aerr != nil {
+		"capture_method": nil, "shipping": shippingSpec, "transfer_group": nil, "payment_method_types": specList}); aerr != nil {
 		return nil, aerr
 	}
 	old, pos, aerr := e.getPI(w, rq.segs[1])
@@ -364,11 +375,8 @@ func (e *Emulator) updatePaymentIntent(w *wtx, rq *request) (any, *apiError) {
 		return nil, aerr
 	}
 	pi.Metadata = md
-	if v, ok := rq.optStr("description"); ok {
-		pi.Description = v
-	}
-	if v, ok := rq.optStr("receipt_email"); ok {
-		pi.ReceiptEmail = v
+	if aerr := applyPIFields(rq, &pi.paymentIntent); aerr != nil {
+		return nil, aerr
 	}
 	editable := pi.Status == "requires_payment_method" || pi.Status == "requires_confirmation" || pi.Status == "requires_action"
 	changesPayment := rq.has("amount") || rq.has("currency") || rq.has("customer") || rq.has("payment_method") || rq.has("capture_method")
@@ -456,6 +464,9 @@ func (e *Emulator) confirmPaymentIntent(w *wtx, rq *request) (any, *apiError) {
 	}
 	if hasOff {
 		pi.OffSession = offSession
+	}
+	if aerr := applyPIFields(rq, &pi.paymentIntent); aerr != nil {
+		return nil, aerr
 	}
 	if v, ok := rq.str("capture_method"); ok {
 		if v != "automatic" && v != "automatic_async" && v != "manual" {
