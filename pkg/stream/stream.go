@@ -10,6 +10,7 @@ package stream
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -153,9 +154,11 @@ type Summary struct {
 	// Charged sums, per currency, what new purchased, confirmed and gifted
 	// results took; Authorized what the authorisations this stream made
 	// (new awaiting_confirmation results, each once) still hold: one
-	// confirmed in the stream moves to Charged, one expired in it is gone,
-	// so that no money is counted twice. A currency whose sum is 0 is left
-	// out.
+	// confirmed in the stream moves to Charged, one cancelled in it (by a
+	// late confirmation, or by the buyer's new purchase once its window
+	// closed) is gone, so that no money is counted twice. A confirmation
+	// of an authorisation made by an earlier command is charged only. A
+	// currency whose sum is 0 is left out.
 	Charged    map[string]int64 `json:"charged"`
 	Authorized map[string]int64 `json:"authorized"`
 	Retries    int              `json:"retries"`
@@ -163,16 +166,12 @@ type Summary struct {
 	Elapsed    time.Duration    `json:"-"`
 	Seconds    float64          `json:"seconds"`
 
-	// held maps the payment intents of the authorisations counted in
-	// Authorized to their amounts, until they are confirmed or expired:
-	// as many entries as purchases left awaiting confirmation, which the
-	// engine's state holds anyway.
-	held map[string]heldAuth
-}
-
-type heldAuth struct {
-	amount   int64
-	currency string
+	// run names the stream to the engine (shop.Tweet.Run), which keeps it
+	// with the authorisations the stream makes and gives it back with the
+	// result that closes one (shop.Result.Closes): the stream knows its
+	// own authorisations without remembering any, so its memory stays flat
+	// however many wait for their confirmation.
+	run string
 }
 
 type job struct {
@@ -223,7 +222,9 @@ func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, 
 		o.Convert = DefaultConvert
 	}
 	start := time.Now()
-	sum := Summary{Outcomes: map[string]int{}, Charged: map[string]int64{}, Authorized: map[string]int64{}}
+	// A random name, not a time: several processes may share the state.
+	run := rand.Text()
+	sum := Summary{Outcomes: map[string]int{}, Charged: map[string]int64{}, Authorized: map[string]int64{}, run: run}
 
 	var stopped atomic.Bool
 	var stopMu sync.Mutex
@@ -294,7 +295,7 @@ func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, 
 					finish(done{seq: j.seq, line: Line{N: j.n, Interrupted: true}})
 					continue
 				}
-				process(ctx, work, p, o, j, finish)
+				process(ctx, work, p, o, run, j, finish)
 			}
 		}()
 	}
@@ -749,11 +750,11 @@ func countRest(br *bufio.Reader, o Options) int {
 	}
 }
 
-// process runs the tweets of line j and calls finish with the line's
-// result: before it returns or, for a Recorder, once the tweet's result is
-// recorded. work is the context payments run under, ctx the one whose
-// cancellation cuts retries short.
-func process(ctx, work context.Context, p Processor, o Options, j job, finish func(done)) {
+// process runs the tweets of line j, as part of run (shop.Tweet.Run), and
+// calls finish with the line's result: before it returns or, for a
+// Recorder, once the tweet's result is recorded. work is the context
+// payments run under, ctx the one whose cancellation cuts retries short.
+func process(ctx, work context.Context, p Processor, o Options, run string, j job, finish func(done)) {
 	d := done{seq: j.seq, line: Line{N: j.n, APIErrors: j.apiErrors}}
 	fail := func(err error) done {
 		d.line.Err = err
@@ -771,6 +772,7 @@ func process(ctx, work context.Context, p Processor, o Options, j job, finish fu
 			finish(fail(fmt.Errorf("line %d: %w", j.n, err)))
 			return
 		}
+		st.Run = run
 		sts = append(sts, st)
 	}
 	if c, ok := p.(Checker); ok && len(sts) > 1 {
@@ -871,24 +873,16 @@ func account(s *Summary, d done) {
 			// it authorised nothing more.
 			if shop.Str(r.Reason) != shop.ReasonAlreadyPending {
 				s.Authorized[cur] += r.Amount
-				if pi := shop.Str(r.PaymentIntent); pi != "" {
-					if s.held == nil {
-						s.held = map[string]heldAuth{}
-					}
-					s.held[pi] = heldAuth{amount: r.Amount, currency: cur}
-				}
 			}
 		}
-		switch r.Outcome {
-		case shop.Confirmed, shop.Expired:
-			// The authorisation is captured (and counted as charged
-			// above) or cancelled: it holds nothing any more.
-			pi := shop.Str(r.PaymentIntent)
-			if h, ok := s.held[pi]; ok {
-				delete(s.held, pi)
-				if s.Authorized[h.currency] -= h.amount; s.Authorized[h.currency] == 0 {
-					delete(s.Authorized, h.currency)
-				}
+		// An authorisation this stream made, and counted above when it
+		// was new, is captured (and counted as charged above) or
+		// cancelled: it holds nothing any more. The engine closes each
+		// once, so it leaves Authorized once. One another command made
+		// was never counted here.
+		if a := r.Closes; a != nil && a.Run != "" && a.Run == s.run {
+			if s.Authorized[a.Currency] -= a.Amount; s.Authorized[a.Currency] == 0 {
+				delete(s.Authorized, a.Currency)
 			}
 		}
 	}

@@ -76,7 +76,8 @@ json). A progress bar goes to standard error when it is a terminal, and a
 summary (outcomes, amounts per currency, bad lines) at the end: "charged"
 is what new purchases, confirmations and gifts took, "authorised" what
 the stream's new authorisations still hold at its end (one confirmed in
-the stream is charged, one expired holds nothing), so each purchase is
+the stream is charged, one expired in it holds nothing, one made by an
+earlier command and confirmed here is charged only), so each purchase is
 counted once. A bad line
 (not JSON, not a tweet, over 1 MiB, no author or time, or a v2 Tweet whose
 author_id no buyer has as user_id, without includes.users) is reported on
