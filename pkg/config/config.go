@@ -47,6 +47,10 @@ const EmulatorKey = "sk_test_emulator"
 // SDKs allow a request.
 const DefaultTimeout = 80 * time.Second
 
+// DefaultLockTimeout is the default lock_timeout: how long a command waits
+// for another process holding the state.
+const DefaultLockTimeout = 10 * time.Second
+
 // Source says where a setting's value came from.
 type Source string
 
@@ -101,7 +105,7 @@ type Config struct {
 	// emulator is not held to it.
 	Timeout time.Duration
 	// LockTimeout is how long to wait for another process holding the
-	// state ($TWEETPAY_LOCK_TIMEOUT; 0 means the default, 10s).
+	// state (lock_timeout, $TWEETPAY_LOCK_TIMEOUT; default 10s).
 	LockTimeout time.Duration
 
 	// Offers and Buyers are the raw entries of the file, in file order.
@@ -153,6 +157,7 @@ var bindings = []binding{
 	{key: "stripe.api_base", flag: "api-base", envs: []string{"TWEETPAY_API_BASE"}},
 	{key: "stripe.timeout", flag: "timeout", envs: []string{"TWEETPAY_TIMEOUT"}, deflt: "80s"},
 	{key: "state_dir", flag: "state-dir", envs: []string{"TWEETPAY_STATE_DIR"}},
+	{key: "lock_timeout", envs: []string{"TWEETPAY_LOCK_TIMEOUT"}, deflt: DefaultLockTimeout.String()},
 }
 
 type resolver struct {
@@ -321,13 +326,7 @@ func Load(opts Options) (*Config, error) {
 	c.APIBase = get("stripe.api_base")
 	c.StateDir = get("state_dir")
 	timeout := get("stripe.timeout")
-	if v, ok := env("TWEETPAY_LOCK_TIMEOUT"); ok {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 {
-			return nil, fmt.Errorf("%w: TWEETPAY_LOCK_TIMEOUT %q is not a positive duration such as 30s", ErrInvalid, v)
-		}
-		c.LockTimeout = d
-	}
+	lockTimeout := get("lock_timeout")
 	if live, ok := flagVal("live"); ok {
 		c.Live = live == "true"
 	}
@@ -359,12 +358,15 @@ func Load(opts Options) (*Config, error) {
 	if c.Timeout, err = ParseTimeout(timeout); err != nil {
 		return nil, fmt.Errorf("%w: %stimeout %q: %v", ErrInvalid, c.where("stripe.timeout"), timeout, err)
 	}
+	if c.LockTimeout, err = ParseTimeout(lockTimeout); err != nil {
+		return nil, fmt.Errorf("%w: %slock timeout %q: %v", ErrInvalid, c.where("lock_timeout"), lockTimeout, err)
+	}
 	// Settings show the values in effect, as commands use them ("us" from
 	// the environment is US), not as typed.
 	effective := map[string]string{"merchant.handle": c.Merchant.Handle, "merchant.country": c.Merchant.Country,
 		"merchant.currency": c.Merchant.Currency, "merchant.user_id": c.Merchant.UserID,
 		"stripe.backend": c.Backend, "stripe.api_key": c.APIKey, "stripe.api_base": c.APIBase,
-		"stripe.timeout": timeout}
+		"stripe.timeout": timeout, "lock_timeout": lockTimeout}
 	for i, s := range c.settings {
 		if v, ok := effective[s.Key]; ok {
 			c.settings[i].Value = v

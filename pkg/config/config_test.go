@@ -151,6 +151,69 @@ func TestTimeoutErrors(t *testing.T) {
 	}
 }
 
+// TestLockTimeout: lock_timeout and $TWEETPAY_LOCK_TIMEOUT set how long a
+// command waits for another process holding the state, and config show
+// names where the value came from, as for every other setting.
+func TestLockTimeout(t *testing.T) {
+	file := "lock_timeout: 45s\n"
+	for _, tc := range []struct {
+		name  string
+		file  string
+		env   map[string]string
+		want  time.Duration
+		shown string
+		src   Source
+	}{
+		{"default", "", nil, DefaultLockTimeout, "10s", SourceDefault},
+		{"file beats default", file, nil, 45 * time.Second, "45s", SourceFile},
+		{"env beats file", file, map[string]string{"TWEETPAY_LOCK_TIMEOUT": " 200ms "}, 200 * time.Millisecond, "200ms", SourceEnv},
+		{"blank env is unset", file, map[string]string{"TWEETPAY_LOCK_TIMEOUT": " "}, 45 * time.Second, "45s", SourceFile},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := load(t, tc.file, tc.env)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.LockTimeout != tc.want {
+				t.Errorf("LockTimeout = %v, want %v", c.LockTimeout, tc.want)
+			}
+			for _, s := range c.Settings() {
+				if s.Key == "lock_timeout" {
+					if s.Value != tc.shown || s.Source != tc.src {
+						t.Errorf("lock_timeout = %q from %s, want %q from %s", s.Value, s.Source, tc.shown, tc.src)
+					}
+					return
+				}
+			}
+			t.Fatal("no setting lock_timeout")
+		})
+	}
+}
+
+// TestLockTimeoutErrors: a lock timeout that is not a positive duration is
+// a configuration error naming where it came from, as a bad stripe.timeout is.
+func TestLockTimeoutErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		file string
+		env  map[string]string
+		want string
+	}{
+		{"file", "merchant:\n  handle: \"@shop\"\nlock_timeout: soon\n", nil,
+			`tweetpay.yaml:3: lock timeout "soon": want a positive duration such as 30s, 2m or 500ms`},
+		{"file without a unit", "lock_timeout: 30\n", nil, `tweetpay.yaml:1: lock timeout "30": want a duration with a unit, such as 30s`},
+		{"env", "", map[string]string{"TWEETPAY_LOCK_TIMEOUT": "-5s"}, `$TWEETPAY_LOCK_TIMEOUT: lock timeout "-5s": want a positive duration`},
+		{"env zero", "", map[string]string{"TWEETPAY_LOCK_TIMEOUT": "0"}, `$TWEETPAY_LOCK_TIMEOUT: lock timeout "0": want a positive duration`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := load(t, tc.file, tc.env)
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
 func TestParseTimeout(t *testing.T) {
 	for in, want := range map[string]time.Duration{"30s": 30 * time.Second, " 500ms ": 500 * time.Millisecond, "1h": time.Hour, "1.5s": 1500 * time.Millisecond} {
 		if got, err := ParseTimeout(in); err != nil || got != want {

@@ -17,7 +17,8 @@ var schema = yamlcheck.Map(map[string]*yamlcheck.Field{
 		"api_base": yamlcheck.String,
 		"timeout":  yamlcheck.String,
 	}),
-	"state_dir": yamlcheck.String,
-	"offers":    yamlcheck.Seq(yamlcheck.Offer),
-	"buyers":    yamlcheck.Seq(yamlcheck.Buyer),
+	"state_dir":    yamlcheck.String,
+	"lock_timeout": yamlcheck.String,
+	"offers":       yamlcheck.Seq(yamlcheck.Offer),
+	"buyers":       yamlcheck.Seq(yamlcheck.Buyer),
 })
