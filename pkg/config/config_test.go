@@ -625,3 +625,50 @@ func TestStarterPath(t *testing.T) {
 		t.Errorf("StarterPath with $TWEETPAY_CONFIG = %q, %v; want %q", p, err, user)
 	}
 }
+
+// TestWriteFileAtomicNotAFile: a device or a named pipe at the path (a
+// report sent to /dev/stdout, a config init --force over /dev/null) is
+// written to, never replaced by a regular file.
+func TestWriteFileAtomicNotAFile(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "report.xml")
+	if err := mkfifo(fifo); err != nil {
+		t.Skip("no named pipes:", err)
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		got <- b
+	}()
+	if err := WriteFileAtomic(fifo, []byte("<testsuites/>\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Fatalf("the named pipe was replaced: %v, %v", fi, err)
+	}
+	select {
+	case b := <-got:
+		if string(b) != "<testsuites/>\n" {
+			t.Errorf("the reader got %q", b)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("the reader got nothing")
+	}
+}
+
+// TestWriteFileAtomicErrors: an error names the file, never the temporary
+// file beside it.
+func TestWriteFileAtomicErrors(t *testing.T) {
+	if os.Getuid() == 0 {
+		t.Skip("root writes in a read-only directory")
+	}
+	dir := filepath.Join(t.TempDir(), "ro")
+	if err := os.Mkdir(dir, 0o500); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "tweetpay.yaml")
+	err := WriteFileAtomic(path, []byte("x: 1\n"), 0o600)
+	if want := "write " + path + ": permission denied"; !errors.Is(err, os.ErrPermission) || err.Error() != want {
+		t.Errorf("error %v, want %q", err, want)
+	}
+}

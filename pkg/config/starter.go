@@ -1,7 +1,9 @@
 package config
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -52,10 +54,16 @@ func WriteStarter(path string) error {
 // WriteFileAtomic writes data to a temporary file beside path, syncs it and
 // renames it over path, so that a crash never leaves a half-written file. A
 // symbolic link at path is followed, so the link survives, as edits of the
-// file keep it.
+// file keep it. Something at path that is not a regular file (a device such
+// as /dev/null or /dev/stdout, a named pipe) is written to in place, as a
+// shell redirection would, never replaced by a file. Errors name path, never
+// the temporary file.
 func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() && !fi.IsDir() {
+		return writeInPlace(path, data)
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -63,26 +71,57 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) error {
 	}
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return writeErr(path, err)
 	}
 	defer os.Remove(tmp.Name())
 	if err := tmp.Chmod(perm); err != nil {
 		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+		return writeErr(path, err)
 	}
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+		return writeErr(path, err)
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
+		return writeErr(path, err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return writeErr(path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return writeErr(path, err)
 	}
 	return nil
+}
+
+// writeInPlace writes data to the device or pipe at path.
+func writeInPlace(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return writeErr(path, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return writeErr(path, err)
+	}
+	if err := f.Close(); err != nil {
+		return writeErr(path, err)
+	}
+	return nil
+}
+
+// writeErr reports a failure to write path. An *fs.PathError or
+// *os.LinkError names the temporary file, an implementation detail: it is
+// replaced by its cause, which errors.Is still matches.
+func writeErr(path string, err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		err = pe.Err
+	case errors.As(err, &le):
+		err = le.Err
+	}
+	return fmt.Errorf("write %s: %w", path, err)
 }

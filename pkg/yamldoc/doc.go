@@ -30,7 +30,51 @@ var (
 	// ErrNoDir is matched (errors.Is) by the error of Save when the file's
 	// directory does not exist or is not a directory.
 	ErrNoDir = errors.New("no such directory")
+	// ErrNotFile is matched by the error of Save when something other than
+	// a regular file is at the path: a device such as /dev/null, a pipe
+	// or a socket, which a rename would replace.
+	ErrNotFile = errors.New("not a regular file")
+	// ErrReadOnly is matched by the error of Save when the file at the path
+	// is read-only: its owner may not write it, or the caller may not.
+	ErrReadOnly = errors.New("read-only file")
 )
+
+// notFileError names what is at a path that Save will not replace.
+type notFileError struct {
+	mode fs.FileMode
+}
+
+func (e *notFileError) Error() string {
+	what := "not a regular file"
+	switch t := e.mode.Type(); {
+	case t&fs.ModeDevice != 0:
+		what = "a device, not a regular file"
+	case t&fs.ModeNamedPipe != 0:
+		what = "a pipe, not a regular file"
+	case t&fs.ModeSocket != 0:
+		what = "a socket, not a regular file"
+	}
+	return what + "; only a regular file can be edited"
+}
+
+func (e *notFileError) Is(target error) bool { return target == ErrNotFile }
+
+// readOnlyError says that a file is read-only and how to change that.
+type readOnlyError struct {
+	path string
+	mode fs.FileMode
+}
+
+func (e *readOnlyError) Error() string {
+	if e.mode.Perm()&0o200 != 0 {
+		// The owner may write it: another user's file, or a read-only
+		// file system.
+		return fmt.Sprintf("the file cannot be written by this user (mode %04o), or is on a read-only file system", e.mode.Perm())
+	}
+	return fmt.Sprintf("the file is read-only (mode %04o): make it writable (chmod u+w %s) to edit it", e.mode.Perm(), e.path)
+}
+
+func (e *readOnlyError) Is(target error) bool { return target == ErrReadOnly }
 
 // noDirError names the directory Save cannot write in.
 type noDirError struct {
@@ -124,18 +168,21 @@ func (d *Doc) Decode(v any) error {
 // directory is written, synced and renamed over path, so readers see either
 // the old or the new file, never a part. The file gets mode 0600, or the
 // existing file's mode when that is stricter. A symbolic link at path is
-// followed, so the link survives. The directory is not created: its absence
-// is an error matching ErrNoDir. Errors name path, never the temporary file.
+// followed, so the link survives. Save never replaces what the user could
+// not write in place: a path that is not a regular file (a device such as
+// /dev/null, a pipe) is an error matching ErrNotFile, and a read-only file
+// one matching ErrReadOnly. The directory is not created: its absence is an
+// error matching ErrNoDir. Errors name path, never the temporary file.
 func (d *Doc) Save(path string) error {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
 	}
+	if err := CheckSave(path); err != nil {
+		return err
+	}
 	perm := os.FileMode(0o600)
 	if fi, err := os.Stat(path); err == nil {
 		perm = fi.Mode().Perm() & 0o600
-	}
-	if err := CheckDir(path); err != nil {
-		return err
 	}
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
@@ -173,10 +220,11 @@ func (d *Doc) Save(path string) error {
 	return nil
 }
 
-// CheckDir returns the error Save would give, matching ErrNoDir, when the
-// directory of path does not exist or is not a directory; else nil. A
-// command with side effects before its Save checks first.
-func CheckDir(path string) error {
+// CheckSave returns the error Save would give before writing anything: the
+// directory of path does not exist or is not a directory (ErrNoDir), or
+// path is not a regular file (ErrNotFile) or is read-only (ErrReadOnly);
+// else nil. A command with side effects before its Save checks first.
+func CheckSave(path string) error {
 	if real, err := filepath.EvalSymlinks(path); err == nil {
 		path = real
 	}
@@ -185,6 +233,18 @@ func CheckDir(path string) error {
 		return saveErr(path, &noDirError{dir: dir})
 	} else if err == nil && !fi.IsDir() {
 		return saveErr(path, &noDirError{dir: dir, notDir: true})
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil // a file to create; a problem with the directory shows when it is written
+	}
+	if !fi.Mode().IsRegular() {
+		return saveErr(path, &notFileError{mode: fi.Mode()})
+	}
+	// A rename replaces a file whatever its mode: the user's "chmod a-w"
+	// would be ignored without a word.
+	if fi.Mode().Perm()&0o200 == 0 || !canWrite(path) {
+		return saveErr(path, &readOnlyError{path: path, mode: fi.Mode()})
 	}
 	return nil
 }

@@ -513,7 +513,7 @@ func TestLoadSave(t *testing.T) {
 		t.Errorf("new file mode = %v, want 0600", fi.Mode().Perm())
 	}
 	// A stricter existing mode is kept; a looser one is tightened.
-	for _, mode := range []os.FileMode{0o400, 0o644} {
+	for _, mode := range []os.FileMode{0o600, 0o644} {
 		if err := os.Chmod(path, mode); err != nil {
 			t.Fatal(err)
 		}
@@ -616,5 +616,56 @@ func TestEditKeepsUsedAnchors(t *testing.T) {
 	}
 	if got := out(t, d); got != "offers: []\n" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// TestSaveRefuses: Save never replaces what the user could not write in
+// place, a read-only file or something other than a regular file, and
+// leaves it as it was.
+func TestSaveRefuses(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("file modes and named pipes")
+	}
+	dir := t.TempDir()
+	d := mustParse(t, "offers:\n  - hashtag: A\n")
+
+	ro := filepath.Join(dir, "ro.yaml")
+	if err := os.WriteFile(ro, []byte("x: 1\n"), 0o444); err != nil {
+		t.Fatal(err)
+	}
+	err := d.Save(ro)
+	if want := "save " + ro + ": the file is read-only (mode 0444): make it writable (chmod u+w " + ro + ") to edit it"; !errors.Is(err, ErrReadOnly) || err.Error() != want {
+		t.Errorf("Save over a read-only file: %v, want %q matching ErrReadOnly", err, want)
+	}
+	if b, _ := os.ReadFile(ro); string(b) != "x: 1\n" {
+		t.Errorf("read-only file changed to %q", b)
+	}
+	if err := CheckSave(ro); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("CheckSave of a read-only file: %v", err)
+	}
+
+	fifo := filepath.Join(dir, "fifo.yaml")
+	if err := mkfifo(fifo); err != nil {
+		t.Skip("no named pipes:", err)
+	}
+	err = d.Save(fifo)
+	if want := "save " + fifo + ": a pipe, not a regular file; only a regular file can be edited"; !errors.Is(err, ErrNotFile) || err.Error() != want {
+		t.Errorf("Save over a named pipe: %v, want %q matching ErrNotFile", err, want)
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
+		t.Errorf("the named pipe was replaced: %v, %v", fi, err)
+	}
+	// Through a symbolic link too.
+	link := filepath.Join(dir, "link.yaml")
+	if err := os.Symlink(fifo, link); err == nil {
+		if err := d.Save(link); !errors.Is(err, ErrNotFile) {
+			t.Errorf("Save through a link to a named pipe: %v", err)
+		}
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if strings.Contains(e.Name(), ".tmp") {
+			t.Errorf("temporary file left behind: %s", e.Name())
+		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -123,9 +124,10 @@ func at(h string) string {
 	return "@" + strings.TrimLeft(strings.TrimSpace(h), "@＠")
 }
 
-// editErr explains a yamldoc failure: a layout it cannot edit safely, or a
-// file in a directory that does not exist, is the configuration's problem,
-// not the user's input.
+// editErr explains a yamldoc failure: a layout it cannot edit safely, a
+// file in a directory that does not exist, a path that is not a regular
+// file, or a file or directory that cannot be written is the
+// configuration's problem (exit 4), not the user's input.
 func editErr(path string, err error) error {
 	switch {
 	case errors.Is(err, yamldoc.ErrUnsupported) || errors.Is(err, yamldoc.ErrInvalid):
@@ -134,6 +136,12 @@ func editErr(path string, err error) error {
 		// A --config in a directory that does not exist: create it, or
 		// fix the path. The error names both.
 		return fmt.Errorf("%w: %w; create it first, or check the path", config.ErrInvalid, err)
+	case errors.Is(err, yamldoc.ErrNotFile), errors.Is(err, yamldoc.ErrReadOnly):
+		return fmt.Errorf("%w: %w", config.ErrInvalid, err)
+	case errors.Is(err, fs.ErrPermission):
+		// The file is replaced by a new one written beside it, so its
+		// directory must be writable too.
+		return fmt.Errorf("%w: %w (an edit writes a new file in the file's directory)", config.ErrInvalid, err)
 	}
 	return err
 }

@@ -63,8 +63,9 @@ says so. A new card replaces the one on file.
 
 Exit status: 0 when linked (or already linked); 2 for a missing flag; 3 for
 a bad handle, card, country or user ID (also one another buyer has); 4 for a
-bad config file or a refused key; 6 when Stripe is unavailable (a retry is
-safe).`,
+bad config file, one that cannot be written (found before anything is
+created on Stripe), or a refused key; 6 when Stripe is unavailable (a retry
+is safe).`,
 		Example: `  tweetpay buyer link @alice --card visa
   tweetpay buyer link @bob --card declined --name "Bob B."
   tweetpay buyer link @carol --card 5555555555554444 --country CA
@@ -191,7 +192,7 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 	}
 
 	if fileChanged {
-		if err := yamldoc.CheckDir(cfg.Path); err != nil {
+		if err := yamldoc.CheckSave(cfg.Path); err != nil {
 			return editErr(cfg.Path, err)
 		}
 	}

@@ -48,7 +48,8 @@ written (#TAG or @HANDLE), the config file, false when the deletion was
 declined, and how many of its purchases awaited their confirmation.
 
 Exit status: 0 when deleted; 2 without --yes when not interactive; 3 when
-no offer has TAG; 4 when the config file is invalid.`,
+no offer has TAG; 4 when the config file is invalid or cannot be written
+(read-only, not a regular file, a directory without write permission).`,
 		Example: "  tweetpay offer delete BuyBlueMug --yes",
 		Args:    cmdutil.ExactArgs(1, "an offer's hashtag or gift handle"),
 		RunE: func(cmd *cobra.Command, args []string) error {
