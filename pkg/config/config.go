@@ -477,9 +477,14 @@ func readFile(path string) ([]byte, error) {
 	if fi.Size() > MaxFileSize {
 		return nil, fmt.Errorf("%w: %s is %d bytes; a config file may be at most %d bytes", ErrInvalid, path, fi.Size(), MaxFileSize)
 	}
-	data := make([]byte, fi.Size())
-	if _, err := io.ReadFull(f, data); err != nil {
+	// Read to the end rather than the size Stat gives: a pipe (--config
+	// <(...), /dev/stdin) has a size of 0, and its content would be lost.
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
 		return nil, fmt.Errorf("%w: read %s: %v", ErrInvalid, path, err)
+	}
+	if len(data) > MaxFileSize {
+		return nil, fmt.Errorf("%w: %s is more than %d bytes; a config file may be at most %d bytes", ErrInvalid, path, MaxFileSize, MaxFileSize)
 	}
 	return data, nil
 }

@@ -672,3 +672,28 @@ func TestWriteFileAtomicErrors(t *testing.T) {
 		t.Errorf("error %v, want %q", err, want)
 	}
 }
+
+// TestLoadFromPipe: a config file given as a pipe (--config <(...),
+// /dev/stdin) is read to its end: its size is 0, which read nothing.
+func TestLoadFromPipe(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "piped.yaml")
+	if err := mkfifo(fifo); err != nil {
+		t.Skip("no named pipes:", err)
+	}
+	go func() {
+		_ = os.WriteFile(fifo, []byte("merchant:\n  handle: \"@piped\"\noffers:\n  - hashtag: BuyMug\n    name: Mug\n    price: \"5\"\n"), 0o600)
+	}()
+	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
+	fs.String("config", "", "")
+	if err := fs.Parse([]string{"--config", fifo}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(Options{Flags: fs, LookupEnv: func(string) (string, bool) { return "", false }, Dir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Merchant.Handle != "@piped" || len(c.Offers) != 1 {
+		t.Errorf("merchant %q, %d offers; want @piped and 1 offer", c.Merchant.Handle, len(c.Offers))
+	}
+}
