@@ -369,26 +369,38 @@ func ValidateAll(offers []Offer, d Defaults) ([]Resolved, error) {
 		what  string
 	}
 	seen := map[string]use{}
-	claim := func(i int, tag, what string) {
+	claim := func(i int, tag, what string) bool {
 		o := offers[i]
 		key := tweet.NormalizeTag(tag)
 		if prev, ok := seen[key]; ok {
 			errs = append(errs, &EntryError{Index: i, Err: invalid(o, "%s %q is already used as the %s of offer %s: pick another", what, tag, prev.what, prev.label)})
-			return
+			return false
 		}
 		seen[key] = use{label(o), what}
+		return true
 	}
+	// Distinct tags can still name one Stripe Product: the hashtag
+	// gift_tweetacoffee and the gift handle tweetacoffee are both
+	// tweetpay_gift_tweetacoffee. Two offers on one Product would take
+	// each other's name and price at every sync, and share their sales.
+	products := map[string]use{}
 	for i, o := range offers {
 		r, err := Resolve(o, d)
 		if err != nil {
 			errs = append(errs, &EntryError{Index: i, Err: err})
 			continue
 		}
-		switch r.Kind {
-		case Hashtag:
-			claim(i, r.Tag, "hashtag")
-		case Gift:
-			claim(i, r.Tag, "gift_handle")
+		what := "hashtag"
+		if r.Kind == Gift {
+			what = "gift_handle"
+		}
+		if claim(i, r.Tag, what) {
+			id := r.ProductID()
+			if prev, ok := products[id]; ok {
+				errs = append(errs, &EntryError{Index: i, Err: invalid(o, "%s %q would have the Stripe product %s of offer %s: pick another", what, r.Tag, id, prev.label)})
+			} else {
+				products[id] = use{label(o), what}
+			}
 		}
 		out = append(out, r)
 		srcs = append(srcs, i)

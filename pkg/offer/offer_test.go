@@ -191,6 +191,10 @@ func TestValidateAll(t *testing.T) {
 			[]string{"is already used as the gift_handle of offer @tweetacoffee"}},
 		{"archived offers keep their tag", []Offer{{Hashtag: "BuyOld", Name: "x", Price: "1", Archived: true}, other("buyold", "")},
 			[]string{"already used as the hashtag of offer #BuyOld"}},
+		{"a hashtag with the Stripe product of a gift offer", []Offer{coffee, other("gift_tweetacoffee", "")},
+			[]string{`offer #gift_tweetacoffee: hashtag "gift_tweetacoffee" would have the Stripe product tweetpay_gift_tweetacoffee of offer @tweetacoffee: pick another`}},
+		{"a gift offer with the Stripe product of a hashtag", []Offer{other("Gift_TweetACoffee", ""), coffee},
+			[]string{`offer @tweetacoffee: gift_handle "tweetacoffee" would have the Stripe product tweetpay_gift_tweetacoffee of offer #Gift_TweetACoffee: pick another`}},
 		{"every problem reported", []Offer{blueMug(), {Hashtag: "BuyX", Price: "1"}, other("BuyBlueMug", "")},
 			[]string{"offer #BuyX: name is required", "offer #BuyBlueMug: hashtag \"BuyBlueMug\" is already used"}},
 	}
