@@ -13,6 +13,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/output"
+	"github.com/tweetpay/tweetpay/pkg/yamldoc"
 )
 
 // InitOptions are the inputs of `config init`.
@@ -37,7 +38,8 @@ Missing directories on the way are created.
 
 With -o json, {"path"}: the file written.
 
-Exit status: 4 if the file exists and --force is not given; 1 if it cannot be written.`,
+Exit status: 4 if the file exists and --force is not given, or if it cannot be
+written for want of permission; 1 for another failure to write it.`,
 		Example: "  tweetpay config init\n  tweetpay config init --config ci/tweetpay.yaml --force",
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -52,17 +54,28 @@ Exit status: 4 if the file exists and --force is not given; 1 if it cannot be wr
 	return cmdutil.ConfigMayBeMissing(cmd)
 }
 
-func initRun(_ context.Context, opts *InitOptions) error {
+func initRun(ctx context.Context, opts *InitOptions) error {
 	path, err := opts.ConfigPath()
 	if err != nil {
 		return err
 	}
+	// Under the edit lock of offer and buyer edits: one that creates or
+	// changes the file meanwhile is neither overwritten without --force
+	// nor lost by saving its copy over the starter.
+	unlock, err := yamldoc.Lock(ctx, path)
+	if err != nil {
+		return fmt.Errorf("lock %s: %w", path, err)
+	}
+	defer unlock()
 	if _, err := os.Stat(path); err == nil && !opts.Force {
 		return fmt.Errorf("%w: %s already exists; pass --force to overwrite it", config.ErrInvalid, path)
 	} else if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	if err := config.WriteStarter(path); err != nil {
+		if errors.Is(err, fs.ErrPermission) {
+			return fmt.Errorf("%w: %w", config.ErrInvalid, err)
+		}
 		return err
 	}
 	if opts.Output == output.JSON {
