@@ -46,6 +46,7 @@ func FuzzEdits(f *testing.F) {
 		"offers:\n- hashtag: A\n", "offers: [{hashtag: A}]\n", "offers:\n  -   hashtag: A  # c\n      name: x\n",
 		"offers:\n  - hashtag: 'A'\n    confirm: {hashtag: B}\n\n  - hashtag: \"C\"\n", "offers: ~\n", "",
 		"offers:\r\n  - hashtag: A\r\n", "offers:\n  - \n    hashtag: A\n", "a: b\noffers:\n  - hashtag: A\n    x: |\n      t\n",
+		"offers:\n  - hashtag: A\n    confirm:   # c\n      hashtag: B  # b\n      window: 1m\n", "offers:\n  - confirm:\n      hashtag: B\n    hashtag: A\n",
 	} {
 		f.Add(s, "A")
 	}
@@ -68,6 +69,17 @@ func FuzzEdits(f *testing.F) {
 		}
 		if err := d.Update("offers", m, map[string]any{"name": nil, "stock": 3}); err == nil && (!has("stock", "3") || has("name", "x")) {
 			t.Fatalf("Update did not set stock / remove name:\n%s", d.src)
+		}
+		window := func(want string) bool {
+			for _, n := range d.List("offers") {
+				if m(n) {
+					return Scalar(Field(n, "confirm"), "window") == want
+				}
+			}
+			return false
+		}
+		if err := d.UpdateIn("offers", m, "confirm", map[string]any{"window": "2h"}); err == nil && !window("2h") {
+			t.Fatalf("UpdateIn did not set confirm.window:\n%s", d.src)
 		}
 		before := len(d.List("offers"))
 		if err := d.Append("offers", map[string]string{"hashtag": "Zz9"}); err == nil {

@@ -669,3 +669,67 @@ func TestSaveRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestUpdateIn: the fields of a nested block mapping change one by one, so
+// that its other fields keep their text and line comments.
+func TestUpdateIn(t *testing.T) {
+	const src = `offers:
+  - hashtag: BuyMug
+    confirm:               # optional
+      hashtag: ConfirmMug  # the tag
+      window: 15m          # the window
+    name: Mug
+  - confirm:
+      hashtag: ConfirmPot  # first on its own line
+      window: 1h
+    hashtag: BuyPot
+  - hashtag: BuyCup
+    confirm: {hashtag: ConfirmCup}
+`
+	tests := []struct {
+		name   string
+		tag    string
+		fields map[string]any
+		old    string // text replaced in src
+		new    string
+	}{
+		{"set one field", "BuyMug", map[string]any{"window": "2h"},
+			"      window: 15m          # the window\n", "      window: 2h          # the window\n"},
+		{"set both", "BuyMug", map[string]any{"window": "2h", "hashtag": "OK"},
+			"      hashtag: ConfirmMug  # the tag\n      window: 15m          # the window\n",
+			"      hashtag: OK  # the tag\n      window: 2h          # the window\n"},
+		{"remove one", "BuyMug", map[string]any{"window": nil},
+			"      window: 15m          # the window\n", ""},
+		{"add one", "BuyPot", map[string]any{"reason": "x"},
+			"      window: 1h\n", "      window: 1h\n      reason: x\n"},
+		{"remove the first field of a mapping under the entry's first key", "BuyPot", map[string]any{"hashtag": nil},
+			"      hashtag: ConfirmPot  # first on its own line\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := mustParse(t, src)
+			if err := d.UpdateIn("offers", tag(tt.tag), "confirm", tt.fields); err != nil {
+				t.Fatal(err)
+			}
+			if want := strings.Replace(src, tt.old, tt.new, 1); out(t, d) != want {
+				t.Errorf("got\n%s\nwant\n%s", out(t, d), want)
+			}
+		})
+	}
+	for _, tt := range []struct{ name, tag, parent string }{
+		{"flow mapping", "BuyCup", "confirm"},
+		{"no such field", "BuyMug", "limits"},
+		{"a scalar", "BuyMug", "name"},
+	} {
+		d := mustParse(t, src)
+		if err := d.UpdateIn("offers", tag(tt.tag), tt.parent, map[string]any{"window": "2h"}); !errors.Is(err, ErrUnsupported) {
+			t.Errorf("%s: %v, want ErrUnsupported", tt.name, err)
+		}
+		if out(t, d) != src {
+			t.Errorf("%s: the document changed:\n%s", tt.name, out(t, d))
+		}
+	}
+	if err := mustParse(t, src).UpdateIn("offers", tag("BuyNone"), "confirm", map[string]any{"window": "2h"}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("no such entry: %v, want ErrNotFound", err)
+	}
+}

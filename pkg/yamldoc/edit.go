@@ -446,6 +446,76 @@ func (d *Doc) Update(key string, match func(*yaml.Node) bool, fields map[string]
 	return nil
 }
 
+// UpdateIn sets or removes fields, as Update does, of the block mapping
+// under the field parent of the first entry of the top-level sequence key for
+// which match returns true (the confirm: of an offer, say), so that the
+// mapping's other fields keep their text and line comments, which replacing
+// parent whole with Update would lose. A parent that is absent, empty or in
+// flow style ({hashtag: X}) is an error wrapping ErrUnsupported: replace it
+// whole with Update then. It returns an error wrapping ErrNotFound when
+// nothing matches.
+func (d *Doc) UpdateIn(key string, match func(*yaml.Node) bool, parent string, fields map[string]any) error {
+	_, i, err := d.find(key, match)
+	if err != nil {
+		return err
+	}
+	names := make([]string, 0, len(fields))
+	for name := range fields {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		_, s, err := d.seq(key)
+		if err != nil {
+			return err
+		}
+		item := s.Content[i]
+		pv := Field(item, parent)
+		if s.Style&yaml.FlowStyle != 0 || item.Kind != yaml.MappingNode || item.Style&yaml.FlowStyle != 0 ||
+			pv == nil || pv.Kind != yaml.MappingNode || pv.Style&yaml.FlowStyle != 0 || len(pv.Content) == 0 {
+			return fmt.Errorf("%s.%s: %w: %s is not a block mapping", parent, name, ErrUnsupported, parent)
+		}
+		val := fields[name]
+		var n *yaml.Node
+		if !isNil(val) {
+			if n, err = toNode(val); err != nil {
+				return fmt.Errorf("%s.%s: %w", parent, name, err)
+			}
+		}
+		err = d.checked(key, func(l []any) []any {
+			m, ok := l[i].(map[string]any)
+			if !ok {
+				return nil // cannot happen for a mapping entry; fails the check
+			}
+			pm, ok := m[parent].(map[string]any)
+			if !ok {
+				return nil
+			}
+			if n == nil {
+				delete(pm, name)
+			} else {
+				pm[name] = decodeNode(n)
+			}
+			return l
+		}, func() error {
+			k, v := field(pv, name)
+			switch {
+			case n == nil && k == nil:
+				return nil
+			case n == nil:
+				return d.removeField(pv, k, v)
+			case k == nil:
+				return d.addField(pv, name, n)
+			}
+			return d.setField(k, v, n)
+		})
+		if err != nil {
+			return fmt.Errorf("%s.%s: %w", parent, name, err)
+		}
+	}
+	return nil
+}
+
 func (d *Doc) updateField(s, item *yaml.Node, name string, n *yaml.Node) error {
 	if s.Style&yaml.FlowStyle != 0 || item.Style&yaml.FlowStyle != 0 {
 		return d.updateFlowItem(item, name, n)
@@ -545,14 +615,18 @@ func (d *Doc) setField(k, v, n *yaml.Node) error {
 	return d.splice(keyOff, d.t.lineEnd(last), strings.TrimSuffix(indentLines(txt, keyCol), "\n"))
 }
 
+// addField adds name to the block mapping item: a sequence entry, or a
+// non-empty mapping nested in one (UpdateIn).
 func (d *Doc) addField(item *yaml.Node, name string, n *yaml.Node) error {
-	e, err := d.entry(item)
-	if err != nil {
-		return err
-	}
-	keyCol := e.dashCol + 2
+	var keyCol, last int
 	if len(item.Content) > 0 {
 		keyCol = d.t.colOf(d.off(item.Content[0]))
+	} else {
+		e, err := d.entry(item)
+		if err != nil {
+			return err
+		}
+		keyCol, last = e.dashCol+2, e.last
 	}
 	nk := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: name}
 	txt, err := render(&yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{nk, n}}, d.indent())
@@ -562,7 +636,6 @@ func (d *Doc) addField(item *yaml.Node, name string, n *yaml.Node) error {
 	// Right after the last field, before the entry's foot comments: placed
 	// after them, the field would take them as its head comment and a later
 	// removal of the field would remove them too.
-	last := e.last
 	if c := item.Content; len(c) >= 2 {
 		_, _, _, last = d.fieldEnd(c[len(c)-2], c[len(c)-1])
 	}
@@ -580,11 +653,10 @@ func (d *Doc) removeField(item, k, v *yaml.Node) error {
 		return d.splice(keyOff, d.t.lineEnd(last), "{}")
 	}
 	if k == item.Content[0] {
+		// A sequence entry whose first field sits on its dash's line; a
+		// mapping nested in an entry (UpdateIn) has no dash of its own.
 		e, err := d.entry(item)
-		if err != nil {
-			return err
-		}
-		if e.first == keyLine {
+		if err == nil && e.first == keyLine {
 			next := d.off(item.Content[2])
 			for l := last + 1; l < d.t.lineOf(next); l++ {
 				if !d.t.blank(l) {

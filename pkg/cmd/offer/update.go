@@ -2,7 +2,9 @@ package offer
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/offer"
 	"github.com/tweetpay/tweetpay/pkg/output"
+	"github.com/tweetpay/tweetpay/pkg/yamldoc"
 )
 
 // UpdateOptions are the inputs of `offer update`.
@@ -189,7 +192,7 @@ func editOffer(ctx context.Context, e edit) error {
 	if err != nil {
 		return err
 	}
-	if err := od.doc.Update(offersKey, offer.MatchNode(e.tag), fields); err != nil {
+	if err := updateDoc(od, e.tag, old, next, fields); err != nil {
 		return editErr(cfg.Path, err)
 	}
 	if err := od.save(); err != nil {
@@ -205,6 +208,40 @@ func editOffer(ctx context.Context, e edit) error {
 	slices.Sort(keys)
 	output.Fprintf(e.io.ErrOut, "✓ %s offer %s in %s (%s)\n", e.done, rs[i].Label(), cfg.Path, joinKeys(keys))
 	return nil
+}
+
+// updateDoc writes fields, the changes of the offer tag from old to next,
+// into the file. A confirm that stays has only its changed fields written,
+// so that the others keep their text and line comments; one written in
+// flow style ({hashtag: X}) is written whole.
+func updateDoc(od *offerDoc, tag string, old, next offer.Offer, fields map[string]any) error {
+	match := offer.MatchNode(tag)
+	if oc, nc := old.Confirm, next.Confirm; oc != nil && nc != nil && *oc != *nc {
+		in := map[string]any{}
+		str := func(key, a, b string) {
+			switch {
+			case a == b:
+			case b == "":
+				in[key] = nil
+			default:
+				in[key] = b
+			}
+		}
+		str("hashtag", oc.Hashtag, nc.Hashtag)
+		str("window", oc.Window, nc.Window)
+		rest := maps.Clone(fields)
+		delete(rest, "confirm")
+		if err := od.doc.Update(offersKey, match, rest); err != nil {
+			return err
+		}
+		err := od.doc.UpdateIn(offersKey, match, "confirm", in)
+		if !errors.Is(err, yamldoc.ErrUnsupported) {
+			return err
+		}
+		// The document is as Update left it: UpdateIn undoes a failed edit.
+		return od.doc.Update(offersKey, match, map[string]any{"confirm": fields["confirm"]})
+	}
+	return od.doc.Update(offersKey, match, fields)
 }
 
 func joinKeys(keys []string) string {
