@@ -17,7 +17,7 @@ import (
 type ArchiveOptions struct {
 	IO     *iostreams.IOStreams
 	Config func() (*config.Config, error)
-	Sold   func(dir string) (map[string]int, error)
+	Sold   func(cfg *config.Config) (map[string]int, error)
 	Now    func() time.Time
 	Tag    string
 	Output output.Format

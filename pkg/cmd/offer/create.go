@@ -18,7 +18,7 @@ import (
 type CreateOptions struct {
 	IO     *iostreams.IOStreams
 	Config func() (*config.Config, error)
-	Sold   func(dir string) (map[string]int, error)
+	Sold   func(cfg *config.Config) (map[string]int, error)
 	Now    func() time.Time
 
 	Hashtag    string
@@ -112,7 +112,7 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	if opts.Output == output.JSON {
 		// Read before the file is written, so that a state that cannot be
 		// read leaves the file as it was.
-		if sold, err = opts.Sold(cfg.StateDir); err != nil {
+		if sold, err = opts.Sold(cfg); err != nil {
 			return err
 		}
 	}

@@ -26,8 +26,8 @@ type ListOptions struct {
 	IO     *iostreams.IOStreams
 	Config func() (*config.Config, error)
 	// Sold returns the units sold or held per offer (keyed by
-	// offer.Resolved.ProductID) from the simulation state in dir.
-	Sold   func(dir string) (map[string]int, error)
+	// offer.Resolved.ProductID) from the simulation state of cfg.
+	Sold   func(cfg *config.Config) (map[string]int, error)
 	Now    func() time.Time
 	Output output.Format
 }
@@ -166,7 +166,7 @@ func listRun(_ context.Context, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	sold, err := opts.Sold(cfg.StateDir)
+	sold, err := opts.Sold(cfg)
 	if err != nil {
 		return err
 	}
@@ -179,13 +179,14 @@ func listRun(_ context.Context, opts *ListOptions) error {
 }
 
 // SoldUnits reads the units sold or held per offer from the simulation
-// state in dir. A state that does not exist yet means nothing was sold; it
-// is not created.
-func SoldUnits(dir string) (map[string]int, error) {
-	if _, err := os.Stat(filepath.Join(dir, shop.StoreFile)); errors.Is(err, fs.ErrNotExist) {
+// state of cfg. A state that does not exist yet means nothing was sold; it
+// is not created. While another process holds the state, it waits as long
+// as cfg's lock_timeout, as every command that opens the state does.
+func SoldUnits(cfg *config.Config) (map[string]int, error) {
+	if _, err := os.Stat(filepath.Join(cfg.StateDir, shop.StoreFile)); errors.Is(err, fs.ErrNotExist) {
 		return map[string]int{}, nil
 	}
-	st, err := shop.OpenStore(dir, statedb.Options{})
+	st, err := shop.OpenStore(cfg.StateDir, statedb.Options{Timeout: cfg.LockTimeout})
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,8 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/output"
 	"github.com/tweetpay/tweetpay/pkg/payment"
 	stripegw "github.com/tweetpay/tweetpay/pkg/payment/stripe"
+	"github.com/tweetpay/tweetpay/pkg/shop"
+	"github.com/tweetpay/tweetpay/pkg/statedb"
 )
 
 // testEnv is a config file in a temporary directory and the loader for it.
@@ -513,7 +515,7 @@ func TestListRunTTY(t *testing.T) {
 	e := newEnv(t, "offers:\n  - hashtag: BuyBlueMug\n    name: Blue Mug\n    price: \"12.50\"\n    stock: 5\n")
 	ios, _, stdout, _ := iostreams.Test()
 	ios.SetTTY(true)
-	sold := func(string) (map[string]int, error) { return map[string]int{"tweetpay_buybluemug": 2}, nil }
+	sold := func(*config.Config) (map[string]int, error) { return map[string]int{"tweetpay_buybluemug": 2}, nil }
 	if err := listRun(context.Background(), &ListOptions{IO: ios, Config: e.config, Sold: sold, Now: time.Now}); err != nil {
 		t.Fatal(err)
 	}
@@ -546,5 +548,30 @@ func TestCreateRunMissingDir(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "newdir")); err == nil {
 		t.Error("the directory was created")
+	}
+}
+
+// TestSoldUnitsLockTimeout: while another process holds the simulation's
+// state (a stream running), list, show and -o json edits wait for it as long
+// as lock_timeout says, as every other command does, not a fixed 10s.
+func TestSoldUnitsLockTimeout(t *testing.T) {
+	e := newEnv(t, "")
+	cfg, err := e.config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := shop.OpenStore(cfg.StateDir, statedb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	cfg.LockTimeout = 100 * time.Millisecond
+	start := time.Now()
+	_, err = SoldUnits(cfg)
+	if !errors.Is(err, statedb.ErrLocked) {
+		t.Fatalf("SoldUnits of a held state: %v, want statedb.ErrLocked", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("SoldUnits waited %v for a lock_timeout of 100ms", d)
 	}
 }

@@ -19,7 +19,7 @@ import (
 type ShowOptions struct {
 	IO     *iostreams.IOStreams
 	Config func() (*config.Config, error)
-	Sold   func(dir string) (map[string]int, error)
+	Sold   func(cfg *config.Config) (map[string]int, error)
 	Now    func() time.Time
 	Tag    string
 	Output output.Format
@@ -79,7 +79,7 @@ func showRun(_ context.Context, opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
-	sold, err := opts.Sold(cfg.StateDir)
+	sold, err := opts.Sold(cfg)
 	if err != nil {
 		return err
 	}

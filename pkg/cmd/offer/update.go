@@ -22,7 +22,7 @@ import (
 type UpdateOptions struct {
 	IO     *iostreams.IOStreams
 	Config func() (*config.Config, error)
-	Sold   func(dir string) (map[string]int, error)
+	Sold   func(cfg *config.Config) (map[string]int, error)
 	Now    func() time.Time
 
 	Tag    string
@@ -133,7 +133,7 @@ func (opts *UpdateOptions) change(o *offer.Offer) {
 type edit struct {
 	io     *iostreams.IOStreams
 	config func() (*config.Config, error)
-	sold   func(dir string) (map[string]int, error)
+	sold   func(cfg *config.Config) (map[string]int, error)
 	now    func() time.Time
 	output output.Format
 	tag    string
@@ -170,7 +170,7 @@ func editOffer(ctx context.Context, e edit) error {
 	if e.output == output.JSON {
 		// Read before the file is written, so that a state that cannot be
 		// read leaves the file as it was.
-		if sold, err = e.sold(cfg.StateDir); err != nil {
+		if sold, err = e.sold(cfg); err != nil {
 			return err
 		}
 	}
