@@ -90,3 +90,69 @@ func TestLoadFileFromPipeFindsPayloadsInWorkingDir(t *testing.T) {
 		t.Fatalf("steps = %+v", s.Steps)
 	}
 }
+
+// A scenario named by a descriptor of a regular file (simulate run
+// /dev/stdin < s.yaml, or /dev/fd/N, /proc/self/fd/N) has no directory of
+// its own either: /dev or /dev/fd is where the name is, not the file. Its
+// relative payload paths are found from the working directory, as from a
+// pipe.
+func TestLoadFileFromDescriptorFindsPayloadsInWorkingDir(t *testing.T) {
+	dir := t.TempDir()
+	payload := `{"id":"78","from":"@a","text":"#BuyX","created_at":"2026-01-01T00:00:00Z"}`
+	if err := os.WriteFile(filepath.Join(dir, "p.json"), []byte(payload), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The scenario lives elsewhere: its own directory has no p.json.
+	sc := filepath.Join(t.TempDir(), "s.yaml")
+	if err := os.WriteFile(sc, []byte("steps:\n  - file: p.json\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, pattern := range []string{"/dev/fd/%d", "/proc/self/fd/%d"} {
+		f, err := os.Open(sc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := fmt.Sprintf(pattern, f.Fd())
+		if _, err := os.Stat(p); err != nil {
+			f.Close()
+			t.Logf("%s: %v: skipped", p, err)
+			continue
+		}
+		s, err := LoadFile(p)
+		f.Close()
+		if err != nil {
+			t.Errorf("LoadFile(%s): %v", p, err)
+			continue
+		}
+		if len(s.Steps) != 1 || s.Steps[0].Tweet.ID != "78" {
+			t.Errorf("LoadFile(%s): steps = %+v", p, s.Steps)
+		}
+	}
+}
+
+func TestNamesDescriptor(t *testing.T) {
+	for path, want := range map[string]bool{
+		"/dev/stdin":              true,
+		"/dev/fd/0":               true,
+		"/dev/fd/63":              true,
+		"/dev//fd/7":              true,
+		"/proc/self/fd/3":         true,
+		"/proc/thread-self/fd/3":  true,
+		"/proc/1234/fd/0":         true,
+		"/dev/null":               false,
+		"/dev/fd":                 false,
+		"/dev/fd/x":               false,
+		"/proc/self/fdinfo/3":     false,
+		"/proc/self/environ":      false,
+		"/proc/x/fd/1":            false,
+		"scenarios/fd/3":          false,
+		"s.yaml":                  false,
+		"/srv/ci/dev/fd/3":        false,
+		"/srv/ci/proc/self/fd/3/": false,
+	} {
+		if got := namesDescriptor(path); got != want {
+			t.Errorf("namesDescriptor(%q) = %v, want %v", path, got, want)
+		}
+	}
+}

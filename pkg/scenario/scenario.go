@@ -20,6 +20,7 @@ import (
 	"io/fs"
 	"math"
 	"os"
+	pathpkg "path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -119,8 +120,9 @@ func (e *FileError) Error() string { return e.Err.Error() }
 func (e *FileError) Unwrap() error { return e.Err }
 
 // LoadFile reads and checks the scenario file at path. Payload files named
-// by steps are read relative to the scenario file's directory. The error
-// is a *FileError.
+// by steps are read relative to the scenario file's directory, or to the
+// working directory when path is a pipe or names a file descriptor
+// (/dev/stdin, /dev/fd/N). The error is a *FileError.
 func LoadFile(path string) (*Scenario, error) {
 	unread := func(err error) error { return &FileError{Path: path, Name: baseName(path), Err: err} }
 	fi, err := os.Stat(path)
@@ -141,11 +143,12 @@ func LoadFile(path string) (*Scenario, error) {
 		return nil, unread(fmt.Errorf("%w: %w", ErrInvalid, err))
 	}
 	// Payload files are found next to the scenario file; a scenario that
-	// comes through a pipe (/dev/fd/63) has no such place, so they are
-	// found from the working directory, as the shell that made the pipe
-	// would find them.
+	// comes through a pipe (/dev/fd/63) or is named by a descriptor
+	// (/dev/stdin < s.yaml, which is a regular file then) has no such
+	// place, so they are found from the working directory, as the shell
+	// that made the pipe or the redirect would find them.
 	dir := filepath.Dir(path)
-	if !fi.Mode().IsRegular() {
+	if !fi.Mode().IsRegular() || namesDescriptor(path) {
 		dir = "."
 	}
 	return Load(path, data, func(name string) ([]byte, error) {
@@ -155,6 +158,33 @@ func LoadFile(path string) (*Scenario, error) {
 		}
 		return readPayloadFile(name, p)
 	})
+}
+
+// namesDescriptor reports whether path names an open file descriptor
+// rather than a place: /dev/stdin, /dev/fd/N, /proc/self/fd/N,
+// /proc/thread-self/fd/N or /proc/PID/fd/N. Its directory says nothing
+// about where the file it stands for is.
+func namesDescriptor(path string) bool {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return false
+	}
+	abs = filepath.ToSlash(abs)
+	switch abs {
+	case "/dev/stdin", "/dev/stdout", "/dev/stderr":
+		return true
+	}
+	dir, fd := pathpkg.Split(abs)
+	if fd == "" || strings.Trim(fd, "0123456789") != "" {
+		return false
+	}
+	switch dir = strings.TrimSuffix(dir, "/"); dir {
+	case "/dev/fd", "/proc/self/fd", "/proc/thread-self/fd":
+		return true
+	}
+	pid, ok := strings.CutPrefix(dir, "/proc/")
+	pid, ok2 := strings.CutSuffix(pid, "/fd")
+	return ok && ok2 && pid != "" && strings.Trim(pid, "0123456789") == ""
 }
 
 // readPayloadFile reads the payload file a step names (name, found at p).
