@@ -151,8 +151,8 @@ func TestNamesDescriptor(t *testing.T) {
 		"/srv/ci/dev/fd/3":        false,
 		"/srv/ci/proc/self/fd/3/": false,
 	} {
-		if got := namesDescriptor(path); got != want {
-			t.Errorf("namesDescriptor(%q) = %v, want %v", path, got, want)
+		if got := NamesDescriptor(path); got != want {
+			t.Errorf("NamesDescriptor(%q) = %v, want %v", path, got, want)
 		}
 	}
 }

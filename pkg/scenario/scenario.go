@@ -148,7 +148,7 @@ func LoadFile(path string) (*Scenario, error) {
 	// place, so they are found from the working directory, as the shell
 	// that made the pipe or the redirect would find them.
 	dir := filepath.Dir(path)
-	if !fi.Mode().IsRegular() || namesDescriptor(path) {
+	if !fi.Mode().IsRegular() || NamesDescriptor(path) {
 		dir = "."
 	}
 	return Load(path, data, func(name string) ([]byte, error) {
@@ -160,11 +160,12 @@ func LoadFile(path string) (*Scenario, error) {
 	})
 }
 
-// namesDescriptor reports whether path names an open file descriptor
-// rather than a place: /dev/stdin, /dev/fd/N, /proc/self/fd/N,
-// /proc/thread-self/fd/N or /proc/PID/fd/N. Its directory says nothing
-// about where the file it stands for is.
-func namesDescriptor(path string) bool {
+// NamesDescriptor reports whether path names an open file descriptor
+// rather than a place: /dev/stdin, /dev/stdout, /dev/stderr, /dev/fd/N,
+// /proc/self/fd/N, /proc/thread-self/fd/N or /proc/PID/fd/N. Its
+// directory says nothing about where the file it stands for is, and no
+// other file can be put in its place.
+func NamesDescriptor(path string) bool {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return false

@@ -480,8 +480,19 @@ func runScenario(ctx context.Context, opts *RunOptions, s *scenario.Scenario, ru
 // checkJUnitPath refuses, before anything runs, a report path that cannot
 // be written: the scenarios would otherwise make their payments first.
 func checkJUnitPath(path string) error {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+	fi, err := os.Stat(path)
+	if err == nil && fi.IsDir() {
 		return fmt.Errorf("junit report %s: is a directory", path)
+	}
+	if junitInPlace(path, fi) {
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return fmt.Errorf("junit report %s: %w", path, err)
+		}
+		return nil
 	}
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
@@ -495,12 +506,43 @@ func checkJUnitPath(path string) error {
 	return os.Remove(f.Name())
 }
 
+// junitInPlace reports whether the --junit path is written where it is
+// rather than replaced by a new file: a descriptor (/dev/stdout, or
+// --junit >(junit2html) which is /dev/fd/63) or what is not a regular
+// file (a named pipe, a terminal, /dev/null), reached through a link or
+// not. Replacing one would put a regular file in its place, and the
+// report would never reach the reader; in /dev, as root, /dev/stdout
+// itself would be replaced. fi is the path's os.Stat, nil when it failed.
+func junitInPlace(path string, fi fs.FileInfo) bool {
+	if scenario.NamesDescriptor(path) {
+		return true
+	}
+	return fi != nil && !fi.Mode().IsRegular() && !fi.IsDir()
+}
+
 // writeJUnit writes the report whole (config.WriteFileAtomic), so that the
-// path never holds half a report.
+// path never holds half a report; a pipe, a device or a descriptor
+// (junitInPlace) is written as it is, at its end, after what the run
+// printed there.
 func writeJUnit(path string, reports []scenario.Report) error {
 	var b bytes.Buffer
 	if err := scenario.WriteJUnit(&b, reports); err != nil {
 		return fmt.Errorf("junit report %s: %w", path, err)
 	}
-	return config.WriteFileAtomic(path, b.Bytes(), 0o644)
+	fi, _ := os.Stat(path)
+	if !junitInPlace(path, fi) {
+		return config.WriteFileAtomic(path, b.Bytes(), 0o644)
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		return fmt.Errorf("junit report %s: %w", path, err)
+	}
+	_, err = f.Write(b.Bytes())
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("junit report %s: %w", path, err)
+	}
+	return nil
 }
