@@ -307,7 +307,7 @@ func Totals(ctx context.Context, gw payment.Gateway, namespace string, f ChargeF
 }
 
 func (f ChargeFilter) matches(c payment.Charge) bool {
-	if f.Offer != "" && !strings.EqualFold(strings.TrimLeft(f.Offer, "#@"), strings.TrimLeft(c.Metadata[shop.MetaOffer], "#@")) {
+	if f.Offer != "" && !strings.EqualFold(offerTag(f.Offer), offerTag(c.Metadata[shop.MetaOffer])) {
 		return false
 	}
 	if f.Buyer != "" && !buyer.SameHandle(f.Buyer, c.Metadata[shop.MetaBuyer]) {

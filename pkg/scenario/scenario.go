@@ -27,12 +27,14 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tweetpay/tweetpay/internal/yamlcheck"
 
 	"github.com/tweetpay/tweetpay/pkg/buyer"
+	"github.com/tweetpay/tweetpay/pkg/money"
 	"github.com/tweetpay/tweetpay/pkg/offer"
 	"github.com/tweetpay/tweetpay/pkg/shop"
 	"github.com/tweetpay/tweetpay/pkg/tweet"
@@ -101,6 +103,49 @@ type ChargeFilter struct {
 	Buyer    string `json:"buyer,omitempty"`
 	Status   string `json:"status,omitempty"`
 	Currency string `json:"currency,omitempty"`
+
+	// offerLine is where Offer is written, for CheckOffers.
+	offerLine int
+}
+
+// CheckOffers refuses a charges step whose offer is neither one of the
+// scenario's offers nor one of others (the config's): it would select
+// nothing, and a step expecting {count: 0} would pass whatever the
+// tweets did. The error is a *FileError, as Load's.
+func CheckOffers(s *Scenario, others []offer.Offer) error {
+	var tags []string
+	for _, o := range slices.Concat(s.Offers, others) {
+		for _, t := range []string{o.Hashtag, o.GiftHandle} {
+			if t = offerTag(t); t != "" {
+				tags = append(tags, t)
+			}
+		}
+	}
+	for _, st := range s.Steps {
+		if st.Kind != KindCharges || st.Filter.Offer == "" {
+			continue
+		}
+		want := offerTag(st.Filter.Offer)
+		if slices.ContainsFunc(tags, func(t string) bool { return strings.EqualFold(t, want) }) {
+			continue
+		}
+		msg := fmt.Sprintf("steps[%d].charges.offer: no offer %s in the scenario or the config", st.Index-1, want)
+		lower := make([]string, len(tags))
+		for i, t := range tags {
+			lower[i] = strings.ToLower(t)
+		}
+		switch near := slices.Index(lower, yamlcheck.Closest(want, lower)); {
+		case len(tags) == 0:
+			msg += ": neither declares any"
+		case near >= 0:
+			msg += fmt.Sprintf(" (did you mean %q?)", tags[near])
+		default:
+			msg += ": they have " + strings.Join(tags, ", ")
+		}
+		return &FileError{Path: s.Path, Line: st.Filter.offerLine, Name: s.Name,
+			Err: fmt.Errorf("%w: %s:%d: %s", ErrInvalid, s.Path, st.Filter.offerLine, msg)}
+	}
+	return nil
 }
 
 // FileError is why a scenario file could not be loaded. It wraps
@@ -760,11 +805,25 @@ func parseFilter(n *yaml.Node, path string) (ChargeFilter, error) {
 		}
 		return scalar(m[k], path+"."+k)
 	}
+	// Each value is checked as the tweets' are: a filter with a typo in
+	// it selects nothing, and a step expecting {count: 0} would pass.
 	if f.Offer, err = get("offer"); err != nil {
 		return f, err
 	}
+	if f.Offer != "" {
+		f.offerLine = m["offer"].Line
+		tag := offerTag(f.Offer)
+		if !tweet.IsValidHashtag(tag) && (strings.ContainsAny(tag, "@＠") || !tweet.IsValidUsername(tag)) {
+			return f, yamlcheck.Errorf(m["offer"], "%s.offer: %q is neither a hashtag nor a gift handle: name the offer as it is declared, such as BuyBlueMug or tweetacoffee", path, f.Offer)
+		}
+	}
 	if f.Buyer, err = get("buyer"); err != nil {
 		return f, err
+	}
+	if f.Buyer != "" {
+		if _, err := buyer.NormalizeHandle(f.Buyer); err != nil {
+			return f, yamlcheck.Errorf(m["buyer"], "%s.buyer: %s", path, strings.TrimPrefix(err.Error(), buyer.ErrInvalid.Error()+": "))
+		}
 	}
 	if f.Status, err = get("status"); err != nil {
 		return f, err
@@ -777,8 +836,21 @@ func parseFilter(n *yaml.Node, path string) (ChargeFilter, error) {
 	if f.Currency, err = get("currency"); err != nil {
 		return f, err
 	}
-	f.Currency = strings.ToLower(f.Currency)
+	f.Currency = strings.ToLower(strings.TrimSpace(f.Currency))
+	if f.Currency != "" && !money.IsSupported(f.Currency) {
+		return f, yamlcheck.Errorf(m["currency"], "%s.currency: %q is not a currency Stripe supports: use an ISO 4217 code such as usd or eur", path, f.Currency)
+	}
 	return f, nil
+}
+
+// offerTag is an offer as a charges filter names it, without the sign
+// it may be written with: #BuyBlueMug, ＃BuyBlueMug, @tweetacoffee.
+func offerTag(s string) string {
+	s = strings.TrimSpace(s)
+	if r, w := utf8.DecodeRuneInString(s); strings.ContainsRune("#＃@＠", r) {
+		s = s[w:]
+	}
+	return s
 }
 
 func defaultName(st Step) string {

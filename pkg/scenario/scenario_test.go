@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tweetpay/tweetpay/pkg/offer"
 	"github.com/tweetpay/tweetpay/pkg/payment"
 	"github.com/tweetpay/tweetpay/pkg/scenario/junittest"
 	"github.com/tweetpay/tweetpay/pkg/shop"
@@ -143,6 +144,11 @@ func TestLoadErrors(t *testing.T) {
 		{"bad second document", "steps:\n  - {tweet: x, from: \"@a\"}\n---\nsteps: [\n", "f.yaml:4: did not find expected node content"},
 		{"error and outcome", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect:\n      error: boom\n      outcome: purchased\n", "f.yaml:6: steps[0].expect.outcome: cannot be checked with error: a tweet that fails has no result"},
 		{"bad handle", "steps:\n  - tweet: x\n    from: \"@a b\"\n", "f.yaml:3: steps[0].from: handle"},
+		// A charges filter with a typo would select nothing, and pass a
+		// step that expects {count: 0}.
+		{"filter offer", "steps:\n  - charges: {offer: \"Buy Mug\"}\n    expect: {count: 0}\n", `f.yaml:2: steps[0].charges.offer: "Buy Mug" is neither a hashtag nor a gift handle`},
+		{"filter buyer", "steps:\n  - charges:\n      buyer: \"@al ice\"\n    expect: {count: 0}\n", `f.yaml:3: steps[0].charges.buyer: handle "@al ice" is not a Twitter username`},
+		{"filter currency", "steps:\n  - charges: {currency: dollars}\n    expect: {count: 0}\n", `f.yaml:2: steps[0].charges.currency: "dollars" is not a currency Stripe supports`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -605,5 +611,40 @@ steps:
 		if c.Error == nil || c.Error.Type != "provider_unavailable" || !strings.HasPrefix(c.Error.Message, UnavailablePrefix) {
 			t.Errorf("case %s: %+v", c.Name, c.Error)
 		}
+	}
+}
+
+// A charges filter names an offer with or without its sign, the
+// full-width one included, and whatever its case.
+func TestChargeFilterOffer(t *testing.T) {
+	c := payment.Charge{Metadata: map[string]string{shop.MetaOffer: "BuyMug", shop.MetaBuyer: "@Alice"}}
+	for _, offer := range []string{"BuyMug", "#BuyMug", "＃BuyMug", "buymug", " #BUYMUG "} {
+		if !(ChargeFilter{Offer: offer, Buyer: "alice"}).matches(c) {
+			t.Errorf("offer %q does not select the charge of BuyMug", offer)
+		}
+	}
+	if (ChargeFilter{Offer: "BuyMugs"}).matches(c) {
+		t.Errorf("BuyMugs selects the charge of BuyMug")
+	}
+}
+
+// A charges step must name an offer of the scenario or of the config
+// (others): one that names none would select nothing.
+func TestCheckOffers(t *testing.T) {
+	src := "offers:\n  - {gift_handle: \"@tweetacoffee\", name: Coffee, price: \"5.00\"}\nsteps:\n" +
+		"  - charges: {offer: \"@TweetACoffee\"}\n    expect: {count: 0}\n" +
+		"  - charges: {offer: BuyCup}\n    expect: {count: 0}\n"
+	s, err := Load("f.yaml", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckOffers(s, []offer.Offer{{Hashtag: "#BuyCup"}}); err != nil {
+		t.Errorf("offers of the scenario and the config: %v", err)
+	}
+	err = CheckOffers(s, nil)
+	var fe *FileError
+	if !errors.As(err, &fe) || !errors.Is(err, ErrInvalid) || fe.Line != 6 ||
+		err.Error() != "invalid scenario: f.yaml:6: steps[1].charges.offer: no offer BuyCup in the scenario or the config: they have tweetacoffee" {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -296,8 +296,14 @@ func loadScenarios(opts *RunOptions) ([]*scenario.Scenario, error) {
 	scs := make([]*scenario.Scenario, len(opts.Files))
 	errs := make([]error, len(opts.Files))
 	unloadable := false
+	// A charges step may name one of the config's offers: they are
+	// checked once it loads. One that does not is reported below.
+	cfg, cfgErr := opts.Config()
 	for i, f := range opts.Files {
 		scs[i], errs[i] = scenario.LoadFile(f)
+		if errs[i] == nil && cfgErr == nil {
+			errs[i] = scenario.CheckOffers(scs[i], cfg.Offers)
+		}
 		unloadable = unloadable || errs[i] != nil
 	}
 	if err := checkEngines(opts, scs, errs); err != nil && !unloadable {
