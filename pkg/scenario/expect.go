@@ -105,6 +105,9 @@ func keysOf(m map[string]fieldKind) []string {
 }
 
 func parseExpect(n *yaml.Node, path string, fields map[string]fieldKind) ([]Expectation, error) {
+	if n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias // gifts: [*bob]
+	}
 	if yamlcheck.IsNull(n) {
 		return nil, nil
 	}
@@ -147,7 +150,7 @@ func parseValue(v *yaml.Node, path, key string, kind fieldKind) (Expectation, er
 			if err != nil {
 				return e, err
 			}
-			if yamlcheck.IsNull(g) {
+			if yamlcheck.IsNull(g) || g.Kind == yaml.AliasNode && yamlcheck.IsNull(g.Alias) {
 				return e, yamlcheck.Errorf(g, "%s[%d]: expected a mapping, got null", path, i)
 			}
 			e.gifts = append(e.gifts, ge)

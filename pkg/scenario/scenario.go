@@ -447,10 +447,17 @@ func (l *loader) load(data []byte) (*Scenario, error) {
 	}
 	first := true
 	for i, sn := range n.Content {
+		// A step may repeat an earlier one by its anchor (- *buy, a
+		// redelivered webhook): it is that step again, at this line.
+		line := sn.Line
+		if sn.Kind == yaml.AliasNode {
+			sn = sn.Alias
+		}
 		st, err := l.step(sn, i+1, s.Name, &clock, &first)
 		if err != nil {
 			return nil, err
 		}
+		st.Line = line
 		s.Steps = append(s.Steps, st)
 	}
 	return s, nil

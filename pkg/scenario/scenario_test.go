@@ -648,3 +648,40 @@ func TestCheckOffers(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// YAML anchors and aliases work where a step or a gift is listed, as they
+// do for values: "- *buy" repeats a step (a redelivered webhook), at the
+// line of the alias. They were refused as "expected a mapping, got "buy"".
+func TestLoadAliases(t *testing.T) {
+	src := `steps:
+  - &buy
+    tweet: "#BuyMug"
+    from: "@alice"
+    id: "1"
+    expect: &ok {outcome: purchased}
+  - *buy
+  - tweet: "@tweetacoffee to @bob and @carl"
+    from: "@alice"
+    expect:
+      gifts: [&g {outcome: purchased, amount: 500}, *g]
+  - tweet: "#BuyMug"
+    from: "@alice"
+    expect: *ok
+`
+	s, err := Load("f.yaml", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Steps) != 4 {
+		t.Fatalf("steps = %+v", s.Steps)
+	}
+	if st := s.Steps[1]; st.Line != 7 || st.Tweet.ID != "1" || st.Tweet.Text != "#BuyMug" || len(st.Expect) != 1 {
+		t.Errorf("aliased step = %+v", st)
+	}
+	if gifts := s.Steps[2].Expect[0].gifts; len(gifts) != 2 || len(gifts[1]) != 2 {
+		t.Errorf("gifts = %+v", gifts)
+	}
+	if exp := s.Steps[3].Expect; len(exp) != 1 || exp[0].text != "purchased" {
+		t.Errorf("aliased expect = %+v", exp)
+	}
+}
