@@ -95,6 +95,10 @@ type Step struct {
 	At time.Time
 
 	Expect []Expectation
+
+	// idLine is where the tweet's ID is written (its id:, or its file:
+	// when the payload gives it), 0 when it is generated.
+	idLine int
 }
 
 // ChargeFilter selects charges for a charges step. Empty fields match all.
@@ -460,7 +464,41 @@ func (l *loader) load(data []byte) (*Scenario, error) {
 		st.Line = line
 		s.Steps = append(s.Steps, st)
 	}
+	if err := sameIDSameTweet(s.Steps); err != nil {
+		return nil, err
+	}
 	return s, nil
+}
+
+// sameIDSameTweet refuses two tweet steps with one ID and different
+// tweets (author or text). The engine answers a tweet ID it has seen with
+// its first result, marked duplicate, and charges nothing: the second
+// tweet would never be processed, and its expectations, met by the first
+// one's result, would pass. A webhook redelivery repeats the same tweet,
+// and that stays allowed.
+func sameIDSameTweet(steps []Step) error {
+	first := map[string]int{}
+	for i, st := range steps {
+		if st.Kind != KindTweet {
+			continue
+		}
+		j, seen := first[st.Tweet.ID]
+		if !seen {
+			first[st.Tweet.ID] = i
+			continue
+		}
+		if a, b := steps[j].Tweet, st.Tweet; a.Text == b.Text && a.Retweet == b.Retweet && sameAuthor(a, b) {
+			continue
+		}
+		line := st.idLine
+		if line == 0 {
+			line = st.Line
+		}
+		return &yamlcheck.Error{Line: line, Msg: fmt.Sprintf("steps[%d]: tweet ID %q is also step %d's, for another tweet (author or text differ): "+
+			"it would be answered with step %d's result as a duplicate, and never processed; give it an ID of its own",
+			st.Index-1, st.Tweet.ID, steps[j].Index, steps[j].Index)}
+	}
+	return nil
 }
 
 // oneDocument refuses a second YAML document in data, which parsing
@@ -634,7 +672,7 @@ func (l *loader) tweetStep(f map[string]*yaml.Node, path string, st *Step, clock
 		if n.Tag != "!!str" && n.Tag != "!!int" {
 			return yamlcheck.Errorf(n, "%s.id: expected the tweet's ID, text or a whole number such as \"1001\", got %s", path, yamlcheck.Describe(n))
 		}
-		id = v
+		id, st.idLine = v, n.Line
 	}
 	var tw shop.Tweet
 	if n := f["tweet"]; n != nil {
@@ -717,6 +755,8 @@ func (l *loader) tweetStep(f map[string]*yaml.Node, path string, st *Step, clock
 	*clock, *first = tw.At, false
 	if id != "" {
 		tw.ID = id
+	} else if tw.ID != "" {
+		st.idLine = f["file"].Line
 	}
 	if tw.ID == "" {
 		tw.ID = GenerateID(scenario, st.Index)
@@ -739,6 +779,16 @@ func errorAlone(exps []Expectation, path string) error {
 		}
 	}
 	return nil
+}
+
+// sameAuthor tells whether two tweets may be by the same author: a
+// payload names its author by handle and user ID, a tweet step by handle
+// only, and a v2 Tweet without includes.users by user ID only.
+func sameAuthor(a, b shop.Tweet) bool {
+	if a.From != "" && b.From != "" && buyer.Key(a.From) != buyer.Key(b.From) {
+		return false
+	}
+	return a.AuthorID == "" || b.AuthorID == "" || a.AuthorID == b.AuthorID
 }
 
 // GenerateID is the tweet ID of a step that gives none: the same scenario

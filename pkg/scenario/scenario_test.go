@@ -144,6 +144,11 @@ func TestLoadErrors(t *testing.T) {
 		{"bad second document", "steps:\n  - {tweet: x, from: \"@a\"}\n---\nsteps: [\n", "f.yaml:4: did not find expected node content"},
 		{"error and outcome", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect:\n      error: boom\n      outcome: purchased\n", "f.yaml:6: steps[0].expect.outcome: cannot be checked with error: a tweet that fails has no result"},
 		{"bad handle", "steps:\n  - tweet: x\n    from: \"@a b\"\n", "f.yaml:3: steps[0].from: handle"},
+		// One ID for two different tweets: the second would only be a
+		// duplicate of the first, and pass on its result.
+		{"same id, other text", "steps:\n  - {tweet: \"#BuyX\", from: \"@a\", id: \"1\"}\n  - tweet: \"#BuyX again\"\n    from: \"@a\"\n    id: \"1\"\n", `f.yaml:5: steps[1]: tweet ID "1" is also step 1's, for another tweet (author or text differ)`},
+		{"same id, other author", "steps:\n  - {tweet: \"#BuyX\", from: \"@a\", id: \"1\"}\n  - {tweet: \"#BuyX\", from: \"@b\", id: 1}\n", `f.yaml:3: steps[1]: tweet ID "1" is also step 1's`},
+		{"payload id, other text", "steps:\n  - {tweet: \"#BuyX\", from: \"@bob\", id: \"900\"}\n  - charges: {}\n    expect: {count: 0}\n  - file: p.json\n", `f.yaml:5: steps[2]: tweet ID "900" is also step 1's`},
 		// A charges filter with a typo would select nothing, and pass a
 		// step that expects {count: 0}.
 		{"filter offer", "steps:\n  - charges: {offer: \"Buy Mug\"}\n    expect: {count: 0}\n", `f.yaml:2: steps[0].charges.offer: "Buy Mug" is neither a hashtag nor a gift handle`},
@@ -646,6 +651,17 @@ func TestCheckOffers(t *testing.T) {
 	if !errors.As(err, &fe) || !errors.Is(err, ErrInvalid) || fe.Line != 6 ||
 		err.Error() != "invalid scenario: f.yaml:6: steps[1].charges.offer: no offer BuyCup in the scenario or the config: they have tweetacoffee" {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// A redelivered tweet (the same ID, author and text, the handle in any
+// case) is allowed: it is how duplicates are tested.
+func TestLoadRedelivery(t *testing.T) {
+	src := "steps:\n  - {tweet: \"#BuyX\", from: \"@Alice\", id: \"1\"}\n  - {tweet: \"#BuyX\", from: alice, id: \"1\", at: \"+1h\"}\n" +
+		// The payload's tweet, written as a tweet step.
+		"  - file: p.json\n  - {tweet: hello, from: \"@bob\", id: \"900\"}\n"
+	if _, err := Load("f.yaml", []byte(src), payloads); err != nil {
+		t.Fatal(err)
 	}
 }
 
