@@ -78,9 +78,17 @@ func (e Expectation) Want() string {
 	case kBool:
 		return strconv.FormatBool(e.flag)
 	case kGifts:
-		return fmt.Sprintf("%d gifts", len(e.gifts))
+		return gifts(len(e.gifts))
 	}
 	return oneLine(e.text)
+}
+
+// gifts counts gifts in messages: "1 gift", "2 gifts".
+func gifts(n int) string {
+	if n == 1 {
+		return "1 gift"
+	}
+	return fmt.Sprintf("%d gifts", n)
 }
 
 // Failure is an expectation that was not met.
@@ -303,12 +311,12 @@ func (e Expectation) check(prefix string, g got) []Failure {
 	case kGifts:
 		if e.Null {
 			if len(g.gifts) > 0 {
-				return fail(fmt.Sprintf("%d gifts", len(g.gifts)))
+				return fail(gifts(len(g.gifts)))
 			}
 			return nil
 		}
 		if len(g.gifts) != len(e.gifts) {
-			return fail(fmt.Sprintf("%d gifts", len(g.gifts)))
+			return fail(gifts(len(g.gifts)))
 		}
 		var out []Failure
 		for i, ge := range e.gifts {

@@ -627,6 +627,9 @@ func (l *loader) step(n *yaml.Node, index int, scenario string, clock *time.Time
 		if err := only("expire"); err != nil {
 			return Step{}, err
 		}
+		if yamlcheck.IsNull(f["expire"]) {
+			return Step{}, yamlcheck.Errorf(f["expire"], "%s.expire: null: write when to expire, an RFC 3339 time or an offset such as +1h", path)
+		}
 		v, err := scalar(f["expire"], path+".expire")
 		if err != nil {
 			return Step{}, err

@@ -143,6 +143,7 @@ func TestLoadErrors(t *testing.T) {
 		{"two documents", "steps:\n  - {tweet: x, from: \"@a\"}\n---\nsteps:\n  - {tweet: y, from: \"@a\"}\n", "f.yaml:3: a second YAML document: a file holds one scenario"},
 		{"bad second document", "steps:\n  - {tweet: x, from: \"@a\"}\n---\nsteps: [\n", "f.yaml:4: did not find expected node content"},
 		{"error and outcome", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect:\n      error: boom\n      outcome: purchased\n", "f.yaml:6: steps[0].expect.outcome: cannot be checked with error: a tweet that fails has no result"},
+		{"expire null", "steps:\n  - expire:\n", "f.yaml:2: steps[0].expire: null: write when to expire"},
 		{"bad handle", "steps:\n  - tweet: x\n    from: \"@a b\"\n", "f.yaml:3: steps[0].from: handle"},
 		// One ID for two different tweets: the second would only be a
 		// duplicate of the first, and pass on its result.
@@ -205,7 +206,7 @@ func TestCheckTweet(t *testing.T) {
 	if f := checkTweet(s.Steps[2].Expect, shop.Result{Gifts: gifts}, nil); len(f) != 0 {
 		t.Errorf("gifts: %v", f)
 	}
-	if f := checkTweet(s.Steps[2].Expect, shop.Result{Gifts: gifts[:1]}, nil); len(f) != 1 || f[0].String() != "gifts: expected 2 gifts, got 1 gifts" {
+	if f := checkTweet(s.Steps[2].Expect, shop.Result{Gifts: gifts[:1]}, nil); len(f) != 1 || f[0].String() != "gifts: expected 2 gifts, got 1 gift" {
 		t.Errorf("gifts: %v", f)
 	}
 }
