@@ -112,12 +112,36 @@ func keysOf(m map[string]fieldKind) []string {
 	return out
 }
 
-func parseExpect(n *yaml.Node, path string, fields map[string]fieldKind) ([]Expectation, error) {
+// memo keeps what was parsed from a node, so that each node is parsed
+// once however many aliases name it. An anchored expectation reused by
+// every step (expect: *e), whose gifts list names one gift by alias
+// thousands of times, was expanded anew for each: a file of under a
+// megabyte took gigabytes. Results are shared and never changed.
+type memo struct {
+	expects map[memoKey][]Expectation
+	gifts   map[*yaml.Node][][]Expectation
+}
+
+type memoKey struct {
+	n   *yaml.Node
+	set string
+}
+
+func newMemo() *memo {
+	return &memo{expects: map[memoKey][]Expectation{}, gifts: map[*yaml.Node][][]Expectation{}}
+}
+
+// parseExpect reads the expectations in n, a mapping of the keys of
+// fields; set names fields (tweet, gift, charges, expire).
+func (mm *memo) parseExpect(n *yaml.Node, path, set string, fields map[string]fieldKind) ([]Expectation, error) {
 	if n != nil && n.Kind == yaml.AliasNode {
 		n = n.Alias // gifts: [*bob]
 	}
 	if yamlcheck.IsNull(n) {
 		return nil, nil
+	}
+	if out, ok := mm.expects[memoKey{n, set}]; ok {
+		return out, nil
 	}
 	if n.Kind != yaml.MappingNode {
 		return nil, yamlcheck.Errorf(n, "%s: expected a mapping such as {outcome: purchased}, got %s", path, yamlcheck.Describe(n))
@@ -130,17 +154,18 @@ func parseExpect(n *yaml.Node, path string, fields map[string]fieldKind) ([]Expe
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key := n.Content[i].Value
 		v := m[key]
-		e, err := parseValue(v, path+"."+key, key, fields[key])
+		e, err := mm.parseValue(v, path+"."+key, key, fields[key])
 		if err != nil {
 			return nil, err
 		}
 		e.Line = n.Content[i].Line
 		out = append(out, e)
 	}
+	mm.expects[memoKey{n, set}] = out
 	return out, nil
 }
 
-func parseValue(v *yaml.Node, path, key string, kind fieldKind) (Expectation, error) {
+func (mm *memo) parseValue(v *yaml.Node, path, key string, kind fieldKind) (Expectation, error) {
 	e := Expectation{Field: key, kind: kind}
 	if yamlcheck.IsNull(v) {
 		if kind == kOutcome || kind == kBool {
@@ -153,8 +178,12 @@ func parseValue(v *yaml.Node, path, key string, kind fieldKind) (Expectation, er
 		if v.Kind != yaml.SequenceNode {
 			return e, yamlcheck.Errorf(v, "%s: expected a list of gifts such as [{to: \"@bob\", outcome: purchased}], got %s", path, yamlcheck.Describe(v))
 		}
+		if gifts, ok := mm.gifts[v]; ok {
+			e.gifts = gifts
+			return e, nil
+		}
 		for i, g := range v.Content {
-			ge, err := parseExpect(g, fmt.Sprintf("%s[%d]", path, i), giftFields)
+			ge, err := mm.parseExpect(g, fmt.Sprintf("%s[%d]", path, i), "gift", giftFields)
 			if err != nil {
 				return e, err
 			}
@@ -163,6 +192,7 @@ func parseValue(v *yaml.Node, path, key string, kind fieldKind) (Expectation, er
 			}
 			e.gifts = append(e.gifts, ge)
 		}
+		mm.gifts[v] = e.gifts
 		return e, nil
 	}
 	s, err := scalar(v, path)

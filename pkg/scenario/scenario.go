@@ -330,7 +330,7 @@ func UniqueNames(scs []*Scenario) {
 // readFile reads the payload files its steps name (nil refuses them). The
 // error is a *FileError.
 func Load(path string, data []byte, readFile func(name string) ([]byte, error)) (*Scenario, error) {
-	l := &loader{path: path, readFile: readFile}
+	l := &loader{path: path, readFile: readFile, memo: newMemo(), payloads: map[string][]tweet.Tweet{}}
 	s, err := l.load(data)
 	if err != nil {
 		fe := &FileError{Path: path, Name: declaredName(path, data)}
@@ -376,6 +376,11 @@ func declaredName(path string, data []byte) string {
 type loader struct {
 	path     string
 	readFile func(string) ([]byte, error)
+	memo     *memo
+	// payloads holds the tweets read from each payload file named, so
+	// that steps naming one file (an alias of a file: step repeated,
+	// or the same payload redelivered) read and parse it once.
+	payloads map[string][]tweet.Tweet
 }
 
 var topKeys = []string{"name", "description", "start", "offers", "buyers", "steps"}
@@ -392,6 +397,9 @@ func (l *loader) load(data []byte) (*Scenario, error) {
 		return nil, errors.New("the file is empty: a scenario needs steps")
 	}
 	if err := oneDocument(data); err != nil {
+		return nil, err
+	}
+	if err := checkAliases(doc); err != nil {
 		return nil, err
 	}
 	root := doc.Content[0]
@@ -501,6 +509,68 @@ func sameIDSameTweet(steps []Step) error {
 	return nil
 }
 
+// MaxAliasedValues bounds how many values aliases may add to a file, over
+// those written in it: one per byte of a file of MaxFileSize, more than
+// it can write. Each
+// alias stands for all of its anchor's values, and an anchor may hold
+// aliases itself, so that a few lines can stand for billions of values
+// (a "billion laughs"), which loading would expand until memory ran out.
+const MaxAliasedValues = MaxFileSize
+
+// checkAliases refuses a document whose aliases stand for more than
+// MaxAliasedValues values beyond those written, at the line of the alias
+// that adds most.
+func checkAliases(doc *yaml.Node) error {
+	sizes := map[*yaml.Node]int{}
+	var written, added, worst int
+	var worstAlias *yaml.Node
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		written++
+		if n.Kind == yaml.AliasNode {
+			if k := expandedSize(n.Alias, sizes); k > worst {
+				worst, worstAlias = k, n
+			}
+			added = min(added+expandedSize(n.Alias, sizes), MaxAliasedValues+1)
+			return
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(doc)
+	if added <= MaxAliasedValues {
+		return nil
+	}
+	alone := strconv.Itoa(worst)
+	if worst > MaxAliasedValues {
+		alone = "over " + strconv.Itoa(MaxAliasedValues)
+	}
+	return yamlcheck.Errorf(worstAlias, "aliases stand for over %d values (*%s alone for %s): write them out, or split the file",
+		MaxAliasedValues, worstAlias.Value, alone)
+}
+
+// expandedSize counts the values n stands for, its aliases expanded,
+// saturating above MaxAliasedValues; sizes remembers each node's.
+func expandedSize(n *yaml.Node, sizes map[*yaml.Node]int) int {
+	if n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if len(n.Content) == 0 {
+		return 1
+	}
+	if k, ok := sizes[n]; ok {
+		return k
+	}
+	sizes[n] = MaxAliasedValues + 1 // an anchor inside itself counts as too many
+	k := 1
+	for _, c := range n.Content {
+		k = min(k+expandedSize(c, sizes), MaxAliasedValues+1)
+	}
+	sizes[n] = k
+	return k
+}
+
 // oneDocument refuses a second YAML document in data, which parsing
 // the first would silently leave out: its steps would never run. An empty
 // document after a trailing "---" is allowed.
@@ -606,7 +676,7 @@ func (l *loader) step(n *yaml.Node, index int, scenario string, clock *time.Time
 		if err := l.tweetStep(f, path, &st, clock, first, scenario); err != nil {
 			return Step{}, err
 		}
-		st.Expect, err = parseExpect(f["expect"], path+".expect", tweetFields)
+		st.Expect, err = l.memo.parseExpect(f["expect"], path+".expect", "tweet", tweetFields)
 		if err == nil {
 			err = errorAlone(st.Expect, path+".expect")
 		}
@@ -618,7 +688,7 @@ func (l *loader) step(n *yaml.Node, index int, scenario string, clock *time.Time
 		if st.Filter, err = parseFilter(f["charges"], path+".charges"); err != nil {
 			return Step{}, err
 		}
-		st.Expect, err = parseExpect(f["expect"], path+".expect", chargeFields)
+		st.Expect, err = l.memo.parseExpect(f["expect"], path+".expect", "charges", chargeFields)
 		if err == nil && len(st.Expect) == 0 {
 			err = yamlcheck.Errorf(n, "%s: a charges step needs expect, such as {count: 1, gross: 1250}", path)
 		}
@@ -641,7 +711,7 @@ func (l *loader) step(n *yaml.Node, index int, scenario string, clock *time.Time
 		*clock, *first, st.At = t, false, t
 		// Returned here: err is this case's own (declared with v),
 		// and the check after the switch would not see it.
-		if st.Expect, err = parseExpect(f["expect"], path+".expect", expireFields); err != nil {
+		if st.Expect, err = l.memo.parseExpect(f["expect"], path+".expect", "expire", expireFields); err != nil {
 			return Step{}, err
 		}
 	}
@@ -715,13 +785,16 @@ func (l *loader) tweetStep(f map[string]*yaml.Node, path string, st *Step, clock
 		if l.readFile == nil {
 			return yamlcheck.Errorf(n, "%s.file: payload files cannot be read here", path)
 		}
-		data, err := l.readFile(name)
-		if err != nil {
-			return yamlcheck.Errorf(n, "%s.file: %v", path, err)
-		}
-		tws, err := tweet.ReadPayload(data)
-		if err != nil {
-			return yamlcheck.Errorf(n, "%s.file: %s: %v", path, name, err)
+		tws, ok := l.payloads[name]
+		if !ok {
+			data, err := l.readFile(name)
+			if err != nil {
+				return yamlcheck.Errorf(n, "%s.file: %v", path, err)
+			}
+			if tws, err = tweet.ReadPayload(data); err != nil {
+				return yamlcheck.Errorf(n, "%s.file: %s: %v", path, name, err)
+			}
+			l.payloads[name] = tws
 		}
 		if len(tws) != 1 {
 			return yamlcheck.Errorf(n, "%s.file: %s holds %d tweets: a step takes exactly one", path, name, len(tws))

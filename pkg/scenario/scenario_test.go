@@ -702,3 +702,40 @@ func TestLoadAliases(t *testing.T) {
 		t.Errorf("aliased expect = %+v", exp)
 	}
 }
+
+// Aliases that stand for billions of values (a "billion laughs" in a few
+// lines) are refused at once, at the alias's line, instead of being
+// expanded until memory runs out.
+func TestLoadAliasBomb(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("steps:\n  - tweet: x\n    from: \"@a\"\n    expect:\n      gifts: &l0 [{outcome: gifted}, {outcome: gifted}, {outcome: gifted}, {outcome: gifted}]\n")
+	for i := 1; i <= 9; i++ {
+		fmt.Fprintf(&b, "  - tweet: x\n    from: \"@a\"\n    expect:\n      gifts: &l%d [%s]\n", i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*l%d, ", i-1), 10), ", "))
+	}
+	done := make(chan error, 1)
+	go func() { _, err := Load("f.yaml", []byte(b.String()), nil); done <- err }()
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "f.yaml:33: aliases stand for over 4194304 values (*l6 alone for over 4194304): write them out, or split the file") {
+			t.Errorf("err = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("still loading after 10s")
+	}
+}
+
+// An expectation that many steps share by alias is read once, and shared,
+// not expanded anew for each step.
+func TestLoadAliasReuseIsShared(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("steps:\n  - tweet: x\n    from: \"@a\"\n    expect: &e\n      gifts: [&g {outcome: gifted}" + strings.Repeat(", *g", 19) + "]\n")
+	b.WriteString(strings.Repeat("  - {tweet: x, from: \"@a\", expect: *e}\n", 20000))
+	s, err := Load("f.yaml", []byte(b.String()), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, last := s.Steps[0].Expect, s.Steps[len(s.Steps)-1].Expect
+	if len(s.Steps) != 20001 || len(last) != 1 || len(last[0].gifts) != 20 || &first[0] != &last[0] {
+		t.Errorf("steps %d, last expects %+v", len(s.Steps), last)
+	}
+}
