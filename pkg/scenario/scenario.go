@@ -803,6 +803,13 @@ func (l *loader) tweetStep(f map[string]*yaml.Node, path string, st *Step, clock
 		if t.From == "" && t.AuthorID == "" {
 			return yamlcheck.Errorf(n, "%s.file: %s: the tweet names no author", path, name)
 		}
+		// Checked as a tweet step's from: is, before anything runs,
+		// rather than failing the step after the steps before it paid.
+		if t.From != "" {
+			if _, err := buyer.NormalizeHandle(t.From); err != nil {
+				return yamlcheck.Errorf(n, "%s.file: %s: the author's %s", path, name, strings.TrimPrefix(err.Error(), buyer.ErrInvalid.Error()+": "))
+			}
+		}
 		// A tweet naming its author only by ID (a v2 Tweet without
 		// includes.users) keeps From empty: the engine finds the buyer
 		// with that user_id, among the file's and the scenario's.

@@ -45,8 +45,11 @@ steps:
 `
 
 func payloads(name string) ([]byte, error) {
-	if name == "p.json" {
+	switch name {
+	case "p.json":
 		return []byte(`{"id":"900","from":"@bob","text":"hello","created_at":"2026-11-24T11:00:00Z"}`), nil
+	case "badauthor.json":
+		return []byte(`{"id_str":"901","text":"#BuyX","created_at":"Mon Nov 24 10:00:00 +0000 2026","user":{"id_str":"2","screen_name":"bad name"}}`), nil
 	}
 	return nil, errors.New("no such file")
 }
@@ -143,6 +146,7 @@ func TestLoadErrors(t *testing.T) {
 		{"two documents", "steps:\n  - {tweet: x, from: \"@a\"}\n---\nsteps:\n  - {tweet: y, from: \"@a\"}\n", "f.yaml:3: a second YAML document: a file holds one scenario"},
 		{"bad second document", "steps:\n  - {tweet: x, from: \"@a\"}\n---\nsteps: [\n", "f.yaml:4: did not find expected node content"},
 		{"error and outcome", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect:\n      error: boom\n      outcome: purchased\n", "f.yaml:6: steps[0].expect.outcome: cannot be checked with error: a tweet that fails has no result"},
+		{"payload author", "steps:\n  - file: badauthor.json\n", `f.yaml:2: steps[0].file: badauthor.json: the author's handle "bad name" is not a Twitter username`},
 		{"expire null", "steps:\n  - expire:\n", "f.yaml:2: steps[0].expire: null: write when to expire"},
 		{"bad handle", "steps:\n  - tweet: x\n    from: \"@a b\"\n", "f.yaml:3: steps[0].from: handle"},
 		// One ID for two different tweets: the second would only be a
