@@ -102,6 +102,17 @@ bad flags; 4 for a bad configuration; 6 when the provider is unavailable.`,
 			if len(args) == 1 {
 				opts.Text = args[0]
 			}
+			// An unset variable in --expect "$OUTCOME" would drop the
+			// check and exit 0 whatever came; in --at "$T" it would
+			// make the tweet's time (and its derived ID) the clock's.
+			for _, fl := range []struct{ name, value, want string }{
+				{"expect", opts.Expect, "an outcome"}, {"at", opts.At, "a time (RFC3339, or now)"},
+				{"file", opts.File, "a payload file (- for standard input)"}, {"id", opts.ID, "a tweet ID"},
+			} {
+				if cmd.Flags().Changed(fl.name) && strings.TrimSpace(fl.value) == "" {
+					return cmdutil.FlagErrorf("--%s needs %s, got an empty value", fl.name, fl.want)
+				}
+			}
 			switch {
 			case opts.File != "" && (len(args) > 0 || opts.From != ""):
 				return cmdutil.FlagErrorf("--file cannot be used with --from or a tweet text")
