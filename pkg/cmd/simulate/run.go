@@ -81,8 +81,9 @@ is invalid (nothing runs then; an error for each invalid file names its
 file and line); 4 for a bad configuration, or scenario offers or buyers
 that clash with it (each such file is reported, and nothing runs); 1 when
 the --junit report cannot be written (a path that cannot be written is
-found before anything runs; invalid files keep their status, 3 or 4); 130
-when interrupted.`,
+found before anything runs; invalid files keep their status, 3 or 4); 2
+for bad flags or arguments (no scenario file, an empty --junit, or a
+--junit that names one of the scenario files); 130 when interrupted.`,
 		Example: `  tweetpay simulate run testdata/scenarios/amex_sync_confirmation.yaml
   tweetpay simulate run scenarios/*.yaml --junit junit.xml`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -97,6 +98,9 @@ when interrupted.`,
 			// leave CI without its report and the run without an error.
 			if cmd.Flags().Changed("junit") && strings.TrimSpace(opts.JUnit) == "" {
 				return cmdutil.FlagErrorf("--junit needs a file path")
+			}
+			if f := scenarioAt(opts.JUnit, opts.Files); f != "" {
+				return cmdutil.FlagErrorf("--junit %s is the scenario file %s: the report would replace it", opts.JUnit, f)
 			}
 			if runF != nil {
 				return runF(cmd.Context(), opts)
@@ -510,6 +514,25 @@ func checkJUnitPath(path string) error {
 	}
 	f.Close()
 	return os.Remove(f.Name())
+}
+
+// scenarioAt returns the one of files that is the file at path, if any:
+// a report written there (a slip of the shell, such as --junit s.yaml)
+// would replace the scenario.
+func scenarioAt(path string, files []string) string {
+	if path == "" {
+		return ""
+	}
+	fi, err := os.Stat(path)
+	if err != nil || !fi.Mode().IsRegular() {
+		return ""
+	}
+	for _, f := range files {
+		if sf, err := os.Stat(f); err == nil && os.SameFile(fi, sf) {
+			return f
+		}
+	}
+	return ""
 }
 
 // junitInPlace reports whether the --junit path is written where it is
