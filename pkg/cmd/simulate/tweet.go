@@ -1,9 +1,11 @@
 package simulate
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -253,15 +255,19 @@ func readTweets(opts *TweetOptions) ([]shop.Tweet, error) {
 	if err != nil {
 		return nil, err
 	}
+	src := sourceName(opts.File)
 	tws, err := tweet.ReadPayload(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", opts.File, err)
+		if looksLikeStream(data) {
+			return nil, fmt.Errorf("%s: %w (one JSON object per line is a stream, not a payload: run it with simulate stream)", src, err)
+		}
+		return nil, fmt.Errorf("%s: %w", src, err)
 	}
 	if errs := tweet.ResponseErrors(data); len(errs) > 0 {
-		fmt.Fprintf(opts.IO.ErrOut, "warning: %s: %s\n", opts.File, partialErrors(errs))
+		fmt.Fprintf(opts.IO.ErrOut, "warning: %s: %s\n", src, partialErrors(errs))
 	}
 	if len(tws) == 0 {
-		return nil, fmt.Errorf("%w: %s holds no tweet", shop.ErrBadTweet, opts.File)
+		return nil, fmt.Errorf("%w: %s holds no tweet", shop.ErrBadTweet, src)
 	}
 	if len(tws) > 1 {
 		if err := checkSeveral(opts, tws); err != nil {
@@ -280,6 +286,22 @@ func readTweets(opts *TweetOptions) ([]shop.Tweet, error) {
 		out = append(out, st)
 	}
 	return out, nil
+}
+
+// sourceName names --file in messages: the path, or standard input for -.
+func sourceName(file string) string {
+	if file == "-" {
+		return "standard input"
+	}
+	return file
+}
+
+// looksLikeStream reports whether data, which is not one payload, is a
+// JSONL stream: a JSON object on its first line and more lines after it.
+func looksLikeStream(data []byte) bool {
+	first, rest, ok := bytes.Cut(bytes.TrimSpace(tweet.TrimBOM(data)), []byte("\n"))
+	rest = bytes.TrimSpace(rest)
+	return ok && json.Valid(first) && bytes.HasPrefix(bytes.TrimSpace(first), []byte("{")) && bytes.HasPrefix(rest, []byte("{"))
 }
 
 // maxStdinText bounds the tweet text read from standard input: far more
@@ -315,7 +337,7 @@ func readPayloadFile(opts *TweetOptions) ([]byte, error) {
 	}
 	data, err := tweet.ReadAtMost(r, tweet.MaxPayloadInput)
 	if errors.Is(err, tweet.ErrTooLong) {
-		return nil, fmt.Errorf("%s: %w: payload is over the %d-byte limit", name, tweet.ErrPayload, tweet.MaxPayloadBytes)
+		return nil, fmt.Errorf("%s: %w: payload is over the %d-byte limit", sourceName(name), tweet.ErrPayload, tweet.MaxPayloadBytes)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", shop.ErrBadTweet, err)
@@ -336,10 +358,7 @@ func partialErrors(errs []tweet.APIError) string {
 // time for all would silently replace theirs. --at still gives a time to
 // tweets that have none (a v2 response without tweet.fields=created_at).
 func checkSeveral(opts *TweetOptions, tws []tweet.Tweet) error {
-	src := opts.File
-	if src == "-" {
-		src = "standard input"
-	}
+	src := sourceName(opts.File)
 	if opts.ID != "" {
 		return cmdutil.FlagErrorf("--id cannot be used with a payload of several tweets: %s holds %d, each with its own ID", src, len(tws))
 	}

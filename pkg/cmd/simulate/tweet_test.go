@@ -183,7 +183,7 @@ func TestReadTweetsInputLimits(t *testing.T) {
 		in := &endless{}
 		ios.In = in
 		_, err := readTweets(&TweetOptions{IO: ios, File: "-"})
-		want := "-: invalid tweet payload: payload is over the 1048576-byte limit"
+		want := "standard input: invalid tweet payload: payload is over the 1048576-byte limit"
 		if !errors.Is(err, tweet.ErrPayload) || err == nil || err.Error() != want {
 			t.Errorf("error %v, want %q", err, want)
 		}
