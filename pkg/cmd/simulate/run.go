@@ -24,6 +24,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/output"
 	"github.com/tweetpay/tweetpay/pkg/scenario"
 	"github.com/tweetpay/tweetpay/pkg/shop"
+	"github.com/tweetpay/tweetpay/pkg/statedb"
 )
 
 // RunOptions are the inputs of `simulate run`.
@@ -79,7 +80,8 @@ the run may follow from it); 7 when steps failed otherwise (an
 expectation not met, or a step that could not run); 3 when a scenario file
 is invalid (nothing runs then; an error for each invalid file names its
 file and line); 4 for a bad configuration, or scenario offers or buyers
-that clash with it (each such file is reported, and nothing runs); 1 when
+that clash with it (each such file is reported, and nothing runs), or a
+temporary state directory that cannot be made ($TMPDIR); 1 when
 the --junit report cannot be written (a path that cannot be written is
 found before anything runs; invalid files keep their status, 3 or 4); 2
 for bad flags or arguments (no scenario file, an empty --junit, or a
@@ -446,7 +448,7 @@ func failedScenarios(reports []scenario.Report) int {
 // checkEngine builds an engine with these offers and buyers added to the
 // config's, on a throwaway state, and closes it.
 func checkEngine(opts *RunOptions, offers []offer.Offer, buyers []buyer.Buyer) error {
-	dir, err := os.MkdirTemp("", "tweetpay-scenario-")
+	dir, err := tempStateDir()
 	if err != nil {
 		return err
 	}
@@ -458,8 +460,20 @@ func checkEngine(opts *RunOptions, offers []offer.Offer, buyers []buyer.Buyer) e
 	return closeEng()
 }
 
-func runScenario(ctx context.Context, opts *RunOptions, s *scenario.Scenario, runID string, n int) (_ *scenario.Report, err error) {
+// tempStateDir makes the directory of a scenario's fresh state. One that
+// cannot be made is a state directory that cannot be written, exit 4,
+// said with where it was to be: "stat /nonexistent" alone named no file
+// of the user's.
+func tempStateDir() (string, error) {
 	dir, err := os.MkdirTemp("", "tweetpay-scenario-")
+	if err != nil {
+		return "", fmt.Errorf("create a scenario's temporary state directory in %s ($TMPDIR): %w: %w", os.TempDir(), statedb.ErrUnwritable, err)
+	}
+	return dir, nil
+}
+
+func runScenario(ctx context.Context, opts *RunOptions, s *scenario.Scenario, runID string, n int) (_ *scenario.Report, err error) {
+	dir, err := tempStateDir()
 	if err != nil {
 		return nil, err
 	}
