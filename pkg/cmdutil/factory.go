@@ -43,6 +43,10 @@ type EngineSpec struct {
 	Buyers []buyer.Buyer
 	// Namespace is prefixed to tweet IDs (see shop.Options.Namespace).
 	Namespace string
+	// Throwaway says that StateDir is deleted once the engine is closed (a
+	// scenario's fresh state, the demo's): its writes need not reach the
+	// disk, which makes each tweet several times faster on a slow disk.
+	Throwaway bool
 	// Standalone leaves the user's configuration out altogether: no config
 	// file is read, and neither flags nor environment apply. The engine has
 	// only Offers and Buyers, Merchant's settings, and an in-process

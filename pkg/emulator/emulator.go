@@ -60,6 +60,9 @@ type Options struct {
 	// LockTimeout is how long Open waits for another process holding the
 	// state file (0 means statedb.DefaultTimeout).
 	LockTimeout time.Duration
+	// Throwaway marks a state deleted once the command ends: its writes
+	// are not synced (statedb.Options.Throwaway).
+	Throwaway bool
 	// renewAfter, in tests, reopens the file more often than
 	// statedb.RenewAfter pages.
 	renewAfter int
@@ -100,7 +103,8 @@ func Open(dir string, opts Options) (*Emulator, error) {
 	db, err := statedb.Open(filepath.Join(dir, FileName), statedb.Options{
 		Timeout:         opts.LockTimeout,
 		InitialMmapSize: initialMmapSize,
-		RenewAfter:      opts.renewAfter})
+		RenewAfter:      opts.renewAfter,
+		Throwaway:       opts.Throwaway})
 	if err != nil {
 		return nil, fmt.Errorf("open emulator state: %w", err)
 	}

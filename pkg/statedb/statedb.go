@@ -44,6 +44,11 @@ type Options struct {
 	// RenewAfter is how many pages may be allocated before a Committer
 	// reopens the file (0: RenewAfter; see there).
 	RenewAfter int
+	// Throwaway is for a file deleted once the command ends (a scenario's
+	// fresh state): its commits are not synced to the disk. A crash of the
+	// process still leaves the file whole (the data is in the page cache);
+	// only a crash of the machine may lose it, and the file with it.
+	Throwaway bool
 }
 
 // DB is an open state database holding the file lock until Close.
@@ -64,7 +69,7 @@ type DB struct {
 // Open opens (creating if needed) the bbolt file at path. The directory is
 // created with mode 0700 and the file with mode 0600. If another process holds
 // the file, Open waits up to opts.Timeout and then fails with an error wrapping
-// ErrLocked that names the holder. Writes are always fsynced.
+// ErrLocked that names the holder. Writes are fsynced, unless the file is a Throwaway.
 func Open(path string, opts Options) (*DB, error) {
 	if path == "" {
 		return nil, fmt.Errorf("open state database: empty path")
@@ -97,6 +102,7 @@ func Open(path string, opts Options) (*DB, error) {
 		// of 7 interleaved pairs, at the same peak RSS; 16 KiB was no
 		// better (docs/benchmarks.md).
 		PageSize: newFilePageSize,
+		NoSync:   opts.Throwaway,
 	}
 	bdb, err := bolt.Open(path, 0o600, &bopts)
 	if err != nil {

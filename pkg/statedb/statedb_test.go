@@ -198,3 +198,43 @@ func TestPageSizeOfNewAndExistingFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A throwaway file is not synced; what it holds is still there for the next
+// opening (a crash of the process loses nothing, only one of the machine).
+// Other files are always synced.
+func TestThrowawayIsNotSynced(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	db, err := Open(path, Options{Throwaway: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !db.bolt.NoSync {
+		t.Error("a throwaway file is synced")
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucket([]byte("b"))
+		if err != nil {
+			return err
+		}
+		return b.Put([]byte("k"), []byte("v"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if db.bolt.NoSync {
+		t.Error("a file opened without Throwaway is not synced")
+	}
+	if err := db.View(func(tx *bolt.Tx) error {
+		if v := tx.Bucket([]byte("b")).Get([]byte("k")); string(v) != "v" {
+			t.Errorf("value %q after reopening", v)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}

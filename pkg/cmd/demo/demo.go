@@ -117,7 +117,7 @@ func demoRun(ctx context.Context, opts *Options) error {
 		defer os.RemoveAll(dir)
 	}
 	eng, closeFn, err := opts.EngineFor(cmdutil.EngineSpec{StateDir: dir, Offers: demoOffers, Buyers: demoBuyers,
-		Standalone: true, Merchant: demoMerchant})
+		Standalone: true, Merchant: demoMerchant, Throwaway: !opts.Keep})
 	if err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ func (f *factory) engineFor(spec cmdutil.EngineSpec) (*shop.Engine, func() error
 	}
 	var gw payment.Gateway
 	if inProcess(&cfg) {
-		g, c, err := openGateway(&cfg, spec.StateDir)
+		g, c, err := openGateway(&cfg, spec.StateDir, spec.Throwaway)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -92,7 +92,7 @@ func (f *factory) engineFor(spec cmdutil.EngineSpec) (*shop.Engine, func() error
 	} else if gw, err = f.gateway(); err != nil {
 		return nil, nil, err
 	}
-	store, err := shop.OpenStore(spec.StateDir, statedb.Options{Timeout: cfg.LockTimeout})
+	store, err := shop.OpenStore(spec.StateDir, statedb.Options{Timeout: cfg.LockTimeout, Throwaway: spec.Throwaway})
 	if err != nil {
 		closeAll()
 		return nil, nil, err

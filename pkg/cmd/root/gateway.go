@@ -24,7 +24,7 @@ func (f *factory) newGateway() (payment.Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	gw, closeFn, err := openGateway(cfg, cfg.StateDir)
+	gw, closeFn, err := openGateway(cfg, cfg.StateDir, false)
 	if err != nil {
 		return nil, err
 	}
@@ -42,8 +42,9 @@ func inProcess(cfg *config.Config) bool {
 
 // openGateway builds the stripe-go gateway for cfg; with the in-process
 // emulator, over the emulator state in stateDir. The returned func closes
-// what was opened.
-func openGateway(cfg *config.Config, stateDir string) (payment.Gateway, func() error, error) {
+// what was opened. A throwaway state's writes are not synced
+// (statedb.Options.Throwaway).
+func openGateway(cfg *config.Config, stateDir string, throwaway bool) (payment.Gateway, func() error, error) {
 	key, err := cfg.CheckCredentials()
 	if err != nil {
 		return nil, nil, err
@@ -53,7 +54,7 @@ func openGateway(cfg *config.Config, stateDir string) (payment.Gateway, func() e
 		opts.Timeout = cfg.Timeout
 		return stripegw.New(opts), nil, nil
 	}
-	em, err := emulator.Open(stateDir, emulator.Options{LockTimeout: cfg.LockTimeout})
+	em, err := emulator.Open(stateDir, emulator.Options{LockTimeout: cfg.LockTimeout, Throwaway: throwaway})
 	if err != nil {
 		return nil, nil, err
 	}

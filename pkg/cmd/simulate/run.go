@@ -453,7 +453,8 @@ func checkEngine(opts *RunOptions, offers []offer.Offer, buyers []buyer.Buyer) e
 		return err
 	}
 	defer os.RemoveAll(dir)
-	_, closeEng, err := opts.EngineFor(cmdutil.EngineSpec{StateDir: filepath.Join(dir, "state"), Offers: offers, Buyers: buyers})
+	_, closeEng, err := opts.EngineFor(cmdutil.EngineSpec{StateDir: filepath.Join(dir, "state"), Offers: offers, Buyers: buyers,
+		Throwaway: true})
 	if err != nil {
 		return err
 	}
@@ -486,7 +487,10 @@ func runScenario(ctx context.Context, opts *RunOptions, s *scenario.Scenario, ru
 			err = rmErr
 		}
 	}()
-	spec := cmdutil.EngineSpec{StateDir: filepath.Join(dir, "state"), Offers: s.Offers, Buyers: s.Buyers}
+	// A state deleted at the end need not survive a crash of the machine:
+	// its writes are not synced. One kept for later commands is synced.
+	spec := cmdutil.EngineSpec{StateDir: filepath.Join(dir, "state"), Offers: s.Offers, Buyers: s.Buyers,
+		Throwaway: !opts.KeepState}
 	if runID != "" {
 		spec.Namespace = fmt.Sprintf("%s-%d:", runID, n)
 	}
