@@ -25,7 +25,7 @@ var exitCodes = []exitCodeInfo{
 	{ExitError, "error", "unexpected failure (a bug, an I/O error)"},
 	{ExitUsage, "usage", "usage: a bad flag, argument or subcommand"},
 	{ExitRejected, "rejected", "input rejected: a bad tweet, a bad offer, an unknown ID"},
-	{ExitConfig, "config", "configuration or credentials: a bad tweetpay.yaml, a refused key,\na live key without --live, a state directory that cannot be written\n(permissions, a full disk)"},
+	{ExitConfig, "config", "configuration or credentials: a bad tweetpay.yaml, a refused key,\na live key without --live, a config file or state directory that\ncannot be written (permissions, a read-only file, a full disk)"},
 	{ExitDeclined, "declined", "payment declined"},
 	{ExitUnavailable, "unavailable", "provider unavailable: rate limited, a server error, the network (a\nrequest over --timeout), or the state directory locked by another\nprocess; also simulate run when a step failed for one of these\nreasons; a retry may help"},
 	{ExitExpectation, "expectation", "an expectation was not met (simulate tweet --expect, a scenario step)"},

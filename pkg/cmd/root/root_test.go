@@ -180,8 +180,8 @@ func TestExitCodesText(t *testing.T) {
   2    usage: a bad flag, argument or subcommand
   3    input rejected: a bad tweet, a bad offer, an unknown ID
   4    configuration or credentials: a bad tweetpay.yaml, a refused key,
-       a live key without --live, a state directory that cannot be written
-       (permissions, a full disk)
+       a live key without --live, a config file or state directory that
+       cannot be written (permissions, a read-only file, a full disk)
   5    payment declined
   6    provider unavailable: rate limited, a server error, the network (a
        request over --timeout), or the state directory locked by another
