@@ -133,17 +133,9 @@ type RefundInfo struct {
 // payment intent ID (pi_…), which stands for its latest charge. An unknown
 // ID wraps payment.ErrNotFound.
 func Show(ctx context.Context, gw payment.Gateway, id string) (Detail, error) {
-	id = strings.TrimSpace(id)
-	chID := id
-	if strings.HasPrefix(id, "pi_") {
-		p, err := gw.GetPayment(ctx, id)
-		if err != nil {
-			return Detail{}, fmt.Errorf("payment %s: %w", id, err)
-		}
-		if p.LatestCharge == "" {
-			return Detail{}, fmt.Errorf("payment %s has no charge yet: %w", id, payment.ErrNotFound)
-		}
-		chID = p.LatestCharge
+	chID, err := chargeID(ctx, gw, id)
+	if err != nil {
+		return Detail{}, err
 	}
 	c, err := gw.GetCharge(ctx, chID)
 	if err != nil {
@@ -154,6 +146,24 @@ func Show(ctx context.Context, gw payment.Gateway, id string) (Detail, error) {
 		return Detail{}, fmt.Errorf("refunds of charge %s: %w", c.ID, err)
 	}
 	return DetailOf(c, refunds), nil
+}
+
+// chargeID returns the charge id names: id itself, or for a payment intent
+// ID (pi_…) its latest charge. A payment intent unknown or without a
+// charge wraps payment.ErrNotFound.
+func chargeID(ctx context.Context, gw payment.Gateway, id string) (string, error) {
+	id = strings.TrimSpace(id)
+	if !strings.HasPrefix(id, "pi_") {
+		return id, nil
+	}
+	p, err := gw.GetPayment(ctx, id)
+	if err != nil {
+		return "", fmt.Errorf("payment %s: %w", id, err)
+	}
+	if p.LatestCharge == "" {
+		return "", fmt.Errorf("payment %s has no charge yet: %w", id, payment.ErrNotFound)
+	}
+	return p.LatestCharge, nil
 }
 
 // DetailOf assembles the Detail of a charge and its refunds.

@@ -76,9 +76,13 @@ func Refund(ctx context.Context, gw payment.Gateway, in RefundInput) (RefundResu
 	if in.Reason != "" && !slices.Contains(RefundReasons, in.Reason) {
 		return RefundResult{}, fmt.Errorf("%w: reason %q is not one of %s", ErrBadFilter, in.Reason, strings.Join(RefundReasons, ", "))
 	}
-	c, err := gw.GetCharge(ctx, in.Charge)
+	chID, err := chargeID(ctx, gw, in.Charge)
 	if err != nil {
-		return RefundResult{}, fmt.Errorf("charge %s: %w", in.Charge, err)
+		return RefundResult{}, err
+	}
+	c, err := gw.GetCharge(ctx, chID)
+	if err != nil {
+		return RefundResult{}, fmt.Errorf("charge %s: %w", chID, err)
 	}
 	var amount int64
 	if strings.TrimSpace(in.Amount) != "" {

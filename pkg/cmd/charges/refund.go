@@ -33,7 +33,9 @@ func NewCmdRefund(f *cmdutil.Factory, runF func(context.Context, *RefundOptions)
 		Use:   "refund ID",
 		Short: "Refund a charge in full or in part",
 		Long: `Refund a charge: what is left of it, or --amount in major units of the
-charge's currency ("5.00", "500" for JPY).
+charge's currency ("5.00", "500" for JPY). ID is a charge ID (ch_...) or a
+payment intent ID (pi_...), which stands for its latest charge, as in
+charges show.
 
 A refund is made once: the request carries an idempotency key derived from
 the charge and the amount (tweetpay:refund:<charge>:<minor units or "full">),
