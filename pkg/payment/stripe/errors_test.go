@@ -270,3 +270,46 @@ func TestPaymentReplayed(t *testing.T) {
 		t.Errorf("replay after a lost answer: %+v, %v after %d requests; want not Replayed after 2", p, err, n)
 	}
 }
+
+// TestPaymentReplayedAfterEarlierCallLost: a call that gave up after its
+// requests got no answer (the payment made, every answer lost) and a later
+// call with the same key (a stream retrying the tweet) that is answered
+// with the replay: the payment is this process's own, not one made before.
+// Another Gateway (another process) sees the same replay as a payment made
+// before.
+func TestPaymentReplayedAfterEarlierCallLost(t *testing.T) {
+	var mu sync.Mutex
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n++
+		lost := n <= 3
+		mu.Unlock()
+		if lost {
+			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+				conn.Close()
+			}
+			return
+		}
+		w.Header().Set("Idempotent-Replayed", "true")
+		fmt.Fprint(w, okPI)
+	}))
+	defer srv.Close()
+	g := New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
+	if _, err := pay(g); !payment.Retryable(err) {
+		t.Fatalf("every answer lost: %v after %d requests; want a retryable error", err, n)
+	}
+	sent := n
+	if p, err := pay(g); err != nil || p.Replayed || n != sent+1 {
+		t.Errorf("retried call: %+v, %v after %d requests; want not Replayed after %d", p, err, n, sent+1)
+	}
+	// The key is forgotten once answered: the same call again is a replay
+	// of a payment made before it.
+	if p, err := pay(g); err != nil || !p.Replayed {
+		t.Errorf("third call: %+v, %v; want Replayed", p, err)
+	}
+	other := New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
+	if p, err := pay(other); err != nil || !p.Replayed {
+		t.Errorf("another gateway: %+v, %v; want Replayed", p, err)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -71,9 +72,52 @@ type Gateway struct {
 	// scheme and host, for the error of a request that timed out.
 	timeout time.Duration
 	addr    string
+	// lost holds the idempotency keys of calls that gave up after a
+	// request got no answer (see send).
+	lost lostKeys
 }
 
 var _ payment.Gateway = (*Gateway)(nil)
+
+// lostKeys are the idempotency keys of calls that failed after one of their
+// requests got no answer (a dropped connection, a timeout): the provider
+// may have done the work. A later call with the same key (a stream retrying
+// the tweet) that is answered with a replay gets that work's answer, which
+// is this process's, not an earlier command's. At most maxLostKeys are
+// kept; a call that finds its key takes it out.
+type lostKeys struct {
+	n  atomic.Int32 // len(m), read without the lock on every answer
+	mu sync.Mutex
+	m  map[string]struct{}
+}
+
+const maxLostKeys = 4096
+
+func (l *lostKeys) add(key string) {
+	if key == "" {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil || len(l.m) >= maxLostKeys {
+		l.m = map[string]struct{}{}
+	}
+	l.m[key] = struct{}{}
+	l.n.Store(int32(len(l.m)))
+}
+
+// take reports whether key was lost, and forgets it.
+func (l *lostKeys) take(key string) bool {
+	if key == "" || l.n.Load() == 0 {
+		return false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, ok := l.m[key]
+	delete(l.m, key)
+	l.n.Store(int32(len(l.m)))
+	return ok
+}
 
 // New returns a Gateway. It makes no network call.
 func New(opts Options) *Gateway {
@@ -256,10 +300,16 @@ func (g *Gateway) list(ctx context.Context, path string, lp stripe.ListParamsCon
 // replayed reports an answer that Stripe replayed from the request's
 // idempotency key (Idempotent-Replayed: true) to the only request this call
 // sent: the key had been used before the call, by an earlier command or run.
-// (After a request of the call that got no answer, a replay may be of that
-// request's own work, and is not reported.)
+// After a request that got no answer, of this call or of an earlier call of
+// this Gateway with the same key, a replay may be of that request's own
+// work, and is not reported.
 func (g *Gateway) send(ctx context.Context, method, path string, pc stripe.ParamsContainer, ctxp *context.Context, buf []byte) (_ []byte, replayed bool, _ error) {
 	trip := &failedTrip{}
+	var key string
+	if k := pc.GetParams().IdempotencyKey; k != nil {
+		key = *k
+	}
+	lost := false
 	for attempt := 0; ; attempt++ {
 		trip.err, trip.timedOut = nil, false
 		*ctxp = withTrip(ctx, trip)
@@ -271,11 +321,16 @@ func (g *Gateway) send(ctx context.Context, method, path string, pc stripe.Param
 			body.Close()
 			buf = page.Bytes()
 			if err == nil {
-				return buf, body.replayed && trip.trips == 1, nil
+				earlier := g.lost.take(key)
+				return buf, body.replayed && trip.trips == 1 && !earlier, nil
 			}
 			err = g.fail(ctx, err, trip)
 		}
+		lost = lost || trip.err != nil
 		if trip.err == nil || attempt >= g.netRetries || ctx.Err() != nil {
+			if lost {
+				g.lost.add(key)
+			}
 			return buf, false, err
 		}
 		if serr := g.sleep(ctx, time.Duration(500<<attempt)*time.Millisecond); serr != nil {
