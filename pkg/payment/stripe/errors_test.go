@@ -266,8 +266,12 @@ func TestPaymentReplayed(t *testing.T) {
 	}))
 	defer srv.Close()
 	g = New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
-	if p, err := pay(g); err != nil || p.Replayed || n != 2 {
-		t.Errorf("replay after a lost answer: %+v, %v after %d requests; want not Replayed after 2", p, err, n)
+	p, err := pay(g)
+	mu.Lock()
+	sent := n
+	mu.Unlock()
+	if err != nil || p.Replayed || sent != 2 {
+		t.Errorf("replay after a lost answer: %+v, %v after %d requests; want not Replayed after 2", p, err, sent)
 	}
 }
 
@@ -295,13 +299,18 @@ func TestPaymentReplayedAfterEarlierCallLost(t *testing.T) {
 		fmt.Fprint(w, okPI)
 	}))
 	defer srv.Close()
+	count := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return n
+	}
 	g := New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
 	if _, err := pay(g); !payment.Retryable(err) {
-		t.Fatalf("every answer lost: %v after %d requests; want a retryable error", err, n)
+		t.Fatalf("every answer lost: %v after %d requests; want a retryable error", err, count())
 	}
-	sent := n
-	if p, err := pay(g); err != nil || p.Replayed || n != sent+1 {
-		t.Errorf("retried call: %+v, %v after %d requests; want not Replayed after %d", p, err, n, sent+1)
+	sent := count()
+	if p, err := pay(g); err != nil || p.Replayed || count() != sent+1 {
+		t.Errorf("retried call: %+v, %v after %d requests; want not Replayed after %d", p, err, count(), sent+1)
 	}
 	// The key is forgotten once answered: the same call again is a replay
 	// of a payment made before it.
