@@ -248,14 +248,25 @@ func TestPaymentReplayed(t *testing.T) {
 		t.Errorf("first answer: %+v, %v; want not Replayed", p, err)
 	}
 
+	srv, count := replayingServer(t, 1)
+	g = New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
+	if p, err := pay(g); err != nil || p.Replayed || count() != 2 {
+		t.Errorf("replay after a lost answer: %+v, %v after %d requests; want not Replayed after 2", p, err, count())
+	}
+}
+
+// replayingServer drops the connection of its first lost requests (the
+// payment made, its answer lost) and answers the others with the payment,
+// replayed from the idempotency key. count tells how many requests came.
+func replayingServer(t *testing.T, lost int) (srv *httptest.Server, count func() int) {
 	var mu sync.Mutex
 	n := 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		n++
-		first := n == 1
+		drop := n <= lost
 		mu.Unlock()
-		if first { // the payment is made, its answer lost
+		if drop {
 			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
 				conn.Close()
 			}
@@ -264,14 +275,11 @@ func TestPaymentReplayed(t *testing.T) {
 		w.Header().Set("Idempotent-Replayed", "true")
 		fmt.Fprint(w, okPI)
 	}))
-	defer srv.Close()
-	g = New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
-	p, err := pay(g)
-	mu.Lock()
-	sent := n
-	mu.Unlock()
-	if err != nil || p.Replayed || sent != 2 {
-		t.Errorf("replay after a lost answer: %+v, %v after %d requests; want not Replayed after 2", p, err, sent)
+	t.Cleanup(srv.Close)
+	return srv, func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return n
 	}
 }
 
@@ -282,28 +290,7 @@ func TestPaymentReplayed(t *testing.T) {
 // Another Gateway (another process) sees the same replay as a payment made
 // before.
 func TestPaymentReplayedAfterEarlierCallLost(t *testing.T) {
-	var mu sync.Mutex
-	n := 0
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		n++
-		lost := n <= 3
-		mu.Unlock()
-		if lost {
-			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
-				conn.Close()
-			}
-			return
-		}
-		w.Header().Set("Idempotent-Replayed", "true")
-		fmt.Fprint(w, okPI)
-	}))
-	defer srv.Close()
-	count := func() int {
-		mu.Lock()
-		defer mu.Unlock()
-		return n
-	}
+	srv, count := replayingServer(t, 3)
 	g := New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
 	if _, err := pay(g); !payment.Retryable(err) {
 		t.Fatalf("every answer lost: %v after %d requests; want a retryable error", err, count())
