@@ -1,11 +1,11 @@
 package config
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/tweetpay/tweetpay/internal/fserr"
 )
 
 // Starter is the commented file written by `config init`.
@@ -111,17 +111,6 @@ func writeInPlace(path string, data []byte) error {
 	return nil
 }
 
-// writeErr reports a failure to write path. An *fs.PathError or
-// *os.LinkError names the temporary file, an implementation detail: it is
-// replaced by its cause, which errors.Is still matches.
-func writeErr(path string, err error) error {
-	var pe *fs.PathError
-	var le *os.LinkError
-	switch {
-	case errors.As(err, &pe):
-		err = pe.Err
-	case errors.As(err, &le):
-		err = le.Err
-	}
-	return fmt.Errorf("write %s: %w", path, err)
-}
+// writeErr reports a failure to write path, naming path and not the
+// temporary file.
+func writeErr(path string, err error) error { return fserr.Wrap("write", path, err) }

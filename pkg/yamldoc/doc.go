@@ -17,6 +17,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/tweetpay/tweetpay/internal/fserr"
 )
 
 var (
@@ -249,20 +251,9 @@ func CheckSave(path string) error {
 	return nil
 }
 
-// saveErr reports a failure to save path. The temporary file is an
-// implementation detail: an error naming it (an *fs.PathError or
-// *os.LinkError) is replaced by its cause, which errors.Is still matches.
-func saveErr(path string, err error) error {
-	var pe *fs.PathError
-	var le *os.LinkError
-	switch {
-	case errors.As(err, &pe):
-		err = pe.Err
-	case errors.As(err, &le):
-		err = le.Err
-	}
-	return fmt.Errorf("save %s: %w", path, err)
-}
+// saveErr reports a failure to save path, naming path and not the
+// temporary file.
+func saveErr(path string, err error) error { return fserr.Wrap("save", path, err) }
 
 // Field returns the value node of key name in mapping n, or nil.
 func Field(n *yaml.Node, name string) *yaml.Node {
