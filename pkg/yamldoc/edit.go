@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -406,12 +407,7 @@ func (d *Doc) Update(key string, match func(*yaml.Node) bool, fields map[string]
 	if err != nil {
 		return err
 	}
-	names := make([]string, 0, len(fields))
-	for name := range fields {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
 		_, s, err := d.seq(key)
 		if err != nil {
 			return err
@@ -459,12 +455,7 @@ func (d *Doc) UpdateIn(key string, match func(*yaml.Node) bool, parent string, f
 	if err != nil {
 		return err
 	}
-	names := make([]string, 0, len(fields))
-	for name := range fields {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
 		_, s, err := d.seq(key)
 		if err != nil {
 			return err
@@ -497,18 +488,7 @@ func (d *Doc) UpdateIn(key string, match func(*yaml.Node) bool, parent string, f
 				pm[name] = decodeNode(n)
 			}
 			return l
-		}, func() error {
-			k, v := field(pv, name)
-			switch {
-			case n == nil && k == nil:
-				return nil
-			case n == nil:
-				return d.removeField(pv, k, v)
-			case k == nil:
-				return d.addField(pv, name, n)
-			}
-			return d.setField(k, v, n)
-		})
+		}, func() error { return d.putBlockField(pv, name, n) })
 		if err != nil {
 			return fmt.Errorf("%s.%s: %w", parent, name, err)
 		}
@@ -520,14 +500,20 @@ func (d *Doc) updateField(s, item *yaml.Node, name string, n *yaml.Node) error {
 	if s.Style&yaml.FlowStyle != 0 || item.Style&yaml.FlowStyle != 0 {
 		return d.updateFlowItem(item, name, n)
 	}
-	k, v := field(item, name)
+	return d.putBlockField(item, name, n)
+}
+
+// putBlockField sets field name of the block mapping m to n, adding it
+// after m's last field if absent, or removes it when n is nil.
+func (d *Doc) putBlockField(m *yaml.Node, name string, n *yaml.Node) error {
+	k, v := field(m, name)
 	switch {
 	case n == nil && k == nil:
 		return nil
 	case n == nil:
-		return d.removeField(item, k, v)
+		return d.removeField(m, k, v)
 	case k == nil:
-		return d.addField(item, name, n)
+		return d.addField(m, name, n)
 	}
 	return d.setField(k, v, n)
 }
