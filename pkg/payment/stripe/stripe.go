@@ -135,7 +135,7 @@ func New(opts Options) *Gateway {
 	}
 	next := hc.Transport
 	if next == nil {
-		next = http.DefaultTransport
+		next = pooledTransport()
 	}
 	hc.Transport = tripRecorder{next}
 	cfg := &stripe.BackendConfig{
@@ -165,6 +165,25 @@ func New(opts Options) *Gateway {
 		g.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 	}
 	return g
+}
+
+// MaxIdleConnsPerHost is how many idle connections to the API a Gateway
+// keeps for reuse: as many as `simulate stream` sends requests at once (its
+// --concurrency is at most 256).
+const MaxIdleConnsPerHost = 256
+
+// pooledTransport is net/http's default transport keeping MaxIdleConnsPerHost
+// idle connections to a host instead of 2. With the default, a stream's
+// concurrent requests found no idle connection but for two, and each
+// opened a new one (over TLS, with a new handshake) and closed it after one
+// answer: 128 tweets at a time against a local server left tens of
+// thousands of sockets in TIME_WAIT and spent most of the client's CPU in
+// the kernel.
+func pooledTransport() http.RoundTripper {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConns = MaxIdleConnsPerHost
+	t.MaxIdleConnsPerHost = MaxIdleConnsPerHost
+	return t
 }
 
 // describeWithoutUname has stripe-go build its client user-agent header,
