@@ -72,19 +72,21 @@ nothing: every tweet is a duplicate of its first result.
 
 Results go to standard output in input order: one tab-separated line per
 tweet, or with -o json one result object per line (as simulate tweet -o
-json). A progress bar goes to standard error when it is a terminal, and a
-summary (outcomes, amounts per currency, bad lines) at the end: "charged"
-is what new purchases, confirmations and gifts took, "authorised" what
-the stream's new authorisations still hold at its end (one confirmed in
-the stream is charged, one expired in it holds nothing, one made by an
-earlier command and confirmed here is charged only), so each purchase is
-counted once. A bad line
-(not JSON, not a tweet, over 1 MiB, no author or time, or a v2 Tweet whose
-author_id no buyer has as user_id, without includes.users) is reported on
-standard error with its line number and counted, and none of its tweets is
-processed, though it holds good ones too; --fail-fast stops there.
-On Ctrl-C the tweets in flight finish, the summary is printed and the
-command exits 130; run it again to continue.
+json). A progress bar goes to standard error when it is a terminal.
+
+At the end a summary goes to standard error: outcomes, amounts per
+currency and bad lines. "charged" is what new purchases, confirmations and
+gifts took; "authorised" is what the stream's new authorisations still hold
+at its end. So each purchase is counted once: one confirmed in the stream
+is charged, one expired in it holds nothing, and one made by an earlier
+command and confirmed here is charged only.
+
+A bad line (not JSON, not a tweet, over 1 MiB, no author or time, or a v2
+Tweet whose author_id no buyer has as user_id, without includes.users) is
+reported on standard error with its line number and counted, and none of
+its tweets is processed, though it holds good ones too; --fail-fast stops
+there. On Ctrl-C the tweets in flight finish, the summary is printed and
+the command exits 130; run it again to continue.
 
 Exit status: 0 when every line was processed (declined cards are outcomes,
 not failures); 3 when any line was bad; 6 when the provider stayed
