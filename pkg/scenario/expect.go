@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 
@@ -24,12 +25,13 @@ const (
 	kBool                     // true or false
 	kOutcome                  // one of shop.Outcomes
 	kGifts                    // a list of gift expectations
+	kInstant                  // an RFC 3339 time, compared as an instant; null: absent
 )
 
 var tweetFields = map[string]fieldKind{
 	"outcome": kOutcome, "reason": kExact, "offer": kExact, "amount": kNumber, "currency": kExact,
 	"error_code": kExact, "decline_code": kExact, "payment_intent": kPattern, "charge": kPattern,
-	"reply": kPattern, "message": kPattern, "duplicate": kBool, "confirm_by": kExact,
+	"reply": kPattern, "message": kPattern, "duplicate": kBool, "confirm_by": kInstant,
 	"gifts": kGifts, "error": kPattern,
 }
 
@@ -59,6 +61,7 @@ type Expectation struct {
 	re    *regexp.Regexp
 	num   int64
 	flag  bool
+	at    time.Time
 	gifts [][]Expectation
 }
 
@@ -79,8 +82,21 @@ func (e Expectation) Want() string {
 		return strconv.FormatBool(e.flag)
 	case kGifts:
 		return gifts(len(e.gifts))
+	case kInstant:
+		return instant(e.text, e.at)
 	}
 	return oneLine(e.text)
+}
+
+// instant shows a time as written, and in UTC when that reads otherwise
+// (2026-11-24T11:15:00+01:00 (2026-11-24T10:15:00Z)), so that two
+// instants written in different zones can be told apart in a message.
+func instant(written string, t time.Time) string {
+	utc := t.UTC().Format(time.RFC3339Nano)
+	if written == utc {
+		return written
+	}
+	return oneLine(written) + " (" + utc + ")"
 }
 
 // gifts counts gifts in messages: "1 gift", "2 gifts".
@@ -232,6 +248,12 @@ func (mm *memo) parseValue(v *yaml.Node, path, key string, kind fieldKind) (Expe
 			return e, yamlcheck.Errorf(v, "%s: expected true or false, got %s", path, yamlcheck.Describe(v))
 		}
 		e.flag = s == "true"
+	case kInstant:
+		t, err := time.Parse(time.RFC3339, strings.TrimSpace(s))
+		if err != nil {
+			return e, yamlcheck.Errorf(v, "%s: %q is not an RFC 3339 time such as 2026-11-24T10:15:00Z", path, s)
+		}
+		e.text, e.at = strings.TrimSpace(s), t
 	}
 	return e, nil
 }
@@ -355,6 +377,23 @@ func (e Expectation) check(prefix string, g got) []Failure {
 			}
 		}
 		return out
+	case kInstant:
+		if e.Null {
+			if g.present {
+				return fail(show())
+			}
+			return nil
+		}
+		if !g.present {
+			return fail("null")
+		}
+		t, err := time.Parse(time.RFC3339, g.str)
+		if err != nil {
+			return fail(show())
+		}
+		if !t.Equal(e.at) {
+			return fail(instant(g.str, t))
+		}
 	default:
 		if e.Null {
 			if g.present {

@@ -133,6 +133,7 @@ func TestLoadErrors(t *testing.T) {
 		{"bad outcome", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect: {outcome: bought}\n", `f.yaml:4: steps[0].expect.outcome: "bought" is not an outcome`},
 		{"bad at", "steps:\n  - tweet: x\n    from: \"@a\"\n    at: tomorrow\n", `f.yaml:4: steps[0].at: "tomorrow" is neither`},
 		{"bad offset", "steps:\n  - tweet: x\n    from: \"@a\"\n    at: \"+1w\"\n", `f.yaml:4: steps[0].at: "+1w" is not an offset such as +16m, +1h30m or +1d: a Go duration in h, m, s, ms, us or ns, after whole days (d) if any`},
+		{"confirm_by not a time", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect:\n      confirm_by: \"10:15\"\n", `f.yaml:5: steps[0].expect.confirm_by: "10:15" is not an RFC 3339 time such as 2026-11-24T10:15:00Z`},
 		{"bad regexp", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect: {reply: \"(\"}\n", "f.yaml:4: steps[0].expect.reply: bad regular expression"},
 		{"amount text", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect: {amount: \"12.50\"}\n", "f.yaml:4: steps[0].expect.amount: expected a whole number"},
 		{"negative count", "steps:\n  - charges: {}\n    expect: {net: -5}\n", "f.yaml:3: steps[0].expect.net: -5 is negative: counts and amounts are 0 or more"},
@@ -212,6 +213,41 @@ func TestCheckTweet(t *testing.T) {
 	}
 	if f := checkTweet(s.Steps[2].Expect, shop.Result{Gifts: gifts[:1]}, nil); len(f) != 1 || f[0].String() != "gifts: expected 2 gifts, got 1 gift" {
 		t.Errorf("gifts: %v", f)
+	}
+}
+
+// confirm_by is an instant: the same deadline written in any zone meets it,
+// and a failure shows both instants, in UTC when written otherwise.
+func TestCheckConfirmBy(t *testing.T) {
+	s, err := Load("f.yaml", []byte(`steps:
+  - {tweet: x, from: "@a", expect: {confirm_by: "2026-11-24T11:15:00+01:00"}}
+  - {tweet: x, from: "@a", expect: {confirm_by: 2026-11-24T10:15:00Z}}
+  - {tweet: x, from: "@a", expect: {confirm_by: null}}
+`), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := "2026-11-24T10:15:00Z"
+	r := shop.Result{Outcome: shop.AwaitingConfirmation, ConfirmBy: &deadline}
+	for i := range 2 {
+		if f := checkTweet(s.Steps[i].Expect, r, nil); len(f) != 0 {
+			t.Errorf("step %d: %v", i+1, f)
+		}
+	}
+	later := "2026-11-24T10:30:00Z"
+	r.ConfirmBy = &later
+	if f := checkTweet(s.Steps[0].Expect, r, nil); len(f) != 1 ||
+		f[0].String() != "confirm_by: expected 2026-11-24T11:15:00+01:00 (2026-11-24T10:15:00Z), got 2026-11-24T10:30:00Z" {
+		t.Errorf("failures %v", f)
+	}
+	if f := checkTweet(s.Steps[1].Expect, r, nil); len(f) != 1 || f[0].String() != "confirm_by: expected 2026-11-24T10:15:00Z, got 2026-11-24T10:30:00Z" {
+		t.Errorf("failures %v", f)
+	}
+	if f := checkTweet(s.Steps[2].Expect, r, nil); len(f) != 1 || f[0].String() != `confirm_by: expected null, got "2026-11-24T10:30:00Z"` {
+		t.Errorf("failures %v", f)
+	}
+	if f := checkTweet(s.Steps[1].Expect, shop.Result{Outcome: shop.Purchased}, nil); len(f) != 1 || f[0].Got != "null" {
+		t.Errorf("failures %v", f)
 	}
 }
 
