@@ -303,6 +303,36 @@ func SecondDocument(data []byte) (*yaml.Node, error) {
 	}
 }
 
+// Documents parses data once and returns what Parse and SecondDocument
+// would, each of which parses the first document: first is Parse's node
+// (one without content when data holds no document), next
+// SecondDocument's. A syntax error in the first document is returned
+// with a nil first; one in a later document with the first, so that it
+// can still be read.
+func Documents(data []byte) (first, next *yaml.Node, err error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	first = &yaml.Node{}
+	if err := dec.Decode(first); err != nil {
+		if errors.Is(err, io.EOF) {
+			return &yaml.Node{}, nil, nil
+		}
+		return nil, nil, syntaxError(data, err)
+	}
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			return first, nil, nil
+		}
+		if err != nil {
+			return first, nil, syntaxError(data, err)
+		}
+		if len(n.Content) > 0 && !IsNull(n.Content[0]) {
+			return first, &n, nil
+		}
+	}
+}
+
 // syntaxError turns a yaml.v3 parse error into an Error at its line when
 // it names one.
 func syntaxError(data []byte, err error) error {

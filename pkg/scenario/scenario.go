@@ -333,7 +333,7 @@ func Load(path string, data []byte, readFile func(name string) ([]byte, error)) 
 	l := &loader{path: path, readFile: readFile, memo: newMemo(), payloads: map[string][]tweet.Tweet{}}
 	s, err := l.load(data)
 	if err != nil {
-		fe := &FileError{Path: path, Name: declaredName(path, data)}
+		fe := &FileError{Path: path, Name: declaredName(path, l.doc)}
 		if line, msg, ok := yamlcheck.At(err); ok {
 			fe.Line, fe.Err = line, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, line, msg)
 		} else {
@@ -351,13 +351,13 @@ func baseName(path string) string {
 	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
-// declaredName is the name of the scenario in data as loading it would
+// declaredName is the name of the scenario in doc as loading it would
 // give it, read on its own from a file that does not load: the name: of
-// the top-level mapping, when the YAML parses and it is a text, else the
-// file's base name. CI systems keep a testsuite's history by its name.
-func declaredName(path string, data []byte) string {
-	doc, err := yamlcheck.Parse(data)
-	if err != nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+// the top-level mapping, when the YAML parsed (doc is not nil) and it is a
+// text, else the file's base name. CI systems keep a testsuite's history
+// by its name.
+func declaredName(path string, doc *yaml.Node) string {
+	if doc == nil || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return baseName(path)
 	}
 	root := doc.Content[0]
@@ -381,6 +381,10 @@ type loader struct {
 	// that steps naming one file (an alias of a file: step repeated,
 	// or the same payload redelivered) read and parse it once.
 	payloads map[string][]tweet.Tweet
+	// doc is the file's first YAML document once it parsed, nil before:
+	// the name of a file that does not load is read from it, without
+	// parsing the file again.
+	doc *yaml.Node
 }
 
 var topKeys = []string{"name", "description", "start", "offers", "buyers", "steps"}
@@ -389,15 +393,21 @@ func (l *loader) load(data []byte) (*Scenario, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, errors.New("the file is empty: a scenario needs steps")
 	}
-	doc, err := yamlcheck.Parse(data)
-	if err != nil {
+	// One pass of the parser reads the first document and whatever
+	// follows it, which a second document would be refused for.
+	doc, next, err := parseDocuments(data)
+	l.doc = doc
+	if doc == nil {
 		return nil, err
 	}
 	if len(doc.Content) == 0 {
 		return nil, errors.New("the file is empty: a scenario needs steps")
 	}
-	if err := oneDocument(data); err != nil {
+	if err != nil {
 		return nil, err
+	}
+	if next != nil {
+		return nil, yamlcheck.Errorf(next, "a second YAML document: a file holds one scenario; put each in a file of its own")
 	}
 	if err := checkAliases(doc); err != nil {
 		return nil, err
@@ -571,16 +581,12 @@ func expandedSize(n *yaml.Node, sizes map[*yaml.Node]int) int {
 	return k
 }
 
-// oneDocument refuses a second YAML document in data, which parsing
-// the first would silently leave out: its steps would never run. An empty
-// document after a trailing "---" is allowed.
-func oneDocument(data []byte) error {
-	next, err := yamlcheck.SecondDocument(data)
-	if err != nil || next == nil {
-		return err
-	}
-	return yamlcheck.Errorf(next, "a second YAML document: a file holds one scenario; put each in a file of its own")
-}
+// parseDocuments parses a scenario file, once: its first document, and
+// the first one after it that holds something (a second scenario, which
+// reading the first alone would silently leave out, its steps never run;
+// an empty document after a trailing "---" is allowed). A variable, so
+// that tests can count the parses.
+var parseDocuments = yamlcheck.Documents
 
 func (l *loader) offers(n *yaml.Node) ([]offer.Offer, error) {
 	if n.Kind != yaml.SequenceNode {

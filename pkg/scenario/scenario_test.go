@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tweetpay/tweetpay/internal/yamlcheck"
 	"github.com/tweetpay/tweetpay/pkg/offer"
 	"github.com/tweetpay/tweetpay/pkg/payment"
 	"github.com/tweetpay/tweetpay/pkg/scenario/junittest"
@@ -777,5 +780,41 @@ func TestLoadAliasReuseIsShared(t *testing.T) {
 	first, last := s.Steps[0].Expect, s.Steps[len(s.Steps)-1].Expect
 	if len(s.Steps) != 20001 || len(last) != 1 || len(last[0].gifts) != 20 || &first[0] != &last[0] {
 		t.Errorf("steps %d, last expects %+v", len(s.Steps), last)
+	}
+}
+
+// A scenario file is parsed once, whether it loads or not: its name, which
+// names the JUnit testsuite of a file that does not load, is read from the
+// same parse, as is what follows its first document. It was parsed once for
+// its first document, again to find a second one, and a third time for its
+// name when it did not load.
+func TestLoadParsesOnce(t *testing.T) {
+	parses := 0
+	defer func(f func([]byte) (*yaml.Node, *yaml.Node, error)) { parseDocuments = f }(parseDocuments)
+	parseDocuments = func(data []byte) (*yaml.Node, *yaml.Node, error) {
+		parses++
+		return yamlcheck.Documents(data)
+	}
+	cases := []struct{ name, yaml, err string }{
+		{"valid", good, ""},
+		{"invalid", "name: named\nsteps:\n  - {tweet: x, from: \"@a\", expect: {outcom: purchased}}\n", `f.yaml:3: unknown key "steps[0].expect.outcom"`},
+		{"second document", "name: named\nsteps:\n  - {tweet: x, from: \"@a\"}\n---\nsteps: []\n", "f.yaml:4: a second YAML document"},
+		{"bad second document", "name: named\nsteps:\n  - {tweet: x, from: \"@a\"}\n---\nsteps: [\n", "f.yaml:5: did not find expected node content"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			parses = 0
+			_, err := Load("f.yaml", []byte(c.yaml), payloads)
+			if c.err == "" && err != nil || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+				t.Fatalf("err = %v, want %q", err, c.err)
+			}
+			var fe *FileError
+			if err != nil && (!errors.As(err, &fe) || fe.Name != "named") {
+				t.Errorf("err = %#v, want a FileError named \"named\"", err)
+			}
+			if parses != 1 {
+				t.Errorf("parsed %d times, want once", parses)
+			}
+		})
 	}
 }
