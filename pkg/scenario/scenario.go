@@ -412,6 +412,9 @@ func (l *loader) load(data []byte) (*Scenario, error) {
 	if err := checkAliases(doc); err != nil {
 		return nil, err
 	}
+	if err := resolveMerges(doc); err != nil {
+		return nil, err
+	}
 	root := doc.Content[0]
 	if root.Kind != yaml.MappingNode {
 		return nil, yamlcheck.Errorf(root, "expected a mapping with name, offers, buyers and steps, got %s", yamlcheck.Describe(root))

@@ -112,6 +112,12 @@ func TestSchemaAgreesWithLoad(t *testing.T) {
 		{"confirm_by unquoted", "steps:\n  - {tweet: x, from: \"@a\", expect: {confirm_by: 2026-11-24T10:15:00Z}}\n", true},
 		{"confirm_by null", "steps:\n  - {tweet: x, from: \"@a\", expect: {confirm_by: null}}\n", true},
 		{"confirm_by not a time", "steps:\n  - {tweet: x, from: \"@a\", expect: {confirm_by: \"10:15\"}}\n", false},
+		// Merge keys: the schema sees the mappings merged, as a YAML
+		// library (or an editor that resolves them) reads them.
+		{"merge", "steps:\n  - &a {tweet: x, from: \"@a\", expect: &e {outcome: purchased}}\n  - {<<: *a, id: \"2\", expect: {<<: *e, amount: 3}}\n", true},
+		{"merge list", "steps:\n  - &a {tweet: x, from: \"@a\"}\n  - <<: [{id: \"2\"}, *a]\n", true},
+		{"merge typo", "steps:\n  - &a {tweet: x, from: \"@a\"}\n  - {<<: [*a, {ecpect: {}}]}\n", false},
+		{"merge makes two kinds", "steps:\n  - &a {tweet: x, from: \"@a\"}\n  - {<<: *a, charges: {}, expect: {count: 0}}\n", false},
 		{"bad outcome", "steps:\n  - {tweet: x, from: \"@a\", expect: {outcome: bought}}\n", false},
 		{"amount negative", "steps:\n  - {tweet: x, from: \"@a\", expect: {amount: -300}}\n", false},
 		{"count negative", "steps:\n  - {charges: {}, expect: {count: -1}}\n", false},
