@@ -13,10 +13,12 @@ package scenario
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
@@ -200,13 +202,58 @@ func LoadFile(path string) (*Scenario, error) {
 	if !fi.Mode().IsRegular() || NamesDescriptor(path) {
 		dir = "."
 	}
-	return Load(path, data, func(name string) ([]byte, error) {
+	return Load(path, data, payloadsIn(dir))
+}
+
+// StdinPath names a scenario read from standard input (simulate run -)
+// in messages and reports, where a file's path would be.
+const StdinPath = "standard input"
+
+// LoadReader reads and checks a scenario from r, at most MaxFileSize of
+// it, as LoadFile does a file's; path names it in messages and reports
+// (StdinPath for standard input), and its payload files are found from
+// the working directory, as those of a scenario that comes through a
+// pipe. Reading stops when ctx is cancelled, with ctx's error, not a
+// *FileError: standard input may wait for its writer for ever. Any other
+// error is a *FileError.
+func LoadReader(ctx context.Context, path string, r io.Reader) (*Scenario, error) {
+	type read struct {
+		data []byte
+		err  error
+	}
+	done := make(chan read, 1)
+	go func() {
+		data, err := tweet.ReadAtMost(r, MaxFileSize)
+		done <- read{data, err}
+	}()
+	var rd read
+	select {
+	case rd = <-done:
+	case <-ctx.Done():
+		// The read is left to the process's end: nothing can stop
+		// a Read that waits for a pipe's writer.
+		return nil, fmt.Errorf("reading the scenario from %s: %w", path, ctx.Err())
+	}
+	if rd.err != nil {
+		err := fmt.Errorf("%w: %s: %w", ErrInvalid, path, rd.err)
+		if errors.Is(rd.err, tweet.ErrTooLong) {
+			err = fmt.Errorf("%w: %s: over the %d-byte limit", ErrInvalid, path, MaxFileSize)
+		}
+		return nil, &FileError{Path: path, Name: baseName(path), Err: err}
+	}
+	return Load(path, rd.data, payloadsIn("."))
+}
+
+// payloadsIn reads the payload files a scenario names, a relative path
+// from dir.
+func payloadsIn(dir string) func(string) ([]byte, error) {
+	return func(name string) ([]byte, error) {
 		p := name
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, name)
 		}
 		return readPayloadFile(name, p)
-	})
+	}
 }
 
 // NamesDescriptor reports whether path names an open file descriptor

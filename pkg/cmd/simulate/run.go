@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -50,6 +51,11 @@ those of the config for this run) and ordered steps: tweets with
 expectations on their results, checks on the charges made so far, and
 expiries of pending purchases. See docs/scenarios.md for the format.
 
+A file given as - is read from standard input: its payload files (file:)
+are then found from the working directory, and messages and the JUnit
+report name it "standard input" (its testsuite, as any, takes the
+scenario's name: when it has one).
+
 Each scenario runs on a fresh state (a fresh embedded emulator and a fresh
 simulation state, removed afterwards unless --keep-state), so a run repeats
 exactly; steps without a time start at the scenario's start (by default
@@ -84,13 +90,17 @@ that clash with it (each such file is reported, and nothing runs), or a
 temporary state directory that cannot be made ($TMPDIR); 1 when
 the --junit report cannot be written (a path that cannot be written is
 found before anything runs; invalid files keep their status, 3 or 4); 2
-for bad flags or arguments (no scenario file, an empty --junit, or a
---junit that names one of the scenario files); 130 when interrupted.`,
+for bad flags or arguments (no scenario file, - given twice, an empty
+--junit, or a --junit that names one of the scenario files); 130 when interrupted.`,
 		Example: `  tweetpay simulate run testdata/scenarios/amex_sync_confirmation.yaml
-  tweetpay simulate run scenarios/*.yaml --junit junit.xml`,
+  tweetpay simulate run scenarios/*.yaml --junit junit.xml
+  tweetpay simulate run - < testdata/scenarios/amex_sync_confirmation.yaml`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return cmdutil.FlagErrorf("at least one scenario file is required")
+			}
+			if i := slices.Index(args, "-"); i >= 0 && slices.Contains(args[i+1:], "-") {
+				return cmdutil.FlagErrorf("- (standard input) can be given once: it holds one scenario")
 			}
 			return nil
 		},
@@ -167,7 +177,7 @@ type runJSON struct {
 func runRun(ctx context.Context, opts *RunOptions) error {
 	defer gctune.Throughput(gctune.BatchFloor)()
 	defer gctune.Procs()()
-	scs, err := loadScenarios(opts)
+	scs, err := loadScenarios(ctx, opts)
 	if err != nil {
 		return err
 	}
@@ -298,7 +308,7 @@ func unavailableNote(sum scenario.Summary) string {
 // per file to fix them all. With --junit, the report says the same. The
 // exit status is 3 when a file does not load, as it is for one such file
 // alone, and 4 when files only clash with the config.
-func loadScenarios(opts *RunOptions) ([]*scenario.Scenario, error) {
+func loadScenarios(ctx context.Context, opts *RunOptions) ([]*scenario.Scenario, error) {
 	scs := make([]*scenario.Scenario, len(opts.Files))
 	errs := make([]error, len(opts.Files))
 	unloadable := false
@@ -306,7 +316,15 @@ func loadScenarios(opts *RunOptions) ([]*scenario.Scenario, error) {
 	// checked once it loads. One that does not is reported below.
 	cfg, cfgErr := opts.Config()
 	for i, f := range opts.Files {
-		scs[i], errs[i] = scenario.LoadFile(f)
+		if f == "-" {
+			scs[i], errs[i] = scenario.LoadReader(ctx, scenario.StdinPath, opts.IO.In)
+			var fe *scenario.FileError
+			if errs[i] != nil && !errors.As(errs[i], &fe) {
+				return nil, errs[i] // interrupted while standard input waited for its writer
+			}
+		} else {
+			scs[i], errs[i] = scenario.LoadFile(f)
+		}
 		if errs[i] == nil && cfgErr == nil {
 			errs[i] = scenario.CheckOffers(scs[i], cfg.Offers)
 		}
@@ -359,7 +377,7 @@ func writeInvalidJUnit(opts *RunOptions, scs []*scenario.Scenario, errs []error)
 		if scs[i] == nil {
 			scs[i] = &scenario.Scenario{Path: opts.Files[i], Name: filepath.Base(opts.Files[i])}
 			if fe != nil {
-				scs[i].Name = fe.Name
+				scs[i].Path, scs[i].Name = fe.Path, fe.Name
 			}
 		}
 		invalid = append(invalid, scs[i].Path)
@@ -546,6 +564,9 @@ func scenarioAt(path string, files []string) string {
 		return ""
 	}
 	for _, f := range files {
+		if f == "-" {
+			continue // standard input, not a file named -
+		}
 		if sf, err := os.Stat(f); err == nil && os.SameFile(fi, sf) {
 			return f
 		}

@@ -3,10 +3,12 @@ package simulate_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tweetpay/tweetpay/pkg/cmd/root"
 	"github.com/tweetpay/tweetpay/pkg/cmd/simulate"
@@ -429,5 +431,35 @@ func TestRunTableCountsCharges(t *testing.T) {
 	}
 	if !strings.Contains(out, "\t1 charge, gross 300\t") {
 		t.Errorf("want \"1 charge, gross 300\" in the table:\n%s", out)
+	}
+}
+
+// simulate run - stops when interrupted while standard input waits for its
+// writer, rather than when the writer closes it.
+func TestRunStdinInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	t.Setenv("TWEETPAY_STATE_DIR", filepath.Join(dir, ".tweetpay"))
+	t.Setenv("TWEETPAY_BACKEND", "emulator")
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, ".config"))
+	t.Setenv("NO_COLOR", "1")
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ios, _, out, errOut := iostreams.Test()
+	ios.In = pr
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	done := make(chan int, 1)
+	go func() { done <- int(root.Run(ctx, ios, []string{"simulate", "run", "-"})) }()
+	select {
+	case code := <-done:
+		if code != 130 {
+			t.Errorf("exit %d, want 130\n%s\n%s", code, out, errOut)
+		}
+		if !strings.Contains(errOut.String(), "reading the scenario from standard input") {
+			t.Errorf("stderr %q", errOut)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("still waiting for standard input 10s after the interrupt")
 	}
 }
