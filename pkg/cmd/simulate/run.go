@@ -87,11 +87,12 @@ expectation not met, or a step that could not run); 3 when a scenario file
 is invalid (nothing runs then; an error for each invalid file names its
 file and line); 4 for a bad configuration, or scenario offers or buyers
 that clash with it (each such file is reported, and nothing runs), or a
-temporary state directory that cannot be made ($TMPDIR); 1 when
-the --junit report cannot be written (a path that cannot be written is
-found before anything runs; invalid files keep their status, 3 or 4); 2
-for bad flags or arguments (no scenario file, - given twice, an empty
---junit, or a --junit that names one of the scenario files); 130 when interrupted.`,
+temporary state directory that cannot be made ($TMPDIR); 1 when the
+--junit report cannot be written (a path that cannot be written is found
+before anything runs; invalid files keep their status, 3 or 4); 2 for bad
+flags or arguments (no scenario file, - given twice, an empty --junit or
+--junit -, or a --junit that names one of the scenario files); 130 when
+interrupted.`,
 		Example: `  tweetpay simulate run testdata/scenarios/amex_sync_confirmation.yaml
   tweetpay simulate run scenarios/*.yaml --junit junit.xml
   tweetpay simulate run - < testdata/scenarios/amex_sync_confirmation.yaml`,
@@ -110,6 +111,11 @@ for bad flags or arguments (no scenario file, - given twice, an empty
 			// leave CI without its report and the run without an error.
 			if cmd.Flags().Changed("junit") && strings.TrimSpace(opts.JUnit) == "" {
 				return cmdutil.FlagErrorf("--junit needs a file path")
+			}
+			// "-" would be a file named "-" in the working directory, not
+			// the standard output a user means by it.
+			if opts.JUnit == "-" {
+				return cmdutil.FlagErrorf("--junit needs a file path, not -: the results go to standard output (name /dev/stdout to send the report there as well)")
 			}
 			if f := scenarioAt(opts.JUnit, opts.Files); f != "" {
 				return cmdutil.FlagErrorf("--junit %s is the scenario file %s: the report would replace it", opts.JUnit, f)
