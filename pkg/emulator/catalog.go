@@ -6,16 +6,20 @@ import (
 
 // Products.
 
-var productSpec = spec{"id": nil, "name": nil, "active": nil, "description": nil, "metadata": specHash,
-	"expand": specList, "images": specList, "url": nil, "statement_descriptor": nil, "unit_label": nil,
-	"tax_code": nil, "shippable": nil, "default_price": nil, "features": specAny, "type": nil}
+// productCreateSpec and productUpdateSpec are the parameters of Create and
+// Update a product. A product's type is set when it is created: "Update a
+// product" takes no type, and one sent was dropped with a 200.
+var (
+	productCreateSpec = spec{"id": nil, "name": nil, "active": nil, "description": nil, "metadata": specHash,
+		"expand": specList, "images": specList, "url": nil, "statement_descriptor": nil, "unit_label": nil,
+		"tax_code": nil, "shippable": nil, "features": specAny, "type": nil}
+	productUpdateSpec = spec{"name": nil, "active": nil, "description": orEmpty{}, "metadata": orEmpty{specHash},
+		"expand": specList, "images": orEmpty{specList}, "url": orEmpty{}, "statement_descriptor": nil,
+		"unit_label": orEmpty{}, "tax_code": orEmpty{}, "shippable": nil, "default_price": nil, "features": orEmpty{specAny}}
+	productListSpec = merge(listSpec, spec{"active": nil, "ids": specList, "shippable": nil, "url": nil, "type": nil})
+)
 
 func (e *Emulator) createProduct(w *wtx, rq *request) (any, *apiError) {
-	s := merge(productSpec)
-	delete(s, "default_price")
-	if aerr := checkParams(rq.params, s); aerr != nil {
-		return nil, aerr
-	}
 	name, ok := rq.str("name")
 	if !ok || name == "" {
 		return nil, errMissing("name")
@@ -100,14 +104,6 @@ func notFound(err error, kind, param, id string) *apiError {
 }
 
 func (e *Emulator) updateProduct(w *wtx, rq *request) (any, *apiError) {
-	s := merge(productSpec)
-	// A product's type is set when it is created: "Update a product"
-	// takes no type, and one sent was dropped with a 200.
-	delete(s, "id")
-	delete(s, "type")
-	if aerr := checkParams(rq.params, s); aerr != nil {
-		return nil, aerr
-	}
 	old, pos, err := e.products.get(w.tx, rq.segs[1])
 	if err != nil {
 		return nil, notFound(err, "product", "id", rq.segs[1])
@@ -139,9 +135,6 @@ func (e *Emulator) updateProduct(w *wtx, rq *request) (any, *apiError) {
 }
 
 func (e *Emulator) deleteProduct(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, spec{}); aerr != nil {
-		return nil, aerr
-	}
 	p, pos, err := e.products.get(w.tx, rq.segs[1])
 	if err != nil {
 		return nil, notFound(err, "product", "id", rq.segs[1])
@@ -160,9 +153,6 @@ func (e *Emulator) deleteProduct(w *wtx, rq *request) (any, *apiError) {
 }
 
 func (e *Emulator) listProducts(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, merge(listSpec, spec{"active": nil, "ids": specList, "shippable": nil, "url": nil, "type": nil})); aerr != nil {
-		return nil, aerr
-	}
 	q, aerr := rq.listQuery()
 	if aerr != nil {
 		return nil, aerr
@@ -202,16 +192,21 @@ func (e *Emulator) listProducts(w *wtx, rq *request) (any, *apiError) {
 
 // Prices.
 
-var priceSpec = spec{"product": nil, "unit_amount": nil, "unit_amount_decimal": nil, "currency": nil,
+// priceCreateSpec, priceUpdateSpec and priceListSpec are the parameters of
+// Create, Update and List prices.
+var priceCreateSpec = spec{"product": nil, "unit_amount": nil, "unit_amount_decimal": nil, "currency": nil,
 	"lookup_key": nil, "transfer_lookup_key": nil, "active": nil, "metadata": specHash, "nickname": nil,
 	"expand": specList, "tax_behavior": nil, "billing_scheme": nil,
 	"recurring":    spec{"interval": nil, "interval_count": nil, "usage_type": nil, "aggregate_usage": nil, "trial_period_days": nil},
 	"product_data": spec{"name": nil, "active": nil, "metadata": specHash, "statement_descriptor": nil, "unit_label": nil, "id": nil}}
 
+var priceUpdateSpec = spec{"active": nil, "metadata": orEmpty{specHash}, "lookup_key": nil,
+	"transfer_lookup_key": nil, "nickname": nil, "expand": specList, "tax_behavior": nil}
+
+var priceListSpec = merge(listSpec, spec{"active": nil, "product": nil, "lookup_keys": specList,
+	"currency": nil, "type": nil, "recurring": specAny})
+
 func (e *Emulator) createPrice(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, priceSpec); aerr != nil {
-		return nil, aerr
-	}
 	cur, ok := rq.str("currency")
 	if !ok || cur == "" {
 		return nil, errMissing("currency")
@@ -372,10 +367,6 @@ func (e *Emulator) checkLookupKey(w *wtx, key, self string, transfer, dryRun boo
 }
 
 func (e *Emulator) updatePrice(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, spec{"active": nil, "metadata": specHash, "lookup_key": nil,
-		"transfer_lookup_key": nil, "nickname": nil, "expand": specList, "tax_behavior": nil}); aerr != nil {
-		return nil, aerr
-	}
 	old, pos, err := e.prices.get(w.tx, rq.segs[1])
 	if err != nil {
 		return nil, notFound(err, "price", "id", rq.segs[1])
@@ -417,10 +408,6 @@ func (e *Emulator) updatePrice(w *wtx, rq *request) (any, *apiError) {
 }
 
 func (e *Emulator) listPrices(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, merge(listSpec, spec{"active": nil, "product": nil, "lookup_keys": specList,
-		"currency": nil, "type": nil, "recurring": specAny})); aerr != nil {
-		return nil, aerr
-	}
 	q, aerr := rq.listQuery()
 	if aerr != nil {
 		return nil, aerr
@@ -499,15 +486,29 @@ func copyMD(md map[string]string) map[string]string {
 
 // Customers.
 
-var customerSpec = spec{"email": nil, "name": nil, "description": nil, "metadata": specHash, "phone": nil,
-	"payment_method": nil, "expand": specList, "address": specAny, "shipping": specAny, "preferred_locales": specList,
-	"invoice_settings": spec{"default_payment_method": nil, "custom_fields": specAny, "footer": nil, "rendering_options": specAny},
-	"invoice_prefix":   nil, "tax_exempt": nil, "balance": nil}
+// customerCreateSpec and customerUpdateSpec are the parameters of Create
+// and Update a customer (which takes no payment_method).
+var (
+	customerCreateSpec = spec{"email": nil, "name": nil, "description": nil, "metadata": orEmpty{specHash}, "phone": nil,
+		"payment_method": nil, "expand": specList, "address": orEmpty{addressSpec},
+		"shipping": orEmpty{spec{"name": nil, "phone": nil, "address": addressSpec}}, "preferred_locales": specList,
+		"invoice_settings": spec{"default_payment_method": nil, "custom_fields": orEmpty{specAny}, "footer": nil,
+			"rendering_options": orEmpty{spec{"amount_tax_display": orEmpty{}}}},
+		"invoice_prefix": nil, "tax_exempt": orEmpty{}, "balance": nil}
+	customerUpdateSpec = func() spec {
+		s := merge(customerCreateSpec)
+		delete(s, "payment_method")
+		return s
+	}()
+	customerListSpec   = merge(listSpec, spec{"email": nil, "test_clock": nil})
+	customerPMListSpec = merge(pageSpec, spec{"type": nil, "allow_redisplay": nil})
+)
+
+// addressSpec is an address hash (a customer's, a shipping or a billing
+// address).
+var addressSpec = spec{"city": nil, "country": nil, "line1": nil, "line2": nil, "postal_code": nil, "state": nil}
 
 func (e *Emulator) createCustomer(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, customerSpec); aerr != nil {
-		return nil, aerr
-	}
 	c := &customer{Object: "customer", Created: w.created(), Metadata: map[string]string{},
 		NextInvoiceSequence: 1, PreferredLocales: []string{}, TaxExempt: "none"}
 	if aerr := applyCustomer(rq, c); aerr != nil {
@@ -588,6 +589,9 @@ func applyCustomer(rq *request, c *customer) *apiError {
 		c.PreferredLocales = append([]string{}, rq.list("preferred_locales")...)
 	}
 	if v, ok := rq.str("tax_exempt"); ok {
+		if v == "" { // unset: the default
+			v = "none"
+		}
 		c.TaxExempt = v
 	}
 	if v, ok, aerr := rq.int("balance"); aerr != nil {
@@ -595,11 +599,12 @@ func applyCustomer(rq *request, c *customer) *apiError {
 	} else if ok {
 		c.Balance = v
 	}
-	if a, ok := rq.params["address"].(map[string]any); ok {
-		c.Address = a
+	// address= and shipping= unset them.
+	if a, ok := rq.params["address"]; ok {
+		c.Address = hashOrNil(a)
 	}
-	if a, ok := rq.params["shipping"].(map[string]any); ok {
-		c.Shipping = a
+	if a, ok := rq.params["shipping"]; ok {
+		c.Shipping = hashOrNil(a)
 	}
 	md, aerr := applyMetadata(c.Metadata, rq)
 	if aerr != nil {
@@ -610,11 +615,6 @@ func applyCustomer(rq *request, c *customer) *apiError {
 }
 
 func (e *Emulator) updateCustomer(w *wtx, rq *request) (any, *apiError) {
-	s := merge(customerSpec)
-	delete(s, "payment_method")
-	if aerr := checkParams(rq.params, s); aerr != nil {
-		return nil, aerr
-	}
 	old, pos, err := e.customers.get(w.tx, rq.segs[1])
 	if err != nil {
 		return nil, notFound(err, "customer", "id", rq.segs[1])
@@ -641,9 +641,6 @@ func (e *Emulator) updateCustomer(w *wtx, rq *request) (any, *apiError) {
 }
 
 func (e *Emulator) deleteCustomer(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, spec{}); aerr != nil {
-		return nil, aerr
-	}
 	c, pos, err := e.customers.get(w.tx, rq.segs[1])
 	if err != nil {
 		return nil, notFound(err, "customer", "id", rq.segs[1])
@@ -690,9 +687,6 @@ func deletedCustomer(id string) *deleted {
 // (update, delete again, attach, a PaymentIntent, a cursor) still finds no
 // such customer, as on Stripe.
 func (e *Emulator) retrieveCustomer(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, expandSpec); aerr != nil {
-		return nil, aerr
-	}
 	id := rq.segs[1]
 	c, _, err := e.customers.get(w.tx, id)
 	if err == errNotStored && e.customers.buried(w.tx, id) {
@@ -705,9 +699,6 @@ func (e *Emulator) retrieveCustomer(w *wtx, rq *request) (any, *apiError) {
 }
 
 func (e *Emulator) listCustomers(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, merge(listSpec, spec{"email": nil, "test_clock": nil})); aerr != nil {
-		return nil, aerr
-	}
 	q, aerr := rq.listQuery()
 	if aerr != nil {
 		return nil, aerr
@@ -809,4 +800,12 @@ func productValue(p *product, s *searchClause) searchValue {
 		return ptrValue(p.URL)
 	}
 	return searchValue{}
+}
+
+// hashOrNil is a hash parameter's value, or nil for "" (unset).
+func hashOrNil(v any) any {
+	if m, ok := v.(map[string]any); ok {
+		return m
+	}
+	return nil
 }

@@ -2,8 +2,10 @@
 // stripe-go v76 (API version 2023-10-16) uses it: products, prices and
 // customers (list and search), payment methods with Stripe's test cards,
 // payment intents with declines and manual capture (list and search), charges
-// (list and search), refunds, idempotency and list pagination. It is an http.Handler; Transport serves it in-process, so a
-// stripe-go client needs no socket. State lives in a bbolt file (through
+// (list and search), refunds, idempotency and list pagination. As on
+// Stripe, "param=" (an empty string) unsets a parameter that can be unset and
+// is refused (parameter_invalid_empty) for any other. It is an http.Handler;
+// Transport serves it in-process, so a stripe-go client needs no socket. State lives in a bbolt file (through
 // pkg/statedb) and every write request is one transaction.
 //
 // Emulator extension: a request may carry a "Tweetpay-Now: <RFC3339>" header;
@@ -377,10 +379,11 @@ func (e *Emulator) serve(rw http.ResponseWriter, r *http.Request, reqID, idemKey
 	// A trailing slash or an empty segment (an empty ID: GET /v1/customers/)
 	// routes nowhere on Stripe, rather than to the list.
 	rq.segs = strings.Split(r.URL.Path[len("/v1/"):], "/")
-	handler, write := e.route(r.Method, rq.segs)
-	if handler == nil || slices.Contains(rq.segs, "") {
+	ep := e.route(r.Method, rq.segs)
+	if ep.handle == nil || slices.Contains(rq.segs, "") {
 		return writeError(rw, errUnrecognizedURL(r))
 	}
+	handler := ep.handler()
 	var pairs []formPair
 	if r.Method == http.MethodPost {
 		if ct := r.Header.Get("Content-Type"); ct != "" && !isFormType(ct) {
@@ -418,7 +421,7 @@ func (e *Emulator) serve(rw http.ResponseWriter, r *http.Request, reqID, idemKey
 		}
 		rq.now = t
 	}
-	if !write {
+	if !ep.write {
 		var body []byte
 		var aerr *apiError
 		err := e.db.View(func(tx *bolt.Tx) (err error) {

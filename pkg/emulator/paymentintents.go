@@ -12,11 +12,25 @@ var piCreateSpec = spec{"amount": nil, "currency": nil, "customer": nil, "paymen
 	"statement_descriptor_suffix": nil, "setup_future_usage": nil, "return_url": nil, "error_on_requires_action": nil,
 	"automatic_payment_methods": spec{"enabled": nil, "allow_redirects": nil}, "confirmation_method": nil,
 	"use_stripe_sdk": nil, "shipping": shippingSpec, "transfer_group": nil, "payment_method_options": specAny,
-	"mandate_data": specAny}
+	"mandate_data": orEmpty{specAny}}
 
 var piConfirmSpec = spec{"payment_method": nil, "off_session": nil, "return_url": nil, "expand": specList,
-	"receipt_email": nil, "setup_future_usage": nil, "error_on_requires_action": nil, "use_stripe_sdk": nil,
-	"payment_method_options": specAny, "mandate_data": specAny, "capture_method": nil, "shipping": shippingSpec}
+	"receipt_email": orEmpty{}, "setup_future_usage": orEmpty{}, "error_on_requires_action": nil, "use_stripe_sdk": nil,
+	"payment_method_options": specAny, "mandate_data": orEmpty{specAny}, "capture_method": nil,
+	"shipping": orEmpty{shippingSpec}}
+
+var (
+	piRetrieveSpec = merge(expandSpec, spec{"client_secret": nil})
+	piUpdateSpec   = spec{"metadata": orEmpty{specHash}, "description": nil, "expand": specList,
+		"amount": nil, "currency": nil, "customer": nil, "payment_method": nil, "receipt_email": orEmpty{},
+		"statement_descriptor": nil, "statement_descriptor_suffix": nil, "setup_future_usage": orEmpty{},
+		"capture_method": nil, "shipping": orEmpty{shippingSpec}, "transfer_group": nil, "payment_method_types": specList}
+	piCaptureSpec = spec{"amount_to_capture": nil, "final_capture": nil, "expand": specList,
+		"metadata": orEmpty{specHash}, "statement_descriptor": nil, "statement_descriptor_suffix": nil,
+		"application_fee_amount": nil}
+	piCancelSpec = spec{"cancellation_reason": nil, "expand": specList}
+	piListSpec   = merge(listSpec, spec{"customer": nil})
+)
 
 // The values every new PaymentIntent and Charge start with, shared by all of
 // them and never changed in place: a handler that changes one assigns a new
@@ -57,9 +71,6 @@ func applyPIFields(rq *request, pi *paymentIntent) *apiError {
 }
 
 func (e *Emulator) createPaymentIntent(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, piCreateSpec); aerr != nil {
-		return nil, aerr
-	}
 	amount, ok, aerr := rq.int("amount")
 	if aerr != nil {
 		return nil, aerr
@@ -347,9 +358,6 @@ func (e *Emulator) getPI(w *wtx, id string) (*piRecord, stored, *apiError) {
 }
 
 func (e *Emulator) retrievePaymentIntent(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, merge(expandSpec, spec{"client_secret": nil})); aerr != nil {
-		return nil, aerr
-	}
 	pi, _, aerr := e.getPI(w, rq.segs[1])
 	if aerr != nil {
 		return nil, aerr
@@ -358,12 +366,6 @@ func (e *Emulator) retrievePaymentIntent(w *wtx, rq *request) (any, *apiError) {
 }
 
 func (e *Emulator) updatePaymentIntent(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, spec{"metadata": specHash, "description": nil, "expand": specList,
-		"amount": nil, "currency": nil, "customer": nil, "payment_method": nil, "receipt_email": nil,
-		"statement_descriptor": nil, "statement_descriptor_suffix": nil, "setup_future_usage": nil,
-		"capture_method": nil, "shipping": shippingSpec, "transfer_group": nil, "payment_method_types": specList}); aerr != nil {
-		return nil, aerr
-	}
 	old, pos, aerr := e.getPI(w, rq.segs[1])
 	if aerr != nil {
 		return nil, aerr
@@ -441,9 +443,6 @@ func (e *Emulator) updatePaymentIntent(w *wtx, rq *request) (any, *apiError) {
 }
 
 func (e *Emulator) confirmPaymentIntent(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, piConfirmSpec); aerr != nil {
-		return nil, aerr
-	}
 	old, pos, aerr := e.getPI(w, rq.segs[1])
 	if aerr != nil {
 		return nil, aerr
@@ -506,11 +505,6 @@ func (e *Emulator) confirmPaymentIntent(w *wtx, rq *request) (any, *apiError) {
 }
 
 func (e *Emulator) capturePaymentIntent(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, spec{"amount_to_capture": nil, "final_capture": nil, "expand": specList,
-		"metadata": specHash, "statement_descriptor": nil, "statement_descriptor_suffix": nil,
-		"application_fee_amount": nil}); aerr != nil {
-		return nil, aerr
-	}
 	old, pos, aerr := e.getPI(w, rq.segs[1])
 	if aerr != nil {
 		return nil, aerr
@@ -575,9 +569,6 @@ func (e *Emulator) capturePaymentIntent(w *wtx, rq *request) (any, *apiError) {
 var cancellationReasons = setOf("abandoned", "duplicate", "fraudulent", "requested_by_customer")
 
 func (e *Emulator) cancelPaymentIntent(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, spec{"cancellation_reason": nil, "expand": specList}); aerr != nil {
-		return nil, aerr
-	}
 	old, pos, aerr := e.getPI(w, rq.segs[1])
 	if aerr != nil {
 		return nil, aerr
@@ -625,9 +616,6 @@ func (e *Emulator) cancelPaymentIntent(w *wtx, rq *request) (any, *apiError) {
 }
 
 func (e *Emulator) listPaymentIntents(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, merge(listSpec, spec{"customer": nil})); aerr != nil {
-		return nil, aerr
-	}
 	q, aerr := rq.listQuery()
 	if aerr != nil {
 		return nil, aerr

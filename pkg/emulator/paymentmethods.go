@@ -6,11 +6,17 @@ import (
 	"strings"
 )
 
-var billingSpec = spec{"name": nil, "email": nil, "phone": nil,
-	"address": spec{"city": nil, "country": nil, "line1": nil, "line2": nil, "postal_code": nil, "state": nil}}
+var billingSpec = spec{"name": orEmpty{}, "email": orEmpty{}, "phone": orEmpty{}, "address": orEmpty{addressSpec}}
 
-var pmCreateSpec = spec{"type": nil, "card": spec{"number": nil, "exp_month": nil, "exp_year": nil, "cvc": nil, "token": nil},
-	"billing_details": billingSpec, "metadata": specHash, "expand": specList, "allow_redisplay": nil}
+// The parameters of the PaymentMethod endpoints.
+var (
+	pmCreateSpec = spec{"type": nil, "card": spec{"number": nil, "exp_month": nil, "exp_year": nil, "cvc": nil, "token": nil},
+		"billing_details": billingSpec, "metadata": specHash, "expand": specList, "allow_redisplay": nil}
+	pmUpdateSpec = spec{"billing_details": billingSpec, "metadata": orEmpty{specHash}, "expand": specList,
+		"card": spec{"exp_month": nil, "exp_year": nil}, "allow_redisplay": nil}
+	pmAttachSpec = spec{"customer": nil, "expand": specList}
+	pmListSpec   = merge(pageSpec, spec{"customer": nil, "type": nil})
+)
 
 // newCardPM builds (without storing) a card PaymentMethod for a number.
 func (e *Emulator) newCardPM(w *wtx, number string, expMonth, expYear int64, cvc string) (*pmRecord, *apiError) {
@@ -122,9 +128,6 @@ func (e *Emulator) attach(w *wtx, pm *pmRecord, cusID string) *apiError {
 }
 
 func (e *Emulator) createPaymentMethod(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, pmCreateSpec); aerr != nil {
-		return nil, aerr
-	}
 	typ, ok := rq.str("type")
 	if !ok || typ == "" {
 		return nil, errMissing("type")
@@ -208,12 +211,12 @@ func applyBilling(rq *request, b *billingDetails) {
 	set(&b.Address.Line2, "billing_details", "address", "line2")
 	set(&b.Address.PostalCode, "billing_details", "address", "postal_code")
 	set(&b.Address.State, "billing_details", "address", "state")
+	if v, ok := rq.str("billing_details", "address"); ok && v == "" {
+		b.Address = address{}
+	}
 }
 
 func (e *Emulator) retrievePaymentMethod(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, expandSpec); aerr != nil {
-		return nil, aerr
-	}
 	pm, aerr := e.resolvePM(w, rq.segs[1], "id", true)
 	if aerr != nil {
 		return nil, aerr
@@ -222,10 +225,6 @@ func (e *Emulator) retrievePaymentMethod(w *wtx, rq *request) (any, *apiError) {
 }
 
 func (e *Emulator) updatePaymentMethod(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, spec{"billing_details": billingSpec, "metadata": specHash, "expand": specList,
-		"card": spec{"exp_month": nil, "exp_year": nil}, "allow_redisplay": nil}); aerr != nil {
-		return nil, aerr
-	}
 	old, pos, err := e.pms.get(w.tx, rq.segs[1])
 	if err != nil {
 		return nil, notFound(err, "PaymentMethod", "id", rq.segs[1])
@@ -262,9 +261,6 @@ func (e *Emulator) updatePaymentMethod(w *wtx, rq *request) (any, *apiError) {
 }
 
 func (e *Emulator) attachPaymentMethod(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, spec{"customer": nil, "expand": specList}); aerr != nil {
-		return nil, aerr
-	}
 	cusID, ok := rq.str("customer")
 	if !ok || cusID == "" {
 		return nil, errMissing("customer")
@@ -291,9 +287,6 @@ func (e *Emulator) attachPaymentMethod(w *wtx, rq *request) (any, *apiError) {
 }
 
 func (e *Emulator) detachPaymentMethod(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, expandSpec); aerr != nil {
-		return nil, aerr
-	}
 	old, pos, err := e.pms.get(w.tx, rq.segs[1])
 	if err != nil {
 		return nil, notFound(err, "PaymentMethod", "payment_method", rq.segs[1])
@@ -319,17 +312,11 @@ func (e *Emulator) detachPaymentMethod(w *wtx, rq *request) (any, *apiError) {
 }
 
 func (e *Emulator) listPaymentMethods(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, merge(listSpec, spec{"customer": nil, "type": nil})); aerr != nil {
-		return nil, aerr
-	}
 	cus, _ := rq.str("customer")
 	return e.listPMs(w, rq, cus, "/v1/payment_methods")
 }
 
 func (e *Emulator) listCustomerPaymentMethods(w *wtx, rq *request) (any, *apiError) {
-	if aerr := checkParams(rq.params, merge(listSpec, spec{"type": nil, "allow_redisplay": nil})); aerr != nil {
-		return nil, aerr
-	}
 	cus := rq.segs[1]
 	if _, _, ok := e.customers.getRaw(w.tx, cus); !ok {
 		return nil, errNoSuch("customer", "customer", cus)

@@ -78,117 +78,145 @@ func nonEmpty(s string) []string {
 	return []string{s}
 }
 
-// route finds the handler for a request and whether it writes.
-func (e *Emulator) route(method string, s []string) (handlerFunc, bool) {
+// endpoint is what a route leads to: the handler, the parameters it takes
+// (checked, before the handler runs, by checkParams: unknown parameters and
+// empty strings are refused there for every endpoint alike) and whether it
+// writes.
+type endpoint struct {
+	handle handlerFunc
+	params spec
+	write  bool
+}
+
+// handler is the endpoint's handler behind its parameter check.
+func (ep endpoint) handler() handlerFunc {
+	return func(w *wtx, rq *request) (any, *apiError) {
+		if aerr := checkParams(rq.params, ep.params); aerr != nil {
+			return nil, aerr
+		}
+		return ep.handle(w, rq)
+	}
+}
+
+func reads(h handlerFunc, params spec) endpoint { return endpoint{handle: h, params: params} }
+func writes(h handlerFunc, params spec) endpoint {
+	return endpoint{handle: h, params: params, write: true}
+}
+
+// route finds the endpoint of a request; its handle is nil when there is
+// none. A POST to a search path ("/v1/charges/search") is an update of the
+// object whose ID is "search", which no object has: Stripe's answer to it
+// could not be confirmed, and this one is its answer to any unknown ID.
+func (e *Emulator) route(method string, s []string) endpoint {
 	get, post, del := method == http.MethodGet, method == http.MethodPost, method == http.MethodDelete
 	n := len(s)
 	if n == 0 || n > 3 {
-		return nil, false
+		return endpoint{}
 	}
 	switch s[0] {
 	case "products":
 		switch {
 		case n == 1 && post:
-			return e.createProduct, true
+			return writes(e.createProduct, productCreateSpec)
 		case n == 1 && get:
-			return e.listProducts, false
+			return reads(e.listProducts, productListSpec)
 		case n == 2 && get && s[1] == "search":
-			return e.searchProducts, false
+			return reads(e.searchProducts, searchSpec)
 		case n == 2 && get:
-			return retrieveFrom(e, e.products, "product"), false
+			return reads(retrieveFrom(e, e.products, "product"), expandSpec)
 		case n == 2 && post:
-			return e.updateProduct, true
+			return writes(e.updateProduct, productUpdateSpec)
 		case n == 2 && del:
-			return e.deleteProduct, true
+			return writes(e.deleteProduct, spec{})
 		}
 	case "prices":
 		switch {
 		case n == 1 && post:
-			return e.createPrice, true
+			return writes(e.createPrice, priceCreateSpec)
 		case n == 1 && get:
-			return e.listPrices, false
+			return reads(e.listPrices, priceListSpec)
 		case n == 2 && get && s[1] == "search":
-			return e.searchPrices, false
+			return reads(e.searchPrices, searchSpec)
 		case n == 2 && get:
-			return retrieveFrom(e, e.prices, "price"), false
+			return reads(retrieveFrom(e, e.prices, "price"), expandSpec)
 		case n == 2 && post:
-			return e.updatePrice, true
+			return writes(e.updatePrice, priceUpdateSpec)
 		}
 	case "customers":
 		switch {
 		case n == 1 && post:
-			return e.createCustomer, true
+			return writes(e.createCustomer, customerCreateSpec)
 		case n == 1 && get:
-			return e.listCustomers, false
+			return reads(e.listCustomers, customerListSpec)
 		case n == 2 && get && s[1] == "search":
-			return e.searchCustomers, false
+			return reads(e.searchCustomers, searchSpec)
 		case n == 2 && get:
-			return e.retrieveCustomer, false
+			return reads(e.retrieveCustomer, expandSpec)
 		case n == 2 && post:
-			return e.updateCustomer, true
+			return writes(e.updateCustomer, customerUpdateSpec)
 		case n == 2 && del:
-			return e.deleteCustomer, true
+			return writes(e.deleteCustomer, spec{})
 		case n == 3 && get && s[2] == "payment_methods":
-			return e.listCustomerPaymentMethods, false
+			return reads(e.listCustomerPaymentMethods, customerPMListSpec)
 		}
 	case "payment_methods":
 		switch {
 		case n == 1 && post:
-			return e.createPaymentMethod, true
+			return writes(e.createPaymentMethod, pmCreateSpec)
 		case n == 1 && get:
-			return e.listPaymentMethods, false
+			return reads(e.listPaymentMethods, pmListSpec)
 		case n == 2 && get:
-			return e.retrievePaymentMethod, false
+			return reads(e.retrievePaymentMethod, expandSpec)
 		case n == 2 && post:
-			return e.updatePaymentMethod, true
+			return writes(e.updatePaymentMethod, pmUpdateSpec)
 		case n == 3 && post && s[2] == "attach":
-			return e.attachPaymentMethod, true
+			return writes(e.attachPaymentMethod, pmAttachSpec)
 		case n == 3 && post && s[2] == "detach":
-			return e.detachPaymentMethod, true
+			return writes(e.detachPaymentMethod, expandSpec)
 		}
 	case "payment_intents":
 		switch {
 		case n == 1 && post:
-			return e.createPaymentIntent, true
+			return writes(e.createPaymentIntent, piCreateSpec)
 		case n == 1 && get:
-			return e.listPaymentIntents, false
+			return reads(e.listPaymentIntents, piListSpec)
 		case n == 2 && get && s[1] == "search":
-			return e.searchPaymentIntents, false
+			return reads(e.searchPaymentIntents, searchSpec)
 		case n == 2 && get:
-			return e.retrievePaymentIntent, false
+			return reads(e.retrievePaymentIntent, piRetrieveSpec)
 		case n == 2 && post:
-			return e.updatePaymentIntent, true
+			return writes(e.updatePaymentIntent, piUpdateSpec)
 		case n == 3 && post && s[2] == "confirm":
-			return e.confirmPaymentIntent, true
+			return writes(e.confirmPaymentIntent, piConfirmSpec)
 		case n == 3 && post && s[2] == "capture":
-			return e.capturePaymentIntent, true
+			return writes(e.capturePaymentIntent, piCaptureSpec)
 		case n == 3 && post && s[2] == "cancel":
-			return e.cancelPaymentIntent, true
+			return writes(e.cancelPaymentIntent, piCancelSpec)
 		}
 	case "charges":
 		switch {
 		case n == 1 && get:
-			return e.listCharges, false
+			return reads(e.listCharges, chargeListSpec)
 		case n == 2 && get && s[1] == "search":
-			return e.searchCharges, false
+			return reads(e.searchCharges, searchSpec)
 		case n == 2 && get:
-			return retrieveFrom(e, e.charges, "charge"), false
+			return reads(retrieveFrom(e, e.charges, "charge"), expandSpec)
 		case n == 2 && post:
-			return e.updateCharge, true
+			return writes(e.updateCharge, chargeUpdateSpec)
 		}
 	case "refunds":
 		switch {
 		case n == 1 && post:
-			return e.createRefund, true
+			return writes(e.createRefund, refundCreateSpec)
 		case n == 1 && get:
-			return e.listRefunds, false
+			return reads(e.listRefunds, refundListSpec)
 		case n == 2 && get:
-			return retrieveFrom(e, e.refunds, "refund"), false
+			return reads(retrieveFrom(e, e.refunds, "refund"), expandSpec)
 		case n == 2 && post:
-			return e.updateRefund, true
+			return writes(e.updateRefund, refundUpdateSpec)
 		}
 	}
-	return nil, false
+	return endpoint{}
 }
 
 // expand replaces expandable IDs by objects for paths like "customer",
@@ -380,9 +408,6 @@ func (w *wtx) created() int64 { return w.now.Unix() }
 // the path, with Stripe's 404 naming the kind.
 func retrieveFrom[T any](e *Emulator, t *table[T], kind string) handlerFunc {
 	return func(w *wtx, rq *request) (any, *apiError) {
-		if aerr := checkParams(rq.params, expandSpec); aerr != nil {
-			return nil, aerr
-		}
 		obj, _, err := t.get(w.tx, rq.segs[1])
 		if err != nil {
 			return nil, notFound(err, kind, "id", rq.segs[1])

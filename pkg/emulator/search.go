@@ -367,11 +367,11 @@ const maxTotalCount = 10000
 // private state). Expanding total_count, which the search API documents as
 // "not included by default" (docs.stripe.com/api/pagination/search), adds
 // the number of all the objects that match, not only this page's.
+// searchSpec is the parameters of every search endpoint.
+var searchSpec = spec{"query": nil, "limit": nil, "page": nil, "expand": specList}
+
 func searchIn[T any](e *Emulator, w *wtx, rq *request, t *table[T], fields map[string]fieldType,
 	narrow func(*listQuery, searchQuery), value func(*T, *searchClause) searchValue, view func(*T) any) (any, *apiError) {
-	if aerr := checkParams(rq.params, spec{"query": nil, "limit": nil, "page": nil, "expand": specList}); aerr != nil {
-		return nil, aerr
-	}
 	query, _ := rq.str("query")
 	q, aerr := parseSearch(query)
 	if aerr != nil {
