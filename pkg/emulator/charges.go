@@ -14,7 +14,9 @@ var (
 	chargeUpdateSpec = spec{"metadata": orEmpty{specHash}, "description": nil, "expand": specList,
 		"receipt_email": nil, "fraud_details": spec{"user_report": orEmpty{}}, "shipping": shippingSpec,
 		"transfer_group": nil, "customer": nil}
-	chargeListSpec   = merge(listSpec, spec{"customer": nil, "payment_intent": nil, "transfer_group": nil})
+	chargeListSpec    = merge(listSpec, spec{"customer": nil, "payment_intent": nil, "transfer_group": nil})
+	chargeCaptureSpec = spec{"amount": nil, "expand": specList, "receipt_email": nil, "statement_descriptor": nil,
+		"statement_descriptor_suffix": nil, "transfer_group": nil}
 	refundCreateSpec = spec{"charge": nil, "payment_intent": nil, "amount": nil, "reason": nil,
 		"metadata": orEmpty{specHash}, "expand": specList, "instructions_email": nil, "refund_application_fee": nil,
 		"reverse_transfer": nil}
@@ -86,6 +88,68 @@ func (e *Emulator) updateCharge(w *wtx, rq *request) (any, *apiError) {
 		return nil, errAPI("%v", err)
 	}
 	return e.respond(w, rq, &ch)
+}
+
+// captureCharge answers POST /v1/charges/{id}/capture. The emulator's
+// charges all belong to PaymentIntents, and capturing the charge of one in
+// requires_capture captures the PaymentIntent as its own capture endpoint
+// does (capture); the answer is the charge. amount defaults to all of it.
+//
+// The error codes are Stripe's (charge_already_captured,
+// charge_already_refunded for an authorization released by a cancel or a
+// refund, capture_unauthorized_payment for a failed charge,
+// amount_too_large); the messages are the emulator's, Stripe's were not
+// found recorded.
+func (e *Emulator) captureCharge(w *wtx, rq *request) (any, *apiError) {
+	old, _, err := e.charges.get(w.tx, rq.segs[1])
+	if err != nil {
+		return nil, notFound(err, "charge", "id", rq.segs[1])
+	}
+	switch {
+	case old.Status == "failed":
+		return nil, invalidRequest("capture_unauthorized_payment", "", "You cannot capture this unauthorized payment.")
+	case old.Captured:
+		return nil, invalidRequest("charge_already_captured", "", "Charge %s has already been captured.", old.ID)
+	case old.Refunded:
+		return nil, invalidRequest("charge_already_refunded", "", "Charge %s has already been refunded.", old.ID)
+	}
+	pi, pos, aerr := e.getPI(w, old.PaymentIntent.ID)
+	if aerr != nil {
+		return nil, errAPI("the charge's PaymentIntent is missing: %s", aerr.Message)
+	}
+	if pi.Status != "requires_capture" || pi.LatestCharge.ID != old.ID {
+		return nil, errUnexpectedState("Charge %s cannot be captured: its PaymentIntent %s has a status of %s.", old.ID, pi.ID, pi.Status)
+	}
+	n, aerr := captureAmount(rq, "amount", pi.AmountCapturable)
+	if aerr != nil {
+		return nil, aerr
+	}
+	email, hasEmail := rq.optStr("receipt_email")
+	desc, hasDesc := rq.optStr("statement_descriptor")
+	suffix, hasSuffix := rq.optStr("statement_descriptor_suffix")
+	group, hasGroup := rq.str("transfer_group")
+	if hasGroup && old.TransferGroup != nil && *old.TransferGroup != group {
+		return nil, invalidRequest("", "transfer_group",
+			"The transfer_group of charge %s is already set to '%s' and cannot be changed.", old.ID, *old.TransferGroup)
+	}
+	_, ch, aerr := e.capture(w, pi, pos, n, func(_ *piRecord, ch *charge) {
+		if hasEmail {
+			ch.ReceiptEmail = email
+		}
+		if hasDesc {
+			ch.StatementDescriptor = desc
+		}
+		if hasSuffix {
+			ch.StatementDescriptorSuffix = suffix
+		}
+		if hasGroup {
+			ch.TransferGroup = &group
+		}
+	})
+	if aerr != nil {
+		return nil, aerr
+	}
+	return e.respond(w, rq, ch)
 }
 
 // shippingOf reads the shipping hash of a request as Stripe answers it:

@@ -2,7 +2,7 @@
 // stripe-go v76 (API version 2023-10-16) uses it: products, prices and
 // customers (list and search), payment methods with Stripe's test cards,
 // payment intents with declines and manual capture (list and search), charges
-// (list and search), refunds, idempotency and list pagination. As on
+// (list, search and capture), refunds, idempotency and list pagination. As on
 // Stripe, "param=" (an empty string) unsets a parameter that can be unset and
 // is refused (parameter_invalid_empty) for any other. It is an http.Handler;
 // Transport serves it in-process, so a stripe-go client needs no socket. State lives in a bbolt file (through

@@ -215,7 +215,7 @@ func servedEndpoints() []string {
 		"GET /v1/prices", "GET /v1/prices/search", "GET /v1/prices/{price}",
 		"GET /v1/products", "GET /v1/products/search", "GET /v1/products/{id}",
 		"GET /v1/refunds", "GET /v1/refunds/{refund}",
-		"POST /v1/charges/{charge}",
+		"POST /v1/charges/{charge}", "POST /v1/charges/{charge}/capture",
 		"POST /v1/customers", "POST /v1/customers/{customer}",
 		"POST /v1/payment_intents", "POST /v1/payment_intents/{intent}",
 		"POST /v1/payment_intents/{intent}/cancel", "POST /v1/payment_intents/{intent}/capture",

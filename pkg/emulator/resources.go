@@ -203,6 +203,8 @@ func (e *Emulator) route(method string, s []string) endpoint {
 			return reads(retrieveFrom(e, e.charges, "charge"), expandSpec)
 		case n == 2 && post:
 			return writes(e.updateCharge, chargeUpdateSpec)
+		case n == 3 && post && s[2] == "capture":
+			return writes(e.captureCharge, chargeCaptureSpec)
 		}
 	case "refunds":
 		switch {
