@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sync"
 	"testing"
 
@@ -307,5 +308,28 @@ func TestPaymentReplayedAfterEarlierCallLost(t *testing.T) {
 	other := New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
 	if p, err := pay(other); err != nil || !p.Replayed {
 		t.Errorf("another gateway: %+v, %v; want Replayed", p, err)
+	}
+}
+
+// TestCreatePaymentOmitsEmptyFields: a payment without a customer sends no
+// customer= (Stripe answers an empty string with parameter_invalid_empty).
+func TestCreatePaymentOmitsEmptyFields(t *testing.T) {
+	var form url.Values
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil {
+			t.Error(err)
+		}
+		form = r.PostForm
+		fmt.Fprint(w, okPI)
+	}))
+	t.Cleanup(srv.Close)
+	g := New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
+	_, err := g.CreatePayment(context.Background(), payment.PaymentRequest{Amount: 1250, Currency: "usd",
+		PaymentMethod: "pm_card_visa", IdempotencyKey: "tweetpay:offer:tweet-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := form["customer"]; ok || form.Get("payment_method") != "pm_card_visa" || form.Get("amount") != "1250" {
+		t.Errorf("form sent: %v; want payment_method and amount, no customer", form)
 	}
 }

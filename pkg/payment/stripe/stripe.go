@@ -733,13 +733,19 @@ func (g *Gateway) CreatePayment(ctx context.Context, req payment.PaymentRequest)
 		return payment.Payment{}, errors.New("create payment: an idempotency key is required")
 	}
 	pp := &paymentIntentCreate{
-		Params:        params(ctx, req.IdempotencyKey),
-		Amount:        stripe.Int64(req.Amount),
-		Currency:      stripe.String(req.Currency),
-		Customer:      stripe.String(req.Customer),
-		PaymentMethod: stripe.String(req.PaymentMethod),
-		Confirm:       stripe.Bool(true),
-		Metadata:      req.Metadata,
+		Params:   params(ctx, req.IdempotencyKey),
+		Amount:   stripe.Int64(req.Amount),
+		Currency: stripe.String(req.Currency),
+		Confirm:  stripe.Bool(true),
+		Metadata: req.Metadata,
+	}
+	// An empty value would be sent as customer= (payment_method=), which
+	// Stripe refuses as an attempt to unset a parameter that cannot be.
+	if req.Customer != "" {
+		pp.Customer = stripe.String(req.Customer)
+	}
+	if req.PaymentMethod != "" {
+		pp.PaymentMethod = stripe.String(req.PaymentMethod)
 	}
 	pp.PaymentMethodTypes = []*string{stripe.String("card")}
 	if req.OffSession {
