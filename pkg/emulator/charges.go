@@ -14,9 +14,12 @@ var (
 	chargeUpdateSpec = spec{"metadata": orEmpty{specHash}, "description": nil, "expand": specList,
 		"receipt_email": nil, "fraud_details": spec{"user_report": orEmpty{}}, "shipping": shippingSpec,
 		"transfer_group": nil, "customer": nil}
-	chargeListSpec    = merge(listSpec, spec{"customer": nil, "payment_intent": nil, "transfer_group": nil})
-	chargeCaptureSpec = spec{"amount": nil, "expand": specList, "receipt_email": nil, "statement_descriptor": nil,
-		"statement_descriptor_suffix": nil, "transfer_group": nil}
+	chargeListSpec = merge(listSpec, spec{"customer": nil, "payment_intent": nil, "transfer_group": nil})
+	// chargeCaptureSpec is what Stripe's capture of a charge takes; every
+	// capture the emulator can be asked for is refused (captureCharge).
+	chargeCaptureSpec = spec{"amount": nil, "application_fee": nil, "application_fee_amount": nil, "expand": specList,
+		"receipt_email": nil, "statement_descriptor": nil, "statement_descriptor_suffix": nil,
+		"transfer_data": spec{"amount": nil}, "transfer_group": nil}
 	refundCreateSpec = spec{"charge": nil, "payment_intent": nil, "amount": nil, "reason": nil,
 		"metadata": orEmpty{specHash}, "expand": specList, "instructions_email": nil, "refund_application_fee": nil,
 		"reverse_transfer": nil}
@@ -90,66 +93,25 @@ func (e *Emulator) updateCharge(w *wtx, rq *request) (any, *apiError) {
 	return e.respond(w, rq, &ch)
 }
 
-// captureCharge answers POST /v1/charges/{id}/capture. The emulator's
-// charges all belong to PaymentIntents, and capturing the charge of one in
-// requires_capture captures the PaymentIntent as its own capture endpoint
-// does (capture); the answer is the charge. amount defaults to all of it.
-//
-// The error codes are Stripe's (charge_already_captured,
-// charge_already_refunded for an authorization released by a cancel or a
-// refund, capture_unauthorized_payment for a failed charge,
-// amount_too_large); the messages are the emulator's, Stripe's were not
-// found recorded.
+// captureCharge answers POST /v1/charges/{id}/capture as Stripe does for
+// the only charges the emulator makes, those of PaymentIntents: a captured
+// charge is refused with charge_already_captured, and any other (awaiting
+// capture, released or failed) is sent to its PaymentIntent. Stripe
+// captures a charge only if it was made by the legacy create, which the
+// emulator does not serve. The messages are Stripe's as recorded by users
+// of its API (for instance stripe/stripe-mirakl-connector issue 46, of a
+// PaymentIntent's charge awaiting capture).
 func (e *Emulator) captureCharge(w *wtx, rq *request) (any, *apiError) {
-	old, _, err := e.charges.get(w.tx, rq.segs[1])
+	ch, _, err := e.charges.get(w.tx, rq.segs[1])
 	if err != nil {
 		return nil, notFound(err, "charge", "id", rq.segs[1])
 	}
-	switch {
-	case old.Status == "failed":
-		return nil, invalidRequest("capture_unauthorized_payment", "", "You cannot capture this unauthorized payment.")
-	case old.Captured:
-		return nil, invalidRequest("charge_already_captured", "", "Charge %s has already been captured.", old.ID)
-	case old.Refunded:
-		return nil, invalidRequest("charge_already_refunded", "", "Charge %s has already been refunded.", old.ID)
+	if ch.Captured {
+		return nil, invalidRequest("charge_already_captured", "", "Charge %s has already been captured.", ch.ID)
 	}
-	pi, pos, aerr := e.getPI(w, old.PaymentIntent.ID)
-	if aerr != nil {
-		return nil, errAPI("the charge's PaymentIntent is missing: %s", aerr.Message)
-	}
-	if pi.Status != "requires_capture" || pi.LatestCharge.ID != old.ID {
-		return nil, errUnexpectedState("Charge %s cannot be captured: its PaymentIntent %s has a status of %s.", old.ID, pi.ID, pi.Status)
-	}
-	n, aerr := captureAmount(rq, "amount", pi.AmountCapturable)
-	if aerr != nil {
-		return nil, aerr
-	}
-	email, hasEmail := rq.optStr("receipt_email")
-	desc, hasDesc := rq.optStr("statement_descriptor")
-	suffix, hasSuffix := rq.optStr("statement_descriptor_suffix")
-	group, hasGroup := rq.str("transfer_group")
-	if hasGroup && old.TransferGroup != nil && *old.TransferGroup != group {
-		return nil, invalidRequest("", "transfer_group",
-			"The transfer_group of charge %s is already set to '%s' and cannot be changed.", old.ID, *old.TransferGroup)
-	}
-	_, ch, aerr := e.capture(w, pi, pos, n, func(_ *piRecord, ch *charge) {
-		if hasEmail {
-			ch.ReceiptEmail = email
-		}
-		if hasDesc {
-			ch.StatementDescriptor = desc
-		}
-		if hasSuffix {
-			ch.StatementDescriptorSuffix = suffix
-		}
-		if hasGroup {
-			ch.TransferGroup = &group
-		}
-	})
-	if aerr != nil {
-		return nil, aerr
-	}
-	return e.respond(w, rq, ch)
+	return nil, invalidRequest("", "", "This uncaptured Charge was created by a PaymentIntent (%s). You must capture the "+
+		"PaymentIntent instead. For more information, see https://stripe.com/docs/payments/place-a-hold-on-a-payment-method",
+		ch.PaymentIntent.ID)
 }
 
 // shippingOf reads the shipping hash of a request as Stripe answers it:

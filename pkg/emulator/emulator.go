@@ -1,12 +1,14 @@
 // Package emulator is a stateful, persisted emulator of the Stripe v1 API as
 // stripe-go v76 (API version 2023-10-16) uses it: products, prices and
 // customers (list and search), payment methods with Stripe's test cards,
-// payment intents with declines and manual capture (list and search), charges
-// (list, search and capture), refunds, idempotency and list pagination. As on
-// Stripe, "param=" (an empty string) unsets a parameter that can be unset and
-// is refused (parameter_invalid_empty) for any other. It is an http.Handler;
-// Transport serves it in-process, so a stripe-go client needs no socket. State lives in a bbolt file (through
-// pkg/statedb) and every write request is one transaction.
+// payment intents with declines and manual capture (list and search),
+// charges (list and search; a charge's own capture is refused as Stripe
+// refuses it for a PaymentIntent's charge), refunds, idempotency and list
+// pagination. As on Stripe, "param=" (an empty string) unsets a parameter
+// that can be unset and is refused (parameter_invalid_empty) for any other.
+// It is an http.Handler; Transport serves it in-process, so a stripe-go
+// client needs no socket. State lives in a bbolt file (through pkg/statedb)
+// and every write request is one transaction.
 //
 // Emulator extension: a request may carry a "Tweetpay-Now: <RFC3339>" header;
 // objects it creates then get that time as "created" (the simulation replays

@@ -512,51 +512,30 @@ func (e *Emulator) capturePaymentIntent(w *wtx, rq *request) (any, *apiError) {
 	if old.Status != "requires_capture" {
 		return nil, errUnexpectedState("This PaymentIntent could not be captured because it has a status of %s. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.", old.Status)
 	}
-	n, aerr := captureAmount(rq, "amount_to_capture", old.AmountCapturable)
+	n, ok, aerr := rq.int("amount_to_capture")
 	if aerr != nil {
 		return nil, aerr
-	}
-	md, aerr := applyMetadata(copyMD(old.Metadata), rq)
-	if aerr != nil {
-		return nil, aerr
-	}
-	pi, _, aerr := e.capture(w, old, pos, n, func(pi *piRecord, _ *charge) { pi.Metadata = md })
-	if aerr != nil {
-		return nil, aerr
-	}
-	return e.respond(w, rq, &pi.paymentIntent)
-}
-
-// captureAmount reads the amount to capture from param: all of capturable
-// when it is not given, and at least 1 and at most capturable.
-func captureAmount(rq *request, param string, capturable int64) (int64, *apiError) {
-	n, ok, aerr := rq.int(param)
-	if aerr != nil {
-		return 0, aerr
 	}
 	if !ok {
-		n = capturable
+		n = old.AmountCapturable
 	}
-	if n > capturable {
-		return 0, invalidRequest("amount_too_large", param,
-			"The amount to capture (%d) must be less than or equal to the amount capturable (%d).", n, capturable)
+	if n > old.AmountCapturable {
+		return nil, invalidRequest("amount_too_large", "amount_to_capture",
+			"The amount to capture (%d) must be less than or equal to the amount capturable (%d).", n, old.AmountCapturable)
 	}
 	if n < 1 {
-		return 0, invalidRequest("", param, "This value must be greater than or equal to 1.")
+		return nil, invalidRequest("", "amount_to_capture", "This value must be greater than or equal to 1.")
 	}
-	return n, nil
-}
-
-// capture captures n of the PaymentIntent old, in status requires_capture,
-// at pos, whichever endpoint asked for it (a capture of the PaymentIntent or
-// of its charge): the charge is captured for n and the uncaptured rest is
-// released as a refund; the PaymentIntent succeeds with amount_received n.
-// edit, when not nil, changes the two further before they are stored.
-func (e *Emulator) capture(w *wtx, old *piRecord, pos stored, n int64, edit func(*piRecord, *charge)) (*piRecord, *charge, *apiError) {
 	pi := *old
+	pi.Metadata = copyMD(old.Metadata)
+	md, aerr := applyMetadata(pi.Metadata, rq)
+	if aerr != nil {
+		return nil, aerr
+	}
+	pi.Metadata = md
 	oldCh, cpos, err := e.charges.get(w.tx, pi.LatestCharge.ID)
 	if err != nil {
-		return nil, nil, errAPI("the PaymentIntent's charge is missing: %v", err)
+		return nil, errAPI("the PaymentIntent's charge is missing: %v", err)
 	}
 	ch := *oldCh
 	ch.Captured = true
@@ -571,23 +550,20 @@ func (e *Emulator) capture(w *wtx, old *piRecord, pos stored, n int64, edit func
 		// The uncaptured remainder is released as a refund.
 		ch.AmountRefunded += rest
 		if aerr := e.newRefund(w, &ch, rest, nil, nil); aerr != nil {
-			return nil, nil, aerr
+			return nil, aerr
 		}
 	}
 	ch.Refunded = ch.AmountRefunded >= ch.Amount
+	if err := e.charges.update(w, oldCh, &ch, cpos); err != nil {
+		return nil, errAPI("%v", err)
+	}
 	pi.Status = "succeeded"
 	pi.AmountReceived = n
 	pi.AmountCapturable = 0
-	if edit != nil {
-		edit(&pi, &ch)
-	}
-	if err := e.charges.update(w, oldCh, &ch, cpos); err != nil {
-		return nil, nil, errAPI("%v", err)
-	}
 	if err := e.pis.update(w, old, &pi, pos); err != nil {
-		return nil, nil, errAPI("%v", err)
+		return nil, errAPI("%v", err)
 	}
-	return &pi, &ch, nil
+	return e.respond(w, rq, &pi.paymentIntent)
 }
 
 var cancellationReasons = setOf("abandoned", "duplicate", "fraudulent", "requested_by_customer")
