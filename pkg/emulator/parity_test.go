@@ -269,9 +269,11 @@ func TestManualCapture(t *testing.T) {
 	if !ch.Captured || ch.AmountCaptured != 1000 || ch.AmountRefunded != 0 {
 		t.Fatalf("captured charge = %+v", ch)
 	}
-	// Capturing twice is a state error.
+	// Capturing twice is a state error, in Stripe's words for a succeeded
+	// PaymentIntent.
 	_, err := sc.PaymentIntents.Capture(pi.ID, &stripe.PaymentIntentCaptureParams{})
-	if se := stripeErr(t, err); se.HTTPStatusCode != 400 || se.Code != "payment_intent_unexpected_state" {
+	if se := stripeErr(t, err); se.HTTPStatusCode != 400 || se.Code != "payment_intent_unexpected_state" ||
+		se.Msg != "This PaymentIntent could not be captured because it has already been captured." {
 		t.Fatalf("second capture: %+v", se)
 	}
 	// Partial capture refunds the rest.
@@ -302,6 +304,11 @@ func TestManualCapture(t *testing.T) {
 	_, err = sc.PaymentIntents.Cancel(pi.ID, &stripe.PaymentIntentCancelParams{})
 	if se := stripeErr(t, err); se.Code != "payment_intent_unexpected_state" {
 		t.Fatalf("second cancel: %+v", se)
+	}
+	_, err = sc.PaymentIntents.Capture(pi.ID, &stripe.PaymentIntentCaptureParams{})
+	if se := stripeErr(t, err); se.Code != "payment_intent_unexpected_state" || se.Msg != "This PaymentIntent could not be captured "+
+		"because it has a status of canceled. Only a PaymentIntent with one of the following statuses may be captured: requires_capture." {
+		t.Fatalf("capture of a canceled PaymentIntent: %+v", se)
 	}
 	_, err = sc.PaymentIntents.Cancel(newAuth().ID, &stripe.PaymentIntentCancelParams{CancellationReason: stripe.String("bored")})
 	if se := stripeErr(t, err); se.Param != "cancellation_reason" {

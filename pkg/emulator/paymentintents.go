@@ -509,6 +509,12 @@ func (e *Emulator) capturePaymentIntent(w *wtx, rq *request) (any, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
+	// Stripe's words for a succeeded PaymentIntent differ from the other
+	// statuses' (stripe/stripe-php issue 818, whose answer from Stripe gives
+	// the code; cartalyst/stripe issue 211).
+	if old.Status == "succeeded" {
+		return nil, errUnexpectedState("This PaymentIntent could not be captured because it has already been captured.")
+	}
 	if old.Status != "requires_capture" {
 		return nil, errUnexpectedState("This PaymentIntent could not be captured because it has a status of %s. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.", old.Status)
 	}
