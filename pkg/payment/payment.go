@@ -197,6 +197,11 @@ type Refund struct {
 	Reason   string
 	Created  time.Time
 	Metadata map[string]string
+	// Replayed is set when the provider answered from the request's
+	// idempotency key, used before: the refund had been made already, by
+	// an earlier command or another process at the same time, and none was
+	// made this time. The fields describe that refund.
+	Replayed bool
 }
 
 // RefundRequest asks for a refund; Amount 0 refunds what is left.

@@ -892,6 +892,16 @@ type chargePage struct {
 }
 
 // Refund refunds a charge in full (Amount 0) or in part.
+//
+// The result is Replayed when Stripe answered from the request's idempotency
+// key (Idempotent-Replayed: true): the refund had been made before, by
+// another command or process with the same key, and none was made now. That
+// holds when every request of the call was answered: an answer refusing it
+// (409 idempotency_key_in_use while the same key's first request still ran
+// elsewhere, a 429, a 503) did nothing, and the replay that follows is of
+// that other request's refund. After a request that got no answer, of this
+// call or of an earlier call of this Gateway with the same key, the replay
+// may be of that request's own refund, and is not reported.
 func (g *Gateway) Refund(ctx context.Context, req payment.RefundRequest) (payment.Refund, error) {
 	rp := &stripe.RefundParams{Params: params(ctx, req.IdempotencyKey), Charge: stripe.String(req.Charge), Metadata: req.Metadata}
 	if req.Amount > 0 {
@@ -901,10 +911,22 @@ func (g *Gateway) Refund(ctx context.Context, req payment.RefundRequest) (paymen
 		rp.Reason = stripe.String(req.Reason)
 	}
 	var r refundJSON
-	if err := g.do(ctx, http.MethodPost, "/v1/refunds", rp, &r); err != nil {
+	trip := &failedTrip{}
+	rp.Context = withTrip(ctx, trip)
+	_, err := call(ctx, g, trip, func() (struct{}, error) {
+		return struct{}{}, g.b.Call(http.MethodPost, "/v1/refunds", g.key, rp, &r)
+	})
+	if err != nil {
+		if trip.err != nil {
+			g.lost.add(req.IdempotencyKey)
+		}
 		return payment.Refund{}, err
 	}
-	return r.refund(), nil
+	out := r.refund()
+	earlier := g.lost.take(req.IdempotencyKey)
+	out.Replayed = trip.err == nil && !earlier && r.LastResponse != nil &&
+		r.LastResponse.Header.Get("Idempotent-Replayed") == "true"
+	return out, nil
 }
 
 // ListRefunds lists the refunds of a charge, newest first.
