@@ -65,7 +65,9 @@ func RefundKey(chargeID string, amount int64) string {
 }
 
 // Refund refunds a charge in full or in part, once: a refund made before by
-// the same input is reported with Duplicate set and nothing is refunded.
+// the same input, found among the charge's refunds or answered by the
+// provider from the idempotency key (another run at the same moment), is
+// reported with Duplicate set and nothing is refunded.
 // A failed charge, a released authorisation (see Released), a fully
 // refunded charge and an amount above what is left wrap ErrNotRefundable
 // (checked before asking the provider, and mapped from the provider's answer
@@ -102,7 +104,7 @@ func Refund(ctx context.Context, gw payment.Gateway, in RefundInput) (RefundResu
 	}
 	for _, r := range refunds {
 		if r.Metadata[MetaRefundKey] == key {
-			return resultOf(r, c, c.AmountRefunded, true), nil
+			return duplicateOf(ctx, gw, r, c), nil
 		}
 	}
 	if err := checkRefundable(c, amount); err != nil {
@@ -123,7 +125,24 @@ func Refund(ctx context.Context, gw payment.Gateway, in RefundInput) (RefundResu
 		}
 		return RefundResult{}, fmt.Errorf("refund charge %s: %w", c.ID, err)
 	}
+	if r.Replayed {
+		// The same refund, made by another run between the look at the
+		// charge's refunds above and this request (two runs at once), or
+		// missing from those refunds (its metadata edited since).
+		return duplicateOf(ctx, gw, r, c), nil
+	}
 	return resultOf(r, c, c.AmountRefunded+r.Amount, false), nil
+}
+
+// duplicateOf is the result of a refund r made before, by another run, of
+// charge c as read at the start. That run may have made it after c was read
+// (two runs at once), so the charge is read again for what is refunded and
+// left; if that fails, c is used, counting r at least.
+func duplicateOf(ctx context.Context, gw payment.Gateway, r payment.Refund, c payment.Charge) RefundResult {
+	if now, err := gw.GetCharge(ctx, c.ID); err == nil {
+		return resultOf(r, now, now.AmountRefunded, true)
+	}
+	return resultOf(r, c, max(c.AmountRefunded, r.Amount), true)
 }
 
 // checkRefundable says why amount (0: what is left) cannot be refunded from

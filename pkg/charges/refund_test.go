@@ -115,6 +115,60 @@ func TestRefundFindsEarlierRefund(t *testing.T) {
 	}
 }
 
+// racingRefunds is a gateway on which another run makes the same refund
+// right after this one read the charge: two `charges refund` at the same
+// moment. With listed, the refunds this run then lists show the other's
+// refund; without, they are listed just before it was made.
+type racingRefunds struct {
+	payment.Gateway
+	listed bool
+	other  payment.Refund
+}
+
+func (g *racingRefunds) ListRefunds(ctx context.Context, charge string) ([]payment.Refund, error) {
+	before, err := g.Gateway.ListRefunds(ctx, charge)
+	if err != nil {
+		return nil, err
+	}
+	key := RefundKey(charge, 700)
+	g.other, err = g.Gateway.Refund(ctx, payment.RefundRequest{Charge: charge, Amount: 700,
+		Metadata: map[string]string{MetaRefundKey: key}, IdempotencyKey: key})
+	if err != nil || !g.listed {
+		return before, err
+	}
+	return g.Gateway.ListRefunds(ctx, charge)
+}
+
+// TestRefundRacingRun: when another run made the same refund after this run
+// read the charge, this run reports that refund as a duplicate, with the
+// other run's refund ID, and counts it once in what is refunded and left:
+// found among the charge's refunds, or, made after this run looked at them,
+// replayed by the provider from the idempotency key.
+func TestRefundRacingRun(t *testing.T) {
+	for _, listed := range []bool{true, false} {
+		t.Run(fmt.Sprintf("listed=%v", listed), func(t *testing.T) {
+			w := newWorld(t)
+			ctx := context.Background()
+			ch := w.buy(time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC), "@alice", "BuyTeaPot", 3000, "usd", "pm_card_visa")
+			g := &racingRefunds{Gateway: w.gw, listed: listed}
+			r, err := Refund(ctx, g, RefundInput{Charge: ch, Amount: "7"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g.other.ID == "" || g.other.Replayed {
+				t.Fatalf("the other run's refund: %+v", g.other)
+			}
+			if !r.Duplicate || r.ID != g.other.ID || r.Amount != 700 || r.ChargeAmountRefunded != 700 || r.Left != 2300 {
+				t.Errorf("got %+v; want a duplicate of %s with 700 refunded and 2300 left", r, g.other.ID)
+			}
+			refunds, err := w.gw.ListRefunds(ctx, ch)
+			if err != nil || len(refunds) != 1 {
+				t.Errorf("refunds of the charge: %+v, %v; want one", refunds, err)
+			}
+		})
+	}
+}
+
 func TestRefundUncaptured(t *testing.T) {
 	w := newWorld(t)
 	ctx := context.Background()

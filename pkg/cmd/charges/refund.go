@@ -40,8 +40,11 @@ charges show.
 A refund is made once: the request carries an idempotency key derived from
 the charge and the amount (tweetpay:refund:<charge>:<minor units or "full">),
 and the refund keeps that key in its metadata, so running the same command
-again refunds nothing, says the refund was already made, and exits 0. To
-refund another part of a charge, give a different amount.
+again refunds nothing, says the refund was already made (by which refund
+ID), and exits 0. So do two runs at the same moment: one refunds, and the
+other, answered by the provider with the first one's refund replayed from
+the key, says it was already made. To refund another part of a charge, give
+a different amount.
 
 A failed charge, a fully refunded charge, and an amount above what is left
 are refused before anything is sent, with what can still be refunded. So is
@@ -51,7 +54,8 @@ an authorisation still awaiting capture releases it, in full only.
 
 With -o json, one object: id, charge, amount, currency, status, reason (null
 when none was given), created, duplicate (true when the refund had already
-been made), released (true when the charge was an authorisation never
+been made, by this or another run: nothing was refunded this time, and id
+is that refund's), released (true when the charge was an authorisation never
 captured, which the refund released), charge_amount, charge_amount_refunded
 and left (minor units).
 
