@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,6 +24,7 @@ import (
 
 	"github.com/tweetpay/tweetpay/pkg/cmd/root"
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
+	"github.com/tweetpay/tweetpay/pkg/yamldoc"
 )
 
 func TestMain(m *testing.M) {
@@ -88,6 +91,7 @@ func TestScripts(t *testing.T) {
 			"emuserve":  cmdEmuServe,
 			"stripeapi": cmdStripeAPI,
 			"envjson":   cmdEnvJSON,
+			"editlock":  cmdEditLock,
 		},
 	})
 }
@@ -231,6 +235,53 @@ func cmdEnvJSON(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("envjson: %s has no string field %q", args[1], args[2])
 	}
 	ts.Setenv(args[0], v)
+}
+
+// editLocks are the edit locks held by editlock, by script and file.
+var editLocks = struct {
+	sync.Mutex
+	m map[*testscript.TestScript]map[string]func()
+}{m: map[*testscript.TestScript]map[string]func(){}}
+
+// cmdEditLock holds the edit lock of a config file, as an offer or buyer
+// edit does from its read to its save, from this (test) process, until
+// `editlock release FILE` or the end of the script: `editlock hold
+// tweetpay.yaml`.
+func cmdEditLock(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 || (args[0] != "hold" && args[0] != "release") {
+		ts.Fatalf("usage: editlock hold|release FILE")
+	}
+	path := ts.MkAbs(args[1])
+	editLocks.Lock()
+	defer editLocks.Unlock()
+	held := editLocks.m[ts]
+	if args[0] == "release" {
+		unlock, ok := held[path]
+		if !ok {
+			ts.Fatalf("editlock: %s is not held", args[1])
+		}
+		unlock()
+		delete(held, path)
+		return
+	}
+	if _, ok := held[path]; ok {
+		ts.Fatalf("editlock: %s is held already", args[1])
+	}
+	unlock, err := yamldoc.Lock(context.Background(), path, 10*time.Second)
+	ts.Check(err)
+	if held == nil {
+		held = map[string]func(){}
+		editLocks.m[ts] = held
+		ts.Defer(func() {
+			editLocks.Lock()
+			defer editLocks.Unlock()
+			for _, u := range editLocks.m[ts] {
+				u()
+			}
+			delete(editLocks.m, ts)
+		})
+	}
+	held[path] = unlock
 }
 
 func fileExists(p string) bool {

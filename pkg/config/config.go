@@ -105,7 +105,8 @@ type Config struct {
 	// emulator is not held to it.
 	Timeout time.Duration
 	// LockTimeout is how long to wait for another process holding the
-	// state (lock_timeout, $TWEETPAY_LOCK_TIMEOUT; default 10s).
+	// state, or editing the config file (lock_timeout,
+	// $TWEETPAY_LOCK_TIMEOUT; default 10s).
 	LockTimeout time.Duration
 
 	// Offers and Buyers are the raw entries of the file, in file order.
@@ -617,6 +618,19 @@ func (c *Config) validate() error {
 		return bad("merchant.currency", "merchant.currency %q is not a three-letter currency code such as usd", c.Merchant.Currency)
 	}
 	return c.validateMerchant(bad)
+}
+
+// FallbackLockTimeout is the lock timeout of a command that runs even when
+// the configuration does not load (config init --force replaces a broken
+// file): $TWEETPAY_LOCK_TIMEOUT when it is a valid duration, else
+// DefaultLockTimeout.
+func FallbackLockTimeout(lookupEnv func(string) (string, bool)) time.Duration {
+	if v, ok := lookupEnv("TWEETPAY_LOCK_TIMEOUT"); ok {
+		if d, err := ParseTimeout(v); err == nil {
+			return d
+		}
+	}
+	return DefaultLockTimeout
 }
 
 // ParseTimeout parses a request timeout: a positive Go duration such as 30s,

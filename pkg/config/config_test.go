@@ -697,3 +697,22 @@ func TestLoadFromPipe(t *testing.T) {
 		t.Errorf("merchant %q, %d offers; want @piped and 1 offer", c.Merchant.Handle, len(c.Offers))
 	}
 }
+
+// TestFallbackLockTimeout: without a configuration that loads, the lock
+// timeout is $TWEETPAY_LOCK_TIMEOUT when valid, else the default.
+func TestFallbackLockTimeout(t *testing.T) {
+	for _, tc := range []struct {
+		env  map[string]string
+		want time.Duration
+	}{
+		{nil, DefaultLockTimeout},
+		{map[string]string{"TWEETPAY_LOCK_TIMEOUT": " 250ms "}, 250 * time.Millisecond},
+		{map[string]string{"TWEETPAY_LOCK_TIMEOUT": "soon"}, DefaultLockTimeout},
+		{map[string]string{"TWEETPAY_LOCK_TIMEOUT": "0s"}, DefaultLockTimeout},
+	} {
+		lookup := func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok }
+		if got := FallbackLockTimeout(lookup); got != tc.want {
+			t.Errorf("FallbackLockTimeout(%v) = %v, want %v", tc.env, got, tc.want)
+		}
+	}
+}

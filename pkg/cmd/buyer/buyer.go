@@ -64,7 +64,7 @@ type buyerDoc struct {
 // edit lock until close, so that another process's edit made meanwhile is
 // neither overwritten nor lost.
 func openBuyers(ctx context.Context, cfg *config.Config) (*buyerDoc, error) {
-	bd, unlock, err := yamldoc.Locked(ctx, cfg.Path, func() (*buyerDoc, error) { return readBuyers(cfg) })
+	bd, unlock, err := yamldoc.Locked(ctx, cfg.Path, cfg.LockTimeout, func() (*buyerDoc, error) { return readBuyers(cfg) })
 	if err != nil {
 		return nil, err
 	}

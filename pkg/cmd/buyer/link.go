@@ -65,7 +65,9 @@ Exit status: 0 when linked (or already linked); 2 for a missing flag; 3 for
 a bad handle, card, country or user ID (also one another buyer has); 4 for a
 bad config file, one that cannot be written (found before anything is
 created on Stripe), or a refused key; 6 when Stripe is unavailable (a retry
-is safe).`,
+is safe), or when another process keeps the file locked for an edit longer
+than lock_timeout (default 10s; a link holds the lock during its Stripe
+requests, so one link waits for another).`,
 		Example: `  tweetpay buyer link @alice --card visa
   tweetpay buyer link @bob --card declined --name "Bob B."
   tweetpay buyer link @carol --card 5555555555554444 --country CA

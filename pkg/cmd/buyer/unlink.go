@@ -40,7 +40,8 @@ file, and false when the removal was declined.
 
 Exit status: 0 when removed; 2 without --yes when not interactive; 3 when no
 buyer has HANDLE; 4 when the config file is invalid or cannot be written
-(read-only, not a regular file, a directory without write permission).`,
+(read-only, not a regular file, a directory without write permission); 6 when another process
+keeps the file locked for an edit longer than lock_timeout (default 10s).`,
 		Example: "  tweetpay buyer unlink @alice --yes",
 		Args:    cmdutil.ExactArgs(1, "a buyer's @handle"),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -20,13 +20,16 @@ import (
 type InitOptions struct {
 	IO         *iostreams.IOStreams
 	ConfigPath func() (string, error)
-	Force      bool
-	Output     output.Format
+	// Config, when set and loadable, gives the lock timeout; a file that
+	// does not load (one that init --force replaces) leaves the default.
+	Config func() (*config.Config, error)
+	Force  bool
+	Output output.Format
 }
 
 // NewCmdInit returns `config init`.
 func NewCmdInit(f *cmdutil.Factory, runF func(context.Context, *InitOptions) error) *cobra.Command {
-	opts := &InitOptions{IO: f.IOStreams, ConfigPath: f.StarterPath}
+	opts := &InitOptions{IO: f.IOStreams, ConfigPath: f.StarterPath, Config: f.Config}
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Write a commented starter tweetpay.yaml",
@@ -39,7 +42,9 @@ Missing directories on the way are created.
 With -o json, {"path"}: the file written.
 
 Exit status: 4 if the file exists and --force is not given, or if it cannot be
-written for want of permission; 1 for another failure to write it.`,
+written for want of permission; 6 if another process keeps it locked for an
+edit longer than lock_timeout (default 10s); 1 for another failure to write
+it.`,
 		Example: "  tweetpay config init\n  tweetpay config init --config ci/tweetpay.yaml --force",
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -62,7 +67,16 @@ func initRun(ctx context.Context, opts *InitOptions) error {
 	// Under the edit lock of offer and buyer edits: one that creates or
 	// changes the file meanwhile is neither overwritten without --force
 	// nor lost by saving its copy over the starter.
-	unlock, err := yamldoc.Lock(ctx, path)
+	timeout := config.FallbackLockTimeout(os.LookupEnv)
+	if opts.Config != nil {
+		if cfg, err := opts.Config(); err == nil {
+			timeout = cfg.LockTimeout
+		}
+	}
+	unlock, err := yamldoc.Lock(ctx, path, timeout)
+	if errors.Is(err, yamldoc.ErrLocked) {
+		return err
+	}
 	if err != nil {
 		return fmt.Errorf("lock %s: %w", path, err)
 	}

@@ -21,7 +21,7 @@ import (
 func TestInitRunWaitsForAnEdit(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "tweetpay.yaml")
-	unlock, err := yamldoc.Lock(context.Background(), path)
+	unlock, err := yamldoc.Lock(context.Background(), path, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

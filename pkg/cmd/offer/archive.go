@@ -38,7 +38,8 @@ With -o json, the offer as 'tweetpay offer show TAG -o json' prints it.
 
 Exit status: 0 when archived (or already archived); 3 when no offer has TAG;
 4 when the config file is invalid or cannot be written (read-only, not a
-regular file, a directory without write permission).`,
+regular file, a directory without write permission); 6 when another process
+keeps the file locked for an edit longer than lock_timeout (default 10s).`,
 		Example: "  tweetpay offer archive BuyBlueMug && tweetpay offer sync",
 		Args:    cmdutil.ExactArgs(1, "an offer's hashtag or gift handle"),
 		RunE: func(cmd *cobra.Command, args []string) error {

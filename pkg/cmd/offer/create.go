@@ -48,7 +48,8 @@ With -o json, the new offer as 'tweetpay offer show TAG -o json' prints it.
 Exit status: 0 when added; 2 for a bad or missing flag; 3 when the offer is
 invalid; 4 when the config file (or another offer in it) is invalid, or the
 file cannot be written (read-only, not a regular file, a directory without
-write permission).`,
+write permission); 6 when another process
+keeps the file locked for an edit longer than lock_timeout (default 10s).`,
 		Example: `  tweetpay offer create --hashtag BuyBlueMug --name "Blue Mug" --price 12.50 --stock 100
   tweetpay offer create --hashtag BuyKindle --name Kindle --price 149.99 --confirm-hashtag ConfirmKindle --confirm-window 15m
   tweetpay offer create --gift-handle tweetacoffee --name "Coffee eGift" --price 5.00 --countries US,CA`,

@@ -49,7 +49,8 @@ declined, and how many of its purchases awaited their confirmation.
 
 Exit status: 0 when deleted; 2 without --yes when not interactive; 3 when
 no offer has TAG; 4 when the config file is invalid or cannot be written
-(read-only, not a regular file, a directory without write permission).`,
+(read-only, not a regular file, a directory without write permission); 6 when another process
+keeps the file locked for an edit longer than lock_timeout (default 10s).`,
 		Example: "  tweetpay offer delete BuyBlueMug --yes",
 		Args:    cmdutil.ExactArgs(1, "an offer's hashtag or gift handle"),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -71,7 +71,7 @@ type offerDoc struct {
 // edit lock until close, so that another process's edit made meanwhile is
 // neither overwritten nor lost.
 func openOffers(ctx context.Context, cfg *config.Config) (*offerDoc, error) {
-	od, unlock, err := yamldoc.Locked(ctx, cfg.Path, func() (*offerDoc, error) { return readOffers(cfg) })
+	od, unlock, err := yamldoc.Locked(ctx, cfg.Path, cfg.LockTimeout, func() (*offerDoc, error) { return readOffers(cfg) })
 	if err != nil {
 		return nil, err
 	}

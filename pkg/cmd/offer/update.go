@@ -57,7 +57,8 @@ With -o json, the offer as 'tweetpay offer show TAG -o json' prints it.
 Exit status: 0 when updated (or already as asked); 2 for bad or conflicting
 flags; 3 when no offer has TAG or the result is invalid; 4 when the config
 file is invalid or cannot be written (read-only, not a regular file, a
-directory without write permission).`,
+directory without write permission); 6 when another process
+keeps the file locked for an edit longer than lock_timeout (default 10s).`,
 		Example: `  tweetpay offer update BuyBlueMug --price 15.00 --stock 200
   tweetpay offer update BuyKindle --clear-confirm
   tweetpay offer update tweetacoffee --countries US,CA,MX`,

@@ -11,6 +11,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/payment"
 	"github.com/tweetpay/tweetpay/pkg/scenario"
 	"github.com/tweetpay/tweetpay/pkg/statedb"
+	"github.com/tweetpay/tweetpay/pkg/yamldoc"
 )
 
 // ExitCode is the process exit status; the values are a public contract.
@@ -51,7 +52,7 @@ func exitCodeFor(ctx context.Context, err error) ExitCode {
 		return ExitDeclined
 	case errors.Is(err, statedb.ErrUnwritable), diskFull(err):
 		return ExitConfig
-	case errors.Is(err, payment.ErrUnavailable), errors.Is(err, statedb.ErrLocked):
+	case errors.Is(err, payment.ErrUnavailable), errors.Is(err, statedb.ErrLocked), errors.Is(err, yamldoc.ErrLocked):
 		return ExitUnavailable
 	case isRejected(err):
 		return ExitRejected

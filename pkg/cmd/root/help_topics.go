@@ -27,7 +27,7 @@ var exitCodes = []exitCodeInfo{
 	{ExitRejected, "rejected", "input rejected: a bad tweet, a bad offer, an unknown ID"},
 	{ExitConfig, "config", "configuration or credentials: a bad tweetpay.yaml, a refused key,\na live key without --live, a config file or state directory that\ncannot be written (permissions, a read-only file, a full disk)"},
 	{ExitDeclined, "declined", "payment declined"},
-	{ExitUnavailable, "unavailable", "provider unavailable: rate limited, a server error, the network (a\nrequest over --timeout), or the state directory locked by another\nprocess; also simulate run when a step failed for one of these\nreasons; a retry may help"},
+	{ExitUnavailable, "unavailable", "provider unavailable: rate limited, a server error, the network (a\nrequest over --timeout), the state directory locked by another\nprocess, or the config file being edited by another process past\nlock_timeout; also simulate run when a step failed for one of these\nreasons; a retry may help"},
 	{ExitExpectation, "expectation", "an expectation was not met (simulate tweet --expect, a scenario step)"},
 	{ExitInterrupted, "interrupted", "interrupted (SIGINT, SIGTERM); a second signal stops at once"},
 }

@@ -184,8 +184,9 @@ func TestExitCodesText(t *testing.T) {
        cannot be written (permissions, a read-only file, a full disk)
   5    payment declined
   6    provider unavailable: rate limited, a server error, the network (a
-       request over --timeout), or the state directory locked by another
-       process; also simulate run when a step failed for one of these
+       request over --timeout), the state directory locked by another
+       process, or the config file being edited by another process past
+       lock_timeout; also simulate run when a step failed for one of these
        reasons; a retry may help
   7    an expectation was not met (simulate tweet --expect, a scenario step)
   130  interrupted (SIGINT, SIGTERM); a second signal stops at once
