@@ -111,65 +111,124 @@ func Join(path, key string) string {
 // Check walks n against f and returns the first problem found. A null
 // value is the same as no value.
 func Check(n *yaml.Node, f *Field, path string) error {
+	var errs []error
+	check(n, f, path, false, &errs)
+	if len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+// CheckAll is Check, but goes on past each problem and returns them all, in
+// the order Check meets them: at each mapping, its keys' problems (duplicate
+// or unknown keys) first, then its values' in the mapping's order. The value
+// of a duplicate key after the first is not checked, nor that of an unknown
+// key. The first problem is the one Check returns.
+func CheckAll(n *yaml.Node, f *Field, path string) []error {
+	var errs []error
+	check(n, f, path, true, &errs)
+	return errs
+}
+
+// check appends the problems of n to errs, the first only unless all; it
+// reports whether it found any.
+func check(n *yaml.Node, f *Field, path string, all bool, errs *[]error) bool {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
 	if IsNull(n) {
-		return nil
+		return false
+	}
+	bad := func(err error) bool {
+		*errs = append(*errs, err)
+		return true
 	}
 	switch f.Kind {
 	case KindString:
 		if n.Kind != yaml.ScalarNode {
-			return Errorf(n, "%s: expected a single value, got %s", path, Describe(n))
+			return bad(Errorf(n, "%s: expected a single value, got %s", path, Describe(n)))
 		}
 	case KindInt:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!int" {
-			return Errorf(n, "%s: expected a whole number, got %s", path, Describe(n))
+			return bad(Errorf(n, "%s: expected a whole number, got %s", path, Describe(n)))
 		}
 	case KindBool:
 		if n.Kind != yaml.ScalarNode || n.Tag != "!!bool" {
-			return Errorf(n, "%s: expected true or false, got %s", path, Describe(n))
+			return bad(Errorf(n, "%s: expected true or false, got %s", path, Describe(n)))
 		}
 	case KindSeq:
 		if n.Kind != yaml.SequenceNode {
-			return Errorf(n, "%s: expected a list, got %s", path, Describe(n))
+			return bad(Errorf(n, "%s: expected a list, got %s", path, Describe(n)))
 		}
+		found := false
 		for i, c := range n.Content {
-			if err := Check(c, f.Elem, fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return err
+			if check(c, f.Elem, fmt.Sprintf("%s[%d]", path, i), all, errs) {
+				if !all {
+					return true
+				}
+				found = true
 			}
 		}
+		return found
 	case KindMap:
 		if n.Kind != yaml.MappingNode {
 			where := path
 			if where == "" {
 				where = "the file"
 			}
-			return Errorf(n, "%s: expected a mapping of keys to values, got %s", where, Describe(n))
+			return bad(Errorf(n, "%s: expected a mapping of keys to values, got %s", where, Describe(n)))
 		}
 		names := make([]string, 0, len(f.Fields))
 		for k := range f.Fields {
 			names = append(names, k)
 		}
 		sort.Strings(names)
-		fields, err := Mapping(n, path, names)
-		if err != nil {
-			return err
-		}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i].Value
-			if err := Check(fields[k], f.Fields[k], Join(path, k)); err != nil {
-				return err
+		fields, keyErrs := mapping(n, path, names, all)
+		if len(keyErrs) > 0 {
+			*errs = append(*errs, keyErrs...)
+			if !all {
+				return true
 			}
 		}
+		found := len(keyErrs) > 0
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if v, ok := fields[k.Value]; !ok || !sameValue(v, n.Content[i+1]) {
+				continue // unknown, or a duplicate after the first
+			}
+			if check(fields[k.Value], f.Fields[k.Value], Join(path, k.Value), all, errs) {
+				if !all {
+					return true
+				}
+				found = true
+			}
+		}
+		return found
 	}
-	return nil
+	return false
+}
+
+// sameValue reports whether v, a value mapping returned, is the value node
+// n of the mapping (or the node n aliases).
+func sameValue(v, n *yaml.Node) bool {
+	return v == n || (n.Kind == yaml.AliasNode && v == n.Alias)
 }
 
 // Mapping returns the values of a mapping by key, refusing duplicate keys
 // and keys not in allowed.
 func Mapping(n *yaml.Node, path string, allowed []string) (map[string]*yaml.Node, error) {
+	out, errs := mapping(n, path, allowed, false)
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+	return out, nil
+}
+
+// mapping is Mapping; with all, it goes on past problems, returning them
+// all and the values of the known keys (of a duplicate key, the first).
+func mapping(n *yaml.Node, path string, allowed []string, all bool) (map[string]*yaml.Node, []error) {
 	out := map[string]*yaml.Node{}
+	var errs []error
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if v.Kind == yaml.AliasNode {
@@ -177,7 +236,11 @@ func Mapping(n *yaml.Node, path string, allowed []string) (map[string]*yaml.Node
 		}
 		child := Join(path, k.Value)
 		if _, dup := out[k.Value]; dup {
-			return nil, Errorf(k, "%s: duplicate key", child)
+			errs = append(errs, Errorf(k, "%s: duplicate key", child))
+			if !all {
+				return nil, errs
+			}
+			continue
 		}
 		known := false
 		for _, a := range allowed {
@@ -187,11 +250,15 @@ func Mapping(n *yaml.Node, path string, allowed []string) (map[string]*yaml.Node
 			}
 		}
 		if !known {
-			return nil, UnknownKey(k, child, allowed)
+			errs = append(errs, UnknownKey(k, child, allowed))
+			if !all {
+				return nil, errs
+			}
+			continue
 		}
 		out[k.Value] = v
 	}
-	return out, nil
+	return out, errs
 }
 
 // UnknownKey is the error for key k at path child, suggesting the closest

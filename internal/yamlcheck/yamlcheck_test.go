@@ -51,3 +51,59 @@ func TestDocumentsAgreesWithParseAndSecondDocument(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckAll: CheckAll finds every problem, in the order Check meets
+// them (a mapping's key problems, then its values'), and Check returns the
+// first of them.
+func TestCheckAll(t *testing.T) {
+	schema := Map(map[string]*Field{
+		"merchant": Map(map[string]*Field{"handle": String, "country": String}),
+		"offers":   Seq(Offer),
+		"buyers":   Seq(Buyer),
+	})
+	doc := `merchant:
+  handel: "@x"
+  country: [US]
+offers:
+  - hashtag: A
+    stock: lots
+    prise: 3
+  - hashtag: B
+    hashtag: C
+    archived: maybe
+bogus: 1
+buyers: visa
+`
+	n, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := n.Content[0]
+	var got []string
+	for _, err := range CheckAll(root, schema, "") {
+		line, msg, ok := At(err)
+		if !ok {
+			t.Fatalf("not an Error: %v", err)
+		}
+		got = append(got, fmt.Sprintf("%d: %s", line, msg))
+	}
+	want := []string{
+		`11: unknown key "bogus" (known keys: buyers, merchant, offers)`,
+		`2: unknown key "merchant.handel" (did you mean "handle"?)`,
+		`3: merchant.country: expected a single value, got a list`,
+		`7: unknown key "offers[0].prise" (did you mean "price"?)`,
+		`6: offers[0].stock: expected a whole number, got "lots"`,
+		`9: offers[1].hashtag: duplicate key`,
+		`10: offers[1].archived: expected true or false, got "maybe"`,
+		`12: buyers: expected a list, got "visa"`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("CheckAll:\n%q\nwant\n%q", got, want)
+	}
+	if err := Check(root, schema, ""); err == nil || err.Error() != CheckAll(root, schema, "")[0].Error() {
+		t.Errorf("Check = %v, want CheckAll's first", err)
+	}
+	if errs := CheckAll(root.Content[1], schema.Fields["merchant"], "merchant"); len(errs) != 2 {
+		t.Errorf("CheckAll of merchant: %v", errs)
+	}
+}

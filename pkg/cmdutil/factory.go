@@ -15,6 +15,9 @@ type Factory struct {
 	IOStreams *iostreams.IOStreams
 	// Config loads the configuration once; later calls return the same value.
 	Config func() (*config.Config, error)
+	// CheckConfig loads the configuration as Config does, but reports every
+	// problem it finds rather than the first (see config.Check).
+	CheckConfig func() (*config.Config, error)
 	// ConfigPath returns the config file in use, or where one would be
 	// written, without reading it.
 	ConfigPath func() (string, error)

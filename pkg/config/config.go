@@ -23,6 +23,7 @@ import (
 
 	"github.com/tweetpay/tweetpay/internal/yamlcheck"
 	"github.com/tweetpay/tweetpay/pkg/country"
+	"github.com/tweetpay/tweetpay/pkg/money"
 )
 
 // ErrInvalid marks configuration and credential problems (exit 4).
@@ -239,28 +240,93 @@ func findFile(opts Options) (*Config, string, error) {
 }
 
 // Load finds the config file, reads it and merges flags, environment and
-// defaults into a validated Config. Errors wrap ErrInvalid.
+// defaults into a validated Config. It stops at the first problem: its
+// error is then a Problems of one, which wraps ErrInvalid.
 func Load(opts Options) (*Config, error) {
+	return loadWith(opts, &collector{})
+}
+
+// Check is Load that goes on past problems to report them all, and that
+// checks too what commands check when they use the configuration: the
+// credentials (CheckCredentials), the offers (ResolveOffers) and the buyers
+// (ValidateBuyers). Its error is a Problems holding every problem found, in
+// a stable order: those at a line of the file by line, then the others (a
+// value from the environment or a flag, the file as a whole) in the order
+// Load meets them. The Config holds what could be read even then; it is nil
+// when the file could not be found, read or parsed as YAML, which stops
+// everything.
+//
+// Offers and buyers whose keys or types are wrong are left out of the later
+// checks (their problem is reported); those that would inherit a merchant's
+// country or currency that is itself wrong are checked as if it were the
+// default's, so that each problem is reported once.
+func Check(opts Options) (*Config, error) {
+	k := &collector{all: true}
+	c, err := loadWith(opts, k)
+	if c == nil {
+		return nil, err
+	}
+	if _, err := c.CheckCredentials(); err != nil {
+		k.addErr(err)
+	}
+	d := c.OfferDefaults()
+	if !country.Valid(d.Country) {
+		d.Country = defaultOf("merchant.country")
+	}
+	if !money.IsSupported(d.Currency) {
+		d.Currency = defaultOf("merchant.currency")
+	}
+	if _, err := c.resolveOffers(d); err != nil {
+		k.addErr(err)
+	}
+	k.add(c.buyerProblems(d.Country)...)
+	sortProblems(k.list)
+	return c, k.err()
+}
+
+// defaultOf returns the default value of setting key.
+func defaultOf(key string) string {
+	for _, b := range bindings {
+		if b.key == key {
+			return b.deflt
+		}
+	}
+	return ""
+}
+
+// loadWith is Load and Check: k says whether it stops at the first problem, and
+// collects them. It returns a nil Config when it stops.
+func loadWith(opts Options, k *collector) (*Config, error) {
 	r, err := newResolver(opts)
 	if err != nil {
 		return nil, err
 	}
 	env, flagVal, dir := r.env, r.flagVal, r.dir
 	c := &Config{}
-	if err := c.findFile(dir, flagVal, env); err != nil {
+	fatal := func(err error) (*Config, error) {
+		if errors.Is(err, ErrInvalid) {
+			k.addErr(err)
+			return nil, k.err()
+		}
 		return nil, err
+	}
+	if err := c.findFile(dir, flagVal, env); err != nil {
+		return fatal(err)
 	}
 
 	var data []byte
 	if c.Exists {
 		data, err = readFile(c.Path)
 		if err != nil {
-			return nil, err
+			return fatal(err)
 		}
 	}
-	root, err := parseFile(c.Path, data)
+	root, err := parseFile(c.Path, data, k)
 	if err != nil {
-		return nil, err
+		return fatal(err)
+	}
+	if len(k.list) > 0 && !k.all {
+		return nil, k.err()
 	}
 
 	v := viper.New()
@@ -270,10 +336,10 @@ func Load(opts Options) (*Config, error) {
 		// The file is parsed once: viper takes the document already checked.
 		var m map[string]any
 		if err := root.Decode(&m); err != nil {
-			return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, c.Path, err)
+			return fatal(fmt.Errorf("%w: %s: %v", ErrInvalid, c.Path, err))
 		}
 		if err := v.MergeConfigMap(m); err != nil {
-			return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, c.Path, err)
+			return fatal(fmt.Errorf("%w: %s: %v", ErrInvalid, c.Path, err))
 		}
 	}
 	for _, b := range bindings {
@@ -349,18 +415,24 @@ func Load(opts Options) (*Config, error) {
 	stateSetting.Value = c.StateDir
 
 	if root != nil {
-		if err := c.decodeLists(root); err != nil {
-			return nil, err
+		if c.decodeLists(root, k) {
+			return nil, k.err()
 		}
 	}
-	if err := c.validate(); err != nil {
-		return nil, err
+	if c.validate(k) {
+		return nil, k.err()
 	}
 	if c.Timeout, err = ParseTimeout(timeout); err != nil {
-		return nil, fmt.Errorf("%w: %stimeout %q: %v", ErrInvalid, c.where("stripe.timeout"), timeout, err)
+		if k.add(c.settingProblem("stripe.timeout", "timeout %q: %v", timeout, err)) {
+			return nil, k.err()
+		}
+		c.Timeout = DefaultTimeout
 	}
 	if c.LockTimeout, err = ParseTimeout(lockTimeout); err != nil {
-		return nil, fmt.Errorf("%w: %slock timeout %q: %v", ErrInvalid, c.where("lock_timeout"), lockTimeout, err)
+		if k.add(c.settingProblem("lock_timeout", "lock timeout %q: %v", lockTimeout, err)) {
+			return nil, k.err()
+		}
+		c.LockTimeout = DefaultLockTimeout
 	}
 	// Settings show the values in effect, as commands use them ("us" from
 	// the environment is US), not as typed.
@@ -491,32 +563,34 @@ func readFile(path string) ([]byte, error) {
 }
 
 // parseFile parses the YAML and checks every key and type against the
-// schema. It returns nil for an empty file.
-func parseFile(path string, data []byte) (*yaml.Node, error) {
+// schema. It returns nil for an empty file. A file that is not YAML is an
+// error; a second document and the schema's problems are added to k (all of
+// them, or the first), and the root is returned all the same.
+func parseFile(path string, data []byte, k *collector) (*yaml.Node, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, nil
 	}
 	// A message may quote the file ("got \"api_key:sk_test_...\"" for a
 	// missing space): its keys are masked.
+	problem := func(err error) Problem {
+		if line, msg, ok := yamlcheck.At(err); ok {
+			return fileProblem(path, line, "%s", MaskSecrets(msg))
+		}
+		return fileProblem(path, 0, "%s", MaskSecrets(err.Error()))
+	}
 	doc, err := yamlcheck.Parse(data)
 	if err != nil {
-		if line, msg, ok := yamlcheck.At(err); ok {
-			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, line, MaskSecrets(msg))
-		}
-		return nil, fmt.Errorf("%w: %s: %s", ErrInvalid, path, MaskSecrets(err.Error()))
+		return nil, Problems{problem(err)}
 	}
 	// Everything after a "---" would be left out without a word: buyers
 	// that never load, a live key that is never refused.
 	next, err := yamlcheck.SecondDocument(data)
 	if err != nil {
-		if line, msg, ok := yamlcheck.At(err); ok {
-			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, line, MaskSecrets(msg))
-		}
-		return nil, fmt.Errorf("%w: %s: %s", ErrInvalid, path, MaskSecrets(err.Error()))
+		return nil, Problems{problem(err)}
 	}
-	if next != nil {
-		return nil, fmt.Errorf("%w: %s:%d: a second YAML document starts here, and only the first is read: move its keys above the --- line, or remove it",
-			ErrInvalid, path, next.Line)
+	if next != nil && k.add(fileProblem(path, next.Line,
+		"a second YAML document starts here, and only the first is read: move its keys above the --- line, or remove it")) {
+		return nil, nil
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
@@ -525,13 +599,42 @@ func parseFile(path string, data []byte) (*yaml.Node, error) {
 	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 		return nil, nil
 	}
-	if err := yamlcheck.Check(root, schema, ""); err != nil {
-		if line, msg, ok := yamlcheck.At(err); ok {
-			return nil, fmt.Errorf("%w: %s:%d: %s", ErrInvalid, path, line, MaskSecrets(msg))
+	if !k.all {
+		if err := yamlcheck.Check(root, schema, ""); err != nil {
+			k.add(problem(err))
+			return nil, nil
 		}
-		return nil, fmt.Errorf("%w: %s: %s", ErrInvalid, path, MaskSecrets(err.Error()))
+		return root, nil
 	}
+	for _, err := range yamlcheck.CheckAll(root, schema, "") {
+		k.add(problem(err))
+	}
+	if root.Kind != yaml.MappingNode {
+		return nil, nil // nothing more to read in it
+	}
+	// A duplicate key, reported above, would fail the decoding of the whole
+	// file: the first value is read, as for a key that is not duplicated.
+	dropDuplicateKeys(root)
 	return root, nil
+}
+
+// dropDuplicateKeys removes from the mappings under n every key that an
+// earlier key of the same mapping repeats, with its value.
+func dropDuplicateKeys(n *yaml.Node) {
+	if n.Kind == yaml.MappingNode {
+		seen := map[string]bool{}
+		kept := n.Content[:0]
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if k := n.Content[i]; !seen[k.Value] {
+				seen[k.Value] = true
+				kept = append(kept, k, n.Content[i+1])
+			}
+		}
+		n.Content = kept
+	}
+	for _, c := range n.Content {
+		dropDuplicateKeys(c)
+	}
 }
 
 func lookupScalar(root *yaml.Node, key string) string {
@@ -553,26 +656,6 @@ func lookupNode(root *yaml.Node, key string) *yaml.Node {
 	return n
 }
 
-// where says where the setting key got its value, as the start of a message
-// about it: "tweetpay.yaml:7: ", "$TWEETPAY_BACKEND: ", "--backend: ", or
-// nothing for a default.
-func (c *Config) where(key string) string {
-	for _, s := range c.settings {
-		if s.Key != key {
-			continue
-		}
-		switch s.Source {
-		case SourceFile:
-			return fmt.Sprintf("%s:%d: ", s.Origin, s.line)
-		case SourceEnv:
-			return "$" + s.Origin + ": "
-		case SourceFlag:
-			return s.Origin + ": "
-		}
-	}
-	return ""
-}
-
 func mapValue(n *yaml.Node, key string) *yaml.Node {
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
@@ -585,39 +668,50 @@ func mapValue(n *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
-func (c *Config) validate() error {
-	// Each message starts with where the value came from: the user may not
+// validate checks the settings, adding their problems to k; it reports
+// whether loading stops there.
+func (c *Config) validate(k *collector) (stop bool) {
+	// Each problem is placed where the value came from: the user may not
 	// know that an environment variable or a flag overrides the file.
-	bad := func(key, format string, args ...any) error {
-		return fmt.Errorf("%w: %s%s", ErrInvalid, c.where(key), fmt.Sprintf(format, args...))
+	bad := func(key, format string, args ...any) bool {
+		return k.add(c.settingProblem(key, format, args...))
 	}
 	switch c.Backend {
 	case BackendEmulator, BackendStripe:
 	default:
-		return bad("stripe.backend", "backend %q is not one of emulator, stripe", c.Backend)
+		if bad("stripe.backend", "backend %q is not one of emulator, stripe", c.Backend) {
+			return true
+		}
 	}
 	if c.APIBase != "" {
 		u, err := url.Parse(c.APIBase)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return bad("stripe.api_base", "api base %q is not an http:// or https:// address", c.APIBase)
+		if (err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "") &&
+			bad("stripe.api_base", "api base %q is not an http:// or https:// address", c.APIBase) {
+			return true
 		}
 	}
 	if err := checkKeyChars(c.APIKey); err != "" {
-		return bad("stripe.api_key", "%s", err)
+		if bad("stripe.api_key", "%s", err) {
+			return true
+		}
+	} else if p := keyPrefix(c.APIKey); p != "" && p == c.APIKey {
+		if bad("stripe.api_key", "API key %s has nothing after its prefix: copy the whole key from the Stripe dashboard", c.APIKey) {
+			return true
+		}
+	} else if c.APIKey != "" && !knownKeyPrefix(c.APIKey) {
+		if bad("stripe.api_key", "API key %s is not a secret key: it should start with sk_test_ or rk_test_ (sk_live_ and rk_live_ need --live)", MaskKey(c.APIKey)) {
+			return true
+		}
 	}
-	if p := keyPrefix(c.APIKey); p != "" && p == c.APIKey {
-		return bad("stripe.api_key", "API key %s has nothing after its prefix: copy the whole key from the Stripe dashboard", c.APIKey)
+	if !country.Valid(c.Merchant.Country) &&
+		bad("merchant.country", "merchant.country %q is not an ISO 3166-1 alpha-2 code: %s", c.Merchant.Country, country.Advice(c.Merchant.Country)) {
+		return true
 	}
-	if c.APIKey != "" && !knownKeyPrefix(c.APIKey) {
-		return bad("stripe.api_key", "API key %s is not a secret key: it should start with sk_test_ or rk_test_ (sk_live_ and rk_live_ need --live)", MaskKey(c.APIKey))
+	currencyOK := len(c.Merchant.Currency) == 3 && isUpperAlpha(strings.ToUpper(c.Merchant.Currency))
+	if !currencyOK && bad("merchant.currency", "merchant.currency %q is not a three-letter currency code such as usd", c.Merchant.Currency) {
+		return true
 	}
-	if !country.Valid(c.Merchant.Country) {
-		return bad("merchant.country", "merchant.country %q is not an ISO 3166-1 alpha-2 code: %s", c.Merchant.Country, country.Advice(c.Merchant.Country))
-	}
-	if len(c.Merchant.Currency) != 3 || !isUpperAlpha(strings.ToUpper(c.Merchant.Currency)) {
-		return bad("merchant.currency", "merchant.currency %q is not a three-letter currency code such as usd", c.Merchant.Currency)
-	}
-	return c.validateMerchant(bad)
+	return c.validateMerchant(bad, currencyOK)
 }
 
 // FallbackLockTimeout is the lock timeout of a command that runs even when

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"reflect"
@@ -9,6 +10,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/tweetpay/tweetpay/internal/yamlcheck"
 	"github.com/tweetpay/tweetpay/pkg/buyer"
 	"github.com/tweetpay/tweetpay/pkg/money"
 	"github.com/tweetpay/tweetpay/pkg/offer"
@@ -21,20 +23,57 @@ type OfferEntry = offer.Offer
 // BuyerEntry is one entry of the buyers list, as written in the file.
 type BuyerEntry = buyer.Buyer
 
-func (c *Config) decodeLists(root *yaml.Node) error {
+// decodeLists decodes the offers and buyers of the file, adding a list
+// that does not decode to k's problems; it reports whether loading stops
+// there. When k takes every problem, a list is decoded entry by entry, and
+// the entries with problems of their own keys or types (reported by the
+// schema's check) are left out, so that the checks that follow see the
+// others only.
+func (c *Config) decodeLists(root *yaml.Node, k *collector) (stop bool) {
 	if n := mapValue(root, "offers"); n != nil && n.Kind == yaml.SequenceNode {
-		if err := n.Decode(&c.Offers); err != nil {
-			return fmt.Errorf("%w: %s: offers: %s", ErrInvalid, c.Path, strings.TrimPrefix(err.Error(), "yaml: "))
+		var err error
+		c.Offers, c.offerLines, err = decodeList[OfferEntry](n, yamlcheck.Offer, k.all)
+		if err != nil && k.add(fileProblem(c.Path, 0, "offers: %s", strings.TrimPrefix(err.Error(), "yaml: "))) {
+			return true
 		}
-		c.fileOffers, c.offerLines = slices.Clone(c.Offers), lines(n)
+		c.fileOffers = slices.Clone(c.Offers)
 	}
 	if n := mapValue(root, "buyers"); n != nil && n.Kind == yaml.SequenceNode {
-		if err := n.Decode(&c.Buyers); err != nil {
-			return fmt.Errorf("%w: %s: buyers: %s", ErrInvalid, c.Path, strings.TrimPrefix(err.Error(), "yaml: "))
+		var err error
+		c.Buyers, c.buyerLines, err = decodeList[BuyerEntry](n, yamlcheck.Buyer, k.all)
+		if err != nil && k.add(fileProblem(c.Path, 0, "buyers: %s", strings.TrimPrefix(err.Error(), "yaml: "))) {
+			return true
 		}
-		c.fileBuyers, c.buyerLines = slices.Clone(c.Buyers), lines(n)
+		c.fileBuyers = slices.Clone(c.Buyers)
 	}
-	return nil
+	return false
+}
+
+// decodeList decodes the entries of seq and returns them with the line each
+// starts on. With skipBad, an entry that does not match schema, or does
+// not decode, is left out; else the whole list is decoded at once, and its
+// error returned.
+func decodeList[T any](seq *yaml.Node, schema *yamlcheck.Field, skipBad bool) ([]T, []int, error) {
+	if !skipBad {
+		var out []T
+		if err := seq.Decode(&out); err != nil {
+			return nil, nil, err
+		}
+		return out, lines(seq), nil
+	}
+	var out []T
+	var at []int
+	for _, n := range seq.Content {
+		if yamlcheck.Check(n, schema, "") != nil {
+			continue
+		}
+		var v T
+		if err := n.Decode(&v); err != nil {
+			continue
+		}
+		out, at = append(out, v), append(at, n.Line)
+	}
+	return out, at, nil
 }
 
 // lines returns the line where each entry of a sequence starts.
@@ -46,25 +85,24 @@ func lines(seq *yaml.Node) []int {
 	return out
 }
 
-// listErr prefixes each of the joined problems of a list's ValidateAll with
-// the file and, for a problem about one entry, the line that entry starts
-// on ("tweetpay.yaml:12: invalid offer: ..."). line(i) is the line of entry
-// i, or 0 when it is not the file's (a scenario's offer, say).
-func (c *Config) listErr(err error, line func(i int) int) error {
+// listErr turns each of the joined problems of a list's ValidateAll into a
+// Problem in the file, at the line the entry starts on for a problem about
+// one entry ("tweetpay.yaml:12: invalid offer: ..."). line(i) is the line of
+// entry i, or 0 when it is not the file's (a scenario's offer, say).
+func (c *Config) listErr(err error, line func(i int) int) Problems {
 	errs := []error{err}
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		errs = j.Unwrap()
 	}
-	out := make([]error, len(errs))
+	out := make(Problems, len(errs))
 	for i, e := range errs {
+		out[i] = Problem{File: c.Path, Message: e.Error(), cause: e}
 		var entry interface{ Entry() int }
-		if errors.As(e, &entry) && line(entry.Entry()) > 0 {
-			out[i] = fmt.Errorf("%s:%d: %w", c.Path, line(entry.Entry()), e)
-		} else {
-			out[i] = fmt.Errorf("%s: %w", c.Path, e)
+		if errors.As(e, &entry) {
+			out[i].Line = line(entry.Entry())
 		}
 	}
-	return fmt.Errorf("%w: %w", ErrInvalid, errors.Join(out...))
+	return out
 }
 
 // fileLine returns the line of entries[i] in the file, or 0 when that entry
@@ -76,15 +114,18 @@ func fileLine[T any](entries, file []T, lines []int, i int) int {
 	return 0
 }
 
-// validateMerchant checks the merchant section; bad makes the error about a
-// setting.
-func (c *Config) validateMerchant(bad func(key, format string, args ...any) error) error {
+// validateMerchant checks the merchant section; bad adds a problem about a
+// setting and reports whether loading stops there, which validateMerchant
+// then reports. currencyOK says the currency is a three-letter code.
+func (c *Config) validateMerchant(bad func(key, format string, args ...any) bool, currencyOK bool) (stop bool) {
 	m := &c.Merchant
-	if !tweet.IsValidUsername(m.Handle) {
-		return bad("merchant.handle", "merchant.handle %q is not a Twitter username (letters, digits and _, at most 20)", m.Handle)
+	if !tweet.IsValidUsername(m.Handle) &&
+		bad("merchant.handle", "merchant.handle %q is not a Twitter username (letters, digits and _, at most 20)", m.Handle) {
+		return true
 	}
-	if !money.IsSupported(m.Currency) {
-		return bad("merchant.currency", "merchant.currency %q is not a currency Stripe supports", m.Currency)
+	if currencyOK && !money.IsSupported(m.Currency) &&
+		bad("merchant.currency", "merchant.currency %q is not a currency Stripe supports", m.Currency) {
+		return true
 	}
 	if m.UserID != "" {
 		id, err := buyer.NormalizeUserID(m.UserID)
@@ -93,7 +134,7 @@ func (c *Config) validateMerchant(bad func(key, format string, args ...any) erro
 		}
 		m.UserID = id
 	}
-	return nil
+	return false
 }
 
 // OfferDefaults returns what offers inherit from the merchant.
@@ -102,27 +143,69 @@ func (c *Config) OfferDefaults() offer.Defaults {
 }
 
 // ResolveOffers validates every offer of the file and returns their typed
-// form. Errors wrap both ErrInvalid and offer.ErrInvalid.
+// form. Its error is a Problems, one per problem, which wraps both
+// ErrInvalid and offer.ErrInvalid.
 func (c *Config) ResolveOffers() ([]offer.Resolved, error) {
-	rs, err := offer.ValidateAll(c.Offers, c.OfferDefaults())
+	return c.resolveOffers(c.OfferDefaults())
+}
+
+func (c *Config) resolveOffers(d offer.Defaults) ([]offer.Resolved, error) {
+	rs, err := offer.ValidateAll(c.Offers, d)
 	if err != nil {
 		return nil, c.listErr(err, func(i int) int { return fileLine(c.Offers, c.fileOffers, c.offerLines, i) })
 	}
 	return rs, nil
 }
 
-// ValidateBuyers checks every buyer of the file.
+// ValidateBuyers checks every buyer of the file. Its error is a Problems,
+// one per problem, which wraps both ErrInvalid and buyer.ErrInvalid.
 func (c *Config) ValidateBuyers() error {
-	line := func(i int) int { return fileLine(c.Buyers, c.fileBuyers, c.buyerLines, i) }
-	if err := buyer.ValidateAll(c.Buyers, c.Merchant.Country); err != nil {
-		return c.listErr(err, line)
-	}
-	for i, b := range c.Buyers {
-		if err := c.NotMerchant(b); err != nil {
-			return c.listErr(&buyer.EntryError{Index: i, Err: err}, line)
-		}
+	if ps := c.buyerProblems(c.Merchant.Country); len(ps) > 0 {
+		return ps
 	}
 	return nil
+}
+
+// buyerProblems checks every buyer, as from a merchant in defaultCountry:
+// as a list, then each buyer without a problem there against the merchant.
+// The problems are in the order of the buyers.
+func (c *Config) buyerProblems(defaultCountry string) Problems {
+	line := func(i int) int { return fileLine(c.Buyers, c.fileBuyers, c.buyerLines, i) }
+	var errs []error
+	bad := map[int]bool{}
+	if err := buyer.ValidateAll(c.Buyers, defaultCountry); err != nil {
+		errs = []error{err}
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			errs = j.Unwrap()
+		}
+		for _, e := range errs {
+			var entry interface{ Entry() int }
+			if errors.As(e, &entry) {
+				bad[entry.Entry()] = true
+			}
+		}
+	}
+	for i, b := range c.Buyers {
+		if err := c.NotMerchant(b); err != nil && !bad[i] {
+			errs = append(errs, &buyer.EntryError{Index: i, Err: err})
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	ps := c.listErr(errors.Join(errs...), line)
+	slices.SortStableFunc(ps, func(a, b Problem) int { return cmp.Compare(entryOf(a), entryOf(b)) })
+	return ps
+}
+
+// entryOf is the index of the list entry a problem of listErr is about, or
+// -1.
+func entryOf(p Problem) int {
+	var entry interface{ Entry() int }
+	if errors.As(p.cause, &entry) {
+		return entry.Entry()
+	}
+	return -1
 }
 
 // NotMerchant refuses a buyer with the merchant's handle or Twitter user ID:

@@ -256,6 +256,7 @@ func newFactory(ios *iostreams.IOStreams) *factory {
 	f := &factory{}
 	f.IOStreams = ios
 	f.Factory.Config = f.config
+	f.Factory.CheckConfig = f.checkConfig
 	f.Factory.Gateway = f.gateway
 	f.Factory.ConfigPath = f.configPath
 	f.Factory.StarterPath = f.starterPath
@@ -270,22 +271,50 @@ func (f *factory) config() (*config.Config, error) {
 	}
 	f.loaded = true
 	f.cfg, f.cfgErr = config.Load(config.Options{Flags: f.flags})
-	if c := f.cfg; f.cfgErr == nil && !c.Exists && !cmdutil.AllowsMissingConfig(f.running) &&
-		(c.PathSource == config.SourceFlag || c.PathSource == config.SourceEnv) {
-		origin := "--config"
-		if c.PathSource == config.SourceEnv {
-			origin = "TWEETPAY_CONFIG"
-		}
-		f.cfgErr = fmt.Errorf("%w: config file %s (from %s) does not exist: check the path, or create it with `tweetpay config init --config %s`",
-			config.ErrInvalid, c.Path, origin, c.Path)
-		return nil, f.cfgErr
-	}
 	if f.cfgErr == nil {
-		for _, w := range f.cfg.Warnings {
-			fmt.Fprintf(f.IOStreams.ErrOut, "warning: %s\n", output.EscapeText(w))
+		if f.cfgErr = f.missingFile(f.cfg); f.cfgErr != nil {
+			return nil, f.cfgErr
 		}
+		f.warn(f.cfg)
 	}
 	return f.cfg, f.cfgErr
+}
+
+// checkConfig is config.Check with config's rules: a file named by --config
+// or TWEETPAY_CONFIG must exist, and warnings are printed. It is not kept:
+// a command that checks the configuration uses nothing else.
+func (f *factory) checkConfig() (*config.Config, error) {
+	c, err := config.Check(config.Options{Flags: f.flags})
+	if c == nil {
+		return nil, err
+	}
+	if merr := f.missingFile(c); merr != nil {
+		return nil, merr
+	}
+	f.cfg = c // for redact
+	f.warn(c)
+	return c, err
+}
+
+// missingFile is the error of a config file named by --config or
+// TWEETPAY_CONFIG that does not exist, for a command that needs one.
+func (f *factory) missingFile(c *config.Config) error {
+	if c.Exists || cmdutil.AllowsMissingConfig(f.running) ||
+		(c.PathSource != config.SourceFlag && c.PathSource != config.SourceEnv) {
+		return nil
+	}
+	origin := "--config"
+	if c.PathSource == config.SourceEnv {
+		origin = "TWEETPAY_CONFIG"
+	}
+	return fmt.Errorf("%w: config file %s (from %s) does not exist: check the path, or create it with `tweetpay config init --config %s`",
+		config.ErrInvalid, c.Path, origin, c.Path)
+}
+
+func (f *factory) warn(c *config.Config) {
+	for _, w := range c.Warnings {
+		fmt.Fprintf(f.IOStreams.ErrOut, "warning: %s\n", output.EscapeText(w))
+	}
 }
 
 func (f *factory) close() error {
