@@ -333,3 +333,20 @@ func TestCreatePaymentOmitsEmptyFields(t *testing.T) {
 		t.Errorf("form sent: %v; want payment_method and amount, no customer", form)
 	}
 }
+
+// TestCustomerReplayed: a customer creation answered from its key is
+// Replayed, unless an earlier request with the key got no answer (then the
+// replay may be of this process's own creation).
+func TestCustomerReplayed(t *testing.T) {
+	create := func(g *Gateway) (payment.Customer, error) {
+		return g.CreateCustomer(context.Background(), payment.Customer{Email: "a@example.com"}, "tweetpay:customer:a")
+	}
+	srv, _ := replayingServer(t, 0)
+	if c, err := create(New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})); err != nil || !c.Replayed {
+		t.Errorf("replayed answer: %+v, %v; want Replayed", c, err)
+	}
+	srv, count := replayingServer(t, 1)
+	if c, err := create(New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})); err != nil || c.Replayed || count() != 2 {
+		t.Errorf("replay after a lost answer: %+v, %v after %d requests; want not Replayed after 2", c, err, count())
+	}
+}

@@ -297,6 +297,30 @@ func (g *Gateway) do(ctx context.Context, method, path string, p stripe.ParamsCo
 	return err
 }
 
+// create is do for a POST that creates an object under the idempotency key
+// key. replayed reports that Stripe answered from the key
+// (Idempotent-Replayed: true) and every request of the call was answered:
+// the object was made before, by another command or process with the same
+// key, and none was made now. An answer refusing a request (409
+// idempotency_key_in_use while the key's first request still ran
+// elsewhere, a 429, a 503) did nothing, so the replay that follows is of
+// that other request's work. After a request that got no answer, of this
+// call or of an earlier call of this Gateway with the same key, the replay
+// may be of that request's own work, and is not reported.
+func (g *Gateway) create(ctx context.Context, path string, p stripe.ParamsContainer, v stripe.LastResponseSetter, key string) (replayed bool, _ error) {
+	trip := &failedTrip{}
+	p.GetParams().Context = withTrip(ctx, trip)
+	_, err := call(ctx, g, trip, func() (struct{}, error) { return struct{}{}, g.b.Call(http.MethodPost, path, g.key, p, v) })
+	if err != nil {
+		if trip.err != nil {
+			g.lost.add(key)
+		}
+		return false, err
+	}
+	earlier := g.lost.take(key)
+	return trip.err == nil && !earlier && trip.replayed, nil
+}
+
 // list is do for list endpoints, whose params stripe-go sends as a query.
 func (g *Gateway) list(ctx context.Context, path string, lp stripe.ListParamsContainer, v stripe.LastResponseSetter) error {
 	fv := &form.Values{}
@@ -429,6 +453,9 @@ type failedTrip struct {
 	// only "request canceled", or the deadline, as the race between the
 	// client's timer and the context's goes.
 	timedOut bool
+	// replayed says that the last answer was replayed from the request's
+	// idempotency key (Idempotent-Replayed: true).
+	replayed bool
 }
 
 type failedTripKey struct{}
@@ -441,6 +468,7 @@ func (t tripRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
 	res, err := t.next.RoundTrip(r)
 	if f, ok := r.Context().Value(failedTripKey{}).(*failedTrip); ok {
 		f.trips++
+		f.replayed = err == nil && res.Header.Get("Idempotent-Replayed") == "true"
 		if err != nil {
 			f.err = err
 			d, ok := r.Context().Deadline()
@@ -686,11 +714,12 @@ func (g *Gateway) CreateCustomer(ctx context.Context, c payment.Customer, key st
 		cp.Name = stripe.String(c.Name)
 	}
 	var sc customerJSON
-	if err := g.do(ctx, http.MethodPost, "/v1/customers", cp, &sc); err != nil {
+	replayed, err := g.create(ctx, "/v1/customers", cp, &sc, key)
+	if err != nil {
 		return payment.Customer{}, err
 	}
 	c = sc.customer()
-	c.Replayed = sc.LastResponse != nil && sc.LastResponse.Header.Get("Idempotent-Replayed") == "true"
+	c.Replayed = replayed
 	return c, nil
 }
 
@@ -891,17 +920,9 @@ type chargePage struct {
 	err     error
 }
 
-// Refund refunds a charge in full (Amount 0) or in part.
-//
-// The result is Replayed when Stripe answered from the request's idempotency
-// key (Idempotent-Replayed: true): the refund had been made before, by
-// another command or process with the same key, and none was made now. That
-// holds when every request of the call was answered: an answer refusing it
-// (409 idempotency_key_in_use while the same key's first request still ran
-// elsewhere, a 429, a 503) did nothing, and the replay that follows is of
-// that other request's refund. After a request that got no answer, of this
-// call or of an earlier call of this Gateway with the same key, the replay
-// may be of that request's own refund, and is not reported.
+// Refund refunds a charge in full (Amount 0) or in part. The result is
+// Replayed when the refund had been made before, by another command or
+// process with the same key, and none was made now (see create).
 func (g *Gateway) Refund(ctx context.Context, req payment.RefundRequest) (payment.Refund, error) {
 	rp := &stripe.RefundParams{Params: params(ctx, req.IdempotencyKey), Charge: stripe.String(req.Charge), Metadata: req.Metadata}
 	if req.Amount > 0 {
@@ -911,21 +932,12 @@ func (g *Gateway) Refund(ctx context.Context, req payment.RefundRequest) (paymen
 		rp.Reason = stripe.String(req.Reason)
 	}
 	var r refundJSON
-	trip := &failedTrip{}
-	rp.Context = withTrip(ctx, trip)
-	_, err := call(ctx, g, trip, func() (struct{}, error) {
-		return struct{}{}, g.b.Call(http.MethodPost, "/v1/refunds", g.key, rp, &r)
-	})
+	replayed, err := g.create(ctx, "/v1/refunds", rp, &r, req.IdempotencyKey)
 	if err != nil {
-		if trip.err != nil {
-			g.lost.add(req.IdempotencyKey)
-		}
 		return payment.Refund{}, err
 	}
 	out := r.refund()
-	earlier := g.lost.take(req.IdempotencyKey)
-	out.Replayed = trip.err == nil && !earlier && r.LastResponse != nil &&
-		r.LastResponse.Header.Get("Idempotent-Replayed") == "true"
+	out.Replayed = replayed
 	return out, nil
 }
 
