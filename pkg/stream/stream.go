@@ -162,9 +162,12 @@ type Summary struct {
 	Charged    map[string]int64 `json:"charged"`
 	Authorized map[string]int64 `json:"authorized"`
 	Retries    int              `json:"retries"`
-	BytesRead  int64            `json:"-"`
-	Elapsed    time.Duration    `json:"-"`
-	Seconds    float64          `json:"seconds"`
+	// Latency is how long the lines that ran to completion took; nil when
+	// none did.
+	Latency   *Latency      `json:"latency,omitempty"`
+	BytesRead int64         `json:"-"`
+	Elapsed   time.Duration `json:"-"`
+	Seconds   float64       `json:"seconds"`
 
 	// run names the stream to the engine (shop.Tweet.Run), which keeps it
 	// with the authorisations the stream makes and gives it back with the
@@ -189,6 +192,8 @@ type done struct {
 	seq     int
 	line    Line
 	retries int
+	// took is the time from a worker taking the line up to its result.
+	took time.Duration
 }
 
 // Run reads lines from r and processes them with p. It returns when the
@@ -305,7 +310,8 @@ func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, 
 		close(results)
 	}()
 
-	// The emitter puts lines back in input order.
+	// The emitter puts lines back in input order, and times them.
+	var took histogram
 	emitted := make(chan struct{})
 	var emitErr error
 	go func() {
@@ -324,6 +330,9 @@ func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, 
 				next++
 				<-slots
 				account(&sum, cur)
+				if l := cur.line; !l.Interrupted && l.Err == nil {
+					took.add(cur.took)
+				}
 				switch l := cur.line; {
 				case l.Interrupted:
 				case l.Bad && o.FailFast:
@@ -371,6 +380,7 @@ func Run(ctx context.Context, r io.Reader, p Processor, opts Options) (Summary, 
 	}
 	sum.Elapsed = time.Since(start)
 	sum.Seconds = sum.Elapsed.Seconds()
+	sum.Latency = took.latency()
 	if o.Progress != nil {
 		o.Progress(sum)
 	}
@@ -754,7 +764,12 @@ func countRest(br *bufio.Reader, o Options) int {
 // calls finish with the line's result: before it returns or, for a
 // Recorder, once the tweet's result is recorded. work is the context
 // payments run under, ctx the one whose cancellation cuts retries short.
-func process(ctx, work context.Context, p Processor, o Options, run string, j job, finish func(done)) {
+func process(ctx, work context.Context, p Processor, o Options, run string, j job, report func(done)) {
+	start := time.Now()
+	finish := func(d done) {
+		d.took = time.Since(start)
+		report(d)
+	}
 	d := done{seq: j.seq, line: Line{N: j.n, APIErrors: j.apiErrors}}
 	fail := func(err error) done {
 		d.line.Err = err

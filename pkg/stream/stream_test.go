@@ -805,3 +805,56 @@ func TestAccountKeepsNoAuthorisations(t *testing.T) {
 		t.Errorf("the heap grew by %d bytes over %d authorisations", grew, n)
 	}
 }
+
+// slowRecorder records each result after a fixed time.
+type slowRecorder struct {
+	*fakeEngine
+	record time.Duration
+}
+
+func (e slowRecorder) ProcessThen(ctx context.Context, tw shop.Tweet, then func(shop.Result, error)) error {
+	r, err := e.Process(ctx, tw)
+	if err != nil {
+		return err
+	}
+	time.AfterFunc(e.record, func() { then(r, nil) })
+	return nil
+}
+
+// The summary's latency times each completed line from a worker taking it
+// up to its result, recording included: one slow tweet among fast ones is
+// the maximum, not the median; with a Recorder, every line takes at least
+// its record; bad lines are not timed.
+func TestRunLatency(t *testing.T) {
+	eng := newFake()
+	slow := &delayedEngine{fakeEngine: eng, delays: map[string]time.Duration{"t3": 40 * time.Millisecond}}
+	_, sum, err := collect(t, lines(30), slow, Options{Concurrency: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := sum.Latency
+	if l == nil || l.Max < 40*time.Millisecond || l.P50 >= 40*time.Millisecond || l.P50 > l.P90 || l.P90 > l.P99 || l.P99 > l.Max {
+		t.Errorf("one slow tweet of 30: %+v", l)
+	}
+
+	_, sum, err = collect(t, lines(12), slowRecorder{fakeEngine: newFake(), record: 20 * time.Millisecond}, Options{Concurrency: 4})
+	if err != nil || sum.Latency == nil || sum.Latency.P50 < 20*time.Millisecond {
+		t.Errorf("records of 20 ms: %+v, %v", sum.Latency, err)
+	}
+
+	_, sum, _ = collect(t, "not json\n{}\n", newFake(), Options{Concurrency: 2})
+	if sum.BadLines != 2 || sum.Latency != nil {
+		t.Errorf("bad lines only: %d bad, latency %+v", sum.BadLines, sum.Latency)
+	}
+}
+
+// delayedEngine sleeps the given time before processing the given tweets.
+type delayedEngine struct {
+	*fakeEngine
+	delays map[string]time.Duration
+}
+
+func (e *delayedEngine) Process(ctx context.Context, tw shop.Tweet) (shop.Result, error) {
+	time.Sleep(e.delays[tw.ID])
+	return e.fakeEngine.Process(ctx, tw)
+}
