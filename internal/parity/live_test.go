@@ -1,4 +1,4 @@
-//go:build stripelive
+//go:build stripe
 
 package parity
 
@@ -16,13 +16,13 @@ import (
 // embedded emulator and fails on every difference between their answers.
 // It needs the network and a test-mode key, and runs only when asked:
 //
-//	TWEETPAY_STRIPE_TEST_KEY=sk_test_... go test -tags stripelive ./internal/parity -run Parity
+//	TWEETPAY_TEST_API_KEY=sk_test_... go test -tags stripe ./internal/parity -run Parity
 //
 // With TWEETPAY_PARITY_RECORD=<dir> both recordings are written there as
 // stripe.json and emulator.json. TWEETPAY_PARITY_STRIPE_URL replaces
 // https://api.stripe.com, for a dry run against `tweetpay emulator serve`.
 func TestParityWithStripe(t *testing.T) {
-	key := os.Getenv("TWEETPAY_STRIPE_TEST_KEY")
+	key := os.Getenv("TWEETPAY_TEST_API_KEY")
 	if err := CheckTestKey(key); err != nil {
 		t.Fatal(err)
 	}

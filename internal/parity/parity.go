@@ -382,7 +382,7 @@ func CheckTestKey(key string) error {
 		}
 	}
 	if key == "" {
-		return errors.New("no Stripe key given: set TWEETPAY_STRIPE_TEST_KEY to a test-mode key (sk_test_... or rk_test_...)")
+		return errors.New("no Stripe key given: set TWEETPAY_TEST_API_KEY to a test-mode key (sk_test_... or rk_test_...)")
 	}
-	return errors.New("TWEETPAY_STRIPE_TEST_KEY is not a test-mode secret key (sk_test_... or rk_test_...): refusing to run")
+	return errors.New("TWEETPAY_TEST_API_KEY is not a test-mode secret key (sk_test_... or rk_test_...): refusing to run")
 }
