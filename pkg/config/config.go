@@ -578,13 +578,11 @@ func parseFile(path string, data []byte, k *collector) (*yaml.Node, error) {
 		}
 		return fileProblem(path, 0, "%s", MaskSecrets(err.Error()))
 	}
-	doc, err := yamlcheck.Parse(data)
-	if err != nil {
-		return nil, Problems{problem(err)}
-	}
-	// Everything after a "---" would be left out without a word: buyers
-	// that never load, a live key that is never refused.
-	next, err := yamlcheck.SecondDocument(data)
+	// One pass of the parser reads the first document and what follows
+	// it. Everything after a "---" would be left out without a word:
+	// buyers that never load, a live key that is never refused. A syntax
+	// error, in the first document or a later one, stops everything.
+	doc, next, err := parseDocuments(data)
 	if err != nil {
 		return nil, Problems{problem(err)}
 	}
@@ -617,6 +615,11 @@ func parseFile(path string, data []byte, k *collector) (*yaml.Node, error) {
 	dropDuplicateKeys(root)
 	return root, nil
 }
+
+// parseDocuments parses a config file, once: its first document, and the
+// first one after it that holds something. A variable, so that tests can
+// count the parses.
+var parseDocuments = yamlcheck.Documents
 
 // dropDuplicateKeys removes from the mappings under n every key that an
 // earlier key of the same mapping repeats, with its value.

@@ -10,6 +10,9 @@ import (
 	"testing"
 
 	"github.com/spf13/pflag"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/tweetpay/tweetpay/internal/yamlcheck"
 
 	"github.com/tweetpay/tweetpay/pkg/buyer"
 	"github.com/tweetpay/tweetpay/pkg/offer"
@@ -183,5 +186,38 @@ func TestCheckDuplicateKey(t *testing.T) {
 	}
 	if c.Merchant.Handle != "@a" {
 		t.Errorf("handle = %q, want the first value", c.Merchant.Handle)
+	}
+}
+
+// TestLoadParsesOnce: Load and Check parse the file once, whether it loads
+// or not, with the errors and lines that parsing it twice (first document,
+// then what follows it) gave.
+func TestLoadParsesOnce(t *testing.T) {
+	parses := 0
+	defer func(f func([]byte) (*yaml.Node, *yaml.Node, error)) { parseDocuments = f }(parseDocuments)
+	parseDocuments = func(data []byte) (*yaml.Node, *yaml.Node, error) {
+		parses++
+		return yamlcheck.Documents(data)
+	}
+	for _, tc := range []struct{ name, file, want string }{
+		{"valid", Starter, ""},
+		{"bad key", "merchant:\n  handel: x\n", `tweetpay.yaml:2: unknown key "merchant.handel" (did you mean "handle"?)`},
+		{"second document", "offers: []\n---\nbuyers: []\n", "tweetpay.yaml:2: a second YAML document starts here, and only the first is read"},
+		{"trailing document", "offers: []\n---\n# nothing\n", ""},
+		{"bad first document", "merchant:\n  handle: [x\n", "tweetpay.yaml:1: did not find expected ',' or ']'"},
+		{"bad second document", "offers: []\n---\nbuyers: [\n", "tweetpay.yaml:3: did not find expected node content"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, f := range []func(*testing.T, string, map[string]string, ...string) (*Config, error){load, check} {
+				parses = 0
+				_, err := f(t, tc.file, nil)
+				if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+					t.Errorf("err = %v, want %q", err, tc.want)
+				}
+				if parses != 1 {
+					t.Errorf("parsed %d times, want once", parses)
+				}
+			}
+		})
 	}
 }
