@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -23,66 +24,84 @@ type OfferEntry = offer.Offer
 // BuyerEntry is one entry of the buyers list, as written in the file.
 type BuyerEntry = buyer.Buyer
 
-// decodeLists decodes the offers and buyers of the file, adding a list
+// decodeLists decodes the offers and buyers of the file, adding an entry
 // that does not decode to k's problems; it reports whether loading stops
-// there. When k takes every problem, a list is decoded entry by entry, and
-// the entries with problems of their own keys or types (reported by the
-// schema's check) are left out, so that the checks that follow see the
-// others only.
+// there. When k takes every problem, the entries with problems of their own
+// keys or types (reported by the schema's check), or that do not decode,
+// are left out, so that the checks that follow see the others only.
 func (c *Config) decodeLists(root *yaml.Node, k *collector) (stop bool) {
+	problem := func(err error) Problem {
+		line, msg, _ := yamlcheck.At(err)
+		return fileProblem(c.Path, line, "%s", MaskSecrets(msg))
+	}
 	if n := mapValue(root, "offers"); n != nil && n.Kind == yaml.SequenceNode {
-		var err error
-		c.Offers, c.offerLines, err = decodeList[OfferEntry](n, yamlcheck.Offer, k.all)
-		if err != nil && k.add(fileProblem(c.Path, 0, "offers: %s", strings.TrimPrefix(err.Error(), "yaml: "))) {
-			return true
+		var errs []error
+		c.Offers, c.offerLines, errs = decodeList[OfferEntry](n, "offers", yamlcheck.Offer, k.all)
+		for _, err := range errs {
+			if k.add(problem(err)) {
+				return true
+			}
 		}
 		c.fileOffers = slices.Clone(c.Offers)
 	}
 	if n := mapValue(root, "buyers"); n != nil && n.Kind == yaml.SequenceNode {
-		var err error
-		c.Buyers, c.buyerLines, err = decodeList[BuyerEntry](n, yamlcheck.Buyer, k.all)
-		if err != nil && k.add(fileProblem(c.Path, 0, "buyers: %s", strings.TrimPrefix(err.Error(), "yaml: "))) {
-			return true
+		var errs []error
+		c.Buyers, c.buyerLines, errs = decodeList[BuyerEntry](n, "buyers", yamlcheck.Buyer, k.all)
+		for _, err := range errs {
+			if k.add(problem(err)) {
+				return true
+			}
 		}
 		c.fileBuyers = slices.Clone(c.Buyers)
 	}
 	return false
 }
 
-// decodeList decodes the entries of seq and returns them with the line each
-// starts on. With skipBad, an entry that does not match schema, or does
-// not decode, is left out; else the whole list is decoded at once, and its
-// error returned.
-func decodeList[T any](seq *yaml.Node, schema *yamlcheck.Field, skipBad bool) ([]T, []int, error) {
-	if !skipBad {
-		var out []T
-		if err := seq.Decode(&out); err != nil {
-			return nil, nil, err
-		}
-		return out, lines(seq), nil
-	}
-	var out []T
-	var at []int
-	for _, n := range seq.Content {
-		if yamlcheck.Check(n, schema, "") != nil {
+// decodeList decodes the entries of seq, the list name, and returns them
+// with the line each starts on, and the error of each entry that does not
+// decode (a value the schema allows that its Go field cannot hold, such as
+// a stock too large for an int), a *yamlcheck.Error at its line. With
+// skipBad, an entry that does not match schema is left out without an
+// error (the schema's check reports it), and so is one that does not
+// decode; without, the first error stops the decoding.
+func decodeList[T any](seq *yaml.Node, name string, schema *yamlcheck.Field, skipBad bool) ([]T, []int, []error) {
+	out := make([]T, 0, len(seq.Content))
+	at := make([]int, 0, len(seq.Content))
+	var errs []error
+	for i, n := range seq.Content {
+		if skipBad && yamlcheck.Check(n, schema, "") != nil {
 			continue
 		}
 		var v T
 		if err := n.Decode(&v); err != nil {
+			errs = append(errs, decodeErr(n, fmt.Sprintf("%s[%d]", name, i), err))
+			if !skipBad {
+				return nil, nil, errs
+			}
 			continue
 		}
 		out, at = append(out, v), append(at, n.Line)
 	}
-	return out, at, nil
+	return out, at, errs
 }
 
-// lines returns the line where each entry of a sequence starts.
-func lines(seq *yaml.Node) []int {
-	out := make([]int, len(seq.Content))
-	for i, n := range seq.Content {
-		out[i] = n.Line
+// decodeErr is the error of entry n at path that did not decode: at the
+// line of the value yaml.v3 names, else at the entry's, without yaml.v3's
+// "yaml: " and "line N: ".
+func decodeErr(n *yaml.Node, path string, err error) error {
+	line, msg := n.Line, strings.TrimPrefix(err.Error(), "yaml: ")
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+		if rest, ok := strings.CutPrefix(msg, "line "); ok {
+			if j := strings.Index(rest, ": "); j > 0 {
+				if l, perr := strconv.Atoi(rest[:j]); perr == nil {
+					line, msg = l, rest[j+2:]
+				}
+			}
+		}
 	}
-	return out
+	return &yamlcheck.Error{Line: line, Msg: path + ": " + msg}
 }
 
 // listErr turns each of the joined problems of a list's ValidateAll into a

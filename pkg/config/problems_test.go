@@ -221,3 +221,24 @@ func TestLoadParsesOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestEntryThatDoesNotDecode: an offer or buyer whose value the schema
+// allows but its field cannot hold (a stock too large for an int) is a
+// problem at its line for Check as for Load; Check used to leave the entry
+// out without a word, and call the file valid.
+func TestEntryThatDoesNotDecode(t *testing.T) {
+	file := "offers:\n  - hashtag: BuyMug\n    name: Mug\n    price: \"5.00\"\n    stock: 9223372036854775808\n" +
+		"buyers:\n  - handle: \"@alice\"\n    card: visa\n"
+	want := "tweetpay.yaml:5: offers[0]: cannot unmarshal !!int `9223372...` into int"
+	if _, err := load(t, file, nil); err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("Load = %v, want %q", err, want)
+	}
+	c, err := check(t, file, nil)
+	var ps Problems
+	if !errors.As(err, &ps) || len(ps) != 1 || !strings.HasSuffix(ps[0].String(), want) {
+		t.Fatalf("Check = %v, want %q alone", err, want)
+	}
+	if len(c.Offers) != 0 || len(c.Buyers) != 1 {
+		t.Errorf("Check read %d offers and %d buyers, want 0 and 1", len(c.Offers), len(c.Buyers))
+	}
+}
