@@ -333,9 +333,11 @@ func loadWith(opts Options, k *collector) (*Config, error) {
 	v.SetConfigType("yaml")
 	inFile := map[string]bool{}
 	if root != nil {
-		// The file is parsed once: viper takes the document already checked.
+		// The file is parsed once: viper takes the document already checked,
+		// without the offers and buyers, which it never reads and which
+		// decodeLists decodes on their own.
 		var m map[string]any
-		if err := root.Decode(&m); err != nil {
+		if err := settingsOnly(root).Decode(&m); err != nil {
 			return fatal(fmt.Errorf("%w: %s: %v", ErrInvalid, c.Path, err))
 		}
 		if err := v.MergeConfigMap(m); err != nil {
@@ -638,6 +640,17 @@ func dropDuplicateKeys(n *yaml.Node) {
 	for _, c := range n.Content {
 		dropDuplicateKeys(c)
 	}
+}
+
+// settingsOnly returns root, a mapping, without its offers and buyers.
+func settingsOnly(root *yaml.Node) *yaml.Node {
+	n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: root.Line, Column: root.Column}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if k := root.Content[i].Value; k != "offers" && k != "buyers" {
+			n.Content = append(n.Content, root.Content[i], root.Content[i+1])
+		}
+	}
+	return n
 }
 
 func lookupScalar(root *yaml.Node, key string) string {
