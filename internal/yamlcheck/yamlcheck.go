@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -401,9 +402,16 @@ func Documents(data []byte) (first, next *yaml.Node, err error) {
 }
 
 // syntaxError turns a yaml.v3 parse error into an Error at its line when
-// it names one.
+// it names one, or when it is an alias of an unknown anchor, which
+// yaml.v3 reports without a line: at the alias's.
 func syntaxError(data []byte, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if name, ok := unknownAnchor(msg); ok {
+		if line := unknownAnchorLine(data, name); line > 0 {
+			return &Error{Line: line, Msg: fmt.Sprintf("%s: *%s must come after the value it names, marked &%s", msg, name, name)}
+		}
+		return errors.New(msg)
+	}
 	if rest, ok := strings.CutPrefix(msg, "line "); ok {
 		if i := strings.Index(rest, ": "); i > 0 {
 			var line int
@@ -429,4 +437,98 @@ func tabIndented(data []byte, n int) bool {
 	}
 	indent := lines[n-1][:len(lines[n-1])-len(bytes.TrimLeft(lines[n-1], " \t"))]
 	return bytes.IndexByte(indent, '\t') >= 0
+}
+
+// unknownAnchor returns the anchor that yaml.v3's message msg says an alias
+// names but nothing before it defines.
+func unknownAnchor(msg string) (string, bool) {
+	rest, ok := strings.CutPrefix(msg, "unknown anchor '")
+	if !ok {
+		return "", false
+	}
+	name, ok := strings.CutSuffix(rest, "' referenced")
+	return name, ok && name != ""
+}
+
+// maxUnknownAnchors bounds how many unknown anchors unknownAnchorLine
+// defines, one parse each, to reach the first alias of the one reported.
+const maxUnknownAnchors = 8
+
+// unknownAnchorLine returns the line of the alias whose unknown anchor,
+// name, yaml.v3 reported parsing data, or 0 when it cannot tell. data is
+// parsed again after a document of its own that defines the anchor, as a
+// null: anchors outlive their document, so the alias now parses, and is
+// the first that stands for that null. Another unknown anchor in the same
+// document is defined in the same way, and data parsed again.
+func unknownAnchorLine(data []byte, name string) int {
+	data = bytes.TrimPrefix(data, []byte("\ufeff")) // a byte order mark starts the stream only
+	names := []string{name}
+	for len(names) <= maxUnknownAnchors {
+		var pre strings.Builder
+		for _, n := range names {
+			pre.WriteString("--- &" + n + " ~\n")
+		}
+		// data's first document starts after a "...", which only
+		// directives may follow, or a "---".
+		if startsWithDirective(data) {
+			pre.WriteString("...\n")
+		} else {
+			pre.WriteString("---\n")
+		}
+		dec := yaml.NewDecoder(io.MultiReader(strings.NewReader(pre.String()), bytes.NewReader(data)))
+		var target *yaml.Node
+		for range names {
+			var def yaml.Node
+			if err := dec.Decode(&def); err != nil || len(def.Content) != 1 {
+				return 0
+			}
+			if target == nil {
+				target = def.Content[0]
+			}
+		}
+		for {
+			var doc yaml.Node
+			err := dec.Decode(&doc)
+			if err != nil {
+				next, ok := unknownAnchor(strings.TrimPrefix(err.Error(), "yaml: "))
+				if !ok || slices.Contains(names, next) {
+					return 0
+				}
+				names = append(names, next)
+				break
+			}
+			if a := aliasOf(&doc, target); a != nil {
+				return a.Line - len(names) - 1
+			}
+		}
+	}
+	return 0
+}
+
+// startsWithDirective reports whether the first line of data that is not
+// blank or a comment is a directive (%YAML, %TAG).
+func startsWithDirective(data []byte) bool {
+	for line := range bytes.Lines(data) {
+		line = bytes.TrimSpace(line)
+		if len(line) > 0 && line[0] != '#' {
+			return line[0] == '%'
+		}
+	}
+	return false
+}
+
+// aliasOf returns the first alias of target under n, in document order.
+func aliasOf(n, target *yaml.Node) *yaml.Node {
+	if n.Kind == yaml.AliasNode {
+		if n.Alias == target {
+			return n
+		}
+		return nil
+	}
+	for _, c := range n.Content {
+		if a := aliasOf(c, target); a != nil {
+			return a
+		}
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package yamlcheck
 import (
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -26,6 +27,8 @@ func TestDocumentsAgreesWithParseAndSecondDocument(t *testing.T) {
 		"a: 1\n---\nb: 2\n---\nc: [\n",
 		"---\n---\na: 1\n",
 		"\ufeffa: 1\n",
+		"a: *x\n",
+		"a: 1\n---\nb: *x\n",
 	}
 	show := func(n *yaml.Node, err error) string {
 		if n == nil {
@@ -105,5 +108,37 @@ buyers: visa
 	}
 	if errs := CheckAll(root.Content[1], schema.Fields["merchant"], "merchant"); len(errs) != 2 {
 		t.Errorf("CheckAll of merchant: %v", errs)
+	}
+}
+
+// TestUnknownAnchorLine: an alias of an anchor that nothing before it
+// defines is an error at the alias's line, which yaml.v3 does not give.
+func TestUnknownAnchorLine(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		line int
+	}{
+		{"a: 1\nb: *x\n", 2},
+		{"*x\n", 1},
+		{"a: *x\nb: &x 1\nc: *x\n", 1},
+		{"# not *x\na: '*x'\nb: \"*x\"\nc: |\n  *x\nd: [1, *x]\n", 6},
+		{"a:\n  - 1\n  - *x\n  - *y\n", 3},
+		{"a:\n  - *y\n  - *z\n  - *x\n", 2},
+		{"{*x : 1}\n", 1},
+		{"\ufeffa: 1\nb: *x\n", 2},
+		{"%YAML 1.1\n---\na: 1\nb: *x\n", 4},
+		{"a: &y 1\n---\nb: *y\nc: *x\n", 4},
+		{"---\na: *x\n", 2},
+		{"# c\n\n%YAML 1.1\n%TAG !t! tag:example.com,2000:\n---\na: !t!x 1\nb: *x\n", 7},
+	} {
+		_, _, err := Documents([]byte(tc.in))
+		line, msg, ok := At(err)
+		if !ok || line != tc.line || !strings.HasPrefix(msg, "unknown anchor '") {
+			t.Errorf("%q: err = %v at line %d, want an unknown anchor at line %d", tc.in, err, line, tc.line)
+		}
+	}
+	_, err := Parse([]byte("a: [1, 2]\nb: *base\n"))
+	if want := "unknown anchor 'base' referenced: *base must come after the value it names, marked &base"; err == nil || err.Error() != want {
+		t.Errorf("Parse: %v, want %q", err, want)
 	}
 }

@@ -206,6 +206,8 @@ func TestLoadParsesOnce(t *testing.T) {
 		{"trailing document", "offers: []\n---\n# nothing\n", ""},
 		{"bad first document", "merchant:\n  handle: [x\n", "tweetpay.yaml:1: did not find expected ',' or ']'"},
 		{"bad second document", "offers: []\n---\nbuyers: [\n", "tweetpay.yaml:3: did not find expected node content"},
+		{"unknown anchor", "merchant:\n  handle: \"@a\"\nbuyers:\n  - handle: \"@b\"\n    card: visa\n    country: *home\n",
+			"tweetpay.yaml:6: unknown anchor 'home' referenced: *home must come after the value it names, marked &home"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for _, f := range []func(*testing.T, string, map[string]string, ...string) (*Config, error){load, check} {

@@ -149,6 +149,10 @@ func TestLoadErrors(t *testing.T) {
 		{"missing file", "steps:\n  - file: nope.json\n", "f.yaml:2: steps[0].file: no such file"},
 		{"two documents", "steps:\n  - {tweet: x, from: \"@a\"}\n---\nsteps:\n  - {tweet: y, from: \"@a\"}\n", "f.yaml:3: a second YAML document: a file holds one scenario"},
 		{"bad second document", "steps:\n  - {tweet: x, from: \"@a\"}\n---\nsteps: [\n", "f.yaml:4: did not find expected node content"},
+		// yaml.v3 names no line for an alias of an unknown anchor: the
+		// error is at the alias's.
+		{"unknown anchor", "steps:\n  - tweet: x\n    from: \"@a\"\n  - *buy\n", "f.yaml:4: unknown anchor 'buy' referenced: *buy must come after the value it names, marked &buy"},
+		{"anchor after alias", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect:\n      <<: *base\n  - &base {tweet: y, from: \"@a\"}\n", "f.yaml:5: unknown anchor 'base' referenced"},
 		{"error and outcome", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect:\n      error: boom\n      outcome: purchased\n", "f.yaml:6: steps[0].expect.outcome: cannot be checked with error: a tweet that fails has no result"},
 		{"payload author", "steps:\n  - file: badauthor.json\n", `f.yaml:2: steps[0].file: badauthor.json: the author's handle "bad name" is not a Twitter username`},
 		{"expire null", "steps:\n  - expire:\n", "f.yaml:2: steps[0].expire: null: write when to expire"},
