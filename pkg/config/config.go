@@ -119,12 +119,13 @@ type Config struct {
 
 	settings []Setting
 	// fileOffers and fileBuyers are Offers and Buyers as read from the
-	// file, and offerLines and buyerLines the line each starts on, so
-	// that an error about one of them, if still there, names its line.
+	// file, and offerNodes and buyerNodes the node of each, so that an
+	// error about one of them, if still there, names its line, or its
+	// field's.
 	fileOffers []OfferEntry
 	fileBuyers []BuyerEntry
-	offerLines []int
-	buyerLines []int
+	offerNodes []*yaml.Node
+	buyerNodes []*yaml.Node
 }
 
 // Settings returns the effective scalar settings in a stable order.

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -506,8 +507,9 @@ func TestBuyerUserID(t *testing.T) {
 	}
 }
 
-// Each problem with an offer or a buyer names the line where that entry
-// starts, as a YAML error does; entries not from the file name none.
+// Each problem with an offer or a buyer names its line, as a YAML error
+// does: that of the offer's field it is about, else where the entry
+// starts; entries not from the file name none.
 func TestListErrorsNameLines(t *testing.T) {
 	file := "offers:\n  - hashtag: BuyA\n    name: A\n    price: \"3\"\n  - hashtag: buya\n    name: B\n    price: \"3\"\n" +
 		"  - hashtag: BuyC\n    name: C\n    price: \"0.1\"\nbuyers:\n  - handle: \"@y\"\n    card: visa\n  - handle: \"@Y\"\n    card: visa\n"
@@ -519,7 +521,7 @@ func TestListErrorsNameLines(t *testing.T) {
 	if !errors.Is(err, ErrInvalid) {
 		t.Fatalf("ResolveOffers: %v, want ErrInvalid", err)
 	}
-	for _, want := range []string{"tweetpay.yaml:5: invalid offer: offer #buya: hashtag", "tweetpay.yaml:8: invalid offer: offer #BuyC: price"} {
+	for _, want := range []string{"tweetpay.yaml:5: invalid offer: offer #buya: hashtag", "tweetpay.yaml:10: invalid offer: offer #BuyC: price"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("ResolveOffers error lacks %q:\n%v", want, err)
 		}
@@ -532,8 +534,57 @@ func TestListErrorsNameLines(t *testing.T) {
 	// An offer put in place of the file's one (a scenario's) has no line.
 	c.Offers[2].Price = "0.2"
 	_, err = c.ResolveOffers()
-	if err == nil || strings.Contains(err.Error(), ":8:") || !strings.Contains(err.Error(), "tweetpay.yaml: invalid offer: offer #BuyC") {
+	if err == nil || strings.Contains(err.Error(), ":10:") || !strings.Contains(err.Error(), "tweetpay.yaml: invalid offer: offer #BuyC") {
 		t.Errorf("ResolveOffers of a changed offer: %v", err)
+	}
+}
+
+// TestOfferProblemsNameFieldLines: Check reports every problem of an offer,
+// each at the line of the value it is about (of the entry, for a value
+// the file leaves out), in the file's order.
+func TestOfferProblemsNameFieldLines(t *testing.T) {
+	file := `merchant:
+  currency: usd
+offers:
+  - hashtag: BuyMug
+    countries: [US, ZZ]
+    price: "abc"
+    currency: xyz
+    confirm:
+      hashtag: ConfirmMug
+      window: 30s
+  - name: Cup
+    price: "1.00"
+`
+	_, err := check(t, file, nil)
+	var ps Problems
+	if !errors.As(err, &ps) {
+		t.Fatalf("Check = %v", err)
+	}
+	var got []string
+	for _, p := range ps {
+		got = append(got, fmt.Sprintf("%d: %s", p.Line, p.Message))
+	}
+	want := []string{
+		`4: invalid offer: offer #BuyMug: name is required: give the product's name, e.g. name: Blue Mug`,
+		`5: invalid offer: offer #BuyMug: country "ZZ" is not an ISO 3166-1 alpha-2 code: write two letters such as US or CA`,
+		`6: invalid offer: offer #BuyMug: price: "abc" is not an amount: write digits with an optional dot, e.g. 12.50`,
+		`7: invalid offer: offer #BuyMug: currency "xyz" is not one Stripe supports: use a lowercase ISO 4217 code such as usd or eur`,
+		`10: invalid offer: offer #BuyMug: confirm.window 30s is too short: give buyers at least 1m`,
+		`11: invalid offer: offer "Cup": set a hashtag (bought by tweeting #Tag) or a gift_handle (bought by tweeting "@handle to @friend")`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// Load and the commands stop at the first problem of the file, and
+	// ResolveOffers gives them all, in the same order.
+	c, err := load(t, file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ResolveOffers()
+	if !errors.As(err, &ps) || len(ps) != len(want) || ps[0].Line != 4 || ps[len(ps)-1].Line != 11 {
+		t.Errorf("ResolveOffers = %v", err)
 	}
 }
 

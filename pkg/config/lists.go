@@ -36,7 +36,7 @@ func (c *Config) decodeLists(root *yaml.Node, k *collector) (stop bool) {
 	}
 	if n := mapValue(root, "offers"); n != nil && n.Kind == yaml.SequenceNode {
 		var errs []error
-		c.Offers, c.offerLines, errs = decodeList[OfferEntry](n, "offers", yamlcheck.Offer, k.all)
+		c.Offers, c.offerNodes, errs = decodeList[OfferEntry](n, "offers", yamlcheck.Offer, k.all)
 		for _, err := range errs {
 			if k.add(problem(err)) {
 				return true
@@ -46,7 +46,7 @@ func (c *Config) decodeLists(root *yaml.Node, k *collector) (stop bool) {
 	}
 	if n := mapValue(root, "buyers"); n != nil && n.Kind == yaml.SequenceNode {
 		var errs []error
-		c.Buyers, c.buyerLines, errs = decodeList[BuyerEntry](n, "buyers", yamlcheck.Buyer, k.all)
+		c.Buyers, c.buyerNodes, errs = decodeList[BuyerEntry](n, "buyers", yamlcheck.Buyer, k.all)
 		for _, err := range errs {
 			if k.add(problem(err)) {
 				return true
@@ -58,15 +58,15 @@ func (c *Config) decodeLists(root *yaml.Node, k *collector) (stop bool) {
 }
 
 // decodeList decodes the entries of seq, the list name, and returns them
-// with the line each starts on, and the error of each entry that does not
+// with the node of each, and the error of each entry that does not
 // decode (a value the schema allows that its Go field cannot hold, such as
 // a stock too large for an int), a *yamlcheck.Error at its line. With
 // skipBad, an entry that does not match schema is left out without an
 // error (the schema's check reports it), and so is one that does not
 // decode; without, the first error stops the decoding.
-func decodeList[T any](seq *yaml.Node, name string, schema *yamlcheck.Field, skipBad bool) ([]T, []int, []error) {
+func decodeList[T any](seq *yaml.Node, name string, schema *yamlcheck.Field, skipBad bool) ([]T, []*yaml.Node, []error) {
 	out := make([]T, 0, len(seq.Content))
-	at := make([]int, 0, len(seq.Content))
+	at := make([]*yaml.Node, 0, len(seq.Content))
 	var errs []error
 	for i, n := range seq.Content {
 		if skipBad && yamlcheck.Check(n, schema, "") != nil {
@@ -80,7 +80,7 @@ func decodeList[T any](seq *yaml.Node, name string, schema *yamlcheck.Field, ski
 			}
 			continue
 		}
-		out, at = append(out, v), append(at, n.Line)
+		out, at = append(out, v), append(at, n)
 	}
 	return out, at, errs
 }
@@ -105,10 +105,11 @@ func decodeErr(n *yaml.Node, path string, err error) error {
 }
 
 // listErr turns each of the joined problems of a list's ValidateAll into a
-// Problem in the file, at the line the entry starts on for a problem about
-// one entry ("tweetpay.yaml:12: invalid offer: ..."). line(i) is the line of
-// entry i, or 0 when it is not the file's (a scenario's offer, say).
-func (c *Config) listErr(err error, line func(i int) int) Problems {
+// Problem in the file, at a line for a problem about one entry
+// ("tweetpay.yaml:12: invalid offer: ..."). line(i, field) is the line of
+// entry i's field (an offer.FieldError's), or of the entry for "", or 0
+// when the entry is not the file's (a scenario's offer, say).
+func (c *Config) listErr(err error, line func(i int, field string) int) Problems {
 	errs := []error{err}
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		errs = j.Unwrap()
@@ -118,19 +119,63 @@ func (c *Config) listErr(err error, line func(i int) int) Problems {
 		out[i] = Problem{File: c.Path, Message: e.Error(), cause: e}
 		var entry interface{ Entry() int }
 		if errors.As(e, &entry) {
-			out[i].Line = line(entry.Entry())
+			var field string
+			var fe *offer.FieldError
+			if errors.As(e, &fe) {
+				field = fe.Field
+			}
+			out[i].Line = line(entry.Entry(), field)
 		}
 	}
 	return out
 }
 
-// fileLine returns the line of entries[i] in the file, or 0 when that entry
-// is not as the file has it at i.
-func fileLine[T any](entries, file []T, lines []int, i int) int {
-	if i < len(entries) && i < len(file) && reflect.DeepEqual(entries[i], file[i]) {
-		return lines[i]
+// fileLine returns the line of field (as offer.FieldError names it, ""
+// for the entry) of entries[i] in the file: the value's line, or the
+// entry's when the field is not written there (a value inherited, a key
+// left out). It is 0 when that entry is not as the file has it at i.
+func fileLine[T any](entries, file []T, nodes []*yaml.Node, i int, field string) int {
+	if i >= len(entries) || i >= len(file) || !reflect.DeepEqual(entries[i], file[i]) {
+		return 0
 	}
-	return 0
+	if n := fieldNode(nodes[i], field); n != nil {
+		return n.Line
+	}
+	return nodes[i].Line
+}
+
+// fieldNode returns the value of field ("price", "countries[1]",
+// "confirm.window") in the entry n, or nil.
+func fieldNode(n *yaml.Node, field string) *yaml.Node {
+	if field == "" {
+		return nil
+	}
+	for _, part := range strings.Split(field, ".") {
+		key, index, hasIndex := part, 0, false
+		if k, rest, ok := strings.Cut(part, "["); ok {
+			var err error
+			if index, err = strconv.Atoi(strings.TrimSuffix(rest, "]")); err != nil {
+				return nil
+			}
+			key, hasIndex = k, true
+		}
+		if n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		if n = mapValue(n, key); n == nil {
+			return nil
+		}
+		if hasIndex {
+			if n.Kind == yaml.AliasNode {
+				n = n.Alias
+			}
+			if n.Kind != yaml.SequenceNode || index < 0 || index >= len(n.Content) {
+				return nil
+			}
+			n = n.Content[index]
+		}
+	}
+	return n
 }
 
 // validateMerchant checks the merchant section; bad adds a problem about a
@@ -171,7 +216,9 @@ func (c *Config) ResolveOffers() ([]offer.Resolved, error) {
 func (c *Config) resolveOffers(d offer.Defaults) ([]offer.Resolved, error) {
 	rs, err := offer.ValidateAll(c.Offers, d)
 	if err != nil {
-		return nil, c.listErr(err, func(i int) int { return fileLine(c.Offers, c.fileOffers, c.offerLines, i) })
+		ps := c.listErr(err, func(i int, field string) int { return fileLine(c.Offers, c.fileOffers, c.offerNodes, i, field) })
+		sortProblems(ps)
+		return nil, ps
 	}
 	return rs, nil
 }
@@ -189,7 +236,7 @@ func (c *Config) ValidateBuyers() error {
 // as a list, then each buyer without a problem there against the merchant.
 // The problems are in the order of the buyers.
 func (c *Config) buyerProblems(defaultCountry string) Problems {
-	line := func(i int) int { return fileLine(c.Buyers, c.fileBuyers, c.buyerLines, i) }
+	line := func(i int, field string) int { return fileLine(c.Buyers, c.fileBuyers, c.buyerNodes, i, field) }
 	var errs []error
 	bad := map[int]bool{}
 	if err := buyer.ValidateAll(c.Buyers, defaultCountry); err != nil {

@@ -164,31 +164,52 @@ func invalid(o Offer, format string, args ...any) error {
 // Resolve validates one offer and fills in the defaults: the currency and
 // country of d (usd and every country when d leaves them empty) and a 15
 // minute confirmation window. Errors wrap ErrInvalid, name the offer
-// ("offer #BuyBlueMug: ...") and say what to change. Checks that involve
-// several offers are ValidateAll's.
+// ("offer #BuyBlueMug: ...") and say what to change. Every problem of the
+// offer is reported, in the order of its fields (the tag, name, currency,
+// price, stock and limit, countries, confirm, dates, and last whether the
+// tweet fits, which is judged only when nothing else is wrong), each once:
+// a value that depends on another that is wrong (a price's decimals on the
+// currency, a limit on the stock, ends on starts) is judged only as far as
+// it can be alone. Several problems are joined (errors.Join), one error
+// each; Problems splits them. Checks that involve several offers are
+// ValidateAll's.
 func Resolve(o Offer, d Defaults) (Resolved, error) {
 	var r Resolved
+	var errs []error
+	// bad records a problem with field ("" for the offer as a whole).
+	bad := func(field, format string, args ...any) {
+		err := invalid(o, format, args...)
+		if field != "" {
+			err = &FieldError{Field: field, Err: err}
+		}
+		errs = append(errs, err)
+	}
+	tagOK := false
 	hashtag, gift := strings.TrimSpace(o.Hashtag), strings.TrimSpace(o.GiftHandle)
 	switch {
 	case hashtag != "" && gift != "":
-		return r, invalid(o, "set either hashtag or gift_handle, not both")
+		bad("", "set either hashtag or gift_handle, not both")
 	case hashtag != "":
 		r.Kind, r.Tag = Hashtag, stripSign(hashtag, "#＃")
 		if err := checkTag(r.Tag); err != "" {
-			return r, invalid(o, "hashtag %q %s", r.Tag, err)
+			bad("hashtag", "hashtag %q %s", r.Tag, err)
+		} else {
+			tagOK = true
 		}
 	case gift != "":
 		r.Kind, r.Tag = Gift, stripSign(gift, "@＠")
 		if strings.ContainsAny(r.Tag, "@＠") || !tweet.IsValidUsername(r.Tag) {
-			return r, invalid(o, "gift_handle %q is not a Twitter username: use 1 to 20 letters, digits or underscores, such as tweetacoffee", r.Tag)
+			bad("gift_handle", "gift_handle %q is not a Twitter username: use 1 to 20 letters, digits or underscores, such as tweetacoffee", r.Tag)
+		} else {
+			tagOK = true
 		}
 	default:
-		return r, invalid(o, "set a hashtag (bought by tweeting #Tag) or a gift_handle (bought by tweeting \"@handle to @friend\")")
+		bad("", "set a hashtag (bought by tweeting #Tag) or a gift_handle (bought by tweeting \"@handle to @friend\")")
 	}
 
 	r.Name = strings.Join(strings.Fields(o.Name), " ")
 	if r.Name == "" {
-		return r, invalid(o, "name is required: give the product's name, e.g. name: Blue Mug")
+		bad("name", "name is required: give the product's name, e.g. name: Blue Mug")
 	}
 	r.Description = strings.TrimSpace(o.Description)
 
@@ -199,39 +220,66 @@ func Resolve(o Offer, d Defaults) (Resolved, error) {
 	if cur == "" {
 		cur = DefaultCurrency
 	}
-	if !money.IsSupported(cur) {
-		return r, invalid(o, "currency %q is not one Stripe supports: use a lowercase ISO 4217 code such as usd or eur", cur)
+	currencyField := "currency" // or the merchant's, inherited
+	if strings.TrimSpace(o.Currency) == "" {
+		currencyField = ""
 	}
-	if strings.TrimSpace(o.Price) == "" {
-		return r, invalid(o, "price is required: write it in major units of %s, e.g. price: \"12.50\"", cur)
+	curOK := money.IsSupported(cur)
+	if !curOK {
+		bad(currencyField, "currency %q is not one Stripe supports: use a lowercase ISO 4217 code such as usd or eur", cur)
 	}
-	price, err := money.Parse(o.Price, cur)
-	if err != nil {
-		return r, invalid(o, "price: %s", trimSentinel(err, money.ErrInvalid))
+	switch {
+	case strings.TrimSpace(o.Price) == "" && curOK:
+		bad("price", "price is required: write it in major units of %s, e.g. price: \"12.50\"", cur)
+	case strings.TrimSpace(o.Price) == "":
+		bad("price", "price is required: write it in major units of the currency, e.g. price: \"12.50\"")
+	case curOK:
+		price, err := money.Parse(o.Price, cur)
+		if err == nil {
+			err = money.CheckMinimum(price)
+		}
+		if err != nil {
+			bad("price", "price: %s", trimSentinel(err, money.ErrInvalid))
+		}
+		r.Price = price
+	default:
+		// How many decimals the price may have, and its minimum, depend
+		// on the currency: only how it is written can be judged.
+		if err := money.CheckSyntax(o.Price); err != nil {
+			bad("price", "price: %s", trimSentinel(err, money.ErrInvalid))
+		}
 	}
-	if err := money.CheckMinimum(price); err != nil {
-		return r, invalid(o, "price: %s", trimSentinel(err, money.ErrInvalid))
-	}
-	r.Price = price
 
+	var err error
+	stockOK, limitOK := true, true
 	if r.Stock, err = positive(o.Stock, "stock"); err != nil {
-		return r, invalid(o, "%s", err)
+		bad("stock", "%s", err)
+		stockOK = false
 	}
 	if r.PerBuyerLimit, err = positive(o.PerBuyerLimit, "per_buyer_limit"); err != nil {
-		return r, invalid(o, "%s", err)
+		bad("per_buyer_limit", "%s", err)
+		limitOK = false
 	}
-	if r.Stock > 0 && r.PerBuyerLimit > r.Stock {
-		return r, invalid(o, "per_buyer_limit %d is above the stock of %d: lower it or raise the stock", r.PerBuyerLimit, r.Stock)
+	if stockOK && limitOK && r.Stock > 0 && r.PerBuyerLimit > r.Stock {
+		bad("per_buyer_limit", "per_buyer_limit %d is above the stock of %d: lower it or raise the stock", r.PerBuyerLimit, r.Stock)
 	}
 
 	countries := o.Countries
+	countryField := func(i int) string { return fmt.Sprintf("countries[%d]", i) }
 	if len(countries) == 0 && strings.TrimSpace(d.Country) != "" {
 		countries = []string{d.Country}
+		countryField = func(int) string { return "" } // the merchant's
 	}
-	for _, c := range countries {
+	var badCountries []string
+	for i, c := range countries {
 		cc := strings.ToUpper(strings.TrimSpace(c))
 		if !country.Valid(cc) {
-			return r, invalid(o, "country %q is not an ISO 3166-1 alpha-2 code: %s", c, country.Advice(cc))
+			// The same code twice is one mistake.
+			if !slices.Contains(badCountries, cc) {
+				badCountries = append(badCountries, cc)
+				bad(countryField(i), "country %q is not an ISO 3166-1 alpha-2 code: %s", c, country.Advice(cc))
+			}
+			continue
 		}
 		if !slices.Contains(r.Countries, cc) {
 			r.Countries = append(r.Countries, cc)
@@ -240,41 +288,80 @@ func Resolve(o Offer, d Defaults) (Resolved, error) {
 
 	if o.Confirm != nil {
 		if r.Kind == Gift {
-			return r, invalid(o, "confirm applies to hashtag offers only: remove it from the gift offer")
-		}
-		r.ConfirmTag = stripSign(o.Confirm.Hashtag, "#＃")
-		if r.ConfirmTag == "" {
-			return r, invalid(o, "confirm.hashtag is required when confirm is set, e.g. Confirm%s", strings.TrimPrefix(r.Tag, "Buy"))
-		}
-		if err := checkTag(r.ConfirmTag); err != "" {
-			return r, invalid(o, "confirm.hashtag %q %s", r.ConfirmTag, err)
-		}
-		if tweet.SameTag(r.ConfirmTag, r.Tag) {
-			return r, invalid(o, "confirm.hashtag must differ from the purchase hashtag, e.g. Confirm%s", strings.TrimPrefix(r.Tag, "Buy"))
-		}
-		if r.Window, err = parseWindow(o.Confirm.Window); err != nil {
-			return r, invalid(o, "%s", err)
+			bad("confirm", "confirm applies to hashtag offers only: remove it from the gift offer")
+		} else {
+			r.ConfirmTag = stripSign(o.Confirm.Hashtag, "#＃")
+			switch {
+			case r.ConfirmTag == "":
+				bad("confirm", "confirm.hashtag is required when confirm is set, e.g. Confirm%s", strings.TrimPrefix(r.Tag, "Buy"))
+			case checkTag(r.ConfirmTag) != "":
+				bad("confirm.hashtag", "confirm.hashtag %q %s", r.ConfirmTag, checkTag(r.ConfirmTag))
+			case tagOK && tweet.SameTag(r.ConfirmTag, r.Tag):
+				bad("confirm.hashtag", "confirm.hashtag must differ from the purchase hashtag, e.g. Confirm%s", strings.TrimPrefix(r.Tag, "Buy"))
+			}
+			if r.Window, err = parseWindow(o.Confirm.Window); err != nil {
+				bad("confirm.window", "%s", err)
+			}
 		}
 	}
 
+	startsOK, endsOK := true, true
 	if r.Starts, err = parseTime(o.Starts, "starts"); err != nil {
-		return r, invalid(o, "%s", err)
+		bad("starts", "%s", err)
+		startsOK = false
 	}
 	if r.Ends, err = parseTime(o.Ends, "ends"); err != nil {
-		return r, invalid(o, "%s", err)
+		bad("ends", "%s", err)
+		endsOK = false
 	}
-	if !r.Starts.IsZero() && !r.Ends.IsZero() && !r.Ends.After(r.Starts) {
-		return r, invalid(o, "ends (%s) must be after starts (%s)", o.Ends, o.Starts)
+	if startsOK && endsOK && !r.Starts.IsZero() && !r.Ends.IsZero() && !r.Ends.After(r.Starts) {
+		bad("ends", "ends (%s) must be after starts (%s)", o.Ends, o.Starts)
 	}
 	r.Archived = o.Archived
 
-	if _, fits := tweetText(r); !fits {
-		if nameFits(r) {
-			return r, invalid(o, "the name cannot be cut to fit in one tweet: it starts with a single character of %d code points; shorten it", utf8.RuneCountInString(firstGrapheme(r.Name)))
+	if len(errs) == 0 {
+		if _, fits := tweetText(r); !fits {
+			if nameFits(r) {
+				bad("name", "the name cannot be cut to fit in one tweet: it starts with a single character of %d code points; shorten it", utf8.RuneCountInString(firstGrapheme(r.Name)))
+			} else {
+				bad("", "the hashtags are too long to fit in one tweet with the offer: shorten them")
+			}
 		}
-		return r, invalid(o, "the hashtags are too long to fit in one tweet with the offer: shorten them")
 	}
-	return r, nil
+	switch len(errs) {
+	case 0:
+		return r, nil
+	case 1:
+		return r, errs[0]
+	}
+	return r, errors.Join(errs...)
+}
+
+// FieldError is a problem of Resolve with one field of the offer. Field
+// is its key as the file writes it: "price", "countries[1]",
+// "confirm.window".
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// Problems returns the problems that err, from Resolve or ValidateAll,
+// joins, one error each; err itself when it joins none.
+func Problems(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, Problems(e)...)
+		}
+		return out
+	}
+	return []error{err}
 }
 
 // trimSentinel drops the "invalid amount: " prefix of a wrapped sentinel so
@@ -359,7 +446,8 @@ type EntryError = listerr.EntryError
 // compared as tweets compare them (NFKC and case folding), so that a tweet
 // never matches two offers; archived offers keep their tags. It returns the
 // resolved offers (in order, only when there is no error) and every problem
-// found, joined, each an *EntryError wrapping ErrInvalid.
+// found, joined, each an *EntryError wrapping ErrInvalid, and a
+// *FieldError when the problem is with one field.
 func ValidateAll(offers []Offer, d Defaults) ([]Resolved, error) {
 	var errs []error
 	out := make([]Resolved, 0, len(offers))
@@ -373,7 +461,8 @@ func ValidateAll(offers []Offer, d Defaults) ([]Resolved, error) {
 		o := offers[i]
 		key := tweet.NormalizeTag(tag)
 		if prev, ok := seen[key]; ok {
-			errs = append(errs, &EntryError{Index: i, Err: invalid(o, "%s %q is already used as the %s of offer %s: pick another", what, tag, prev.what, prev.label)})
+			errs = append(errs, &EntryError{Index: i, Err: &FieldError{Field: what,
+				Err: invalid(o, "%s %q is already used as the %s of offer %s: pick another", what, tag, prev.what, prev.label)}})
 			return false
 		}
 		seen[key] = use{label(o), what}
@@ -387,7 +476,9 @@ func ValidateAll(offers []Offer, d Defaults) ([]Resolved, error) {
 	for i, o := range offers {
 		r, err := Resolve(o, d)
 		if err != nil {
-			errs = append(errs, &EntryError{Index: i, Err: err})
+			for _, e := range Problems(err) {
+				errs = append(errs, &EntryError{Index: i, Err: e})
+			}
 			continue
 		}
 		what := "hashtag"
@@ -397,7 +488,8 @@ func ValidateAll(offers []Offer, d Defaults) ([]Resolved, error) {
 		if claim(i, r.Tag, what) {
 			id := r.ProductID()
 			if prev, ok := products[id]; ok {
-				errs = append(errs, &EntryError{Index: i, Err: invalid(o, "%s %q would have the Stripe product %s of offer %s: pick another", what, r.Tag, id, prev.label)})
+				errs = append(errs, &EntryError{Index: i, Err: &FieldError{Field: what,
+					Err: invalid(o, "%s %q would have the Stripe product %s of offer %s: pick another", what, r.Tag, id, prev.label)}})
 			} else {
 				products[id] = use{label(o), what}
 			}

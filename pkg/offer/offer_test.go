@@ -145,6 +145,107 @@ func TestResolveErrors(t *testing.T) {
 		if !strings.HasPrefix(err.Error(), "invalid offer: offer ") {
 			t.Errorf("error does not name the offer: %q", err)
 		}
+		// One mistake, one problem; an empty offer misses three things.
+		if n, want := len(Problems(err)), 1+2*btoi(tt.o.Hashtag == "" && tt.o.GiftHandle == "" && tt.o.Name == ""); n != want {
+			t.Errorf("Resolve(%+v): %d problems, want %d: %q", tt.o, n, want, err)
+		}
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// TestResolveReportsEveryProblem: Resolve reports every problem of an
+// offer, in the order of its fields, each mistake once; a value that
+// depends on another that is wrong is judged only as far as it can be
+// alone.
+func TestResolveReportsEveryProblem(t *testing.T) {
+	tests := []struct {
+		name string
+		o    Offer
+		want []string
+	}{
+		{"price, currency and country", Offer{Hashtag: "BuyX", Name: "X", Price: "abc", Currency: "xyz", Countries: []string{"US", "ZZ", "zz", "UK"}}, []string{
+			`offer #BuyX: currency "xyz" is not one Stripe supports`,
+			`offer #BuyX: price: "abc" is not an amount: write digits with an optional dot, e.g. 12.50`,
+			`offer #BuyX: country "ZZ" is not an ISO 3166-1 alpha-2 code`,
+			`offer #BuyX: country "UK" is not an ISO 3166-1 alpha-2 code: write GB`,
+		}},
+		{"decimals of an unknown currency are not judged", Offer{Hashtag: "BuyX", Name: "X", Price: "12.505", Currency: "xyz"}, []string{
+			`currency "xyz" is not one Stripe supports`,
+		}},
+		{"no price, unknown currency", Offer{Hashtag: "BuyX", Name: "X", Currency: "xyz"}, []string{
+			`currency "xyz"`,
+			`price is required: write it in major units of the currency`,
+		}},
+		{"tag, name and price", Offer{Hashtag: "Buy X", Price: "0.10"}, []string{
+			`hashtag "Buy X" is not a valid hashtag`,
+			`name is required`,
+			`price: $0.10 is below Stripe's minimum charge`,
+		}},
+		{"a bad stock is not compared with the limit", Offer{Hashtag: "BuyX", Name: "X", Price: "1", Stock: ptr(0), PerBuyerLimit: ptr(5)}, []string{
+			`stock must be at least 1, got 0`,
+		}},
+		{"limit and stock", Offer{Hashtag: "BuyX", Name: "X", Price: "1", Stock: ptr(-1), PerBuyerLimit: ptr(0)}, []string{
+			`stock must be at least 1, got -1`,
+			`per_buyer_limit must be at least 1, got 0`,
+		}},
+		{"confirm on a gift offer is one mistake", Offer{GiftHandle: "g", Name: "x", Price: "5", Confirm: &Confirm{Hashtag: "C!", Window: "soon"}}, []string{
+			`confirm applies to hashtag offers only`,
+		}},
+		{"confirm hashtag and window", Offer{Hashtag: "BuyX", Name: "X", Price: "1", Confirm: &Confirm{Hashtag: "buyx", Window: "30s"}}, []string{
+			`confirm.hashtag must differ from the purchase hashtag`,
+			`confirm.window 30s is too short`,
+		}},
+		{"bad dates are not compared", Offer{Hashtag: "BuyX", Name: "X", Price: "1", Starts: "2030-01-01T00:00:00Z", Ends: "2026-13-01"}, []string{
+			`ends "2026-13-01" is not an RFC 3339 time`,
+		}},
+		{"both dates", Offer{Hashtag: "BuyX", Name: "X", Price: "1", Starts: "soon", Ends: "later"}, []string{
+			`starts "soon" is not an RFC 3339 time`,
+			`ends "later" is not an RFC 3339 time`,
+		}},
+	}
+	for _, tt := range tests {
+		_, err := Resolve(tt.o, us)
+		ps := Problems(err)
+		if len(ps) != len(tt.want) {
+			t.Errorf("%s: %d problems, want %d: %q", tt.name, len(ps), len(tt.want), err)
+			continue
+		}
+		for i, w := range tt.want {
+			if !errors.Is(ps[i], ErrInvalid) || !strings.HasPrefix(ps[i].Error(), "invalid offer: offer ") || !strings.Contains(ps[i].Error(), w) {
+				t.Errorf("%s: problem %d = %q, want an ErrInvalid naming the offer, with %q", tt.name, i, ps[i], w)
+			}
+		}
+	}
+	// Each names the field it is about, as the file writes it.
+	var fields []string
+	for _, p := range Problems(func() error { _, err := Resolve(tests[0].o, us); return err }()) {
+		var fe *FieldError
+		if errors.As(p, &fe) {
+			fields = append(fields, fe.Field)
+		} else {
+			fields = append(fields, "")
+		}
+	}
+	if got := strings.Join(fields, " "); got != "currency price countries[1] countries[3]" {
+		t.Errorf("fields = %q", got)
+	}
+	// ValidateAll reports each as a problem of the entry.
+	_, err := ValidateAll([]Offer{blueMug(), tests[0].o}, us)
+	ps := Problems(err)
+	if len(ps) != len(tests[0].want) {
+		t.Fatalf("ValidateAll: %d problems, want %d: %q", len(ps), len(tests[0].want), err)
+	}
+	for _, p := range ps {
+		var e *EntryError
+		if !errors.As(p, &e) || e.Index != 1 {
+			t.Errorf("ValidateAll problem %q is not entry 1's", p)
+		}
 	}
 }
 
