@@ -11,6 +11,7 @@ import (
 	"io"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -272,6 +273,55 @@ func UnknownKey(k *yaml.Node, child string, allowed []string) error {
 		msg += fmt.Sprintf(" (known keys: %s)", strings.Join(allowed, ", "))
 	}
 	return Errorf(k, "%s", msg)
+}
+
+// MapValue returns the value of key in the mapping n, or nil when n is no
+// mapping or has no such key.
+func MapValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// Value returns the node at path ("price", "countries[1]",
+// "confirm.window") below the mapping n, following aliases, or nil when
+// the file does not write it.
+func Value(n *yaml.Node, path string) *yaml.Node {
+	if path == "" {
+		return nil
+	}
+	for _, part := range strings.Split(path, ".") {
+		key, index, hasIndex := part, 0, false
+		if k, rest, ok := strings.Cut(part, "["); ok {
+			var err error
+			if index, err = strconv.Atoi(strings.TrimSuffix(rest, "]")); err != nil {
+				return nil
+			}
+			key, hasIndex = k, true
+		}
+		if n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		if n = MapValue(n, key); n == nil {
+			return nil
+		}
+		if hasIndex {
+			if n.Kind == yaml.AliasNode {
+				n = n.Alias
+			}
+			if n.Kind != yaml.SequenceNode || index < 0 || index >= len(n.Content) {
+				return nil
+			}
+			n = n.Content[index]
+		}
+	}
+	return n
 }
 
 // Describe names a value in messages: a mapping, a list, null, or the

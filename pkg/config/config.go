@@ -666,23 +666,11 @@ func lookupScalar(root *yaml.Node, key string) string {
 func lookupNode(root *yaml.Node, key string) *yaml.Node {
 	n := root
 	for _, part := range strings.Split(key, ".") {
-		if n = mapValue(n, part); n == nil {
+		if n = yamlcheck.MapValue(n, part); n == nil {
 			return nil
 		}
 	}
 	return n
-}
-
-func mapValue(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
 }
 
 // validate checks the settings, adding their problems to k; it reports

@@ -34,7 +34,7 @@ func (c *Config) decodeLists(root *yaml.Node, k *collector) (stop bool) {
 		line, msg, _ := yamlcheck.At(err)
 		return fileProblem(c.Path, line, "%s", MaskSecrets(msg))
 	}
-	if n := mapValue(root, "offers"); n != nil && n.Kind == yaml.SequenceNode {
+	if n := yamlcheck.MapValue(root, "offers"); n != nil && n.Kind == yaml.SequenceNode {
 		var errs []error
 		c.Offers, c.offerNodes, errs = decodeList[OfferEntry](n, "offers", yamlcheck.Offer, k.all)
 		for _, err := range errs {
@@ -44,7 +44,7 @@ func (c *Config) decodeLists(root *yaml.Node, k *collector) (stop bool) {
 		}
 		c.fileOffers = slices.Clone(c.Offers)
 	}
-	if n := mapValue(root, "buyers"); n != nil && n.Kind == yaml.SequenceNode {
+	if n := yamlcheck.MapValue(root, "buyers"); n != nil && n.Kind == yaml.SequenceNode {
 		var errs []error
 		c.Buyers, c.buyerNodes, errs = decodeList[BuyerEntry](n, "buyers", yamlcheck.Buyer, k.all)
 		for _, err := range errs {
@@ -138,44 +138,10 @@ func fileLine[T any](entries, file []T, nodes []*yaml.Node, i int, field string)
 	if i >= len(entries) || i >= len(file) || !reflect.DeepEqual(entries[i], file[i]) {
 		return 0
 	}
-	if n := fieldNode(nodes[i], field); n != nil {
+	if n := yamlcheck.Value(nodes[i], field); n != nil {
 		return n.Line
 	}
 	return nodes[i].Line
-}
-
-// fieldNode returns the value of field ("price", "countries[1]",
-// "confirm.window") in the entry n, or nil.
-func fieldNode(n *yaml.Node, field string) *yaml.Node {
-	if field == "" {
-		return nil
-	}
-	for _, part := range strings.Split(field, ".") {
-		key, index, hasIndex := part, 0, false
-		if k, rest, ok := strings.Cut(part, "["); ok {
-			var err error
-			if index, err = strconv.Atoi(strings.TrimSuffix(rest, "]")); err != nil {
-				return nil
-			}
-			key, hasIndex = k, true
-		}
-		if n.Kind == yaml.AliasNode {
-			n = n.Alias
-		}
-		if n = mapValue(n, key); n == nil {
-			return nil
-		}
-		if hasIndex {
-			if n.Kind == yaml.AliasNode {
-				n = n.Alias
-			}
-			if n.Kind != yaml.SequenceNode || index < 0 || index >= len(n.Content) {
-				return nil
-			}
-			n = n.Content[index]
-		}
-	}
-	return n
 }
 
 // validateMerchant checks the merchant section; bad adds a problem about a

@@ -638,6 +638,36 @@ func expandedSize(n *yaml.Node, sizes map[*yaml.Node]int) int {
 // that tests can count the parses.
 var parseDocuments = yamlcheck.Documents
 
+// offerProblems is the error of the offer on whose Resolve failed with
+// err: at the line of its first problem's value (of the offer when the file
+// does not write it), and each further problem on a line of its own that
+// names the file and its line, in the order of the lines, as config
+// validate lists them.
+func (l *loader) offerProblems(on *yaml.Node, err error) error {
+	type problem struct {
+		n   *yaml.Node
+		msg string
+	}
+	var ps []problem
+	for _, p := range offer.Problems(err) {
+		n := on
+		var fe *offer.FieldError
+		if errors.As(p, &fe) {
+			if v := yamlcheck.Value(on, fe.Field); v != nil {
+				n = v
+			}
+		}
+		ps = append(ps, problem{n, strings.TrimPrefix(p.Error(), offer.ErrInvalid.Error()+": ")})
+	}
+	slices.SortStableFunc(ps, func(a, b problem) int { return a.n.Line - b.n.Line })
+	var b strings.Builder
+	b.WriteString(ps[0].msg)
+	for _, p := range ps[1:] {
+		fmt.Fprintf(&b, "\n%s:%d: %s", l.path, p.n.Line, p.msg)
+	}
+	return yamlcheck.Errorf(ps[0].n, "%s", b.String())
+}
+
 func (l *loader) offers(n *yaml.Node) ([]offer.Offer, error) {
 	if n.Kind != yaml.SequenceNode {
 		return nil, yamlcheck.Errorf(n, "offers: expected a list, got %s", yamlcheck.Describe(n))
@@ -653,7 +683,7 @@ func (l *loader) offers(n *yaml.Node) ([]offer.Offer, error) {
 			return nil, yamlcheck.Errorf(on, "%s: %v", path, err)
 		}
 		if _, err := offer.Resolve(o, offer.Defaults{}); err != nil {
-			return nil, yamlcheck.Errorf(on, "%s", strings.TrimPrefix(err.Error(), offer.ErrInvalid.Error()+": "))
+			return nil, l.offerProblems(on, err)
 		}
 		out = append(out, o)
 	}

@@ -128,6 +128,11 @@ func TestLoadErrors(t *testing.T) {
 		{"unknown expect", "steps:\n  - tweet: x\n    from: \"@a\"\n    expect: {outcom: purchased}\n", `f.yaml:4: unknown key "steps[0].expect.outcom" (did you mean "outcome"?)`},
 		{"unknown offer key", "offers:\n  - {hashtag: BuyX, name: X, price: \"1.00\", stok: 3}\nsteps: [{tweet: x, from: \"@a\"}]\n", `f.yaml:2: unknown key "offers[0].stok" (did you mean "stock"?)`},
 		{"bad offer", "offers:\n  - {hashtag: BuyX, name: X, price: \"abc\"}\nsteps: [{tweet: x, from: \"@a\"}]\n", "f.yaml:2: offer #BuyX"},
+		// Every problem of an offer, each at its value's line, in line order.
+		{"offer problems", "offers:\n  - hashtag: BuyX\n    name: X\n    countries: [US, ZZ]\n    price: \"abc\"\n    currency: xyz\nsteps: [{tweet: x, from: \"@a\"}]\n",
+			"f.yaml:4: offer #BuyX: country \"ZZ\" is not an ISO 3166-1 alpha-2 code: write two letters such as US or CA\n" +
+				"f.yaml:5: offer #BuyX: price: \"abc\" is not an amount: write digits with an optional dot, e.g. 12.50\n" +
+				"f.yaml:6: offer #BuyX: currency \"xyz\" is not one Stripe supports: use a lowercase ISO 4217 code such as usd or eur"},
 		{"bad buyer", "buyers:\n  - {handle: \"@a\", card: nocard}\nsteps: [{tweet: x, from: \"@a\"}]\n", "f.yaml:2: buyer @a"},
 		{"no steps", "name: x\n", "f.yaml:1: steps: missing"},
 		{"from in expire", "steps:\n  - expire: \"+1h\"\n    from: \"@a\"\n", "f.yaml:3: steps[0].from: not allowed in an expire step"},
