@@ -140,11 +140,11 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 	if err != nil {
 		return err
 	}
-	defer bd.close()
+	defer bd.Close()
 	i := bd.index(h)
 	next := buyer.Buyer{Handle: "@" + h}
 	if i >= 0 {
-		next = bd.buyers[i]
+		next = bd.Items[i]
 	}
 	next.Card = strings.TrimSpace(opts.Card)
 	if opts.CountrySet {
@@ -166,7 +166,7 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 	if opts.CountrySet {
 		next.Country = strings.ToUpper(next.Country)
 	}
-	others := slices.Clone(bd.buyers)
+	others := slices.Clone(bd.Items)
 	if i >= 0 {
 		others = slices.Delete(others, i, i+1)
 	}
@@ -183,19 +183,19 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 	// cannot be edited fails the command before it changes anything.
 	fileChanged := i < 0
 	if i < 0 {
-		if err := bd.doc.Append(buyersKey, next); err != nil {
-			return editErr(cfg.Path, err)
+		if err := bd.Doc.Append(buyersKey, next); err != nil {
+			return cmdutil.EditErr(cfg.Path, err)
 		}
-	} else if fields := diff(bd.buyers[i], next); len(fields) > 0 {
+	} else if fields := diff(bd.Items[i], next); len(fields) > 0 {
 		fileChanged = true
-		if err := bd.doc.Update(buyersKey, buyer.MatchNode(h), fields); err != nil {
-			return editErr(cfg.Path, err)
+		if err := bd.Doc.Update(buyersKey, buyer.MatchNode(h), fields); err != nil {
+			return cmdutil.EditErr(cfg.Path, err)
 		}
 	}
 
 	if fileChanged {
 		if err := yamldoc.CheckSave(cfg.Path); err != nil {
-			return editErr(cfg.Path, err)
+			return cmdutil.EditErr(cfg.Path, err)
 		}
 	}
 
@@ -208,8 +208,8 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 		return err
 	}
 	if fileChanged {
-		if err := bd.doc.Save(cfg.Path); err != nil {
-			return editErr(cfg.Path, err)
+		if err := bd.Doc.Save(cfg.Path); err != nil {
+			return cmdutil.EditErr(cfg.Path, err)
 		}
 	}
 

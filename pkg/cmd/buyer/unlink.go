@@ -95,16 +95,16 @@ func unlinkRun(ctx context.Context, opts *UnlinkOptions) error {
 	if err != nil {
 		return err
 	}
-	defer bd.close()
+	defer bd.Close()
 	name, err := bd.name(opts.Handle)
 	if err != nil {
 		return err
 	}
-	if _, err := bd.doc.Remove(buyersKey, buyer.MatchNode(opts.Handle)); err != nil {
-		return editErr(cfg.Path, err)
+	if _, err := bd.Doc.Remove(buyersKey, buyer.MatchNode(opts.Handle)); err != nil {
+		return cmdutil.EditErr(cfg.Path, err)
 	}
-	if err := bd.doc.Save(cfg.Path); err != nil {
-		return editErr(cfg.Path, err)
+	if err := bd.Doc.Save(cfg.Path); err != nil {
+		return cmdutil.EditErr(cfg.Path, err)
 	}
 	if opts.Output == output.JSON {
 		return output.WriteJSON(opts.IO.Out, unlinked{Buyer: name, Path: cfg.Path, Unlinked: true})
@@ -121,7 +121,7 @@ func (bd *buyerDoc) name(h string) (string, error) {
 		if _, err := buyer.NormalizeHandle(h); err != nil {
 			return "", err
 		}
-		return "", notFoundErr(bd.cfg.Path, h, bd.buyers)
+		return "", notFoundErr(bd.cfg.Path, h, bd.Items)
 	}
-	return at(bd.buyers[i].Handle), nil
+	return at(bd.Items[i].Handle), nil
 }

@@ -102,8 +102,8 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	if err != nil {
 		return err
 	}
-	defer od.close()
-	after := append(append([]offer.Offer(nil), od.offers...), o)
+	defer od.Close()
+	after := append(append([]offer.Offer(nil), od.Items...), o)
 	rs, err := od.check(after, len(after)-1)
 	if err != nil {
 		return err
@@ -117,8 +117,8 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 			return err
 		}
 	}
-	if err := od.doc.Append(offersKey, o); err != nil {
-		return editErr(cfg.Path, err)
+	if err := od.Doc.Append(offersKey, o); err != nil {
+		return cmdutil.EditErr(cfg.Path, err)
 	}
 	if err := od.save(); err != nil {
 		return err

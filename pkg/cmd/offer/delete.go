@@ -95,8 +95,8 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 		if err != nil {
 			return err
 		}
-		name := label(od.offers[i])
-		if n := pendingOf(cfg, od.offers[i]); n > 0 {
+		name := label(od.Items[i])
+		if n := pendingOf(cfg, od.Items[i]); n > 0 {
 			fmt.Fprintln(opts.IO.ErrOut, pendingWarning(name, n))
 		}
 		if !cmdutil.Confirm(opts.IO, fmt.Sprintf("Delete offer %s from %s?", name, output.Escape(cfg.Path))) {
@@ -111,15 +111,15 @@ func deleteRun(ctx context.Context, opts *DeleteOptions) error {
 	if err != nil {
 		return err
 	}
-	defer od.close()
+	defer od.Close()
 	i, err := od.index(opts.Tag)
 	if err != nil {
 		return err
 	}
-	name := label(od.offers[i])
-	pending := pendingOf(cfg, od.offers[i])
-	if _, err := od.doc.Remove(offersKey, offer.MatchNode(opts.Tag)); err != nil {
-		return editErr(cfg.Path, err)
+	name := label(od.Items[i])
+	pending := pendingOf(cfg, od.Items[i])
+	if _, err := od.Doc.Remove(offersKey, offer.MatchNode(opts.Tag)); err != nil {
+		return cmdutil.EditErr(cfg.Path, err)
 	}
 	if err := od.save(); err != nil {
 		return err

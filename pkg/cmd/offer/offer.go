@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"slices"
 	"strings"
 
@@ -17,7 +16,6 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/cmdutil"
 	"github.com/tweetpay/tweetpay/pkg/config"
 	"github.com/tweetpay/tweetpay/pkg/offer"
-	"github.com/tweetpay/tweetpay/pkg/payment"
 	"github.com/tweetpay/tweetpay/pkg/yamldoc"
 )
 
@@ -47,68 +45,39 @@ the offers' Products and Prices match the file.`,
 // does not have. That error also matches payment.ErrNotFound, so it exits 3.
 var ErrNotFound = errors.New("offer not found")
 
-// notFoundError says which offer is missing and what the file has instead.
-type notFoundError struct{ msg string }
-
-func (e *notFoundError) Error() string { return e.msg }
-
-func (e *notFoundError) Is(target error) bool {
-	return target == ErrNotFound || target == payment.ErrNotFound
-}
-
 // offersKey is the top-level list of tweetpay.yaml that holds the offers.
 const offersKey = "offers"
 
-// offerDoc is tweetpay.yaml opened for an edit of its offers.
+// offerDoc is tweetpay.yaml loaded for an edit of its offers.
 type offerDoc struct {
-	cfg    *config.Config
-	doc    *yamldoc.Doc
-	offers []offer.Offer // decoded from doc, in file order
-	unlock func()
+	*yamldoc.List[offer.Offer]
+	cfg *config.Config
 }
 
-// openOffers loads the file for an edit of its offers. It holds the file's
-// edit lock until close, so that another process's edit made meanwhile is
-// neither overwritten nor lost.
+// openOffers loads the file for an edit of its offers, holding its edit
+// lock until Close.
 func openOffers(ctx context.Context, cfg *config.Config) (*offerDoc, error) {
-	od, unlock, err := yamldoc.Locked(ctx, cfg.Path, cfg.LockTimeout, func() (*offerDoc, error) { return readOffers(cfg) })
+	l, err := cmdutil.OpenList[offer.Offer](ctx, cfg, offersKey)
 	if err != nil {
 		return nil, err
 	}
-	od.unlock = unlock
-	return od, nil
-}
-
-// close releases the edit lock; it may be called more than once.
-func (od *offerDoc) close() {
-	if od != nil && od.unlock != nil {
-		od.unlock()
-		od.unlock = nil
-	}
+	return &offerDoc{l, cfg}, nil
 }
 
 // readOffers loads the file's offers without the edit lock, for a look only.
 func readOffers(cfg *config.Config) (*offerDoc, error) {
-	doc, err := yamldoc.Load(cfg.Path)
+	l, err := cmdutil.ReadList[offer.Offer](cfg, offersKey)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", config.ErrInvalid, err)
+		return nil, err
 	}
-	od := &offerDoc{cfg: cfg, doc: doc}
-	for _, n := range doc.List(offersKey) {
-		var o offer.Offer
-		if err := n.Decode(&o); err != nil {
-			return nil, fmt.Errorf("%w: %s:%d: %v", config.ErrInvalid, cfg.Path, n.Line, err)
-		}
-		od.offers = append(od.offers, o)
-	}
-	return od, nil
+	return &offerDoc{l, cfg}, nil
 }
 
 // index returns the position of the offer whose hashtag or gift handle is
 // tag, compared as tweets compare tags.
 func (od *offerDoc) index(tag string) (int, error) {
 	match := offer.MatchNode(tag)
-	for i, n := range od.doc.List(offersKey) {
+	for i, n := range od.Doc.List(offersKey) {
 		if match(n) {
 			return i, nil
 		}
@@ -117,7 +86,7 @@ func (od *offerDoc) index(tag string) (int, error) {
 }
 
 func (od *offerDoc) notFound(tag string) error {
-	return notFoundErr(od.cfg.Path, tag, od.offers)
+	return notFoundErr(od.cfg.Path, tag, od.Items)
 }
 
 func notFoundErr(path, tag string, offers []offer.Offer) error {
@@ -125,11 +94,7 @@ func notFoundErr(path, tag string, offers []offer.Offer) error {
 	for _, o := range offers {
 		labels = append(labels, label(o))
 	}
-	known := "it has none"
-	if len(labels) > 0 {
-		known = "it has " + strings.Join(labels, ", ")
-	}
-	return &notFoundError{fmt.Sprintf("no offer %s in %s (%s)", strings.TrimSpace(tag), path, known)}
+	return cmdutil.NotFound(ErrNotFound, "offer", strings.TrimSpace(tag), path, labels)
 }
 
 // label names an offer as written: "#BuyBlueMug" or "@tweetacoffee".
@@ -167,32 +132,10 @@ func (od *offerDoc) check(after []offer.Offer, edited int) ([]offer.Resolved, er
 }
 
 func (od *offerDoc) save() error {
-	if err := od.doc.Save(od.cfg.Path); err != nil {
-		return editErr(od.cfg.Path, err)
+	if err := od.Doc.Save(od.cfg.Path); err != nil {
+		return cmdutil.EditErr(od.cfg.Path, err)
 	}
 	return nil
-}
-
-// editErr explains a yamldoc failure: a layout it cannot edit safely, a
-// file in a directory that does not exist, a path that is not a regular
-// file, or a file or directory that cannot be written is the
-// configuration's problem (exit 4), not the user's input.
-func editErr(path string, err error) error {
-	switch {
-	case errors.Is(err, yamldoc.ErrUnsupported) || errors.Is(err, yamldoc.ErrInvalid):
-		return fmt.Errorf("%w: %s: %w", config.ErrInvalid, path, err)
-	case errors.Is(err, yamldoc.ErrNoDir):
-		// A --config in a directory that does not exist: create it, or
-		// fix the path. The error names both.
-		return fmt.Errorf("%w: %w; create it first, or check the path", config.ErrInvalid, err)
-	case errors.Is(err, yamldoc.ErrNotFile), errors.Is(err, yamldoc.ErrReadOnly):
-		return fmt.Errorf("%w: %w", config.ErrInvalid, err)
-	case errors.Is(err, fs.ErrPermission):
-		// The file is replaced by a new one written beside it, so its
-		// directory must be writable too.
-		return fmt.Errorf("%w: %w (an edit writes a new file in the file's directory)", config.ErrInvalid, err)
-	}
-	return err
 }
 
 // scalarSeq is a flow-style list of strings, [US, CA], as the file's example

@@ -154,12 +154,12 @@ func editOffer(ctx context.Context, e edit) error {
 	if err != nil {
 		return err
 	}
-	defer od.close()
+	defer od.Close()
 	i, err := od.index(e.tag)
 	if err != nil {
 		return err
 	}
-	old := od.offers[i]
+	old := od.Items[i]
 	next := old
 	next.Countries = slices.Clone(old.Countries)
 	if old.Confirm != nil {
@@ -187,14 +187,14 @@ func editOffer(ctx context.Context, e edit) error {
 		output.Fprintf(e.io.ErrOut, "✓ Offer %s already as asked; %s not changed\n", label(old), cfg.Path)
 		return nil
 	}
-	after := slices.Clone(od.offers)
+	after := slices.Clone(od.Items)
 	after[i] = next
 	rs, err := od.check(after, i)
 	if err != nil {
 		return err
 	}
 	if err := updateDoc(od, e.tag, old, next, fields); err != nil {
-		return editErr(cfg.Path, err)
+		return cmdutil.EditErr(cfg.Path, err)
 	}
 	if err := od.save(); err != nil {
 		return err
@@ -232,17 +232,17 @@ func updateDoc(od *offerDoc, tag string, old, next offer.Offer, fields map[strin
 		str("window", oc.Window, nc.Window)
 		rest := maps.Clone(fields)
 		delete(rest, "confirm")
-		if err := od.doc.Update(offersKey, match, rest); err != nil {
+		if err := od.Doc.Update(offersKey, match, rest); err != nil {
 			return err
 		}
-		err := od.doc.UpdateIn(offersKey, match, "confirm", in)
+		err := od.Doc.UpdateIn(offersKey, match, "confirm", in)
 		if !errors.Is(err, yamldoc.ErrUnsupported) {
 			return err
 		}
 		// The document is as Update left it: UpdateIn undoes a failed edit.
-		return od.doc.Update(offersKey, match, map[string]any{"confirm": fields["confirm"]})
+		return od.Doc.Update(offersKey, match, map[string]any{"confirm": fields["confirm"]})
 	}
-	return od.doc.Update(offersKey, match, fields)
+	return od.Doc.Update(offersKey, match, fields)
 }
 
 func joinKeys(keys []string) string {
