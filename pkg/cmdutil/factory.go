@@ -26,6 +26,13 @@ type Factory struct {
 	StarterPath func() (string, error)
 	// Gateway builds the payment gateway for the configured backend once.
 	Gateway func() (payment.Gateway, error)
+	// CloseGateway closes the gateway that Gateway built, if any: with the
+	// in-process emulator, it lets go of the emulator's state, so that a
+	// command that waits for something else next (the config file's edit
+	// lock) does not keep other processes from the state meanwhile. A later
+	// Gateway call builds a new one. It does nothing once Engine has been
+	// built, whose gateway it is.
+	CloseGateway func() error
 	// Engine builds the purchase engine over the configured offers, buyers,
 	// gateway and simulation state once.
 	Engine func() (*shop.Engine, error)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -23,6 +24,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/payment"
 	stripegw "github.com/tweetpay/tweetpay/pkg/payment/stripe"
 	"github.com/tweetpay/tweetpay/pkg/shop"
+	"github.com/tweetpay/tweetpay/pkg/yamldoc"
 )
 
 type testEnv struct {
@@ -303,5 +305,107 @@ func TestShowRunCardDetached(t *testing.T) {
 	want := "in sync:          no (the card on file is no longer attached to the Customer; attach it again with: tweetpay buyer link @alice --card visa)\n"
 	if !strings.Contains(stdout.String(), want) {
 		t.Errorf("show =\n%s\nwant a line %q", stdout, want)
+	}
+}
+
+// hookGateway runs during once, after the link's first request: another
+// process's edit of the file while the link talks to Stripe.
+type hookGateway struct {
+	payment.Gateway
+	during func()
+	once   sync.Once
+}
+
+func (g *hookGateway) FindCustomer(ctx context.Context, email string) (payment.Customer, bool, error) {
+	c, ok, err := g.Gateway.FindCustomer(ctx, email)
+	g.once.Do(g.during)
+	return c, ok, err
+}
+
+// TestLinkRunEditedMeanwhile: the link's Stripe requests run while another
+// process holds the file's edit lock, which then edits the file; the link
+// writes the buyer to the file as that process left it.
+func TestLinkRunEditedMeanwhile(t *testing.T) {
+	const start = "merchant:\n  country: US\nlock_timeout: 2s\nbuyers:\n  - handle: \"@bob\"\n    card: amex\n    name: Bob\n"
+	const carol = "  # carol, added meanwhile\n  - handle: \"@carol\"\n    card: visa\n    user_id: \"42\"\n"
+	for _, tc := range []struct {
+		name      string
+		userID    string // --user-id, when not ""
+		meanwhile string // the file as the other process leaves it
+		want      string // the file after the link; "" for meanwhile
+		note      string // in the link's messages
+		err       string // the link's error, when it fails
+	}{{
+		name:      "another buyer added",
+		meanwhile: start + carol + "offers:\n  - hashtag: BuyMug\n    name: Mug\n    price: \"9.00\"\n",
+		want: "merchant:\n  country: US\nlock_timeout: 2s\nbuyers:\n  - handle: \"@bob\"\n    card: visa\n    name: Bob\n" + carol +
+			"offers:\n  - hashtag: BuyMug\n    name: Mug\n    price: \"9.00\"\n",
+	}, {
+		name:      "the buyer removed",
+		meanwhile: "merchant:\n  country: US\nlock_timeout: 2s\nbuyers:\n" + carol,
+		want:      "merchant:\n  country: US\nlock_timeout: 2s\nbuyers:\n" + carol + "  - handle: \"@bob\"\n    card: visa\n    name: Bob\n",
+		note:      "note: another process removed @bob from " + "PATH" + " while this link ran; the link wrote it back",
+	}, {
+		name:      "the buyer changed",
+		meanwhile: "merchant:\n  country: US\nlock_timeout: 2s\nbuyers:\n  - handle: \"@bob\"\n    card: mastercard\n    name: Robert\n",
+		want:      "merchant:\n  country: US\nlock_timeout: 2s\nbuyers:\n  - handle: \"@bob\"\n    card: visa\n    name: Robert\n",
+		note: "note: another process changed @bob in PATH while this link ran; the link kept its name \"Robert\"; " +
+			"replaced its card \"mastercard\" with \"visa\" as this link was told",
+	}, {
+		name:      "the user ID taken meanwhile",
+		userID:    "42",
+		meanwhile: start + carol,
+		err: "buyer @bob: user_id 42 is already the user ID of buyer @carol: a Twitter account has one ID; PATH was not changed, " +
+			"but on Stripe @bob is linked to CUSTOMER with visa …4242: once that is fixed, running this command again writes the buyer to the file",
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, start)
+			gw, _ := emulatorGateway(t)
+			held, err := yamldoc.Lock(context.Background(), e.path, time.Second)
+			if err != nil {
+				t.Fatal(err)
+			}
+			unlock := sync.OnceFunc(held)
+			defer unlock()
+			ran := false
+			hook := &hookGateway{Gateway: gw, during: func() {
+				ran = true
+				if err := os.WriteFile(e.path, []byte(tc.meanwhile), 0o600); err != nil {
+					t.Error(err)
+				}
+				unlock()
+			}}
+			ios, _, _, stderr := iostreams.Test()
+			opts := &LinkOptions{IO: ios, Config: e.config, Gateway: func() (payment.Gateway, error) { return hook, nil },
+				Handle: "@bob", Card: "visa", UserID: tc.userID, UserIDSet: tc.userID != ""}
+			err = linkRun(context.Background(), opts)
+			if !ran {
+				t.Fatalf("the link sent no request while another process held the edit lock: %v", err)
+			}
+			c, found, ferr := gw.FindCustomer(context.Background(), shop.CustomerEmail("bob"))
+			if ferr != nil || !found || c.Metadata[shop.MetaCard] != "pm_card_visa" {
+				t.Fatalf("customer = %+v, %v, %v", c, found, ferr)
+			}
+			fix := strings.NewReplacer("PATH", e.path, "CUSTOMER", c.ID)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), fix.Replace(tc.err)) || !errors.Is(err, buyer.ErrInvalid) {
+					t.Errorf("error = %v, want buyer.ErrInvalid with %q", err, fix.Replace(tc.err))
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			want := tc.want
+			if want == "" {
+				want = tc.meanwhile
+			}
+			if got := e.read(t); got != want {
+				t.Errorf("file = %q, want %q", got, want)
+			}
+			if tc.note != "" && !strings.Contains(stderr.String(), fix.Replace(tc.note)) {
+				t.Errorf("messages %q, want %q", stderr, fix.Replace(tc.note))
+			} else if tc.note == "" && strings.Contains(stderr.String(), "another process") {
+				t.Errorf("messages %q, want no note", stderr)
+			}
+		})
 	}
 }

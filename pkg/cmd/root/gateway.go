@@ -28,10 +28,27 @@ func (f *factory) newGateway() (payment.Gateway, error) {
 	if err != nil {
 		return nil, err
 	}
-	if closeFn != nil {
-		f.closers = append(f.closers, closeFn)
-	}
+	f.gwClose = closeFn
 	return gw, nil
+}
+
+// closeGateway closes the gateway, unless the engine uses it, so that a
+// later gateway call opens it again.
+func (f *factory) closeGateway() error {
+	if f.eng != nil {
+		return nil
+	}
+	return f.dropGateway()
+}
+
+// dropGateway closes the gateway and forgets it.
+func (f *factory) dropGateway() error {
+	closeFn := f.gwClose
+	f.gw, f.gwErr, f.gwClose = nil, nil, nil
+	if closeFn == nil {
+		return nil
+	}
+	return closeFn()
 }
 
 // inProcess reports whether payments go to the embedded emulator without a

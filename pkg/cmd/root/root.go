@@ -247,6 +247,7 @@ type factory struct {
 	loaded  bool
 	gw      payment.Gateway
 	gwErr   error
+	gwClose func() error // closes gw; nil when there is nothing to close
 	eng     *shop.Engine
 	engErr  error
 	closers []func() error
@@ -258,6 +259,7 @@ func newFactory(ios *iostreams.IOStreams) *factory {
 	f.Factory.Config = f.config
 	f.Factory.CheckConfig = f.checkConfig
 	f.Factory.Gateway = f.gateway
+	f.Factory.CloseGateway = f.closeGateway
 	f.Factory.ConfigPath = f.configPath
 	f.Factory.StarterPath = f.starterPath
 	f.Factory.Engine = f.engine
@@ -325,6 +327,11 @@ func (f *factory) close() error {
 		}
 	}
 	f.closers = nil
+	// The gateway was built before anything that uses it (the engine's
+	// store): it is closed last.
+	if err := f.dropGateway(); err != nil && first == nil {
+		first = err
+	}
 	return first
 }
 
