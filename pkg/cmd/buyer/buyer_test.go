@@ -409,3 +409,76 @@ func TestLinkRunEditedMeanwhile(t *testing.T) {
 		})
 	}
 }
+
+// answerReader answers a question, after running meanwhile: what another
+// process does while the user reads the question.
+type answerReader struct {
+	meanwhile func()
+	answer    *strings.Reader
+}
+
+func (r *answerReader) Read(p []byte) (int, error) {
+	if r.meanwhile != nil {
+		r.meanwhile()
+		r.meanwhile = nil
+	}
+	return r.answer.Read(p)
+}
+
+// TestUnlinkRunEditedMeanwhile: unlink asks before it locks the file; what
+// another process changed while the user answered is kept, and a buyer it
+// removed meanwhile is reported removed, not missing.
+func TestUnlinkRunEditedMeanwhile(t *testing.T) {
+	const start = "buyers:\n  - handle: \"@alice\"\n    card: visa\n  - handle: \"@Bob\"\n    card: amex\n"
+	for _, tc := range []struct {
+		name, meanwhile, want, msg string
+		json                       string
+	}{{
+		name:      "another buyer added",
+		meanwhile: start + "  - handle: \"@carol\"\n    card: visa\n",
+		want:      "buyers:\n  - handle: \"@alice\"\n    card: visa\n  - handle: \"@carol\"\n    card: visa\n",
+		msg:       "✓ Removed buyer @Bob from PATH",
+		json:      `{"buyer":"@Bob","path":"PATH","unlinked":true}`,
+	}, {
+		name:      "the buyer removed",
+		meanwhile: "buyers:\n  - handle: \"@alice\"\n    card: visa\n",
+		want:      "buyers:\n  - handle: \"@alice\"\n    card: visa\n",
+		msg:       "✓ Buyer @Bob was removed from PATH by another process meanwhile; nothing to do",
+		json:      `{"buyer":"@Bob","path":"PATH","unlinked":false}`,
+	}} {
+		for _, format := range []output.Format{output.Table, output.JSON} {
+			t.Run(tc.name+"/"+string(format), func(t *testing.T) {
+				e := newEnv(t, start)
+				ios, _, stdout, stderr := iostreams.Test()
+				ios.In = &answerReader{answer: strings.NewReader("y\n"), meanwhile: func() {
+					if err := os.WriteFile(e.path, []byte(tc.meanwhile), 0o600); err != nil {
+						t.Error(err)
+					}
+				}}
+				if err := unlinkRun(context.Background(), &UnlinkOptions{IO: ios, Config: e.config, Handle: "bob", Output: format}); err != nil {
+					t.Fatal(err)
+				}
+				if got := e.read(t); got != tc.want {
+					t.Errorf("file = %q, want %q", got, tc.want)
+				}
+				fix := strings.NewReplacer("PATH", e.path)
+				if format == output.JSON {
+					if got := strings.TrimSpace(stdout.String()); compactJSON(t, got) != fix.Replace(tc.json) {
+						t.Errorf("stdout = %s, want %s", got, fix.Replace(tc.json))
+					}
+				} else if !strings.Contains(stderr.String(), fix.Replace(tc.msg)) {
+					t.Errorf("messages %q, want %q", stderr, fix.Replace(tc.msg))
+				}
+			})
+		}
+	}
+}
+
+func compactJSON(t *testing.T, s string) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := json.Compact(&b, []byte(s)); err != nil {
+		t.Fatalf("%q: %v", s, err)
+	}
+	return b.String()
+}

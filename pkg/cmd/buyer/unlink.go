@@ -2,6 +2,7 @@ package buyer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -35,8 +36,13 @@ charges: 'tweetpay buyer link' finds the same Customer again.
 
 Asks for confirmation on a terminal; otherwise --yes is required.
 
+The question is asked before the file is locked for the edit, so that other
+edits need not wait for the answer; a buyer that another process removed
+meanwhile is reported as such, and the command succeeds.
+
 With -o json, {"buyer", "path", "unlinked"}: the buyer's @handle, the config
-file, and false when the removal was declined.
+file, and false when the removal was declined (or another process removed
+the buyer first).
 
 Exit status: 0 when removed; 2 without --yes when not interactive; 3 when no
 buyer has HANDLE; 4 when the config file is invalid or cannot be written
@@ -72,6 +78,7 @@ func unlinkRun(ctx context.Context, opts *UnlinkOptions) error {
 	if err != nil {
 		return err
 	}
+	asked := "" // the buyer as named in the question
 	if !opts.Yes {
 		// Ask before taking the edit lock: other processes must not wait
 		// for a person to answer.
@@ -83,6 +90,7 @@ func unlinkRun(ctx context.Context, opts *UnlinkOptions) error {
 		if err != nil {
 			return err
 		}
+		asked = name
 		if !cmdutil.Confirm(opts.IO, fmt.Sprintf("Remove buyer %s from %s?", name, output.Escape(cfg.Path))) {
 			if opts.Output == output.JSON {
 				return output.WriteJSON(opts.IO.Out, unlinked{Buyer: name, Path: cfg.Path})
@@ -97,6 +105,15 @@ func unlinkRun(ctx context.Context, opts *UnlinkOptions) error {
 	}
 	defer bd.Close()
 	name, err := bd.name(opts.Handle)
+	if errors.Is(err, ErrNotFound) && asked != "" {
+		// Another process removed it while the user was asked: what
+		// they wanted is done.
+		if opts.Output == output.JSON {
+			return output.WriteJSON(opts.IO.Out, unlinked{Buyer: asked, Path: cfg.Path})
+		}
+		output.Fprintf(opts.IO.ErrOut, "✓ Buyer %s was removed from %s by another process meanwhile; nothing to do\n", asked, cfg.Path)
+		return nil
+	}
 	if err != nil {
 		return err
 	}
