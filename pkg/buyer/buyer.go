@@ -17,6 +17,18 @@ import (
 // ErrInvalid is wrapped by every error about a buyer, a handle or a card.
 var ErrInvalid = errors.New("invalid buyer")
 
+// invalidError is a problem with a buyer, a handle or a card: "invalid
+// buyer: " and what is wrong, naming the buyer first when it is about one
+// ("invalid buyer: buyer @alice: unknown card ..."). It matches ErrInvalid.
+type invalidError struct{ detail string }
+
+func (e *invalidError) Error() string        { return ErrInvalid.Error() + ": " + e.detail }
+func (e *invalidError) Is(target error) bool { return target == ErrInvalid }
+
+func invalidf(format string, args ...any) error {
+	return &invalidError{detail: fmt.Sprintf(format, args...)}
+}
+
 // Buyer is one entry of the buyers list of tweetpay.yaml, as written.
 type Buyer struct {
 	// Handle is the buyer's Twitter username, '@' optional.
@@ -60,11 +72,11 @@ func NormalizeHandle(h string) (string, error) {
 		name = s[w:]
 	}
 	if name == "" {
-		return "", fmt.Errorf("%w: handle %q is empty: write a Twitter username such as @alice", ErrInvalid, h)
+		return "", invalidf("handle %q is empty: write a Twitter username such as @alice", h)
 	}
 	// IsValidUsername takes an optional sign itself: refuse a second one.
 	if strings.ContainsAny(name, "@＠") || !tweet.IsValidUsername(name) {
-		return "", fmt.Errorf("%w: handle %q is not a Twitter username: use 1 to 20 letters, digits or underscores, such as @alice_42", ErrInvalid, h)
+		return "", invalidf("handle %q is not a Twitter username: use 1 to 20 letters, digits or underscores, such as @alice_42", h)
 	}
 	return name, nil
 }
@@ -101,7 +113,7 @@ func NormalizeUserID(id string) (string, error) {
 		bad = err != nil
 	}
 	if bad {
-		return "", fmt.Errorf("%w: user_id %q is not a Twitter user ID: write its digits without leading zeros, such as 2244994945", ErrInvalid, id)
+		return "", invalidf("user_id %q is not a Twitter user ID: write its digits without leading zeros, such as 2244994945", id)
 	}
 	return s, nil
 }
@@ -118,6 +130,11 @@ func Resolve(b Buyer, defaultCountry string) (Resolved, error) {
 		who = "@" + who
 	}
 	fail := func(err error) error {
+		var ie *invalidError
+		if errors.As(err, &ie) {
+			// The kind first, then which one, as for offers.
+			return invalidf("buyer %s: %s", who, ie.detail)
+		}
 		return fmt.Errorf("buyer %s: %w", who, err)
 	}
 	h, err := NormalizeHandle(b.Handle)
@@ -134,7 +151,7 @@ func Resolve(b Buyer, defaultCountry string) (Resolved, error) {
 	}
 	up := strings.ToUpper(cc)
 	if cc != "" && !country.Valid(up) {
-		return Resolved{}, fail(fmt.Errorf("%w: country %q is not an ISO 3166-1 alpha-2 code: %s", ErrInvalid, cc, country.Advice(up)))
+		return Resolved{}, fail(invalidf("country %q is not an ISO 3166-1 alpha-2 code: %s", cc, country.Advice(up)))
 	}
 	uid, err := NormalizeUserID(b.UserID)
 	if err != nil {
@@ -163,7 +180,7 @@ func ValidateAll(buyers []Buyer, defaultCountry string) error {
 		}
 		k := Key(r.Handle)
 		if prev, ok := seen[k]; ok {
-			errs = append(errs, &EntryError{Index: i, Err: fmt.Errorf("%w: buyer @%s: the handle is already used by buyer @%s: link each account once", ErrInvalid, r.Handle, prev)})
+			errs = append(errs, &EntryError{Index: i, Err: invalidf("buyer @%s: the handle is already used by buyer @%s: link each account once", r.Handle, prev)})
 			continue
 		}
 		seen[k] = r.Handle
@@ -171,7 +188,7 @@ func ValidateAll(buyers []Buyer, defaultCountry string) error {
 			continue
 		}
 		if prev, ok := ids[r.UserID]; ok {
-			errs = append(errs, &EntryError{Index: i, Err: fmt.Errorf("%w: buyer @%s: user_id %s is already the user ID of buyer @%s: a Twitter account has one ID", ErrInvalid, r.Handle, r.UserID, prev)})
+			errs = append(errs, &EntryError{Index: i, Err: invalidf("buyer @%s: user_id %s is already the user ID of buyer @%s: a Twitter account has one ID", r.Handle, r.UserID, prev)})
 			continue
 		}
 		ids[r.UserID] = r.Handle

@@ -70,9 +70,9 @@ func TestResolve(t *testing.T) {
 		def  string
 		want string
 	}{
-		{Buyer{Card: "visa"}, "US", "buyer without handle: invalid buyer: handle \"\" is empty"},
-		{Buyer{Handle: "a-b", Card: "visa"}, "US", "buyer @a-b: invalid buyer: handle \"a-b\" is not a Twitter username"},
-		{Buyer{Handle: "@a", Card: "nope"}, "US", "buyer @a: invalid buyer: unknown card \"nope\""},
+		{Buyer{Card: "visa"}, "US", "invalid buyer: buyer without handle: handle \"\" is empty"},
+		{Buyer{Handle: "a-b", Card: "visa"}, "US", "invalid buyer: buyer @a-b: handle \"a-b\" is not a Twitter username"},
+		{Buyer{Handle: "@a", Card: "nope"}, "US", "invalid buyer: buyer @a: unknown card \"nope\""},
 		{Buyer{Handle: "@a", Card: ""}, "US", "no card given"},
 		{Buyer{Handle: "@a", Card: "visa", Country: "USA"}, "US", `country "USA" is not an ISO 3166-1 alpha-2 code`},
 		{Buyer{Handle: "@a", Card: "visa"}, "1X", `country "1X" is not an ISO 3166-1 alpha-2 code`},
@@ -105,8 +105,8 @@ func TestValidateAll(t *testing.T) {
 	}
 	for _, want := range []string{
 		"buyer @ALICE: the handle is already used by buyer @alice",
-		"buyer @carol: invalid buyer: unknown card",
-		"buyer @dave: invalid buyer: country \"Germany\"",
+		"invalid buyer: buyer @carol: unknown card",
+		"invalid buyer: buyer @dave: country \"Germany\"",
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("ValidateAll error %q lacks %q", err, want)
@@ -152,7 +152,7 @@ func TestResolveUserID(t *testing.T) {
 		t.Errorf("Resolve without user_id = %+v, %v; want no UserID", r, err)
 	}
 	_, err = Resolve(Buyer{Handle: "@alice", Card: "visa", UserID: "alice"}, "US")
-	if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `buyer @alice: invalid buyer: user_id "alice" is not a Twitter user ID`) {
+	if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `invalid buyer: buyer @alice: user_id "alice" is not a Twitter user ID`) {
 		t.Errorf("Resolve with a bad user_id = %v", err)
 	}
 }
@@ -177,7 +177,7 @@ func TestValidateAllUserIDs(t *testing.T) {
 	}
 	for _, want := range []string{
 		"buyer @bob: user_id 5 is already the user ID of buyer @alice",
-		`buyer @carol: invalid buyer: user_id "x5" is not a Twitter user ID`,
+		`invalid buyer: buyer @carol: user_id "x5" is not a Twitter user ID`,
 	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("ValidateAll error %q lacks %q", err, want)

@@ -1,7 +1,6 @@
 package buyer
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -133,19 +132,19 @@ func ResolveCard(s string) (Card, error) {
 	in := strings.TrimSpace(s)
 	switch {
 	case in == "":
-		return Card{}, fmt.Errorf("%w: no card given: write an alias such as visa or declined, a Stripe test card number, or a pm_card_* token", ErrInvalid)
+		return Card{}, invalidf("no card given: write an alias such as visa or declined, a Stripe test card number, or a pm_card_* token")
 	case strings.HasPrefix(in, "pm_card_"):
 		if len(in) == len("pm_card_") || strings.ContainsAny(in, " \t/?#&") {
-			return Card{}, fmt.Errorf("%w: card %q is not a token: write one such as pm_card_visa", ErrInvalid, s)
+			return Card{}, invalidf("card %q is not a token: write one such as pm_card_visa", s)
 		}
 		if c, ok := cards().byToken[in]; ok {
 			return c.card(in), nil
 		}
 		return Card{Input: in, Token: in}, nil
 	case strings.HasPrefix(in, "tok_"):
-		return Card{}, fmt.Errorf("%w: card %q: write the PaymentMethod form pm_card_%s instead of a tok_ token", ErrInvalid, s, in[len("tok_"):])
+		return Card{}, invalidf("card %q: write the PaymentMethod form pm_card_%s instead of a tok_ token", s, in[len("tok_"):])
 	case strings.HasPrefix(in, "pm_"):
-		return Card{}, fmt.Errorf("%w: card %q: only Stripe's pm_card_* test tokens can be linked, such as pm_card_visa", ErrInvalid, s)
+		return Card{}, invalidf("card %q: only Stripe's pm_card_* test tokens can be linked, such as pm_card_visa", s)
 	case looksLikeNumber(in):
 		return resolveNumber(s, in)
 	}
@@ -153,8 +152,8 @@ func ResolveCard(s string) (Card, error) {
 	if c, ok := cards().byAlias[alias]; ok {
 		return c.card(in), nil
 	}
-	return Card{}, fmt.Errorf("%w: unknown card %q: write one of %s, a Stripe test card number, or a pm_card_* token",
-		ErrInvalid, s, strings.Join(canonical(), ", "))
+	return Card{}, invalidf("unknown card %q: write one of %s, a Stripe test card number, or a pm_card_* token",
+		s, strings.Join(canonical(), ", "))
 }
 
 func canonical() []string {
@@ -187,10 +186,10 @@ func resolveNumber(orig, in string) (Card, error) {
 		return r
 	}, in)
 	if len(num) < 12 || len(num) > 19 {
-		return Card{}, fmt.Errorf("%w: card number %q has %d digits: card numbers have 12 to 19", ErrInvalid, orig, len(num))
+		return Card{}, invalidf("card number %q has %d digits: card numbers have 12 to 19", orig, len(num))
 	}
 	if !luhn(num) {
-		return Card{}, fmt.Errorf("%w: card number %q is incorrect (it fails the Luhn check, Stripe answers incorrect_number): check the digits, e.g. 4242 4242 4242 4242", ErrInvalid, orig)
+		return Card{}, invalidf("card number %q is incorrect (it fails the Luhn check, Stripe answers incorrect_number): check the digits, e.g. 4242 4242 4242 4242", orig)
 	}
 	if c, ok := cards().byNumber[num]; ok {
 		return c.card(orig), nil
@@ -200,8 +199,8 @@ func resolveNumber(orig, in string) (Card, error) {
 		known = append(known, c.number+" ("+c.aliases[0]+")")
 	}
 	slices.Sort(known)
-	return Card{}, fmt.Errorf("%w: card number %q is not one of Stripe's test cards: use one of %s, or a pm_card_* token",
-		ErrInvalid, orig, strings.Join(known, ", "))
+	return Card{}, invalidf("card number %q is not one of Stripe's test cards: use one of %s, or a pm_card_* token",
+		orig, strings.Join(known, ", "))
 }
 
 // luhn reports whether the digits pass the Luhn checksum.
