@@ -90,7 +90,7 @@ func TestCheckReportsEveryProblem(t *testing.T) {
 		`11 true invalid offer: offer #buymug: hashtag "buymug" is already used as the hashtag of offer #BuyMug: pick another`,
 		`17 true offers[2].stock: expected a whole number, got "lots"`,
 		`19 true invalid buyer: buyer @bluemugco is the merchant (merchant.handle): the merchant's own tweets are never purchases, so it could never buy; use another handle`,
-		`21 true buyer @bob: invalid buyer: unknown card "bogus": write one of ` + strings.Join(nil, ""),
+		`21 true invalid buyer: buyer @bob: unknown card "bogus": write one of ` + strings.Join(nil, ""),
 		`0 false $TWEETPAY_TIMEOUT: timeout "soon": want a positive duration such as 30s, 2m or 500ms`,
 		`0 false live key given without --live (refusing sk_live_…1234; pass --live to use a live key)`,
 	}
