@@ -118,6 +118,17 @@ func NormalizeUserID(id string) (string, error) {
 	return s, nil
 }
 
+// Of names the buyer who ("@alice") in err: "invalid buyer: buyer @alice:
+// ..." for a problem with the buyer (the kind first, then which one, as for
+// offers), "buyer @alice: ..." for any other error.
+func Of(who string, err error) error {
+	var ie *invalidError
+	if errors.As(err, &ie) {
+		return invalidf("buyer %s: %s", who, ie.detail)
+	}
+	return fmt.Errorf("buyer %s: %w", who, err)
+}
+
 // Resolve validates one buyer: the handle, the card (see ResolveCard), the
 // user ID (see NormalizeUserID) and the country, defaultCountry when the
 // buyer has none. Errors wrap ErrInvalid and
@@ -129,14 +140,7 @@ func Resolve(b Buyer, defaultCountry string) (Resolved, error) {
 	} else if !strings.HasPrefix(who, "@") {
 		who = "@" + who
 	}
-	fail := func(err error) error {
-		var ie *invalidError
-		if errors.As(err, &ie) {
-			// The kind first, then which one, as for offers.
-			return invalidf("buyer %s: %s", who, ie.detail)
-		}
-		return fmt.Errorf("buyer %s: %w", who, err)
-	}
+	fail := func(err error) error { return Of(who, err) }
 	h, err := NormalizeHandle(b.Handle)
 	if err != nil {
 		return Resolved{}, fail(err)

@@ -142,7 +142,7 @@ func (a Account) check() error {
 	}
 	c, err := buyer.ResolveCard(a.Card.Token)
 	if err != nil {
-		return fmt.Errorf("buyer @%s: %w", a.Handle, err)
+		return buyer.Of("@"+a.Handle, err)
 	}
 	if c.Token != a.Card.Token {
 		return fmt.Errorf("%w: buyer @%s: card %q is not a pm_card_* token", buyer.ErrInvalid, a.Handle, a.Card.Token)

@@ -140,6 +140,11 @@ func TestLinkChecksFirst(t *testing.T) {
 			t.Errorf("%+v: %v, want invalid buyer", a, err)
 		}
 	}
+	// Named as every buyer error is: the kind, then which buyer.
+	_, err := Link(context.Background(), gw, Account{Handle: "alice"})
+	if want := "invalid buyer: buyer @alice: no card given"; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("no card: %v, want %q...", err, want)
+	}
 }
 
 // TestLinkAfterCustomerDeleted: a linked buyer whose Customer was deleted
