@@ -114,7 +114,7 @@ func (od *offerDoc) check(after []offer.Offer, edited int) ([]offer.Resolved, er
 	d := od.cfg.OfferDefaults()
 	if edited >= 0 {
 		if _, err := offer.Resolve(after[edited], d); err != nil {
-			return nil, fmt.Errorf("%w; %s was not changed", err, od.cfg.Path)
+			return nil, notChanged(err, od.cfg.Path)
 		}
 	}
 	rs, err := offer.ValidateAll(after, d)
@@ -128,7 +128,17 @@ func (od *offerDoc) check(after []offer.Offer, edited int) ([]offer.Resolved, er
 	if _, oerr := offer.ValidateAll(others, d); oerr != nil {
 		return nil, fmt.Errorf("%w: %s: fix these offers first (tweetpay config validate shows them): %w", config.ErrInvalid, od.cfg.Path, oerr)
 	}
-	return nil, fmt.Errorf("%w; %s was not changed", err, od.cfg.Path)
+	return nil, notChanged(err, od.cfg.Path)
+}
+
+// notChanged adds to err, an edit's problems, that the file at path was not
+// changed: after the one problem, or on a line of its own after several,
+// so that it does not read as part of the last.
+func notChanged(err error, path string) error {
+	if len(offer.Problems(err)) > 1 {
+		return fmt.Errorf("%w\n%s was not changed", err, path)
+	}
+	return fmt.Errorf("%w; %s was not changed", err, path)
 }
 
 func (od *offerDoc) save() error {
