@@ -249,7 +249,7 @@ func TestPaymentReplayed(t *testing.T) {
 		t.Errorf("first answer: %+v, %v; want not Replayed", p, err)
 	}
 
-	srv, count := replayingServer(t, 1)
+	srv, count := replayingServer(t, 1, okPI)
 	g = New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
 	if p, err := pay(g); err != nil || p.Replayed || count() != 2 {
 		t.Errorf("replay after a lost answer: %+v, %v after %d requests; want not Replayed after 2", p, err, count())
@@ -257,9 +257,9 @@ func TestPaymentReplayed(t *testing.T) {
 }
 
 // replayingServer drops the connection of its first lost requests (the
-// payment made, its answer lost) and answers the others with the payment,
-// replayed from the idempotency key. count tells how many requests came.
-func replayingServer(t *testing.T, lost int) (srv *httptest.Server, count func() int) {
+// object made, its answer lost) and answers the others with body, replayed
+// from the idempotency key. count tells how many requests came.
+func replayingServer(t *testing.T, lost int, body string) (srv *httptest.Server, count func() int) {
 	var mu sync.Mutex
 	n := 0
 	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -274,7 +274,7 @@ func replayingServer(t *testing.T, lost int) (srv *httptest.Server, count func()
 			return
 		}
 		w.Header().Set("Idempotent-Replayed", "true")
-		fmt.Fprint(w, okPI)
+		fmt.Fprint(w, body)
 	}))
 	t.Cleanup(srv.Close)
 	return srv, func() int {
@@ -291,7 +291,7 @@ func replayingServer(t *testing.T, lost int) (srv *httptest.Server, count func()
 // Another Gateway (another process) sees the same replay as a payment made
 // before.
 func TestPaymentReplayedAfterEarlierCallLost(t *testing.T) {
-	srv, count := replayingServer(t, 3)
+	srv, count := replayingServer(t, 3, okPI)
 	g := New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
 	if _, err := pay(g); !payment.Retryable(err) {
 		t.Fatalf("every answer lost: %v after %d requests; want a retryable error", err, count())
@@ -341,11 +341,11 @@ func TestCustomerReplayed(t *testing.T) {
 	create := func(g *Gateway) (payment.Customer, error) {
 		return g.CreateCustomer(context.Background(), payment.Customer{Email: "a@example.com"}, "tweetpay:customer:a")
 	}
-	srv, _ := replayingServer(t, 0)
+	srv, _ := replayingServer(t, 0, okPI)
 	if c, err := create(New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})); err != nil || !c.Replayed {
 		t.Errorf("replayed answer: %+v, %v; want Replayed", c, err)
 	}
-	srv, count := replayingServer(t, 1)
+	srv, count := replayingServer(t, 1, okPI)
 	if c, err := create(New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})); err != nil || c.Replayed || count() != 2 {
 		t.Errorf("replay after a lost answer: %+v, %v after %d requests; want not Replayed after 2", c, err, count())
 	}

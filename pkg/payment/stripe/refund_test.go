@@ -2,10 +2,6 @@ package stripe
 
 import (
 	"context"
-	"fmt"
-	"net/http"
-	"net/http/httptest"
-	"sync"
 	"testing"
 
 	"github.com/tweetpay/tweetpay/pkg/payment"
@@ -60,45 +56,18 @@ func TestRefundReplayedAfterKeyInUse(t *testing.T) {
 	}
 }
 
-// refundServer drops the connection of its first lost requests (the refund
-// made, its answer lost) and answers the others with the refund, replayed.
-func refundServer(t *testing.T, lost int) (srv *httptest.Server, count func() int) {
-	var mu sync.Mutex
-	n := 0
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		n++
-		drop := n <= lost
-		mu.Unlock()
-		if drop {
-			if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
-				conn.Close()
-			}
-			return
-		}
-		w.Header().Set("Idempotent-Replayed", "true")
-		fmt.Fprint(w, okRefund)
-	}))
-	t.Cleanup(srv.Close)
-	return srv, func() int {
-		mu.Lock()
-		defer mu.Unlock()
-		return n
-	}
-}
-
 // TestRefundReplayedAfterLostAnswer: a replay after a request of the same
 // call, or of an earlier call of the same Gateway, got no answer may be of
 // that request's own refund, and is not reported; once answered, the key is
 // forgotten, and another Gateway (another process) sees a replay.
 func TestRefundReplayedAfterLostAnswer(t *testing.T) {
-	srv, count := refundServer(t, 1)
+	srv, count := replayingServer(t, 1, okRefund)
 	g := New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
 	if r, err := refund(g); err != nil || r.Replayed || count() != 2 {
 		t.Errorf("replay after a lost answer: %+v, %v after %d requests; want not Replayed after 2", r, err, count())
 	}
 
-	srv, count = refundServer(t, 3)
+	srv, count = replayingServer(t, 3, okRefund)
 	g = New(Options{Key: "sk_test_x", URL: srv.URL, NoRetrySleep: true})
 	if _, err := refund(g); !payment.Retryable(err) {
 		t.Fatalf("every answer lost: %v after %d requests; want a retryable error", err, count())
