@@ -347,6 +347,19 @@ func (e Expectation) check(prefix string, g got) []Failure {
 		}
 		return strconv.Quote(g.str)
 	}
+	// nullOrAbsent settles a text or time expectation when it is null (the
+	// value must be absent) or the value is absent (a failure).
+	nullOrAbsent := func() ([]Failure, bool) {
+		switch {
+		case e.Null && g.present:
+			return fail(show()), true
+		case e.Null:
+			return nil, true
+		case !g.present:
+			return fail("null"), true
+		}
+		return nil, false
+	}
 	switch e.kind {
 	case kNumber:
 		want := e.num
@@ -378,14 +391,8 @@ func (e Expectation) check(prefix string, g got) []Failure {
 		}
 		return out
 	case kInstant:
-		if e.Null {
-			if g.present {
-				return fail(show())
-			}
-			return nil
-		}
-		if !g.present {
-			return fail("null")
+		if out, done := nullOrAbsent(); done {
+			return out
 		}
 		t, err := time.Parse(time.RFC3339, g.str)
 		if err != nil {
@@ -395,14 +402,8 @@ func (e Expectation) check(prefix string, g got) []Failure {
 			return fail(instant(g.str, t))
 		}
 	default:
-		if e.Null {
-			if g.present {
-				return fail(show())
-			}
-			return nil
-		}
-		if !g.present {
-			return fail("null")
+		if out, done := nullOrAbsent(); done {
+			return out
 		}
 		if e.re != nil {
 			if !e.re.MatchString(g.str) {
