@@ -174,7 +174,27 @@ func paymentIntentSteps() []Step {
 		post("pi_two_step_confirm", "/v1/payment_intents/${pi_two_step:id}/confirm", 200).idem("pi-two-step-confirm"),
 		post("pi_unconfirmed_default_types", "/v1/payment_intents", 200,
 			"amount", "1000", "currency", "usd").idem("pi-default-types").
-			note("no payment_method_types: from 2023-08-16 Stripe turns automatic_payment_methods on"),
+			note("no payment_method_types: from 2023-08-16 Stripe turns automatic_payment_methods on, redirects allowed"),
+		post("pi_default_types_confirm", "/v1/payment_intents", 400,
+			"amount", "1000", "currency", "usd", "payment_method", "pm_card_visa", "confirm", "true").idem("pi-default-confirm").
+			note("automatic payment methods that allow redirects: confirming needs a return_url"),
+		post("pi_default_types_confirm_endpoint", "/v1/payment_intents/${pi_unconfirmed_default_types:id}/confirm", 400,
+			"payment_method", "pm_card_visa").idem("pi-default-confirm-endpoint").
+			note("the same on the confirm endpoint; the PaymentIntent is left as it was"),
+		post("pi_default_types_return_url", "/v1/payment_intents", 200,
+			"amount", "1000", "currency", "usd", "payment_method", "pm_card_visa", "confirm", "true",
+			"return_url", "https://example.com/return").idem("pi-default-return-url"),
+		post("pi_default_types_off_session", "/v1/payment_intents", 200,
+			"amount", "1000", "currency", "usd", "customer", "${customer:id}", "payment_method", "${attach_visa:id}",
+			"confirm", "true", "off_session", "true").idem("pi-default-off-session").
+			note("off-session: no return_url needed"),
+		post("pi_no_redirects", "/v1/payment_intents", 200,
+			"amount", "1000", "currency", "usd", "payment_method", "pm_card_visa", "confirm", "true",
+			"automatic_payment_methods[enabled]", "true", "automatic_payment_methods[allow_redirects]", "never").
+			idem("pi-no-redirects").note("allow_redirects=never: no return_url needed"),
+		post("pi_automatic_and_types", "/v1/payment_intents", 400,
+			"amount", "1000", "currency", "usd", "automatic_payment_methods[enabled]", "true",
+			"payment_method_types[0]", "card").idem("pi-automatic-and-types"),
 		post("pi_customer_fail", "/v1/payment_intents", 402,
 			"amount", "2000", "currency", "usd", "customer", "${customer:id}", "payment_method", "${attach_customer_fail:id}",
 			"payment_method_types[0]", "card", "confirm", "true", "off_session", "true").idem("pi-customer-fail"),

@@ -17,7 +17,7 @@ func TestUpdateCharge(t *testing.T) {
 	em, sc := newClient(t)
 	cus := must[*stripe.Customer](t)(sc.Customers.New(&stripe.CustomerParams{Email: stripe.String("a@example.com")}))
 	other := must[*stripe.Customer](t)(sc.Customers.New(&stripe.CustomerParams{Email: stripe.String("b@example.com")}))
-	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500),
+	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(500),
 		Currency: stripe.String("usd"), PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true)}))
 	id := pi.LatestCharge.ID
 
@@ -61,7 +61,7 @@ func TestUpdateCharge(t *testing.T) {
 		}
 	}
 	// An unknown customer on a charge without one.
-	pi2 := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500),
+	pi2 := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(500),
 		Currency: stripe.String("usd"), PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true)}))
 	resp, m = raw(t, em, "POST", "/v1/charges/"+pi2.LatestCharge.ID, url.Values{"customer": {"cus_missing"}}, nil)
 	if errField(m, "code") != "resource_missing" || errField(m, "param") != "customer" {
@@ -90,7 +90,7 @@ func TestPaymentIntentKeepsFields(t *testing.T) {
 	ship := func(name string) *stripe.ShippingDetailsParams {
 		return &stripe.ShippingDetailsParams{Name: stripe.String(name), Address: &stripe.AddressParams{Line1: stripe.String("1 Main St")}}
 	}
-	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500),
+	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(500),
 		Currency: stripe.String("usd"), Shipping: ship("Created")}))
 	if pi.Shipping == nil || pi.Shipping.Name != "Created" || pi.Shipping.Address == nil || pi.Shipping.Address.Line1 != "1 Main St" {
 		t.Fatalf("created with shipping: %+v", pi.Shipping)
@@ -128,7 +128,7 @@ func TestCaptureChargeRefused(t *testing.T) {
 	em, sc := newClient(t)
 	pay := func(token, capture string) (pi, ch string) {
 		t.Helper()
-		p, err := sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(1000), Currency: stripe.String("usd"),
+		p, err := sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(1000), Currency: stripe.String("usd"),
 			PaymentMethod: stripe.String(token), Confirm: stripe.Bool(true), CaptureMethod: stripe.String(capture)})
 		if err != nil {
 			se := stripeErr(t, err)

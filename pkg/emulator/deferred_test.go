@@ -44,7 +44,7 @@ func pendingLen[T any](tx *bolt.Tx, t *table[T]) int {
 // confirmedPayment is a PaymentIntent confirmed at creation with the
 // customer's payment method, with the buyer in its metadata.
 func confirmedPayment(cus, pm string, amount int64, buyer string) *stripe.PaymentIntentParams {
-	p := &stripe.PaymentIntentParams{Amount: stripe.Int64(amount), Currency: stripe.String("usd"),
+	p := &stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(amount), Currency: stripe.String("usd"),
 		Customer: stripe.String(cus), PaymentMethod: stripe.String(pm), Confirm: stripe.Bool(true)}
 	p.AddMetadata("buyer", buyer)
 	return p
@@ -125,7 +125,7 @@ func TestDeferredIndexesListAsEager(t *testing.T) {
 		switch r := rng.IntN(12); {
 		case r < 5 || len(piIDs) == 0: // a payment, confirmed or not
 			c, b := pick(cus), pick(buyers)
-			p := &stripe.PaymentIntentParams{Amount: stripe.Int64(100 + int64(step)), Currency: stripe.String("usd"),
+			p := &stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(100 + int64(step)), Currency: stripe.String("usd"),
 				Customer: stripe.String(c)}
 			p.AddMetadata("buyer", b)
 			confirm := r%2 == 0

@@ -29,7 +29,7 @@ func TestEmptyStringUnsets(t *testing.T) {
 	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500),
 		Currency: stripe.String("usd"), ReceiptEmail: stripe.String("jo@example.com"), SetupFutureUsage: stripe.String("off_session"),
 		Shipping: &stripe.ShippingDetailsParams{Name: stripe.String("Jo"), Address: addr}, Metadata: map[string]string{"a": "1"}}))
-	paid := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500),
+	paid := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(500),
 		Currency: stripe.String("usd"), PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true),
 		Metadata: map[string]string{"a": "1", "b": "2"}}))
 	ch := paid.LatestCharge.ID
@@ -128,7 +128,7 @@ func TestEmptyStringRefused(t *testing.T) {
 	cus, pm := customerWithCard(t, sc, "pm_card_visa")
 	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500),
 		Currency: stripe.String("usd"), Description: stripe.String("kept")}))
-	paid := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500),
+	paid := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(500),
 		Currency: stripe.String("usd"), PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true),
 		CaptureMethod: stripe.String("manual")}))
 	ch := paid.LatestCharge.ID

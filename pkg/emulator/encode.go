@@ -106,7 +106,15 @@ func (pi *paymentIntent) appendJSON(b []byte, offSession bool) []byte {
 	b = append(b, `,"application_fee_amount":`...)
 	b = appendAny(b, pi.ApplicationFeeAmount)
 	b = append(b, `,"automatic_payment_methods":`...)
-	b = appendAny(b, pi.AutomaticPaymentMethods)
+	if apm := pi.AutomaticPaymentMethods; apm == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, `{"allow_redirects":`...)
+		b = appendString(b, apm.AllowRedirects)
+		b = append(b, `,"enabled":`...)
+		b = strconv.AppendBool(b, apm.Enabled)
+		b = append(b, '}')
+	}
 	b = append(b, `,"canceled_at":`...)
 	b = appendIntPtr(b, pi.CanceledAt)
 	b = append(b, `,"cancellation_reason":`...)

@@ -198,7 +198,8 @@ func TestCreateAnswerSharesNothingWithTheStoredObject(t *testing.T) {
 		return b
 	}
 	for _, offSession := range []string{"true", "false"} {
-		body := "amount=1250&currency=usd&confirm=true&customer=" + cus.ID + "&payment_method=" + pm.ID + "&off_session=" + offSession
+		body := "amount=1250&currency=usd&confirm=true&customer=" + cus.ID + "&payment_method=" + pm.ID +
+			"&payment_method_types[0]=card&off_session=" + offSession
 		created := send(http.MethodPost, "/v1/payment_intents", body, "k-"+offSession)
 		var pi struct{ ID string }
 		if err := json.Unmarshal(created, &pi); err != nil || pi.ID == "" {

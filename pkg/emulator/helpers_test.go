@@ -80,6 +80,11 @@ func customerWithCard(t testing.TB, sc *client.API, token string) (*stripe.Custo
 	return cus, pm
 }
 
+// cardOnly is payment_method_types=["card"], as tweetpay sends it: without
+// it a PaymentIntent takes the Dashboard's payment methods, redirects
+// allowed, and confirming it needs a return_url.
+func cardOnly() []*string { return stripe.StringSlice([]string{"card"}) }
+
 func gomaxprocs() int { return runtime.GOMAXPROCS(0) }
 
 type timeT = time.Time

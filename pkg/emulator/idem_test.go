@@ -38,7 +38,7 @@ func TestLegacyIdempotencyRecord(t *testing.T) {
 	em, sc := newClient(t)
 	cus, pm := customerWithCard(t, sc, "pm_card_visa")
 	params := func(amount int64) *stripe.PaymentIntentParams {
-		p := &stripe.PaymentIntentParams{Amount: stripe.Int64(amount), Currency: stripe.String("usd"), Customer: stripe.String(cus.ID),
+		p := &stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(amount), Currency: stripe.String("usd"), Customer: stripe.String(cus.ID),
 			PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true)}
 		p.SetIdempotencyKey("legacy-1")
 		return p
@@ -46,7 +46,8 @@ func TestLegacyIdempotencyRecord(t *testing.T) {
 	first := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(params(1000)))
 	// Put the former digest of the same form in the record.
 	form := url.Values{}
-	for _, kv := range [][2]string{{"amount", "1000"}, {"currency", "usd"}, {"customer", cus.ID}, {"payment_method", pm.ID}, {"confirm", "true"}} {
+	for _, kv := range [][2]string{{"amount", "1000"}, {"currency", "usd"}, {"customer", cus.ID}, {"payment_method", pm.ID},
+		{"payment_method_types[0]", "card"}, {"confirm", "true"}} {
 		form.Set(kv[0], kv[1])
 	}
 	scope := []byte(em.idemScope(testKey, "POST", "/v1/payment_intents", "legacy-1"))

@@ -24,7 +24,7 @@ import (
 func TestDeletedCustomer(t *testing.T) {
 	em, sc := newClient(t)
 	cus, pm := customerWithCard(t, sc, "pm_card_visa")
-	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500),
+	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(500),
 		Currency: stripe.String("usd"), Customer: stripe.String(cus.ID), PaymentMethod: stripe.String(pm.ID),
 		Confirm: stripe.Bool(true)}))
 	del := must[*stripe.Customer](t)(sc.Customers.Del(cus.ID, nil))

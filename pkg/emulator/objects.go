@@ -205,7 +205,7 @@ type paymentIntent struct {
 	AmountReceived                   int64             `json:"amount_received"`
 	Application                      any               `json:"application"`
 	ApplicationFeeAmount             any               `json:"application_fee_amount"`
-	AutomaticPaymentMethods          any               `json:"automatic_payment_methods"`
+	AutomaticPaymentMethods          *automaticPMs     `json:"automatic_payment_methods"`
 	CanceledAt                       *int64            `json:"canceled_at"`
 	CancellationReason               *string           `json:"cancellation_reason"`
 	CaptureMethod                    string            `json:"capture_method"`
@@ -237,6 +237,14 @@ type paymentIntent struct {
 	Status                           string            `json:"status"`
 	TransferData                     any               `json:"transfer_data"`
 	TransferGroup                    *string           `json:"transfer_group"`
+}
+
+// automaticPMs is a PaymentIntent's automatic_payment_methods: whether it
+// takes the payment methods enabled in the Dashboard, and whether those may
+// include methods that redirect the customer ("always" or "never").
+type automaticPMs struct {
+	AllowRedirects string `json:"allow_redirects"`
+	Enabled        bool   `json:"enabled"`
 }
 
 // piRecord is a stored PaymentIntent with the emulator's private state.

@@ -145,7 +145,7 @@ func TestDeclineTableTokens(t *testing.T) {
 	_, sc := newClient(t)
 	for _, row := range declineTable {
 		t.Run(row.name, func(t *testing.T) {
-			_, err := sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(2000), Currency: stripe.String("usd"),
+			_, err := sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(2000), Currency: stripe.String("usd"),
 				PaymentMethod: stripe.String(row.token), Confirm: stripe.Bool(true)})
 			checkDecline(t, sc, err, row, "")
 		})
@@ -165,7 +165,7 @@ func TestDeclineTableCardNumbers(t *testing.T) {
 			if pm.Card.Last4 != row.number[12:] {
 				t.Fatalf("last4 = %s", pm.Card.Last4)
 			}
-			pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(2000),
+			pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(2000),
 				Currency: stripe.String("usd"), PaymentMethod: stripe.String(pm.ID)}))
 			if pi.Status != stripe.PaymentIntentStatusRequiresConfirmation {
 				t.Fatalf("status = %s", pi.Status)
@@ -243,7 +243,7 @@ func TestManualCapture(t *testing.T) {
 	_, sc := newClient(t)
 	cus, pm := customerWithCard(t, sc, "pm_card_visa")
 	newAuth := func() *stripe.PaymentIntent {
-		pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(1000),
+		pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(1000),
 			Currency: stripe.String("eur"), Customer: stripe.String(cus.ID), PaymentMethod: stripe.String(pm.ID),
 			CaptureMethod: stripe.String("manual")}))
 		if pi.Status != stripe.PaymentIntentStatusRequiresConfirmation {
@@ -320,7 +320,7 @@ func TestRefunds(t *testing.T) {
 	_, sc := newClient(t)
 	cus, pm := customerWithCard(t, sc, "pm_card_visa")
 	pay := func() *stripe.PaymentIntent {
-		return must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(1000),
+		return must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(1000),
 			Currency: stripe.String("usd"), Customer: stripe.String(cus.ID), PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true)}))
 	}
 	pi := pay()
@@ -357,7 +357,7 @@ func TestRefunds(t *testing.T) {
 		t.Fatalf("refund list = %v", ids)
 	}
 	// A failed charge cannot be refunded.
-	_, err = sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(1000), Currency: stripe.String("usd"),
+	_, err = sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(1000), Currency: stripe.String("usd"),
 		PaymentMethod: stripe.String("pm_card_chargeDeclined"), Confirm: stripe.Bool(true)})
 	failed := stripeErr(t, err).ChargeID
 	_, err = sc.Refunds.New(&stripe.RefundParams{Charge: stripe.String(failed)})
@@ -377,7 +377,7 @@ func TestIdempotency(t *testing.T) {
 	em, sc := newClient(t)
 	cus, pm := customerWithCard(t, sc, "pm_card_visa")
 	params := func(amount int64, key string) *stripe.PaymentIntentParams {
-		p := &stripe.PaymentIntentParams{Amount: stripe.Int64(amount), Currency: stripe.String("usd"), Customer: stripe.String(cus.ID),
+		p := &stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(amount), Currency: stripe.String("usd"), Customer: stripe.String(cus.ID),
 			PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true)}
 		p.SetIdempotencyKey(key)
 		return p
@@ -406,7 +406,7 @@ func TestIdempotency(t *testing.T) {
 		t.Fatalf("Err = %T", se.Err)
 	}
 	// A decline is stored and replayed too.
-	dp := &stripe.PaymentIntentParams{Amount: stripe.Int64(1000), Currency: stripe.String("usd"),
+	dp := &stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(1000), Currency: stripe.String("usd"),
 		PaymentMethod: stripe.String("pm_card_visa_chargeDeclinedInsufficientFunds"), Confirm: stripe.Bool(true)}
 	dp.SetIdempotencyKey("tweet-2")
 	_, err1 := sc.PaymentIntents.New(dp)
@@ -477,7 +477,7 @@ func TestPagination(t *testing.T) {
 	cus, pm := customerWithCard(t, sc, "pm_card_visa")
 	var ids []string // newest first
 	for i := 0; i < 25; i++ {
-		pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(int64(100 + i)),
+		pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(int64(100 + i)),
 			Currency: stripe.String("usd"), Customer: stripe.String(cus.ID), PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true)}))
 		ids = append([]string{pi.LatestCharge.ID}, ids...)
 	}
@@ -562,7 +562,7 @@ func TestPagination(t *testing.T) {
 // int64 listed every charge, as did created[lt] of the smallest.
 func TestCreatedFilterAtInt64Ends(t *testing.T) {
 	em, sc := newClient(t)
-	must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500),
+	must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(500),
 		Currency: stripe.String("usd"), PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true)}))
 	for _, q := range []url.Values{
 		{"created[gt]": {"9223372036854775807"}},
@@ -588,7 +588,8 @@ func TestCreatedFilterAndClockHeader(t *testing.T) {
 	cusID := cus["id"].(string)
 	for i, ts := range []string{"2026-11-24T10:00:00Z", "2026-11-24T09:00:00Z", "2026-11-24T11:00:00Z"} {
 		resp, pi := raw(t, em, "POST", "/v1/payment_intents", url.Values{"amount": {fmt.Sprint(1000 + i)}, "currency": {"usd"},
-			"customer": {cusID}, "payment_method": {"pm_card_visa"}, "confirm": {"true"}}, map[string]string{NowHeader: ts})
+			"customer": {cusID}, "payment_method": {"pm_card_visa"}, "payment_method_types[0]": {"card"}, "confirm": {"true"}},
+			map[string]string{NowHeader: ts})
 		if resp.StatusCode != 200 {
 			t.Fatalf("create: %v", pi)
 		}
@@ -629,7 +630,7 @@ func TestEndingBeforeOlderThanCreatedRange(t *testing.T) {
 	var ids []string
 	for _, ts := range []string{"2026-11-21T10:00:00Z", "2026-11-22T10:00:00Z", "2026-11-23T10:00:00Z", "2026-11-24T10:00:00Z", "2026-11-25T10:00:00Z"} {
 		resp, pi := raw(t, em, "POST", "/v1/payment_intents", url.Values{"amount": {"1000"}, "currency": {"usd"},
-			"payment_method": {"pm_card_visa"}, "confirm": {"true"}}, map[string]string{NowHeader: ts})
+			"payment_method": {"pm_card_visa"}, "payment_method_types[0]": {"card"}, "confirm": {"true"}}, map[string]string{NowHeader: ts})
 		if resp.StatusCode != 200 {
 			t.Fatalf("create: %v", pi)
 		}
@@ -938,7 +939,7 @@ func TestPricesByLookupKeysPaginate(t *testing.T) {
 func TestSearchCharges(t *testing.T) {
 	_, sc := newClient(t)
 	for i := 0; i < 5; i++ {
-		p := &stripe.PaymentIntentParams{Amount: stripe.Int64(500), Currency: stripe.String("usd"),
+		p := &stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(500), Currency: stripe.String("usd"),
 			PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true)}
 		p.AddMetadata("hashtag", map[bool]string{true: "tweetacoffee", false: "BuyBlueMug"}[i%2 == 0])
 		p.AddMetadata("buyer", fmt.Sprintf("@b%d", i))
@@ -976,7 +977,7 @@ func TestSearchCharges(t *testing.T) {
 // "page", the parameter sent, not starting_after.
 func TestSearchChargesBadPage(t *testing.T) {
 	em, sc := newClient(t)
-	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500),
+	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(500),
 		Currency: stripe.String("usd"), PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true)}))
 	for _, page := range []string{"not a token!", base64.RawURLEncoding.EncodeToString([]byte(pi.ID)),
 		base64.RawURLEncoding.EncodeToString([]byte("ch_missing"))} {
@@ -996,7 +997,7 @@ func TestSearchChargesBadPage(t *testing.T) {
 
 func TestThreeDSecure(t *testing.T) {
 	_, sc := newClient(t)
-	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500), Currency: stripe.String("usd"),
+	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(500), Currency: stripe.String("usd"),
 		PaymentMethod: stripe.String("pm_card_authenticationRequired"), Confirm: stripe.Bool(true)}))
 	if pi.Status != stripe.PaymentIntentStatusRequiresAction || pi.NextAction == nil || pi.NextAction.Type != "use_stripe_sdk" || pi.LatestCharge != nil {
 		t.Fatalf("3DS on-session = %+v", pi)
@@ -1023,7 +1024,7 @@ func TestRefundRefusals(t *testing.T) {
 	_, sc := newClient(t)
 	cus, pm := customerWithCard(t, sc, "pm_card_visa")
 	pay := func(cur, capture string) *stripe.PaymentIntent {
-		return must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(1000),
+		return must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(1000),
 			Currency: stripe.String(cur), Customer: stripe.String(cus.ID), PaymentMethod: stripe.String(pm.ID),
 			Confirm: stripe.Bool(true), CaptureMethod: stripe.String(capture)}))
 	}
@@ -1079,7 +1080,7 @@ func TestRefundUncapturedReleasesAuthorisation(t *testing.T) {
 	_, sc := newClient(t)
 	cus, pm := customerWithCard(t, sc, "pm_card_visa")
 	for _, by := range []string{"charge", "payment_intent"} {
-		pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(1000),
+		pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(1000),
 			Currency: stripe.String("usd"), Customer: stripe.String(cus.ID), PaymentMethod: stripe.String(pm.ID),
 			Confirm: stripe.Bool(true), CaptureMethod: stripe.String("manual")}))
 		p := &stripe.RefundParams{}
@@ -1125,7 +1126,7 @@ func TestErrorsLinkTheirRequestLog(t *testing.T) {
 		{"unknown URL", "GET", "/v1/nope", nil, nil, 404},
 		{"amount too small", "POST", "/v1/payment_intents", url.Values{"amount": {"10"}, "currency": {"usd"}}, nil, 400},
 		{"decline", "POST", "/v1/payment_intents", url.Values{"amount": {"1000"}, "currency": {"usd"},
-			"payment_method": {"pm_card_chargeDeclined"}, "confirm": {"true"}}, nil, 402},
+			"payment_method": {"pm_card_chargeDeclined"}, "payment_method_types[0]": {"card"}, "confirm": {"true"}}, nil, 402},
 		{"decline when attached", "POST", "/v1/payment_methods/pm_card_chargeDeclined/attach",
 			url.Values{"customer": {cus.ID}}, map[string]string{"Idempotency-Key": "attach-1"}, 402},
 		{"no key", "GET", "/v1/customers", nil, map[string]string{"Authorization": ""}, 401},
@@ -1175,7 +1176,7 @@ func TestFormIndexesSequential(t *testing.T) {
 func TestListExpandNeedsDataPrefix(t *testing.T) {
 	em, sc := newClient(t)
 	cus, pm := customerWithCard(t, sc, "pm_card_visa")
-	must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(1000), Currency: stripe.String("usd"),
+	must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(1000), Currency: stripe.String("usd"),
 		Customer: stripe.String(cus.ID), PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true)}))
 	for _, path := range []string{"/v1/charges", "/v1/charges/search", "/v1/payment_intents", "/v1/customers", "/v1/refunds"} {
 		q := url.Values{"expand[]": {"customer"}}

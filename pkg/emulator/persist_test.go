@@ -53,7 +53,7 @@ func childWriter(dir string) {
 		fmt.Fprintln(os.Stderr, "child: create customer:", err)
 		os.Exit(4)
 	}
-	first := &stripe.PaymentIntentParams{Amount: stripe.Int64(1000), Currency: stripe.String("usd"), Customer: stripe.String(cus.ID),
+	first := &stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(1000), Currency: stripe.String("usd"), Customer: stripe.String(cus.ID),
 		PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true)}
 	first.SetIdempotencyKey("k-first-" + cus.ID)
 	if _, err := sc.PaymentIntents.New(first); err != nil {
@@ -63,7 +63,7 @@ func childWriter(dir string) {
 	fmt.Println("ready")
 	for i := 0; ; i++ {
 		go func(i int) {
-			p := &stripe.PaymentIntentParams{Amount: stripe.Int64(1000), Currency: stripe.String("usd"), Customer: stripe.String(cus.ID),
+			p := &stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(1000), Currency: stripe.String("usd"), Customer: stripe.String(cus.ID),
 				PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true)}
 			p.SetIdempotencyKey("k-" + strconv.Itoa(i))
 			if i%5 == 0 {
@@ -98,7 +98,7 @@ func TestPersistenceAcrossReopen(t *testing.T) {
 	}
 	sc := clientFor(em.Transport(), testKey)
 	cus, pm := customerWithCard(t, sc, "pm_card_visa")
-	p := &stripe.PaymentIntentParams{Amount: stripe.Int64(700), Currency: stripe.String("usd"), Customer: stripe.String(cus.ID),
+	p := &stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(700), Currency: stripe.String("usd"), Customer: stripe.String(cus.ID),
 		PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true)}
 	p.SetIdempotencyKey("persist-1")
 	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(p))
@@ -267,7 +267,7 @@ func checkInvariants(t *testing.T, dir string) {
 	})
 	if found {
 		cusID := it.PaymentIntent().Customer.ID
-		p := &stripe.PaymentIntentParams{Amount: stripe.Int64(1000), Currency: stripe.String("usd"), Customer: stripe.String(cusID),
+		p := &stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(1000), Currency: stripe.String("usd"), Customer: stripe.String(cusID),
 			PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true)}
 		p.SetIdempotencyKey("k-1")
 		before := must[Stats](t)(em.Stats())

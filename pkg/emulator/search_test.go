@@ -19,7 +19,7 @@ import (
 func TestSearchTotalCount(t *testing.T) {
 	em, sc := newClient(t)
 	for i := 0; i < 5; i++ {
-		p := &stripe.PaymentIntentParams{Amount: stripe.Int64(500), Currency: stripe.String("usd"),
+		p := &stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(500), Currency: stripe.String("usd"),
 			PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true)}
 		p.AddMetadata("hashtag", map[bool]string{true: "tweetacoffee", false: "BuyBlueMug"}[i < 3])
 		must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(p))

@@ -126,7 +126,7 @@ func TestSearchChargeTokens(t *testing.T) {
 	em, sc := newClient(t)
 	var chs []string
 	for i := 0; i < 3; i++ {
-		p := &stripe.PaymentIntentParams{Amount: stripe.Int64(1000), Currency: stripe.String("usd"),
+		p := &stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(1000), Currency: stripe.String("usd"),
 			PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true)}
 		p.AddMetadata("hashtag", "TweetACoffee")
 		chs = append(chs, must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(p)).LatestCharge.ID)
@@ -165,7 +165,7 @@ func TestSearchChargeTokens(t *testing.T) {
 // query that passed offline failed on Stripe.
 func TestSearchChargesRefusesNonStripeFields(t *testing.T) {
 	em, sc := newClient(t)
-	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500),
+	pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(500),
 		Currency: stripe.String("usd"), PaymentMethod: stripe.String("pm_card_visa"), Confirm: stripe.Bool(true)}))
 	for _, c := range []struct{ field, q string }{
 		{"payment_intent", "payment_intent:'" + pi.ID + "'"},
@@ -199,7 +199,7 @@ func TestSearchChargesDocumentedFields(t *testing.T) {
 	em, sc := newClient(t)
 	pay := func(pm string) string {
 		t.Helper()
-		return must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500),
+		return must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(500),
 			Currency: stripe.String("usd"), PaymentMethod: stripe.String(pm), Confirm: stripe.Bool(true)})).LatestCharge.ID
 	}
 	pm := must[*stripe.PaymentMethod](t)(sc.PaymentMethods.New(&stripe.PaymentMethodParams{Type: stripe.String("card"),
