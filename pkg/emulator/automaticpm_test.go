@@ -69,6 +69,12 @@ func TestAutomaticPaymentMethodsOnCreate(t *testing.T) {
 			code: "parameter_invalid_boolean", param: "automatic_payment_methods[enabled]", message: "Invalid boolean: yes"},
 		{name: "both", form: with(base, "automatic_payment_methods[enabled]", "true", "payment_method_types[0]", "card"),
 			status: 400, message: `You may only specify one of these parameters: ["automatic_payment_methods", "payment_method_types"].`},
+		{name: "enabled with confirmation_method", form: with(base, "automatic_payment_methods[enabled]", "true",
+			"confirmation_method", "manual"), status: 400, param: "automatic_payment_methods",
+			message: "You may only specify one of these parameters: automatic_payment_methods, confirmation_method."},
+		// What Stripe answers when automatic payment methods are on by
+		// default is not recorded: accepted, as before.
+		{name: "confirmation_method", form: with(base, "confirmation_method", "manual"), status: 200, apm: always},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			em := openTest(t, Options{})

@@ -248,6 +248,17 @@ func automaticPMsOf(rq *request, types bool) (*automaticPMs, *apiError) {
 				return nil, invalidRequest("", "",
 					`You may only specify one of these parameters: ["automatic_payment_methods", "payment_method_types"].`)
 			}
+			if rq.has("confirmation_method") {
+				// Stripe's words as its users quote them, to requests
+				// that gave automatic_payment_methods[enabled]=true; the
+				// param as a payment gateway's source notes the error
+				// ("invalid_request_error - automatic_payment_methods").
+				// Whether the default automatic payment methods also
+				// refuse confirmation_method is not recorded: they do not
+				// here.
+				return nil, invalidRequest("", "automatic_payment_methods",
+					"You may only specify one of these parameters: automatic_payment_methods, confirmation_method.")
+			}
 			return apm, nil
 		}
 	}
