@@ -153,6 +153,13 @@ func (pi *paymentIntent) appendJSON(b []byte, offSession bool) []byte {
 	} else {
 		b = append(b, `{"type":`...)
 		b = appendString(b, na.Type)
+		if r := na.RedirectToURL; r != nil {
+			b = append(b, `,"redirect_to_url":{"return_url":`...)
+			b = appendString(b, r.ReturnURL)
+			b = append(b, `,"url":`...)
+			b = appendString(b, r.URL)
+			b = append(b, '}')
+		}
 		if len(na.UseStripeSDK) > 0 {
 			b = append(b, `,"use_stripe_sdk":`...)
 			b = appendAny(b, na.UseStripeSDK)

@@ -192,8 +192,16 @@ type pmRecord struct {
 }
 
 type nextAction struct {
-	Type         string         `json:"type"`
-	UseStripeSDK map[string]any `json:"use_stripe_sdk,omitempty"`
+	Type          string         `json:"type"`
+	RedirectToURL *redirectToURL `json:"redirect_to_url,omitempty"`
+	UseStripeSDK  map[string]any `json:"use_stripe_sdk,omitempty"`
+}
+
+// redirectToURL is the next action of a confirmation given a return_url:
+// the page that authenticates the card, and where it sends the buyer back.
+type redirectToURL struct {
+	ReturnURL string `json:"return_url"`
+	URL       string `json:"url"`
 }
 
 type paymentIntent struct {

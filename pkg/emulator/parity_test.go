@@ -1002,6 +1002,24 @@ func TestThreeDSecure(t *testing.T) {
 	if pi.Status != stripe.PaymentIntentStatusRequiresAction || pi.NextAction == nil || pi.NextAction.Type != "use_stripe_sdk" || pi.LatestCharge != nil {
 		t.Fatalf("3DS on-session = %+v", pi)
 	}
+	// With a return_url the buyer is sent to a page that returns there, on
+	// create and on confirm alike, and the stored PaymentIntent says so.
+	redirected := func(pi *stripe.PaymentIntent, how string) {
+		t.Helper()
+		na := pi.NextAction
+		if pi.Status != stripe.PaymentIntentStatusRequiresAction || na == nil || na.Type != "redirect_to_url" || na.RedirectToURL == nil ||
+			na.RedirectToURL.ReturnURL != "https://shop.example/back" || !strings.HasPrefix(na.RedirectToURL.URL, "https://") {
+			t.Errorf("3DS with a return_url, %s: %+v, next action %+v", how, pi, na)
+		}
+	}
+	pi = must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500), Currency: stripe.String("usd"),
+		PaymentMethod: stripe.String("pm_card_authenticationRequired"), Confirm: stripe.Bool(true), ReturnURL: stripe.String("https://shop.example/back")}))
+	redirected(pi, "create")
+	redirected(must[*stripe.PaymentIntent](t)(sc.PaymentIntents.Get(pi.ID, nil)), "retrieved")
+	pi = must[*stripe.PaymentIntent](t)(sc.PaymentIntents.New(&stripe.PaymentIntentParams{PaymentMethodTypes: cardOnly(), Amount: stripe.Int64(500),
+		Currency: stripe.String("usd"), PaymentMethod: stripe.String("pm_card_authenticationRequired")}))
+	redirected(must[*stripe.PaymentIntent](t)(sc.PaymentIntents.Confirm(pi.ID, &stripe.PaymentIntentConfirmParams{
+		ReturnURL: stripe.String("https://shop.example/back")})), "confirm")
 	cus, pm := customerWithCard(t, sc, "pm_card_authenticationRequiredOnSetup")
 	_, err := sc.PaymentIntents.New(&stripe.PaymentIntentParams{Amount: stripe.Int64(500), Currency: stripe.String("usd"),
 		Customer: stripe.String(cus.ID), PaymentMethod: stripe.String(pm.ID), Confirm: stripe.Bool(true), OffSession: stripe.Bool(true)})

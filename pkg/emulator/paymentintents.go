@@ -179,7 +179,7 @@ func (e *Emulator) createPaymentIntent(w *wtx, rq *request) (any, *apiError) {
 	}
 	var declined *apiError
 	if confirm {
-		declined = e.attemptCharge(w, pi, pm)
+		declined = e.attemptCharge(w, pi, pm, returnURL(rq))
 		if declined != nil && declined.Status != http.StatusPaymentRequired {
 			return nil, declined
 		}
@@ -347,18 +347,33 @@ func riskScoreFor(id string) int64 {
 	return int64(h.Sum32()%54) + 5
 }
 
+// returnURL is the request's return_url, "" when it has none.
+func returnURL(rq *request) string {
+	u, _ := rq.str("return_url")
+	return u
+}
+
 // attemptCharge confirms pi with pm: it creates the charge (succeeded or
 // failed) and moves pi to its next status. It returns the 402 error of a
-// decline, which the caller returns after storing pi.
-func (e *Emulator) attemptCharge(w *wtx, pi *piRecord, pm *pmRecord) *apiError {
+// decline, which the caller returns after storing pi. returnURL is the
+// confirming request's return_url ("" for none): a card that must be
+// authenticated on-session then sends the buyer to a page that returns
+// there (next_action redirect_to_url), and otherwise leaves it to Stripe.js
+// (use_stripe_sdk), as reference/stripe.md's table of test cards has it.
+func (e *Emulator) attemptCharge(w *wtx, pi *piRecord, pm *pmRecord, returnURL string) *apiError {
 	sc := scenarios[pm.Scenario]
 	pi.LastPaymentError = nil
 	pi.NextAction = nil
 	if sc.threeDS != "" {
 		if !pi.OffSession {
+			const authURL = "https://hooks.stripe.com/redirect/authenticate/src_emulated"
 			pi.Status = "requires_action"
+			if returnURL != "" {
+				pi.NextAction = &nextAction{Type: "redirect_to_url", RedirectToURL: &redirectToURL{ReturnURL: returnURL, URL: authURL}}
+				return nil
+			}
 			pi.NextAction = &nextAction{Type: "use_stripe_sdk", UseStripeSDK: map[string]any{
-				"type": "three_d_secure_redirect", "stripe_js": "https://hooks.stripe.com/redirect/authenticate/src_emulated"}}
+				"type": "three_d_secure_redirect", "stripe_js": authURL}}
 			return nil
 		}
 		sc = scenario{code: "authentication_required", declineCode: "authentication_required",
@@ -593,7 +608,7 @@ func (e *Emulator) confirmPaymentIntent(w *wtx, rq *request) (any, *apiError) {
 		return nil, aerr
 	}
 	pi.PaymentMethod = refTo(pm.ID)
-	declined := e.attemptCharge(w, &pi, pm)
+	declined := e.attemptCharge(w, &pi, pm, returnURL(rq))
 	if declined != nil && declined.Status != http.StatusPaymentRequired {
 		return nil, declined
 	}
