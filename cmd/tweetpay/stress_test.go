@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -267,13 +268,18 @@ func TestStreamUnderInjectedFaults(t *testing.T) {
 		cmd.Env = append(cmd.Env, "TWEETPAY_API_KEY=sk_test_stress")
 		return cmd
 	}
-	if out, err := client("simulate", "stream", "--concurrency", "8", f).CombinedOutput(); err != nil {
+	out, err := client("simulate", "stream", "--concurrency", "8", f).CombinedOutput()
+	if err != nil {
 		t.Fatalf("stream under faults: %v\n%s", err, out)
+	}
+	// The summary tells how many requests the faults made it send again.
+	if !regexp.MustCompile(`; [1-9][0-9]* requests? sent again\n`).Match(out) {
+		t.Errorf("the summary does not count the requests sent again:\n%s", out)
 	}
 	stop()
 	e2 := &env{t: t, dir: e.dir}
 	cmd := e2.cmd("--state-dir", served, "emulator", "status", "-o", "json")
-	out, err := cmd.Output()
+	out, err = cmd.Output()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -162,6 +162,10 @@ type Summary struct {
 	Charged    map[string]int64 `json:"charged"`
 	Authorized map[string]int64 `json:"authorized"`
 	Retries    int              `json:"retries"`
+	// RetriedRequests is how many requests the payment gateway sent again
+	// after a failed attempt (a lost connection, a 429, a 5xx), within
+	// the tweets' own tries; the command fills it in from the gateway.
+	RetriedRequests int64 `json:"retried_requests"`
 	// Latency is how long the lines that ran to completion took; nil when
 	// none did.
 	Latency   *Latency      `json:"latency,omitempty"`

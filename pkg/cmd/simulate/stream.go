@@ -21,6 +21,7 @@ import (
 	"github.com/tweetpay/tweetpay/pkg/iostreams"
 	"github.com/tweetpay/tweetpay/pkg/money"
 	"github.com/tweetpay/tweetpay/pkg/output"
+	"github.com/tweetpay/tweetpay/pkg/payment"
 	"github.com/tweetpay/tweetpay/pkg/shop"
 	"github.com/tweetpay/tweetpay/pkg/stream"
 	"github.com/tweetpay/tweetpay/pkg/tweet"
@@ -31,6 +32,9 @@ type StreamOptions struct {
 	IO     *iostreams.IOStreams
 	Engine func() (*shop.Engine, error)
 	Config func() (*config.Config, error)
+	// Gateway is the engine's payment gateway, asked how many requests
+	// it sent again (RetriedRequests) for the summary.
+	Gateway func() (payment.Gateway, error)
 
 	File string
 	// Concurrency is --concurrency; 0 (not given) means the backend's
@@ -49,7 +53,7 @@ var streamFormats = []string{tweet.FormatAuto, tweet.FormatPlain, tweet.FormatV2
 
 // NewCmdStream returns `simulate stream`.
 func NewCmdStream(f *cmdutil.Factory, runF func(context.Context, *StreamOptions) error) *cobra.Command {
-	opts := &StreamOptions{IO: f.IOStreams, Engine: f.Engine, Config: f.Config}
+	opts := &StreamOptions{IO: f.IOStreams, Engine: f.Engine, Config: f.Config, Gateway: f.Gateway}
 	var rate string
 	cmd := &cobra.Command{
 		Use:   "stream [FILE|-]",
@@ -75,7 +79,8 @@ tweet, or with -o json one result object per line (as simulate tweet -o
 json). A progress bar goes to standard error when it is a terminal.
 
 At the end a summary goes to standard error: outcomes, amounts per
-currency, bad lines and latency. "charged" is what new purchases,
+currency, bad lines, retries (tweets tried again, and requests the payment
+client sent again after a failed attempt) and latency. "charged" is what new purchases,
 confirmations and gifts took; "authorised" is what the stream's new
 authorisations still hold at its end. So each purchase is counted once: one
 confirmed in the stream is charged, one expired in it holds nothing, and one
@@ -273,13 +278,31 @@ func streamRun(ctx context.Context, opts *StreamOptions) error {
 	if bar != nil {
 		so.Progress = bar.Update
 	}
+	retried := retriedRequests(opts)
 	sum, runErr := stream.Run(ctx, in, eng, so)
+	sum.RetriedRequests = retriedRequests(opts) - retried
 	clearBar()
 	if err := out.Flush(); err != nil && runErr == nil {
 		runErr = err
 	}
 	writeStreamSummary(opts.IO.ErrOut, jsonOut, sum)
 	return runErr
+}
+
+// retriedRequests is how many requests the gateway has sent again so far,
+// 0 when it does not count them.
+func retriedRequests(opts *StreamOptions) int64 {
+	if opts.Gateway == nil {
+		return 0
+	}
+	gw, err := opts.Gateway()
+	if err != nil {
+		return 0
+	}
+	if c, ok := gw.(interface{ RetriedRequests() int64 }); ok {
+		return c.RetriedRequests()
+	}
+	return 0
 }
 
 // inputSize is what is left to read of r when it is a regular file, named
@@ -374,6 +397,9 @@ func writeStreamSummary(w io.Writer, jsonOut bool, s stream.Summary) {
 	}
 	if s.Retries > 0 {
 		fmt.Fprintf(w, "; %s", output.Count(s.Retries, "retry", "retries"))
+	}
+	if s.RetriedRequests > 0 {
+		fmt.Fprintf(w, "; %s sent again", output.Count(int(s.RetriedRequests), "request", "requests"))
 	}
 	fmt.Fprintln(w)
 	var parts []string

@@ -123,6 +123,13 @@ func TestRetriesKeepTheKey(t *testing.T) {
 			t.Errorf("attempt with key %q", k)
 		}
 	}
+	// Three requests were sent again; a call answered at once adds none.
+	if n := g.RetriedRequests(); n != 3 {
+		t.Errorf("RetriedRequests = %d, want 3", n)
+	}
+	if _, err := g.GetPayment(context.Background(), "pi_1"); err != nil || g.RetriedRequests() != 3 {
+		t.Errorf("after a call answered at once: %v, RetriedRequests = %d, want 3", err, g.RetriedRequests())
+	}
 }
 
 // TestRateLimitGivesUp: a 429 that never clears ends as ErrUnavailable.

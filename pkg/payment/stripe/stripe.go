@@ -75,7 +75,25 @@ type Gateway struct {
 	// lost holds the idempotency keys of calls that gave up after a
 	// request got no answer (see send).
 	lost lostKeys
+	// retried counts the requests sent again after a failed attempt
+	// (stripe-go's network retries and the rate-limit retries), over all
+	// calls.
+	retried atomic.Int64
 }
+
+// count adds the retries of a finished call, whose round trips trip
+// counted, to RetriedRequests.
+func (g *Gateway) count(trip *failedTrip) {
+	if trip.trips > 1 {
+		g.retried.Add(int64(trip.trips - 1))
+	}
+}
+
+// RetriedRequests is how many requests the Gateway has sent again after a
+// failed attempt (a lost connection, a 429, a 5xx, Stripe-Should-Retry):
+// every call's round trips beyond its first. A caller's own retries of a
+// failed call (a stream retrying a tweet) are calls of their own.
+func (g *Gateway) RetriedRequests() int64 { return g.retried.Load() }
 
 var _ payment.Gateway = (*Gateway)(nil)
 
@@ -292,6 +310,7 @@ func withTrip(ctx context.Context, trip *failedTrip) context.Context {
 // into v, one of the lean types of lean.go.
 func (g *Gateway) do(ctx context.Context, method, path string, p stripe.ParamsContainer, v stripe.LastResponseSetter) error {
 	trip := &failedTrip{}
+	defer g.count(trip)
 	p.GetParams().Context = withTrip(ctx, trip)
 	_, err := call(ctx, g, trip, func() (struct{}, error) { return struct{}{}, g.b.Call(method, path, g.key, p, v) })
 	return err
@@ -309,6 +328,7 @@ func (g *Gateway) do(ctx context.Context, method, path string, p stripe.ParamsCo
 // may be of that request's own work, and is not reported.
 func (g *Gateway) create(ctx context.Context, path string, p stripe.ParamsContainer, v stripe.LastResponseSetter, key string) (replayed bool, _ error) {
 	trip := &failedTrip{}
+	defer g.count(trip)
 	p.GetParams().Context = withTrip(ctx, trip)
 	_, err := call(ctx, g, trip, func() (struct{}, error) { return struct{}{}, g.b.Call(http.MethodPost, path, g.key, p, v) })
 	if err != nil {
@@ -326,6 +346,7 @@ func (g *Gateway) list(ctx context.Context, path string, lp stripe.ListParamsCon
 	fv := &form.Values{}
 	form.AppendTo(fv, lp)
 	trip := &failedTrip{}
+	defer g.count(trip)
 	lp.GetListParams().Context = withTrip(ctx, trip)
 	_, err := call(ctx, g, trip, func() (struct{}, error) {
 		return struct{}{}, g.b.CallRaw(http.MethodGet, path, g.key, fv, lp.GetListParams().ToParams(), v)
@@ -348,6 +369,7 @@ func (g *Gateway) list(ctx context.Context, path string, lp stripe.ListParamsCon
 // work, and is not reported.
 func (g *Gateway) send(ctx context.Context, method, path string, pc stripe.ParamsContainer, ctxp *context.Context, buf []byte) (_ []byte, replayed bool, _ error) {
 	trip := &failedTrip{}
+	defer g.count(trip)
 	var key string
 	if k := pc.GetParams().IdempotencyKey; k != nil {
 		key = *k
