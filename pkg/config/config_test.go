@@ -16,6 +16,14 @@ import (
 
 func load(t *testing.T, file string, env map[string]string, flags ...string) (*Config, error) {
 	t.Helper()
+	return Load(testOptions(t, file, env, flags...))
+}
+
+// testOptions are the Options of a command run in a fresh directory that
+// holds file as tweetpay.yaml (none when file is ""), with the environment
+// env and the global flags given.
+func testOptions(t *testing.T, file string, env map[string]string, flags ...string) Options {
+	t.Helper()
 	dir := t.TempDir()
 	if file != "" {
 		if err := os.WriteFile(filepath.Join(dir, "tweetpay.yaml"), []byte(file), 0o600); err != nil {
@@ -37,7 +45,7 @@ func load(t *testing.T, file string, env map[string]string, flags ...string) (*C
 		v, ok := env[k]
 		return v, ok
 	}
-	return Load(Options{Flags: fs, LookupEnv: lookup, Dir: dir})
+	return Options{Flags: fs, LookupEnv: lookup, Dir: dir}
 }
 
 func TestPrecedence(t *testing.T) {

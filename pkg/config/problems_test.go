@@ -3,13 +3,10 @@ package config
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/spf13/pflag"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/tweetpay/tweetpay/internal/yamlcheck"
@@ -21,26 +18,7 @@ import (
 // check is load's Check: it writes file to a fresh directory and checks it.
 func check(t *testing.T, file string, env map[string]string, flags ...string) (*Config, error) {
 	t.Helper()
-	dir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dir, "tweetpay.yaml"), []byte(file), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	fs := pflag.NewFlagSet("t", pflag.ContinueOnError)
-	for _, n := range []string{"config", "backend", "api-key", "api-base", "timeout", "state-dir"} {
-		fs.String(n, "", "")
-	}
-	fs.Bool("live", false, "")
-	if err := fs.Parse(flags); err != nil {
-		t.Fatal(err)
-	}
-	lookup := func(k string) (string, bool) {
-		if k == "HOME" {
-			return dir, true
-		}
-		v, ok := env[k]
-		return v, ok
-	}
-	return Check(Options{Flags: fs, LookupEnv: lookup, Dir: dir})
+	return Check(testOptions(t, file, env, flags...))
 }
 
 const manyProblems = `merchant:
