@@ -309,11 +309,17 @@ func withTrip(ctx context.Context, trip *failedTrip) context.Context {
 // idempotency key, network retries, Stripe's errors) and decodes the answer
 // into v, one of the lean types of lean.go.
 func (g *Gateway) do(ctx context.Context, method, path string, p stripe.ParamsContainer, v stripe.LastResponseSetter) error {
+	_, err := g.doTrip(ctx, method, path, p, v)
+	return err
+}
+
+// doTrip is do, giving back what the call's round trips recorded.
+func (g *Gateway) doTrip(ctx context.Context, method, path string, p stripe.ParamsContainer, v stripe.LastResponseSetter) (*failedTrip, error) {
 	trip := &failedTrip{}
 	defer g.count(trip)
 	p.GetParams().Context = withTrip(ctx, trip)
 	_, err := call(ctx, g, trip, func() (struct{}, error) { return struct{}{}, g.b.Call(method, path, g.key, p, v) })
-	return err
+	return trip, err
 }
 
 // create is do for a POST that creates an object under the idempotency key
@@ -327,10 +333,7 @@ func (g *Gateway) do(ctx context.Context, method, path string, p stripe.ParamsCo
 // call or of an earlier call of this Gateway with the same key, the replay
 // may be of that request's own work, and is not reported.
 func (g *Gateway) create(ctx context.Context, path string, p stripe.ParamsContainer, v stripe.LastResponseSetter, key string) (replayed bool, _ error) {
-	trip := &failedTrip{}
-	defer g.count(trip)
-	p.GetParams().Context = withTrip(ctx, trip)
-	_, err := call(ctx, g, trip, func() (struct{}, error) { return struct{}{}, g.b.Call(http.MethodPost, path, g.key, p, v) })
+	trip, err := g.doTrip(ctx, http.MethodPost, path, p, v)
 	if err != nil {
 		if trip.err != nil {
 			g.lost.add(key)
@@ -387,7 +390,7 @@ func (g *Gateway) send(ctx context.Context, method, path string, pc stripe.Param
 			buf = page.Bytes()
 			if err == nil {
 				earlier := g.lost.take(key)
-				return buf, body.replayed && trip.trips == 1 && !earlier, nil
+				return buf, trip.replayed && trip.trips == 1 && !earlier, nil
 			}
 			err = g.fail(ctx, err, trip)
 		}
@@ -509,17 +512,9 @@ type chargeQuery struct {
 	Expand                  []*string         `form:"-"`
 }
 
-type streamedBody struct {
-	io.ReadCloser
-	// replayed is set when Stripe replayed the answer from the request's
-	// idempotency key.
-	replayed bool
-}
+type streamedBody struct{ io.ReadCloser }
 
-func (b *streamedBody) SetLastResponse(r *stripe.StreamingAPIResponse) {
-	b.ReadCloser = r.Body
-	b.replayed = r.Header.Get("Idempotent-Replayed") == "true"
-}
+func (b *streamedBody) SetLastResponse(r *stripe.StreamingAPIResponse) { b.ReadCloser = r.Body }
 
 // translate maps stripe-go's errors onto payment's sentinels, keeping
 // Stripe's codes and message.
