@@ -1,6 +1,7 @@
 package stream
 
 import (
+	"encoding/json"
 	"math"
 	"math/bits"
 	"time"
@@ -13,15 +14,19 @@ import (
 // buckets are a sixteenth of a power of two wide, so each is within 6.25%
 // above the true value (and never above Max).
 type Latency struct {
-	P50 time.Duration `json:"-"`
-	P90 time.Duration `json:"-"`
-	P99 time.Duration `json:"-"`
-	Max time.Duration `json:"-"`
-	// The same in milliseconds, for the JSON summary.
-	P50ms float64 `json:"p50_ms"`
-	P90ms float64 `json:"p90_ms"`
-	P99ms float64 `json:"p99_ms"`
-	MaxMs float64 `json:"max_ms"`
+	P50, P90, P99, Max time.Duration
+}
+
+// MarshalJSON writes the figures in milliseconds, to the microsecond:
+// {"p50_ms", "p90_ms", "p99_ms", "max_ms"}.
+func (l Latency) MarshalJSON() ([]byte, error) {
+	ms := func(d time.Duration) float64 { return math.Round(float64(d)/float64(time.Microsecond)) / 1000 }
+	return json.Marshal(struct {
+		P50 float64 `json:"p50_ms"`
+		P90 float64 `json:"p90_ms"`
+		P99 float64 `json:"p99_ms"`
+		Max float64 `json:"max_ms"`
+	}{ms(l.P50), ms(l.P90), ms(l.P99), ms(l.Max)})
 }
 
 // histogram counts durations in microseconds: exactly below 16 µs, then in
@@ -82,8 +87,5 @@ func (h *histogram) latency() *Latency {
 	if h.n == 0 {
 		return nil
 	}
-	l := &Latency{P50: h.quantile(0.50), P90: h.quantile(0.90), P99: h.quantile(0.99), Max: h.max}
-	ms := func(d time.Duration) float64 { return math.Round(float64(d)/float64(time.Millisecond)*1000) / 1000 }
-	l.P50ms, l.P90ms, l.P99ms, l.MaxMs = ms(l.P50), ms(l.P90), ms(l.P99), ms(l.Max)
-	return l
+	return &Latency{P50: h.quantile(0.50), P90: h.quantile(0.90), P99: h.quantile(0.99), Max: h.max}
 }

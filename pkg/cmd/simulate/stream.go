@@ -80,11 +80,12 @@ json). A progress bar goes to standard error when it is a terminal.
 
 At the end a summary goes to standard error: outcomes, amounts per
 currency, bad lines, retries (tweets tried again, and requests the payment
-client sent again after a failed attempt) and latency. "charged" is what new purchases,
-confirmations and gifts took; "authorised" is what the stream's new
-authorisations still hold at its end. So each purchase is counted once: one
-confirmed in the stream is charged, one expired in it holds nothing, and one
-made by an earlier command and confirmed here is charged only. "latency"
+client sent again after a failed attempt) and latency. "charged" is what
+new purchases, confirmations and gifts took; "authorised" is what the
+stream's new authorisations still hold at its end. So each purchase is
+counted once: one confirmed in the stream is charged, one expired in it
+holds nothing, and one made by an earlier command and confirmed here is
+charged only. "latency"
 gives the median, 90th and 99th percentiles and the maximum of the time
 each line took, from a worker taking it up to its result (the engine, the
 payment backend, retries; not the time it waited for a worker), each within
