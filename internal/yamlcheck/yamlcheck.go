@@ -380,53 +380,14 @@ func levenshtein(a, b string) int {
 	return prev[len(rb)]
 }
 
-// Parse unmarshals data into a node tree; a syntax error becomes an Error
-// at its line, without yaml.v3's "yaml: line N:" prefix. Only the first
-// document of data is read: see SecondDocument.
-func Parse(data []byte) (*yaml.Node, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, syntaxError(data, err)
-	}
-	return &doc, nil
-}
-
-// SecondDocument returns the first document after the first one in data
-// that holds something, or nil. Parse reads the first document only, so
-// that whatever follows a "---" would otherwise be left out without a word.
-// An empty document (after a trailing "---", say) holds nothing and is
-// skipped. A syntax error in a later document is returned as Parse returns
-// one.
-func SecondDocument(data []byte) (*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var first yaml.Node
-	if err := dec.Decode(&first); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, nil
-		}
-		return nil, syntaxError(data, err)
-	}
-	for {
-		var next yaml.Node
-		err := dec.Decode(&next)
-		if errors.Is(err, io.EOF) {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, syntaxError(data, err)
-		}
-		if len(next.Content) > 0 && !IsNull(next.Content[0]) {
-			return &next, nil
-		}
-	}
-}
-
-// Documents parses data once and returns what Parse and SecondDocument
-// would, each of which parses the first document: first is Parse's node
-// (one without content when data holds no document), next
-// SecondDocument's. A syntax error in the first document is returned
-// with a nil first; one in a later document with the first, so that it
-// can still be read.
+// Documents parses data, and returns its first document (a node without
+// content when data holds none) and the first later document that holds
+// something (nil for none: an empty document after a trailing "---" is
+// skipped), so that what follows a "---" is not left out without a word.
+// A syntax error becomes an Error at its line, without yaml.v3's "yaml:
+// line N:" prefix; one in the first document is returned with a nil
+// first, one in a later document with the first, so that it can still be
+// read.
 func Documents(data []byte) (first, next *yaml.Node, err error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	first = &yaml.Node{}

@@ -1,7 +1,10 @@
 package yamlcheck
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -140,5 +143,47 @@ func TestUnknownAnchorLine(t *testing.T) {
 	_, err := Parse([]byte("a: [1, 2]\nb: *base\n"))
 	if want := "unknown anchor 'base' referenced: *base must come after the value it names, marked &base"; err == nil || err.Error() != want {
 		t.Errorf("Parse: %v, want %q", err, want)
+	}
+}
+
+// Parse is the reference Documents is checked against: it unmarshals data
+// into a node tree; a syntax error becomes an Error
+// at its line, without yaml.v3's "yaml: line N:" prefix. Only the first
+// document of data is read: see SecondDocument.
+func Parse(data []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, syntaxError(data, err)
+	}
+	return &doc, nil
+}
+
+// SecondDocument, the other reference, returns the first document after the first one in data
+// that holds something, or nil. Parse reads the first document only, so
+// that whatever follows a "---" would otherwise be left out without a word.
+// An empty document (after a trailing "---", say) holds nothing and is
+// skipped. A syntax error in a later document is returned as Parse returns
+// one.
+func SecondDocument(data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var first yaml.Node
+	if err := dec.Decode(&first); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, syntaxError(data, err)
+	}
+	for {
+		var next yaml.Node
+		err := dec.Decode(&next)
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, syntaxError(data, err)
+		}
+		if len(next.Content) > 0 && !IsNull(next.Content[0]) {
+			return &next, nil
+		}
 	}
 }
