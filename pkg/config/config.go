@@ -119,13 +119,13 @@ type Config struct {
 
 	settings []Setting
 	// fileOffers and fileBuyers are Offers and Buyers as read from the
-	// file, and offerNodes and buyerNodes the node of each, so that an
+	// file, and offerLines and buyerLines the lines of each, so that an
 	// error about one of them, if still there, names its line, or its
 	// field's.
 	fileOffers []OfferEntry
 	fileBuyers []BuyerEntry
-	offerNodes []*yaml.Node
-	buyerNodes []*yaml.Node
+	offerLines entryLines
+	buyerLines entryLines
 }
 
 // Settings returns the effective scalar settings in a stable order.
