@@ -51,8 +51,12 @@ type Linked struct {
 	PaymentMethod string
 	// Created reports that the Customer was created by this call.
 	Created bool
-	// Attached reports that a card was attached by this call.
-	Attached bool
+	// Attached reports that a card was attached by this call, and CardSet
+	// that the card was put on the Customer (attached, or its token kept).
+	Attached, CardSet bool
+	// Renamed reports that this call changed the Customer's name (which a
+	// created Customer gets with its card).
+	Renamed bool
 	// Changed reports that anything at all was written.
 	Changed bool
 }
@@ -151,15 +155,32 @@ func (a Account) check() error {
 }
 
 // putCard puts a.Card on the Customer c, out saying what was done so far.
+// The Customer's name follows the buyer's: a link that finds the card on
+// file already sets the name alone when it changed.
 func putCard(ctx context.Context, gw payment.Gateway, a Account, c payment.Customer, out Linked) (Linked, error) {
+	name := a.CustomerName()
 	if c.Metadata[MetaCard] == a.Card.Token && (a.Card.AttachFails || c.DefaultPaymentMethod != "") {
 		out.PaymentMethod = c.DefaultPaymentMethod
 		if a.Card.AttachFails {
 			out.PaymentMethod = a.Card.Token
 		}
+		if c.Name == name {
+			return out, nil
+		}
+		// Setting a name is the same request however often it is sent:
+		// stripe-go's own key covers its retries. A key derived from the
+		// name would replay an earlier rename to it, and not rename a
+		// Customer renamed since.
+		if _, err := gw.UpdateCustomer(ctx, payment.Customer{ID: c.ID, Name: name}, ""); err != nil {
+			if errors.Is(err, payment.ErrNotFound) {
+				err = customerGoneError{err}
+			}
+			return Linked{}, fmt.Errorf("rename customer of @%s: %w", a.Handle, err)
+		}
+		out.Renamed, out.Changed = true, true
 		return out, nil
 	}
-	update := payment.Customer{ID: c.ID, Name: displayName(a), Metadata: map[string]string{MetaHandle: a.Handle, MetaCard: a.Card.Token}}
+	update := payment.Customer{ID: c.ID, Name: name, Metadata: map[string]string{MetaHandle: a.Handle, MetaCard: a.Card.Token}}
 	if a.Card.AttachFails {
 		out.PaymentMethod = a.Card.Token
 	} else {
@@ -180,7 +201,8 @@ func putCard(ctx context.Context, gw payment.Gateway, a Account, c payment.Custo
 		}
 		return Linked{}, fmt.Errorf("update customer of @%s: %w", a.Handle, err)
 	}
-	out.Changed = true
+	out.CardSet, out.Changed = true, true
+	out.Renamed = !out.Created && c.Name != name
 	return out, nil
 }
 
@@ -208,7 +230,9 @@ func undoCreate(ctx context.Context, gw payment.Gateway, id string, err error) e
 	return err
 }
 
-func displayName(a Account) string {
+// CustomerName is the name of the buyer's Customer: the buyer's name, or its
+// @handle when it has none.
+func (a Account) CustomerName() string {
 	if a.Name != "" {
 		return a.Name
 	}

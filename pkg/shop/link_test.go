@@ -187,3 +187,46 @@ func TestLinkAfterCustomerDeleted(t *testing.T) {
 		t.Fatalf("%d customers, want 1", n)
 	}
 }
+
+// TestLinkRenames: the Customer's name follows the buyer's on a link that
+// finds the card already on file, back and forth (a request keyed by the
+// name would replay the first rename and leave the second name), and to the
+// @handle when the name is dropped; a link with nothing new writes nothing.
+func TestLinkRenames(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	ctx := context.Background()
+	visa := mustCard(t, "visa")
+	first, err := Link(ctx, f.gw, Account{Handle: "rita", Name: "Rita", Card: visa})
+	if err != nil || !first.Created || first.Renamed {
+		t.Fatalf("first link: %+v %v", first, err)
+	}
+	for _, step := range []struct {
+		name, want string
+		renamed    bool
+	}{
+		{"Rita", "Rita", false},
+		{"Rita Moreno", "Rita Moreno", true},
+		{"Rita", "Rita", true},
+		{"Rita Moreno", "Rita Moreno", true},
+		{"", "@rita", true},
+		{"", "@rita", false},
+	} {
+		l, err := Link(ctx, f.gw, Account{Handle: "rita", Name: step.name, Card: visa})
+		if err != nil || l.Renamed != step.renamed || l.Changed != step.renamed || l.Created || l.Attached || l.CardSet ||
+			l.Customer != first.Customer || l.PaymentMethod != first.PaymentMethod {
+			t.Fatalf("link named %q: %+v %v, want renamed %v on %+v", step.name, l, err, step.renamed, first)
+		}
+		c, _, err := f.gw.FindCustomer(ctx, CustomerEmail("rita"))
+		if err != nil || c.Name != step.want || c.DefaultPaymentMethod != first.PaymentMethod || c.Metadata[MetaCard] != "pm_card_visa" {
+			t.Fatalf("after the link named %q: customer %+v %v, want name %q", step.name, c, err, step.want)
+		}
+	}
+	// A new card and a new name: both in the one update.
+	l, err := Link(ctx, f.gw, Account{Handle: "rita", Name: "R. Moreno", Card: mustCard(t, "mastercard")})
+	if err != nil || !l.Attached || !l.CardSet || !l.Renamed {
+		t.Fatalf("link with a new card and name: %+v %v", l, err)
+	}
+	if c, _, _ := f.gw.FindCustomer(ctx, CustomerEmail("rita")); c.Name != "R. Moreno" || c.DefaultPaymentMethod != l.PaymentMethod {
+		t.Fatalf("customer %+v after a new card and name", c)
+	}
+}

@@ -127,6 +127,9 @@ type LinkResult struct {
 	DeclinesWith    *string `json:"declines_with"`
 	CustomerCreated bool    `json:"customer_created"`
 	CardAttached    bool    `json:"card_attached"`
+	// CustomerRenamed reports that the Customer's name was changed to the
+	// buyer's (its name, or its @handle when it has none).
+	CustomerRenamed bool `json:"customer_renamed"`
 	// Changed reports that anything was written on Stripe; FileChanged that
 	// the config file was written.
 	Changed     bool `json:"changed"`
@@ -175,7 +178,8 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 		return err
 	}
 	r := first.resolved
-	l, err := shop.Link(ctx, gw, shop.Account{Handle: r.Handle, Name: r.Name, Country: r.Country, Card: r.Card, UserID: r.UserID})
+	acct := shop.Account{Handle: r.Handle, Name: r.Name, Country: r.Country, Card: r.Card, UserID: r.UserID}
+	l, err := shop.Link(ctx, gw, acct)
 	if err != nil {
 		return err
 	}
@@ -204,7 +208,7 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 	res := LinkResult{
 		Handle: "@" + r.Handle, Customer: l.Customer, PaymentMethod: l.PaymentMethod, Card: r.Card.Input,
 		CardToken: r.Card.Token, Country: r.Country, CustomerCreated: l.Created, CardAttached: l.Attached,
-		Changed: l.Changed, FileChanged: final.fileChanged, UserID: optional(r.UserID),
+		CustomerRenamed: l.Renamed, Changed: l.Changed, FileChanged: final.fileChanged, UserID: optional(r.UserID),
 	}
 	if r.Card.Decline != "" {
 		d := r.Card.Decline
@@ -231,10 +235,14 @@ func linkRun(ctx context.Context, opts *LinkOptions) error {
 		} else {
 			did = append(did, "found the customer")
 		}
-		if l.Attached {
+		switch {
+		case l.Attached:
 			did = append(did, "attached the card")
-		} else {
+		case l.CardSet:
 			did = append(did, "kept the card's token for purchases")
+		}
+		if l.Renamed {
+			did = append(did, fmt.Sprintf("renamed it %q", acct.CustomerName()))
 		}
 		if final.fileChanged {
 			did = append(did, "updated "+cfg.Path)
