@@ -184,7 +184,14 @@ func putCard(ctx context.Context, gw payment.Gateway, a Account, c payment.Custo
 	if a.Card.AttachFails {
 		out.PaymentMethod = a.Card.Token
 	} else {
-		pm, err := gw.AttachPaymentMethod(ctx, a.Card.Token, c.ID, "tweetpay:attach:"+c.ID+":"+c.Metadata[MetaCard]+">"+a.Card.Token)
+		// The key names the Customer's card and payment method as found
+		// and the card put on: a link retried after it attached and before
+		// the update finds the same and attaches nothing twice, while a
+		// later change back to a card the Customer had before (visa, then
+		// mastercard, visa, mastercard again) finds another payment method
+		// on it, so that its attach is not the first one's replayed.
+		key := "tweetpay:attach:" + c.ID + ":" + c.Metadata[MetaCard] + "|" + c.DefaultPaymentMethod + ">" + a.Card.Token
+		pm, err := gw.AttachPaymentMethod(ctx, a.Card.Token, c.ID, key)
 		if err != nil {
 			var pe *payment.Error
 			if errors.As(err, &pe) && errors.Is(err, payment.ErrNotFound) && pe.Param == "customer" {
@@ -195,7 +202,11 @@ func putCard(ctx context.Context, gw payment.Gateway, a Account, c payment.Custo
 		out.PaymentMethod, out.Attached = pm.ID, true
 		update.DefaultPaymentMethod = pm.ID
 	}
-	if _, err := gw.UpdateCustomer(ctx, update, "tweetpay:customer-card:"+c.ID+":"+c.Metadata[MetaCard]+">"+a.Card.Token); err != nil {
+	// The update sets values, the same however often it is sent, so it
+	// carries no key of tweetpay's (stripe-go's covers its retries): one
+	// derived from the cards was replayed when a buyer went back to a card,
+	// and left the Customer on the card before.
+	if _, err := gw.UpdateCustomer(ctx, update, ""); err != nil {
 		if errors.Is(err, payment.ErrNotFound) { // the Customer is the one object named
 			err = customerGoneError{err}
 		}

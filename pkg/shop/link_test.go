@@ -230,3 +230,34 @@ func TestLinkRenames(t *testing.T) {
 		t.Fatalf("customer %+v after a new card and name", c)
 	}
 }
+
+// TestLinkBackToEarlierCard: going back and forth between cards puts each
+// on the Customer every time; requests keyed by the two cards alone were
+// replayed from the first change, and left the Customer on the card before.
+// A card Stripe refuses to attach (kept as a token) goes back and forth too.
+func TestLinkBackToEarlierCard(t *testing.T) {
+	f := newFixture(t, nil, nil)
+	ctx := context.Background()
+	seen := map[string]bool{}
+	for i, card := range []string{"visa", "mastercard", "visa", "mastercard", "pm_card_visa_chargeDeclined", "visa", "pm_card_visa_chargeDeclined", "amex"} {
+		c := mustCard(t, card)
+		l, err := Link(ctx, f.gw, Account{Handle: "vic", Card: c})
+		if err != nil || !l.CardSet || l.Attached == c.AttachFails {
+			t.Fatalf("link %d with %s: %+v %v", i, card, l, err)
+		}
+		cus, _, err := f.gw.FindCustomer(ctx, CustomerEmail("vic"))
+		if err != nil || cus.Metadata[MetaCard] != c.Token {
+			t.Fatalf("link %d with %s: customer %+v %v", i, card, cus, err)
+		}
+		if c.AttachFails {
+			if l.PaymentMethod != c.Token {
+				t.Fatalf("link %d with %s: payment method %s, want the token", i, card, l.PaymentMethod)
+			}
+			continue
+		}
+		if cus.DefaultPaymentMethod != l.PaymentMethod || seen[l.PaymentMethod] {
+			t.Fatalf("link %d with %s: got %s, customer's default %s (seen before: %v)", i, card, l.PaymentMethod, cus.DefaultPaymentMethod, seen[l.PaymentMethod])
+		}
+		seen[l.PaymentMethod] = true
+	}
+}
