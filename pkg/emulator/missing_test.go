@@ -62,6 +62,12 @@ func TestDeletedCustomer(t *testing.T) {
 		{"attach", "POST", "/v1/payment_methods/pm_card_visa/attach", url.Values{"customer": {cus.ID}}, "customer"},
 		{"pay", "POST", "/v1/payment_intents", url.Values{"amount": {"500"}, "currency": {"usd"},
 			"customer": {cus.ID}, "payment_method": {"pm_card_visa"}}, "customer"},
+		// Its card, detached by the delete, and a card that never was: the
+		// customer is what is reported, checked before the card as ever.
+		{"pay with its card", "POST", "/v1/payment_intents", url.Values{"amount": {"500"}, "currency": {"usd"},
+			"customer": {cus.ID}, "payment_method": {pm.ID}, "confirm": {"true"}}, "customer"},
+		{"pay with no such card", "POST", "/v1/payment_intents", url.Values{"amount": {"500"}, "currency": {"usd"},
+			"customer": {cus.ID}, "payment_method": {"pm_never"}}, "customer"},
 	} {
 		resp, m := raw(t, em, c.method, c.path, c.form, nil)
 		if resp.StatusCode != http.StatusNotFound || errField(m, "code") != "resource_missing" ||

@@ -139,18 +139,29 @@ func (e *Emulator) createPaymentIntent(w *wtx, rq *request) (any, *apiError) {
 		return nil, invalidRequest("", "off_session", "You may only specify `off_session` when `confirm` is true.")
 	}
 	pi.OffSession = offSession
+	pmID, hasPM := rq.str("payment_method")
+	var pm *pmRecord
+	var pmErr *apiError
+	if hasPM && pmID != "" {
+		pm, pmErr = e.resolvePM(w, pmID, "payment_method", true)
+	}
 	if cus, ok := rq.str("customer"); ok && cus != "" {
-		if _, _, ok := e.customers.getRaw(w.tx, cus); !ok {
-			return nil, errNoSuch("customer", "customer", cus)
+		// A payment method attached to the customer says the customer
+		// exists (deleting a customer detaches its payment methods), and
+		// spares reading it: with many buyers, their customers' pages are
+		// read at random. Otherwise an unknown customer is reported first,
+		// as before the payment method.
+		if pm == nil || pm.Customer.ID != cus {
+			if _, _, ok := e.customers.getRaw(w.tx, cus); !ok {
+				return nil, errNoSuch("customer", "customer", cus)
+			}
 		}
 		pi.Customer = refTo(cus)
 	}
-	pmID, hasPM := rq.str("payment_method")
-	var pm *pmRecord
-	if hasPM && pmID != "" {
-		if pm, aerr = e.resolvePM(w, pmID, "payment_method", true); aerr != nil {
-			return nil, aerr
-		}
+	if pmErr != nil {
+		return nil, pmErr
+	}
+	if pm != nil {
 		if aerr := checkPMOwner(pm, pi); aerr != nil {
 			return nil, aerr
 		}
