@@ -64,7 +64,8 @@ includes.users) is attributed to this buyer. Two buyers cannot share one;
 --user-id "" removes it.
 
 Linking is idempotent: a second run with the same card creates nothing and
-says so. A new card replaces the one on file.
+says so. A new card replaces the one on file. The Customer's name is the
+buyer's --name (its @handle when it has none): a new name renames it.
 
 The Stripe requests are made without the file's edit lock, so other edits of
 the file do not wait for them; the lock is taken only to write the buyer, to
