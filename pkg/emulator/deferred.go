@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -28,25 +29,33 @@ import (
 //	                     index(1) uvarint(len) value
 //
 // A list through a deferred index first moves the pending entries into the
-// index, sorted, in a write transaction (materialise): a read that finds
-// entries pending is run again through the writer (see Emulator.serve). An
-// object still pending when it is updated or removed has its log entry
-// rewritten or deleted; once materialised it is kept in step as any index.
-// Either way a list returns what it would with every index written eagerly.
+// index (materialise): a read that finds entries pending is run again
+// through the writer (see Emulator.serve), which moves the log a segment at
+// a time (materialiseSteps) and then the rest in the read's own write
+// transaction. An object still pending when it is updated or removed has
+// its log entry rewritten or deleted, and any index entries of its old
+// values deleted too (a segment may have written them already); once
+// materialised it is kept in step as any index. Either way a list returns
+// what it would with every index written eagerly.
 
 // pendingTag is the low half of the pending log's tag; a table's indexes
 // take 1 to 14 (see idxTag).
 const pendingTag = 0x0f
 
-// materialiseChunk bounds how many pending objects one transaction moves
-// into the indexes when a read has to wait for them, so that a list after
-// a million-tweet stream does not build one huge transaction. A chunk
-// dirties about one leaf per index value it holds (the entries of a value
-// are appended at the end of its range), so larger chunks write less in
-// all but hold more in memory: over 100,000 payments of 1,000 buyers,
-// 4,096 took 3.2 s, 8,192 2.2 s and 16,384 1.9 s, with peaks of 142, 142
-// and 166 MB (docs/benchmarks.md). A variable for tests.
-var materialiseChunk = 8192
+// materialiseChunk is how many pending objects one segment of
+// materialiseSteps reads, and applyChunk how many index entries one of its
+// transactions writes. The entries of a segment are written in key order,
+// so a transaction's entries lie in one stretch of the index and dirty few
+// leaves. Moving 8,192 charges of a thousand buyers in one transaction, as
+// before, dirtied a leaf per buyer in each index, and bbolt keeps every
+// dirty leaf, and the page it becomes, in memory until the commit: the
+// first list by buyer after a 100,000-tweet stream peaked at 190-210 MB,
+// now 70 MB, in the same 3.2-3.6 s (docs/benchmarks.md). Variables for
+// tests.
+var (
+	materialiseChunk = 8192
+	applyChunk       = 4096
+)
 
 // errIndexPending is returned by a list through a deferred index, in a read
 // transaction, while objects are pending: serve runs the request again
@@ -147,49 +156,21 @@ func (t *table[T]) anyPending(tx *bolt.Tx) bool {
 	return len(k) > 0 && k[0] == t.pendingPrefix()
 }
 
-// materialise moves up to limit objects (all when limit <= 0) from the
-// pending log into the deferred indexes and reports whether any remain.
-func (t *table[T]) materialise(tx *bolt.Tx, limit int) (more bool, err error) {
-	b := wbucket(tx, bucketIndex)
-	var puts []idxPut
-	var done [][]byte
-	c := b.Cursor()
-	prefix := t.pendingPrefix()
-	for k, v := c.Seek([]byte{prefix}); len(k) > 0 && k[0] == prefix; k, v = c.Next() {
-		if limit > 0 && len(done) == limit {
-			return true, applyPending(b, done, puts)
-		}
-		if len(k) != 9 {
-			return false, fmt.Errorf("%s: %w", t.kind, errBadPending)
-		}
-		e, err := decodePending(v)
-		if err != nil {
-			return false, fmt.Errorf("%s %s: %w", t.kind, k[1:], err)
-		}
-		seq := binary.BigEndian.Uint64(k[1:])
-		// The ID is copied (indexKey copies the value): the cursor's memory
-		// is the transaction's, and the log entries are deleted below.
-		id := bytes.Clone(e.id)
-		for _, pv := range e.vals {
-			puts = append(puts, idxPut{t.indexKey(pv.index, string(pv.value), e.created, seq), id})
-		}
-		done = append(done, bytes.Clone(k))
+// materialise moves every object of the pending log into the deferred
+// indexes, in the transaction of a read that lists through one.
+func (t *table[T]) materialise(tx *bolt.Tx) error {
+	log, puts, _, err := t.readPending(tx, 0, nil, nil)
+	if err != nil {
+		return err
 	}
-	return false, applyPending(b, done, puts)
-}
-
-// idxPut is an index entry to write.
-type idxPut struct{ k, v []byte }
-
-// applyPending deletes the log entries done and writes the index entries,
-// in key order so that each leaf is visited once.
-func applyPending(b *bolt.Bucket, done [][]byte, puts []idxPut) error {
-	for _, k := range done {
-		if err := b.Delete(k); err != nil {
+	t.logChanged()
+	b := wbucket(tx, bucketIndex)
+	for _, le := range log {
+		if err := b.Delete(le.k); err != nil {
 			return err
 		}
 	}
-	slices.SortFunc(puts, func(a, b idxPut) int { return bytes.Compare(a.k, b.k) })
+	slices.SortFunc(puts, func(a, b segPut) int { return bytes.Compare(a.k, b.k) })
 	for _, p := range puts {
 		if err := b.Put(p.k, p.v); err != nil {
 			return err
@@ -198,25 +179,170 @@ func applyPending(b *bolt.Bucket, done [][]byte, puts []idxPut) error {
 	return nil
 }
 
+// idxPut is an index entry to write.
+type idxPut struct{ k, v []byte }
+
 // deferredTable is what serve needs of a table with deferred indexes.
 type deferredTable interface {
 	hasDeferred() bool
-	materialise(tx *bolt.Tx, limit int) (bool, error)
+	countLogChanges(*atomic.Uint64)
+	readPending(tx *bolt.Tx, limit int, log []segEntry, puts []segPut) ([]segEntry, []segPut, bool, error)
 }
 
-// materialiseAll moves up to limit pending objects of each table into its
-// indexes and reports whether any remain.
-func (e *Emulator) materialiseAll(tx *bolt.Tx, limit int) (bool, error) {
-	more := false
-	for _, t := range e.deferred {
-		m, err := t.materialise(tx, limit)
-		if err != nil {
-			return false, err
-		}
-		more = more || m
+// countLogChanges makes the table count in n its transactions that rewrite
+// or delete entries of its pending log.
+func (t *table[T]) countLogChanges(n *atomic.Uint64) { t.logChanges = n }
+
+// logChanged counts a change of the pending log (see materialiseSteps).
+func (t *table[T]) logChanged() {
+	if t.logChanges != nil {
+		t.logChanges.Add(1)
 	}
-	return more, nil
 }
+
+// segEntry is a pending log entry as a segment read it: its key and value,
+// copied out of the transaction.
+type segEntry struct{ k, v []byte }
+
+// segPut is an index entry of a segment, from its log entry at entry.
+type segPut struct {
+	idxPut
+	entry int
+}
+
+// readPending appends to log the first limit entries (all when limit <= 0)
+// of the table's pending log, and to puts the index entries they make, and
+// reports whether more remain.
+func (t *table[T]) readPending(tx *bolt.Tx, limit int, log []segEntry, puts []segPut) ([]segEntry, []segPut, bool, error) {
+	c := tx.Bucket(bucketIndex).Cursor()
+	prefix := t.pendingPrefix()
+	n := 0
+	for k, v := c.Seek([]byte{prefix}); len(k) > 0 && k[0] == prefix; k, v = c.Next() {
+		if limit > 0 && n == limit {
+			return log, puts, true, nil
+		}
+		if len(k) != 9 {
+			return nil, nil, false, fmt.Errorf("%s: %w", t.kind, errBadPending)
+		}
+		v = bytes.Clone(v)
+		e, err := decodePending(v)
+		if err != nil {
+			return nil, nil, false, fmt.Errorf("%s %s: %w", t.kind, k[1:], err)
+		}
+		seq := binary.BigEndian.Uint64(k[1:])
+		for _, pv := range e.vals {
+			puts = append(puts, segPut{idxPut{t.indexKey(pv.index, string(pv.value), e.created, seq), e.id}, len(log)})
+		}
+		log = append(log, segEntry{bytes.Clone(k), v})
+		n++
+	}
+	return log, puts, false, nil
+}
+
+// materialiseSteps moves the pending logs into their indexes a segment at
+// a time: it reads up to materialiseChunk entries of each table's log,
+// writes their index entries in key order, applyChunk a transaction, then
+// deletes the log entries, in a transaction of their own; until a segment
+// finds the logs shorter than a chunk.
+//
+// The writers go on between these transactions. An object updated or
+// removed meanwhile has its log entry rewritten or deleted, so each
+// transaction writes an entry's index entries, or deletes it, only while it
+// is still as the segment read it: an object changed before is left to the
+// next segment (or the read's own transaction), and one changed after has
+// the index entries of its old values deleted by the change. Whether an
+// entry is still as read is known without reading it again when no
+// transaction of this process changed a pending log since the segment was
+// read (logChanges), and the file was not reopened (another process may
+// write it then): reading each entry again, at random among the log's
+// pages, took a third of the time. A crash between the transactions leaves
+// index entries whose log entries are still there: the next
+// materialisation writes them again, the same.
+func (e *Emulator) materialiseSteps() error {
+	for {
+		var (
+			log          []segEntry
+			puts         []segPut
+			more         bool
+			changes, ren uint64
+		)
+		// The segment is read in the writer, so that no transaction that
+		// changes the log is under way, uncounted, while it is read.
+		if err := e.writer.Do(func(tx *bolt.Tx) error {
+			changes, ren = e.logChanges.Load(), uint64(e.db.Renewals())
+			for _, t := range e.deferred {
+				var m bool
+				var err error
+				if log, puts, m, err = t.readPending(tx, materialiseChunk, log, puts); err != nil {
+					return err
+				}
+				more = more || m
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if len(log) == 0 {
+			return nil
+		}
+		unchanged := func() bool { return e.logChanges.Load() == changes && uint64(e.db.Renewals()) == ren }
+		slices.SortFunc(puts, func(a, b segPut) int { return bytes.Compare(a.k, b.k) })
+		for len(puts) > 0 {
+			n := min(len(puts), applyChunk)
+			if err := e.writer.Do(func(tx *bolt.Tx) error { return applySegment(tx, log, puts[:n], unchanged()) }); err != nil {
+				return err
+			}
+			puts = puts[n:]
+			afterStep()
+		}
+		if err := e.writer.Do(func(tx *bolt.Tx) error {
+			same := unchanged()
+			e.logChanges.Add(1)
+			b := wbucket(tx, bucketIndex)
+			for _, le := range log {
+				if same || bytes.Equal(b.Get(le.k), le.v) {
+					if err := b.Delete(le.k); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		afterStep()
+		if !more {
+			return nil
+		}
+	}
+}
+
+// applySegment writes the index entries puts of a segment whose log entries
+// are still as the segment read them: all of them when same says so.
+func applySegment(tx *bolt.Tx, log []segEntry, puts []segPut, same bool) error {
+	b := wbucket(tx, bucketIndex)
+	checked := make(map[int]bool)
+	for _, p := range puts {
+		if !same {
+			ok, seen := checked[p.entry]
+			if !seen {
+				ok = bytes.Equal(b.Get(log[p.entry].k), log[p.entry].v)
+				checked[p.entry] = ok
+			}
+			if !ok {
+				continue
+			}
+		}
+		if err := b.Put(p.k, p.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// afterStep runs after each transaction of materialiseSteps: tests change
+// objects there.
+var afterStep = func() {}
 
 // serveThroughWriter runs a read request that found deferred index entries
 // pending: the log is moved into the indexes a chunk a transaction, then
@@ -240,13 +366,8 @@ func (e *Emulator) serveThroughWriter(handler handlerFunc, rq *request) ([]byte,
 			}
 		}
 	}()
-	for more := true; more; {
-		if err := e.writer.Do(func(tx *bolt.Tx) (err error) {
-			more, err = e.materialiseAll(tx, materialiseChunk)
-			return err
-		}); err != nil {
-			return nil, nil, err
-		}
+	if err := e.materialiseSteps(); err != nil {
+		return nil, nil, err
 	}
 	var (
 		body []byte

@@ -13,12 +13,13 @@ import (
 	bolt "go.etcd.io/bbolt"
 )
 
-// smallChunks makes materialise move a few objects a transaction, so that
-// tests cross many chunks; the returned function restores it.
+// smallChunks makes materialiseSteps read n objects a segment and write two
+// index entries a transaction, so that tests cross many of both; the
+// returned function restores them.
 func smallChunks(n int) func() {
-	old := materialiseChunk
-	materialiseChunk = n
-	return func() { materialiseChunk = old }
+	old, oldApply := materialiseChunk, applyChunk
+	materialiseChunk, applyChunk = n, 2
+	return func() { materialiseChunk, applyChunk = old, oldApply }
 }
 
 // pendingCount counts a table's pending log.
@@ -67,8 +68,12 @@ func listIDs(t *testing.T, next func() bool, id func() string, err func() error)
 // updates (of customers and metadata, on objects pending and materialised),
 // with lists by customer and searches by metadata between them, and checks
 // every list against the creation order filtered by a model of the objects.
+// Updates also come between the transactions of a list's materialisation,
+// when a segment's index entries are written and its log entries not yet
+// deleted (as after a crash there).
 func TestDeferredIndexesListAsEager(t *testing.T) {
 	defer smallChunks(3)()
+	defer func(f func()) { afterStep = f }(afterStep)
 	em, sc := newClient(t)
 	var cus []string
 	for range 3 {
@@ -120,6 +125,47 @@ func TestDeferredIndexesListAsEager(t *testing.T) {
 		}
 	}
 	pick := func(ids []string) string { return ids[rng.IntN(len(ids))] }
+	// recent picks among the newest, which are the ones likely pending.
+	recent := func(ids []string) []string { return ids[max(0, len(ids)-4):] }
+	changeBuyer := func(r int, from []string) { // a charge's buyer changed, or removed when r is 6
+		id := pick(from)
+		b := pick(buyers)
+		p := &stripe.ChargeParams{}
+		if r == 6 {
+			b = ""
+		}
+		p.AddMetadata("buyer", b)
+		must[*stripe.Charge](t)(sc.Charges.Update(id, p))
+		if b == "" {
+			delete(charges[id].md, "buyer")
+		} else {
+			charges[id].md["buyer"] = b
+		}
+	}
+	movePI := func(from []string) { // an unconfirmed payment moved to another customer
+		id := pick(from)
+		if pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.Get(id, nil)); pi.Status == stripe.PaymentIntentStatusSucceeded {
+			return
+		}
+		c := pick(cus)
+		must[*stripe.PaymentIntent](t)(sc.PaymentIntents.Update(id, &stripe.PaymentIntentParams{Customer: stripe.String(c)}))
+		pis[id].cus = c
+	}
+	// Between the steps of a list's materialisation (on the goroutine that
+	// serves the list, while the test waits for it).
+	midway := 0
+	afterStep = func() {
+		switch rng.IntN(4) {
+		case 0:
+			if len(chargeIDs) > 0 {
+				changeBuyer(5+rng.IntN(2), recent(chargeIDs))
+				midway++
+			}
+		case 1:
+			movePI(recent(piIDs))
+			midway++
+		}
+	}
 	checks := 0
 	for step := range 160 {
 		switch r := rng.IntN(12); {
@@ -139,39 +185,28 @@ func TestDeferredIndexesListAsEager(t *testing.T) {
 				charges[pi.LatestCharge.ID] = &obj{cus: c, md: map[string]string{"buyer": b}}
 				chargeIDs = append(chargeIDs, pi.LatestCharge.ID)
 			}
-		case r < 7 && len(chargeIDs) > 0: // a charge's buyer changed or removed
-			id := pick(chargeIDs)
-			b := pick(buyers)
-			p := &stripe.ChargeParams{}
-			if r == 6 {
-				b = ""
-			}
-			p.AddMetadata("buyer", b)
-			must[*stripe.Charge](t)(sc.Charges.Update(id, p))
-			if b == "" {
-				delete(charges[id].md, "buyer")
-			} else {
-				charges[id].md["buyer"] = b
-			}
-		case r < 9: // an unconfirmed payment moved to another customer
-			id := pick(piIDs)
-			if pi := must[*stripe.PaymentIntent](t)(sc.PaymentIntents.Get(id, nil)); pi.Status == stripe.PaymentIntentStatusSucceeded {
-				continue
-			}
-			c := pick(cus)
-			must[*stripe.PaymentIntent](t)(sc.PaymentIntents.Update(id, &stripe.PaymentIntentParams{Customer: stripe.String(c)}))
-			pis[id].cus = c
+		case r < 7 && len(chargeIDs) > 0:
+			changeBuyer(r, chargeIDs)
+		case r < 9:
+			movePI(piIDs)
 		default:
+			before := midway
 			check(step)
 			checks++
-			if n := pendingCount(em, em.charges) + pendingCount(em, em.pis); n != 0 {
+			// (An update midway, after the last list of its table, is
+			// pending again.)
+			if n := pendingCount(em, em.charges) + pendingCount(em, em.pis); n != 0 && midway == before {
 				t.Fatalf("step %d: %d objects still pending after the lists", step, n)
+			}
+			if n := staleEntries(t, em, em.charges) + staleEntries(t, em, em.pis); n != 0 {
+				t.Fatalf("step %d: %d index entries name an object without their value", step, n)
 			}
 		}
 	}
+	afterStep = func() {}
 	check(-1)
-	if checks < 10 || len(chargeIDs) < 20 {
-		t.Fatalf("too little exercised: %d checks, %d charges", checks, len(chargeIDs))
+	if checks < 10 || len(chargeIDs) < 20 || midway < 10 {
+		t.Fatalf("too little exercised: %d checks, %d charges, %d changes midway", checks, len(chargeIDs), midway)
 	}
 }
 
@@ -350,4 +385,35 @@ func TestVersion2FileKept(t *testing.T) {
 	if got := listIDs(t, it.Next, func() string { return it.Charge().ID }, it.Err); !slices.Equal(got, []string{fresh, old}) {
 		t.Fatalf("charges %v, want [%s %s]", got, fresh, old)
 	}
+}
+
+// staleEntries counts the entries of t's deferred indexes that name an
+// object without that value (or no object): what an update or removal of a
+// pending object must not leave behind, though a list, which reads the
+// objects, would not show them.
+func staleEntries[T any](t *testing.T, em *Emulator, tb *table[T]) int {
+	t.Helper()
+	n := 0
+	if err := em.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketIndex).Cursor()
+		for i, ix := range tb.indexes {
+			if !ix.deferred {
+				continue
+			}
+			tag := tb.idxTag(i)
+			for k, v := c.Seek([]byte{tag}); len(k) > 0 && k[0] == tag; k, v = c.Next() {
+				if len(k) < 1+1+16 || k[len(k)-17] != 0 {
+					return fmt.Errorf("index key %q", k)
+				}
+				obj, _, err := tb.get(tx, string(v))
+				if err != nil || !slices.Contains(ix.keys(obj), string(k[1:len(k)-17])) {
+					n++
+				}
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -95,6 +95,9 @@ type Emulator struct {
 	refunds   *table[refund]
 	// deferred are the tables with deferred indexes (deferred.go).
 	deferred []deferredTable
+	// logChanges counts the transactions of this process that rewrote or
+	// deleted entries of a pending log (deferred.go, materialiseSteps).
+	logChanges atomic.Uint64
 }
 
 // Open opens (creating if needed) the emulator state in dir/emulator.db. If
@@ -242,6 +245,7 @@ func (e *Emulator) WriterStats() statedb.WriterStats { return e.writer.Stats() }
 // Reset deletes every object and idempotency key in one transaction.
 func (e *Emulator) Reset() error {
 	err := e.db.Update(func(tx *bolt.Tx) error {
+		e.logChanges.Add(1)
 		for _, b := range e.allBuckets() {
 			if tx.Bucket(b) != nil {
 				if err := tx.DeleteBucket(b); err != nil {

@@ -37,6 +37,7 @@ func (e *Emulator) initTables() {
 	e.deferred = nil
 	for _, t := range []deferredTable{e.products, e.prices, e.customers, e.pms, e.pis, e.charges, e.refunds} {
 		if t.hasDeferred() {
+			t.countLogChanges(&e.logChanges)
 			e.deferred = append(e.deferred, t)
 		}
 	}

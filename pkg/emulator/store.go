@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -128,6 +129,9 @@ type table[T any] struct {
 	// cache, when set, keeps decoded objects of a kind that is read far more
 	// often than written (see withCache).
 	cache *objCache[T]
+	// logChanges, for a table with deferred indexes, counts the changes of
+	// its pending log (see countLogChanges).
+	logChanges *atomic.Uint64
 }
 
 // objCache maps IDs to decoded objects and the JSON they were decoded from.
@@ -313,14 +317,16 @@ func (t *table[T]) update(w *wtx, old, obj *T, pos stored) error {
 					pending = 1
 				}
 			}
-			if pending == 1 {
-				continue // the log entry is rewritten below
-			}
 		}
+		// A pending object's entries of its old values may have been
+		// written by a segment of materialiseSteps already: they go too.
 		for _, v := range before {
 			if err := ib.Delete(t.indexKey(i, v, pos.created, pos.seq)); err != nil {
 				return err
 			}
+		}
+		if ix.deferred && pending == 1 {
+			continue // the log entry, rewritten below, holds the new values
 		}
 		for _, v := range after {
 			if err := ib.Put(t.indexKey(i, v, pos.created, pos.seq), []byte(id)); err != nil {
@@ -329,6 +335,7 @@ func (t *table[T]) update(w *wtx, old, obj *T, pos stored) error {
 		}
 	}
 	if pending == 1 {
+		t.logChanged()
 		ib := wbucket(w.tx, bucketIndex)
 		if pv := t.pendingValue(obj, pos.created); pv != nil {
 			return ib.Put(t.pendingKey(pos.seq), pv)
@@ -350,14 +357,14 @@ func (t *table[T]) remove(w *wtx, obj *T, pos stored) error {
 	}
 	pending := t.hasDeferred() && t.isPending(w.tx, pos.seq)
 	if pending {
+		t.logChanged()
 		if err := ib.Delete(t.pendingKey(pos.seq)); err != nil {
 			return err
 		}
 	}
+	// A pending object's index entries may have been written by a segment
+	// of materialiseSteps already: they are deleted as a materialised one's.
 	for i, ix := range t.indexes {
-		if ix.deferred && pending {
-			continue
-		}
 		for _, v := range ix.keys(obj) {
 			if err := ib.Delete(t.indexKey(i, v, pos.created, pos.seq)); err != nil {
 				return err
@@ -502,7 +509,7 @@ func (t *table[T]) pageWith(tx *bolt.Tx, q listQuery, keep func(*T) bool, raw bo
 		if !tx.Writable() {
 			return nil, nil, false, errIndexPending
 		}
-		if _, err := t.materialise(tx, 0); err != nil {
+		if err := t.materialise(tx); err != nil {
 			return nil, nil, false, errAPI("%v", err)
 		}
 	}
