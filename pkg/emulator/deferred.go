@@ -269,6 +269,9 @@ func (e *Emulator) materialiseSteps() error {
 		// The segment is read in the writer, so that no transaction that
 		// changes the log is under way, uncounted, while it is read.
 		if err := e.writer.Do(func(tx *bolt.Tx) error {
+			// The writer runs a function again when another of its group
+			// fails: what a run read before is dropped.
+			log, puts, more = nil, nil, false
 			changes, ren = e.logChanges.Load(), uint64(e.db.Renewals())
 			for _, t := range e.deferred {
 				var m bool
