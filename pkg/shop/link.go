@@ -159,6 +159,7 @@ func (a Account) check() error {
 // file already sets the name alone when it changed.
 func putCard(ctx context.Context, gw payment.Gateway, a Account, c payment.Customer, out Linked) (Linked, error) {
 	name := a.CustomerName()
+	update := payment.Customer{ID: c.ID, Name: name}
 	if c.Metadata[MetaCard] == a.Card.Token && (a.Card.AttachFails || c.DefaultPaymentMethod != "") {
 		out.PaymentMethod = c.DefaultPaymentMethod
 		if a.Card.AttachFails {
@@ -167,52 +168,44 @@ func putCard(ctx context.Context, gw payment.Gateway, a Account, c payment.Custo
 		if c.Name == name {
 			return out, nil
 		}
-		// Setting a name is the same request however often it is sent:
-		// stripe-go's own key covers its retries. A key derived from the
-		// name would replay an earlier rename to it, and not rename a
-		// Customer renamed since.
-		if _, err := gw.UpdateCustomer(ctx, payment.Customer{ID: c.ID, Name: name}, ""); err != nil {
-			if errors.Is(err, payment.ErrNotFound) {
-				err = customerGoneError{err}
-			}
-			return Linked{}, fmt.Errorf("rename customer of @%s: %w", a.Handle, err)
-		}
-		out.Renamed, out.Changed = true, true
-		return out, nil
-	}
-	update := payment.Customer{ID: c.ID, Name: name, Metadata: map[string]string{MetaHandle: a.Handle, MetaCard: a.Card.Token}}
-	if a.Card.AttachFails {
-		out.PaymentMethod = a.Card.Token
 	} else {
-		// The key names the Customer's card and payment method as found
-		// and the card put on: a link retried after it attached and before
-		// the update finds the same and attaches nothing twice, while a
-		// later change back to a card the Customer had before (visa, then
-		// mastercard, visa, mastercard again) finds another payment method
-		// on it, so that its attach is not the first one's replayed.
-		key := "tweetpay:attach:" + c.ID + ":" + c.Metadata[MetaCard] + "|" + c.DefaultPaymentMethod + ">" + a.Card.Token
-		pm, err := gw.AttachPaymentMethod(ctx, a.Card.Token, c.ID, key)
-		if err != nil {
-			var pe *payment.Error
-			if errors.As(err, &pe) && errors.Is(err, payment.ErrNotFound) && pe.Param == "customer" {
-				err = customerGoneError{err}
+		update.Metadata = map[string]string{MetaHandle: a.Handle, MetaCard: a.Card.Token}
+		out.CardSet = true
+		if a.Card.AttachFails {
+			out.PaymentMethod = a.Card.Token
+		} else {
+			// The key names the Customer's card and payment method as
+			// found and the card put on: a link retried after it attached
+			// and before the update finds the same and attaches nothing
+			// twice, while a later change back to a card the Customer had
+			// before (visa, then mastercard, visa, mastercard again) finds
+			// another payment method on it, so that its attach is not the
+			// first one's replayed.
+			key := "tweetpay:attach:" + c.ID + ":" + c.Metadata[MetaCard] + "|" + c.DefaultPaymentMethod + ">" + a.Card.Token
+			pm, err := gw.AttachPaymentMethod(ctx, a.Card.Token, c.ID, key)
+			if err != nil {
+				var pe *payment.Error
+				if errors.As(err, &pe) && errors.Is(err, payment.ErrNotFound) && pe.Param == "customer" {
+					err = customerGoneError{err}
+				}
+				return Linked{}, fmt.Errorf("attach card %s to @%s: %w", a.Card.Input, a.Handle, err)
 			}
-			return Linked{}, fmt.Errorf("attach card %s to @%s: %w", a.Card.Input, a.Handle, err)
+			out.PaymentMethod, out.Attached = pm.ID, true
+			update.DefaultPaymentMethod = pm.ID
 		}
-		out.PaymentMethod, out.Attached = pm.ID, true
-		update.DefaultPaymentMethod = pm.ID
 	}
 	// The update sets values, the same however often it is sent, so it
 	// carries no key of tweetpay's (stripe-go's covers its retries): one
 	// derived from the cards was replayed when a buyer went back to a card,
-	// and left the Customer on the card before.
+	// and left the Customer on the card before; one derived from the name
+	// would not rename a Customer renamed since.
 	if _, err := gw.UpdateCustomer(ctx, update, ""); err != nil {
 		if errors.Is(err, payment.ErrNotFound) { // the Customer is the one object named
 			err = customerGoneError{err}
 		}
 		return Linked{}, fmt.Errorf("update customer of @%s: %w", a.Handle, err)
 	}
-	out.CardSet, out.Changed = true, true
+	out.Changed = true
 	out.Renamed = !out.Created && c.Name != name
 	return out, nil
 }
