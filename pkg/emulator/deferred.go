@@ -164,19 +164,11 @@ func (t *table[T]) materialise(tx *bolt.Tx) error {
 		return err
 	}
 	t.logChanged()
-	b := wbucket(tx, bucketIndex)
-	for _, le := range log {
-		if err := b.Delete(le.k); err != nil {
-			return err
-		}
+	sortPuts(puts)
+	if err := applySegment(tx, log, puts, true); err != nil {
+		return err
 	}
-	slices.SortFunc(puts, func(a, b segPut) int { return bytes.Compare(a.k, b.k) })
-	for _, p := range puts {
-		if err := b.Put(p.k, p.v); err != nil {
-			return err
-		}
-	}
-	return nil
+	return deleteSegment(tx, log, true)
 }
 
 // idxPut is an index entry to write.
@@ -289,7 +281,7 @@ func (e *Emulator) materialiseSteps() error {
 			return nil
 		}
 		unchanged := func() bool { return e.logChanges.Load() == changes && uint64(e.db.Renewals()) == ren }
-		slices.SortFunc(puts, func(a, b segPut) int { return bytes.Compare(a.k, b.k) })
+		sortPuts(puts)
 		for len(puts) > 0 {
 			n := min(len(puts), applyChunk)
 			if err := e.writer.Do(func(tx *bolt.Tx) error { return applySegment(tx, log, puts[:n], unchanged()) }); err != nil {
@@ -301,15 +293,7 @@ func (e *Emulator) materialiseSteps() error {
 		if err := e.writer.Do(func(tx *bolt.Tx) error {
 			same := unchanged()
 			e.logChanges.Add(1)
-			b := wbucket(tx, bucketIndex)
-			for _, le := range log {
-				if same || bytes.Equal(b.Get(le.k), le.v) {
-					if err := b.Delete(le.k); err != nil {
-						return err
-					}
-				}
-			}
-			return nil
+			return deleteSegment(tx, log, same)
 		}); err != nil {
 			return err
 		}
@@ -341,6 +325,26 @@ func applySegment(tx *bolt.Tx, log []segEntry, puts []segPut, same bool) error {
 		}
 	}
 	return nil
+}
+
+// deleteSegment deletes the log entries of a segment that are still as the
+// segment read them: all of them when same says so.
+func deleteSegment(tx *bolt.Tx, log []segEntry, same bool) error {
+	b := wbucket(tx, bucketIndex)
+	for _, le := range log {
+		if same || bytes.Equal(b.Get(le.k), le.v) {
+			if err := b.Delete(le.k); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// sortPuts puts index entries in key order, so that a transaction visits
+// each leaf once.
+func sortPuts(puts []segPut) {
+	slices.SortFunc(puts, func(a, b segPut) int { return bytes.Compare(a.k, b.k) })
 }
 
 // afterStep runs after each transaction of materialiseSteps: tests change
